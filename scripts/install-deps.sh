@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything parley needs to build, run and test, from Debian 12 packages only.
+# Idempotent: safe to run again. Must run as root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-thread1.81-dev
+  libsqlite3-dev
+  libssl-dev
+  libspdlog-dev libfmt-dev
+  libtomlplusplus-dev
+  libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  procps
+)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+missing=()
+for p in "${packages[@]}" libphonenumber-dev; do installed "$p" || missing+=("$p"); done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}"
+
+# Debian 12's libphonenumber-dev depends on the unversioned libboost-thread-dev, which
+# points at Boost 1.74 and conflicts with the Boost 1.81 we build against. A local
+# meta package of that name that depends on libboost-thread1.81-dev (what boost-defaults
+# does in later releases) lets apt install libphonenumber-dev with a consistent state.
+if ! installed libboost-thread-dev; then
+  meta=$(mktemp -d)
+  mkdir -p "$meta/DEBIAN"
+  cat >"$meta/DEBIAN/control" <<CONTROL
+Package: libboost-thread-dev
+Version: 1.81.0.1+parley
+Architecture: all
+Maintainer: parley <root@localhost>
+Depends: libboost-thread1.81-dev
+Description: Boost.Thread default development files (points at Boost 1.81 for parley)
+CONTROL
+  dpkg-deb --build "$meta" "$meta/libboost-thread-dev.deb" >/dev/null
+  dpkg -i "$meta/libboost-thread-dev.deb"
+  rm -rf "$meta"
+fi
+apt-get install -y -qq --no-install-recommends libphonenumber-dev
+echo "install-deps: done"

@@ -1,0 +1,56 @@
+// The composition root: builds the store, bus, services and server from the config,
+// passes each its collaborators, runs the periodic tasks and stops it all in order.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "app/config.h"
+#include "auth/auth_service.h"
+#include "bus/local_bus.h"
+#include "chat/chat_service.h"
+#include "chat/retention.h"
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "net/server.h"
+#include "store/store.h"
+
+namespace parley::app {
+
+class App {
+ public:
+  explicit App(Config config);
+  ~App();
+
+  // Opens the store and binds the port; a clear error when either fails.
+  Status start();
+  unsigned short port() const { return server_->port(); }
+  // Graceful: stop accepting, close connections, commit what is in flight.
+  void stop();
+
+ private:
+  void maintenance_loop();
+
+  Config config_;
+  SystemClock system_clock_;
+  OffsetClock clock_;
+  SystemRandom random_;
+  Metrics metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Bus> bus_;
+  std::unique_ptr<auth::CodeSender> sender_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<chat::ChatService> chat_;
+  std::unique_ptr<chat::Retention> retention_;
+  std::unique_ptr<net::Services> services_;
+  std::unique_ptr<net::Server> server_;
+
+  std::mutex mu_;  // guards stopping_
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread maintenance_;
+};
+
+}  // namespace parley::app

@@ -1,0 +1,200 @@
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "auth/phone.h"
+
+namespace parley::app {
+
+namespace {
+
+// One entry per key: how to read it from a TOML node into the struct.
+using Setter = std::function<std::string(Config&, const toml::node&)>;
+
+template <class T>
+Setter integer(T Config::*section, auto member) {
+  return [=](Config& c, const toml::node& n) -> std::string {
+    auto v = n.value<std::int64_t>();
+    if (!v || n.is_floating_point()) return "must be an integer";
+    (c.*section).*member = static_cast<std::remove_reference_t<decltype((c.*section).*member)>>(*v);
+    return {};
+  };
+}
+
+template <class T>
+Setter number(T Config::*section, double T::*member) {
+  return [=](Config& c, const toml::node& n) -> std::string {
+    auto v = n.value<double>();
+    if (!v) return "must be a number";
+    (c.*section).*member = *v;
+    return {};
+  };
+}
+
+template <class T>
+Setter string(T Config::*section, std::string T::*member) {
+  return [=](Config& c, const toml::node& n) -> std::string {
+    auto v = n.value<std::string>();
+    if (!v || !n.is_string()) return "must be a string";
+    (c.*section).*member = *v;
+    return {};
+  };
+}
+
+template <class T>
+Setter boolean(T Config::*section, bool T::*member) {
+  return [=](Config& c, const toml::node& n) -> std::string {
+    if (!n.is_boolean()) return "must be true or false";
+    (c.*section).*member = *n.value<bool>();
+    return {};
+  };
+}
+
+const std::map<std::string, Setter>& keys() {
+  using C = Config;
+  static const std::map<std::string, Setter> k = {
+      {"server.listen", string(&C::server, &C::Server::listen)},
+      {"server.threads", integer(&C::server, &C::Server::threads)},
+      {"server.max_frame_bytes", integer(&C::server, &C::Server::max_frame_bytes)},
+      {"server.max_queue_bytes", integer(&C::server, &C::Server::max_queue_bytes)},
+      {"server.auth_timeout_ms", integer(&C::server, &C::Server::auth_timeout_ms)},
+      {"server.idle_timeout_s", integer(&C::server, &C::Server::idle_timeout_s)},
+      {"server.max_protocol_errors", integer(&C::server, &C::Server::max_protocol_errors)},
+      {"server.shutdown_grace_ms", integer(&C::server, &C::Server::shutdown_grace_ms)},
+      {"server.web_root", string(&C::server, &C::Server::web_root)},
+      {"store.kind", string(&C::store, &C::Store::kind)},
+      {"store.data_dir", string(&C::store, &C::Store::data_dir)},
+      {"store.max_batch", integer(&C::store, &C::Store::max_batch)},
+      {"bus.kind", string(&C::bus, &C::Bus::kind)},
+      {"auth.default_region", string(&C::auth, &C::Auth::default_region)},
+      {"auth.code_ttl_s", integer(&C::auth, &C::Auth::code_ttl_s)},
+      {"auth.code_max_attempts", integer(&C::auth, &C::Auth::code_max_attempts)},
+      {"auth.codes_per_phone_per_hour", integer(&C::auth, &C::Auth::codes_per_phone_per_hour)},
+      {"auth.requests_per_ip_per_minute", integer(&C::auth, &C::Auth::requests_per_ip_per_minute)},
+      {"auth.code_sender", string(&C::auth, &C::Auth::code_sender)},
+      {"auth.webhook_url", string(&C::auth, &C::Auth::webhook_url)},
+      {"auth.webhook_timeout_ms", integer(&C::auth, &C::Auth::webhook_timeout_ms)},
+      {"auth.admin_secret", string(&C::auth, &C::Auth::admin_secret)},
+      {"limits.max_text_chars", integer(&C::limits, &C::Limits::max_text_chars)},
+      {"limits.send_rate_per_s", number(&C::limits, &C::Limits::send_rate_per_s)},
+      {"limits.send_burst", number(&C::limits, &C::Limits::send_burst)},
+      {"limits.sync_page", integer(&C::limits, &C::Limits::sync_page)},
+      {"retention.days", integer(&C::retention, &C::Retention::days)},
+      {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
+      {"log.level", string(&C::log, &C::Log::level)},
+      {"testing.clock_control", boolean(&C::testing, &C::Testing::clock_control)},
+  };
+  return k;
+}
+
+std::string apply_table(Config& c, const toml::table& root) {
+  std::ostringstream errors;
+  for (auto&& [section, node] : root) {
+    const auto* table = node.as_table();
+    if (!table) {
+      errors << "'" << section.str() << "' must be a table like [" << section.str() << "]\n";
+      continue;
+    }
+    for (auto&& [key, value] : *table) {
+      std::string name = std::string(section.str()) + "." + std::string(key.str());
+      auto it = keys().find(name);
+      if (it == keys().end()) {
+        errors << "unknown key '" << name << "'\n";
+        continue;
+      }
+      if (auto e = it->second(c, value); !e.empty()) errors << "'" << name << "' " << e << "\n";
+    }
+  }
+  return errors.str();
+}
+
+}  // namespace
+
+Result<Config> load_config_file(const std::string& path, Config base) {
+  toml::table parsed;
+  try {
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << path << ":" << e.source().begin.line << ": " << e.description();
+    return Status(Code::kInvalid, msg.str());
+  }
+  if (auto e = apply_table(base, parsed); !e.empty())
+    return Status(Code::kInvalid, path + ": " + e.substr(0, e.size() - 1));
+  return base;
+}
+
+Status apply_override(Config& config, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  auto dot = assignment.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+    return Status(Code::kInvalid, "--set expects section.key=value, got '" + assignment + "'");
+  std::string section = assignment.substr(0, dot);
+  std::string key = assignment.substr(dot + 1, eq - dot - 1);
+  std::string value = assignment.substr(eq + 1);
+  // Parse the value as TOML; fall back to a bare string.
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + value);
+  } catch (const toml::parse_error&) {
+    toml::table as_string;
+    as_string.insert("v", value);
+    parsed = std::move(as_string);
+  }
+  toml::table root;
+  toml::table inner;
+  inner.insert(key, *parsed.get("v"));
+  root.insert(section, std::move(inner));
+  if (auto e = apply_table(config, root); !e.empty()) return Status(Code::kInvalid, "--set: " + e.substr(0, e.size() - 1));
+  return Status::Ok();
+}
+
+std::vector<std::string> validate(const Config& c) {
+  std::vector<std::string> out;
+  auto need = [&](bool ok, std::string msg) {
+    if (!ok) out.push_back(std::move(msg));
+  };
+  need(c.server.listen.find(':') != std::string::npos, "server.listen must be HOST:PORT");
+  need(c.server.threads >= 0 && c.server.threads <= 256, "server.threads must be 0..256");
+  need(c.server.max_frame_bytes >= 1024 && c.server.max_frame_bytes <= (16u << 20),
+       "server.max_frame_bytes must be 1024..16777216");
+  need(c.server.max_queue_bytes >= 65536, "server.max_queue_bytes must be >= 65536");
+  need(c.server.auth_timeout_ms >= 100, "server.auth_timeout_ms must be >= 100");
+  need(c.server.idle_timeout_s >= 1, "server.idle_timeout_s must be >= 1");
+  need(c.server.max_protocol_errors >= 1, "server.max_protocol_errors must be >= 1");
+  need(c.server.shutdown_grace_ms >= 0, "server.shutdown_grace_ms must be >= 0");
+  need(c.store.kind == "sqlite", "store.kind must be \"sqlite\" (postgres arrives with cluster mode)");
+  need(!c.store.data_dir.empty(), "store.data_dir must not be empty");
+  need(c.store.max_batch >= 1 && c.store.max_batch <= 100000, "store.max_batch must be 1..100000");
+  need(c.bus.kind == "local", "bus.kind must be \"local\" (nats arrives with cluster mode)");
+  need(auth::known_region(c.auth.default_region),
+       "auth.default_region must be an ISO 3166 region code such as \"US\" or \"DE\"");
+  need(c.auth.code_ttl_s >= 10, "auth.code_ttl_s must be >= 10");
+  need(c.auth.code_max_attempts >= 1, "auth.code_max_attempts must be >= 1");
+  need(c.auth.codes_per_phone_per_hour >= 1, "auth.codes_per_phone_per_hour must be >= 1");
+  need(c.auth.requests_per_ip_per_minute >= 1, "auth.requests_per_ip_per_minute must be >= 1");
+  need(c.auth.code_sender == "log" || c.auth.code_sender == "webhook",
+       "auth.code_sender must be \"log\" or \"webhook\"");
+  if (c.auth.code_sender == "webhook")
+    need(c.auth.webhook_url.starts_with("http://") || c.auth.webhook_url.starts_with("https://"),
+         "auth.webhook_url must be an http:// or https:// URL when code_sender = \"webhook\"");
+  need(c.auth.webhook_timeout_ms >= 100, "auth.webhook_timeout_ms must be >= 100");
+  need(c.auth.admin_secret.empty() || c.auth.admin_secret.size() >= 16,
+       "auth.admin_secret must be at least 16 characters (or empty to disable admin endpoints)");
+  need(c.limits.max_text_chars >= 1 && c.limits.max_text_chars <= 65536, "limits.max_text_chars must be 1..65536");
+  need(c.limits.send_rate_per_s > 0, "limits.send_rate_per_s must be > 0");
+  need(c.limits.send_burst >= 1, "limits.send_burst must be >= 1");
+  need(c.limits.sync_page >= 1 && c.limits.sync_page <= 10000, "limits.sync_page must be 1..10000");
+  need(c.retention.days >= 1, "retention.days must be >= 1");
+  need(c.retention.sweep_interval_s >= 1, "retention.sweep_interval_s must be >= 1");
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error"};
+  need(std::find(std::begin(levels), std::end(levels), c.log.level) != std::end(levels),
+       "log.level must be one of trace, debug, info, warn, error");
+  return out;
+}
+
+}  // namespace parley::app

@@ -1,0 +1,68 @@
+// parleyd configuration: one struct with defaults, filled from a TOML file and CLI flags,
+// validated once at start. Every key is documented in config/parley.example.toml.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace parley::app {
+
+struct Config {
+  struct Server {
+    std::string listen = "127.0.0.1:8080";
+    int threads = 0;                        // io threads; 0 = one per core
+    std::size_t max_frame_bytes = 65536;    // largest WebSocket frame accepted
+    std::size_t max_queue_bytes = 4 << 20;  // per-connection send queue before cut-off
+    int auth_timeout_ms = 10000;            // time to send the auth frame
+    int idle_timeout_s = 60;                // no traffic (pings included) for this long: close
+    int max_protocol_errors = 20;           // bad frames tolerated per connection
+    int shutdown_grace_ms = 3000;           // time to flush connections at shutdown
+    std::string web_root;                   // browser client files; empty = none
+  } server;
+  struct Store {
+    std::string kind = "sqlite";
+    std::string data_dir = "./parley-data";
+    int max_batch = 4096;  // writes per group commit
+  } store;
+  struct Bus {
+    std::string kind = "local";
+  } bus;
+  struct Auth {
+    std::string default_region = "US";
+    int code_ttl_s = 300;
+    int code_max_attempts = 5;
+    int codes_per_phone_per_hour = 5;
+    int requests_per_ip_per_minute = 60;
+    std::string code_sender = "log";  // log | webhook
+    std::string webhook_url;          // http(s)://host[:port]/path for code_sender = webhook
+    int webhook_timeout_ms = 5000;
+    std::string admin_secret;         // enables /v1/admin/*; empty = disabled
+  } auth;
+  struct Limits {
+    int max_text_chars = 4096;
+    double send_rate_per_s = 100;  // per connection
+    double send_burst = 500;
+    int sync_page = 500;
+  } limits;
+  struct Retention {
+    int days = 30;                  // undelivered updates kept this long
+    int sweep_interval_s = 3600;
+  } retention;
+  struct Log {
+    std::string level = "info";  // trace | debug | info | warn | error
+  } log;
+  struct Testing {
+    bool clock_control = false;  // POST /v1/admin/clock moves server time (tests only)
+  } testing;
+};
+
+// Reads a TOML file over the defaults. Unknown keys and bad values are errors naming the key.
+Result<Config> load_config_file(const std::string& path, Config base = {});
+// Applies "section.key=value" overrides (from --set) the same way.
+Status apply_override(Config& config, const std::string& assignment);
+// Checks ranges and combinations; one message per problem.
+std::vector<std::string> validate(const Config& config);
+
+}  // namespace parley::app

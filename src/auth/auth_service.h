@@ -1,0 +1,72 @@
+// Sign-in by phone and one-time code, device tokens, device management.
+// Thread-safe. Callbacks run on store or sender threads: callers post back to their own.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "auth/code_sender.h"
+#include "auth/rate_limiter.h"
+#include "bus/bus.h"
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace parley::auth {
+
+struct Options {
+  std::string default_region = "US";
+  TimeMs code_ttl_ms = 5 * 60 * 1000;
+  int code_max_attempts = 5;
+  int codes_per_phone_per_hour = 5;
+  int requests_per_ip_per_minute = 60;
+};
+
+struct CodeRequested {
+  std::string phone;  // E.164
+  TimeMs expires_in_ms = 0;
+};
+
+struct SignedIn {
+  UserRecord user;
+  DeviceRecord device;
+  std::string token;  // shown once; only its hash is stored
+};
+
+class AuthService {
+ public:
+  AuthService(Options options, Store& store, Bus& bus, CodeSender& sender, const Clock& clock,
+              Random& random);
+
+  void request_code(const std::string& phone, const std::string& ip,
+                    std::function<void(Result<CodeRequested>)> done);
+  void verify(const std::string& phone, const std::string& code, std::string device_name,
+              const std::string& ip, std::function<void(Result<SignedIn>)> done);
+  // Creates the user if needed and a device with a fresh token, without a code (admin).
+  void mint(const std::string& phone, std::string device_name,
+            std::function<void(Result<SignedIn>)> done);
+
+  // The unrevoked device holding `token`; kUnauthorized otherwise.
+  Result<DeviceRecord> authenticate(const std::string& token);
+  Result<std::vector<DeviceRecord>> devices(UserId user);
+  // Revokes and tells the device's live sessions to close.
+  void revoke(UserId user, DeviceId device, std::function<void(Status)> done);
+
+  Result<std::string> normalize(const std::string& phone) const;
+  // The registered user with this phone (any format normalize accepts).
+  Result<UserRecord> lookup(const std::string& phone);
+
+ private:
+  std::string code_hash(const std::string& phone, const std::string& code) const;
+
+  const Options options_;
+  Store& store_;
+  Bus& bus_;
+  CodeSender& sender_;
+  const Clock& clock_;
+  Random& random_;
+  RateLimiter per_phone_;
+  RateLimiter per_ip_;
+};
+
+}  // namespace parley::auth

@@ -1,0 +1,44 @@
+// The Bus is a doorbell: after a commit, the domain announces it to the user's devices
+// wherever they are connected. Missing an announcement is safe: a device catches up from
+// its log position. Adapters: bus/local_bus (one process), bus/nats (cluster, later).
+//
+// Threading: publish and subscribe may be called from any thread. Listeners are called on
+// the publisher's thread and must not block (post to their own executor).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/ids.h"
+
+namespace parley {
+
+struct BusEvent {
+  enum class Kind {
+    kUpdate,         // an update-log entry: pts and its serialised frame
+    kDeviceRevoked,  // `device` was revoked: its sessions must close
+  };
+  Kind kind = Kind::kUpdate;
+  Pts pts = 0;
+  DeviceId device;
+  std::shared_ptr<const std::string> frame;  // shared by every recipient device
+};
+
+class BusListener {
+ public:
+  virtual ~BusListener() = default;
+  virtual void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) = 0;
+};
+
+class Bus {
+ public:
+  virtual ~Bus() = default;
+  // The listener is held weakly: a destroyed listener is skipped and forgotten.
+  // Returns a token for unsubscribe.
+  virtual std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) = 0;
+  virtual void unsubscribe(UserId user, std::uint64_t token) = 0;
+  virtual void publish(UserId user, std::shared_ptr<const BusEvent> event) = 0;
+};
+
+}  // namespace parley

@@ -1,0 +1,16 @@
+#include "chat/retention.h"
+
+namespace parley::chat {
+
+void Retention::run_once(std::function<void(Result<std::int64_t>)> done) { step(0, std::move(done)); }
+
+void Retention::step(std::int64_t total, std::function<void(Result<std::int64_t>)> done) {
+  TimeMs now = clock_.now_ms();
+  store_.expire(now - retention_ms_, now, [this, total, done = std::move(done)](Result<std::int64_t> r) mutable {
+    if (!r) return done(r.status());
+    if (*r == 0) return done(total);
+    step(total + *r, std::move(done));
+  });
+}
+
+}  // namespace parley::chat

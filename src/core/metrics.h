@@ -1,0 +1,34 @@
+// Process-wide counters an operator would page on, rendered in Prometheus text format
+// at /metrics. Owned by app/ and passed to whoever counts; increments are relaxed atomics.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace parley {
+
+struct Metrics {
+  using Counter = std::atomic<std::uint64_t>;
+  using Gauge = std::atomic<std::int64_t>;
+
+  Gauge connections_open{0};
+  Counter connections_total{0};
+  Counter messages_sent{0};        // committed (acked) messages
+  Counter messages_duplicate{0};   // resends answered with the original ack
+  Counter updates_pushed{0};       // update frames written to devices (live and sync)
+  Counter protocol_errors{0};      // error frames sent for bad client frames
+  Counter rate_limited{0};
+  Counter slow_consumers{0};       // connections cut off for not reading
+  Counter auth_failures{0};
+  Counter http_requests{0};
+  Counter store_errors{0};
+
+  // Extra lines from other owners (the store's writer statistics).
+  std::function<std::string()> extra;
+
+  std::string render() const;
+};
+
+}  // namespace parley

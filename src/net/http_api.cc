@@ -1,0 +1,329 @@
+#include "net/http_api.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "net/await.h"
+#include "proto/errors.h"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using asio::awaitable;
+
+namespace {
+
+constexpr int kMaxLookupPhones = 256;
+constexpr int kMaxAdminUsers = 10000;
+
+HttpResponse reply(const HttpRequest& req, http::status status, std::string body,
+                   std::string_view type = "application/json") {
+  HttpResponse res{status, req.version()};
+  res.set(http::field::server, "parleyd");
+  res.set(http::field::content_type, type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse ok(const HttpRequest& req, const json::value& v) { return reply(req, http::status::ok, json::serialize(v)); }
+
+HttpResponse error(const HttpRequest& req, int status, std::string_view code, std::string_view message) {
+  json::object o{{"error", code}, {"message", message}};
+  return reply(req, static_cast<http::status>(status), json::serialize(o));
+}
+
+HttpResponse error(const HttpRequest& req, const Status& st) {
+  return error(req, proto::http_status(st.code()), proto::wire_code(st.code()), st.message());
+}
+
+// Parses the body as a JSON object; nullopt (and `out` set to an error reply) otherwise.
+std::optional<json::object> body_object(const HttpRequest& req, HttpResponse& out) {
+  json::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = 8;
+  json::value v = json::parse(req.body(), ec, {}, opt);
+  if (ec || !v.is_object()) {
+    out = error(req, 400, proto::err::kBadJson, "body must be a JSON object");
+    return std::nullopt;
+  }
+  return std::move(v.get_object());
+}
+
+std::optional<std::string> string_field(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+json::object device_json(const DeviceRecord& d) {
+  return {{"device", d.id.value},   {"name", d.name},       {"created_at", d.created_at},
+          {"last_active_at", d.last_active_at}, {"position", d.position}};
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+HttpApi::HttpApi(Services& services, const Options& options, std::function<bool()> ready)
+    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000) {}
+
+awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip) {
+  svc_.metrics.http_requests++;
+  try {
+    co_return co_await route(req, ip);
+  } catch (const std::exception& e) {
+    spdlog::error("http: {} {} failed: {}", std::string(req.method_string()), std::string(req.target()), e.what());
+    co_return error(req, 500, proto::err::kInternal, "internal error");
+  }
+}
+
+bool HttpApi::admin_ok(const HttpRequest& req) const {
+  if (opt_.admin_secret.empty()) return false;
+  auto given = req[http::field::authorization];
+  std::string expected = "Bearer " + opt_.admin_secret;
+  return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string& ip) {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) co_return error(req, 400, proto::err::kInvalid, "bad request target");
+  std::string path = url->path();
+  const auto verb = req.method();
+
+  if (path == "/healthz") co_return reply(req, http::status::ok, "ok\n", "text/plain");
+  if (path == "/readyz") {
+    if (ready_()) co_return reply(req, http::status::ok, "ready\n", "text/plain");
+    co_return reply(req, http::status::service_unavailable, "not ready\n", "text/plain");
+  }
+  if (path == "/metrics") co_return reply(req, http::status::ok, svc_.metrics.render(), "text/plain; version=0.0.4");
+
+  if (path.starts_with("/v1/admin/")) {
+    if (!admin_ok(req)) co_return error(req, 401, proto::err::kUnauthorized, "admin endpoints need the admin secret");
+    if (path == "/v1/admin/users" && verb == http::verb::post) co_return co_await admin_users(req);
+    if (path == "/v1/admin/clock" && verb == http::verb::post) co_return admin_clock(req);
+    co_return error(req, 404, proto::err::kNotFound, "no such route");
+  }
+  if (path == "/v1/auth/code" && verb == http::verb::post) co_return co_await request_code(req, ip);
+  if (path == "/v1/auth/verify" && verb == http::verb::post) co_return co_await verify(req, ip);
+
+  if (path.starts_with("/v1/")) {
+    auto auth = req[http::field::authorization];
+    if (!auth.starts_with("Bearer ")) co_return error(req, 401, proto::err::kUnauthorized, "missing bearer token");
+    auto dev = svc_.auth.authenticate(std::string(auth.substr(7)));
+    if (!dev) {
+      svc_.metrics.auth_failures++;
+      co_return error(req, 401, proto::err::kUnauthorized, dev.status().message());
+    }
+    if (path == "/v1/me" && verb == http::verb::get) {
+      co_return ok(req, json::object{{"user", dev->user.value}, {"device", dev->id.value}});
+    }
+    if (path == "/v1/devices" && verb == http::verb::get) co_return devices(req, *dev);
+    if (path.starts_with("/v1/devices/") && verb == http::verb::delete_) {
+      auto id = to_int(std::string_view(path).substr(12));
+      if (!id) co_return error(req, 404, proto::err::kNotFound, "no such device");
+      co_return co_await revoke(req, *dev, DeviceId(*id));
+    }
+    if (path == "/v1/contacts/lookup" && verb == http::verb::post) co_return contacts_lookup(req, *dev);
+    if (path == "/v1/chats" && verb == http::verb::get) co_return chats(req, *dev);
+    if (path.starts_with("/v1/chats/") && path.ends_with("/messages") && verb == http::verb::get) {
+      auto id = to_int(std::string_view(path).substr(10, path.size() - 10 - 9));
+      if (!id) co_return error(req, 404, proto::err::kNoSuchChat, "no such chat");
+      co_return history(req, *dev, ChatId(*id));
+    }
+    co_return error(req, 404, proto::err::kNotFound, "no such route");
+  }
+  if (verb == http::verb::get || verb == http::verb::head) co_return static_file(req);
+  co_return error(req, 405, proto::err::kInvalid, "method not allowed");
+}
+
+awaitable<HttpResponse> HttpApi::request_code(const HttpRequest& req, const std::string& ip) {
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) co_return bad;
+  auto phone = string_field(*body, "phone");
+  if (!phone) co_return error(req, 400, proto::err::kBadFrame, "missing string field 'phone'");
+  auto r = co_await await_callback<Result<auth::CodeRequested>>(
+      [&](auto done) { svc_.auth.request_code(*phone, ip, std::move(done)); });
+  if (!r) {
+    if (r.status().code() == Code::kInvalid) co_return error(req, 400, proto::err::kBadPhone, r.status().message());
+    if (r.status().code() == Code::kRateLimited) svc_.metrics.rate_limited++;
+    co_return error(req, r.status());
+  }
+  co_return ok(req, json::object{{"phone", r->phone}, {"expires_in_s", r->expires_in_ms / 1000}});
+}
+
+awaitable<HttpResponse> HttpApi::verify(const HttpRequest& req, const std::string& ip) {
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) co_return bad;
+  auto phone = string_field(*body, "phone");
+  auto code = string_field(*body, "code");
+  auto name = string_field(*body, "device_name").value_or("device");
+  if (!phone || !code) co_return error(req, 400, proto::err::kBadFrame, "'phone' and 'code' are required strings");
+  auto r = co_await await_callback<Result<auth::SignedIn>>(
+      [&](auto done) { svc_.auth.verify(*phone, *code, name, ip, std::move(done)); });
+  if (!r) {
+    if (r.status().code() == Code::kInvalid && r.status().message().find("phone") != std::string::npos)
+      co_return error(req, 400, proto::err::kBadPhone, r.status().message());
+    if (r.status().code() == Code::kRateLimited) svc_.metrics.rate_limited++;
+    co_return error(req, r.status());
+  }
+  co_return ok(req, json::object{{"user", r->user.id.value}, {"phone", r->user.phone},
+                                 {"device", r->device.id.value}, {"token", r->token}});
+}
+
+awaitable<HttpResponse> HttpApi::admin_users(const HttpRequest& req) {
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) co_return bad;
+  auto* phones = body->if_contains("phones");
+  if (!phones || !phones->is_array() || phones->get_array().size() > kMaxAdminUsers)
+    co_return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 10000 phone numbers");
+  auto name = string_field(*body, "device_name").value_or("admin");
+  json::array out;
+  for (const auto& p : phones->get_array()) {
+    if (!p.is_string()) co_return error(req, 400, proto::err::kBadFrame, "'phones' must hold strings");
+    auto phone = svc_.auth.normalize(std::string(p.get_string()));
+    if (!phone) co_return error(req, 400, proto::err::kBadPhone, std::string(p.get_string()) + ": " + phone.status().message());
+    auto r = co_await await_callback<Result<auth::SignedIn>>(
+        [&](auto done) { svc_.auth.mint(*phone, name, std::move(done)); });
+    if (!r) co_return error(req, r.status());
+    out.push_back(json::object{{"phone", r->user.phone}, {"user", r->user.id.value},
+                               {"device", r->device.id.value}, {"token", r->token}});
+  }
+  co_return ok(req, json::object{{"users", std::move(out)}});
+}
+
+HttpResponse HttpApi::admin_clock(const HttpRequest& req) {
+  if (!svc_.clock_control)
+    return error(req, 404, proto::err::kNotFound, "clock control is off ([testing] clock_control)");
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) return bad;
+  auto* adv = body->if_contains("advance_ms");
+  if (!adv || !adv->is_int64() || adv->get_int64() < 0)
+    return error(req, 400, proto::err::kBadFrame, "'advance_ms' must be a non-negative integer");
+  svc_.clock_control->advance(adv->get_int64());
+  return ok(req, json::object{{"now", svc_.clock.now_ms()}});
+}
+
+HttpResponse HttpApi::contacts_lookup(const HttpRequest& req, const DeviceRecord& dev) {
+  if (TimeMs wait = lookups_.take(std::to_string(dev.user.value))) {
+    svc_.metrics.rate_limited++;
+    return error(req, 429, proto::err::kRateLimited,
+                 "too many lookups; retry in " + std::to_string(wait / 1000 + 1) + " s");
+  }
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) return bad;
+  auto* phones = body->if_contains("phones");
+  if (!phones || !phones->is_array() || phones->get_array().size() > kMaxLookupPhones)
+    return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 256 phone numbers");
+  json::array found;
+  for (const auto& p : phones->get_array()) {
+    if (!p.is_string()) continue;
+    auto user = svc_.auth.lookup(std::string(p.get_string()));
+    if (user) found.push_back(json::object{{"phone", user->phone}, {"user", user->id.value}});
+  }
+  return ok(req, json::object{{"users", std::move(found)}});
+}
+
+HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
+  auto list = svc_.chat.chats(dev.user);
+  if (!list) return error(req, list.status());
+  json::array out;
+  for (const auto& c : *list)
+    out.push_back(json::object{{"chat", c.chat.value},        {"kind", c.kind},
+                               {"peer", c.peer.value},        {"peer_phone", c.peer_phone},
+                               {"last_seq", c.last_seq},      {"last_ts", c.last_ts},
+                               {"last_text", c.last_text},    {"last_sender", c.last_sender.value},
+                               {"read", c.my_read},           {"peer_delivered", c.peer_delivered},
+                               {"peer_read", c.peer_read}});
+  return ok(req, json::object{{"chats", std::move(out)}});
+}
+
+HttpResponse HttpApi::history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat) {
+  auto url = boost::urls::parse_origin_form(req.target());
+  Seq before = 0;
+  int limit = 50;
+  for (auto param : url->params()) {
+    auto v = to_int(param.value);
+    if (!v || *v < 0) return error(req, 400, proto::err::kInvalid, "'" + std::string(param.key) + "' must be a non-negative integer");
+    if (param.key == "before") before = *v;
+    if (param.key == "limit") limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
+  }
+  auto msgs = svc_.chat.history(chat, dev.user, before, limit);
+  if (!msgs) return error(req, msgs.status());
+  json::array out;
+  for (const auto& m : *msgs)
+    out.push_back(json::object{{"chat", m.chat.value}, {"seq", m.seq},   {"from", m.sender.value},
+                               {"device", m.sender_device.value}, {"id", m.client_id},
+                               {"ts", m.ts},           {"text", m.text}});
+  return ok(req, json::object{{"messages", std::move(out)}});
+}
+
+HttpResponse HttpApi::devices(const HttpRequest& req, const DeviceRecord& dev) {
+  auto list = svc_.auth.devices(dev.user);
+  if (!list) return error(req, list.status());
+  json::array out;
+  for (const auto& d : *list) {
+    auto o = device_json(d);
+    o["current"] = d.id == dev.id;
+    out.push_back(std::move(o));
+  }
+  return ok(req, json::object{{"devices", std::move(out)}});
+}
+
+awaitable<HttpResponse> HttpApi::revoke(const HttpRequest& req, const DeviceRecord& dev, DeviceId target) {
+  auto st = co_await await_callback<Status>([&](auto done) { svc_.auth.revoke(dev.user, target, std::move(done)); });
+  if (!st.ok()) co_return error(req, st);
+  co_return ok(req, json::object{{"revoked", target.value}});
+}
+
+HttpResponse HttpApi::static_file(const HttpRequest& req) {
+  if (opt_.web_root.empty())
+    return reply(req, http::status::ok,
+                 "parleyd is running. The browser client is not installed (server.web_root is empty).\n",
+                 "text/plain");
+  auto url = boost::urls::parse_origin_form(req.target());
+  std::string path = url->path();
+  if (path.find("..") != std::string::npos) return error(req, 404, proto::err::kNotFound, "not found");
+  if (path.empty() || path.back() == '/') path += "index.html";
+  std::ifstream in(opt_.web_root + path, std::ios::binary);
+  if (!in) return error(req, 404, proto::err::kNotFound, "not found");
+  std::ostringstream data;
+  data << in.rdbuf();
+  std::string_view type = "application/octet-stream";
+  auto ends = [&](std::string_view ext) { return path.ends_with(ext); };
+  if (ends(".html")) type = "text/html; charset=utf-8";
+  else if (ends(".js")) type = "text/javascript";
+  else if (ends(".css")) type = "text/css";
+  else if (ends(".svg")) type = "image/svg+xml";
+  else if (ends(".png")) type = "image/png";
+  else if (ends(".json")) type = "application/json";
+  auto res = reply(req, http::status::ok, data.str(), type);
+  res.set(http::field::cache_control, ends(".html") ? "no-cache" : "public, max-age=3600");
+  res.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:");
+  return res;
+}
+
+}  // namespace parley::net

@@ -1,0 +1,46 @@
+// The HTTP routes of parleyd: sign-in, devices, contacts, chats, admin, health, metrics.
+// Every route answers JSON; errors are {"error": <wire code>, "message": ...}
+// (docs/protocol.md). Runs on the connection's io thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <functional>
+#include <string>
+
+#include "auth/rate_limiter.h"
+#include "net/services.h"
+
+namespace parley::net {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+class HttpApi {
+ public:
+  HttpApi(Services& services, const Options& options, std::function<bool()> ready);
+
+  boost::asio::awaitable<HttpResponse> handle(const HttpRequest& req, const std::string& remote_ip);
+
+ private:
+  boost::asio::awaitable<HttpResponse> route(const HttpRequest& req, const std::string& ip);
+  boost::asio::awaitable<HttpResponse> request_code(const HttpRequest& req, const std::string& ip);
+  boost::asio::awaitable<HttpResponse> verify(const HttpRequest& req, const std::string& ip);
+  boost::asio::awaitable<HttpResponse> admin_users(const HttpRequest& req);
+  HttpResponse admin_clock(const HttpRequest& req);
+  HttpResponse contacts_lookup(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse chats(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);
+  HttpResponse devices(const HttpRequest& req, const DeviceRecord& dev);
+  boost::asio::awaitable<HttpResponse> revoke(const HttpRequest& req, const DeviceRecord& dev, DeviceId target);
+  HttpResponse static_file(const HttpRequest& req);
+  bool admin_ok(const HttpRequest& req) const;
+
+  Services& svc_;
+  const Options& opt_;
+  std::function<bool()> ready_;
+  auth::RateLimiter lookups_;  // contact discovery, per user
+};
+
+}  // namespace parley::net

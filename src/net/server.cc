@@ -1,0 +1,144 @@
+#include "net/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/json.hpp>
+
+#include "net/ws_session.h"
+#include "proto/errors.h"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::ip::tcp;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+Server::Server(Options options, Services& services)
+    : opt_(std::move(options)),
+      svc_(services),
+      contexts_([&] {
+        std::vector<std::unique_ptr<asio::io_context>> v;
+        for (int i = 0; i < std::max(1, opt_.threads); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+        return v;
+      }()),
+      acceptor_(*contexts_[0]),
+      api_(services, opt_, [this] { return accepting_.load(); }) {}
+
+Server::~Server() { shutdown(); }
+
+Status Server::listen() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(opt_.host, ec);
+  if (ec) return Status(Code::kInvalid, "server.listen: bad address '" + opt_.host + "'");
+  tcp::endpoint ep(addr, opt_.port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status(Code::kUnavailable, "cannot listen on " + opt_.host + ":" + std::to_string(opt_.port) + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+  return Status::Ok();
+}
+
+void Server::start() {
+  for (auto& c : contexts_) guards_.push_back(asio::make_work_guard(*c));
+  accepting_ = true;
+  asio::co_spawn(*contexts_[0], accept_loop(), asio::detached);
+  for (auto& c : contexts_) threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+}
+
+void Server::shutdown() {
+  if (threads_.empty()) return;
+  accepting_ = false;
+  asio::post(*contexts_[0], [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  auto sessions = registry_.snapshot();
+  spdlog::info("net: closing {} connections", sessions.size());
+  for (auto& s : sessions) s->shutdown();
+  sessions.clear();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(opt_.shutdown_grace_ms);
+  while (registry_.size() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  guards_.clear();
+  for (auto& c : contexts_) c->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+awaitable<void> Server::accept_loop() {
+  while (accepting_) {
+    auto& ctx = *contexts_[next_++ % contexts_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(ctx, use_nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      spdlog::warn("net: accept failed: {}", ec.message());
+      if (ec == asio::error::no_descriptors) {
+        asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+        co_await t.async_wait(use_nothrow);  // back off while file descriptors are exhausted
+      }
+      continue;
+    }
+    beast::error_code nec;
+    socket.set_option(tcp::no_delay(true), nec);
+    asio::co_spawn(ctx, http_connection(std::move(socket)), asio::detached);
+  }
+}
+
+awaitable<void> Server::http_connection(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ec;
+  std::string ip = stream.socket().remote_endpoint(ec).address().to_string();
+  beast::flat_buffer buf;
+  for (;;) {
+    stream.expires_after(std::chrono::seconds(30));
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(256 * 1024);
+    auto [rec, n] = co_await http::async_read(stream, buf, parser, use_nothrow);
+    if (rec) {
+      if (rec == http::error::body_limit || rec == http::error::header_limit || rec == http::error::bad_method ||
+          rec == http::error::bad_target || rec == http::error::bad_version) {
+        http::response<http::string_body> res{rec == http::error::body_limit ? http::status::payload_too_large
+                                                                              : http::status::bad_request, 11};
+        res.set(http::field::content_type, "application/json");
+        res.body() = boost::json::serialize(boost::json::object{{"error", proto::err::kInvalid}, {"message", rec.message()}});
+        res.keep_alive(false);
+        res.prepare_payload();
+        co_await http::async_write(stream, res, use_nothrow);
+      }
+      break;
+    }
+    auto req = parser.release();
+    if (beast::websocket::is_upgrade(req)) {
+      if (req.target() == "/v1/ws" && accepting_) {
+        std::make_shared<WsSession>(std::move(stream), svc_, opt_, registry_)->start(std::move(req));
+        co_return;
+      }
+      http::response<http::string_body> res{http::status::not_found, req.version()};
+      res.body() = "WebSocket endpoint is /v1/ws\n";
+      res.prepare_payload();
+      co_await http::async_write(stream, res, use_nothrow);
+      break;
+    }
+    auto res = co_await api_.handle(req, ip);
+    auto [wec, wn] = co_await http::async_write(stream, res, use_nothrow);
+    if (wec || !res.keep_alive()) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace parley::net

@@ -1,0 +1,49 @@
+// The listener: one port for HTTP and WebSocket, a fixed pool of io threads, each with
+// its own io_context, so a connection lives on one thread for its whole life.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "net/http_api.h"
+#include "net/services.h"
+#include "net/session_registry.h"
+
+namespace parley::net {
+
+class Server {
+ public:
+  Server(Options options, Services& services);
+  ~Server();
+
+  // Binds the port (0 = any free port). A clear error when it cannot.
+  Status listen();
+  unsigned short port() const { return port_; }
+  // Starts the io threads and accepting. Returns at once.
+  void start();
+  // Stops accepting, closes every session (going away) and waits up to the grace period
+  // for them to flush. Then stops the io threads.
+  void shutdown();
+  bool accepting() const { return accepting_; }
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket);
+
+  Options opt_;
+  Services& svc_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::vector<std::thread> threads_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  SessionRegistry registry_;
+  HttpApi api_;
+  std::atomic<bool> accepting_{false};
+  unsigned short port_ = 0;
+  std::size_t next_ = 0;
+};
+
+}  // namespace parley::net

@@ -1,0 +1,43 @@
+// What the network layer needs from the rest of parleyd, built by app/ and passed in.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "auth/auth_service.h"
+#include "bus/bus.h"
+#include "chat/chat_service.h"
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "proto/frames.h"
+
+namespace parley::net {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  int threads = 1;
+  std::size_t max_frame_bytes = 65536;
+  std::size_t max_queue_bytes = 4 << 20;
+  int auth_timeout_ms = 10000;
+  int idle_timeout_s = 60;
+  int max_protocol_errors = 20;
+  int shutdown_grace_ms = 3000;
+  double send_rate_per_s = 100;
+  double send_burst = 500;
+  int sync_page = 500;
+  std::string admin_secret;
+  std::string web_root;
+  proto::Limits limits;
+};
+
+struct Services {
+  auth::AuthService& auth;
+  chat::ChatService& chat;
+  Bus& bus;
+  Metrics& metrics;
+  const Clock& clock;
+  OffsetClock* clock_control = nullptr;  // set only when [testing] clock_control = true
+};
+
+}  // namespace parley::net

@@ -1,0 +1,373 @@
+#include "net/ws_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/session_registry.h"
+#include "proto/errors.h"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options& options,
+                     SessionRegistry& registry)
+    : ws_(std::move(stream)),
+      svc_(services),
+      opt_(options),
+      registry_(registry),
+      wake_(ws_.get_executor()),
+      drain_(ws_.get_executor()),
+      auth_timer_(ws_.get_executor()),
+      send_rate_(options.send_rate_per_s, options.send_burst) {
+  svc_.metrics.connections_open++;
+  svc_.metrics.connections_total++;
+}
+
+WsSession::~WsSession() {
+  svc_.metrics.connections_open--;
+  if (device_) svc_.bus.unsubscribe(device_->user, bus_token_);
+}
+
+void WsSession::start(Request request) {
+  registry_.add(this, weak_from_this());
+  asio::co_spawn(ws_.get_executor(), run(std::move(request)), asio::detached);
+}
+
+void WsSession::shutdown() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close_with(proto::kCloseGoingAway, "server shutting down");
+  });
+}
+
+void WsSession::on_bus(UserId, const std::shared_ptr<const BusEvent>& event) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->handle_event(event); });
+}
+
+awaitable<void> WsSession::run(Request request) {
+  auto self = shared_from_this();
+  beast::error_code ec;
+  remote_ = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec).address().to_string();
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = std::chrono::seconds(opt_.idle_timeout_s);
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(0);  // the read loop enforces max_frame_bytes itself, with an error frame
+  ws_.write_buffer_bytes(4096);
+  ws_.auto_fragment(false);
+
+  std::string header_token;
+  if (auto auth = request[beast::http::field::authorization]; auth.starts_with("Bearer "))
+    header_token = std::string(auth.substr(7));
+
+  auto [aec] = co_await ws_.async_accept(request, use_nothrow);
+  if (aec) {
+    registry_.remove(this);
+    co_return;
+  }
+  asio::co_spawn(ws_.get_executor(), write_loop(), asio::detached);
+
+  if (!header_token.empty()) {
+    authenticate(header_token);
+  } else {
+    auth_timer_.expires_after(std::chrono::milliseconds(opt_.auth_timeout_ms));
+    auth_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      auto s = weak.lock();
+      if (ec || !s || s->device_ || s->closed_) return;
+      s->send(proto::error_frame(proto::err::kNotAuthenticated, "no auth frame in time"));
+      s->close_with(proto::kCloseUnauthorized, "auth timeout");
+    });
+  }
+  co_await read_loop();
+  if (!close_code_) {  // the peer went away or the read failed: nothing more to write
+    closed_ = true;
+    wake_writer();
+  }  // else write_loop flushes the queue and sends the close frame
+  auth_timer_.cancel();
+  drain_.cancel();
+  registry_.remove(this);
+}
+
+awaitable<void> WsSession::read_loop() {
+  beast::flat_buffer buf;
+  while (!closed_ && !close_code_) {
+    bool too_big = false;
+    do {
+      auto [ec, n] = co_await ws_.async_read_some(buf, 16384, use_nothrow);
+      if (ec) co_return;
+      if (buf.size() > opt_.max_frame_bytes) too_big = true;
+    } while (!too_big && !ws_.is_message_done());
+    if (too_big) {
+      svc_.metrics.protocol_errors++;
+      send(proto::error_frame(proto::err::kFrameTooLarge,
+                              "frame is larger than " + std::to_string(opt_.max_frame_bytes) + " bytes"));
+      close_with(proto::kCloseTooBig, "frame too large");
+      co_return;
+    }
+    if (!ws_.got_text()) {
+      protocol_error(proto::err::kBadFrame, "binary frames are not supported; send JSON text");
+    } else {
+      std::string_view text(static_cast<const char*>(buf.data().data()), buf.size());
+      handle(text);
+    }
+    buf.consume(buf.size());
+    if (buf.capacity() > 65536) buf.shrink_to_fit();
+  }
+}
+
+awaitable<void> WsSession::write_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    if (!out_.empty() && !closed_) {
+      Frame f = out_.front();
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(*f), use_nothrow);
+      out_.pop_front();
+      out_bytes_ -= f->size();
+      if (ec) {
+        closed_ = true;
+        break;
+      }
+      if (out_bytes_ <= opt_.max_queue_bytes / 4) drain_.cancel();
+      continue;
+    }
+    if (close_code_ && !closed_) {
+      websocket::close_reason reason(static_cast<websocket::close_code>(*close_code_), close_reason_);
+      co_await ws_.async_close(reason, use_nothrow);
+      closed_ = true;
+      break;
+    }
+    if (closed_) break;
+    wake_.expires_at(asio::steady_timer::time_point::max());
+    co_await wake_.async_wait(use_nothrow);
+  }
+  out_.clear();
+  out_bytes_ = 0;
+  drain_.cancel();
+}
+
+void WsSession::wake_writer() { wake_.cancel(); }
+
+void WsSession::enqueue(Frame frame) {
+  if (closed_) return;
+  if (out_bytes_ + frame->size() > opt_.max_queue_bytes) {
+    svc_.metrics.slow_consumers++;
+    spdlog::warn("net: device {} at {} is not reading; cutting it off",
+                 device_ ? device_->id.value : 0, remote_);
+    abort();
+    return;
+  }
+  out_bytes_ += frame->size();
+  out_.push_back(std::move(frame));
+  if (out_.size() == 1) wake_writer();
+}
+
+void WsSession::send(std::string frame) { enqueue(std::make_shared<const std::string>(std::move(frame))); }
+
+void WsSession::close_with(int code, std::string reason) {
+  if (close_code_ || closed_) return;
+  close_code_ = code;
+  close_reason_ = std::move(reason);
+  wake_writer();
+}
+
+void WsSession::abort() {
+  closed_ = true;
+  beast::error_code ec;
+  beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  beast::get_lowest_layer(ws_).socket().close(ec);
+  wake_writer();
+  drain_.cancel();
+}
+
+void WsSession::protocol_error(std::string_view code, std::string message, std::string id) {
+  svc_.metrics.protocol_errors++;
+  send(proto::error_frame(code, message, id));
+  if (++errors_ >= opt_.max_protocol_errors) {
+    send(proto::error_frame(proto::err::kTooManyErrors, "too many bad frames; closing"));
+    close_with(proto::kClosePolicy, "too many errors");
+  }
+}
+
+bool WsSession::authenticate(const std::string& token) {
+  auto dev = svc_.auth.authenticate(token);
+  if (!dev) {
+    svc_.metrics.auth_failures++;
+    send(proto::error_frame(dev.status().code() == Code::kUnauthorized ? proto::err::kUnauthorized
+                                                                       : proto::wire_code(dev.status().code()),
+                            dev.status().message()));
+    close_with(proto::kCloseUnauthorized, "unauthorized");
+    return false;
+  }
+  device_ = *dev;
+  auth_timer_.cancel();
+  bus_token_ = svc_.bus.subscribe(device_->user, weak_from_this());
+  auto head = svc_.chat.log_head(device_->user);
+  proto::Hello h{device_->user, device_->id, head ? *head : 0, device_->position, svc_.clock.now_ms()};
+  send(proto::hello_frame(h, opt_.limits));
+  spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote_);
+  return true;
+}
+
+void WsSession::handle(std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, opt_.limits);
+  if (auto* e = std::get_if<proto::FrameError>(&parsed)) {
+    if (!device_) {
+      send(proto::error_frame(e->code, e->message, e->id));
+      send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
+      close_with(proto::kCloseUnauthorized, "not authenticated");
+      return;
+    }
+    return protocol_error(e->code, std::move(e->message), std::move(e->id));
+  }
+  auto& frame = std::get<proto::ClientFrame>(parsed);
+  if (!device_) {
+    if (auto* a = std::get_if<proto::AuthFrame>(&frame)) {
+      authenticate(a->token);
+      return;
+    }
+    send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
+    close_with(proto::kCloseUnauthorized, "not authenticated");
+    return;
+  }
+  std::visit(
+      [&](auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, proto::AuthFrame>) {
+          protocol_error(proto::err::kBadFrame, "already authenticated");
+        } else if constexpr (std::is_same_v<T, proto::SendFrame>) {
+          on_send(f);
+        } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
+          request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true);
+        } else if constexpr (std::is_same_v<T, proto::ReceivedFrame>) {
+          Pts pts = std::min(f.pts, sent_pts_);
+          if (pts > device_->position) {
+            device_->position = pts;
+            svc_.chat.received(device_->id, pts);
+          }
+        } else if constexpr (std::is_same_v<T, proto::ReceiptFrame>) {
+          svc_.chat.report(device_->user, f.chat, f.read ? 0 : f.seq, f.read ? f.seq : 0,
+                           [self = shared_from_this(), chat = f.chat](Status st) {
+                             if (st.ok()) return;
+                             asio::post(self->ws_.get_executor(), [self, st, chat] {
+                               self->send(proto::error_frame(proto::wire_code(st.code()),
+                                                             st.message() + " (chat " + std::to_string(chat.value) + ")"));
+                             });
+                           });
+        } else if constexpr (std::is_same_v<T, proto::PingFrame>) {
+          send(proto::pong_frame(svc_.clock.now_ms()));
+        }
+      },
+      frame);
+}
+
+void WsSession::on_send(const proto::SendFrame& f) {
+  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
+    return;
+  }
+  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text};
+  svc_.chat.send(std::move(m), [self = shared_from_this(), id = f.id](Result<AppendResult> r) {
+    std::string frame;
+    if (r) {
+      (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;
+      frame = proto::ack_frame(r->message, r->duplicate);
+    } else {
+      if (r.status().code() == Code::kUnavailable) self->svc_.metrics.store_errors++;
+      frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id);
+    }
+    asio::post(self->ws_.get_executor(), [self, frame = std::move(frame)]() mutable { self->send(std::move(frame)); });
+  });
+}
+
+void WsSession::request_sync(std::optional<Pts> rewind, bool reply) {
+  if (rewind) {
+    sent_pts_ = std::max(Pts(0), *rewind);
+    auto tail = svc_.chat.log_tail(device_->user);
+    truncated_ = tail && sent_pts_ + 1 < *tail;
+  }
+  reply_synced_ = reply_synced_ || reply;
+  dirty_ = true;
+  if (syncing_) return;
+  syncing_ = true;
+  asio::co_spawn(ws_.get_executor(), sync_loop(), asio::detached);
+}
+
+awaitable<void> WsSession::sync_loop() {
+  auto self = shared_from_this();
+  const int page = opt_.sync_page;
+  while (dirty_ && !closed_) {
+    dirty_ = false;
+    for (;;) {
+      auto updates = svc_.chat.updates_after(device_->user, sent_pts_, page);
+      if (!updates) {
+        svc_.metrics.store_errors++;
+        send(proto::error_frame(proto::err::kUnavailable, "sync failed; send sync again"));
+        reply_synced_ = false;
+        break;
+      }
+      for (const auto& u : *updates) {
+        if (u.pts <= sent_pts_) continue;
+        send(proto::update_frame(u));
+        sent_pts_ = u.pts;
+      }
+      svc_.metrics.updates_pushed += updates->size();
+      if (static_cast<int>(updates->size()) < page || closed_) break;
+      co_await drained();
+    }
+  }
+  syncing_ = false;
+  live_ = true;
+  if (reply_synced_ && !closed_) {
+    reply_synced_ = false;
+    auto head = svc_.chat.log_head(device_->user);
+    send(proto::synced_frame(sent_pts_, head ? *head : sent_pts_, truncated_));
+    truncated_ = false;
+  }
+}
+
+awaitable<void> WsSession::drained() {
+  while (!closed_ && out_bytes_ > opt_.max_queue_bytes / 4) {
+    drain_.expires_at(asio::steady_timer::time_point::max());
+    co_await drain_.async_wait(use_nothrow);
+  }
+}
+
+void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
+  if (closed_ || !device_) return;
+  if (event->kind == BusEvent::Kind::kDeviceRevoked) {
+    if (event->device == device_->id) {
+      send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
+      close_with(proto::kCloseUnauthorized, "revoked");
+    }
+    return;
+  }
+  if (syncing_) {
+    dirty_ = true;
+    return;
+  }
+  if (!live_ || event->pts <= sent_pts_) return;
+  if (event->pts == sent_pts_ + 1) {
+    enqueue(event->frame);
+    sent_pts_ = event->pts;
+    svc_.metrics.updates_pushed++;
+    return;
+  }
+  request_sync(std::nullopt, false);  // a gap: catch up from the store
+}
+
+}  // namespace parley::net

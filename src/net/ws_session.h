@@ -1,0 +1,93 @@
+// One WebSocket connection of one device. The session lives on one io thread: every
+// member below is touched only there (bus events are posted to it). It authenticates,
+// then reads client frames, answers them, and streams the user's updates: a catch-up
+// sync from a position, then live updates in pts order, re-syncing if it sees a gap.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "auth/rate_limiter.h"
+#include "bus/bus.h"
+#include "net/services.h"
+
+namespace parley::net {
+
+class SessionRegistry;
+
+class WsSession final : public std::enable_shared_from_this<WsSession>, public BusListener {
+ public:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
+  WsSession(boost::beast::tcp_stream stream, Services& services, const Options& options,
+            SessionRegistry& registry);
+  ~WsSession() override;
+
+  void start(Request request);
+  // Server shutdown: flush what is queued, then close with 1001 (going away).
+  void shutdown();
+  void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) override;
+
+ private:
+  using Frame = std::shared_ptr<const std::string>;
+
+  boost::asio::awaitable<void> run(Request request);
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> write_loop();
+  boost::asio::awaitable<void> sync_loop();
+  boost::asio::awaitable<void> drained();
+
+  void handle(std::string_view text);
+  bool authenticate(const std::string& token);
+  void on_send(const proto::SendFrame& f);
+  void request_sync(std::optional<Pts> rewind, bool reply);
+  void handle_event(const std::shared_ptr<const BusEvent>& event);
+
+  void send(std::string frame);
+  void enqueue(Frame frame);
+  void protocol_error(std::string_view code, std::string message, std::string id = {});
+  // Flush the queue, then close with `code`. Stops reading frames.
+  void close_with(int code, std::string reason);
+  // Cut the connection at once (slow consumer, shutdown timeout).
+  void abort();
+  void wake_writer();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  Services& svc_;
+  const Options& opt_;
+  SessionRegistry& registry_;
+  boost::asio::steady_timer wake_;   // write_loop waits here for frames
+  boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
+  boost::asio::steady_timer auth_timer_;
+
+  std::deque<Frame> out_;
+  std::size_t out_bytes_ = 0;
+  std::optional<int> close_code_;  // set: close after the queue is flushed
+  std::string close_reason_;
+  bool closed_ = false;            // the connection is gone or going
+
+  std::optional<DeviceRecord> device_;
+  std::uint64_t bus_token_ = 0;
+  auth::TokenBucket send_rate_;
+  int errors_ = 0;
+  std::string remote_;
+
+  // Delivery state (see the class comment).
+  Pts sent_pts_ = 0;       // highest pts written to the queue
+  bool live_ = false;      // first sync done: live updates flow
+  bool syncing_ = false;   // sync_loop running
+  bool dirty_ = false;     // an update may have been missed while syncing
+  bool reply_synced_ = false;
+  bool truncated_ = false;
+};
+
+}  // namespace parley::net

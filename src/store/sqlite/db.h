@@ -1,0 +1,75 @@
+// Thin RAII layer over the SQLite C API: a connection and its cached prepared statements.
+// A Db is used by one thread at a time. Errors throw SqliteError; the adapter turns
+// them into Status values at its boundary.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace parley::sqlite {
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // Binding is 1-based, as in SQLite. Each returns *this for chaining.
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, std::string_view v);  // as TEXT
+  Stmt& bind_blob(int i, std::string_view v);
+  Stmt& bind_null(int i);
+
+  // Advances; true while a row is available.
+  bool step();
+  // Steps to completion (statements without rows).
+  void exec();
+  void reset();
+
+  std::int64_t i64(int col) const;
+  std::string text(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  Db(const std::string& path, bool read_only);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(const char* sql);
+  // A cached statement, reset and ready to bind. `sql` must be a string literal (the
+  // pointer is the cache key).
+  Stmt& prepare(const char* sql);
+  std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
+  sqlite3* raw() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;
+};
+
+}  // namespace parley::sqlite

@@ -1,0 +1,58 @@
+// Group commit: one thread owns the write connection. Submitters enqueue tasks; the
+// thread takes everything queued (up to max_batch), runs it in one transaction, commits
+// once (one fsync for the whole batch), then completes each task in order.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "core/status.h"
+#include "store/sqlite/db.h"
+
+namespace parley::sqlite {
+
+class GroupCommit {
+ public:
+  struct Task {
+    // Runs inside the transaction on the writer thread. Throwing aborts the whole batch.
+    std::function<void(Db&)> run;
+    // Runs after the batch committed (ok) or was rolled back (kUnavailable).
+    std::function<void(const Status&)> complete;
+  };
+  struct Hooks {
+    std::function<void(Db&)> before_commit;  // flush state accumulated by the batch
+    std::function<void()> after_abort;       // forget state of a rolled-back batch
+  };
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t tasks = 0;
+    std::uint64_t failed_batches = 0;
+  };
+
+  GroupCommit(Db& db, Hooks hooks, std::size_t max_batch);
+  ~GroupCommit();
+
+  void submit(Task task);
+  // Commits everything submitted so far, then stops the thread.
+  void close();
+  Stats stats() const;
+
+ private:
+  void loop();
+
+  Db& db_;
+  Hooks hooks_;
+  const std::size_t max_batch_;
+  mutable std::mutex mu_;  // guards queue_, stopping_, stats_
+  std::condition_variable cv_;
+  std::deque<Task> queue_;
+  bool stopping_ = false;
+  Stats stats_;
+  std::thread thread_;
+};
+
+}  // namespace parley::sqlite

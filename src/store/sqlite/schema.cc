@@ -1,0 +1,110 @@
+#include "store/sqlite/schema.h"
+
+#include <string>
+
+namespace parley::sqlite {
+
+namespace {
+
+// Append only: never edit a migration that has shipped.
+constexpr const char* kMigrations[] = {
+    // 1: users, devices, sign-in codes, one-to-one chats, messages, update logs.
+    R"sql(
+CREATE TABLE users (
+  id          INTEGER PRIMARY KEY,
+  phone       TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL,
+  log_head    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE devices (
+  id              INTEGER PRIMARY KEY,
+  user_id         INTEGER NOT NULL REFERENCES users(id),
+  name            TEXT NOT NULL,
+  token_hash      BLOB NOT NULL UNIQUE,
+  created_at      INTEGER NOT NULL,
+  last_active_at  INTEGER NOT NULL DEFAULT 0,
+  position        INTEGER NOT NULL DEFAULT 0,
+  revoked         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX devices_user ON devices(user_id);
+CREATE TABLE auth_codes (
+  phone       TEXT PRIMARY KEY,
+  code_hash   BLOB NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE chats (
+  id          INTEGER PRIMARY KEY,
+  kind        INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  last_seq    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE direct_chats (
+  user_lo  INTEGER NOT NULL,
+  user_hi  INTEGER NOT NULL,
+  chat_id  INTEGER NOT NULL,
+  PRIMARY KEY (user_lo, user_hi)
+) WITHOUT ROWID;
+CREATE TABLE chat_members (
+  chat_id        INTEGER NOT NULL,
+  user_id        INTEGER NOT NULL,
+  delivered_seq  INTEGER NOT NULL DEFAULT 0,
+  read_seq       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (chat_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX chat_members_user ON chat_members(user_id);
+CREATE TABLE messages (
+  chat_id        INTEGER NOT NULL,
+  seq            INTEGER NOT NULL,
+  sender         INTEGER NOT NULL,
+  sender_device  INTEGER NOT NULL,
+  client_id      TEXT NOT NULL,
+  ts             INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  PRIMARY KEY (chat_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_client ON messages(sender, client_id);
+CREATE TABLE updates (
+  user_id    INTEGER NOT NULL,
+  pts        INTEGER NOT NULL,
+  kind       INTEGER NOT NULL,
+  chat_id    INTEGER NOT NULL,
+  seq        INTEGER NOT NULL DEFAULT 0,
+  member     INTEGER NOT NULL DEFAULT 0,
+  delivered  INTEGER NOT NULL DEFAULT 0,
+  read       INTEGER NOT NULL DEFAULT 0,
+  ts         INTEGER NOT NULL,
+  PRIMARY KEY (user_id, pts)
+) WITHOUT ROWID;
+CREATE INDEX updates_ts ON updates(ts);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+
+int migrate(Db& db) {
+  auto& q = db.prepare("PRAGMA user_version");
+  q.step();
+  int version = static_cast<int>(q.i64(0));
+  q.reset();
+  if (version > latest_schema_version())
+    throw SqliteError(SQLITE_MISMATCH, "database schema version " + std::to_string(version) +
+                                           " is newer than this parleyd (" +
+                                           std::to_string(latest_schema_version()) + ")");
+  for (; version < latest_schema_version(); ++version) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(kMigrations[version]);
+      db.exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+  return version;
+}
+
+}  // namespace parley::sqlite

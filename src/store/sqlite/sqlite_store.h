@@ -1,0 +1,98 @@
+// The embedded store: SQLite in WAL mode with synchronous=FULL (a commit is fsynced).
+// One writer connection behind GroupCommit; a pool of reader connections for reads.
+// Sequence numbers and log heads are allocated by the writer thread from counters it
+// loads from the database and flushes in the same transaction.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/group_commit.h"
+#include "store/store.h"
+
+namespace parley::sqlite {
+
+struct Options {
+  std::string path;             // database file; created when missing
+  std::size_t max_batch = 4096; // writes per transaction at most
+  std::size_t readers = 4;      // reader connections
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating and migrating as needed). Throws SqliteError with a clear message.
+  SqliteStore(Options options, const Clock& clock);
+  ~SqliteStore() override;
+
+  void upsert_user(std::string phone, Done<UserRecord> done) override;
+  void create_device(NewDevice device, Done<DeviceRecord> done) override;
+  void revoke_device(UserId user, DeviceId device, DoneStatus done) override;
+  void set_device_position(DeviceId device, Pts pts, DoneStatus done) override;
+  Result<UserRecord> find_user(UserId id) override;
+  Result<UserRecord> find_user_by_phone(const std::string& phone) override;
+  Result<DeviceRecord> find_device_by_token(const std::string& token_hash) override;
+  Result<std::vector<DeviceRecord>> list_devices(UserId user) override;
+
+  void put_auth_code(AuthCode code, DoneStatus done) override;
+  void take_auth_attempt(std::string phone, Done<AuthCode> done) override;
+  void delete_auth_code(std::string phone, DoneStatus done) override;
+
+  void append_message(NewMessage message, Done<AppendResult> done) override;
+  void update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
+                      Done<ReceiptResult> done) override;
+  Result<std::vector<Update>> read_updates(UserId user, Pts after, int limit) override;
+  Result<Pts> log_head(UserId user) override;
+  Result<Pts> log_tail(UserId user) override;
+  Result<std::vector<ChatSummary>> list_chats(UserId user) override;
+  Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
+                                            int limit) override;
+
+  void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
+  void close() override;
+
+  GroupCommit::Stats writer_stats() const { return writer_->stats(); }
+
+ private:
+  class ReaderLease;
+  template <class T, class Fn>
+  void write(Fn fn, Done<T> done);
+  template <class Fn>
+  auto read(Fn fn) -> decltype(fn(std::declval<Db&>()));
+
+  // Writer-thread state: counters and caches valid for the current transaction.
+  Seq next_seq(Db& db, ChatId chat);
+  Pts next_pts(Db& db, UserId user);
+  Pts current_pts(Db& db, UserId user);
+  bool user_exists(Db& db, UserId user);
+  const std::vector<UserId>& members(Db& db, ChatId chat);
+  ChatId direct_chat(Db& db, UserId a, UserId b);
+  TimeMs stamp();
+  void flush_counters(Db& db);
+  void forget_counters();
+
+  const Options options_;
+  const Clock& clock_;
+  std::unique_ptr<Db> writer_db_;
+  std::unique_ptr<GroupCommit> writer_;
+
+  // Owned by the writer thread.
+  std::unordered_map<std::int64_t, Seq> chat_seq_;
+  std::unordered_map<std::int64_t, Pts> user_pts_;
+  std::unordered_set<std::int64_t> dirty_chats_, dirty_users_;
+  std::unordered_set<std::int64_t> known_users_;
+  std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
+  std::unordered_map<std::int64_t, std::vector<UserId>> members_;
+  TimeMs last_ts_ = 0;
+
+  std::mutex readers_mu_;  // guards idle_readers_
+  std::vector<std::unique_ptr<Db>> idle_readers_;
+};
+
+}  // namespace parley::sqlite

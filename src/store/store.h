@@ -1,0 +1,78 @@
+// The Store is the truth: every durable fact of parley goes through this interface.
+// Adapters: store/sqlite (embedded, default); store/postgres (cluster mode).
+//
+// Threading: all methods may be called from any thread. Writes are asynchronous and
+// group-committed: `done` runs on the store's writer thread after the transaction that
+// holds the write is durably committed (or has failed), in commit order. `done` must not
+// block; post work elsewhere. Reads are synchronous and may block briefly.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/types.h"
+
+namespace parley {
+
+template <class T>
+using Done = std::function<void(Result<T>)>;
+using DoneStatus = std::function<void(Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- users and devices ---
+  // Returns the user with this E.164 phone, creating it if needed.
+  virtual void upsert_user(std::string phone, Done<UserRecord> done) = 0;
+  // New device; its position starts at the user's current log head (no old history).
+  virtual void create_device(NewDevice device, Done<DeviceRecord> done) = 0;
+  virtual void revoke_device(UserId user, DeviceId device, DoneStatus done) = 0;
+  // Stores max(position, pts) as the device's acknowledged position.
+  virtual void set_device_position(DeviceId device, Pts pts, DoneStatus done) = 0;
+
+  virtual Result<UserRecord> find_user(UserId id) = 0;
+  virtual Result<UserRecord> find_user_by_phone(const std::string& phone) = 0;
+  // Unrevoked device whose token hashes to `token_hash`; kUnauthorized otherwise.
+  virtual Result<DeviceRecord> find_device_by_token(const std::string& token_hash) = 0;
+  virtual Result<std::vector<DeviceRecord>> list_devices(UserId user) = 0;
+
+  // --- sign-in codes ---
+  virtual void put_auth_code(AuthCode code, DoneStatus done) = 0;
+  // Increments the attempt counter and returns the code as it was before the attempt.
+  virtual void take_auth_attempt(std::string phone, Done<AuthCode> done) = 0;
+  virtual void delete_auth_code(std::string phone, DoneStatus done) = 0;
+
+  // --- messages and receipts ---
+  // Assigns the chat's next seq and the recipients' next pts, commits, reports.
+  // A (sender, client_id) seen before yields the original message with duplicate = true.
+  virtual void append_message(NewMessage message, Done<AppendResult> done) = 0;
+  // Raises member's cumulative delivered/read positions (never lowers; read implies
+  // delivered) and logs a receipt update for the other members when anything changed.
+  virtual void update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
+                              Done<ReceiptResult> done) = 0;
+
+  // Update-log entries of `user` with pts > after, oldest first, at most `limit`.
+  virtual Result<std::vector<Update>> read_updates(UserId user, Pts after, int limit) = 0;
+  // Highest pts in the user's log (0 when empty).
+  virtual Result<Pts> log_head(UserId user) = 0;
+  // Lowest pts still in the user's log, or head+1 when empty (older entries expired).
+  virtual Result<Pts> log_tail(UserId user) = 0;
+  virtual Result<std::vector<ChatSummary>> list_chats(UserId user) = 0;
+  // Messages of a chat with seq < before (0: newest), newest first, at most limit.
+  virtual Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
+                                                    int limit) = 0;
+
+  // --- retention ---
+  // Deletes update-log entries and sign-in codes older than `cutoff`; returns rows deleted.
+  virtual void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) = 0;
+
+  // Blocks until every write submitted before the call is committed, then stops the
+  // writer. Later writes fail with kUnavailable.
+  virtual void close() = 0;
+};
+
+}  // namespace parley
