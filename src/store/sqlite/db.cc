@@ -103,6 +103,10 @@ Stmt& Db::prepare(const char* sql) {
   return *slot;
 }
 
+void Db::reset_all() {
+  for (auto& [sql, stmt] : cache_) stmt->reset();
+}
+
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 

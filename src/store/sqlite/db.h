@@ -63,6 +63,9 @@ class Db {
   // A cached statement, reset and ready to bind. `sql` must be a string literal (the
   // pointer is the cache key).
   Stmt& prepare(const char* sql);
+  // Resets every cached statement, ending the connection's implicit read transaction
+  // (a reader that keeps one open would go on seeing an old snapshot).
+  void reset_all();
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;
   sqlite3* raw() { return db_; }

@@ -51,6 +51,7 @@ class SqliteStore::ReaderLease {
     if (!db_) db_ = std::make_unique<Db>(s_.options_.path, true);
   }
   ~ReaderLease() {
+    db_->reset_all();
     std::lock_guard lk(s_.readers_mu_);
     if (s_.idle_readers_.size() < s_.options_.readers) s_.idle_readers_.push_back(std::move(db_));
   }

@@ -1,0 +1,304 @@
+#include "parley/connection.h"
+
+#include <openssl/rand.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+
+namespace parley::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using asio::awaitable;
+using asio::ip::tcp;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+struct Connection::Impl {
+  explicit Impl(asio::io_context& ioc) : wake(ioc), backoff(ioc) {}
+  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  std::deque<std::string> out;
+  bool writing = false;
+  asio::steady_timer wake;
+  asio::steady_timer backoff;
+  std::uint64_t generation = 0;  // bumps at every (re)connect
+};
+
+namespace {
+std::int64_t i64(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  if (!v) return 0;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  return 0;
+}
+std::string str(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+}  // namespace
+
+std::shared_ptr<Connection> Connection::create(asio::io_context& ioc, Options options, Handlers handlers) {
+  return std::shared_ptr<Connection>(new Connection(ioc, std::move(options), std::move(handlers)));
+}
+
+Connection::Connection(asio::io_context& ioc, Options options, Handlers handlers)
+    : ioc_(ioc), opt_(std::move(options)), h_(std::move(handlers)), impl_(std::make_unique<Impl>(ioc)) {
+  position_ = acked_position_ = opt_.position;
+  unsigned char r[6];
+  RAND_bytes(r, sizeof r);
+  static const char* hex = "0123456789abcdef";
+  for (unsigned char c : r) {
+    id_prefix_ += hex[c >> 4];
+    id_prefix_ += hex[c & 15];
+  }
+  id_prefix_ += '-';
+}
+
+Connection::~Connection() = default;
+
+void Connection::start() {
+  asio::co_spawn(
+      ioc_,
+      [self = shared_from_this()]() -> awaitable<void> {
+        int delay = self->opt_.reconnect_min_ms;
+        while (!self->stopped_) {
+          auto& impl = *self->impl_;
+          ++impl.generation;
+          impl.ws = std::make_unique<websocket::stream<beast::tcp_stream>>(self->ioc_);
+          auto& ws = *impl.ws;
+          bool authorized = true;
+          bool was_connected = false;
+          do {
+            tcp::resolver resolver(self->ioc_);
+            auto [rec, results] = co_await resolver.async_resolve(self->opt_.server.host, self->opt_.server.port, use_nothrow);
+            if (rec) break;
+            auto& sock = beast::get_lowest_layer(ws).socket();
+            if (!self->opt_.bind_address.empty()) {
+              beast::error_code ec;
+              sock.open(tcp::v4(), ec);
+              sock.set_option(asio::socket_base::reuse_address(true), ec);
+              sock.bind(tcp::endpoint(asio::ip::make_address(self->opt_.bind_address), 0), ec);
+              if (ec) break;
+              auto [cec] = co_await sock.async_connect(*results.begin(), use_nothrow);
+              if (cec) break;
+            } else {
+              auto [cec, ep] = co_await beast::get_lowest_layer(ws).async_connect(results, use_nothrow);
+              if (cec) break;
+            }
+            beast::error_code ec;
+            sock.set_option(tcp::no_delay(true), ec);
+            beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(10));
+            ws.set_option(websocket::stream_base::decorator([token = self->opt_.token](websocket::request_type& req) {
+              req.set(beast::http::field::authorization, "Bearer " + token);
+            }));
+            auto [hec] = co_await ws.async_handshake(self->opt_.server.host, "/v1/ws", use_nothrow);
+            if (hec) break;
+            beast::get_lowest_layer(ws).expires_never();
+            ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+            ws.read_message_max(64 << 20);
+            self->connected_ = true;
+            was_connected = true;
+            impl.out.clear();
+            impl.writing = false;
+            if (self->opt_.sync_on_connect)
+              self->write(json::serialize(json::object{{"type", "sync"}, {"after", self->position_}}));
+            for (auto& [order, frame] : self->pending_) self->write(frame);
+            if (self->h_.on_state) self->h_.on_state(true);
+            beast::flat_buffer buf;
+            for (;;) {
+              auto [ec2, n] = co_await ws.async_read(buf, use_nothrow);
+              if (ec2) {
+                if (ws.reason().code == 4001) authorized = false;
+                break;
+              }
+              std::string text = beast::buffers_to_string(buf.data());
+              buf.consume(buf.size());
+              self->dispatch(text);
+            }
+          } while (false);
+          bool notify = self->connected_ || was_connected;
+          self->connected_ = false;
+          impl.writing = false;
+          impl.out.clear();
+          impl.wake.cancel();
+          if (notify && self->h_.on_state) self->h_.on_state(false);
+          if (!self->opt_.reconnect || !authorized || self->stopped_) break;
+          if (was_connected) delay = self->opt_.reconnect_min_ms;
+          impl.backoff.expires_after(std::chrono::milliseconds(delay));
+          co_await impl.backoff.async_wait(use_nothrow);
+          delay = std::min(delay * 2, self->opt_.reconnect_max_ms);
+        }
+      },
+      asio::detached);
+}
+
+void Connection::stop() {
+  asio::post(ioc_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    self->impl_->backoff.cancel();
+    if (self->impl_->ws && self->connected_) {
+      self->flush_acks();
+      // Close cleanly once everything queued is written (the write loop closes if busy).
+      if (!self->impl_->writing) self->close_now();
+    }
+  });
+}
+
+void Connection::close_now() {
+  impl_->ws->async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(*self->impl_->ws).socket().close(ignored);
+    }
+  });
+}
+
+void Connection::write(std::string frame) {
+  auto& impl = *impl_;
+  if (!connected_) return;  // pending sends are replayed on reconnect
+  impl.out.push_back(std::move(frame));
+  if (impl.writing) return;
+  impl.writing = true;
+  asio::co_spawn(
+      ioc_,
+      [self = shared_from_this(), gen = impl.generation]() -> awaitable<void> {
+        auto& impl = *self->impl_;
+        while (!impl.out.empty() && gen == impl.generation && self->connected_) {
+          std::string f = std::move(impl.out.front());
+          impl.out.pop_front();
+          auto [ec, n] = co_await impl.ws->async_write(asio::buffer(f), use_nothrow);
+          if (ec) break;
+        }
+        if (gen == impl.generation) {
+          impl.writing = false;
+          if (self->stopped_ && self->connected_) self->close_now();
+        }
+      },
+      asio::detached);
+}
+
+std::string Connection::queue_send(std::string field, std::int64_t target, std::string text, std::string client_id) {
+  if (client_id.empty()) client_id = id_prefix_ + std::to_string(++id_counter_);
+  json::object o{{"type", "send"}, {"id", client_id}, {field, target}, {"text", std::move(text)}};
+  std::string frame = json::serialize(o);
+  asio::post(ioc_, [self = shared_from_this(), client_id, frame = std::move(frame)]() mutable {
+    if (self->pending_ids_.count(client_id)) return;
+    auto order = self->next_order_++;
+    self->pending_ids_[client_id] = order;
+    self->pending_[order] = frame;
+    self->write(std::move(frame));
+  });
+  return client_id;
+}
+
+std::string Connection::send_text_to_user(std::int64_t user, std::string text, std::string client_id) {
+  return queue_send("to", user, std::move(text), std::move(client_id));
+}
+
+std::string Connection::send_text_to_chat(std::int64_t chat, std::string text, std::string client_id) {
+  return queue_send("chat", chat, std::move(text), std::move(client_id));
+}
+
+void Connection::mark_read(std::int64_t chat, std::int64_t seq) {
+  asio::post(ioc_, [self = shared_from_this(), chat, seq] {
+    self->write(json::serialize(json::object{{"type", "read"}, {"chat", chat}, {"seq", seq}}));
+  });
+}
+
+void Connection::mark_delivered(std::int64_t chat, std::int64_t seq) {
+  asio::post(ioc_, [self = shared_from_this(), chat, seq] {
+    self->write(json::serialize(json::object{{"type", "delivered"}, {"chat", chat}, {"seq", seq}}));
+  });
+}
+
+void Connection::send_raw(std::string frame) {
+  asio::post(ioc_, [self = shared_from_this(), frame = std::move(frame)]() mutable { self->write(std::move(frame)); });
+}
+
+void Connection::schedule_flush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  asio::post(ioc_, [self = shared_from_this()] { self->flush_acks(); });
+}
+
+void Connection::flush_acks() {
+  flush_scheduled_ = false;
+  if (!connected_) return;
+  for (auto& [chat, seq] : delivered_)
+    write(json::serialize(json::object{{"type", "delivered"}, {"chat", chat}, {"seq", seq}}));
+  delivered_.clear();
+  if (position_ > acked_position_) {
+    acked_position_ = position_;
+    write(json::serialize(json::object{{"type", "received"}, {"pts", position_}}));
+  }
+}
+
+void Connection::dispatch(const std::string& text) {
+  if (h_.on_frame) h_.on_frame(text);
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return;
+  const auto& o = v.get_object();
+  std::string type = str(o, "type");
+  if (type == "msg") {
+    Message m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), i64(o, "from"), i64(o, "device"), i64(o, "ts"),
+              str(o, "id"), str(o, "text")};
+    if (m.pts <= position_) return;  // already seen
+    position_ = m.pts;
+    if (opt_.auto_delivered && m.from != user_) {
+      auto& d = delivered_[m.chat];
+      d = std::max(d, m.seq);
+    }
+    schedule_flush();
+    if (h_.on_message) h_.on_message(m);
+  } else if (type == "receipt") {
+    Receipt r{i64(o, "pts"), i64(o, "chat"), i64(o, "user"), i64(o, "delivered"), i64(o, "read")};
+    if (r.pts <= position_) return;
+    position_ = r.pts;
+    schedule_flush();
+    if (h_.on_receipt) h_.on_receipt(r);
+  } else if (type == "ack") {
+    Ack a{str(o, "id"), i64(o, "chat"), i64(o, "seq"), i64(o, "ts"), o.contains("duplicate")};
+    if (auto it = pending_ids_.find(a.id); it != pending_ids_.end()) {
+      pending_.erase(it->second);
+      pending_ids_.erase(it);
+    }
+    if (h_.on_ack) h_.on_ack(a);
+  } else if (type == "error") {
+    Error e{str(o, "code"), str(o, "message"), str(o, "id")};
+    if (!e.id.empty()) {
+      auto it = pending_ids_.find(e.id);
+      if (it != pending_ids_.end()) {
+        if (e.code == "rate_limited" || e.code == "unavailable") {
+          // Retry the same frame later; the client id keeps it idempotent.
+          auto t = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(std::max<std::int64_t>(50, i64(o, "retry_after_ms"))));
+          t->async_wait([self = shared_from_this(), t, order = it->second](beast::error_code) {
+            if (auto p = self->pending_.find(order); p != self->pending_.end()) self->write(p->second);
+          });
+        } else {
+          pending_.erase(it->second);
+          pending_ids_.erase(it);
+        }
+      }
+    }
+    if (h_.on_error) h_.on_error(e);
+  } else if (type == "synced") {
+    if (h_.on_synced) h_.on_synced(i64(o, "pts"), o.contains("truncated"));
+  } else if (type == "hello") {
+    user_ = i64(o, "user");
+    if (h_.on_hello) h_.on_hello(user_, i64(o, "device"), i64(o, "head"));
+  }
+}
+
+}  // namespace parley::client

@@ -1,0 +1,116 @@
+// An asynchronous connection of one signed-in device to parleyd (protocol v1).
+// It connects, authenticates, syncs from its position, streams updates (de-duplicated by
+// pts), acknowledges them (received + delivered), sends with client ids, and resends
+// whatever is unacknowledged after a reconnect. Everything runs on the io_context given
+// at construction: handlers are called there; public methods may be called from any
+// thread (they post).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "parley/http.h"
+
+namespace parley::client {
+
+struct Message {
+  std::int64_t pts = 0, chat = 0, seq = 0, from = 0, device = 0, ts = 0;
+  std::string id, text;
+};
+struct Receipt {
+  std::int64_t pts = 0, chat = 0, user = 0, delivered = 0, read = 0;
+};
+struct Ack {
+  std::string id;
+  std::int64_t chat = 0, seq = 0, ts = 0;
+  bool duplicate = false;
+};
+struct Error {
+  std::string code, message, id;
+};
+
+struct Handlers {
+  std::function<void(std::int64_t user, std::int64_t device, std::int64_t head)> on_hello;
+  std::function<void(const Message&)> on_message;
+  std::function<void(const Receipt&)> on_receipt;
+  std::function<void(const Ack&)> on_ack;
+  std::function<void(const Error&)> on_error;
+  std::function<void(std::int64_t pts, bool truncated)> on_synced;
+  // false: the connection dropped (it reconnects unless stopped or unauthorized).
+  std::function<void(bool connected)> on_state;
+  // Every raw text frame, before it is interpreted (tests, debugging).
+  std::function<void(const std::string&)> on_frame;
+};
+
+struct Options {
+  Endpoint server;
+  std::string token;
+  std::string bind_address;        // local source address (load tests spread over 127.0.0.x)
+  std::int64_t position = 0;       // start syncing after this pts
+  bool sync_on_connect = true;
+  bool auto_delivered = true;      // send delivered receipts for incoming messages
+  bool reconnect = true;
+  int reconnect_min_ms = 100;
+  int reconnect_max_ms = 5000;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  static std::shared_ptr<Connection> create(boost::asio::io_context& ioc, Options options, Handlers handlers);
+  ~Connection();
+
+  void start();
+  void stop();
+
+  // Queues a text message; returns its client id. Resent after reconnects until acked.
+  std::string send_text_to_user(std::int64_t user, std::string text, std::string client_id = {});
+  std::string send_text_to_chat(std::int64_t chat, std::string text, std::string client_id = {});
+  void mark_read(std::int64_t chat, std::int64_t seq);
+  void mark_delivered(std::int64_t chat, std::int64_t seq);
+  // Sends a frame as is (tests).
+  void send_raw(std::string frame);
+
+  // Valid on the io thread only.
+  std::int64_t position() const { return position_; }
+  std::size_t unacked() const { return pending_.size(); }
+  bool connected() const { return connected_; }
+  std::int64_t user() const { return user_; }
+
+ private:
+  struct Impl;
+  Connection(boost::asio::io_context& ioc, Options options, Handlers handlers);
+  std::string queue_send(std::string target_field, std::int64_t target, std::string text, std::string client_id);
+  void dispatch(const std::string& text);
+  void write(std::string frame);
+  void schedule_flush();
+  void flush_acks();
+  void close_now();
+
+  boost::asio::io_context& ioc_;
+  Options opt_;
+  Handlers h_;
+  std::unique_ptr<Impl> impl_;
+  std::int64_t position_ = 0;
+  std::int64_t user_ = 0;
+  bool connected_ = false;
+  bool stopped_ = false;
+  bool flush_scheduled_ = false;
+  std::int64_t acked_position_ = 0;
+  std::map<std::int64_t, std::int64_t> delivered_;  // chat -> seq to report
+  std::uint64_t next_order_ = 0;
+  std::map<std::uint64_t, std::string> pending_;    // send order -> frame, until acked
+  std::unordered_map<std::string, std::uint64_t> pending_ids_;
+  std::string id_prefix_;
+  std::uint64_t id_counter_ = 0;
+};
+
+}  // namespace parley::client

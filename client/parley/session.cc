@@ -1,0 +1,57 @@
+#include "parley/session.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+
+namespace parley::client {
+
+Session::Session(Options options) {
+  Handlers h;
+  h.on_hello = [this](std::int64_t user, std::int64_t device, std::int64_t) {
+    record([&](EventLog& l) { l.user = user; l.device = device; });
+  };
+  h.on_message = [this](const Message& m) {
+    record([&](EventLog& l) { l.messages.push_back(m); });
+    if (on_message) on_message(m);
+  };
+  h.on_receipt = [this](const Receipt& r) {
+    record([&](EventLog& l) { l.receipts.push_back(r); });
+    if (on_receipt) on_receipt(r);
+  };
+  h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
+  h.on_error = [this](const Error& e) { record([&](EventLog& l) { l.errors.push_back(e); }); };
+  h.on_synced = [this](std::int64_t, bool truncated) {
+    record([&](EventLog& l) { l.synced++; l.truncated = l.truncated || truncated; });
+  };
+  h.on_state = [this](bool up) { record([&](EventLog& l) { (up ? l.connects : l.disconnects)++; }); };
+  h.on_frame = [this](const std::string& f) { record([&](EventLog& l) { l.frames.push_back(f); }); };
+  conn_ = Connection::create(ioc_, std::move(options), std::move(h));
+  conn_->start();
+  thread_ = std::thread([this] {
+    auto guard = boost::asio::make_work_guard(ioc_);
+    ioc_.run();
+  });
+}
+
+Session::~Session() { close(); }
+
+void Session::close() {
+  if (closed_) return;
+  closed_ = true;
+  conn_->stop();
+  // Let the close handshake finish (bounded), then stop the loop.
+  wait([](const EventLog& l) { return l.disconnects >= l.connects; }, 1000);
+  ioc_.stop();
+  thread_.join();
+}
+
+bool Session::wait(const std::function<bool(const EventLog&)>& pred, int timeout_ms) {
+  std::unique_lock lk(mu_);
+  return cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return pred(log_); });
+}
+
+EventLog Session::snapshot() {
+  std::lock_guard lk(mu_);
+  return log_;
+}
+
+}  // namespace parley::client

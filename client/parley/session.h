@@ -1,0 +1,69 @@
+// A blocking facade over Connection for the CLI and tests: runs its own io thread and
+// records every event, so callers can wait for a condition with a timeout.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "parley/connection.h"
+
+namespace parley::client {
+
+struct EventLog {
+  std::int64_t user = 0, device = 0;
+  std::vector<Message> messages;
+  std::vector<Receipt> receipts;
+  std::vector<Ack> acks;
+  std::vector<Error> errors;
+  std::vector<std::string> frames;  // raw text frames, in arrival order
+  int connects = 0, disconnects = 0, synced = 0;
+  bool truncated = false;
+};
+
+class Session {
+ public:
+  explicit Session(Options options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Connection& connection() { return *conn_; }
+  std::string send_to_user(std::int64_t user, std::string text, std::string client_id = {}) {
+    return conn_->send_text_to_user(user, std::move(text), std::move(client_id));
+  }
+  std::string send_to_chat(std::int64_t chat, std::string text, std::string client_id = {}) {
+    return conn_->send_text_to_chat(chat, std::move(text), std::move(client_id));
+  }
+
+  // Waits until pred(log) holds; false on timeout. pred runs under the log's lock.
+  bool wait(const std::function<bool(const EventLog&)>& pred, int timeout_ms = 10000);
+  EventLog snapshot();
+  // Closes the connection and stops the io thread (also done by the destructor).
+  void close();
+  // Called on the io thread for each message, after it is logged (CLI printing).
+  std::function<void(const Message&)> on_message;
+  std::function<void(const Receipt&)> on_receipt;
+
+ private:
+  template <class F>
+  void record(F f) {
+    {
+      std::lock_guard lk(mu_);
+      f(log_);
+    }
+    cv_.notify_all();
+  }
+
+  boost::asio::io_context ioc_;
+  std::shared_ptr<Connection> conn_;
+  std::mutex mu_;  // guards log_
+  std::condition_variable cv_;
+  EventLog log_;
+  std::thread thread_;
+  bool closed_ = false;
+};
+
+}  // namespace parley::client

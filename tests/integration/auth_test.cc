@@ -1,0 +1,146 @@
+// Sign-in by phone and code, tokens and devices, against a real parleyd.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "parley/http.h"
+#include "support/raw_ws.h"
+#include "support/server_process.h"
+#include "support/webhook_sink.h"
+
+namespace parley::testing {
+namespace {
+
+namespace json = boost::json;
+using client::http_call;
+
+struct AuthFixture : ::testing::Test {
+  WebhookSink sink;
+  std::unique_ptr<ServerProcess> server;
+  void SetUp() override {
+    server = std::make_unique<ServerProcess>(std::vector<std::string>{
+        "auth.code_sender=webhook", "auth.webhook_url=" + sink.url(), "testing.clock_control=true",
+        "auth.codes_per_phone_per_hour=3", "auth.requests_per_ip_per_minute=1000"});
+  }
+  client::HttpResult request_code(const std::string& phone) {
+    return http_call(server->endpoint(), "POST", "/v1/auth/code", json::serialize(json::object{{"phone", phone}}));
+  }
+  client::HttpResult verify(const std::string& phone, const std::string& code) {
+    return http_call(server->endpoint(), "POST", "/v1/auth/verify",
+                     json::serialize(json::object{{"phone", phone}, {"code", code}, {"device_name", "test phone"}}));
+  }
+};
+
+TEST_F(AuthFixture, sign_in_with_code_from_webhook_returns_working_token) {
+  auto r = request_code("+44 20 7946 0958");
+  ASSERT_TRUE(r.ok()) << r.body;
+  EXPECT_EQ(r.json.at("phone").as_string(), "+442079460958");
+  auto code = sink.take_code("+442079460958");
+  ASSERT_EQ(code.size(), 6u);
+  auto v = verify("+442079460958", code);
+  ASSERT_TRUE(v.ok()) << v.body;
+  std::string token(v.json.at("token").as_string());
+  EXPECT_GE(token.size(), 43u);  // 256 bits, base64url
+  auto me = http_call(server->endpoint(), "GET", "/v1/me", {}, token);
+  ASSERT_TRUE(me.ok()) << me.body;
+  EXPECT_EQ(me.json.at("user").as_int64(), v.json.at("user").as_int64());
+  // The code is single-use.
+  EXPECT_EQ(verify("+442079460958", code).error_code(), "code_invalid");
+}
+
+TEST_F(AuthFixture, national_numbers_use_the_default_region_and_bad_numbers_are_refused) {
+  auto r = request_code("(415) 555-2671");  // default region US
+  ASSERT_TRUE(r.ok()) << r.body;
+  EXPECT_EQ(r.json.at("phone").as_string(), "+14155552671");
+  auto bad = request_code("12");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.error_code(), "bad_phone");
+}
+
+TEST_F(AuthFixture, expired_code_is_refused) {
+  ASSERT_TRUE(request_code("+14155552672").ok());
+  auto code = sink.take_code("+14155552672");
+  auto adv = http_call(server->endpoint(), "POST", "/v1/admin/clock", R"({"advance_ms":301000})", kAdminSecret);
+  ASSERT_TRUE(adv.ok()) << adv.body;
+  auto v = verify("+14155552672", code);
+  EXPECT_EQ(v.status, 401);
+  EXPECT_EQ(v.error_code(), "code_expired");
+}
+
+TEST_F(AuthFixture, wrong_code_is_refused_and_attempts_are_limited) {
+  ASSERT_TRUE(request_code("+14155552673").ok());
+  auto code = sink.take_code("+14155552673");
+  std::string wrong = code == "000000" ? "111111" : "000000";
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(verify("+14155552673", wrong).error_code(), "code_invalid");
+  // Five failures burn the code: even the right one no longer works.
+  EXPECT_EQ(verify("+14155552673", code).error_code(), "too_many_attempts");
+}
+
+TEST_F(AuthFixture, code_requests_are_rate_limited_per_phone) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(request_code("+14155552674").ok());
+  auto r = request_code("+14155552674");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.error_code(), "rate_limited");
+  EXPECT_TRUE(request_code("+14155552675").ok());  // another phone is unaffected
+}
+
+TEST_F(AuthFixture, revoked_device_is_closed_and_its_token_refused) {
+  auto users = make_users(*server, 1);
+  auto second = add_device(*server, users[0].phone, "laptop");
+  RawWs live(server->port(), second.token);
+  ASSERT_TRUE(live.recv_type("hello"));
+  auto list = http_call(server->endpoint(), "GET", "/v1/devices", {}, users[0].token);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list.json.at("devices").as_array().size(), 2u);
+
+  auto del = http_call(server->endpoint(), "DELETE", "/v1/devices/" + std::to_string(second.device), {}, users[0].token);
+  ASSERT_TRUE(del.ok()) << del.body;
+  auto err = live.recv_type("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->at("code"), "unauthorized");
+  EXPECT_EQ(live.wait_closed(), 4001);
+
+  RawWs again(server->port(), second.token);
+  auto e2 = again.recv_type("error");
+  ASSERT_TRUE(e2);
+  EXPECT_EQ(e2->at("code"), "unauthorized");
+  EXPECT_EQ(again.wait_closed(), 4001);
+  EXPECT_EQ(http_call(server->endpoint(), "GET", "/v1/me", {}, second.token).status, 401);
+  EXPECT_EQ(http_call(server->endpoint(), "GET", "/v1/devices", {}, users[0].token).json.at("devices").as_array().size(), 1u);
+}
+
+TEST_F(AuthFixture, token_in_first_frame_authenticates_and_garbage_token_is_refused) {
+  auto users = make_users(*server, 1);
+  RawWs ws(server->port());
+  ws.send(json::serialize(json::object{{"type", "auth"}, {"token", users[0].token}}));
+  auto hello = ws.recv_type("hello");
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->at("user").as_int64(), users[0].user);
+
+  RawWs bad(server->port());
+  bad.send(R"({"type":"auth","token":"not-a-token"})");
+  auto e = bad.recv_type("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->at("code"), "unauthorized");
+  EXPECT_EQ(bad.wait_closed(), 4001);
+}
+
+TEST_F(AuthFixture, admin_endpoints_need_the_secret) {
+  auto r = http_call(server->endpoint(), "POST", "/v1/admin/users", R"({"phones":["+14155552676"]})", "wrong-secret");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(http_call(server->endpoint(), "GET", "/v1/devices").status, 401);
+}
+
+TEST_F(AuthFixture, contact_lookup_answers_which_numbers_are_registered) {
+  auto users = make_users(*server, 1);
+  auto r = http_call(server->endpoint(), "POST", "/v1/contacts/lookup",
+                     json::serialize(json::object{{"phones", json::array{json::string(users[0].phone), "+14155552677", 5}}}),
+                     users[0].token);
+  ASSERT_TRUE(r.ok()) << r.body;
+  auto& found = r.json.at("users").as_array();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("user").as_int64(), users[0].user);
+}
+
+}  // namespace
+}  // namespace parley::testing

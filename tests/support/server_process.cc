@@ -1,0 +1,143 @@
+#include "support/server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#ifndef PARLEYD_PATH
+#error "PARLEYD_PATH must point at the parleyd binary"
+#endif
+
+namespace parley::testing {
+
+namespace fs = std::filesystem;
+
+ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string data_dir)
+    : overrides_(std::move(overrides)), data_dir_(std::move(data_dir)) {
+  if (data_dir_.empty()) {
+    static std::atomic<int> n{0};
+    data_dir_ = (fs::temp_directory_path() / ("parley-test-" + std::to_string(getpid()) + "-" + std::to_string(n++))).string();
+    fs::remove_all(data_dir_);
+    own_dir_ = true;
+  }
+  start();
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) stop();
+  if (own_dir_) {
+    std::error_code ec;
+    fs::remove_all(data_dir_, ec);
+  }
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(data_dir_ + ".log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void ServerProcess::start() {
+  fs::create_directories(data_dir_);
+  std::string port_file = data_dir_ + "/port";
+  fs::remove(port_file);
+  std::vector<std::string> args = {PARLEYD_PATH, "--listen", "127.0.0.1:0", "--data-dir", data_dir_,
+                                   "--port-file", port_file, "--set", std::string("auth.admin_secret=") + kAdminSecret,
+                                   "--set", "server.threads=2"};
+  for (auto& o : overrides_) {
+    args.push_back("--set");
+    args.push_back(o);
+  }
+  std::string log_path = data_dir_ + ".log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* f = fopen(log_path.c_str(), "a");
+    if (f) {
+      dup2(fileno(f), 1);
+      dup2(fileno(f), 2);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  // Wait for the port file (written once listening), bounded.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    int port = 0;
+    if (in >> port && port > 0) {
+      port_ = static_cast<unsigned short>(port);
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("parleyd exited at start:\n" + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  throw std::runtime_error("parleyd did not start in 20 s:\n" + log());
+}
+
+void ServerProcess::stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::vector<TestUser> make_users(const ServerProcess& server, int count, const std::string& device_name) {
+  static std::atomic<long> next{0};
+  boost::json::array phones;
+  std::vector<TestUser> out;
+  for (int i = 0; i < count; ++i) {
+    long n = next++;
+    // +1 415 555 01xx style numbers are valid for libphonenumber; vary the exchange.
+    std::string phone = "+1415" + std::to_string(2000000 + n);
+    phones.push_back(boost::json::string(phone));
+  }
+  auto r = client::http_call(server.endpoint(), "POST", "/v1/admin/users",
+                             boost::json::serialize(boost::json::object{{"phones", phones}, {"device_name", device_name}}),
+                             kAdminSecret);
+  if (!r.ok()) throw std::runtime_error("admin/users failed: " + r.body);
+  for (auto& u : r.json.at("users").as_array()) {
+    auto& o = u.as_object();
+    out.push_back({o.at("user").as_int64(), o.at("device").as_int64(), std::string(o.at("phone").as_string()),
+                   std::string(o.at("token").as_string())});
+  }
+  return out;
+}
+
+TestUser add_device(const ServerProcess& server, const std::string& phone, const std::string& device_name) {
+  auto r = client::http_call(server.endpoint(), "POST", "/v1/admin/users",
+                             boost::json::serialize(boost::json::object{{"phones", boost::json::array{boost::json::string(phone)}},
+                                                                        {"device_name", device_name}}),
+                             kAdminSecret);
+  if (!r.ok()) throw std::runtime_error("admin/users failed: " + r.body);
+  auto& o = r.json.at("users").as_array().at(0).as_object();
+  return {o.at("user").as_int64(), o.at("device").as_int64(), std::string(o.at("phone").as_string()),
+          std::string(o.at("token").as_string())};
+}
+
+}  // namespace parley::testing

@@ -1,0 +1,51 @@
+// Starts a real parleyd on 127.0.0.1 (any free port, fresh data directory) for black-box
+// tests, and stops it (SIGTERM) or kills it (SIGKILL).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "parley/http.h"
+
+namespace parley::testing {
+
+inline constexpr const char* kAdminSecret = "test-admin-secret-0123456789";
+
+class ServerProcess {
+ public:
+  // `overrides` are --set section.key=value strings.
+  explicit ServerProcess(std::vector<std::string> overrides = {}, std::string data_dir = {});
+  ~ServerProcess();
+
+  void start();
+  void stop();   // SIGTERM, wait
+  void kill9();  // SIGKILL, wait
+  bool running() const { return pid_ > 0; }
+
+  unsigned short port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  client::Endpoint endpoint() const { return {"127.0.0.1", std::to_string(port_)}; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string log() const;
+
+ private:
+  std::vector<std::string> overrides_;
+  std::string data_dir_;
+  bool own_dir_ = false;
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+struct TestUser {
+  std::int64_t user = 0, device = 0;
+  std::string phone, token;
+};
+
+// Creates users (with one device each) through the admin endpoint.
+std::vector<TestUser> make_users(const ServerProcess& server, int count, const std::string& device_name = "test");
+// A new device for an existing phone.
+TestUser add_device(const ServerProcess& server, const std::string& phone, const std::string& device_name);
+
+}  // namespace parley::testing

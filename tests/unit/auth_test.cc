@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "auth/phone.h"
+#include "auth/rate_limiter.h"
+#include "core/encoding.h"
+
+namespace parley::auth {
+namespace {
+
+TEST(Phone, numbers_of_many_countries_normalise_to_e164) {
+  EXPECT_EQ(*normalize_phone("+44 20 7946 0958", "US"), "+442079460958");
+  EXPECT_EQ(*normalize_phone("+49 30 123456", "US"), "+4930123456");
+  EXPECT_EQ(*normalize_phone("+91 98765 43210", "US"), "+919876543210");
+  EXPECT_EQ(*normalize_phone("+234 803 123 4567", "US"), "+2348031234567");
+  EXPECT_EQ(*normalize_phone("+55 11 91234-5678", "US"), "+5511912345678");
+  EXPECT_EQ(*normalize_phone("(415) 555-2671", "US"), "+14155552671");
+  EXPECT_EQ(*normalize_phone("030 123456", "DE"), "+4930123456");
+}
+
+TEST(Phone, invalid_numbers_are_refused) {
+  EXPECT_FALSE(normalize_phone("", "US"));
+  EXPECT_FALSE(normalize_phone("hello", "US"));
+  EXPECT_FALSE(normalize_phone("+1 555", "US"));
+  EXPECT_FALSE(normalize_phone(std::string(100, '1'), "US"));
+  EXPECT_TRUE(known_region("DE"));
+  EXPECT_FALSE(known_region("XX"));
+}
+
+TEST(RateLimiter, allows_capacity_then_refuses_until_refilled) {
+  ManualClock clock;
+  RateLimiter rl(clock, 3, 60'000);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(rl.take("a"), 0);
+  TimeMs wait = rl.take("a");
+  EXPECT_GT(wait, 0);
+  EXPECT_EQ(rl.take("b"), 0);
+  clock.advance(wait);
+  EXPECT_EQ(rl.take("a"), 0);
+}
+
+TEST(RateLimiter, token_bucket_refills_at_its_rate) {
+  TokenBucket b(10, 2);  // 10/s, burst 2
+  EXPECT_EQ(b.take(1000), 0);
+  EXPECT_EQ(b.take(1000), 0);
+  EXPECT_EQ(b.take(1000), 100);
+  EXPECT_EQ(b.take(1100), 0);
+}
+
+TEST(Encoding, utf8_validation_and_length) {
+  EXPECT_TRUE(valid_utf8("héllo €"));
+  EXPECT_FALSE(valid_utf8("\xc3"));
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));      // overlong
+  EXPECT_EQ(utf8_length("héllo €"), 7u);
+  EXPECT_EQ(base64url(std::string(32, '\xff')).size(), 43u);
+  EXPECT_EQ(hex(sha256("abc")).substr(0, 8), "ba7816bf");
+}
+
+}  // namespace
+}  // namespace parley::auth

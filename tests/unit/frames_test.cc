@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "proto/errors.h"
+#include "proto/frames.h"
+
+namespace parley::proto {
+namespace {
+
+std::string error_code(std::string_view text, Limits limits = {}) {
+  auto r = parse_client_frame(text, limits);
+  auto* e = std::get_if<FrameError>(&r);
+  return e ? std::string(e->code) : "ok";
+}
+
+TEST(Frames, send_frame_parses_all_fields) {
+  auto r = parse_client_frame(R"({"type":"send","id":"abc","to":7,"text":"hi"})", {});
+  auto& f = std::get<SendFrame>(std::get<ClientFrame>(r));
+  EXPECT_EQ(f.id, "abc");
+  EXPECT_EQ(f.to->value, 7);
+  EXPECT_FALSE(f.chat);
+  EXPECT_EQ(f.text, "hi");
+}
+
+TEST(Frames, send_needs_exactly_one_target_and_nonempty_text) {
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","text":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":1,"chat":2,"text":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":1,"text":""})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":0,"text":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":-5,"text":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"send","id":")" + std::string(65, 'i') + R"(","to":1,"text":"x"})"), "bad_frame");
+}
+
+TEST(Frames, text_limit_counts_characters_not_bytes) {
+  Limits l;
+  l.max_text_chars = 3;
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":1,"text":"ééé"})", l), "ok");
+  EXPECT_EQ(error_code(R"({"type":"send","id":"a","to":1,"text":"éééé"})", l), "text_too_long");
+}
+
+TEST(Frames, malformed_input_is_classified) {
+  EXPECT_EQ(error_code("{"), "bad_json");
+  EXPECT_EQ(error_code("\xff"), "bad_json");
+  EXPECT_EQ(error_code(std::string(50, '[') + std::string(50, ']')), "bad_json");
+  EXPECT_EQ(error_code("42"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":5})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"nope"})"), "unknown_type");
+  EXPECT_EQ(error_code(R"({"type":"sync","after":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"sync","after":1.5})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"received","pts":18446744073709551615})"), "bad_frame");
+}
+
+TEST(Frames, receipts_sync_ping_parse) {
+  auto r = parse_client_frame(R"({"type":"read","chat":3,"seq":9})", {});
+  auto& f = std::get<ReceiptFrame>(std::get<ClientFrame>(r));
+  EXPECT_TRUE(f.read);
+  EXPECT_EQ(f.chat.value, 3);
+  EXPECT_EQ(f.seq, 9);
+  auto s = parse_client_frame(R"({"type":"sync","after":12,"limit":100000})", {});
+  auto& sf = std::get<SyncFrame>(std::get<ClientFrame>(s));
+  EXPECT_EQ(*sf.after, 12);
+  EXPECT_EQ(sf.limit, 1000);  // clamped to the page limit
+  EXPECT_TRUE(std::holds_alternative<PingFrame>(std::get<ClientFrame>(parse_client_frame(R"({"type":"ping"})", {}))));
+}
+
+TEST(Frames, server_frames_are_json_with_their_type) {
+  Message m{ChatId(4), 2, UserId(1), DeviceId(3), "cid", 1000, "héllo \"q\""};
+  EXPECT_EQ(message_frame(9, m),
+            R"({"type":"msg","pts":9,"chat":4,"seq":2,"from":1,"device":3,"id":"cid","ts":1000,"text":"héllo \"q\""})");
+  EXPECT_EQ(ack_frame(m, true), R"({"type":"ack","id":"cid","chat":4,"seq":2,"ts":1000,"duplicate":true})");
+  EXPECT_EQ(error_frame("rate_limited", "slow down", "x", 250),
+            R"({"type":"error","code":"rate_limited","message":"slow down","id":"x","retry_after_ms":250})");
+}
+
+TEST(Frames, every_status_code_maps_to_a_wire_code) {
+  for (Code c : {Code::kInvalid, Code::kTooLarge, Code::kUnauthorized, Code::kNotFound, Code::kNoSuchUser,
+                 Code::kNoSuchChat, Code::kNotMember, Code::kRateLimited, Code::kCodeExpired, Code::kCodeInvalid,
+                 Code::kTooManyAttempts, Code::kUnavailable, Code::kInternal}) {
+    EXPECT_FALSE(wire_code(c).empty());
+    EXPECT_GE(http_status(c), 400);
+  }
+}
+
+}  // namespace
+}  // namespace parley::proto

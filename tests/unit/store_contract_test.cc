@@ -1,0 +1,190 @@
+// The Store contract, run against every adapter (SQLite today; PostgreSQL joins with
+// cluster mode by adding a factory to kAdapters).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "chat/retention.h"
+#include "core/clock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace parley {
+namespace {
+
+struct Adapter {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir, const Clock&)> make;
+};
+
+const Adapter kAdapters[] = {
+    {"sqlite", [](const std::string& dir, const Clock& c) {
+       return std::make_unique<sqlite::SqliteStore>(sqlite::Options{dir + "/parley.db", 4096, 2}, c);
+     }},
+};
+
+template <class T, class F>
+Result<T> wait(F start) {
+  std::promise<Result<T>> p;
+  auto f = p.get_future();
+  start([&p](Result<T> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+Status wait_status(auto start) {
+  std::promise<Status> p;
+  auto f = p.get_future();
+  start([&p](Status s) { p.set_value(std::move(s)); });
+  return f.get();
+}
+
+class StoreContract : public ::testing::TestWithParam<Adapter> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("parley-store-" + std::to_string(getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().make(dir_.string(), clock_);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  UserId user(const std::string& phone) {
+    return wait<UserRecord>([&](auto d) { store_->upsert_user(phone, d); })->id;
+  }
+  Result<AppendResult> send(UserId from, UserId to, const std::string& cid, const std::string& text = "x") {
+    return wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{from, DeviceId(1), cid, to, {}, text}, d); });
+  }
+
+  ManualClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContract, upsert_user_is_idempotent_per_phone) {
+  auto a = user("+14155550001");
+  EXPECT_EQ(user("+14155550001"), a);
+  EXPECT_NE(user("+14155550002"), a);
+  EXPECT_EQ(store_->find_user_by_phone("+14155550001")->id, a);
+}
+
+TEST_P(StoreContract, chat_sequence_is_gap_free_and_shared_by_both_directions) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  for (int i = 1; i <= 5; ++i) {
+    auto r = send(i % 2 ? a : b, i % 2 ? b : a, "c" + std::to_string(i));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->message.seq, i);
+    ASSERT_EQ(r->deliveries.size(), 2u);
+  }
+  auto ups = store_->read_updates(b, 0, 100);
+  ASSERT_EQ(ups->size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ((*ups)[i].pts, i + 1);
+}
+
+TEST_P(StoreContract, duplicate_client_id_returns_original_and_leaves_no_gap) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  auto first = send(a, b, "same", "one");
+  auto again = send(a, b, "same", "two");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->message.seq, first->message.seq);
+  EXPECT_EQ(again->message.text, "one");
+  EXPECT_TRUE(again->deliveries.empty());
+  EXPECT_EQ(send(a, b, "next")->message.seq, 2);
+}
+
+TEST_P(StoreContract, sending_to_unknown_user_or_foreign_chat_fails) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  EXPECT_EQ(send(a, UserId(999), "x").status().code(), Code::kNoSuchUser);
+  auto r = send(a, b, "y");
+  auto foreign = wait<AppendResult>([&](auto d) {
+    store_->append_message(NewMessage{c, DeviceId(1), "z", {}, r->message.chat, "intruder"}, d);
+  });
+  EXPECT_EQ(foreign.status().code(), Code::kNotMember);
+}
+
+TEST_P(StoreContract, receipts_are_cumulative_clamped_and_logged_for_the_peer) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  for (int i = 0; i < 3; ++i) send(a, b, "m" + std::to_string(i));
+  ChatId chat = send(a, b, "m3")->message.chat;
+  auto r = wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, 2, 0, d); });
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->changed);
+  EXPECT_EQ(r->state.delivered, 2);
+  ASSERT_EQ(r->deliveries.size(), 1u);
+  EXPECT_EQ(r->deliveries[0].user, a);
+  // Lower positions change nothing; read implies delivered; beyond the end is clamped.
+  EXPECT_FALSE(wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, 1, 0, d); })->changed);
+  auto read = wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, 0, 99, d); });
+  EXPECT_EQ(read->state.read, 4);
+  EXPECT_EQ(read->state.delivered, 4);
+  auto ups = store_->read_updates(a, 4, 10);
+  ASSERT_EQ(ups->size(), 2u);
+  EXPECT_EQ((*ups)[1].kind, UpdateKind::kReceipt);
+  EXPECT_EQ((*ups)[1].receipt.read, 4);
+}
+
+TEST_P(StoreContract, new_device_starts_at_the_log_head) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  send(a, b, "before");
+  auto d = wait<DeviceRecord>([&](auto done) { store_->create_device(NewDevice{b, "phone", "hash-1"}, done); });
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->position, 1);
+  EXPECT_EQ(store_->find_device_by_token("hash-1")->id, d->id);
+  ASSERT_TRUE(wait_status([&](auto done) { store_->set_device_position(d->id, 5, done); }).ok());
+  ASSERT_TRUE(wait_status([&](auto done) { store_->set_device_position(d->id, 3, done); }).ok());
+  EXPECT_EQ(store_->list_devices(b)->at(0).position, 5);
+  ASSERT_TRUE(wait_status([&](auto done) { store_->revoke_device(b, d->id, done); }).ok());
+  EXPECT_EQ(store_->find_device_by_token("hash-1").status().code(), Code::kUnauthorized);
+  EXPECT_EQ(wait_status([&](auto done) { store_->revoke_device(b, d->id, done); }).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContract, retention_removes_only_expired_log_entries_and_keeps_positions) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  send(a, b, "c-old", "old");
+  clock_.advance(31LL * 86'400'000);
+  send(a, b, "c-new", "new");
+  chat::Retention retention(*store_, clock_, 30LL * 86'400'000);
+  auto removed = wait<std::int64_t>([&](auto d) { retention.run_once(d); });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2);  // "old" in both users' logs
+  auto ups = store_->read_updates(b, 0, 10);
+  ASSERT_EQ(ups->size(), 1u);
+  EXPECT_EQ((*ups)[0].message.text, "new");
+  EXPECT_EQ((*ups)[0].pts, 2);  // pts keep counting: no reuse after expiry
+  EXPECT_EQ(*store_->log_tail(b), 2);
+  EXPECT_EQ(*store_->log_head(b), 2);
+}
+
+TEST_P(StoreContract, sequence_numbers_survive_reopen) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  send(a, b, "1");
+  send(a, b, "2");
+  store_.reset();
+  store_ = GetParam().make(dir_.string(), clock_);
+  EXPECT_EQ(send(a, b, "3")->message.seq, 3);
+  EXPECT_EQ(*store_->log_head(b), 3);
+}
+
+TEST_P(StoreContract, many_concurrent_writers_get_distinct_gap_free_sequences) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  constexpr int kN = 2000;
+  std::vector<std::promise<Result<AppendResult>>> ps(kN);
+  for (int i = 0; i < kN; ++i)
+    store_->append_message(NewMessage{a, DeviceId(1), "p" + std::to_string(i), b, {}, "x"},
+                           [&ps, i](Result<AppendResult> r) { ps[i].set_value(std::move(r)); });
+  std::vector<Seq> seqs;
+  for (auto& p : ps) seqs.push_back(p.get_future().get()->message.seq);
+  std::sort(seqs.begin(), seqs.end());
+  for (int i = 0; i < kN; ++i) EXPECT_EQ(seqs[i], i + 1);
+}
+
+void PrintTo(const Adapter& a, std::ostream* os) { *os << a.name; }
+
+INSTANTIATE_TEST_SUITE_P(Adapters, StoreContract, ::testing::ValuesIn(kAdapters),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace parley
