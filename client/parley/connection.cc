@@ -197,6 +197,7 @@ std::string Connection::queue_send(std::string field, std::int64_t target, std::
     auto order = self->next_order_++;
     self->pending_ids_[client_id] = order;
     self->pending_[order] = frame;
+    self->unacked_atomic_ = self->pending_.size();
     self->write(std::move(frame));
   });
   return client_id;
@@ -273,6 +274,7 @@ void Connection::dispatch(const std::string& text) {
     if (auto it = pending_ids_.find(a.id); it != pending_ids_.end()) {
       pending_.erase(it->second);
       pending_ids_.erase(it);
+      unacked_atomic_ = pending_.size();
     }
     if (h_.on_ack) h_.on_ack(a);
   } else if (type == "error") {
@@ -289,6 +291,7 @@ void Connection::dispatch(const std::string& text) {
         } else {
           pending_.erase(it->second);
           pending_ids_.erase(it);
+          unacked_atomic_ = pending_.size();
         }
       }
     }

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -82,6 +83,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Valid on the io thread only.
   std::int64_t position() const { return position_; }
   std::size_t unacked() const { return pending_.size(); }
+  // Unacked sends, readable from any thread (approximate while traffic flows).
+  std::size_t unacked_hint() const { return unacked_atomic_.load(std::memory_order_relaxed); }
+  boost::asio::io_context& executor_context() { return ioc_; }
   bool connected() const { return connected_; }
   std::int64_t user() const { return user_; }
 
@@ -109,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t next_order_ = 0;
   std::map<std::uint64_t, std::string> pending_;    // send order -> frame, until acked
   std::unordered_map<std::string, std::uint64_t> pending_ids_;
+  std::atomic<std::size_t> unacked_atomic_{0};
   std::string id_prefix_;
   std::uint64_t id_counter_ = 0;
 };

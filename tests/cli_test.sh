@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The parley CLI end to end against a real parleyd: login with the code from the log,
+# send, listen --once, chats, devices, errors.
+set -euo pipefail
+parleyd=$1 parley=$2
+dir=$(mktemp -d)
+trap 'kill $(cat "$dir/pid") 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" >"$dir/log" 2>&1 &
+echo $! >"$dir/pid"
+for _ in $(seq 1 500); do [[ -s $dir/port ]] && break; sleep 0.01; done
+url="http://127.0.0.1:$(cat "$dir/port")"
+
+code_for() { grep -o "sign-in code for $1 is [0-9]*" "$dir/log" | tail -n1 | awk '{print $NF}'; }
+codes_sent() { grep -c "sign-in code for $1 is" "$dir/log" || true; }
+login() {  # phone profile: answers the code prompt once the code shows up in the log
+  local before; before=$(codes_sent "$1")
+  rm -f "$dir/fifo"; mkfifo "$dir/fifo"
+  "$parley" --server "$url" --profile "$2" login "$1" <"$dir/fifo" >"$dir/out" 2>&1 &
+  local pid=$!
+  exec 3>"$dir/fifo"
+  for _ in $(seq 1 500); do [[ $(codes_sent "$1") -gt $before ]] && break; sleep 0.01; done
+  code_for "$1" >&3
+  exec 3>&-
+  wait $pid
+  cat "$dir/out"
+}
+"$parley" --server "$url" --profile "$dir/a.json" login +14155550101 --code 999999 2>"$dir/err" && exit 1
+grep -q "code_invalid" "$dir/err"
+login +14155550101 "$dir/a.json" | grep -q "Signed in as +14155550101"
+login +14155550102 "$dir/b.json" | grep -q "Signed in as +14155550102"
+
+"$parley" --profile "$dir/a.json" send +14155550102 "hello from the CLI" | grep -q "sent (chat 1, #1"
+"$parley" --profile "$dir/b.json" listen --once | grep -q "hello from the CLI"
+"$parley" --profile "$dir/b.json" chats | grep -q "+14155550101"
+"$parley" --profile "$dir/a.json" devices | grep -q "(this device)"
+# Errors are clear messages with a non-zero exit.
+! "$parley" --profile "$dir/a.json" send +14155550199 "nobody" 2>"$dir/err"
+grep -q "not on parley" "$dir/err"
+! "$parley" --profile "$dir/none.json" chats 2>"$dir/err"
+grep -q "not signed in" "$dir/err"
+! "$parley" --server "http://127.0.0.1:1" --profile "$dir/a.json" chats 2>"$dir/err"
+grep -q "cannot reach" "$dir/err"
+echo "cli test passed"

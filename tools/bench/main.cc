@@ -1,0 +1,486 @@
+// parley-bench: load generator and benchmark for parleyd. Every scenario prints a human
+// summary to stderr and, as its last line on stdout, one JSON object (bench/README.md).
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "bench/spawn.h"
+#include "bench/stats.h"
+#include "parley/connection.h"
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace parley;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double now_ms() { return std::chrono::duration<double, std::milli>(SteadyClock::now().time_since_epoch()).count(); }
+
+// Single-threaded io_contexts; connection i lives on context i % n, so per-connection
+// state needs no locks.
+class Pool {
+ public:
+  explicit Pool(int n) {
+    for (int i = 0; i < std::max(1, n); ++i) ctx_.push_back(std::make_unique<asio::io_context>(1));
+    for (auto& c : ctx_) guards_.push_back(asio::make_work_guard(*c));
+    for (auto& c : ctx_) threads_.emplace_back([c = c.get()] { c->run(); });
+  }
+  ~Pool() { join(); }
+  void join() {
+    guards_.clear();
+    for (auto& c : ctx_) c->stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  asio::io_context& at(std::size_t i) { return *ctx_[i % ctx_.size()]; }
+
+ private:
+  std::vector<std::unique_ptr<asio::io_context>> ctx_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+  std::vector<std::thread> threads_;
+};
+
+// Polls `cond` every 10 ms up to timeout_s (the bench is a load loop, bounded in time).
+bool wait_until(const std::function<bool()>& cond, double timeout_s) {
+  auto deadline = SteadyClock::now() + std::chrono::duration<double>(timeout_s);
+  while (SteadyClock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+// 20,000 connections per loopback source address keeps clear of the ephemeral port range.
+std::string source_address(std::size_t i) { return "127.0.0." + std::to_string(2 + i / 20000); }
+
+struct Common {
+  std::string spawn, server, admin_secret;
+  int threads = 2;
+  std::vector<std::string> sets;
+  bool no_receipts = false;
+};
+
+bench::Target make_target(const Common& c) {
+  if (!c.spawn.empty()) return bench::Target::spawn(c.spawn, c.sets);
+  if (c.server.empty()) throw std::runtime_error("give --spawn PATH-TO-PARLEYD or --server URL");
+  if (c.admin_secret.empty()) throw std::runtime_error("--server needs --admin-secret (the server's auth.admin_secret)");
+  return bench::Target::existing(c.server, c.admin_secret);
+}
+
+client::Options conn_options(const bench::Target& t, const bench::BenchUser& u, std::size_t i, const Common& c) {
+  client::Options o;
+  o.server = t.endpoint();
+  o.token = u.token;
+  o.bind_address = source_address(i);
+  o.auto_delivered = !c.no_receipts;
+  o.reconnect_max_ms = 500;
+  return o;
+}
+
+// ---------------------------------------------------------------- one-to-one and crash
+
+struct PairsOptions {
+  int pairs = 100;
+  double rate = 0;  // total msg/s; 0 = flat out
+  double duration = 10;
+  int window = 64;  // unacked messages per sender
+  bool crash = false;
+};
+
+// One sender and one receiver, both on one io thread: all fields are touched only there.
+struct Pair {
+  int idx = 0;
+  std::int64_t to = 0;
+  std::shared_ptr<client::Connection> tx, rx;
+  std::unique_ptr<asio::steady_timer> timer;
+  double interval_ms = 0;
+  int window = 64;
+  bool sending = false;
+  std::int64_t next_n = 0;
+  int inflight = 0;
+  std::vector<std::uint8_t> acked, seen;
+  std::int64_t last_n = -1, delivered = 0, duplicates = 0, out_of_order = 0, in_window = 0;
+  bench::Latencies lat;
+  double window_end_ms = 0;
+  std::atomic<std::int64_t> acked_count{0}, delivered_unique{0};
+  std::atomic<bool> rx_ready{false};
+
+  void send_one() {
+    std::int64_t n = next_n++;
+    inflight++;
+    tx->send_text_to_user(to, "b:" + std::to_string(n) + ":" + std::to_string(now_ms()),
+                          "b" + std::to_string(idx) + "-" + std::to_string(n));
+  }
+  void pump() {
+    if (timer) return;  // paced by tick()
+    while (sending && inflight < window) send_one();
+  }
+  void tick(double next_at) {
+    if (!sending) return;
+    if (inflight < window) send_one();
+    next_at += interval_ms;
+    timer->expires_at(SteadyClock::time_point(std::chrono::duration_cast<SteadyClock::duration>(
+        std::chrono::duration<double, std::milli>(next_at))));
+    timer->async_wait([this, next_at](boost::system::error_code ec) {
+      if (!ec) tick(next_at);
+    });
+  }
+  void on_ack(const client::Ack& a) {
+    std::int64_t n = std::stoll(a.id.substr(a.id.rfind('-') + 1));
+    if (n >= static_cast<std::int64_t>(acked.size())) acked.resize(n + 4096, 0);
+    if (acked[n]) return;
+    acked[n] = 1;
+    acked_count++;
+    inflight--;
+    pump();
+  }
+  void on_message(const client::Message& m) {
+    double t = now_ms();
+    auto colon = m.text.find(':', 2);
+    if (m.text.rfind("b:", 0) != 0 || colon == std::string::npos) return;
+    std::int64_t n = std::stoll(m.text.substr(2, colon - 2));
+    double sent = std::stod(m.text.substr(colon + 1));
+    if (n >= static_cast<std::int64_t>(seen.size())) seen.resize(n + 4096, 0);
+    if (seen[n]) {
+      duplicates++;
+      return;
+    }
+    seen[n] = 1;
+    if (n < last_n) out_of_order++;
+    last_n = std::max(last_n, n);
+    delivered++;
+    delivered_unique++;
+    lat.add(t - sent);
+    if (t <= window_end_ms) in_window++;
+  }
+};
+
+json::object run_pairs(const Common& common, const PairsOptions& o) {
+  bench::raise_fd_limit();
+  auto target = make_target(common);
+  if (o.crash && !target.spawned()) throw std::runtime_error("the crash scenario needs --spawn (it kills the server)");
+  std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
+  auto users = target.make_users(2 * o.pairs);
+  Pool pool(common.threads);
+  std::vector<std::unique_ptr<Pair>> pairs;
+  for (int i = 0; i < o.pairs; ++i) {
+    auto p = std::make_unique<Pair>();
+    Pair* pp = p.get();
+    pp->idx = i;
+    pp->to = users[2 * i + 1].user;
+    pp->window = o.window;
+    pp->window_end_ms = 1e300;
+    auto& ctx = pool.at(i);
+    client::Handlers th;
+    th.on_ack = [pp](const client::Ack& a) { pp->on_ack(a); };
+    pp->tx = client::Connection::create(ctx, conn_options(target, users[2 * i], 2 * i, common), th);
+    client::Handlers rh;
+    rh.on_message = [pp](const client::Message& m) { pp->on_message(m); };
+    rh.on_synced = [pp](std::int64_t, bool) { pp->rx_ready = true; };
+    pp->rx = client::Connection::create(ctx, conn_options(target, users[2 * i + 1], 2 * i + 1, common), rh);
+    if (o.rate > 0) {
+      pp->interval_ms = 1000.0 * o.pairs / o.rate;
+      pp->timer = std::make_unique<asio::steady_timer>(ctx);
+    }
+    pp->tx->start();
+    pp->rx->start();
+    pairs.push_back(std::move(p));
+  }
+  if (!wait_until([&] {
+        for (auto& p : pairs)
+          if (!p->rx_ready) return false;
+        return true;
+      }, 60))
+    throw std::runtime_error("receivers did not connect within 60 s");
+
+  double cpu0 = target.cpu_seconds();
+  double start = now_ms();
+  for (auto& p : pairs) {
+    Pair* pp = p.get();
+    pp->window_end_ms = start + o.duration * 1000;
+    asio::post(pp->tx->executor_context(), [pp, start, i = pp->idx, n = o.pairs] {
+      pp->sending = true;
+      if (pp->timer) pp->tick(start + pp->interval_ms * i / n);
+      else pp->pump();
+    });
+  }
+  bool crashed = false;
+  double crash_at = 0;
+  if (o.crash) {
+    std::mt19937 rng(std::random_device{}());
+    crash_at = std::uniform_real_distribution<double>(0.3, 0.6)(rng) * o.duration;
+    std::this_thread::sleep_for(std::chrono::duration<double>(crash_at));
+    std::cerr << "bench: kill -9 the server at " << crash_at << " s, restarting\n";
+    target.kill9();
+    target.restart();
+    crashed = true;
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.duration - crash_at));
+  } else {
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  }
+  double cpu1 = target.cpu_seconds();
+  long rss = target.rss_kib();
+  for (auto& p : pairs) {
+    Pair* pp = p.get();
+    asio::post(pp->tx->executor_context(), [pp] {
+      pp->sending = false;
+      if (pp->timer) pp->timer->cancel();
+    });
+  }
+  // Drain: every acked message must arrive (bounded wait).
+  auto all_delivered = [&] {
+    for (auto& p : pairs) {
+      if (p->delivered_unique < p->acked_count) return false;
+    }
+    return true;
+  };
+  bool drained = wait_until([&] {
+    for (auto& p : pairs)
+      if (p->tx->unacked_hint() > 0) return false;
+    return all_delivered();
+  }, o.crash ? 60 : 20);
+  for (auto& p : pairs) {
+    p->tx->stop();
+    p->rx->stop();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let close frames go out
+  pool.join();
+
+  std::int64_t acked = 0, delivered = 0, lost = 0, dups = 0, ooo = 0, in_window = 0;
+  bench::Latencies all;
+  for (auto& p : pairs) {
+    acked += p->acked_count;
+    delivered += p->delivered;
+    dups += p->duplicates;
+    ooo += p->out_of_order;
+    in_window += p->in_window;
+    for (std::size_t n = 0; n < p->acked.size(); ++n)
+      if (p->acked[n] && (n >= p->seen.size() || !p->seen[n])) lost++;
+    for (double v : p->lat.samples()) all.add(v);
+  }
+  json::object r;
+  r["scenario"] = o.crash ? "crash" : "one-to-one";
+  r["pairs"] = o.pairs;
+  r["rate"] = o.rate;
+  r["duration_s"] = o.duration;
+  r["receipts"] = !common.no_receipts;
+  r["delivered_per_s"] = std::round(static_cast<double>(in_window) / o.duration);
+  r["p50_ms"] = std::round(all.percentile(50) * 100) / 100;
+  r["p99_ms"] = std::round(all.percentile(99) * 100) / 100;
+  r["acked"] = acked;
+  r["delivered"] = delivered;
+  r["lost"] = lost;
+  r["duplicates"] = dups;
+  r["out_of_order"] = ooo;
+  r["drained"] = drained;
+  if (crashed) r["crash_at_s"] = std::round(crash_at * 100) / 100;
+  r["server_rss_mb"] = std::round(static_cast<double>(rss) / 1024.0 * 10) / 10;
+  r["server_cpu_pct"] = std::round((cpu1 - cpu0) / o.duration * 1000) / 10;
+  std::cerr << "bench: " << r["scenario"].as_string() << " " << o.pairs << " pairs, " << o.duration << " s: "
+            << r["delivered_per_s"].as_double() << " delivered/s, p50 " << r["p50_ms"].as_double() << " ms, p99 "
+            << r["p99_ms"].as_double() << " ms; acked "
+            << acked << ", delivered " << delivered << ", lost " << lost << ", duplicates " << dups << ", out of order "
+            << ooo << "\n";
+  return r;
+}
+
+// ---------------------------------------------------------------- offline drain
+
+json::object run_offline(const Common& common, int count) {
+  auto target = make_target(common);
+  auto users = target.make_users(2);
+  Pool pool(1);
+  std::atomic<std::int64_t> acked{0}, received{0};
+  std::atomic<bool> synced{false};
+  int window = 512;
+  std::atomic<std::int64_t> next{0};
+  std::shared_ptr<client::Connection> tx;
+  client::Handlers th;
+  std::function<void()> pump = [&] {
+    while (next < count && next - acked < window) {
+      auto n = next++;
+      tx->send_text_to_user(users[1].user, "offline " + std::to_string(n));
+    }
+  };
+  th.on_ack = [&](const client::Ack&) {
+    acked++;
+    pump();
+  };
+  th.on_synced = [&](std::int64_t, bool) { synced = true; };
+  tx = client::Connection::create(pool.at(0), conn_options(target, users[0], 0, common), th);
+  tx->start();
+  wait_until([&] { return synced.load(); }, 30);
+  double t0 = now_ms();
+  asio::post(pool.at(0), pump);
+  wait_until([&] { return acked >= count; }, 300);
+  double store_s = (now_ms() - t0) / 1000;
+  tx->stop();
+
+  std::int64_t last_seq = 0, ooo = 0;
+  client::Handlers rh;
+  rh.on_message = [&](const client::Message& m) {
+    if (m.seq != last_seq + 1) ooo++;
+    last_seq = m.seq;
+    received++;
+  };
+  double t1 = now_ms();
+  auto rx = client::Connection::create(pool.at(0), conn_options(target, users[1], 1, common), rh);
+  rx->start();
+  wait_until([&] { return received >= count; }, 120);
+  double drain_s = (now_ms() - t1) / 1000;
+  rx->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  pool.join();
+  json::object r;
+  r["scenario"] = "offline";
+  r["count"] = count;
+  r["store_s"] = std::round(store_s * 1000) / 1000;
+  r["drain_s"] = std::round(drain_s * 1000) / 1000;
+  r["delivered_per_s"] = std::round(static_cast<double>(received) / drain_s);
+  r["p50_ms"] = 0;
+  r["p99_ms"] = 0;
+  r["acked"] = acked.load();
+  r["delivered"] = received.load();
+  r["lost"] = acked.load() - std::min(acked.load(), received.load());
+  r["duplicates"] = 0;
+  r["out_of_order"] = ooo;
+  std::cerr << "bench: offline " << count << ": stored in " << store_s << " s, drained in " << drain_s << " s\n";
+  return r;
+}
+
+// ---------------------------------------------------------------- idle connections
+
+json::object run_connections(const Common& common, int conns, double hold) {
+  long fds = bench::raise_fd_limit();
+  if (fds < conns * 2 + 100)
+    std::cerr << "bench: warning: open-file limit " << fds << " is low for " << conns << " connections\n";
+  auto target = make_target(common);
+  std::cerr << "bench: creating " << conns << " users\n";
+  auto users = target.make_users(conns);
+  Pool pool(common.threads);
+  long rss0 = target.rss_kib();
+  std::atomic<int> ready{0};
+  std::vector<std::shared_ptr<client::Connection>> cs;
+  double t0 = now_ms();
+  for (int i = 0; i < conns; ++i) {
+    client::Handlers h;
+    h.on_synced = [&ready](std::int64_t, bool) { ready++; };
+    auto c = client::Connection::create(pool.at(i), conn_options(target, users[i], i, common), h);
+    c->start();
+    cs.push_back(std::move(c));
+    if (i % 1000 == 999) wait_until([&] { return ready >= i - 2000; }, 30);  // bounded connect rate
+  }
+  bool all = wait_until([&] { return ready >= conns; }, 120);
+  double connect_s = (now_ms() - t0) / 1000;
+  std::this_thread::sleep_for(std::chrono::duration<double>(hold));
+  long rss1 = target.rss_kib();
+  for (auto& c : cs) c->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  pool.join();
+  json::object r;
+  r["scenario"] = "connections";
+  r["conns"] = conns;
+  r["connected"] = ready.load();
+  r["all_connected"] = all;
+  r["connect_s"] = std::round(connect_s * 100) / 100;
+  r["server_rss_before_mb"] = std::round(rss0 / 102.4) / 10;
+  r["server_rss_after_mb"] = std::round(rss1 / 102.4) / 10;
+  r["server_rss_per_conn_kib"] = ready > 0 ? std::round(static_cast<double>(rss1 - rss0) / ready * 100) / 100 : 0;
+  r["delivered_per_s"] = 0;
+  r["p50_ms"] = 0;
+  r["p99_ms"] = 0;
+  r["acked"] = 0;
+  r["delivered"] = 0;
+  r["lost"] = 0;
+  r["duplicates"] = 0;
+  r["out_of_order"] = 0;
+  std::cerr << "bench: " << ready << "/" << conns << " connections in " << connect_s << " s; server RSS " << rss0 / 1024
+            << " -> " << rss1 / 1024 << " MiB, " << r["server_rss_per_conn_kib"] << " KiB per connection\n";
+  return r;
+}
+
+// One JSON line with plain decimal numbers (Boost.JSON writes doubles as 1.5E1).
+std::string to_line(const json::object& o) {
+  std::string out = "{";
+  for (auto& [k, v] : o) {
+    if (out.size() > 1) out += ",";
+    out += json::serialize(json::string(k)) + ":";
+    if (v.is_double()) {
+      double d = v.as_double();
+      char buf[64];
+      if (d == std::floor(d) && std::abs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
+      else std::snprintf(buf, sizeof buf, "%.3f", d);
+      out += buf;
+    } else {
+      out += json::serialize(v);
+    }
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parley-bench - load generator and benchmark for parleyd"};
+  app.require_subcommand(1);
+  Common c;
+  app.add_option("--spawn", c.spawn, "start this parleyd on a free port with a temporary data directory")
+      ->check(CLI::ExistingFile);
+  app.add_option("--server", c.server, "use a running server, e.g. http://127.0.0.1:8080");
+  app.add_option("--admin-secret", c.admin_secret, "the running server's auth.admin_secret (with --server)");
+  app.add_option("--threads", c.threads, "client io threads")->check(CLI::Range(1, 64));
+  app.add_option("--server-set", c.sets, "extra --set for the spawned server (section.key=value)");
+  app.add_flag("--no-receipts", c.no_receipts, "receivers do not send delivered receipts");
+
+  PairsOptions po;
+  auto* one = app.add_subcommand("one-to-one", "P sender/receiver pairs, flat out or at a total rate");
+  one->add_option("--pairs", po.pairs, "pairs")->check(CLI::Range(1, 100000));
+  one->add_option("--rate", po.rate, "total messages per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  one->add_option("--duration", po.duration, "seconds of sending")->check(CLI::Range(0.5, 3600.0));
+  one->add_option("--window", po.window, "unacked messages per sender")->check(CLI::Range(1, 100000));
+  PairsOptions co;
+  co.pairs = 20;
+  co.duration = 6;
+  auto* crash = app.add_subcommand("crash", "one-to-one traffic, kill -9 the server, restart, verify nothing lost");
+  crash->add_option("--pairs", co.pairs, "pairs")->check(CLI::Range(1, 100000));
+  crash->add_option("--duration", co.duration, "seconds of sending")->check(CLI::Range(1.0, 3600.0));
+  crash->add_option("--rate", co.rate, "total messages per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  int count = 20000;
+  auto* offline = app.add_subcommand("offline", "send N messages to an offline user, then time the drain");
+  offline->add_option("--count", count, "messages")->check(CLI::Range(1, 10000000));
+  int conns = 1000;
+  double hold = 2;
+  auto* connections = app.add_subcommand("connections", "N idle signed-in connections; server memory per connection");
+  connections->add_option("--conns", conns, "connections")->check(CLI::Range(1, 1000000));
+  connections->add_option("--hold", hold, "seconds to hold them open")->check(CLI::Range(0.0, 3600.0));
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    json::object r;
+    if (*one) r = run_pairs(c, po);
+    if (*crash) {
+      co.crash = true;
+      r = run_pairs(c, co);
+    }
+    if (*offline) r = run_offline(c, count);
+    if (*connections) r = run_connections(c, conns, hold);
+    std::cout << to_line(r) << std::endl;
+    if (*crash && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 || r["out_of_order"].as_int64() != 0 ||
+                   r["acked"].as_int64() == 0))
+      return 3;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "parley-bench: " << e.what() << "\n";
+    return 1;
+  }
+}

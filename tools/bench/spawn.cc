@@ -1,0 +1,159 @@
+#include "bench/spawn.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace parley::bench {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+Target Target::spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets) {
+  Target t;
+  t.parleyd_ = parleyd;
+  t.admin_secret_ = "bench-admin-secret-" + std::to_string(getpid());
+  t.data_dir_ = (fs::temp_directory_path() / ("parley-bench-" + std::to_string(getpid()))).string();
+  fs::remove_all(t.data_dir_);
+  fs::create_directories(t.data_dir_);
+  t.sets_ = {"auth.admin_secret=" + t.admin_secret_, "limits.send_rate_per_s=1000000", "limits.send_burst=1000000",
+             "server.max_queue_bytes=16777216", "server.idle_timeout_s=300", "log.level=warn"};
+  for (auto& s : extra_sets) t.sets_.push_back(s);
+  t.start_process();
+  return t;
+}
+
+Target Target::existing(const std::string& url, const std::string& admin_secret) {
+  Target t;
+  std::string err;
+  if (!client::parse_server_url(url, t.endpoint_, err)) throw std::runtime_error(err);
+  t.admin_secret_ = admin_secret;
+  return t;
+}
+
+Target::Target(Target&& o) noexcept
+    : endpoint_(std::move(o.endpoint_)),
+      admin_secret_(std::move(o.admin_secret_)),
+      parleyd_(std::move(o.parleyd_)),
+      sets_(std::move(o.sets_)),
+      data_dir_(std::move(o.data_dir_)),
+      pid_(o.pid_),
+      port_(o.port_) {
+  o.pid_ = -1;
+  o.data_dir_.clear();
+}
+
+Target::~Target() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int st;
+    waitpid(pid_, &st, 0);
+  }
+  if (!data_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(data_dir_, ec);
+  }
+}
+
+void Target::start_process() {
+  std::string port_file = data_dir_ + "/port";
+  fs::remove(port_file);
+  std::vector<std::string> args = {parleyd_, "--listen", "127.0.0.1:" + std::to_string(port_), "--data-dir", data_dir_,
+                                   "--port-file", port_file};
+  for (auto& s : sets_) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    if (in >> port_ && port_ > 0) {
+      endpoint_ = {"127.0.0.1", std::to_string(port_)};
+      return;
+    }
+    int st;
+    if (waitpid(pid_, &st, WNOHANG) == pid_) throw std::runtime_error("parleyd exited at start (see its log above)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  throw std::runtime_error("parleyd did not start within 30 s");
+}
+
+std::vector<BenchUser> Target::make_users(int n) {
+  std::vector<BenchUser> out;
+  static long next = 0;
+  const long base = 2000000 + (getpid() % 3000) * 1000;  // distinct numbers per bench run
+  while (static_cast<int>(out.size()) < n) {
+    int chunk = std::min(2000, n - static_cast<int>(out.size()));
+    json::array phones;
+    for (int i = 0; i < chunk; ++i) phones.push_back(json::string("+1415" + std::to_string(base + next++)));
+    auto r = client::http_call(endpoint_, "POST", "/v1/admin/users",
+                               json::serialize(json::object{{"phones", phones}, {"device_name", "bench"}}), admin_secret_,
+                               120000);
+    if (!r.ok()) throw std::runtime_error("creating users failed: " + r.error + " (is --admin-secret right?)");
+    for (auto& u : r.json.at("users").as_array())
+      out.push_back({u.at("user").as_int64(), std::string(u.at("token").as_string())});
+  }
+  return out;
+}
+
+long Target::rss_kib() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+double Target::cpu_seconds() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string s((std::istreambuf_iterator<char>(in)), {});
+  auto p = s.rfind(')');
+  std::istringstream rest(s.substr(p + 2));
+  std::string f;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> f; ++i) {
+    if (i == 14) utime = std::stol(f);
+    if (i == 15) stime = std::stol(f);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+void Target::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int st;
+  waitpid(pid_, &st, 0);
+  pid_ = -1;
+}
+
+void Target::restart() { start_process(); }
+
+long raise_fd_limit() {
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = rl.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &rl);
+  getrlimit(RLIMIT_NOFILE, &rl);
+  return static_cast<long>(rl.rlim_cur);
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,55 @@
+// What parley-bench needs from the server under test: start one (--spawn) or use a
+// running one (--server), create users with tokens, read the server's RSS and CPU time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "parley/http.h"
+
+namespace parley::bench {
+
+struct BenchUser {
+  std::int64_t user = 0;
+  std::string token;
+};
+
+class Target {
+ public:
+  // Spawned server: fresh data directory, limits raised for load.
+  static Target spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets);
+  static Target existing(const std::string& url, const std::string& admin_secret);
+  Target(Target&&) noexcept;
+  ~Target();
+
+  const client::Endpoint& endpoint() const { return endpoint_; }
+  bool spawned() const { return pid_ > 0 || !parleyd_.empty(); }
+  // Creates `n` users with one device each (admin endpoint, in chunks).
+  std::vector<BenchUser> make_users(int n);
+  // RSS of the spawned server in KiB (0 when not spawned).
+  long rss_kib() const;
+  // User+system CPU seconds of the spawned server.
+  double cpu_seconds() const;
+  void kill9();
+  // Restarts a killed spawned server on the same port and data directory.
+  void restart();
+
+ private:
+  Target() = default;
+  void start_process();
+
+  client::Endpoint endpoint_;
+  std::string admin_secret_;
+  std::string parleyd_;
+  std::vector<std::string> sets_;
+  std::string data_dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Raises the open-file limit to its hard maximum; returns the new soft limit.
+long raise_fd_limit();
+
+}  // namespace parley::bench

@@ -1,0 +1,240 @@
+// parley: the command-line client. `parley --help` lists the commands.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+
+#include "cli/profile.h"
+#include "parley/http.h"
+#include "parley/session.h"
+
+namespace json = boost::json;
+using namespace parley;
+
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "parley: " << message << "\n";
+  return 1;
+}
+
+std::string when(std::int64_t ms) {
+  std::time_t t = ms / 1000;
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+struct Context {
+  std::string server_flag;
+  std::string profile_path = cli::default_profile_path();
+  cli::Profile profile;
+  client::Endpoint endpoint;
+
+  // Loads the profile and resolves the server (flag beats profile).
+  int signed_in() {
+    std::string err;
+    if (!cli::load_profile(profile_path, profile, err)) return fail(err);
+    return resolve(server_flag.empty() ? profile.server : server_flag);
+  }
+  int resolve(const std::string& url) {
+    std::string err;
+    if (!client::parse_server_url(url, endpoint, err)) return fail(err);
+    return 0;
+  }
+};
+
+std::string explain(const client::HttpResult& r) {
+  if (r.status == 0) return r.error + " (is parleyd running? use --server URL)";
+  std::string code = r.error_code();
+  return (code.empty() ? "" : code + ": ") + r.error;
+}
+
+// A phone number or a numeric user id to a user id.
+int resolve_user(Context& c, const std::string& who, std::int64_t& user) {
+  if (!who.empty() && who.find_first_not_of("0123456789") == std::string::npos) {
+    user = std::stoll(who);
+    return 0;
+  }
+  auto r = client::http_call(c.endpoint, "POST", "/v1/contacts/lookup",
+                             json::serialize(json::object{{"phones", json::array{json::string(who)}}}), c.profile.token);
+  if (!r.ok()) return fail("lookup failed: " + explain(r));
+  auto& users = r.json.at("users").as_array();
+  if (users.empty()) return fail(who + " is not on parley (or not a valid phone number)");
+  user = users[0].at("user").as_int64();
+  return 0;
+}
+
+client::Options connection_options(Context& c) {
+  client::Options o;
+  o.server = c.endpoint;
+  o.token = c.profile.token;
+  o.position = c.profile.position;
+  return o;
+}
+
+void save_position(Context& c, std::int64_t position) {
+  if (position <= c.profile.position) return;
+  c.profile.position = position;
+  std::string err;
+  cli::save_profile(c.profile_path, c.profile, err);
+}
+
+int cmd_login(Context& c, const std::string& phone, std::string code, const std::string& device_name) {
+  if (int rc = c.resolve(c.server_flag.empty() ? "http://127.0.0.1:8080" : c.server_flag)) return rc;
+  auto r = client::http_call(c.endpoint, "POST", "/v1/auth/code", json::serialize(json::object{{"phone", phone}}));
+  if (!r.ok()) return fail("cannot request a code: " + explain(r));
+  std::string normalized(r.json.at("phone").as_string());
+  if (code.empty()) {
+    std::cerr << "A code was sent to " << normalized << ". Code: " << std::flush;
+    if (!std::getline(std::cin, code) || code.empty()) return fail("no code entered");
+  }
+  auto v = client::http_call(c.endpoint, "POST", "/v1/auth/verify",
+                             json::serialize(json::object{{"phone", normalized}, {"code", code}, {"device_name", device_name}}));
+  if (!v.ok()) return fail("sign-in failed: " + explain(v));
+  cli::Profile p;
+  p.server = "http://" + c.endpoint.host + ":" + c.endpoint.port;
+  p.token = std::string(v.json.at("token").as_string());
+  p.phone = normalized;
+  p.user = v.json.at("user").as_int64();
+  p.device = v.json.at("device").as_int64();
+  std::string err;
+  if (!cli::save_profile(c.profile_path, p, err)) return fail(err);
+  std::cout << "Signed in as " << normalized << " (user " << p.user << ", device " << p.device << ")\n";
+  return 0;
+}
+
+int cmd_send(Context& c, const std::string& who, const std::string& text) {
+  if (int rc = c.signed_in()) return rc;
+  std::int64_t to = 0;
+  if (int rc = resolve_user(c, who, to)) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;
+  opts.reconnect = false;
+  client::Session s(opts);
+  auto id = s.send_to_user(to, text);
+  bool done = s.wait([&](const client::EventLog& l) {
+    for (auto& a : l.acks) if (a.id == id) return true;
+    for (auto& e : l.errors) if (e.id == id || e.code == "unauthorized") return true;
+    return l.disconnects > 0 && l.connects == 0;
+  }, 15000);
+  auto log = s.snapshot();
+  for (auto& e : log.errors) return fail(e.code + ": " + e.message);
+  for (auto& a : log.acks)
+    if (a.id == id) {
+      std::cout << "sent (chat " << a.chat << ", #" << a.seq << ", " << when(a.ts) << ")\n";
+      return 0;
+    }
+  return fail(done ? "cannot connect to " + c.endpoint.host + ":" + c.endpoint.port : "no answer from the server in 15 s");
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+
+int cmd_listen(Context& c, bool once) {
+  if (int rc = c.signed_in()) return rc;
+  client::Session s(connection_options(c));
+  s.on_message = [&](const client::Message& m) {
+    std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
+              << (m.from == c.profile.user ? " (you)" : "") << ": " << m.text << std::endl;
+  };
+  s.on_receipt = [&](const client::Receipt& r) {
+    std::cout << "[receipt] chat " << r.chat << ": user " << r.user << " has delivered up to #" << r.delivered
+              << ", read up to #" << r.read << std::endl;
+  };
+  std::signal(SIGINT, [](int) { g_stop = 1; });
+  std::signal(SIGTERM, [](int) { g_stop = 1; });
+  if (!s.wait([](const client::EventLog& l) { return l.synced > 0 || !l.errors.empty(); }, 15000))
+    return fail("cannot connect to " + c.endpoint.host + ":" + c.endpoint.port);
+  for (auto& e : s.snapshot().errors) return fail(e.code + ": " + e.message);
+  while (!g_stop && !once) {
+    s.wait([](const client::EventLog& l) { return !l.errors.empty() && l.errors.back().code == "unauthorized"; }, 200);
+    auto log = s.snapshot();
+    if (!log.errors.empty() && log.errors.back().code == "unauthorized") return fail("this device was signed out");
+    if (!log.messages.empty()) save_position(c, std::max(log.messages.back().pts, log.receipts.empty() ? 0 : log.receipts.back().pts));
+  }
+  auto log = s.snapshot();
+  std::int64_t pos = 0;
+  for (auto& m : log.messages) pos = std::max(pos, m.pts);
+  for (auto& r : log.receipts) pos = std::max(pos, r.pts);
+  save_position(c, pos);
+  return 0;
+}
+
+int cmd_chats(Context& c) {
+  if (int rc = c.signed_in()) return rc;
+  auto r = client::http_call(c.endpoint, "GET", "/v1/chats", {}, c.profile.token);
+  if (!r.ok()) return fail(explain(r));
+  auto& chats = r.json.at("chats").as_array();
+  if (chats.empty()) std::cout << "no chats yet\n";
+  for (auto& ch : chats) {
+    auto& o = ch.as_object();
+    std::int64_t unread = o.at("last_seq").as_int64() - o.at("read").as_int64();
+    std::cout << "chat " << o.at("chat").as_int64() << "  " << std::string(o.at("peer_phone").as_string()) << " (user "
+              << o.at("peer").as_int64() << ")  " << o.at("last_seq").as_int64() << " messages";
+    if (unread > 0) std::cout << ", " << unread << " unread";
+    if (o.at("last_seq").as_int64() > 0)
+      std::cout << "\n    last: " << std::string(o.at("last_text").as_string()) << "  (" << when(o.at("last_ts").as_int64()) << ")";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int cmd_devices(Context& c, std::int64_t revoke) {
+  if (int rc = c.signed_in()) return rc;
+  if (revoke > 0) {
+    auto r = client::http_call(c.endpoint, "DELETE", "/v1/devices/" + std::to_string(revoke), {}, c.profile.token);
+    if (!r.ok()) return fail("cannot revoke device " + std::to_string(revoke) + ": " + explain(r));
+    std::cout << "device " << revoke << " revoked\n";
+    return 0;
+  }
+  auto r = client::http_call(c.endpoint, "GET", "/v1/devices", {}, c.profile.token);
+  if (!r.ok()) return fail(explain(r));
+  for (auto& d : r.json.at("devices").as_array()) {
+    auto& o = d.as_object();
+    std::cout << "device " << o.at("device").as_int64() << "  " << std::string(o.at("name").as_string()) << "  signed in "
+              << when(o.at("created_at").as_int64()) << (o.at("current").as_bool() ? "  (this device)" : "") << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parley - command-line client for a parley server"};
+  app.require_subcommand(1);
+  Context c;
+  app.add_option("--server", c.server_flag, "server URL, e.g. http://127.0.0.1:8080 (default: the profile's, or that)");
+  app.add_option("--profile", c.profile_path, "profile file holding the sign-in (default ~/.config/parley/profile.json)");
+
+  std::string phone, code, device_name = "parley CLI", who, text;
+  auto* login = app.add_subcommand("login", "sign in with a phone number and a one-time code");
+  login->add_option("phone", phone, "phone number, e.g. +14155550123")->required();
+  login->add_option("--code", code, "the code (otherwise asked for on the terminal)");
+  login->add_option("--device-name", device_name, "name shown in the device list");
+
+  auto* send = app.add_subcommand("send", "send a text message");
+  send->add_option("to", who, "recipient: phone number or user id")->required();
+  send->add_option("text", text, "message text")->required();
+
+  bool once = false;
+  auto* listen = app.add_subcommand("listen", "print incoming messages and receipts until Ctrl-C");
+  listen->add_flag("--once", once, "print what is waiting, then exit");
+
+  app.add_subcommand("chats", "list your chats");
+  std::int64_t revoke = 0;
+  auto* devices = app.add_subcommand("devices", "list your signed-in devices");
+  devices->add_option("--revoke", revoke, "sign out the device with this id");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*login) return cmd_login(c, phone, code, device_name);
+    if (*send) return cmd_send(c, who, text);
+    if (*listen) return cmd_listen(c, once);
+    if (app.got_subcommand("chats")) return cmd_chats(c);
+    if (*devices) return cmd_devices(c, revoke);
+  } catch (const std::exception& e) {
+    return fail(std::string("unexpected reply from the server: ") + e.what());
+  }
+  return 0;
+}
