@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the reference scenarios of issue 3 against a spawned parleyd and records them in
+# bench/results/<date>-<commit>.json (one JSON object per line) and a Markdown table.
+# Usage: bench/run.sh [build-dir]     (needs an idle machine: numbers are per this box)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bench=$build/tools/parley-bench
+parleyd=$build/parleyd
+commit=$(git rev-parse --short HEAD)
+out=bench/results/$(date -u +%Y-%m-%d)-$commit
+: >"$out.jsonl"
+run() {  # label, args...
+  local label=$1; shift
+  echo "== $label: parley-bench $*" >&2
+  local line
+  line=$("$bench" --spawn "$parleyd" "$@" | tail -n1)
+  echo "{\"label\":\"$label\",\"commit\":\"$commit\",\"args\":\"$*\",\"result\":$line}" >>"$out.jsonl"
+}
+run one-to-one-100-flat one-to-one --pairs 100 --duration 10
+run one-to-one-1000-flat one-to-one --pairs 1000 --duration 10
+run one-to-one-100-flat-no-receipts --no-receipts one-to-one --pairs 100 --duration 10
+run one-to-one-100-at-20k one-to-one --pairs 100 --rate 20000 --duration 10
+run one-to-one-100-at-5k one-to-one --pairs 100 --rate 5000 --duration 10
+run offline-20000 offline --count 20000
+run connections-10000 connections --conns 10000 --hold 5
+run connections-50000 connections --conns 50000 --hold 5
+run crash-20-pairs crash --pairs 20 --duration 6
+echo "wrote $out.jsonl" >&2
