@@ -230,7 +230,8 @@ void Connection::send_raw(std::string frame) {
 void Connection::schedule_flush() {
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  asio::post(ioc_, [self = shared_from_this()] { self->flush_acks(); });
+  auto t = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(opt_.ack_delay_ms));
+  t->async_wait([self = shared_from_this(), t](beast::error_code) { self->flush_acks(); });
 }
 
 void Connection::flush_acks() {

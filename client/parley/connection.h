@@ -60,6 +60,7 @@ struct Options {
   bool sync_on_connect = true;
   bool auto_delivered = true;      // send delivered receipts for incoming messages
   bool reconnect = true;
+  int ack_delay_ms = 20;           // batch received/delivered acks over this long
   int reconnect_min_ms = 100;
   int reconnect_max_ms = 5000;
 };

@@ -70,6 +70,8 @@ void AuthService::verify(const std::string& raw_phone, const std::string& code,
   auto phone = normalize(raw_phone);
   if (!phone) return done(phone.status());
   if (code.empty() || code.size() > 16) return done(Status(Code::kCodeInvalid, "wrong code"));
+  if (device_name.size() > kMaxDeviceName || !valid_utf8(device_name))
+    return done(Status(Code::kInvalid, "device_name must be UTF-8 of at most 64 bytes"));
   std::string hash = code_hash(*phone, code);
   store_.take_auth_attempt(*phone, [this, phone = *phone, hash, device_name = std::move(device_name),
                                     done](Result<AuthCode> rec) mutable {

@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "net/await.h"
@@ -117,6 +118,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
   if (path == "/metrics") co_return reply(req, http::status::ok, svc_.metrics.render(), "text/plain; version=0.0.4");
 
   if (path.starts_with("/v1/admin/")) {
+    if (opt_.admin_secret.empty()) co_return error(req, 404, proto::err::kNotFound, "admin endpoints are off (auth.admin_secret is empty)");
     if (!admin_ok(req)) co_return error(req, 401, proto::err::kUnauthorized, "admin endpoints need the admin secret");
     if (path == "/v1/admin/users" && verb == http::verb::post) co_return co_await admin_users(req);
     if (path == "/v1/admin/clock" && verb == http::verb::post) co_return admin_clock(req);
@@ -130,6 +132,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
     if (!auth.starts_with("Bearer ")) co_return error(req, 401, proto::err::kUnauthorized, "missing bearer token");
     auto dev = svc_.auth.authenticate(std::string(auth.substr(7)));
     if (!dev) {
+      if (dev.status().code() != Code::kUnauthorized) co_return error(req, dev.status());
       svc_.metrics.auth_failures++;
       co_return error(req, 401, proto::err::kUnauthorized, dev.status().message());
     }
@@ -199,16 +202,37 @@ awaitable<HttpResponse> HttpApi::admin_users(const HttpRequest& req) {
   if (!phones || !phones->is_array() || phones->get_array().size() > kMaxAdminUsers)
     co_return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 10000 phone numbers");
   auto name = string_field(*body, "device_name").value_or("admin");
-  json::array out;
+  std::vector<std::string> normalized;
   for (const auto& p : phones->get_array()) {
     if (!p.is_string()) co_return error(req, 400, proto::err::kBadFrame, "'phones' must hold strings");
     auto phone = svc_.auth.normalize(std::string(p.get_string()));
     if (!phone) co_return error(req, 400, proto::err::kBadPhone, std::string(p.get_string()) + ": " + phone.status().message());
-    auto r = co_await await_callback<Result<auth::SignedIn>>(
-        [&](auto done) { svc_.auth.mint(*phone, name, std::move(done)); });
-    if (!r) co_return error(req, r.status());
-    out.push_back(json::object{{"phone", r->user.phone}, {"user", r->user.id.value},
-                               {"device", r->device.id.value}, {"token", r->token}});
+    normalized.push_back(*phone);
+  }
+  // Mint all at once: group commit batches them into a few transactions.
+  struct Gather {
+    std::mutex mu;  // guards results and left
+    std::vector<std::optional<Result<auth::SignedIn>>> results;
+    std::size_t left = 0;
+  };
+  auto g = std::make_shared<Gather>();
+  g->results.resize(normalized.size());
+  g->left = normalized.size();
+  if (!normalized.empty())
+    co_await await_callback<bool>([&](std::function<void(bool)> done) {
+      for (std::size_t i = 0; i < normalized.size(); ++i)
+        svc_.auth.mint(normalized[i], name, [g, i, done](Result<auth::SignedIn> r) {
+          std::lock_guard lk(g->mu);
+          g->results[i].emplace(std::move(r));
+          if (--g->left == 0) done(true);
+        });
+    });
+  json::array out;
+  for (auto& r : g->results) {
+    if (!*r) co_return error(req, r->status());
+    auto& s = r->value();
+    out.push_back(json::object{{"phone", s.user.phone}, {"user", s.user.id.value}, {"device", s.device.id.value},
+                               {"token", s.token}});
   }
   co_return ok(req, json::object{{"users", std::move(out)}});
 }

@@ -99,7 +99,17 @@ awaitable<void> WsSession::run(Request request) {
   }  // else write_loop flushes the queue and sends the close frame
   auth_timer_.cancel();
   drain_.cancel();
+  persist_position(true);
   registry_.remove(this);
+}
+
+void WsSession::persist_position(bool force) {
+  if (!device_ || device_->position <= persisted_position_) return;
+  TimeMs now = svc_.clock.now_ms();
+  if (!force && now - persisted_at_ < 1000) return;
+  persisted_position_ = device_->position;
+  persisted_at_ = now;
+  svc_.chat.received(device_->id, device_->position);
 }
 
 awaitable<void> WsSession::read_loop() {
@@ -118,7 +128,10 @@ awaitable<void> WsSession::read_loop() {
       close_with(proto::kCloseTooBig, "frame too large");
       co_return;
     }
-    if (!ws_.got_text()) {
+    if (!ws_.got_text() && !device_) {
+      send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
+      close_with(proto::kCloseUnauthorized, "not authenticated");
+    } else if (!ws_.got_text()) {
       protocol_error(proto::err::kBadFrame, "binary frames are not supported; send JSON text");
     } else {
       std::string_view text(static_cast<const char*>(buf.data().data()), buf.size());
@@ -213,6 +226,7 @@ bool WsSession::authenticate(const std::string& token) {
     return false;
   }
   device_ = *dev;
+  persisted_position_ = device_->position;
   auth_timer_.cancel();
   bus_token_ = svc_.bus.subscribe(device_->user, weak_from_this());
   auto head = svc_.chat.log_head(device_->user);
@@ -251,12 +265,12 @@ void WsSession::handle(std::string_view text) {
         } else if constexpr (std::is_same_v<T, proto::SendFrame>) {
           on_send(f);
         } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
-          request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true);
+          request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true, f.limit);
         } else if constexpr (std::is_same_v<T, proto::ReceivedFrame>) {
           Pts pts = std::min(f.pts, sent_pts_);
           if (pts > device_->position) {
             device_->position = pts;
-            svc_.chat.received(device_->id, pts);
+            persist_position(false);
           }
         } else if constexpr (std::is_same_v<T, proto::ReceiptFrame>) {
           svc_.chat.report(device_->user, f.chat, f.read ? 0 : f.seq, f.read ? f.seq : 0,
@@ -294,9 +308,11 @@ void WsSession::on_send(const proto::SendFrame& f) {
   });
 }
 
-void WsSession::request_sync(std::optional<Pts> rewind, bool reply) {
+void WsSession::request_sync(std::optional<Pts> rewind, bool reply, int page) {
+  if (page > 0) sync_page_ = page;
   if (rewind) {
-    sent_pts_ = std::max(Pts(0), *rewind);
+    auto head = svc_.chat.log_head(device_->user);
+    sent_pts_ = std::clamp(*rewind, Pts(0), head ? *head : *rewind);  // an `after` past the head means the head
     auto tail = svc_.chat.log_tail(device_->user);
     truncated_ = tail && sent_pts_ + 1 < *tail;
   }
@@ -309,7 +325,7 @@ void WsSession::request_sync(std::optional<Pts> rewind, bool reply) {
 
 awaitable<void> WsSession::sync_loop() {
   auto self = shared_from_this();
-  const int page = opt_.sync_page;
+  const int page = sync_page_ > 0 ? std::min(sync_page_, opt_.sync_page) : opt_.sync_page;
   while (dirty_ && !closed_) {
     dirty_ = false;
     for (;;) {

@@ -49,8 +49,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   void handle(std::string_view text);
   bool authenticate(const std::string& token);
   void on_send(const proto::SendFrame& f);
-  void request_sync(std::optional<Pts> rewind, bool reply);
+  void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
   void handle_event(const std::shared_ptr<const BusEvent>& event);
+  // Device positions are written at most once a second, and at disconnect.
+  void persist_position(bool force);
 
   void send(std::string frame);
   void enqueue(Frame frame);
@@ -80,6 +82,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   auth::TokenBucket send_rate_;
   int errors_ = 0;
   std::string remote_;
+  Pts persisted_position_ = 0;   // device position last written to the store
+  TimeMs persisted_at_ = 0;
 
   // Delivery state (see the class comment).
   Pts sent_pts_ = 0;       // highest pts written to the queue
@@ -88,6 +92,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   bool dirty_ = false;     // an update may have been missed while syncing
   bool reply_synced_ = false;
   bool truncated_ = false;
+  int sync_page_ = 0;      // page size the client asked for (0 = server default)
 };
 
 }  // namespace parley::net

@@ -21,7 +21,6 @@ inline constexpr std::string_view kNoSuchChat = "no_such_chat";
 inline constexpr std::string_view kNotMember = "not_member";
 inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kTooManyErrors = "too_many_errors";
-inline constexpr std::string_view kSlowConsumer = "slow_consumer";
 inline constexpr std::string_view kInvalid = "invalid";
 inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kBadPhone = "bad_phone";
