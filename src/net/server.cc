@@ -85,7 +85,11 @@ awaitable<void> Server::accept_loop() {
     auto [ec, socket] = co_await acceptor_.async_accept(ctx, use_nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      spdlog::warn("net: accept failed: {}", ec.message());
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_accept_warning_ > std::chrono::seconds(10)) {  // one line per 10 s, not per failure
+        spdlog::warn("net: accept failed: {} (raise the open-file limit: ulimit -n)", ec.message());
+        last_accept_warning_ = now;
+      }
       if (ec == asio::error::no_descriptors) {
         asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
         co_await t.async_wait(use_nothrow);  // back off while file descriptors are exhausted

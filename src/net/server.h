@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -44,6 +45,7 @@ class Server {
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;
   std::size_t next_ = 0;
+  std::chrono::steady_clock::time_point last_accept_warning_{};
 };
 
 }  // namespace parley::net

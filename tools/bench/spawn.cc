@@ -149,9 +149,13 @@ void Target::restart() { start_process(); }
 
 long raise_fd_limit() {
   rlimit rl{};
-  getrlimit(RLIMIT_NOFILE, &rl);
-  rl.rlim_cur = rl.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &rl);
+  // As root the hard limit itself can be raised (up to fs.nr_open); otherwise use the hard limit.
+  rlimit want{1 << 20, 1 << 20};
+  if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
   getrlimit(RLIMIT_NOFILE, &rl);
   return static_cast<long>(rl.rlim_cur);
 }
