@@ -67,7 +67,7 @@ awaitable<void> WsSession::run(Request request) {
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.read_message_max(0);  // the read loop enforces max_frame_bytes itself, with an error frame
-  ws_.write_buffer_bytes(4096);
+  ws_.write_buffer_bytes(1024);  // small frames dominate; keeps idle connections light
   ws_.auto_fragment(false);
 
   std::string header_token;
@@ -75,6 +75,7 @@ awaitable<void> WsSession::run(Request request) {
     header_token = std::string(auth.substr(7));
 
   auto [aec] = co_await ws_.async_accept(request, use_nothrow);
+  request = {};  // this frame lives as long as the connection: keep no headers
   if (aec) {
     registry_.remove(this);
     co_return;
@@ -83,6 +84,7 @@ awaitable<void> WsSession::run(Request request) {
 
   if (!header_token.empty()) {
     authenticate(header_token);
+    std::string().swap(header_token);  // the coroutine frame outlives this: free the copy
   } else {
     auth_timer_.expires_after(std::chrono::milliseconds(opt_.auth_timeout_ms));
     auth_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
@@ -117,7 +119,7 @@ awaitable<void> WsSession::read_loop() {
   while (!closed_ && !close_code_) {
     bool too_big = false;
     do {
-      auto [ec, n] = co_await ws_.async_read_some(buf, 16384, use_nothrow);
+      auto [ec, n] = co_await ws_.async_read_some(buf, 4096, use_nothrow);
       if (ec) co_return;
       if (buf.size() > opt_.max_frame_bytes) too_big = true;
     } while (!too_big && !ws_.is_message_done());
@@ -138,17 +140,22 @@ awaitable<void> WsSession::read_loop() {
       handle(text);
     }
     buf.consume(buf.size());
-    if (buf.capacity() > 65536) buf.shrink_to_fit();
+    if (buf.capacity() > 4096) buf.shrink_to_fit();  // idle connections keep no large buffer
   }
 }
 
 awaitable<void> WsSession::write_loop() {
   auto self = shared_from_this();
   for (;;) {
-    if (!out_.empty() && !closed_) {
-      Frame f = out_.front();
+    if (out_head_ < out_.size() && !closed_) {
+      Frame f = out_[out_head_];
       auto [ec, n] = co_await ws_.async_write(asio::buffer(*f), use_nothrow);
-      out_.pop_front();
+      out_[out_head_++].reset();
+      if (out_head_ == out_.size()) {  // drained: reuse the vector; give back a large one
+        out_.clear();
+        out_head_ = 0;
+        if (out_.capacity() > 64) out_.shrink_to_fit();
+      }
       out_bytes_ -= f->size();
       if (ec) {
         closed_ = true;
@@ -168,6 +175,7 @@ awaitable<void> WsSession::write_loop() {
     co_await wake_.async_wait(use_nothrow);
   }
   out_.clear();
+  out_head_ = 0;
   out_bytes_ = 0;
   drain_.cancel();
 }
@@ -185,7 +193,7 @@ void WsSession::enqueue(Frame frame) {
   }
   out_bytes_ += frame->size();
   out_.push_back(std::move(frame));
-  if (out_.size() == 1) wake_writer();
+  if (out_.size() - out_head_ == 1) wake_writer();
 }
 
 void WsSession::send(std::string frame) { enqueue(std::make_shared<const std::string>(std::move(frame))); }

@@ -11,7 +11,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,7 +71,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
   boost::asio::steady_timer auth_timer_;
 
-  std::deque<Frame> out_;
+  std::vector<Frame> out_;  // send queue: out_[out_head_..] not yet written
+  std::size_t out_head_ = 0;
   std::size_t out_bytes_ = 0;
   std::optional<int> close_code_;  // set: close after the queue is flushed
   std::string close_reason_;
