@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "parley/session.h"
+#include "support/raw_ws.h"
 #include "support/server_process.h"
 
 namespace parley::testing {
@@ -204,6 +205,21 @@ TEST(Messaging, acked_messages_survive_graceful_restart) {
   Session bob(opts(server, u[1]));
   ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() == 200 && l.synced > 0; }, 20000));
   EXPECT_EQ(bob.snapshot().messages.back().text, "r199");
+}
+
+TEST(Shutdown, sigterm_closes_connections_with_going_away_and_keeps_acked_messages) {
+  // The test client answers the close only after stop() returns, so keep the grace short.
+  ServerProcess server({"server.shutdown_grace_ms=300"});
+  auto u = make_users(server, 2);
+  RawWs ws(server.port(), u[0].token);
+  ASSERT_TRUE(ws.recv_type("hello"));
+  ws.send(R"({"type":"send","id":"before-stop","to":)" + std::to_string(u[1].user) + R"(,"text":"kept"})");
+  ASSERT_TRUE(ws.recv_type("ack"));
+  server.stop();  // SIGTERM; returns once parleyd has exited
+  EXPECT_EQ(ws.wait_closed(), 1001);
+  server.start();
+  Session bob(opts(server, u[1]));
+  ASSERT_TRUE(bob.wait([](auto& l) { return has_text(l, "kept"); }));
 }
 
 }  // namespace
