@@ -114,7 +114,11 @@ TEST(Frames, random_and_mutated_input_never_crashes) {
         switch (next() % 3) {
           case 0: s[at] = static_cast<char>(next()); break;
           case 1: s.erase(at, 1); break;
-          default: s.insert(at, 1, "{}[]\":,0-9e\\"[next() % 14]); break;
+          default: {
+            static constexpr char kJsonChars[] = "{}[]\":,0-9e\\";
+            s.insert(at, 1, kJsonChars[next() % (sizeof kJsonChars - 1)]);
+            break;
+          }
         }
       }
     }
