@@ -107,7 +107,7 @@ TimeMs SqliteStore::stamp() {
   return last_ts_;
 }
 
-Seq SqliteStore::next_seq(Db& db, ChatId chat) {
+Seq SqliteStore::current_seq(Db& db, ChatId chat) {
   auto it = chat_seq_.find(chat.value);
   if (it == chat_seq_.end()) {
     auto& q = db.prepare("SELECT last_seq FROM chats WHERE id = ?");
@@ -115,8 +115,13 @@ Seq SqliteStore::next_seq(Db& db, ChatId chat) {
     Seq s = q.step() ? q.i64(0) : 0;
     it = chat_seq_.emplace(chat.value, s).first;
   }
+  return it->second;
+}
+
+Seq SqliteStore::next_seq(Db& db, ChatId chat) {
+  current_seq(db, chat);
   dirty_chats_.insert(chat.value);
-  return ++it->second;
+  return ++chat_seq_[chat.value];
 }
 
 Pts SqliteStore::current_pts(Db& db, UserId user) {
@@ -430,12 +435,7 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
         ReceiptResult r;
         r.state = {chat, member, q.i64(0), q.i64(1)};
         q.reset();
-        Seq last = chat_seq_.count(chat.value) ? chat_seq_[chat.value] : 0;
-        if (!chat_seq_.count(chat.value)) {
-          auto& l = db.prepare("SELECT last_seq FROM chats WHERE id = ?");
-          l.bind(1, chat.value);
-          if (l.step()) last = l.i64(0);
-        }
+        Seq last = current_seq(db, chat);
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;

@@ -67,6 +67,7 @@ class SqliteStore final : public Store {
   auto read(Fn fn) -> decltype(fn(std::declval<Db&>()));
 
   // Writer-thread state: counters and caches valid for the current transaction.
+  Seq current_seq(Db& db, ChatId chat);
   Seq next_seq(Db& db, ChatId chat);
   Pts next_pts(Db& db, UserId user);
   Pts current_pts(Db& db, UserId user);
