@@ -91,17 +91,9 @@ void ServerProcess::start() {
   throw std::runtime_error("parleyd did not start in 20 s:\n" + log());
 }
 
-void ServerProcess::stop() {
+void ServerProcess::signal_and_wait(int sig) {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
-
-void ServerProcess::kill9() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
+  ::kill(pid_, sig);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <string>
 #include <vector>
 
@@ -20,8 +22,8 @@ class ServerProcess {
   ~ServerProcess();
 
   void start();
-  void stop();   // SIGTERM, wait
-  void kill9();  // SIGKILL, wait
+  void stop() { signal_and_wait(SIGTERM); }   // SIGTERM, wait for exit
+  void kill9() { signal_and_wait(SIGKILL); }   // SIGKILL, wait for exit
   bool running() const { return pid_ > 0; }
 
   unsigned short port() const { return port_; }
@@ -31,6 +33,8 @@ class ServerProcess {
   std::string log() const;
 
  private:
+  void signal_and_wait(int sig);
+
   std::vector<std::string> overrides_;
   std::string data_dir_;
   bool own_dir_ = false;
