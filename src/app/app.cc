@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <thread>
 
+#include <unistd.h>
+
+#include "bus/nats_bus.h"
 #include "net/webhook_code_sender.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace parley::app {
@@ -16,38 +20,82 @@ App::~App() { stop(); }
 
 Status App::start() {
   std::error_code fec;
-  std::filesystem::create_directories(config_.store.data_dir, fec);
+  if (config_.store.kind == "sqlite") std::filesystem::create_directories(config_.store.data_dir, fec);
   if (fec) return Status(Code::kInvalid, "store.data_dir " + config_.store.data_dir + ": " + fec.message());
 
-  sqlite::SqliteStore* sqlite_store = nullptr;
-  switch (config_.store.kind == "sqlite" ? 0 : 1) {
-    case 0: {
-      try {
-        auto s = std::make_unique<sqlite::SqliteStore>(
-            sqlite::Options{config_.store.data_dir + "/parley.db", static_cast<std::size_t>(config_.store.max_batch), 8},
-            clock_);
-        sqlite_store = s.get();
-        store_ = std::move(s);
-      } catch (const std::exception& e) {
-        return Status(Code::kUnavailable, std::string("cannot open the store: ") + e.what());
-      }
-      break;
+  auto stop_requested = [this] { return stop_requested_.load(); };
+  try {
+    if (config_.store.kind == "postgres") {
+      pg::Options po;
+      po.url = config_.store.postgres_url;
+      po.max_batch = static_cast<std::size_t>(config_.store.max_batch);
+      po.stop_requested = stop_requested;
+      store_ = std::make_unique<pg::PostgresStore>(po, clock_);
+    } else {
+      store_ = std::make_unique<sqlite::SqliteStore>(
+          sqlite::Options{config_.store.data_dir + "/parley.db", static_cast<std::size_t>(config_.store.max_batch), 8},
+          clock_);
     }
-    default: return Status(Code::kInvalid, "unknown store.kind " + config_.store.kind);
+  } catch (const std::exception& e) {
+    return Status(Code::kUnavailable, std::string("cannot open the store: ") + e.what());
   }
-  metrics_.extra = [sqlite_store] {
-    auto st = sqlite_store->writer_stats();
-    return fmt::format(
+
+  NatsBus* nats = nullptr;
+  if (config_.bus.kind == "nats") {
+    NatsBusOptions bo;
+    for (std::size_t start = 0; start <= config_.bus.nats_urls.size();) {
+      auto comma = config_.bus.nats_urls.find(',', start);
+      if (comma == std::string::npos) comma = config_.bus.nats_urls.size();
+      if (comma > start) bo.urls.push_back(config_.bus.nats_urls.substr(start, comma - start));
+      start = comma + 1;
+    }
+    bo.node_id = config_.bus.node_id;
+    if (bo.node_id.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof host - 1);
+      bo.node_id = fmt::format("{}:{}:{}", host, config_.server.listen.substr(config_.server.listen.rfind(':') + 1),
+                               getpid());
+    }
+    bo.stop_requested = stop_requested;
+    try {
+      auto b = std::make_unique<NatsBus>(bo);
+      nats = b.get();
+      bus_ = std::move(b);
+    } catch (const std::exception& e) {
+      return Status(Code::kUnavailable, std::string("cannot join the bus: ") + e.what());
+    }
+  } else {
+    bus_ = std::make_unique<LocalBus>();
+  }
+
+  metrics_.extra = [this, nats] {
+    auto st = store_->writer_stats();
+    std::string bus;
+    if (nats)
+      bus = fmt::format(
+          "# HELP parley_cluster_nodes Nodes heard from on the bus, this one included\n# TYPE parley_cluster_nodes gauge\n"
+          "parley_cluster_nodes {}\n"
+          "# HELP parley_bus_connected 1 while connected to NATS\n# TYPE parley_bus_connected gauge\n"
+          "parley_bus_connected {}\n"
+          "# HELP parley_bus_reconnects_total Reconnections to NATS\n# TYPE parley_bus_reconnects_total counter\n"
+          "parley_bus_reconnects_total {}\n"
+          "# HELP parley_bus_received_total Announcements received from other nodes\n# TYPE parley_bus_received_total counter\n"
+          "parley_bus_received_total {}\n"
+          "# HELP parley_bus_publish_failures_total Announcements NATS refused\n# TYPE parley_bus_publish_failures_total counter\n"
+          "parley_bus_publish_failures_total {}\n",
+          nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures());
+    return bus + fmt::format(
         "# HELP parley_store_commits_total Group commits (transactions)\n# TYPE parley_store_commits_total counter\n"
         "parley_store_commits_total {}\n"
         "# HELP parley_store_writes_total Writes committed through group commit\n# TYPE parley_store_writes_total counter\n"
         "parley_store_writes_total {}\n"
         "# HELP parley_store_failed_commits_total Transactions rolled back\n# TYPE parley_store_failed_commits_total counter\n"
-        "parley_store_failed_commits_total {}\n",
-        st.batches, st.tasks, st.failed_batches);
+        "parley_store_failed_commits_total {}\n"
+        "# HELP parley_store_retried_commits_total Transactions run again after losing a race to another node\n"
+        "# TYPE parley_store_retried_commits_total counter\n"
+        "parley_store_retried_commits_total {}\n",
+        st.batches, st.tasks, st.failed_batches, st.retried_batches);
   };
-
-  bus_ = std::make_unique<LocalBus>();
   if (config_.auth.code_sender == "webhook")
     sender_ = std::make_unique<net::WebhookCodeSender>(config_.auth.webhook_url, config_.auth.webhook_timeout_ms);
   else
@@ -98,9 +146,13 @@ Status App::start() {
   server_ = std::make_unique<net::Server>(no, *services_);
   if (auto st = server_->listen(); !st.ok()) return st;
   server_->start();
+  if (nats) nats->set_node_address(fmt::format("{}:{}", no.host, server_->port()));
   maintenance_ = std::thread([this] { maintenance_loop(); });
-  spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {} in {}", no.host, server_->port(),
-               no.threads, config_.store.kind, config_.store.data_dir);
+  spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {}, bus {}", no.host,
+               server_->port(), no.threads,
+               config_.store.kind == "postgres" ? "postgres at " + pg::describe(config_.store.postgres_url)
+                                                : "sqlite in " + config_.store.data_dir,
+               config_.bus.kind);
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 // passes each its collaborators, runs the periodic tasks and stops it all in order.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -24,8 +25,11 @@ class App {
   explicit App(Config config);
   ~App();
 
-  // Opens the store and binds the port; a clear error when either fails.
+  // Opens the store, joins the bus and binds the port; a clear error when any fails.
+  // Waits (logging) for PostgreSQL and NATS until they answer or request_stop() is called.
   Status start();
+  // Safe from any thread, also while start() waits for its dependencies.
+  void request_stop() { stop_requested_ = true; }
   unsigned short port() const { return server_->port(); }
   // Graceful: stop accepting, close connections, commit what is in flight.
   void stop();
@@ -50,6 +54,7 @@ class App {
   std::mutex mu_;  // guards stopping_
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};
   std::thread maintenance_;
 };
 

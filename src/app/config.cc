@@ -69,7 +69,10 @@ const std::map<std::string, Setter>& keys() {
       {"store.kind", string(&C::store, &C::Store::kind)},
       {"store.data_dir", string(&C::store, &C::Store::data_dir)},
       {"store.max_batch", integer(&C::store, &C::Store::max_batch)},
+      {"store.postgres_url", string(&C::store, &C::Store::postgres_url)},
       {"bus.kind", string(&C::bus, &C::Bus::kind)},
+      {"bus.nats_urls", string(&C::bus, &C::Bus::nats_urls)},
+      {"bus.node_id", string(&C::bus, &C::Bus::node_id)},
       {"auth.default_region", string(&C::auth, &C::Auth::default_region)},
       {"auth.code_ttl_s", integer(&C::auth, &C::Auth::code_ttl_s)},
       {"auth.code_max_attempts", integer(&C::auth, &C::Auth::code_max_attempts)},
@@ -167,10 +170,16 @@ std::vector<std::string> validate(const Config& c) {
   need(c.server.idle_timeout_s >= 1, "server.idle_timeout_s must be >= 1");
   need(c.server.max_protocol_errors >= 1, "server.max_protocol_errors must be >= 1");
   need(c.server.shutdown_grace_ms >= 0, "server.shutdown_grace_ms must be >= 0");
-  need(c.store.kind == "sqlite", "store.kind must be \"sqlite\" (postgres arrives with cluster mode)");
+  need(c.store.kind == "sqlite" || c.store.kind == "postgres", "store.kind must be \"sqlite\" or \"postgres\"");
+  if (c.store.kind == "postgres")
+    need(!c.store.postgres_url.empty(), "store.postgres_url must be set when store.kind = \"postgres\"");
   need(!c.store.data_dir.empty(), "store.data_dir must not be empty");
   need(c.store.max_batch >= 1 && c.store.max_batch <= 100000, "store.max_batch must be 1..100000");
-  need(c.bus.kind == "local", "bus.kind must be \"local\" (nats arrives with cluster mode)");
+  need(c.bus.kind == "local" || c.bus.kind == "nats", "bus.kind must be \"local\" or \"nats\"");
+  if (c.bus.kind == "nats") {
+    need(c.bus.nats_urls.starts_with("nats://"), "bus.nats_urls must list nats://host:port servers when bus.kind = \"nats\"");
+    need(c.store.kind == "postgres", "bus.kind = \"nats\" needs store.kind = \"postgres\": every node must share one store");
+  }
   need(auth::known_region(c.auth.default_region),
        "auth.default_region must be an ISO 3166 region code such as \"US\" or \"DE\"");
   need(c.auth.code_ttl_s >= 10, "auth.code_ttl_s must be >= 10");

@@ -22,12 +22,15 @@ struct Config {
     std::string web_root;                   // browser client files; empty = none
   } server;
   struct Store {
-    std::string kind = "sqlite";
+    std::string kind = "sqlite";             // sqlite | postgres
     std::string data_dir = "./parley-data";
+    std::string postgres_url;                // libpq connection string, for kind = postgres
     int max_batch = 4096;  // writes per group commit
   } store;
   struct Bus {
-    std::string kind = "local";
+    std::string kind = "local";  // local (one node) | nats (cluster)
+    std::string nats_urls;       // comma-separated nats://host:port, for kind = nats
+    std::string node_id;         // unique per node; empty = host name and listen port
   } bus;
   struct Auth {
     std::string default_region = "US";

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/app.h"
 #include "app/config.h"
@@ -64,8 +65,16 @@ int main(int argc, char** argv) {
   }
 
   app::App server(config);
+  // The stop signal may come while start() still waits for PostgreSQL or NATS.
+  int sig = 0;
+  std::thread signals([&] {
+    sigwait(&stop_signals, &sig);
+    server.request_stop();
+  });
   if (auto st = server.start(); !st.ok()) {
     std::cerr << "parleyd: " << st.message() << "\n";
+    pthread_kill(signals.native_handle(), SIGTERM);  // release the waiting thread
+    signals.join();
     return 1;
   }
   if (!port_file.empty()) {
@@ -73,8 +82,7 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << server.port() << "\n";
     std::rename(tmp.c_str(), port_file.c_str());
   }
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  signals.join();
   spdlog::info("app: received {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   server.stop();
   return 0;

@@ -1,6 +1,6 @@
 // The Bus is a doorbell: after a commit, the domain announces it to the user's devices
 // wherever they are connected. Missing an announcement is safe: a device catches up from
-// its log position. Adapters: bus/local_bus (one process), bus/nats (cluster, later).
+// its log position. Adapters: bus/local_bus (one process), bus/nats_bus (cluster).
 //
 // Threading: publish and subscribe may be called from any thread. Listeners are called on
 // the publisher's thread and must not block (post to their own executor).
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/ids.h"
 
@@ -18,11 +19,18 @@ struct BusEvent {
   enum class Kind {
     kUpdate,         // an update-log entry: pts and its serialised frame
     kDeviceRevoked,  // `device` was revoked: its sessions must close
+    kResync,         // announcements may have been missed (bus reconnected): catch up
   };
   Kind kind = Kind::kUpdate;
   Pts pts = 0;
   DeviceId device;
   std::shared_ptr<const std::string> frame;  // shared by every recipient device
+};
+
+// A parleyd node as seen through the bus (cluster registry).
+struct NodeInfo {
+  std::string id;
+  std::string address;  // where clients reach it
 };
 
 class BusListener {
@@ -39,6 +47,10 @@ class Bus {
   virtual std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) = 0;
   virtual void unsubscribe(UserId user, std::uint64_t token) = 0;
   virtual void publish(UserId user, std::shared_ptr<const BusEvent> event) = 0;
+  // False while announcements cannot reach other nodes; senders get a retryable error.
+  virtual bool available() const { return true; }
+  // Nodes alive in the cluster, this one included (empty for a single-node bus).
+  virtual std::vector<NodeInfo> nodes() const { return {}; }
 };
 
 }  // namespace parley

@@ -36,6 +36,17 @@ void LocalBus::publish(UserId user, std::shared_ptr<const BusEvent> event) {
   for (auto& l : targets) l->on_bus(user, event);
 }
 
+void LocalBus::publish_all(const std::shared_ptr<const BusEvent>& event) {
+  std::vector<std::pair<UserId, std::shared_ptr<BusListener>>> targets;
+  for (auto& s : shards_) {
+    std::lock_guard lk(s.mu);
+    for (auto& [user, entries] : s.users)
+      for (auto& [token, weak] : entries)
+        if (auto l = weak.lock()) targets.emplace_back(UserId(user), std::move(l));
+  }
+  for (auto& [user, l] : targets) l->on_bus(user, event);
+}
+
 std::size_t LocalBus::size() const {
   std::size_t n = 0;
   for (auto& s : shards_) {

@@ -18,6 +18,8 @@ class LocalBus final : public Bus {
   void unsubscribe(UserId user, std::uint64_t token) override;
   void publish(UserId user, std::shared_ptr<const BusEvent> event) override;
 
+  // Delivers to every listener of every user (kResync).
+  void publish_all(const std::shared_ptr<const BusEvent>& event);
   // Number of live subscriptions (for metrics).
   std::size_t size() const;
 

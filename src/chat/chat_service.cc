@@ -16,6 +16,9 @@ void ChatService::announce(const std::vector<Delivery>& deliveries,
 }
 
 void ChatService::send(NewMessage message, std::function<void(Result<AppendResult>)> done) {
+  // Without the bus, a committed message would reach other nodes' devices only when
+  // they next sync: refuse instead, and let the client resend (same client id).
+  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
   store_.append_message(std::move(message), [this, done = std::move(done)](Result<AppendResult> r) {
     if (r && !r->duplicate) {
       const Message& m = r->message;

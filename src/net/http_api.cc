@@ -122,6 +122,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
     if (!admin_ok(req)) co_return error(req, 401, proto::err::kUnauthorized, "admin endpoints need the admin secret");
     if (path == "/v1/admin/users" && verb == http::verb::post) co_return co_await admin_users(req);
     if (path == "/v1/admin/clock" && verb == http::verb::post) co_return admin_clock(req);
+    if (path == "/v1/admin/nodes" && verb == http::verb::get) co_return admin_nodes(req);
     co_return error(req, 404, proto::err::kNotFound, "no such route");
   }
   if (path == "/v1/auth/code" && verb == http::verb::post) co_return co_await request_code(req, ip);
@@ -248,6 +249,12 @@ HttpResponse HttpApi::admin_clock(const HttpRequest& req) {
     return error(req, 400, proto::err::kBadFrame, "'advance_ms' must be a non-negative integer");
   svc_.clock_control->advance(adv->get_int64());
   return ok(req, json::object{{"now", svc_.clock.now_ms()}});
+}
+
+HttpResponse HttpApi::admin_nodes(const HttpRequest& req) {
+  json::array nodes;
+  for (const auto& n : svc_.bus.nodes()) nodes.push_back(json::object{{"id", n.id}, {"address", n.address}});
+  return ok(req, json::object{{"bus_available", svc_.bus.available()}, {"nodes", std::move(nodes)}});
 }
 
 HttpResponse HttpApi::contacts_lookup(const HttpRequest& req, const DeviceRecord& dev) {

@@ -29,6 +29,7 @@ class HttpApi {
   boost::asio::awaitable<HttpResponse> verify(const HttpRequest& req, const std::string& ip);
   boost::asio::awaitable<HttpResponse> admin_users(const HttpRequest& req);
   HttpResponse admin_clock(const HttpRequest& req);
+  HttpResponse admin_nodes(const HttpRequest& req);
   HttpResponse contacts_lookup(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse chats(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);

@@ -34,7 +34,7 @@ Server::Server(Options options, Services& services)
         return v;
       }()),
       acceptor_(*contexts_[0]),
-      api_(services, opt_, [this] { return accepting_.load(); }) {}
+      api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
 
 Server::~Server() { shutdown(); }
 

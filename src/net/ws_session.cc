@@ -384,7 +384,9 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     dirty_ = true;
     return;
   }
-  if (!live_ || event->pts <= sent_pts_) return;
+  if (!live_) return;
+  if (event->kind == BusEvent::Kind::kResync) return request_sync(std::nullopt, false);
+  if (event->pts <= sent_pts_) return;
   if (event->pts == sent_pts_ + 1) {
     enqueue(event->frame);
     sent_pts_ = event->pts;

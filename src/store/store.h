@@ -7,6 +7,7 @@
 // block; post work elsewhere. Reads are synchronous and may block briefly.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,6 +21,14 @@ namespace parley {
 template <class T>
 using Done = std::function<void(Result<T>)>;
 using DoneStatus = std::function<void(Status)>;
+
+// Group-commit counters, for /metrics.
+struct WriterStats {
+  std::uint64_t batches = 0;          // transactions committed or rolled back
+  std::uint64_t tasks = 0;            // writes they carried
+  std::uint64_t failed_batches = 0;   // rolled back for good: their writes failed
+  std::uint64_t retried_batches = 0;  // rolled back and run again (lost a race)
+};
 
 class Store {
  public:
@@ -69,6 +78,8 @@ class Store {
   // --- retention ---
   // Deletes update-log entries and sign-in codes older than `cutoff`; returns rows deleted.
   virtual void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) = 0;
+
+  virtual WriterStats writer_stats() const = 0;
 
   // Blocks until every write submitted before the call is committed, then stops the
   // writer. Later writes fail with kUnavailable.

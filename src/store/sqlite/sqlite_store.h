@@ -57,7 +57,10 @@ class SqliteStore final : public Store {
   void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
   void close() override;
 
-  GroupCommit::Stats writer_stats() const { return writer_->stats(); }
+  WriterStats writer_stats() const override {
+    auto s = writer_->stats();
+    return {s.batches, s.tasks, s.failed_batches, 0};
+  }
 
  private:
   class ReaderLease;

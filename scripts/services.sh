@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Starts and stops the real PostgreSQL and NATS servers that cluster mode needs, on free
+# 127.0.0.1 ports, with their data in a private directory under /tmp. Used by the test
+# suite (a ctest fixture), by tests that restart them, and by scripts/cluster.sh.
+#
+#   services.sh start STATE [NATS_SERVERS]  start postgres and NATS (a cluster of
+#                                           NATS_SERVERS servers, default 1); write STATE
+#   services.sh stop STATE                  stop everything, remove the directory
+#   services.sh pg-stop STATE | pg-start STATE      stop / start postgres (same port, same data)
+#   services.sh nats-stop STATE | nats-start STATE  the same for every NATS server
+#
+# STATE is a shell file others read: dir, pg_port, pg_url (a libpq string for the
+# `parley` database), nats_ports, nats_urls (comma-separated nats:// URLs).
+# PostgreSQL refuses to run as root: as root, it runs as the `postgres` user.
+set -euo pipefail
+
+cmd=${1:?usage: services.sh start|stop|pg-stop|pg-start|nats-stop|nats-start STATE}
+state=${2:?STATE file required}
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[[ -x "$pg_bin/postgres" ]] || { echo "services: postgres not installed (run scripts/install-deps.sh)" >&2; exit 1; }
+command -v nats-server >/dev/null || { echo "services: nats-server not installed (run scripts/install-deps.sh)" >&2; exit 1; }
+
+as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+taken=" "
+free_port() {
+  local p=$((20000 + RANDOM % 30000))
+  while port_open "$p" || [[ $taken == *" $p "* ]]; do p=$((p + 1)); done
+  taken+="$p "
+  echo "$p"
+}
+wait_port() {  # bounded: 20 s
+  for _ in $(seq 1 400); do port_open "$1" && return 0; sleep 0.05; done
+  echo "services: nothing listens on 127.0.0.1:$1 after 20 s" >&2
+  return 1
+}
+
+pg_start() {
+  as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 30 -s \
+    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400" start
+}
+pg_stop() { as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w -s stop || true; }
+
+nats_start() {
+  local i=0 routes="" p
+  local -a ports=($nats_ports) cports=($nats_cluster_ports)
+  for p in "${cports[@]}"; do routes+="${routes:+,}nats://127.0.0.1:$p"; done
+  for p in "${ports[@]}"; do
+    local args=(-a 127.0.0.1 -p "$p" -P "$dir/nats-$i.pid" -l "$dir/nats-$i.log")
+    if ((${#ports[@]} > 1)); then
+      args+=(--cluster_name parley --cluster "nats://127.0.0.1:${cports[$i]}" --routes "$routes")
+    fi
+    setsid nats-server "${args[@]}" </dev/null >/dev/null 2>&1 &
+    i=$((i + 1))
+  done
+  for p in "${ports[@]}"; do wait_port "$p"; done
+}
+nats_stop() {
+  local f
+  for f in "$dir"/nats-*.pid; do
+    [[ -f $f ]] || continue
+    local pid; pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+case $cmd in
+  start)
+    servers=${3:-1}
+    dir=$(mktemp -d /tmp/parley-services.XXXXXX)
+    chmod 755 "$dir"
+    [[ $(id -u) == 0 ]] && chown postgres "$dir"
+    pg_port=$(free_port)
+    nats_ports="" nats_cluster_ports="" nats_urls=""
+    for _ in $(seq 1 "$servers"); do
+      p=$(free_port); nats_ports+="${nats_ports:+ }$p"; nats_urls+="${nats_urls:+,}nats://127.0.0.1:$p"
+      nats_cluster_ports+="${nats_cluster_ports:+ }$(free_port)"
+    done
+    as_pg "$pg_bin/initdb" -D "$dir/pg" -U parley --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    pg_start
+    as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U parley parley
+    nats_start
+    cat >"$state" <<STATE
+dir=$dir
+pg_port=$pg_port
+pg_url="host=127.0.0.1 port=$pg_port user=parley dbname=parley"
+nats_ports="$nats_ports"
+nats_cluster_ports="$nats_cluster_ports"
+nats_urls=$nats_urls
+STATE
+    echo "services: postgres on 127.0.0.1:$pg_port, nats on $nats_urls (state in $state)"
+    ;;
+  stop)
+    [[ -f $state ]] || exit 0
+    source "$state"
+    nats_stop
+    pg_stop
+    rm -rf "$dir" "$state"
+    echo "services: stopped"
+    ;;
+  pg-stop) source "$state"; pg_stop ;;
+  pg-start) source "$state"; pg_start ;;
+  nats-stop) source "$state"; nats_stop ;;
+  nats-start) source "$state"; nats_start ;;
+  *) echo "services: unknown command $cmd" >&2; exit 2 ;;
+esac

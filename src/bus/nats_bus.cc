@@ -1,0 +1,227 @@
+#include "bus/nats_bus.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+
+namespace parley {
+
+namespace {
+
+// Wire form of a BusEvent between nodes: kind (1 byte), pts and device (8 bytes each,
+// little endian), then the frame exactly as devices receive it.
+constexpr std::size_t kHeader = 17;
+
+void put64(std::string& out, std::int64_t v) {
+  auto u = static_cast<std::uint64_t>(v);
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((u >> (8 * i)) & 0xff);
+}
+
+std::int64_t get64(const char* p) {
+  std::uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return static_cast<std::int64_t>(u);
+}
+
+std::string user_subject(UserId user) { return "parley.user." + std::to_string(user.value); }
+
+constexpr const char* kNodesSubject = "parley.nodes";
+
+void check(natsStatus s, const char* what) {
+  if (s != NATS_OK) throw std::runtime_error(std::string("bus: ") + what + ": " + natsStatus_GetText(s));
+}
+
+}  // namespace
+
+NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
+  if (options_.urls.empty()) throw std::runtime_error("bus.nats_urls must name at least one nats:// server");
+  // Many per-user subscriptions: deliver them from a shared pool, not a thread each.
+  nats_SetMessageDeliveryPoolSize(2);
+  check(natsOptions_Create(&opts_), "options");
+  std::vector<const char*> urls;
+  for (const auto& u : options_.urls) urls.push_back(u.c_str());
+  check(natsOptions_SetServers(opts_, urls.data(), static_cast<int>(urls.size())), "bus.nats_urls");
+  check(natsOptions_UseGlobalMessageDelivery(opts_, true), "options");
+  check(natsOptions_SetNoEcho(opts_, true), "options");
+  check(natsOptions_SetMaxReconnect(opts_, -1), "options");  // never give up
+  check(natsOptions_SetReconnectWait(opts_, 250), "options");
+  check(natsOptions_SetRetryOnFailedConnect(opts_, true, nullptr, nullptr), "options");
+  check(natsOptions_SetDisconnectedCB(opts_, &NatsBus::on_disconnected, this), "options");
+  check(natsOptions_SetReconnectedCB(opts_, &NatsBus::on_reconnected, this), "options");
+  check(natsOptions_SetName(opts_, options_.node_id.c_str()), "options");
+
+  natsStatus s = natsConnection_Connect(&conn_, opts_);
+  if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
+    natsOptions_Destroy(opts_);
+    throw std::runtime_error(std::string("bus: cannot use nats at ") + options_.urls.front() + ": " +
+                             natsStatus_GetText(s));
+  }
+  auto next_log = std::chrono::steady_clock::now();
+  while (natsConnection_Status(conn_) != NATS_CONN_STATUS_CONNECTED) {
+    if (std::chrono::steady_clock::now() >= next_log) {
+      spdlog::warn("bus: waiting for nats at {}", fmt::join(options_.urls, ","));
+      next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    }
+    if (options_.stop_requested()) {
+      natsConnection_Destroy(conn_);
+      natsOptions_Destroy(opts_);
+      throw std::runtime_error("stopped while waiting for nats");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  connected_ = true;
+  check(natsConnection_Subscribe(&nodes_sub_, conn_, kNodesSubject, &NatsBus::on_node, this), "subscribe");
+  heartbeat_ = std::thread([this] { heartbeat_loop(); });
+  spdlog::info("bus: nats connected at {} as node {}", fmt::join(options_.urls, ","), options_.node_id);
+}
+
+NatsBus::~NatsBus() {
+  {
+    std::lock_guard lk(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  {
+    std::lock_guard lk(interest_mu_);
+    for (auto& [user, in] : interest_) natsSubscription_Destroy(in.sub);
+    interest_.clear();
+  }
+  natsSubscription_Destroy(nodes_sub_);
+  natsConnection_FlushTimeout(conn_, 1000);
+  natsConnection_Close(conn_);
+  natsConnection_Destroy(conn_);
+  natsOptions_Destroy(opts_);
+}
+
+std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
+  std::uint64_t token = local_.subscribe(user, std::move(listener));
+  std::lock_guard lk(interest_mu_);
+  auto& in = interest_[user.value];
+  if (in.listeners++ == 0) {
+    natsStatus s = natsConnection_Subscribe(&in.sub, conn_, user_subject(user).c_str(), &NatsBus::on_message, this);
+    if (s != NATS_OK) {
+      // The device still works; it would miss live events from other nodes until it syncs.
+      spdlog::error("bus: subscribe for user {} failed: {}", user.value, natsStatus_GetText(s));
+      in.sub = nullptr;
+    }
+  }
+  return token;
+}
+
+void NatsBus::unsubscribe(UserId user, std::uint64_t token) {
+  local_.unsubscribe(user, token);
+  std::lock_guard lk(interest_mu_);
+  auto it = interest_.find(user.value);
+  if (it == interest_.end()) return;
+  if (--it->second.listeners == 0) {
+    if (it->second.sub) {
+      natsSubscription_Unsubscribe(it->second.sub);
+      natsSubscription_Destroy(it->second.sub);
+    }
+    interest_.erase(it);
+  }
+}
+
+void NatsBus::publish(UserId user, std::shared_ptr<const BusEvent> event) {
+  local_.publish(user, event);
+  std::string payload;
+  payload.reserve(kHeader + (event->frame ? event->frame->size() : 0));
+  payload += static_cast<char>(event->kind);
+  put64(payload, event->pts);
+  put64(payload, event->device.value);
+  if (event->frame) payload += *event->frame;
+  // While reconnecting, libnats buffers publishes and sends them once connected.
+  natsStatus s = natsConnection_Publish(conn_, user_subject(user).c_str(), payload.data(),
+                                        static_cast<int>(payload.size()));
+  if (s != NATS_OK) {
+    publish_failures_++;
+    spdlog::warn("bus: publish for user {} failed: {}", user.value, natsStatus_GetText(s));
+  }
+}
+
+bool NatsBus::available() const { return connected_; }
+
+std::vector<NodeInfo> NatsBus::nodes() const {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lk(nodes_mu_);
+  std::vector<NodeInfo> out{{options_.node_id, address_}};
+  for (const auto& [id, v] : nodes_)
+    if (id != options_.node_id && now - v.second < std::chrono::seconds(3)) out.push_back({id, v.first});
+  return out;
+}
+
+void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  const char* data = natsMsg_GetData(msg);
+  int len = natsMsg_GetDataLength(msg);
+  std::string_view subject = natsMsg_GetSubject(msg);
+  auto dot = subject.rfind('.');
+  if (len >= static_cast<int>(kHeader) && dot != std::string_view::npos) {
+    std::int64_t user = 0;
+    std::from_chars(subject.data() + dot + 1, subject.data() + subject.size(), user);
+    auto ev = std::make_shared<BusEvent>();
+    ev->kind = static_cast<BusEvent::Kind>(data[0]);
+    ev->pts = get64(data + 1);
+    ev->device = DeviceId(get64(data + 9));
+    ev->frame = std::make_shared<const std::string>(data + kHeader, static_cast<std::size_t>(len) - kHeader);
+    self->received_++;
+    if (ev->kind == BusEvent::Kind::kUpdate || ev->kind == BusEvent::Kind::kDeviceRevoked)
+      self->local_.publish(UserId(user), std::move(ev));
+  }
+  natsMsg_Destroy(msg);
+}
+
+void NatsBus::on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  std::string_view body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+  auto space = body.find(' ');
+  if (space != std::string_view::npos) {
+    std::lock_guard lk(self->nodes_mu_);
+    self->nodes_[std::string(body.substr(0, space))] = {std::string(body.substr(space + 1)),
+                                                        std::chrono::steady_clock::now()};
+  }
+  natsMsg_Destroy(msg);
+}
+
+void NatsBus::on_disconnected(natsConnection*, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  if (!self->connected_.exchange(false)) return;
+  spdlog::warn("bus: lost nats; sends are refused until it is back");
+}
+
+void NatsBus::on_reconnected(natsConnection*, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  self->connected_ = true;
+  self->reconnects_++;
+  spdlog::info("bus: nats reconnected; every local device catches up from the store");
+  auto ev = std::make_shared<BusEvent>();
+  ev->kind = BusEvent::Kind::kResync;
+  self->local_.publish_all(ev);
+}
+
+void NatsBus::set_node_address(std::string address) {
+  std::lock_guard lk(nodes_mu_);
+  address_ = std::move(address);
+}
+
+void NatsBus::heartbeat_loop() {
+  std::unique_lock lk(stop_mu_);
+  while (!stopping_) {
+    lk.unlock();
+    std::string hello;
+    {
+      std::lock_guard nl(nodes_mu_);
+      hello = options_.node_id + " " + address_;
+    }
+    natsConnection_Publish(conn_, kNodesSubject, hello.data(), static_cast<int>(hello.size()));
+    lk.lock();
+    stop_cv_.wait_for(lk, std::chrono::seconds(1), [&] { return stopping_; });
+  }
+}
+
+}  // namespace parley

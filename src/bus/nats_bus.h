@@ -1,0 +1,90 @@
+// Cluster bus over NATS. Each node subscribes to `parley.user.<id>` for the users with a
+// device connected to it, so an announcement reaches exactly the nodes that hold one of
+// the user's devices (NATS is the directory). Publishing delivers to this node's own
+// listeners directly and to other nodes through NATS (no echo back to the publisher).
+//
+// Announcements are doorbells (see bus.h): when the connection to NATS drops, events
+// for this node may be lost, so after every reconnect each local listener gets kResync
+// and catches up from the store. While disconnected, available() is false and sends are
+// refused with a retryable error.
+//
+// Nodes announce themselves on `parley.nodes` every second; nodes() lists those heard
+// from within the last three seconds (this node included).
+#pragma once
+
+#include <nats/nats.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "bus/local_bus.h"
+
+namespace parley {
+
+struct NatsBusOptions {
+  std::vector<std::string> urls;  // nats://host:port, one per server of the NATS cluster
+  std::string node_id;            // unique per node
+  // Polled while waiting for NATS at start; true aborts the wait.
+  std::function<bool()> stop_requested = [] { return false; };
+};
+
+class NatsBus final : public Bus {
+ public:
+  // Waits until connected to a NATS server, logging while it waits. Throws when the
+  // options are unusable or stop_requested() turns true.
+  explicit NatsBus(NatsBusOptions options);
+  ~NatsBus() override;
+
+  std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) override;
+  void unsubscribe(UserId user, std::uint64_t token) override;
+  void publish(UserId user, std::shared_ptr<const BusEvent> event) override;
+  bool available() const override;
+
+  std::vector<NodeInfo> nodes() const override;
+  // Where clients reach this node, announced to the others (known once the port is bound).
+  void set_node_address(std::string address);
+  std::uint64_t reconnects() const { return reconnects_; }
+  std::uint64_t received() const { return received_; }
+  std::uint64_t publish_failures() const { return publish_failures_; }
+
+ private:
+  static void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_disconnected(natsConnection*, void* self);
+  static void on_reconnected(natsConnection*, void* self);
+  void heartbeat_loop();
+
+  const NatsBusOptions options_;
+  LocalBus local_;
+  natsOptions* opts_ = nullptr;
+  natsConnection* conn_ = nullptr;
+  natsSubscription* nodes_sub_ = nullptr;
+
+  struct Interest {
+    int listeners = 0;
+    natsSubscription* sub = nullptr;
+  };
+  std::mutex interest_mu_;  // guards interest_
+  std::unordered_map<std::int64_t, Interest> interest_;
+
+  mutable std::mutex nodes_mu_;  // guards nodes_, address_
+  std::string address_;
+  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> nodes_;
+
+  std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};
+  std::mutex stop_mu_;  // guards stopping_
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread heartbeat_;
+};
+
+}  // namespace parley

@@ -1,0 +1,145 @@
+#include "store/postgres/pg.h"
+
+#include <charconv>
+
+namespace parley::pg {
+
+std::string int_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+void copy_field(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::int64_t Rows::i64(int row, int col) const {
+  const char* v = PQgetvalue(r_.get(), row, col);
+  std::int64_t out = 0;
+  std::from_chars(v, v + PQgetlength(r_.get(), row, col), out);
+  return out;
+}
+
+std::string Rows::text(int row, int col) const {
+  return std::string(PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col)));
+}
+
+std::string Rows::bytes(int row, int col) const {
+  std::size_t n = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_.get(), row, col)), &n);
+  if (!raw) throw PgError("", "cannot decode a bytea value", false);
+  std::string out(reinterpret_cast<char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
+std::int64_t Rows::affected() const {
+  const char* v = PQcmdTuples(r_.get());
+  std::int64_t out = 0;
+  std::from_chars(v, v + std::char_traits<char>::length(v), out);
+  return out;
+}
+
+Conn::Conn(const std::string& conninfo) {
+  conn_ = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw PgError("08006", msg, true);
+  }
+}
+
+Conn::~Conn() {
+  if (conn_) PQfinish(conn_);
+}
+
+void Conn::fail(PGresult* r, const std::string& context) {
+  std::string state;
+  std::string msg;
+  if (r) {
+    if (const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) state = s;
+    msg = PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  if (msg.empty()) msg = PQerrorMessage(conn_);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  bool lost = PQstatus(conn_) != CONNECTION_OK;
+  if (lost && state.empty()) state = "08006";
+  throw PgError(state, context + ": " + msg, lost);
+}
+
+void Conn::exec(const char* sql) {
+  PGresult* r = PQexec(conn_, sql);
+  auto st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "exec");
+  PQclear(r);
+}
+
+Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "p" + std::to_string(prepared_.size());
+    PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "prepare");
+    PQclear(r);
+    it = prepared_.emplace(sql, std::move(name)).first;
+  }
+  std::vector<const char*> values(params.size());
+  std::vector<int> lengths(params.size());
+  std::vector<int> formats(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    values[i] = params[i].text.data();
+    lengths[i] = static_cast<int>(params[i].text.size());
+    formats[i] = params[i].binary ? 1 : 0;
+  }
+  PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
+                               lengths.data(), formats.data(), 0);
+  auto st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "query");
+  return Rows(r);
+}
+
+void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+  PGresult* r = PQexec(conn_, copy_sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_IN) fail(r, "copy");
+  PQclear(r);
+  if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1 || PQputCopyEnd(conn_, nullptr) != 1)
+    fail(nullptr, "copy");
+  r = PQgetResult(conn_);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    fail(r, "copy");
+  }
+  PQclear(r);
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+}
+
+}  // namespace parley::pg

@@ -1,0 +1,732 @@
+#include "store/postgres/pg_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "store/postgres/schema.h"
+
+namespace parley::pg {
+
+namespace {
+
+constexpr int kKindDirect = 1;
+constexpr int kMaxAttempts = 5;
+
+using Key = std::pair<std::int64_t, std::string>;  // (sender, client_id)
+
+Status unavailable(const std::exception& e) {
+  spdlog::error("store: read failed: {}", e.what());
+  return Status(Code::kUnavailable, "store read failed; retry");
+}
+
+DeviceRecord device_from(const Rows& r, int i) {
+  DeviceRecord d;
+  d.id = DeviceId(r.i64(i, 0));
+  d.user = UserId(r.i64(i, 1));
+  d.name = r.text(i, 2);
+  d.created_at = r.i64(i, 3);
+  d.last_active_at = r.i64(i, 4);
+  d.position = r.i64(i, 5);
+  d.revoked = r.text(i, 6) == "t";
+  return d;
+}
+
+void copy_row(std::string& out, std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (auto f : fields) {
+    if (!first) out += '\t';
+    first = false;
+    copy_field(out, f);
+  }
+  out += '\n';
+}
+
+}  // namespace
+
+std::string describe(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? err : "unparsable";
+    if (err) PQfreemem(err);
+    return "(bad connection string: " + msg + ")";
+  }
+  std::string out;
+  for (auto* o = opts; o->keyword; ++o) {
+    std::string_view k = o->keyword;
+    if (o->val && (k == "host" || k == "hostaddr" || k == "port" || k == "dbname" || k == "user"))
+      out += (out.empty() ? "" : " ") + std::string(k) + "=" + o->val;
+  }
+  PQconninfoFree(opts);
+  return out.empty() ? "(libpq defaults)" : out;
+}
+
+// Per-transaction state of the writer: the locked counters and the rows to COPY.
+struct PostgresStore::Batch {
+  explicit Batch(Conn& c) : conn(c) {}
+  Conn& conn;
+  std::set<std::int64_t> lock_chats, lock_users;
+  std::unordered_map<std::int64_t, Seq> chat_seq;
+  std::unordered_map<std::int64_t, Pts> user_pts;
+  std::unordered_set<std::int64_t> dirty_chats, dirty_users;
+  std::vector<std::int64_t> dedupe_senders;
+  std::vector<std::string> dedupe_ids;
+  std::map<Key, Message> existing;  // committed earlier, or earlier in this batch
+  std::string message_rows, update_rows;
+
+  // Counters must come from rows this transaction holds locked; a counter the plan did
+  // not name is locked here, on first use.
+  Seq& seq(ChatId chat) {
+    auto it = chat_seq.find(chat.value);
+    if (it == chat_seq.end()) {
+      auto r = conn.query("SELECT last_seq FROM chats WHERE id = $1 FOR UPDATE", {chat.value});
+      it = chat_seq.emplace(chat.value, r.empty() ? 0 : r.i64(0, 0)).first;
+    }
+    return it->second;
+  }
+  Pts& pts(UserId user) {
+    auto it = user_pts.find(user.value);
+    if (it == user_pts.end()) {
+      auto r = conn.query("SELECT log_head FROM users WHERE id = $1 FOR UPDATE", {user.value});
+      it = user_pts.emplace(user.value, r.empty() ? 0 : r.i64(0, 0)).first;
+    }
+    return it->second;
+  }
+  Seq next_seq(ChatId chat) {
+    dirty_chats.insert(chat.value);
+    return ++seq(chat);
+  }
+  Pts next_pts(UserId user) {
+    dirty_users.insert(user.value);
+    return ++pts(user);
+  }
+  void add_update(UserId user, Pts p, int kind, ChatId chat, Seq seq, std::int64_t member, Seq delivered,
+                  Seq read, TimeMs ts) {
+    copy_row(update_rows, {std::to_string(user.value), std::to_string(p), std::to_string(kind),
+                           std::to_string(chat.value), std::to_string(seq), std::to_string(member),
+                           std::to_string(delivered), std::to_string(read), std::to_string(ts)});
+  }
+};
+
+class PostgresStore::ReaderLease {
+ public:
+  explicit ReaderLease(PostgresStore& s) : s_(s) {
+    {
+      std::lock_guard lk(s_.readers_mu_);
+      if (!s_.idle_readers_.empty()) {
+        conn_ = std::move(s_.idle_readers_.back());
+        s_.idle_readers_.pop_back();
+      }
+    }
+    if (!conn_ || !conn_->ok()) conn_ = std::make_unique<Conn>(s_.options_.url);
+  }
+  ~ReaderLease() {
+    if (!conn_->ok()) return;  // a broken connection is dropped; the next lease reconnects
+    std::lock_guard lk(s_.readers_mu_);
+    if (s_.idle_readers_.size() < s_.options_.readers) s_.idle_readers_.push_back(std::move(conn_));
+  }
+  Conn& conn() { return *conn_; }
+
+ private:
+  PostgresStore& s_;
+  std::unique_ptr<Conn> conn_;
+};
+
+PostgresStore::PostgresStore(Options options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {
+  if (char* err = nullptr; PQconninfoOption* parsed = PQconninfoParse(options_.url.c_str(), &err)) {
+    PQconninfoFree(parsed);
+  } else {
+    std::string msg = err ? err : "unparsable";
+    if (err) PQfreemem(err);
+    throw std::runtime_error("store.postgres_url: " + msg);
+  }
+  auto where = describe(options_.url);
+  auto next_log = std::chrono::steady_clock::now();
+  for (;;) {
+    try {
+      writer_conn_ = std::make_unique<Conn>(options_.url);
+      break;
+    } catch (const PgError& e) {
+      if (std::chrono::steady_clock::now() >= next_log) {
+        spdlog::warn("store: waiting for postgres at {}: {}", where, e.what());
+        next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      }
+    }
+    for (int i = 0; i < 5; ++i) {
+      if (options_.stop_requested()) throw std::runtime_error("stopped while waiting for postgres at " + where);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  int version = migrate(*writer_conn_);
+  spdlog::info("store: postgres at {}, schema version {}", where, version);
+  thread_ = std::thread([this] { loop(); });
+}
+
+PostgresStore::~PostgresStore() { close(); }
+
+void PostgresStore::close() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats PostgresStore::writer_stats() const {
+  std::lock_guard lk(mu_);
+  return stats_;
+}
+
+template <class T, class Plan, class Run>
+void PostgresStore::write(Plan plan, Run run, Done<T> done) {
+  auto result = std::make_shared<std::optional<Result<T>>>();
+  Task t{[plan = std::move(plan), result](Batch& b) {
+           result->reset();
+           if (Status st = plan(b); !st.ok()) result->emplace(std::move(st));
+         },
+         [run = std::move(run), result](Batch& b) {
+           if (!result->has_value()) result->emplace(run(b));
+         },
+         [result, done = std::move(done)](const Status& commit) {
+           if (!commit.ok()) return done(Result<T>(commit));
+           done(std::move(**result));
+         }};
+  {
+    std::lock_guard lk(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(t));
+      if (queue_.size() == 1) cv_.notify_one();
+      return;
+    }
+  }
+  t.complete(Status(Code::kUnavailable, "store is shutting down"));
+}
+
+template <class Fn>
+auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
+  try {
+    ReaderLease lease(*this);
+    return fn(lease.conn());
+  } catch (const std::exception& e) {
+    return unavailable(e);
+  }
+}
+
+// ---------------------------------------------------------------- the writer
+
+void PostgresStore::loop() {
+  std::vector<Task> batch;
+  for (;;) {
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping and drained
+      std::size_t n = std::min(queue_.size(), options_.max_batch);
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Status status = commit_batch(batch);
+    {
+      std::lock_guard lk(mu_);
+      ++stats_.batches;
+      stats_.tasks += batch.size();
+      if (!status.ok()) ++stats_.failed_batches;
+    }
+    for (auto& t : batch) t.complete(status);
+    batch.clear();
+  }
+}
+
+Status PostgresStore::commit_batch(std::vector<Task>& batch) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (!writer_conn_ || !writer_conn_->ok()) {
+        writer_conn_.reset();
+        writer_conn_ = std::make_unique<Conn>(options_.url);
+        spdlog::info("store: writer reconnected to postgres");
+      }
+      run_batch(*writer_conn_, batch);
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      known_users_.clear();
+      direct_chats_.clear();
+      members_.clear();
+      const auto* pe = dynamic_cast<const PgError*>(&e);
+      if (writer_conn_ && writer_conn_->ok()) {
+        try {
+          writer_conn_->exec("ROLLBACK");
+        } catch (const std::exception&) {
+          writer_conn_.reset();
+        }
+      }
+      if (pe && pe->retryable() && attempt < kMaxAttempts) {
+        spdlog::debug("store: batch of {} writes lost a race ({}); running it again", batch.size(), e.what());
+        std::lock_guard lk(mu_);
+        ++stats_.retried_batches;
+        continue;
+      }
+      spdlog::error("store: batch of {} writes rolled back: {}", batch.size(), e.what());
+      if (pe && pe->connection_lost()) return Status(Code::kUnavailable, "store unavailable (postgres unreachable); retry");
+      return Status(Code::kUnavailable, "store write failed; retry");
+    }
+  }
+}
+
+void PostgresStore::run_batch(Conn& conn, std::vector<Task>& batch) {
+  conn.exec("BEGIN");
+  Batch b(conn);
+  for (auto& t : batch) t.plan(b);
+  lock_counters(b);
+  load_duplicates(b);
+  for (auto& t : batch) t.run(b);
+  flush(b);
+  conn.exec("COMMIT");
+}
+
+void PostgresStore::lock_counters(Batch& b) {
+  // One global order (chats before users, ascending ids) on every node: no deadlocks.
+  if (!b.lock_chats.empty()) {
+    auto r = b.conn.query("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                          {int_array({b.lock_chats.begin(), b.lock_chats.end()})});
+    for (int i = 0; i < r.size(); ++i) b.chat_seq[r.i64(i, 0)] = r.i64(i, 1);
+  }
+  if (!b.lock_users.empty()) {
+    auto r = b.conn.query("SELECT id, log_head FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                          {int_array({b.lock_users.begin(), b.lock_users.end()})});
+    for (int i = 0; i < r.size(); ++i) b.user_pts[r.i64(i, 0)] = r.i64(i, 1);
+  }
+}
+
+void PostgresStore::load_duplicates(Batch& b) {
+  if (b.dedupe_senders.empty()) return;
+  auto r = b.conn.query(
+      "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text FROM messages m "
+      "JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
+      "ON m.sender = k.sender AND m.client_id = k.client_id",
+      {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
+  for (int i = 0; i < r.size(); ++i)
+    b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
+                                                       DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
+                                                       r.text(i, 6)};
+}
+
+void PostgresStore::flush(Batch& b) {
+  if (!b.message_rows.empty())
+    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text) FROM STDIN",
+                   b.message_rows);
+  if (!b.update_rows.empty())
+    b.conn.copy_in("COPY updates (user_id, pts, kind, chat_id, seq, member, delivered, read, ts) FROM STDIN",
+                   b.update_rows);
+  auto write_back = [&](const char* sql, const std::unordered_set<std::int64_t>& dirty, auto& values) {
+    if (dirty.empty()) return;
+    std::vector<std::int64_t> ids(dirty.begin(), dirty.end()), vals;
+    std::sort(ids.begin(), ids.end());
+    for (auto id : ids) vals.push_back(values[id]);
+    b.conn.query(sql, {int_array(ids), int_array(vals)});
+  };
+  write_back("UPDATE chats SET last_seq = t.v FROM unnest($1::bigint[], $2::bigint[]) AS t(id, v) WHERE chats.id = t.id",
+             b.dirty_chats, b.chat_seq);
+  write_back("UPDATE users SET log_head = t.v FROM unnest($1::bigint[], $2::bigint[]) AS t(id, v) WHERE users.id = t.id",
+             b.dirty_users, b.user_pts);
+}
+
+TimeMs PostgresStore::stamp() {
+  last_ts_ = std::max(last_ts_, clock_.now_ms());
+  return last_ts_;
+}
+
+bool PostgresStore::user_exists(Conn& c, UserId user) {
+  if (known_users_.count(user.value)) return true;
+  if (c.query("SELECT 1 FROM users WHERE id = $1", {user.value}).empty()) return false;
+  known_users_.insert(user.value);
+  return true;
+}
+
+const std::vector<UserId>& PostgresStore::members(Conn& c, ChatId chat) {
+  // Cached: direct chats are the only kind, and their members never change.
+  auto it = members_.find(chat.value);
+  if (it != members_.end()) return it->second;
+  std::vector<UserId> out;
+  auto r = c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
+  for (int i = 0; i < r.size(); ++i) out.push_back(UserId(r.i64(i, 0)));
+  return members_.emplace(chat.value, std::move(out)).first->second;
+}
+
+ChatId PostgresStore::direct_chat(Conn& c, UserId a, UserId b) {
+  auto key = std::minmax(a.value, b.value);
+  if (auto it = direct_chats_.find(key); it != direct_chats_.end()) return it->second;
+  auto find = [&] {
+    auto r = c.query("SELECT chat_id FROM direct_chats WHERE user_lo = $1 AND user_hi = $2", {key.first, key.second});
+    return r.empty() ? ChatId() : ChatId(r.i64(0, 0));
+  };
+  ChatId chat = find();
+  if (!chat.value) {
+    auto r = c.query("INSERT INTO chats (kind, created_at) VALUES ($1, $2) RETURNING id", {kKindDirect, stamp()});
+    ChatId created(r.i64(0, 0));
+    // Another node may be creating the same pair's chat: the first to commit wins.
+    auto won = c.query(
+        "INSERT INTO direct_chats (user_lo, user_hi, chat_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        {key.first, key.second, created.value});
+    if (won.affected() == 1) {
+      c.query("INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2), ($1, $3) ON CONFLICT DO NOTHING",
+              {created.value, key.first, key.second});
+      chat = created;
+    } else {
+      c.query("DELETE FROM chats WHERE id = $1", {created.value});
+      chat = find();
+    }
+    members_.erase(chat.value);
+  }
+  direct_chats_.emplace(key, chat);
+  return chat;
+}
+
+// ---------------------------------------------------------------- users and devices
+
+Status PostgresStore::no_plan(Batch&) { return Status::Ok(); }
+
+void PostgresStore::upsert_user(std::string phone, Done<UserRecord> done) {
+  write<UserRecord>(
+      no_plan,
+      [this, phone = std::move(phone)](Batch& b) -> Result<UserRecord> {
+        b.conn.query("INSERT INTO users (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING",
+                     {phone, stamp()});
+        auto r = b.conn.query("SELECT id, created_at FROM users WHERE phone = $1", {phone});
+        return UserRecord{UserId(r.i64(0, 0)), phone, r.i64(0, 1)};
+      },
+      std::move(done));
+}
+
+void PostgresStore::create_device(NewDevice device, Done<DeviceRecord> done) {
+  write<DeviceRecord>(
+      no_plan,
+      [this, device = std::move(device)](Batch& b) -> Result<DeviceRecord> {
+        if (!user_exists(b.conn, device.user)) return Status(Code::kNoSuchUser, "no such user");
+        DeviceRecord d;
+        d.user = device.user;
+        d.name = device.name;
+        d.created_at = stamp();
+        if (auto it = b.user_pts.find(device.user.value); it != b.user_pts.end()) {
+          d.position = it->second;
+        } else {
+          auto r = b.conn.query("SELECT log_head FROM users WHERE id = $1", {device.user.value});
+          d.position = r.i64(0, 0);
+        }
+        auto r = b.conn.query(
+            "INSERT INTO devices (user_id, name, token_hash, created_at, position) VALUES ($1, $2, $3, $4, $5) "
+            "RETURNING id",
+            {d.user.value, d.name, Param::bytes(device.token_hash), d.created_at, d.position});
+        d.id = DeviceId(r.i64(0, 0));
+        return d;
+      },
+      std::move(done));
+}
+
+void PostgresStore::revoke_device(UserId user, DeviceId device, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [user, device](Batch& b) -> Result<bool> {
+        auto r = b.conn.query("UPDATE devices SET revoked = true WHERE id = $1 AND user_id = $2 AND NOT revoked",
+                              {device.value, user.value});
+        if (r.affected() == 0) return Status(Code::kNotFound, "no such device");
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+void PostgresStore::set_device_position(DeviceId device, Pts pts, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [this, device, pts](Batch& b) -> Result<bool> {
+        b.conn.query("UPDATE devices SET position = greatest(position, $1), last_active_at = $2 WHERE id = $3",
+                     {pts, stamp(), device.value});
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+Result<UserRecord> PostgresStore::find_user(UserId id) {
+  return read([&](Conn& c) -> Result<UserRecord> {
+    auto r = c.query("SELECT phone, created_at FROM users WHERE id = $1", {id.value});
+    if (r.empty()) return Status(Code::kNoSuchUser, "no such user");
+    return UserRecord{id, r.text(0, 0), r.i64(0, 1)};
+  });
+}
+
+Result<UserRecord> PostgresStore::find_user_by_phone(const std::string& phone) {
+  return read([&](Conn& c) -> Result<UserRecord> {
+    auto r = c.query("SELECT id, created_at FROM users WHERE phone = $1", {phone});
+    if (r.empty()) return Status(Code::kNoSuchUser, "no such user");
+    return UserRecord{UserId(r.i64(0, 0)), phone, r.i64(0, 1)};
+  });
+}
+
+Result<DeviceRecord> PostgresStore::find_device_by_token(const std::string& token_hash) {
+  return read([&](Conn& c) -> Result<DeviceRecord> {
+    auto r = c.query(
+        "SELECT id, user_id, name, created_at, last_active_at, position, revoked FROM devices WHERE token_hash = $1",
+        {Param::bytes(token_hash)});
+    if (r.empty()) return Status(Code::kUnauthorized, "unknown token");
+    DeviceRecord d = device_from(r, 0);
+    if (d.revoked) return Status(Code::kUnauthorized, "device revoked");
+    return d;
+  });
+}
+
+Result<std::vector<DeviceRecord>> PostgresStore::list_devices(UserId user) {
+  return read([&](Conn& c) -> Result<std::vector<DeviceRecord>> {
+    auto r = c.query(
+        "SELECT id, user_id, name, created_at, last_active_at, position, revoked FROM devices "
+        "WHERE user_id = $1 AND NOT revoked ORDER BY id",
+        {user.value});
+    std::vector<DeviceRecord> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(device_from(r, i));
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- sign-in codes
+
+void PostgresStore::put_auth_code(AuthCode code, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [code = std::move(code)](Batch& b) -> Result<bool> {
+        b.conn.query(
+            "INSERT INTO auth_codes (phone, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0) "
+            "ON CONFLICT (phone) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, "
+            "attempts = 0",
+            {code.phone, Param::bytes(code.code_hash), code.expires_at});
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+void PostgresStore::take_auth_attempt(std::string phone, Done<AuthCode> done) {
+  write<AuthCode>(
+      no_plan,
+      [phone = std::move(phone)](Batch& b) -> Result<AuthCode> {
+        auto r = b.conn.query(
+            "UPDATE auth_codes SET attempts = attempts + 1 WHERE phone = $1 RETURNING code_hash, expires_at, attempts - 1",
+            {phone});
+        if (r.empty()) return Status(Code::kCodeInvalid, "no code was requested for this phone");
+        return AuthCode{phone, r.bytes(0, 0), r.i64(0, 1), static_cast<int>(r.i64(0, 2))};
+      },
+      std::move(done));
+}
+
+void PostgresStore::delete_auth_code(std::string phone, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [phone = std::move(phone)](Batch& b) -> Result<bool> {
+        b.conn.query("DELETE FROM auth_codes WHERE phone = $1", {phone});
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+// ---------------------------------------------------------------- messages and receipts
+
+void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
+  struct Plan {
+    ChatId chat;
+  };
+  auto plan = std::make_shared<Plan>();
+  auto msg = std::make_shared<const NewMessage>(std::move(m));
+  write<AppendResult>(
+      [this, plan, msg](Batch& b) -> Status {
+        if (msg->to) {
+          if (!user_exists(b.conn, *msg->to)) return Status(Code::kNoSuchUser, "no such user");
+          plan->chat = direct_chat(b.conn, msg->sender, *msg->to);
+        } else {
+          plan->chat = *msg->chat;
+        }
+        const auto& mem = members(b.conn, plan->chat);
+        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
+        if (!std::binary_search(mem.begin(), mem.end(), msg->sender))
+          return Status(Code::kNotMember, "not a member of this chat");
+        b.lock_chats.insert(plan->chat.value);
+        for (UserId u : mem) b.lock_users.insert(u.value);
+        b.dedupe_senders.push_back(msg->sender.value);
+        b.dedupe_ids.push_back(msg->client_id);
+        return Status::Ok();
+      },
+      [this, plan, msg](Batch& b) -> Result<AppendResult> {
+        AppendResult r;
+        Key key{msg->sender.value, msg->client_id};
+        if (auto it = b.existing.find(key); it != b.existing.end()) {
+          r.message = it->second;
+          r.duplicate = true;
+          return r;
+        }
+        ChatId chat = plan->chat;
+        r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text};
+        const Message& mm = r.message;
+        copy_row(b.message_rows, {std::to_string(chat.value), std::to_string(mm.seq), std::to_string(mm.sender.value),
+                                  std::to_string(mm.sender_device.value), mm.client_id, std::to_string(mm.ts), mm.text});
+        for (UserId u : members(b.conn, chat)) {
+          Pts pts = b.next_pts(u);
+          b.add_update(u, pts, 1, chat, mm.seq, 0, 0, 0, mm.ts);
+          r.deliveries.push_back({u, pts});
+        }
+        b.existing.emplace(std::move(key), r.message);
+        return r;
+      },
+      std::move(done));
+}
+
+void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
+                                   Done<ReceiptResult> done) {
+  write<ReceiptResult>(
+      [this, chat, member](Batch& b) -> Status {
+        const auto& mem = members(b.conn, chat);
+        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
+        if (!std::binary_search(mem.begin(), mem.end(), member))
+          return Status(Code::kNotMember, "not a member of this chat");
+        b.lock_chats.insert(chat.value);
+        for (UserId u : mem)
+          if (u != member) b.lock_users.insert(u.value);
+        return Status::Ok();
+      },
+      [this, chat, member, delivered, read](Batch& b) -> Result<ReceiptResult> {
+        auto q = b.conn.query(
+            "SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = $1 AND user_id = $2 FOR UPDATE",
+            {chat.value, member.value});
+        ReceiptResult r;
+        r.state = {chat, member, q.i64(0, 0), q.i64(0, 1)};
+        Seq last = b.seq(chat);
+        Seq new_read = std::min(std::max(r.state.read, read), last);
+        Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
+        if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
+        r.state.read = new_read;
+        r.state.delivered = new_delivered;
+        r.changed = true;
+        b.conn.query("UPDATE chat_members SET delivered_seq = $1, read_seq = $2 WHERE chat_id = $3 AND user_id = $4",
+                     {new_delivered, new_read, chat.value, member.value});
+        TimeMs ts = stamp();
+        for (UserId u : members(b.conn, chat)) {
+          if (u == member) continue;
+          Pts pts = b.next_pts(u);
+          b.add_update(u, pts, 2, chat, 0, member.value, new_delivered, new_read, ts);
+          r.deliveries.push_back({u, pts});
+        }
+        return r;
+      },
+      std::move(done));
+}
+
+Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, int limit) {
+  return read([&](Conn& c) -> Result<std::vector<Update>> {
+    auto q = c.query(
+        "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
+        "m.sender, m.sender_device, m.client_id, m.ts, m.text "
+        "FROM updates u LEFT JOIN messages m ON u.kind = 1 AND m.chat_id = u.chat_id AND m.seq = u.seq "
+        "WHERE u.user_id = $1 AND u.pts > $2 ORDER BY u.pts LIMIT $3",
+        {user.value, after, limit});
+    std::vector<Update> out;
+    for (int i = 0; i < q.size(); ++i) {
+      Update u;
+      u.pts = q.i64(i, 0);
+      u.kind = static_cast<UpdateKind>(q.i64(i, 1));
+      ChatId chat(q.i64(i, 2));
+      if (u.kind == UpdateKind::kMessage) {
+        if (q.is_null(i, 7)) continue;  // message deleted by retention
+        u.message = Message{chat,         q.i64(i, 3),  UserId(q.i64(i, 7)), DeviceId(q.i64(i, 8)),
+                            q.text(i, 9), q.i64(i, 10), q.text(i, 11)};
+      } else {
+        u.receipt = ReceiptState{chat, UserId(q.i64(i, 4)), q.i64(i, 5), q.i64(i, 6)};
+      }
+      out.push_back(std::move(u));
+    }
+    return out;
+  });
+}
+
+Result<Pts> PostgresStore::log_head(UserId user) {
+  return read([&](Conn& c) -> Result<Pts> {
+    auto r = c.query("SELECT log_head FROM users WHERE id = $1", {user.value});
+    return r.empty() ? Pts(0) : r.i64(0, 0);
+  });
+}
+
+Result<Pts> PostgresStore::log_tail(UserId user) {
+  return read([&](Conn& c) -> Result<Pts> {
+    auto r = c.query(
+        "SELECT coalesce((SELECT min(pts) FROM updates WHERE user_id = $1), "
+        "(SELECT log_head FROM users WHERE id = $1) + 1, 1)",
+        {user.value});
+    return r.i64(0, 0);
+  });
+}
+
+Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
+  return read([&](Conn& c) -> Result<std::vector<ChatSummary>> {
+    auto q = c.query(
+        "SELECT me.chat_id, c.last_seq, me.read_seq, "
+        "  coalesce(peer.user_id, me.user_id), coalesce(pu.phone, mu.phone), "
+        "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
+        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0) "
+        "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
+        "LEFT JOIN chat_members peer ON peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
+        "LEFT JOIN users pu ON pu.id = peer.user_id "
+        "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
+        "WHERE me.user_id = $1 ORDER BY 8 DESC, 1 DESC",
+        {user.value});
+    std::vector<ChatSummary> out;
+    for (int i = 0; i < q.size(); ++i) {
+      ChatSummary s;
+      s.chat = ChatId(q.i64(i, 0));
+      s.kind = "direct";
+      s.last_seq = q.i64(i, 1);
+      s.my_read = q.i64(i, 2);
+      s.peer = UserId(q.i64(i, 3));
+      s.peer_phone = q.text(i, 4);
+      s.peer_delivered = q.i64(i, 5);
+      s.peer_read = q.i64(i, 6);
+      s.last_ts = q.i64(i, 7);
+      s.last_text = q.text(i, 8);
+      s.last_sender = UserId(q.i64(i, 9));
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId member, Seq before, int limit) {
+  return read([&](Conn& c) -> Result<std::vector<Message>> {
+    if (c.query("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat.value, member.value}).empty())
+      return Status(Code::kNotMember, "not a member of this chat");
+    auto q = c.query(
+        "SELECT seq, sender, sender_device, client_id, ts, text FROM messages "
+        "WHERE chat_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+        {chat.value, before > 0 ? before : INT64_MAX, limit});
+    std::vector<Message> out;
+    for (int i = 0; i < q.size(); ++i)
+      out.push_back(Message{chat, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
+                            q.text(i, 5)});
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- retention
+
+void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) {
+  write<std::int64_t>(
+      no_plan,
+      [log_cutoff, now](Batch& b) -> Result<std::int64_t> {
+        // Bounded chunk per transaction; the caller repeats while rows are deleted.
+        auto a = b.conn.query(
+            "DELETE FROM updates WHERE ctid IN (SELECT ctid FROM updates WHERE ts < $1 LIMIT 5000)", {log_cutoff});
+        auto c = b.conn.query("DELETE FROM auth_codes WHERE expires_at < $1", {now});
+        return a.affected() + c.affected();
+      },
+      std::move(done));
+}
+
+}  // namespace parley::pg

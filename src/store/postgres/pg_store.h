@@ -1,0 +1,133 @@
+// The cluster store: PostgreSQL, shared by every parleyd node. Same Store contract as
+// the embedded SQLite adapter; what differs is who owns the counters.
+//
+// Writes: one writer connection per node group-commits batches. A batch runs in three
+// phases inside one transaction: plan (resolve chats and members, name the rows whose
+// counters it needs), lock (SELECT ... ORDER BY id FOR UPDATE on those chats and users,
+// in one global order, so batches on different nodes never deadlock on counters), then
+// run (every task, in order, allocating seq and pts from the locked rows). Messages and
+// update-log rows go in with COPY; counters are written back with one UPDATE each.
+// A batch that loses a race (deadlock, serialization failure, a unique key another node
+// took first) is rolled back and run again; one that cannot commit fails every write in
+// it with kUnavailable, which clients see as a retryable error.
+//
+// Sequence numbers and log heads live only in PostgreSQL: no node keeps state another
+// node would need after it dies.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/postgres/pg.h"
+#include "store/store.h"
+
+namespace parley::pg {
+
+struct Options {
+  std::string url;                // libpq connection string or postgresql:// URI
+  std::size_t max_batch = 4096;   // writes per transaction at most
+  std::size_t readers = 8;        // pooled reader connections kept idle at most
+  // Polled while waiting for PostgreSQL at start; true aborts the wait.
+  std::function<bool()> stop_requested = [] { return false; };
+};
+
+// Where a connection string points, without its password (for logs).
+std::string describe(const std::string& url);
+
+class PostgresStore final : public Store {
+ public:
+  // Waits for PostgreSQL (logging while it waits), then migrates. Throws on a bad
+  // connection string, a newer schema, or when stop_requested() turns true.
+  PostgresStore(Options options, const Clock& clock);
+  ~PostgresStore() override;
+
+  void upsert_user(std::string phone, Done<UserRecord> done) override;
+  void create_device(NewDevice device, Done<DeviceRecord> done) override;
+  void revoke_device(UserId user, DeviceId device, DoneStatus done) override;
+  void set_device_position(DeviceId device, Pts pts, DoneStatus done) override;
+  Result<UserRecord> find_user(UserId id) override;
+  Result<UserRecord> find_user_by_phone(const std::string& phone) override;
+  Result<DeviceRecord> find_device_by_token(const std::string& token_hash) override;
+  Result<std::vector<DeviceRecord>> list_devices(UserId user) override;
+
+  void put_auth_code(AuthCode code, DoneStatus done) override;
+  void take_auth_attempt(std::string phone, Done<AuthCode> done) override;
+  void delete_auth_code(std::string phone, DoneStatus done) override;
+
+  void append_message(NewMessage message, Done<AppendResult> done) override;
+  void update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
+                      Done<ReceiptResult> done) override;
+  Result<std::vector<Update>> read_updates(UserId user, Pts after, int limit) override;
+  Result<Pts> log_head(UserId user) override;
+  Result<Pts> log_tail(UserId user) override;
+  Result<std::vector<ChatSummary>> list_chats(UserId user) override;
+  Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
+                                            int limit) override;
+
+  void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
+  WriterStats writer_stats() const override;
+  void close() override;
+
+ private:
+  struct Batch;
+  struct Task {
+    std::function<void(Batch&)> plan;  // resolve; name counter rows to lock
+    std::function<void(Batch&)> run;   // the write itself
+    std::function<void(const Status&)> complete;
+  };
+  class ReaderLease;
+  static Status no_plan(Batch&);
+
+  template <class T, class Plan, class Run>
+  void write(Plan plan, Run run, Done<T> done);
+  template <class Fn>
+  auto read(Fn fn) -> decltype(fn(std::declval<Conn&>()));
+
+  void loop();
+  Status commit_batch(std::vector<Task>& batch);
+  void run_batch(Conn& conn, std::vector<Task>& batch);
+  void lock_counters(Batch& b);
+  void load_duplicates(Batch& b);
+  void flush(Batch& b);
+
+  // Writer-thread helpers. Caches hold facts that never change once committed (a user
+  // exists; the chat of a pair; a direct chat's two members) and are dropped whenever a
+  // batch rolls back, since it may have created them.
+  bool user_exists(Conn& c, UserId user);
+  ChatId direct_chat(Conn& c, UserId a, UserId b);
+  const std::vector<UserId>& members(Conn& c, ChatId chat);
+  TimeMs stamp();
+
+  const Options options_;
+  const Clock& clock_;
+
+  std::unique_ptr<Conn> writer_conn_;  // writer thread only
+  std::unordered_set<std::int64_t> known_users_;
+  std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
+  std::unordered_map<std::int64_t, std::vector<UserId>> members_;
+  TimeMs last_ts_ = 0;
+
+  mutable std::mutex mu_;  // guards queue_, stopping_, stats_
+  std::condition_variable cv_;
+  std::deque<Task> queue_;
+  bool stopping_ = false;
+  WriterStats stats_;
+  std::thread thread_;
+
+  std::mutex readers_mu_;  // guards idle_readers_
+  std::vector<std::unique_ptr<Conn>> idle_readers_;
+};
+
+}  // namespace parley::pg

@@ -1,0 +1,120 @@
+#include "store/postgres/schema.h"
+
+#include <string>
+
+namespace parley::pg {
+
+namespace {
+
+// Append only: never edit a migration that has shipped. Mirrors store/sqlite/schema.cc
+// (same tables and meaning), in PostgreSQL types.
+constexpr const char* kMigrations[] = {
+    // 1: users, devices, sign-in codes, one-to-one chats, messages, update logs.
+    R"sql(
+CREATE TABLE users (
+  id          BIGSERIAL PRIMARY KEY,
+  phone       TEXT NOT NULL UNIQUE,
+  created_at  BIGINT NOT NULL,
+  log_head    BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE devices (
+  id              BIGSERIAL PRIMARY KEY,
+  user_id         BIGINT NOT NULL REFERENCES users(id),
+  name            TEXT NOT NULL,
+  token_hash      BYTEA NOT NULL UNIQUE,
+  created_at      BIGINT NOT NULL,
+  last_active_at  BIGINT NOT NULL DEFAULT 0,
+  position        BIGINT NOT NULL DEFAULT 0,
+  revoked         BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX devices_user ON devices(user_id);
+CREATE TABLE auth_codes (
+  phone       TEXT PRIMARY KEY,
+  code_hash   BYTEA NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE chats (
+  id          BIGSERIAL PRIMARY KEY,
+  kind        INTEGER NOT NULL,
+  created_at  BIGINT NOT NULL,
+  last_seq    BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE direct_chats (
+  user_lo  BIGINT NOT NULL,
+  user_hi  BIGINT NOT NULL,
+  chat_id  BIGINT NOT NULL,
+  PRIMARY KEY (user_lo, user_hi)
+);
+CREATE TABLE chat_members (
+  chat_id        BIGINT NOT NULL,
+  user_id        BIGINT NOT NULL,
+  delivered_seq  BIGINT NOT NULL DEFAULT 0,
+  read_seq       BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (chat_id, user_id)
+);
+CREATE INDEX chat_members_user ON chat_members(user_id);
+CREATE TABLE messages (
+  chat_id        BIGINT NOT NULL,
+  seq            BIGINT NOT NULL,
+  sender         BIGINT NOT NULL,
+  sender_device  BIGINT NOT NULL,
+  client_id      TEXT NOT NULL,
+  ts             BIGINT NOT NULL,
+  text           TEXT NOT NULL,
+  PRIMARY KEY (chat_id, seq)
+);
+CREATE UNIQUE INDEX messages_client ON messages(sender, client_id);
+CREATE TABLE updates (
+  user_id    BIGINT NOT NULL,
+  pts        BIGINT NOT NULL,
+  kind       SMALLINT NOT NULL,
+  chat_id    BIGINT NOT NULL,
+  seq        BIGINT NOT NULL DEFAULT 0,
+  member     BIGINT NOT NULL DEFAULT 0,
+  delivered  BIGINT NOT NULL DEFAULT 0,
+  read       BIGINT NOT NULL DEFAULT 0,
+  ts         BIGINT NOT NULL,
+  PRIMARY KEY (user_id, pts)
+);
+CREATE INDEX updates_ts ON updates(ts);
+)sql",
+};
+
+// Any constant works; it only has to be the same on every node.
+constexpr const char* kLockKey = "7046737265790001";
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+
+int migrate(Conn& conn) {
+  conn.query(std::string("SELECT pg_advisory_lock(") + kLockKey + ")");
+  int version = 0;
+  try {
+    conn.exec("CREATE TABLE IF NOT EXISTS parley_schema (version INTEGER NOT NULL)");
+    auto rows = conn.query("SELECT coalesce(max(version), 0) FROM parley_schema");
+    version = static_cast<int>(rows.i64(0, 0));
+    if (version > latest_schema_version())
+      throw std::runtime_error("database schema version " + std::to_string(version) + " is newer than this parleyd (" +
+                               std::to_string(latest_schema_version()) + ")");
+    for (; version < latest_schema_version(); ++version) {
+      conn.exec("BEGIN");
+      try {
+        conn.exec(kMigrations[version]);
+        conn.query("INSERT INTO parley_schema (version) VALUES ($1)", {version + 1});
+        conn.exec("COMMIT");
+      } catch (...) {
+        if (conn.ok()) conn.exec("ROLLBACK");
+        throw;
+      }
+    }
+  } catch (...) {
+    if (conn.ok()) conn.query(std::string("SELECT pg_advisory_unlock(") + kLockKey + ")");
+    throw;
+  }
+  conn.query(std::string("SELECT pg_advisory_unlock(") + kLockKey + ")");
+  return version;
+}
+
+}  // namespace parley::pg
