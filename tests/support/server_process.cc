@@ -1,5 +1,10 @@
 #include "support/server_process.h"
 
+#include <cstdlib>
+#include <string_view>
+
+#include "support/services.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +33,15 @@ ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string dat
     data_dir_ = (fs::temp_directory_path() / ("parley-test-" + std::to_string(getpid()) + "-" + std::to_string(n++))).string();
     fs::remove_all(data_dir_);
     own_dir_ = true;
+  }
+  // PARLEY_TEST_STORE=postgres runs the same tests on the PostgreSQL store (ctest
+  // registers every integration test twice: sqlite.* and postgres.*).
+  bool store_chosen = false;
+  for (const auto& o : overrides_) store_chosen = store_chosen || o.starts_with("store.kind=");
+  const char* store = std::getenv("PARLEY_TEST_STORE");
+  if (!store_chosen && store && std::string_view(store) == "postgres") {
+    const auto& services = Services::shared();
+    overrides_.insert(overrides_.begin(), {"store.kind=postgres", "store.postgres_url=" + services.fresh_database()});
   }
   start();
 }

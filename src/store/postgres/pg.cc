@@ -1,5 +1,7 @@
 #include "store/postgres/pg.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 
 namespace parley::pg {
@@ -75,6 +77,9 @@ Conn::Conn(const std::string& conninfo) {
     conn_ = nullptr;
     throw PgError("08006", msg, true);
   }
+  // NOTICEs ("... already exists, skipping") are for debugging, not for stderr.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char* message) { spdlog::debug("postgres: {}", message); }, nullptr);
 }
 
 Conn::~Conn() {
