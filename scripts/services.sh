@@ -40,7 +40,7 @@ pg_start() {
   as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 30 -s \
     -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400" start
 }
-pg_stop() { as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w -s stop || true; }
+pg_stop() { as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -m "${1:-fast}" -w -s stop || true; }
 
 nats_start() {
   local i=0 routes="" p
@@ -99,7 +99,7 @@ STATE
     [[ -f $state ]] || exit 0
     source "$state"
     nats_stop
-    pg_stop
+    pg_stop immediate  # the data goes away next: skip the shutdown checkpoint
     rm -rf "$dir" "$state"
     echo "services: stopped"
     ;;

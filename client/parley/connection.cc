@@ -72,16 +72,19 @@ void Connection::start() {
       ioc_,
       [self = shared_from_this()]() -> awaitable<void> {
         int delay = self->opt_.reconnect_min_ms;
+        std::size_t attempt = 0;  // which endpoint connects next
         while (!self->stopped_) {
           auto& impl = *self->impl_;
           ++impl.generation;
           impl.ws = std::make_unique<websocket::stream<beast::tcp_stream>>(self->ioc_);
           auto& ws = *impl.ws;
+          const Endpoint& server = attempt == 0 ? self->opt_.server : self->opt_.alternates[attempt - 1];
+          attempt = (attempt + 1) % (self->opt_.alternates.size() + 1);
           bool authorized = true;
           bool was_connected = false;
           do {
             tcp::resolver resolver(self->ioc_);
-            auto [rec, results] = co_await resolver.async_resolve(self->opt_.server.host, self->opt_.server.port, use_nothrow);
+            auto [rec, results] = co_await resolver.async_resolve(server.host, server.port, use_nothrow);
             if (rec) break;
             auto& sock = beast::get_lowest_layer(ws).socket();
             if (!self->opt_.bind_address.empty()) {
@@ -102,7 +105,7 @@ void Connection::start() {
             ws.set_option(websocket::stream_base::decorator([token = self->opt_.token](websocket::request_type& req) {
               req.set(beast::http::field::authorization, "Bearer " + token);
             }));
-            auto [hec] = co_await ws.async_handshake(self->opt_.server.host, "/v1/ws", use_nothrow);
+            auto [hec] = co_await ws.async_handshake(server.host, "/v1/ws", use_nothrow);
             if (hec) break;
             beast::get_lowest_layer(ws).expires_never();
             ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));

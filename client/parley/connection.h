@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
 #include "parley/http.h"
@@ -54,6 +55,9 @@ struct Handlers {
 
 struct Options {
   Endpoint server;
+  // Other nodes of the same cluster: after a lost connection the client moves on to the
+  // next endpoint (server, then these, round robin) and syncs from its position there.
+  std::vector<Endpoint> alternates;
   std::string token;
   std::string bind_address;        // local source address (load tests spread over 127.0.0.x)
   std::int64_t position = 0;       // start syncing after this pts

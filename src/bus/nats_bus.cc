@@ -49,7 +49,9 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
   check(natsOptions_SetNoEcho(opts_, true), "options");
   check(natsOptions_SetMaxReconnect(opts_, -1), "options");  // never give up
   check(natsOptions_SetReconnectWait(opts_, 250), "options");
-  check(natsOptions_SetRetryOnFailedConnect(opts_, true, nullptr, nullptr), "options");
+  // With a connected callback, Connect returns at once and keeps trying in the
+  // background (without one it would block inside libnats, silently).
+  check(natsOptions_SetRetryOnFailedConnect(opts_, true, &NatsBus::on_connected, this), "options");
   check(natsOptions_SetDisconnectedCB(opts_, &NatsBus::on_disconnected, this), "options");
   check(natsOptions_SetReconnectedCB(opts_, &NatsBus::on_reconnected, this), "options");
   check(natsOptions_SetName(opts_, options_.node_id.c_str()), "options");
@@ -187,6 +189,8 @@ void NatsBus::on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* cl
   }
   natsMsg_Destroy(msg);
 }
+
+void NatsBus::on_connected(natsConnection*, void*) {}
 
 void NatsBus::on_disconnected(natsConnection*, void* closure) {
   auto* self = static_cast<NatsBus*>(closure);

@@ -58,6 +58,7 @@ class NatsBus final : public Bus {
  private:
   static void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
   static void on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_connected(natsConnection*, void* self);
   static void on_disconnected(natsConnection*, void* self);
   static void on_reconnected(natsConnection*, void* self);
   void heartbeat_loop();

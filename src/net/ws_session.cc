@@ -309,8 +309,13 @@ void WsSession::on_send(const proto::SendFrame& f) {
       (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;
       frame = proto::ack_frame(r->message, r->duplicate);
     } else {
-      if (r.status().code() == Code::kUnavailable) self->svc_.metrics.store_errors++;
-      frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id);
+      // Store or bus down: tell the client when to resend (same id, so never twice).
+      std::optional<std::int64_t> retry;
+      if (r.status().code() == Code::kUnavailable) {
+        self->svc_.metrics.store_errors++;
+        retry = 500;
+      }
+      frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
     }
     asio::post(self->ws_.get_executor(), [self, frame = std::move(frame)]() mutable { self->send(std::move(frame)); });
   });

@@ -1,2 +1,269 @@
+// Cluster mode end to end: real parleyd nodes on one real PostgreSQL and NATS, clients
+// on different nodes over real WebSockets. The failure tests restart PostgreSQL or NATS
+// on private instances so the suite's shared ones stay up for parallel tests.
 #include <gtest/gtest.h>
-TEST(Cluster, placeholder_until_written) { SUCCEED(); }
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "parley/http.h"
+#include "parley/session.h"
+#include "support/server_process.h"
+#include "support/services.h"
+
+namespace parley::testing {
+namespace {
+
+using client::EventLog;
+using client::Session;
+
+// Polls `pred` every 20 ms for at most `timeout_ms`; true once it holds.
+bool eventually(const std::function<bool()>& pred, int timeout_ms = 15000) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+struct Cluster {
+  Cluster(const Services& services, int nodes, std::vector<std::string> extra = {}) {
+    auto overrides = services.node_overrides(services.fresh_database());
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+    overrides.push_back("limits.send_rate_per_s=100000");
+    overrides.push_back("limits.send_burst=100000");
+    for (int i = 0; i < nodes; ++i) {
+      auto o = overrides;
+      o.push_back("bus.node_id=node-" + std::to_string(i));
+      node.push_back(std::make_unique<ServerProcess>(o));
+    }
+  }
+  client::Options on(int n, const TestUser& u, std::vector<int> alternates = {}) const {
+    client::Options o;
+    o.server = node[n]->endpoint();
+    for (int a : alternates) o.alternates.push_back(node[a]->endpoint());
+    o.token = u.token;
+    return o;
+  }
+  std::vector<std::unique_ptr<ServerProcess>> node;
+};
+
+int count_text(const EventLog& l, const std::string& text) {
+  int n = 0;
+  for (auto& m : l.messages) n += m.text == text;
+  return n;
+}
+
+bool has_error(const EventLog& l, const std::string& code) {
+  for (auto& e : l.errors)
+    if (e.code == code) return true;
+  return false;
+}
+
+// Every message in `log` from `from`, checked to be exactly once and in seq order.
+void expect_exactly_once_in_order(const EventLog& log, std::int64_t chat, int expected) {
+  std::set<std::int64_t> seen;
+  std::int64_t last = 0;
+  for (auto& m : log.messages) {
+    if (m.chat != chat) continue;
+    EXPECT_TRUE(seen.insert(m.seq).second) << "seq " << m.seq << " delivered twice";
+    EXPECT_GT(m.seq, last) << "seq " << m.seq << " after " << last;
+    last = m.seq;
+  }
+  EXPECT_EQ(static_cast<int>(seen.size()), expected);
+}
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  ClusterTest() : cluster(Services::shared(), 3) {}
+  Cluster cluster;
+};
+
+TEST_F(ClusterTest, three_nodes_register_and_see_each_other_through_nats) {
+  for (auto& n : cluster.node) {
+    ASSERT_TRUE(eventually([&] {
+      auto r = client::http_call(n->endpoint(), "GET", "/v1/admin/nodes", {}, kAdminSecret);
+      return r.ok() && r.json.at("nodes").as_array().size() == 3;
+    })) << "node on port " << n->port() << " does not see all three nodes";
+    auto ready = client::http_call(n->endpoint(), "GET", "/readyz");
+    EXPECT_EQ(ready.status, 200);
+  }
+}
+
+TEST_F(ClusterTest, users_on_different_nodes_chat_and_ticks_cross_nodes) {
+  auto u = make_users(*cluster.node[0], 2);
+  Session alice(cluster.on(0, u[0])), bob(cluster.on(1, u[1]));
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.synced > 0; }));
+
+  alice.send_to_user(u[1].user, "hello from node 0");
+  ASSERT_TRUE(bob.wait([](auto& l) { return count_text(l, "hello from node 0") == 1; }));
+  auto m = bob.snapshot().messages.at(0);
+  EXPECT_EQ(m.from, u[0].user);
+  EXPECT_EQ(m.seq, 1);
+  // Bob's client sends `delivered` on its own; then he reads it. Both ticks reach Alice.
+  bob.connection().mark_read(m.chat, m.seq);
+  ASSERT_TRUE(alice.wait([&](auto& l) {
+    for (auto& r : l.receipts)
+      if (r.chat == m.chat && r.read >= 1 && r.delivered >= 1) return true;
+    return false;
+  }));
+
+  bob.send_to_user(u[0].user, "reply from node 1");
+  ASSERT_TRUE(alice.wait([](auto& l) { return count_text(l, "reply from node 1") == 1; }));
+  for (auto& x : alice.snapshot().messages) {
+    if (x.text == "reply from node 1") {
+      EXPECT_EQ(x.seq, 2);
+    }
+  }
+}
+
+TEST_F(ClusterTest, one_users_devices_on_different_nodes_all_receive) {
+  auto u = make_users(*cluster.node[0], 2);
+  auto bob2 = add_device(*cluster.node[0], u[1].phone, "bob-laptop");
+  Session alice(cluster.on(0, u[0])), bob_phone(cluster.on(1, u[1])), bob_laptop(cluster.on(2, bob2));
+  for (Session* s : {&alice, &bob_phone, &bob_laptop}) ASSERT_TRUE(s->wait([](auto& l) { return l.synced > 0; }));
+
+  alice.send_to_user(u[1].user, "to both of bob's devices");
+  ASSERT_TRUE(bob_phone.wait([](auto& l) { return count_text(l, "to both of bob's devices") == 1; }));
+  ASSERT_TRUE(bob_laptop.wait([](auto& l) { return count_text(l, "to both of bob's devices") == 1; }));
+
+  // What Bob sends from his phone (node 1) shows on his laptop (node 2) too.
+  bob_phone.send_to_user(u[0].user, "sent from the phone");
+  ASSERT_TRUE(bob_laptop.wait([](auto& l) { return count_text(l, "sent from the phone") == 1; }));
+  ASSERT_TRUE(alice.wait([](auto& l) { return count_text(l, "sent from the phone") == 1; }));
+}
+
+TEST_F(ClusterTest, concurrent_senders_on_three_nodes_keep_one_gap_free_order) {
+  auto u = make_users(*cluster.node[0], 2);
+  auto a2 = add_device(*cluster.node[0], u[0].phone, "alice-2");
+  // Alice on nodes 0 and 1, Bob on node 2: three devices sending into one chat at once.
+  Session s0(cluster.on(0, u[0])), s1(cluster.on(1, a2)), s2(cluster.on(2, u[1]));
+  for (Session* s : {&s0, &s1, &s2}) ASSERT_TRUE(s->wait([](auto& l) { return l.synced > 0; }));
+  s0.send_to_user(u[1].user, "open");
+  ASSERT_TRUE(s0.wait([](auto& l) { return l.acks.size() == 1; }));
+  std::int64_t chat = s0.snapshot().acks[0].chat;
+
+  constexpr int kEach = 300;
+  std::vector<std::thread> senders;
+  for (Session* s : {&s0, &s1, &s2})
+    senders.emplace_back([s, chat] {
+      for (int i = 0; i < kEach; ++i) s->send_to_chat(chat, "m" + std::to_string(i));
+    });
+  for (auto& t : senders) t.join();
+  ASSERT_TRUE(s0.wait([](auto& l) { return l.acks.size() == kEach + 1; }, 30000));
+  ASSERT_TRUE(s1.wait([](auto& l) { return l.acks.size() == kEach; }, 30000));
+  ASSERT_TRUE(s2.wait([](auto& l) { return l.acks.size() == kEach; }, 30000));
+
+  std::vector<std::int64_t> seqs;
+  for (Session* s : {&s0, &s1, &s2}) {
+    std::int64_t last = 0;
+    for (auto& a : s->snapshot().acks) {
+      EXPECT_GT(a.seq, last) << "a device's own sends keep their order";
+      last = a.seq;
+      seqs.push_back(a.seq);
+    }
+  }
+  std::sort(seqs.begin(), seqs.end());
+  for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+
+  // A device syncing Bob's log from the start, on another node, sees the whole chat:
+  // every seq once, in order, no gaps.
+  auto late = add_device(*cluster.node[1], u[1].phone, "late");
+  Session observer(cluster.on(1, late));  // position 0: the whole log
+  ASSERT_TRUE(observer.wait([](auto& l) { return l.messages.size() >= 3 * kEach + 1 && l.synced > 0; }, 30000));
+  expect_exactly_once_in_order(observer.snapshot(), chat, 3 * kEach + 1);
+}
+
+TEST_F(ClusterTest, killed_node_clients_reconnect_to_another_node_and_sync) {
+  auto u = make_users(*cluster.node[0], 2);
+  Session alice(cluster.on(0, u[0]));
+  Session bob(cluster.on(1, u[1], {2}));  // on node 1; node 2 when node 1 is gone
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.synced > 0; }));
+  alice.send_to_user(u[1].user, "before");
+  ASSERT_TRUE(bob.wait([](auto& l) { return count_text(l, "before") == 1; }));
+
+  cluster.node[1]->kill9();
+  for (int i = 0; i < 50; ++i) alice.send_to_user(u[1].user, "after-" + std::to_string(i));
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 51; }));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.connects >= 2 && l.messages.size() >= 51; }, 20000));
+  auto log = bob.snapshot();
+  expect_exactly_once_in_order(log, alice.snapshot().acks[0].chat, 51);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(count_text(log, "after-" + std::to_string(i)), 1);
+}
+
+// NATS goes away: sends are refused with `unavailable` (nothing half-delivered), the
+// client resends by itself, and once NATS is back every message arrives exactly once.
+TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
+  auto services = Services::start();
+  Cluster cluster(*services, 2);
+  auto u = make_users(*cluster.node[0], 2);
+  Session alice(cluster.on(0, u[0])), bob(cluster.on(1, u[1]));
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.synced > 0; }));
+  alice.send_to_user(u[1].user, "m0");
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() == 1; }));
+
+  services->stop_nats();
+  ASSERT_TRUE(eventually([&] { return client::http_call(cluster.node[0]->endpoint(), "GET", "/readyz").status == 503; }));
+  for (int i = 1; i <= 20; ++i) alice.send_to_user(u[1].user, "m" + std::to_string(i));
+  ASSERT_TRUE(alice.wait([](auto& l) { return has_error(l, "unavailable"); }));
+  EXPECT_EQ(alice.snapshot().acks.size(), 1u) << "nothing is acked while the bus is down";
+
+  services->start_nats();
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 21; }, 30000));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() >= 21; }, 30000));
+  expect_exactly_once_in_order(bob.snapshot(), alice.snapshot().acks[0].chat, 21);
+  EXPECT_EQ(client::http_call(cluster.node[0]->endpoint(), "GET", "/readyz").status, 200);
+}
+
+// PostgreSQL restarts: sends fail with `unavailable` while it is down, then the nodes
+// reconnect by themselves and the client's resends land exactly once.
+TEST(ClusterFailure, postgres_restart_fails_sends_then_resumes_without_loss) {
+  auto services = Services::start();
+  Cluster cluster(*services, 2);
+  auto u = make_users(*cluster.node[0], 2);
+  Session alice(cluster.on(0, u[0])), bob(cluster.on(1, u[1]));
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.synced > 0; }));
+  alice.send_to_user(u[1].user, "m0");
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() == 1; }));
+
+  services->stop_postgres();
+  for (int i = 1; i <= 20; ++i) alice.send_to_user(u[1].user, "m" + std::to_string(i));
+  ASSERT_TRUE(alice.wait([](auto& l) { return has_error(l, "unavailable"); }));
+  EXPECT_EQ(alice.snapshot().acks.size(), 1u) << "nothing is acked while the store is down";
+
+  services->start_postgres();
+  ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 21; }, 30000));
+  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() >= 21; }, 30000));
+  expect_exactly_once_in_order(bob.snapshot(), alice.snapshot().acks[0].chat, 21);
+}
+
+// A node started before its dependencies waits for them, says so, and then serves.
+TEST(ClusterFailure, node_started_before_postgres_and_nats_waits_for_them) {
+  auto services = Services::start();
+  services->stop_postgres();
+  services->stop_nats();
+  ServerProcess node(services->node_overrides(services->pg_url()), {}, /*wait=*/false);
+  ASSERT_TRUE(eventually([&] { return node.log().find("waiting for postgres") != std::string::npos; })) << node.log();
+  services->start_postgres();
+  ASSERT_TRUE(eventually([&] { return node.log().find("waiting for nats") != std::string::npos; })) << node.log();
+  services->start_nats();
+  node.wait_listening();
+  auto u = make_users(node, 2);
+  client::Options o;
+  o.server = node.endpoint();
+  o.token = u[0].token;
+  Session alice(o);
+  alice.send_to_user(u[1].user, "hello");
+  EXPECT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 1; }));
+}
+
+}  // namespace
+}  // namespace parley::testing

@@ -26,7 +26,7 @@ namespace parley::testing {
 
 namespace fs = std::filesystem;
 
-ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string data_dir)
+ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string data_dir, bool wait)
     : overrides_(std::move(overrides)), data_dir_(std::move(data_dir)) {
   if (data_dir_.empty()) {
     static std::atomic<int> n{0};
@@ -43,7 +43,7 @@ ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string dat
     const auto& services = Services::shared();
     overrides_.insert(overrides_.begin(), {"store.kind=postgres", "store.postgres_url=" + services.fresh_database()});
   }
-  start();
+  start(wait);
 }
 
 ServerProcess::~ServerProcess() {
@@ -61,7 +61,7 @@ std::string ServerProcess::log() const {
   return s.str();
 }
 
-void ServerProcess::start() {
+void ServerProcess::start(bool wait) {
   fs::create_directories(data_dir_);
   std::string port_file = data_dir_ + "/port";
   fs::remove(port_file);
@@ -86,8 +86,12 @@ void ServerProcess::start() {
     execv(argv[0], argv.data());
     _exit(127);
   }
-  // Wait for the port file (written once listening), bounded.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  if (wait) wait_listening();
+}
+
+void ServerProcess::wait_listening() {
+  std::string port_file = data_dir_ + "/port";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(port_file);
     int port = 0;
@@ -102,7 +106,7 @@ void ServerProcess::start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  throw std::runtime_error("parleyd did not start in 20 s:\n" + log());
+  throw std::runtime_error("parleyd did not start in 30 s:\n" + log());
 }
 
 void ServerProcess::signal_and_wait(int sig) {

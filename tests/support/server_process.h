@@ -18,10 +18,13 @@ inline constexpr const char* kAdminSecret = "test-admin-secret-0123456789";
 class ServerProcess {
  public:
   // `overrides` are --set section.key=value strings.
-  explicit ServerProcess(std::vector<std::string> overrides = {}, std::string data_dir = {});
+  // Starts parleyd and, unless `wait` is false, waits until it listens.
+  explicit ServerProcess(std::vector<std::string> overrides = {}, std::string data_dir = {}, bool wait = true);
   ~ServerProcess();
 
-  void start();
+  void start(bool wait = true);
+  // Waits (at most 30 s) until the port file appears; throws with the log otherwise.
+  void wait_listening();
   void stop() { signal_and_wait(SIGTERM); }   // SIGTERM, wait for exit
   void kill9() { signal_and_wait(SIGKILL); }   // SIGKILL, wait for exit
   bool running() const { return pid_ > 0; }
