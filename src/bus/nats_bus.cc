@@ -94,6 +94,7 @@ NatsBus::~NatsBus() {
     interest_.clear();
   }
   natsSubscription_Destroy(nodes_sub_);
+  closing_ = true;
   natsConnection_FlushTimeout(conn_, 1000);
   natsConnection_Close(conn_);
   natsConnection_Destroy(conn_);
@@ -194,7 +195,7 @@ void NatsBus::on_connected(natsConnection*, void*) {}
 
 void NatsBus::on_disconnected(natsConnection*, void* closure) {
   auto* self = static_cast<NatsBus*>(closure);
-  if (!self->connected_.exchange(false)) return;
+  if (!self->connected_.exchange(false) || self->closing_) return;
   spdlog::warn("bus: lost nats; sends are refused until it is back");
 }
 

@@ -80,7 +80,7 @@ class NatsBus final : public Bus {
   std::string address_;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> nodes_;
 
-  std::atomic<bool> connected_{false};
+  std::atomic<bool> connected_{false}, closing_{false};
   std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};
   std::mutex stop_mu_;  // guards stopping_
   std::condition_variable stop_cv_;

@@ -65,21 +65,65 @@ std::string source_address(std::size_t i) { return "127.0.0." + std::to_string(2
 
 struct Common {
   std::string spawn, server, admin_secret;
+  std::vector<std::string> servers;  // nodes of a running cluster
+  int nodes = 1;                     // nodes to spawn
+  std::string postgres, nats;        // spawn on these (cluster mode)
   int threads = 2;
   std::vector<std::string> sets;
   bool no_receipts = false;
 };
 
-bench::Target make_target(const Common& c) {
-  if (!c.spawn.empty()) return bench::Target::spawn(c.spawn, c.sets);
-  if (c.server.empty()) throw std::runtime_error("give --spawn PATH-TO-PARLEYD or --server URL");
+// The server under test: one node, or the nodes of a cluster (users spread over them).
+struct Targets {
+  std::vector<bench::Target> nodes;
+
+  bench::Target& front() { return nodes.front(); }
+  std::size_t size() const { return nodes.size(); }
+  bool spawned() const { return nodes.front().spawned(); }
+  std::vector<bench::BenchUser> make_users(int n) { return nodes.front().make_users(n); }  // one shared store
+  long rss_kib() const {
+    long s = 0;
+    for (auto& t : nodes) s += t.rss_kib();
+    return s;
+  }
+  double cpu_seconds() const {
+    double s = 0;
+    for (auto& t : nodes) s += t.cpu_seconds();
+    return s;
+  }
+};
+
+Targets make_targets(const Common& c) {
+  Targets t;
+  if (!c.spawn.empty()) {
+    auto sets = c.sets;
+    if (!c.postgres.empty()) {
+      sets.push_back("store.kind=postgres");
+      sets.push_back("store.postgres_url=" + bench::fresh_database(c.postgres));
+    }
+    if (!c.nats.empty()) {
+      sets.push_back("bus.kind=nats");
+      sets.push_back("bus.nats_urls=" + c.nats);
+    }
+    if (c.nodes > 1 && (c.postgres.empty() || c.nats.empty()))
+      throw std::runtime_error("--nodes > 1 needs --postgres URL and --nats URLS (the nodes share store and bus)");
+    for (int i = 0; i < c.nodes; ++i) t.nodes.push_back(bench::Target::spawn(c.spawn, sets, i));
+    return t;
+  }
+  auto urls = c.servers;
+  if (!c.server.empty()) urls.insert(urls.begin(), c.server);
+  if (urls.empty()) throw std::runtime_error("give --spawn PATH-TO-PARLEYD, --server URL or --servers URL,URL,...");
   if (c.admin_secret.empty()) throw std::runtime_error("--server needs --admin-secret (the server's auth.admin_secret)");
-  return bench::Target::existing(c.server, c.admin_secret);
+  for (auto& u : urls) t.nodes.push_back(bench::Target::existing(u, c.admin_secret));
+  return t;
 }
 
-client::Options conn_options(const bench::Target& t, const bench::BenchUser& u, std::size_t i, const Common& c) {
+// Connection i of a user placed on `node`; the other nodes are its failover.
+client::Options conn_options(const Targets& t, const bench::BenchUser& u, std::size_t i, const Common& c,
+                             std::size_t node = 0) {
   client::Options o;
-  o.server = t.endpoint();
+  o.server = t.nodes[node % t.size()].endpoint();
+  for (std::size_t k = 1; k < t.size(); ++k) o.alternates.push_back(t.nodes[(node + k) % t.size()].endpoint());
   o.token = u.token;
   o.bind_address = source_address(i);
   o.auto_delivered = !c.no_receipts;
@@ -94,7 +138,8 @@ struct PairsOptions {
   double rate = 0;  // total msg/s; 0 = flat out
   double duration = 10;
   int window = 64;  // unacked messages per sender
-  bool crash = false;
+  bool crash = false;       // kill -9 the server and restart it
+  bool crash_node = false;  // kill -9 node 1 of a cluster; its clients move to other nodes
 };
 
 // One sender and one receiver, both on one io thread: all fields are touched only there.
@@ -167,8 +212,10 @@ struct Pair {
 
 json::object run_pairs(const Common& common, const PairsOptions& o) {
   bench::raise_fd_limit();
-  auto target = make_target(common);
-  if (o.crash && !target.spawned()) throw std::runtime_error("the crash scenario needs --spawn (it kills the server)");
+  auto target = make_targets(common);
+  if ((o.crash || o.crash_node) && !target.spawned())
+    throw std::runtime_error("the crash scenarios need --spawn (they kill the server)");
+  if (o.crash_node && target.size() < 2) throw std::runtime_error("cluster-crash needs --nodes 2 or more");
   std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
   auto users = target.make_users(2 * o.pairs);
   Pool pool(common.threads);
@@ -183,11 +230,12 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
     auto& ctx = pool.at(i);
     client::Handlers th;
     th.on_ack = [pp](const client::Ack& a) { pp->on_ack(a); };
-    pp->tx = client::Connection::create(ctx, conn_options(target, users[2 * i], 2 * i, common), th);
+    // Sender and receiver on different nodes whenever there are several.
+    pp->tx = client::Connection::create(ctx, conn_options(target, users[2 * i], 2 * i, common, 2 * i), th);
     client::Handlers rh;
     rh.on_message = [pp](const client::Message& m) { pp->on_message(m); };
     rh.on_synced = [pp](std::int64_t, bool) { pp->rx_ready = true; };
-    pp->rx = client::Connection::create(ctx, conn_options(target, users[2 * i + 1], 2 * i + 1, common), rh);
+    pp->rx = client::Connection::create(ctx, conn_options(target, users[2 * i + 1], 2 * i + 1, common, 2 * i + 1), rh);
     if (o.rate > 0) {
       pp->interval_ms = 1000.0 * o.pairs / o.rate;
       pp->timer = std::make_unique<asio::steady_timer>(ctx);
@@ -216,13 +264,19 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
   }
   bool crashed = false;
   double crash_at = 0;
-  if (o.crash) {
+  if (o.crash || o.crash_node) {
     std::mt19937 rng(std::random_device{}());
     crash_at = std::uniform_real_distribution<double>(0.3, 0.6)(rng) * o.duration;
     std::this_thread::sleep_for(std::chrono::duration<double>(crash_at));
-    std::cerr << "bench: kill -9 the server at " << crash_at << " s, restarting\n";
-    target.kill9();
-    target.restart();
+    if (o.crash_node) {
+      std::cerr << "bench: kill -9 node 1 of " << target.size() << " at " << crash_at
+                << " s; its clients reconnect to the other nodes\n";
+      target.nodes[1].kill9();
+    } else {
+      std::cerr << "bench: kill -9 the server at " << crash_at << " s, restarting\n";
+      target.front().kill9();
+      target.front().restart();
+    }
     crashed = true;
     std::this_thread::sleep_for(std::chrono::duration<double>(o.duration - crash_at));
   } else {
@@ -248,7 +302,7 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
     for (auto& p : pairs)
       if (p->tx->unacked_hint() > 0) return false;
     return all_delivered();
-  }, o.crash ? 60 : 20);
+  }, o.crash || o.crash_node ? 60 : 20);
   for (auto& p : pairs) {
     p->tx->stop();
     p->rx->stop();
@@ -269,7 +323,8 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
     for (double v : p->lat.samples()) all.add(v);
   }
   json::object r;
-  r["scenario"] = o.crash ? "crash" : "one-to-one";
+  r["scenario"] = o.crash_node ? "cluster-crash" : o.crash ? "crash" : "one-to-one";
+  r["nodes"] = static_cast<std::int64_t>(target.size());
   r["pairs"] = o.pairs;
   r["rate"] = o.rate;
   r["duration_s"] = o.duration;
@@ -297,7 +352,8 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
 // ---------------------------------------------------------------- offline drain
 
 json::object run_offline(const Common& common, int count) {
-  auto target = make_target(common);
+  auto targets = make_targets(common);
+  auto& target = targets.front();
   auto users = target.make_users(2);
   Pool pool(1);
   std::atomic<std::int64_t> acked{0}, received{0};
@@ -317,7 +373,7 @@ json::object run_offline(const Common& common, int count) {
     pump();
   };
   th.on_synced = [&](std::int64_t, bool) { synced = true; };
-  tx = client::Connection::create(pool.at(0), conn_options(target, users[0], 0, common), th);
+  tx = client::Connection::create(pool.at(0), conn_options(targets, users[0], 0, common), th);
   tx->start();
   wait_until([&] { return synced.load(); }, 30);
   double t0 = now_ms();
@@ -334,7 +390,7 @@ json::object run_offline(const Common& common, int count) {
     received++;
   };
   double t1 = now_ms();
-  auto rx = client::Connection::create(pool.at(0), conn_options(target, users[1], 1, common), rh);
+  auto rx = client::Connection::create(pool.at(0), conn_options(targets, users[1], 1, common), rh);
   rx->start();
   wait_until([&] { return received >= count; }, 120);
   double drain_s = (now_ms() - t1) / 1000;
@@ -364,7 +420,8 @@ json::object run_connections(const Common& common, int conns, double hold) {
   long fds = bench::raise_fd_limit();
   if (fds < conns * 2 + 100)
     std::cerr << "bench: warning: open-file limit " << fds << " is low for " << conns << " connections\n";
-  auto target = make_target(common);
+  auto targets = make_targets(common);
+  auto& target = targets.front();
   std::cerr << "bench: creating " << conns << " users\n";
   auto users = target.make_users(conns);
   Pool pool(common.threads);
@@ -375,7 +432,7 @@ json::object run_connections(const Common& common, int conns, double hold) {
   for (int i = 0; i < conns; ++i) {
     client::Handlers h;
     h.on_synced = [&ready](std::int64_t, bool) { ready++; };
-    auto c = client::Connection::create(pool.at(i), conn_options(target, users[i], i, common), h);
+    auto c = client::Connection::create(pool.at(i), conn_options(targets, users[i], i, common), h);
     c->start();
     cs.push_back(std::move(c));
     if (i % 1000 == 999) wait_until([&] { return ready >= i - 2000; }, 30);  // bounded connect rate
@@ -437,6 +494,13 @@ int main(int argc, char** argv) {
   app.add_option("--spawn", c.spawn, "start this parleyd on a free port with a temporary data directory")
       ->check(CLI::ExistingFile);
   app.add_option("--server", c.server, "use a running server, e.g. http://127.0.0.1:8080");
+  app.add_option("--servers", c.servers, "use the running nodes of a cluster (users spread over them)")
+      ->delimiter(',');
+  app.add_option("--nodes", c.nodes, "with --spawn: start this many nodes (needs --postgres and --nats)")
+      ->check(CLI::Range(1, 16));
+  app.add_option("--postgres", c.postgres,
+                 "with --spawn: run on PostgreSQL (libpq string of a server; a fresh database is created)");
+  app.add_option("--nats", c.nats, "with --spawn: run on NATS (comma-separated nats:// URLs)");
   app.add_option("--admin-secret", c.admin_secret, "the running server's auth.admin_secret (with --server)");
   app.add_option("--threads", c.threads, "client io threads")->check(CLI::Range(1, 64));
   app.add_option("--server-set", c.sets, "extra --set for the spawned server (section.key=value)");
@@ -455,6 +519,15 @@ int main(int argc, char** argv) {
   crash->add_option("--pairs", co.pairs, "pairs")->check(CLI::Range(1, 100000));
   crash->add_option("--duration", co.duration, "seconds of sending")->check(CLI::Range(1.0, 3600.0));
   crash->add_option("--rate", co.rate, "total messages per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  PairsOptions cc;
+  cc.pairs = 20;
+  cc.duration = 6;
+  auto* cluster_crash = app.add_subcommand(
+      "cluster-crash", "one-to-one traffic across nodes, kill -9 one node, verify nothing lost or duplicated");
+  cluster_crash->add_option("--pairs", cc.pairs, "pairs")->check(CLI::Range(1, 100000));
+  cluster_crash->add_option("--duration", cc.duration, "seconds of sending")->check(CLI::Range(1.0, 3600.0));
+  cluster_crash->add_option("--rate", cc.rate, "total messages per second (default: flat out)")
+      ->check(CLI::NonNegativeNumber);
   int count = 20000;
   auto* offline = app.add_subcommand("offline", "send N messages to an offline user, then time the drain");
   offline->add_option("--count", count, "messages")->check(CLI::Range(1, 10000000));
@@ -472,10 +545,14 @@ int main(int argc, char** argv) {
       co.crash = true;
       r = run_pairs(c, co);
     }
+    if (*cluster_crash) {
+      cc.crash_node = true;
+      r = run_pairs(c, cc);
+    }
     if (*offline) r = run_offline(c, count);
     if (*connections) r = run_connections(c, conns, hold);
     std::cout << to_line(r) << std::endl;
-    if (*crash && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 || r["out_of_order"].as_int64() != 0 ||
+    if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 || r["out_of_order"].as_int64() != 0 ||
                    r["acked"].as_int64() == 0))
       return 3;
     return 0;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <ctime>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -13,16 +14,19 @@
 #include <stdexcept>
 #include <thread>
 
+#include "store/postgres/pg.h"
+
 namespace parley::bench {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-Target Target::spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets) {
+Target Target::spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets, int index) {
   Target t;
   t.parleyd_ = parleyd;
   t.admin_secret_ = "bench-admin-secret-" + std::to_string(getpid());
-  t.data_dir_ = (fs::temp_directory_path() / ("parley-bench-" + std::to_string(getpid()))).string();
+  t.data_dir_ =
+      (fs::temp_directory_path() / ("parley-bench-" + std::to_string(getpid()) + "-" + std::to_string(index))).string();
   fs::remove_all(t.data_dir_);
   fs::create_directories(t.data_dir_);
   t.sets_ = {"auth.admin_secret=" + t.admin_secret_, "limits.send_rate_per_s=1000000", "limits.send_burst=1000000",
@@ -146,6 +150,13 @@ void Target::kill9() {
 }
 
 void Target::restart() { start_process(); }
+
+std::string fresh_database(const std::string& url) {
+  std::string name = "bench_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr));
+  pg::Conn admin(url);
+  admin.exec(("CREATE DATABASE " + name).c_str());
+  return url + " dbname=" + name;
+}
 
 long raise_fd_limit() {
   rlimit rl{};

@@ -18,8 +18,9 @@ struct BenchUser {
 
 class Target {
  public:
-  // Spawned server: fresh data directory, limits raised for load.
-  static Target spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets);
+  // Spawned server: fresh data directory, limits raised for load. Nodes of one run
+  // (index 0, 1, ...) share the admin secret and differ in data directory.
+  static Target spawn(const std::string& parleyd, const std::vector<std::string>& extra_sets, int index = 0);
   static Target existing(const std::string& url, const std::string& admin_secret);
   Target(Target&&) noexcept;
   ~Target();
@@ -48,6 +49,10 @@ class Target {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+// Creates an empty database on the PostgreSQL server `url` points at; returns a
+// connection string for it.
+std::string fresh_database(const std::string& url);
 
 // Raises the open-file limit to its hard maximum; returns the new soft limit.
 long raise_fd_limit();
