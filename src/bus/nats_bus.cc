@@ -210,8 +210,12 @@ void NatsBus::on_reconnected(natsConnection*, void* closure) {
 }
 
 void NatsBus::set_node_address(std::string address) {
-  std::lock_guard lk(nodes_mu_);
-  address_ = std::move(address);
+  std::string hello = options_.node_id + " " + address;
+  {
+    std::lock_guard lk(nodes_mu_);
+    address_ = std::move(address);
+  }
+  natsConnection_Publish(conn_, kNodesSubject, hello.data(), static_cast<int>(hello.size()));  // don't wait a beat
 }
 
 void NatsBus::heartbeat_loop() {

@@ -68,6 +68,10 @@ struct PostgresStore::Batch {
   explicit Batch(Conn& c) : conn(c) {}
   Conn& conn;
   std::set<std::int64_t> lock_chats, lock_users;
+  std::set<std::pair<std::int64_t, std::int64_t>> lock_receipts;  // (chat, member)
+  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<Seq, Seq>> receipts;  // -> (delivered, read)
+  std::set<std::pair<std::int64_t, std::int64_t>> dirty_receipts;
+  std::map<std::int64_t, std::pair<Pts, TimeMs>> positions;  // device -> (position, active at)
   std::unordered_map<std::int64_t, Seq> chat_seq;
   std::unordered_map<std::int64_t, Pts> user_pts;
   std::unordered_set<std::int64_t> dirty_chats, dirty_users;
@@ -302,6 +306,19 @@ void PostgresStore::lock_counters(Batch& b) {
                           {int_array({b.lock_users.begin(), b.lock_users.end()})});
     for (int i = 0; i < r.size(); ++i) b.user_pts[r.i64(i, 0)] = r.i64(i, 1);
   }
+  if (!b.lock_receipts.empty()) {
+    std::vector<std::int64_t> chats, members;
+    for (auto [c, m] : b.lock_receipts) {
+      chats.push_back(c);
+      members.push_back(m);
+    }
+    auto r = b.conn.query(
+        "SELECT m.chat_id, m.user_id, m.delivered_seq, m.read_seq FROM chat_members m "
+        "JOIN unnest($1::bigint[], $2::bigint[]) AS k(c, u) ON m.chat_id = k.c AND m.user_id = k.u "
+        "ORDER BY m.chat_id, m.user_id FOR UPDATE OF m",
+        {int_array(chats), int_array(members)});
+    for (int i = 0; i < r.size(); ++i) b.receipts[{r.i64(i, 0), r.i64(i, 1)}] = {r.i64(i, 2), r.i64(i, 3)};
+  }
 }
 
 void PostgresStore::load_duplicates(Batch& b) {
@@ -335,6 +352,32 @@ void PostgresStore::flush(Batch& b) {
              b.dirty_chats, b.chat_seq);
   write_back("UPDATE users SET log_head = t.v FROM unnest($1::bigint[], $2::bigint[]) AS t(id, v) WHERE users.id = t.id",
              b.dirty_users, b.user_pts);
+  if (!b.dirty_receipts.empty()) {
+    std::vector<std::int64_t> chats, members, delivered, read;
+    for (auto key : b.dirty_receipts) {
+      chats.push_back(key.first);
+      members.push_back(key.second);
+      delivered.push_back(b.receipts[key].first);
+      read.push_back(b.receipts[key].second);
+    }
+    b.conn.query(
+        "UPDATE chat_members m SET delivered_seq = t.d, read_seq = t.r "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t(c, u, d, r) "
+        "WHERE m.chat_id = t.c AND m.user_id = t.u",
+        {int_array(chats), int_array(members), int_array(delivered), int_array(read)});
+  }
+  if (!b.positions.empty()) {
+    std::vector<std::int64_t> ids, pos, ts;
+    for (auto& [id, v] : b.positions) {
+      ids.push_back(id);
+      pos.push_back(v.first);
+      ts.push_back(v.second);
+    }
+    b.conn.query(
+        "UPDATE devices d SET position = greatest(d.position, t.p), last_active_at = t.ts "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(id, p, ts) WHERE d.id = t.id",
+        {int_array(ids), int_array(pos), int_array(ts)});
+  }
 }
 
 TimeMs PostgresStore::stamp() {
@@ -445,8 +488,8 @@ void PostgresStore::set_device_position(DeviceId device, Pts pts, DoneStatus don
   write<bool>(
       no_plan,
       [this, device, pts](Batch& b) -> Result<bool> {
-        b.conn.query("UPDATE devices SET position = greatest(position, $1), last_active_at = $2 WHERE id = $3",
-                     {pts, stamp(), device.value});
+        auto& p = b.positions[device.value];  // written with the batch, one statement for all
+        p = {std::max(p.first, pts), stamp()};
         return true;
       },
       [done = std::move(done)](Result<bool> r) { done(r.status()); });
@@ -592,14 +635,13 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         b.lock_chats.insert(chat.value);
         for (UserId u : mem)
           if (u != member) b.lock_users.insert(u.value);
+        b.lock_receipts.insert({chat.value, member.value});
         return Status::Ok();
       },
       [this, chat, member, delivered, read](Batch& b) -> Result<ReceiptResult> {
-        auto q = b.conn.query(
-            "SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = $1 AND user_id = $2 FOR UPDATE",
-            {chat.value, member.value});
+        auto& cur = b.receipts[{chat.value, member.value}];  // locked by lock_counters
         ReceiptResult r;
-        r.state = {chat, member, q.i64(0, 0), q.i64(0, 1)};
+        r.state = {chat, member, cur.first, cur.second};
         Seq last = b.seq(chat);
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
@@ -607,8 +649,8 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         r.state.read = new_read;
         r.state.delivered = new_delivered;
         r.changed = true;
-        b.conn.query("UPDATE chat_members SET delivered_seq = $1, read_seq = $2 WHERE chat_id = $3 AND user_id = $4",
-                     {new_delivered, new_read, chat.value, member.value});
+        cur = {new_delivered, new_read};
+        b.dirty_receipts.insert({chat.value, member.value});
         TimeMs ts = stamp();
         for (UserId u : members(b.conn, chat)) {
           if (u == member) continue;

@@ -2,11 +2,13 @@
 // the embedded SQLite adapter; what differs is who owns the counters.
 //
 // Writes: one writer connection per node group-commits batches. A batch runs in three
-// phases inside one transaction: plan (resolve chats and members, name the rows whose
-// counters it needs), lock (SELECT ... ORDER BY id FOR UPDATE on those chats and users,
-// in one global order, so batches on different nodes never deadlock on counters), then
-// run (every task, in order, allocating seq and pts from the locked rows). Messages and
-// update-log rows go in with COPY; counters are written back with one UPDATE each.
+// phases inside one transaction: plan (resolve chats and members, name the rows it
+// needs), lock (SELECT ... ORDER BY ... FOR UPDATE on those chats, users and receipt
+// rows, in one global order, so batches on different nodes never deadlock on them),
+// then run (every task, in order, in memory, allocating seq and pts from the locked
+// rows). Messages and update-log rows go in with COPY; counters, receipt positions and
+// device positions are written back with one UPDATE ... FROM unnest(...) each. A batch
+// costs a handful of round trips whatever its size.
 // A batch that loses a race (deadlock, serialization failure, a unique key another node
 // took first) is rolled back and run again; one that cannot commit fails every write in
 // it with kUnavailable, which clients see as a retryable error.
