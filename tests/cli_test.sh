@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # The parley CLI end to end against a real parleyd: login with the code from the log,
 # send, listen --once, chats, devices, errors.
+# Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE]; with the state file of
+# scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
 set -euo pipefail
 parleyd=$1 parley=$2
 dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid") 2>/dev/null || true; rm -rf "$dir"' EXIT
-"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" >"$dir/log" 2>&1 &
+store=()
+if [[ -n ${3:-} ]]; then
+  source "$3"
+  db=cli_$$_$RANDOM
+  psql -q "$pg_url" -c "CREATE DATABASE $db"
+  store=(--set store.kind=postgres --set "store.postgres_url=$pg_url dbname=$db")
+fi
+"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" "${store[@]}" >"$dir/log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 1 500); do [[ -s $dir/port ]] && break; sleep 0.01; done
 url="http://127.0.0.1:$(cat "$dir/port")"

@@ -49,6 +49,10 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
   check(natsOptions_SetNoEcho(opts_, true), "options");
   check(natsOptions_SetMaxReconnect(opts_, -1), "options");  // never give up
   check(natsOptions_SetReconnectWait(opts_, 250), "options");
+  // Notice a NATS host that vanished without closing its sockets within ~6 s (the
+  // library's default is minutes), so sends are refused and devices resync after.
+  check(natsOptions_SetPingInterval(opts_, 2000), "options");
+  check(natsOptions_SetMaxPingsOut(opts_, 2), "options");
   // With a connected callback, Connect returns at once and keeps trying in the
   // background (without one it would block inside libnats, silently).
   check(natsOptions_SetRetryOnFailedConnect(opts_, true, &NatsBus::on_connected, this), "options");

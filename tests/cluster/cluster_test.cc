@@ -197,11 +197,12 @@ TEST_F(ClusterTest, killed_node_clients_reconnect_to_another_node_and_sync) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(count_text(log, "after-" + std::to_string(i)), 1);
 }
 
-// NATS goes away: sends are refused with `unavailable` (nothing half-delivered), the
-// client resends by itself, and once NATS is back every message arrives exactly once.
-TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
-  auto services = Services::start();
-  Cluster cluster(*services, 2);
+// Alice (node 0) and Bob (node 1) chat; `outage` takes a dependency away and `recover`
+// brings it back. Sends made during the outage are refused with `unavailable` and none is
+// acked; the client resends by itself, and after recovery every message reaches Bob
+// exactly once, in order.
+void expect_outage_refuses_then_resumes(const Cluster& cluster, const std::function<void()>& outage,
+                                        const std::function<void()>& recover) {
   auto u = make_users(*cluster.node[0], 2);
   Session alice(cluster.on(0, u[0])), bob(cluster.on(1, u[1]));
   ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
@@ -209,17 +210,31 @@ TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
   alice.send_to_user(u[1].user, "m0");
   ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() == 1; }));
 
-  services->stop_nats();
-  ASSERT_TRUE(eventually([&] { return client::http_call(cluster.node[0]->endpoint(), "GET", "/readyz").status == 503; }));
+  outage();
   for (int i = 1; i <= 20; ++i) alice.send_to_user(u[1].user, "m" + std::to_string(i));
   ASSERT_TRUE(alice.wait([](auto& l) { return has_error(l, "unavailable"); }));
-  EXPECT_EQ(alice.snapshot().acks.size(), 1u) << "nothing is acked while the bus is down";
+  EXPECT_EQ(alice.snapshot().acks.size(), 1u) << "nothing is acked during the outage";
 
-  services->start_nats();
+  recover();
   ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 21; }, 30000));
   ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() >= 21; }, 30000));
   expect_exactly_once_in_order(bob.snapshot(), alice.snapshot().acks[0].chat, 21);
-  EXPECT_EQ(client::http_call(cluster.node[0]->endpoint(), "GET", "/readyz").status, 200);
+}
+
+// NATS goes away: the node reports not ready and refuses sends (nothing half-delivered);
+// once NATS is back every message arrives exactly once.
+TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
+  auto services = Services::start();
+  Cluster cluster(*services, 2);
+  auto ready = [&] { return client::http_call(cluster.node[0]->endpoint(), "GET", "/readyz").status; };
+  expect_outage_refuses_then_resumes(
+      cluster,
+      [&] {
+        services->stop_nats();
+        ASSERT_TRUE(eventually([&] { return ready() == 503; }));
+      },
+      [&] { services->start_nats(); });
+  EXPECT_EQ(ready(), 200);
 }
 
 // PostgreSQL restarts: sends fail with `unavailable` while it is down, then the nodes
@@ -227,22 +242,8 @@ TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
 TEST(ClusterFailure, postgres_restart_fails_sends_then_resumes_without_loss) {
   auto services = Services::start();
   Cluster cluster(*services, 2);
-  auto u = make_users(*cluster.node[0], 2);
-  Session alice(cluster.on(0, u[0])), bob(cluster.on(1, u[1]));
-  ASSERT_TRUE(alice.wait([](auto& l) { return l.synced > 0; }));
-  ASSERT_TRUE(bob.wait([](auto& l) { return l.synced > 0; }));
-  alice.send_to_user(u[1].user, "m0");
-  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() == 1; }));
-
-  services->stop_postgres();
-  for (int i = 1; i <= 20; ++i) alice.send_to_user(u[1].user, "m" + std::to_string(i));
-  ASSERT_TRUE(alice.wait([](auto& l) { return has_error(l, "unavailable"); }));
-  EXPECT_EQ(alice.snapshot().acks.size(), 1u) << "nothing is acked while the store is down";
-
-  services->start_postgres();
-  ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 21; }, 30000));
-  ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() >= 21; }, 30000));
-  expect_exactly_once_in_order(bob.snapshot(), alice.snapshot().acks[0].chat, 21);
+  expect_outage_refuses_then_resumes(
+      cluster, [&] { services->stop_postgres(); }, [&] { services->start_postgres(); });
 }
 
 // A node started before its dependencies waits for them, says so, and then serves.

@@ -139,7 +139,7 @@ class PostgresStore::ReaderLease {
 };
 
 PostgresStore::PostgresStore(Options options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)), clock_(clock), queue_(options_.max_batch) {
   if (char* err = nullptr; PQconninfoOption* parsed = PQconninfoParse(options_.url.c_str(), &err)) {
     PQconninfoFree(parsed);
   } else {
@@ -172,11 +172,7 @@ PostgresStore::PostgresStore(Options options, const Clock& clock)
 PostgresStore::~PostgresStore() { close(); }
 
 void PostgresStore::close() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.close();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -199,24 +195,24 @@ void PostgresStore::write(Plan plan, Run run, Done<T> done) {
            if (!commit.ok()) return done(Result<T>(commit));
            done(std::move(**result));
          }};
-  {
-    std::lock_guard lk(mu_);
-    if (!stopping_) {
-      queue_.push_back(std::move(t));
-      if (queue_.size() == 1) cv_.notify_one();
-      return;
-    }
-  }
-  t.complete(Status(Code::kUnavailable, "store is shutting down"));
+  if (!queue_.push(t)) t.complete(Status(Code::kUnavailable, "store is shutting down"));
 }
 
 template <class Fn>
 auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
-  try {
-    ReaderLease lease(*this);
-    return fn(lease.conn());
-  } catch (const std::exception& e) {
-    return unavailable(e);
+  // A pooled connection learns that PostgreSQL restarted only when used: then the idle
+  // pool is dropped (its connections went the same way) and the read runs once more.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      ReaderLease lease(*this);
+      return fn(lease.conn());
+    } catch (const PgError& e) {
+      if (!e.connection_lost() || attempt == 2) return unavailable(e);
+      std::lock_guard lk(readers_mu_);
+      idle_readers_.clear();
+    } catch (const std::exception& e) {
+      return unavailable(e);
+    }
   }
 }
 
@@ -224,18 +220,7 @@ auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
 
 void PostgresStore::loop() {
   std::vector<Task> batch;
-  for (;;) {
-    {
-      std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping and drained
-      std::size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  while (queue_.take(batch)) {
     Status status = commit_batch(batch);
     {
       std::lock_guard lk(mu_);

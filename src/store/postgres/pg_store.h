@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "store/postgres/pg.h"
 #include "store/store.h"
+#include "store/writer_queue.h"
 
 namespace parley::pg {
 
@@ -121,10 +122,8 @@ class PostgresStore final : public Store {
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;
   TimeMs last_ts_ = 0;
 
-  mutable std::mutex mu_;  // guards queue_, stopping_, stats_
-  std::condition_variable cv_;
-  std::deque<Task> queue_;
-  bool stopping_ = false;
+  WriterQueue<Task> queue_;
+  mutable std::mutex mu_;  // guards stats_
   WriterStats stats_;
   std::thread thread_;
 

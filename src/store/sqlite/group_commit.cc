@@ -7,28 +7,16 @@
 namespace parley::sqlite {
 
 GroupCommit::GroupCommit(Db& db, Hooks hooks, std::size_t max_batch)
-    : db_(db), hooks_(std::move(hooks)), max_batch_(max_batch), thread_([this] { loop(); }) {}
+    : db_(db), hooks_(std::move(hooks)), queue_(max_batch), thread_([this] { loop(); }) {}
 
 GroupCommit::~GroupCommit() { close(); }
 
 void GroupCommit::submit(Task task) {
-  {
-    std::lock_guard lk(mu_);
-    if (!stopping_) {
-      queue_.push_back(std::move(task));
-      if (queue_.size() == 1) cv_.notify_one();
-      return;
-    }
-  }
-  task.complete(Status(Code::kUnavailable, "store is shutting down"));
+  if (!queue_.push(task)) task.complete(Status(Code::kUnavailable, "store is shutting down"));
 }
 
 void GroupCommit::close() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.close();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -39,18 +27,7 @@ GroupCommit::Stats GroupCommit::stats() const {
 
 void GroupCommit::loop() {
   std::vector<Task> batch;
-  for (;;) {
-    {
-      std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping and drained
-      std::size_t n = std::min(queue_.size(), max_batch_);
-      batch.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  while (queue_.take(batch)) {
     Status status;
     try {
       db_.exec("BEGIN IMMEDIATE");

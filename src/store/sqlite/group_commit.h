@@ -3,15 +3,14 @@
 // once (one fsync for the whole batch), then completes each task in order.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 
 #include "core/status.h"
 #include "store/sqlite/db.h"
+#include "store/writer_queue.h"
 
 namespace parley::sqlite {
 
@@ -46,11 +45,8 @@ class GroupCommit {
 
   Db& db_;
   Hooks hooks_;
-  const std::size_t max_batch_;
-  mutable std::mutex mu_;  // guards queue_, stopping_, stats_
-  std::condition_variable cv_;
-  std::deque<Task> queue_;
-  bool stopping_ = false;
+  WriterQueue<Task> queue_;
+  mutable std::mutex mu_;  // guards stats_
   Stats stats_;
   std::thread thread_;
 };

@@ -1,0 +1,61 @@
+// The queue in front of a store's single writer thread: submitters push tasks from any
+// thread; the writer takes everything queued (up to max_batch) as one batch. Shared by
+// the SQLite and PostgreSQL group-commit writers.
+#pragma once
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+namespace parley {
+
+template <class Task>
+class WriterQueue {
+ public:
+  explicit WriterQueue(std::size_t max_batch) : max_batch_(max_batch) {}
+
+  // Queues the task; false (and the task untouched) once closed.
+  bool push(Task& task) {
+    std::lock_guard lk(mu_);
+    if (closed_) return false;
+    queue_.push_back(std::move(task));
+    if (queue_.size() == 1) cv_.notify_one();
+    return true;
+  }
+
+  // Blocks until something is queued; moves up to max_batch tasks into `batch`. Returns
+  // false when closed and drained: the writer should exit.
+  bool take(std::vector<Task>& batch) {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    std::size_t n = std::min(queue_.size(), max_batch_);
+    batch.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    return true;
+  }
+
+  // Later pushes fail; take() drains what is queued, then returns false.
+  void close() {
+    {
+      std::lock_guard lk(mu_);
+      closed_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  const std::size_t max_batch_;
+  std::mutex mu_;  // guards queue_, closed_
+  std::condition_variable cv_;
+  std::deque<Task> queue_;
+  bool closed_ = false;
+};
+
+}  // namespace parley
