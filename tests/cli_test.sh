@@ -9,7 +9,7 @@ dir=$(mktemp -d)
 trap 'kill $(cat "$dir/pid") 2>/dev/null || true; rm -rf "$dir"' EXIT
 store=()
 if [[ -n ${3:-} ]]; then
-  source "$3"
+  pg_url=$(source "$3" && echo "$pg_url")  # only this: the state file also sets `dir`
   db=cli_$$_$RANDOM
   psql -q "$pg_url" -c "CREATE DATABASE $db"
   store=(--set store.kind=postgres --set "store.postgres_url=$pg_url dbname=$db")

@@ -58,6 +58,7 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
   check(natsOptions_SetRetryOnFailedConnect(opts_, true, &NatsBus::on_connected, this), "options");
   check(natsOptions_SetDisconnectedCB(opts_, &NatsBus::on_disconnected, this), "options");
   check(natsOptions_SetReconnectedCB(opts_, &NatsBus::on_reconnected, this), "options");
+  check(natsOptions_SetClosedCB(opts_, &NatsBus::on_closed, this), "options");
   check(natsOptions_SetName(opts_, options_.node_id.c_str()), "options");
 
   natsStatus s = natsConnection_Connect(&conn_, opts_);
@@ -73,7 +74,7 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
       next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     }
     if (options_.stop_requested()) {
-      natsConnection_Destroy(conn_);
+      close_connection();
       natsOptions_Destroy(opts_);
       throw std::runtime_error("stopped while waiting for nats");
     }
@@ -92,17 +93,35 @@ NatsBus::~NatsBus() {
   }
   stop_cv_.notify_all();
   if (heartbeat_.joinable()) heartbeat_.join();
+  close_connection();
   {
     std::lock_guard lk(interest_mu_);
     for (auto& [user, in] : interest_) natsSubscription_Destroy(in.sub);
     interest_.clear();
   }
   natsSubscription_Destroy(nodes_sub_);
-  closing_ = true;
-  natsConnection_FlushTimeout(conn_, 1000);
-  natsConnection_Close(conn_);
   natsConnection_Destroy(conn_);
   natsOptions_Destroy(opts_);
+}
+
+void NatsBus::close_connection() {
+  // libnats calls back on its own threads, also after Close returns: drain (flush what
+  // was published, finish deliveries), then wait for the closed callback, the last one,
+  // before this object may go away.
+  closing_ = true;
+  if (natsConnection_DrainTimeout(conn_, 2000) != NATS_OK) natsConnection_Close(conn_);
+  std::unique_lock lk(stop_mu_);
+  if (!stop_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return closed_; }))
+    spdlog::warn("bus: nats connection did not close in 5 s");
+}
+
+void NatsBus::on_closed(natsConnection*, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  {
+    std::lock_guard lk(self->stop_mu_);
+    self->closed_ = true;
+  }
+  self->stop_cv_.notify_all();
 }
 
 std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
@@ -199,12 +218,13 @@ void NatsBus::on_connected(natsConnection*, void*) {}
 
 void NatsBus::on_disconnected(natsConnection*, void* closure) {
   auto* self = static_cast<NatsBus*>(closure);
-  if (!self->connected_.exchange(false) || self->closing_) return;
+  if (self->closing_ || !self->connected_.exchange(false)) return;
   spdlog::warn("bus: lost nats; sends are refused until it is back");
 }
 
 void NatsBus::on_reconnected(natsConnection*, void* closure) {
   auto* self = static_cast<NatsBus*>(closure);
+  if (self->closing_) return;
   self->connected_ = true;
   self->reconnects_++;
   spdlog::info("bus: nats reconnected; every local device catches up from the store");

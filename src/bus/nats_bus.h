@@ -61,6 +61,8 @@ class NatsBus final : public Bus {
   static void on_connected(natsConnection*, void* self);
   static void on_disconnected(natsConnection*, void* self);
   static void on_reconnected(natsConnection*, void* self);
+  static void on_closed(natsConnection*, void* self);
+  void close_connection();
   void heartbeat_loop();
 
   const NatsBusOptions options_;
@@ -82,9 +84,10 @@ class NatsBus final : public Bus {
 
   std::atomic<bool> connected_{false}, closing_{false};
   std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};
-  std::mutex stop_mu_;  // guards stopping_
+  std::mutex stop_mu_;  // guards stopping_, closed_
   std::condition_variable stop_cv_;
   bool stopping_ = false;
+  bool closed_ = false;  // libnats reported the connection closed: no more callbacks
   std::thread heartbeat_;
 };
 

@@ -1,5 +1,6 @@
 #include "support/server_process.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -113,7 +114,20 @@ void ServerProcess::signal_and_wait(int sig) {
   if (pid_ <= 0) return;
   ::kill(pid_, sig);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  // Bounded: a parleyd that does not exit is a bug worth seeing, not a hung test run.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::fprintf(stderr, "parleyd %d did not exit within 30 s of signal %d; its threads:\n", pid_, sig);
+      std::string gdb = "gdb -p " + std::to_string(pid_) + " -batch -ex 'thread apply all bt' 1>&2 2>/dev/null";
+      if (std::system(gdb.c_str()) != 0) std::fprintf(stderr, "(gdb not available)\n");
+      std::fprintf(stderr, "log:\n%s\n", log().c_str());
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      std::abort();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   pid_ = -1;
 }
 
