@@ -75,6 +75,7 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
     }
     if (options_.stop_requested()) {
       close_connection();
+      natsConnection_Destroy(conn_);
       natsOptions_Destroy(opts_);
       throw std::runtime_error("stopped while waiting for nats");
     }
