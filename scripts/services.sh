@@ -24,8 +24,12 @@ command -v nats-server >/dev/null || { echo "services: nats-server not installed
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 taken=" "
+# Below the ephemeral range: a port some client socket uses as its source port answers no
+# connect probe, yet cannot be bound.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-  local p=$((20000 + RANDOM % 30000))
+  local span=$((ephemeral_low > 13000 ? ephemeral_low - 12000 : 1000))
+  local p=$((10000 + RANDOM % span))
   while port_open "$p" || [[ $taken == *" $p "* ]]; do p=$((p + 1)); done
   taken+="$p "
   echo "$p"

@@ -43,7 +43,9 @@ class Bus {
  public:
   virtual ~Bus() = default;
   // The listener is held weakly: a destroyed listener is skipped and forgotten.
-  // Returns a token for unsubscribe.
+  // Returns a token for unsubscribe. When it returns, every announcement published
+  // afterwards (on any node) reaches the listener: subscribe before reading the store.
+  // May block for a round trip to the bus.
   virtual std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) = 0;
   virtual void unsubscribe(UserId user, std::uint64_t token) = 0;
   virtual void publish(UserId user, std::shared_ptr<const BusEvent> event) = 0;

@@ -127,15 +127,25 @@ void NatsBus::on_closed(natsConnection*, void* closure) {
 
 std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
   std::uint64_t token = local_.subscribe(user, std::move(listener));
-  std::lock_guard lk(interest_mu_);
-  auto& in = interest_[user.value];
-  if (in.listeners++ == 0) {
-    natsStatus s = natsConnection_Subscribe(&in.sub, conn_, user_subject(user).c_str(), &NatsBus::on_message, this);
-    if (s != NATS_OK) {
-      // The device still works; it would miss live events from other nodes until it syncs.
-      spdlog::error("bus: subscribe for user {} failed: {}", user.value, natsStatus_GetText(s));
-      in.sub = nullptr;
+  {
+    std::lock_guard lk(interest_mu_);
+    auto& in = interest_[user.value];
+    if (in.listeners++ == 0) {
+      natsStatus s = natsConnection_Subscribe(&in.sub, conn_, user_subject(user).c_str(), &NatsBus::on_message, this);
+      if (s != NATS_OK) {
+        // The device still works; it would miss live events from other nodes until it syncs.
+        spdlog::error("bus: subscribe for user {} failed: {}", user.value, natsStatus_GetText(s));
+        in.sub = nullptr;
+      }
     }
+  }
+  // SUB travels to NATS asynchronously. The caller syncs from the store next, so the
+  // server must know the interest first: an update committed after that read is then
+  // published to a subject this node already receives (a round trip to NATS). While
+  // disconnected, the reconnect's kResync covers the gap instead.
+  if (connected_) {
+    if (natsStatus s = natsConnection_FlushTimeout(conn_, 2000); s != NATS_OK)
+      spdlog::warn("bus: flushing the subscription for user {} failed: {}", user.value, natsStatus_GetText(s));
   }
   return token;
 }
