@@ -16,13 +16,7 @@ bash scripts/services.sh start "$state" >&2
 trap 'bash scripts/services.sh stop "$state" >&2' EXIT
 source "$state"
 : >"$out.jsonl"
-run() {  # label, args...
-  local label=$1; shift
-  echo "== $label: parley-bench $*" >&2
-  local line
-  line=$("$bench" --spawn "$parleyd" "$@" | tail -n1)
-  echo "{\"label\":\"$label\",\"commit\":\"$commit\",\"args\":\"$*\",\"result\":$line}" >>"$out.jsonl"
-}
+source bench/lib.sh
 pg=(--postgres "$pg_url")
 nats=(--nats "$nats_urls")
 for mode in flat at-5k; do

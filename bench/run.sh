@@ -10,13 +10,7 @@ parleyd=$build/parleyd
 commit=$(git rev-parse --short HEAD)
 out=bench/results/$(date -u +%Y-%m-%d)-$commit
 : >"$out.jsonl"
-run() {  # label, args...
-  local label=$1; shift
-  echo "== $label: parley-bench $*" >&2
-  local line
-  line=$("$bench" --spawn "$parleyd" "$@" | tail -n1)
-  echo "{\"label\":\"$label\",\"commit\":\"$commit\",\"args\":\"$*\",\"result\":$line}" >>"$out.jsonl"
-}
+source bench/lib.sh
 run one-to-one-100-flat one-to-one --pairs 100 --duration 10
 run one-to-one-1000-flat one-to-one --pairs 1000 --duration 10
 run one-to-one-100-flat-no-receipts --no-receipts one-to-one --pairs 100 --duration 10

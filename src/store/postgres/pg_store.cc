@@ -82,22 +82,19 @@ struct PostgresStore::Batch {
 
   // Counters must come from rows this transaction holds locked; a counter the plan did
   // not name is locked here, on first use.
+  std::int64_t& counter(std::unordered_map<std::int64_t, std::int64_t>& counters, std::int64_t id,
+                        const char* lock_sql) {
+    auto it = counters.find(id);
+    if (it == counters.end()) {
+      auto r = conn.query(lock_sql, {id});
+      it = counters.emplace(id, r.empty() ? 0 : r.i64(0, 0)).first;
+    }
+    return it->second;
+  }
   Seq& seq(ChatId chat) {
-    auto it = chat_seq.find(chat.value);
-    if (it == chat_seq.end()) {
-      auto r = conn.query("SELECT last_seq FROM chats WHERE id = $1 FOR UPDATE", {chat.value});
-      it = chat_seq.emplace(chat.value, r.empty() ? 0 : r.i64(0, 0)).first;
-    }
-    return it->second;
+    return counter(chat_seq, chat.value, "SELECT last_seq FROM chats WHERE id = $1 FOR UPDATE");
   }
-  Pts& pts(UserId user) {
-    auto it = user_pts.find(user.value);
-    if (it == user_pts.end()) {
-      auto r = conn.query("SELECT log_head FROM users WHERE id = $1 FOR UPDATE", {user.value});
-      it = user_pts.emplace(user.value, r.empty() ? 0 : r.i64(0, 0)).first;
-    }
-    return it->second;
-  }
+  Pts& pts(UserId user) { return counter(user_pts, user.value, "SELECT log_head FROM users WHERE id = $1 FOR UPDATE"); }
   Seq next_seq(ChatId chat) {
     dirty_chats.insert(chat.value);
     return ++seq(chat);
