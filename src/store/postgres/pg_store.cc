@@ -68,6 +68,8 @@ struct PostgresStore::Batch {
   explicit Batch(Conn& c) : conn(c) {}
   Conn& conn;
   std::set<std::int64_t> lock_chats, lock_users;
+  std::set<std::int64_t> read_chats;                       // last_seq read without a lock
+  std::unordered_map<std::int64_t, Seq> committed_seq;     // their values
   std::set<std::pair<std::int64_t, std::int64_t>> lock_receipts;  // (chat, member)
   std::map<std::pair<std::int64_t, std::int64_t>, std::pair<Seq, Seq>> receipts;  // -> (delivered, read)
   std::set<std::pair<std::int64_t, std::int64_t>> dirty_receipts;
@@ -269,14 +271,21 @@ void PostgresStore::run_batch(Conn& conn, std::vector<Task>& batch) {
   conn.exec("BEGIN");
   Batch b(conn);
   for (auto& t : batch) t.plan(b);
+  load_duplicates(b);  // before locking: less time holding rows other nodes wait for
   lock_counters(b);
-  load_duplicates(b);
   for (auto& t : batch) t.run(b);
   flush(b);
   conn.exec("COMMIT");
 }
 
 void PostgresStore::lock_counters(Batch& b) {
+  std::vector<std::int64_t> unlocked;
+  for (auto id : b.read_chats)
+    if (!b.lock_chats.count(id)) unlocked.push_back(id);
+  if (!unlocked.empty()) {
+    auto r = b.conn.query("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[])", {int_array(unlocked)});
+    for (int i = 0; i < r.size(); ++i) b.committed_seq[r.i64(i, 0)] = r.i64(i, 1);
+  }
   // One global order (chats before users, ascending ids) on every node: no deadlocks.
   if (!b.lock_chats.empty()) {
     auto r = b.conn.query("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
@@ -614,7 +623,9 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
         if (!std::binary_search(mem.begin(), mem.end(), member))
           return Status(Code::kNotMember, "not a member of this chat");
-        b.lock_chats.insert(chat.value);
+        // The chat row is not locked: positions are clamped to its committed last_seq
+        // (or to this batch's, when a message of the batch locked it).
+        b.read_chats.insert(chat.value);
         for (UserId u : mem)
           if (u != member) b.lock_users.insert(u.value);
         b.lock_receipts.insert({chat.value, member.value});
@@ -624,7 +635,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         auto& cur = b.receipts[{chat.value, member.value}];  // locked by lock_counters
         ReceiptResult r;
         r.state = {chat, member, cur.first, cur.second};
-        Seq last = b.seq(chat);
+        Seq last = b.chat_seq.count(chat.value) ? b.chat_seq[chat.value] : b.committed_seq[chat.value];
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
