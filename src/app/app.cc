@@ -24,13 +24,16 @@ Status App::start() {
   if (fec) return Status(Code::kInvalid, "store.data_dir " + config_.store.data_dir + ": " + fec.message());
 
   auto stop_requested = [this] { return stop_requested_.load(); };
+  std::string cluster_id;
   try {
     if (config_.store.kind == "postgres") {
       pg::Options po;
       po.url = config_.store.postgres_url;
       po.max_batch = static_cast<std::size_t>(config_.store.max_batch);
       po.stop_requested = stop_requested;
-      store_ = std::make_unique<pg::PostgresStore>(po, clock_);
+      auto s = std::make_unique<pg::PostgresStore>(po, clock_);
+      cluster_id = s->cluster_id();
+      store_ = std::move(s);
     } else {
       store_ = std::make_unique<sqlite::SqliteStore>(
           sqlite::Options{config_.store.data_dir + "/parley.db", static_cast<std::size_t>(config_.store.max_batch), 8},
@@ -57,6 +60,7 @@ Status App::start() {
                                getpid());
     }
     bo.stop_requested = stop_requested;
+    bo.cluster_id = cluster_id;
     try {
       auto b = std::make_unique<NatsBus>(bo);
       nats = b.get();

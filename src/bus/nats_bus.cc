@@ -27,9 +27,6 @@ std::int64_t get64(const char* p) {
   return static_cast<std::int64_t>(u);
 }
 
-std::string user_subject(UserId user) { return "parley.user." + std::to_string(user.value); }
-
-constexpr const char* kNodesSubject = "parley.nodes";
 
 void check(natsStatus s, const char* what) {
   if (s != NATS_OK) throw std::runtime_error(std::string("bus: ") + what + ": " + natsStatus_GetText(s));
@@ -37,7 +34,10 @@ void check(natsStatus s, const char* what) {
 
 }  // namespace
 
-NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
+NatsBus::NatsBus(NatsBusOptions options)
+    : options_(std::move(options)),
+      prefix_("parley." + (options_.cluster_id.empty() ? std::string("default") : options_.cluster_id) + "."),
+      nodes_subject_(prefix_ + "nodes") {
   if (options_.urls.empty()) throw std::runtime_error("bus.nats_urls must name at least one nats:// server");
   // Many per-user subscriptions: deliver them from a shared pool, not a thread each.
   nats_SetMessageDeliveryPoolSize(2);
@@ -82,7 +82,7 @@ NatsBus::NatsBus(NatsBusOptions options) : options_(std::move(options)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   connected_ = true;
-  check(natsConnection_Subscribe(&nodes_sub_, conn_, kNodesSubject, &NatsBus::on_node, this), "subscribe");
+  check(natsConnection_Subscribe(&nodes_sub_, conn_, nodes_subject_.c_str(), &NatsBus::on_node, this), "subscribe");
   heartbeat_ = std::thread([this] { heartbeat_loop(); });
   spdlog::info("bus: nats connected at {} as node {}", fmt::join(options_.urls, ","), options_.node_id);
 }
@@ -124,6 +124,8 @@ void NatsBus::on_closed(natsConnection*, void* closure) {
   }
   self->stop_cv_.notify_all();
 }
+
+std::string NatsBus::user_subject(UserId user) const { return prefix_ + "user." + std::to_string(user.value); }
 
 std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
   std::uint64_t token = local_.subscribe(user, std::move(listener));
@@ -175,6 +177,7 @@ void NatsBus::publish(UserId user, std::shared_ptr<const BusEvent> event) {
   // While reconnecting, libnats buffers publishes and sends them once connected.
   natsStatus s = natsConnection_Publish(conn_, user_subject(user).c_str(), payload.data(),
                                         static_cast<int>(payload.size()));
+  spdlog::debug("bus: to nats: user {} kind {} pts {}", user.value, static_cast<int>(event->kind), event->pts);
   if (s != NATS_OK) {
     publish_failures_++;
     spdlog::warn("bus: publish for user {} failed: {}", user.value, natsStatus_GetText(s));
@@ -207,6 +210,7 @@ void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void*
     ev->device = DeviceId(get64(data + 9));
     ev->frame = std::make_shared<const std::string>(data + kHeader, static_cast<std::size_t>(len) - kHeader);
     self->received_++;
+    spdlog::debug("bus: from nats: user {} kind {} pts {}", user, static_cast<int>(ev->kind), ev->pts);
     if (ev->kind == BusEvent::Kind::kUpdate || ev->kind == BusEvent::Kind::kDeviceRevoked)
       self->local_.publish(UserId(user), std::move(ev));
   }
@@ -250,7 +254,7 @@ void NatsBus::set_node_address(std::string address) {
     std::lock_guard lk(nodes_mu_);
     address_ = std::move(address);
   }
-  natsConnection_Publish(conn_, kNodesSubject, hello.data(), static_cast<int>(hello.size()));  // don't wait a beat
+  natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));  // don't wait a beat
 }
 
 void NatsBus::heartbeat_loop() {
@@ -262,7 +266,7 @@ void NatsBus::heartbeat_loop() {
       std::lock_guard nl(nodes_mu_);
       hello = options_.node_id + " " + address_;
     }
-    natsConnection_Publish(conn_, kNodesSubject, hello.data(), static_cast<int>(hello.size()));
+    natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
     lk.lock();
     stop_cv_.wait_for(lk, std::chrono::seconds(1), [&] { return stopping_; });
   }

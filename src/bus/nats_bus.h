@@ -1,4 +1,6 @@
-// Cluster bus over NATS. Each node subscribes to `parley.user.<id>` for the users with a
+// Cluster bus over NATS. Subjects live under `parley.<cluster>.`, where <cluster> is the
+// id of the store's data set, so clusters (or test runs) sharing one NATS never see each
+// other's user ids. Each node subscribes to `<prefix>user.<id>` for the users with a
 // device connected to it, so an announcement reaches exactly the nodes that hold one of
 // the user's devices (NATS is the directory). Publishing delivers to this node's own
 // listeners directly and to other nodes through NATS (no echo back to the publisher).
@@ -8,7 +10,7 @@
 // and catches up from the store. While disconnected, available() is false and sends are
 // refused with a retryable error.
 //
-// Nodes announce themselves on `parley.nodes` every second; nodes() lists those heard
+// Nodes announce themselves on `<prefix>nodes` every second; nodes() lists those heard
 // from within the last three seconds (this node included).
 #pragma once
 
@@ -32,6 +34,7 @@ namespace parley {
 struct NatsBusOptions {
   std::vector<std::string> urls;  // nats://host:port, one per server of the NATS cluster
   std::string node_id;            // unique per node
+  std::string cluster_id;         // shared by every node of the cluster (from the store)
   // Polled while waiting for NATS at start; true aborts the wait.
   std::function<bool()> stop_requested = [] { return false; };
 };
@@ -64,8 +67,10 @@ class NatsBus final : public Bus {
   static void on_closed(natsConnection*, void* self);
   void close_connection();
   void heartbeat_loop();
+  std::string user_subject(UserId user) const;
 
   const NatsBusOptions options_;
+  const std::string prefix_, nodes_subject_;
   LocalBus local_;
   natsOptions* opts_ = nullptr;
   natsConnection* conn_ = nullptr;

@@ -389,7 +389,10 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     dirty_ = true;
     return;
   }
-  if (!live_) return;
+  if (!live_) {
+    spdlog::debug("net: device {} not live yet; pts {} left to its first sync", device_->id.value, event->pts);
+    return;
+  }
   if (event->kind == BusEvent::Kind::kResync) return request_sync(std::nullopt, false);
   if (event->pts <= sent_pts_) return;
   if (event->pts == sent_pts_ + 1) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "parley/http.h"
@@ -79,7 +80,17 @@ void expect_exactly_once_in_order(const EventLog& log, std::int64_t chat, int ex
 
 class ClusterTest : public ::testing::Test {
  protected:
-  ClusterTest() : cluster(Services::shared(), 3) {}
+  ClusterTest() : cluster(Services::shared(), 3, {"log.level=debug"}) {}
+  void TearDown() override {
+    if (!HasFailure()) return;
+    for (std::size_t i = 0; i < cluster.node.size(); ++i) {
+      std::istringstream log(cluster.node[i]->log());
+      std::vector<std::string> lines;
+      for (std::string line; std::getline(log, line);) lines.push_back(line);
+      std::cerr << "---- node " << i << " log (last 40 lines)\n";
+      for (std::size_t k = lines.size() > 40 ? lines.size() - 40 : 0; k < lines.size(); ++k) std::cerr << lines[k] << "\n";
+    }
+  }
   Cluster cluster;
 };
 
@@ -155,9 +166,20 @@ TEST_F(ClusterTest, concurrent_senders_on_three_nodes_keep_one_gap_free_order) {
       for (int i = 0; i < kEach; ++i) s->send_to_chat(chat, "m" + std::to_string(i));
     });
   for (auto& t : senders) t.join();
-  ASSERT_TRUE(s0.wait([](auto& l) { return l.acks.size() == kEach + 1; }, 30000));
-  ASSERT_TRUE(s1.wait([](auto& l) { return l.acks.size() == kEach; }, 30000));
-  ASSERT_TRUE(s2.wait([](auto& l) { return l.acks.size() == kEach; }, 30000));
+  auto explain = [&](Session& s) {
+    auto l = s.snapshot();
+    std::string out = std::to_string(l.acks.size()) + " acks, " + std::to_string(l.connects) + " connects, errors:";
+    for (auto& e : l.errors) out += " " + e.code + " (" + e.message + ")";
+    for (auto& n : cluster.node) {
+      std::istringstream log(n->log());
+      for (std::string line; std::getline(log, line);)
+        if (line.find("warn") != std::string::npos || line.find("error") != std::string::npos) out += "\n  " + line;
+    }
+    return out;
+  };
+  ASSERT_TRUE(s0.wait([](auto& l) { return l.acks.size() == kEach + 1; }, 30000)) << explain(s0);
+  ASSERT_TRUE(s1.wait([](auto& l) { return l.acks.size() == kEach; }, 30000)) << explain(s1);
+  ASSERT_TRUE(s2.wait([](auto& l) { return l.acks.size() == kEach; }, 30000)) << explain(s2);
 
   std::vector<std::int64_t> seqs;
   for (Session* s : {&s0, &s1, &s2}) {

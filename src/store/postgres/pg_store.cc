@@ -164,6 +164,7 @@ PostgresStore::PostgresStore(Options options, const Clock& clock)
     }
   }
   int version = migrate(*writer_conn_);
+  cluster_id_ = writer_conn_->query("SELECT id FROM parley_cluster").text(0, 0);
   spdlog::info("store: postgres at {}, schema version {}", where, version);
   thread_ = std::thread([this] { loop(); });
 }

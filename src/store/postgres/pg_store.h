@@ -81,6 +81,8 @@ class PostgresStore final : public Store {
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
   WriterStats writer_stats() const override;
+  // Identifies this database's data set; every node on it reads the same id.
+  const std::string& cluster_id() const { return cluster_id_; }
   void close() override;
 
  private:
@@ -115,6 +117,7 @@ class PostgresStore final : public Store {
 
   const Options options_;
   const Clock& clock_;
+  std::string cluster_id_;
 
   std::unique_ptr<Conn> writer_conn_;  // writer thread only
   std::unordered_set<std::int64_t> known_users_;

@@ -79,6 +79,11 @@ CREATE TABLE updates (
 );
 CREATE INDEX updates_ts ON updates(ts);
 )sql",
+    // 2: the id of this data set; nodes on it share it (it names their NATS subjects).
+    R"sql(
+CREATE TABLE parley_cluster (id TEXT NOT NULL);
+INSERT INTO parley_cluster (id) SELECT substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.
