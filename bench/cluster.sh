@@ -6,17 +6,13 @@
 # Usage: bench/cluster.sh [build-dir]     (needs an idle machine: numbers are per this box)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-bench=$build/tools/parley-bench
-parleyd=$build/parleyd
-commit=$(git rev-parse --short HEAD)
-out=bench/results/$(date -u +%Y-%m-%d)-$commit-cluster
+source bench/lib.sh
+out=$out_base-cluster
 state=$(mktemp /tmp/parley-bench-services.XXXXXX)
 bash scripts/services.sh start "$state" >&2
 trap 'bash scripts/services.sh stop "$state" >&2' EXIT
 source "$state"
 : >"$out.jsonl"
-source bench/lib.sh
 pg=(--postgres "$pg_url")
 nats=(--nats "$nats_urls")
 for mode in flat at-5k; do

@@ -1,6 +1,12 @@
-# Shared by bench/run.sh and bench/cluster.sh: `run LABEL ARGS...` runs parley-bench against
-# a spawned parleyd and appends {"label","commit","args","result"} to $out.jsonl.
-# Needs $bench, $parleyd, $commit and $out set by the caller.
+# Shared by bench/run.sh and bench/cluster.sh, sourced from the repository root with the
+# build directory as $1. Sets bench, parleyd, commit and out_base (bench/results/<date>-<commit>);
+# `run LABEL ARGS...` runs parley-bench against a spawned parleyd and appends
+# {"label","commit","args","result"} to $out.jsonl (the caller sets out).
+build=${1:-build}
+bench=$build/tools/parley-bench
+parleyd=$build/parleyd
+commit=$(git rev-parse --short HEAD)
+out_base=bench/results/$(date -u +%Y-%m-%d)-$commit
 run() {
   local label=$1; shift
   echo "== $label: parley-bench $*" >&2

@@ -4,13 +4,9 @@
 # Usage: bench/run.sh [build-dir]     (needs an idle machine: numbers are per this box)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-bench=$build/tools/parley-bench
-parleyd=$build/parleyd
-commit=$(git rev-parse --short HEAD)
-out=bench/results/$(date -u +%Y-%m-%d)-$commit
-: >"$out.jsonl"
 source bench/lib.sh
+out=$out_base
+: >"$out.jsonl"
 run one-to-one-100-flat one-to-one --pairs 100 --duration 10
 run one-to-one-1000-flat one-to-one --pairs 1000 --duration 10
 run one-to-one-100-flat-no-receipts --no-receipts one-to-one --pairs 100 --duration 10
