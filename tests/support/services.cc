@@ -75,11 +75,7 @@ void Services::run(const std::string& command) const {
 
 std::string Services::fresh_database() const {
   static std::atomic<int> n{0};
-  std::string name = "t_" + std::to_string(getpid()) + "_" + std::to_string(n++);
-  pg::Conn admin(pg_url_);
-  admin.exec(("DROP DATABASE IF EXISTS " + name).c_str());
-  admin.exec(("CREATE DATABASE " + name).c_str());
-  return pg_url_ + " dbname=" + name;  // a later keyword wins in libpq strings
+  return pg::create_database(pg_url_, "t_" + std::to_string(getpid()) + "_" + std::to_string(n++));
 }
 
 std::vector<std::string> Services::node_overrides(const std::string& database) const {

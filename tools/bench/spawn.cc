@@ -152,10 +152,7 @@ void Target::kill9() {
 void Target::restart() { start_process(); }
 
 std::string fresh_database(const std::string& url) {
-  std::string name = "bench_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr));
-  pg::Conn admin(url);
-  admin.exec(("CREATE DATABASE " + name).c_str());
-  return url + " dbname=" + name;
+  return pg::create_database(url, "bench_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr)));
 }
 
 long raise_fd_limit() {

@@ -113,32 +113,13 @@ struct PostgresStore::Batch {
   }
 };
 
-class PostgresStore::ReaderLease {
- public:
-  explicit ReaderLease(PostgresStore& s) : s_(s) {
-    {
-      std::lock_guard lk(s_.readers_mu_);
-      if (!s_.idle_readers_.empty()) {
-        conn_ = std::move(s_.idle_readers_.back());
-        s_.idle_readers_.pop_back();
-      }
-    }
-    if (!conn_ || !conn_->ok()) conn_ = std::make_unique<Conn>(s_.options_.url);
-  }
-  ~ReaderLease() {
-    if (!conn_->ok()) return;  // a broken connection is dropped; the next lease reconnects
-    std::lock_guard lk(s_.readers_mu_);
-    if (s_.idle_readers_.size() < s_.options_.readers) s_.idle_readers_.push_back(std::move(conn_));
-  }
-  Conn& conn() { return *conn_; }
-
- private:
-  PostgresStore& s_;
-  std::unique_ptr<Conn> conn_;
-};
-
 PostgresStore::PostgresStore(Options options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock), queue_(options_.max_batch) {
+    : options_(std::move(options)),
+      clock_(clock),
+      queue_(options_.max_batch),
+      readers_(
+          options_.readers, [this] { return std::make_unique<Conn>(options_.url); },
+          [](Conn& c) { return c.ok(); }) {  // a broken connection is dropped; the next lease reconnects
   if (char* err = nullptr; PQconninfoOption* parsed = PQconninfoParse(options_.url.c_str(), &err)) {
     PQconninfoFree(parsed);
   } else {
@@ -204,12 +185,11 @@ auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
   // pool is dropped (its connections went the same way) and the read runs once more.
   for (int attempt = 1;; ++attempt) {
     try {
-      ReaderLease lease(*this);
-      return fn(lease.conn());
+      ReaderPool<Conn>::Lease lease(readers_);
+      return fn(*lease);
     } catch (const PgError& e) {
       if (!e.connection_lost() || attempt == 2) return unavailable(e);
-      std::lock_guard lk(readers_mu_);
-      idle_readers_.clear();
+      readers_.clear();
     } catch (const std::exception& e) {
       return unavailable(e);
     }

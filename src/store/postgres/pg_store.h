@@ -33,6 +33,7 @@
 
 #include "core/clock.h"
 #include "store/postgres/pg.h"
+#include "store/reader_pool.h"
 #include "store/store.h"
 #include "store/writer_queue.h"
 
@@ -92,7 +93,6 @@ class PostgresStore final : public Store {
     std::function<void(Batch&)> run;   // the write itself
     std::function<void(const Status&)> complete;
   };
-  class ReaderLease;
   static Status no_plan(Batch&);
 
   template <class T, class Plan, class Run>
@@ -130,8 +130,7 @@ class PostgresStore final : public Store {
   WriterStats stats_;
   std::thread thread_;
 
-  std::mutex readers_mu_;  // guards idle_readers_
-  std::vector<std::unique_ptr<Conn>> idle_readers_;
+  ReaderPool<Conn> readers_;
 };
 
 }  // namespace parley::pg

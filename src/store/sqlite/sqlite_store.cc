@@ -38,32 +38,15 @@ DeviceRecord device_from(Stmt& q) {
 
 }  // namespace
 
-class SqliteStore::ReaderLease {
- public:
-  explicit ReaderLease(SqliteStore& s) : s_(s) {
-    {
-      std::lock_guard lk(s_.readers_mu_);
-      if (!s_.idle_readers_.empty()) {
-        db_ = std::move(s_.idle_readers_.back());
-        s_.idle_readers_.pop_back();
-      }
-    }
-    if (!db_) db_ = std::make_unique<Db>(s_.options_.path, true);
-  }
-  ~ReaderLease() {
-    db_->reset_all();
-    std::lock_guard lk(s_.readers_mu_);
-    if (s_.idle_readers_.size() < s_.options_.readers) s_.idle_readers_.push_back(std::move(db_));
-  }
-  Db& db() { return *db_; }
-
- private:
-  SqliteStore& s_;
-  std::unique_ptr<Db> db_;
-};
-
 SqliteStore::SqliteStore(Options options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)),
+      clock_(clock),
+      readers_(
+          options_.readers, [this] { return std::make_unique<Db>(options_.path, true); },
+          [](Db& db) {
+            db.reset_all();  // ends the implicit read transaction (an old snapshot otherwise)
+            return true;
+          }) {
   writer_db_ = std::make_unique<Db>(options_.path, false);
   configure_writer(*writer_db_);
   int version = migrate(*writer_db_);
@@ -93,8 +76,8 @@ void SqliteStore::write(Fn fn, Done<T> done) {
 template <class Fn>
 auto SqliteStore::read(Fn fn) -> decltype(fn(std::declval<Db&>())) {
   try {
-    ReaderLease lease(*this);
-    return fn(lease.db());
+    ReaderPool<Db>::Lease lease(readers_);
+    return fn(*lease);
   } catch (const std::exception& e) {
     return unavailable(e);
   }

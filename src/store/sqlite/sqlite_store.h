@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
+#include "store/reader_pool.h"
 #include "store/store.h"
 
 namespace parley::sqlite {
@@ -63,7 +64,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  class ReaderLease;
   template <class T, class Fn>
   void write(Fn fn, Done<T> done);
   template <class Fn>
@@ -95,8 +95,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;
   TimeMs last_ts_ = 0;
 
-  std::mutex readers_mu_;  // guards idle_readers_
-  std::vector<std::unique_ptr<Db>> idle_readers_;
+  ReaderPool<Db> readers_;
 };
 
 }  // namespace parley::sqlite
