@@ -88,6 +88,15 @@ Status App::start() {
           "# HELP parley_bus_publish_failures_total Announcements NATS refused\n# TYPE parley_bus_publish_failures_total counter\n"
           "parley_bus_publish_failures_total {}\n",
           nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures());
+    auto ps = presence_ ? presence_->stats() : presence::Stats{};
+    bus += fmt::format(
+        "# HELP parley_presence_online_users Users online through a device on this node\n"
+        "# TYPE parley_presence_online_users gauge\nparley_presence_online_users {}\n"
+        "# HELP parley_presence_devices Devices presence tracks on this node (connected or lingering)\n"
+        "# TYPE parley_presence_devices gauge\nparley_presence_devices {}\n"
+        "# HELP parley_presence_watched_users Users watched by devices on this node\n"
+        "# TYPE parley_presence_watched_users gauge\nparley_presence_watched_users {}\n",
+        ps.online_users, ps.devices, ps.watched_users);
     return bus + fmt::format(
         "# HELP parley_store_commits_total Group commits (transactions)\n# TYPE parley_store_commits_total counter\n"
         "parley_store_commits_total {}\n"
@@ -114,6 +123,13 @@ Status App::start() {
   auth_ = std::make_unique<auth::AuthService>(ao, *store_, *bus_, *sender_, clock_, random_);
   chat_ = std::make_unique<chat::ChatService>(*store_, *bus_);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
+  presence::Options pro;
+  pro.online_threshold_ms = config_.presence.online_threshold_ms;
+  pro.heartbeat_ms = config_.presence.heartbeat_ms;
+  pro.typing_timeout_ms = config_.presence.typing_timeout_ms;
+  pro.persist_interval_ms = TimeMs(config_.presence.persist_interval_s) * 1000;
+  pro.max_watched = static_cast<std::size_t>(config_.presence.max_watched);
+  presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, pro);
 
   net::Options no;
   auto colon = config_.server.listen.rfind(':');
@@ -135,6 +151,8 @@ Status App::start() {
   no.shutdown_grace_ms = config_.server.shutdown_grace_ms;
   no.send_rate_per_s = config_.limits.send_rate_per_s;
   no.send_burst = config_.limits.send_burst;
+  no.typing_rate_per_s = config_.limits.typing_rate_per_s;
+  no.typing_burst = config_.limits.typing_burst;
   no.sync_page = config_.limits.sync_page;
   no.admin_secret = config_.auth.admin_secret;
   no.web_root = config_.server.web_root;
@@ -145,11 +163,12 @@ Status App::start() {
     no.web_root.clear();
   }
 
-  services_ = std::make_unique<net::Services>(net::Services{*auth_, *chat_, *bus_, metrics_, clock_,
+  services_ = std::make_unique<net::Services>(net::Services{*auth_, *chat_, *presence_, *bus_, metrics_, clock_,
                                                             config_.testing.clock_control ? &clock_ : nullptr});
   server_ = std::make_unique<net::Server>(no, *services_);
   if (auto st = server_->listen(); !st.ok()) return st;
   server_->start();
+  presence_->start();
   if (nats) nats->set_node_address(fmt::format("{}:{}", no.host, server_->port()));
   maintenance_ = std::thread([this] { maintenance_loop(); });
   spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {}, bus {}", no.host,
@@ -183,6 +202,7 @@ void App::stop() {
   if (maintenance_.joinable()) maintenance_.join();
   spdlog::info("app: shutting down");
   if (server_) server_->shutdown();
+  if (presence_) presence_->stop();  // writes every pending last seen
   if (store_) store_->close();
   spdlog::info("app: stopped; every acknowledged message is committed");
 }

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "net/server.h"
+#include "presence/presence_service.h"
 #include "store/store.h"
 
 namespace parley::app {
@@ -48,6 +49,7 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::Retention> retention_;
+  std::unique_ptr<presence::PresenceService> presence_;
   std::unique_ptr<net::Services> services_;
   std::unique_ptr<net::Server> server_;
 

@@ -86,6 +86,13 @@ const std::map<std::string, Setter>& keys() {
       {"limits.send_rate_per_s", number(&C::limits, &C::Limits::send_rate_per_s)},
       {"limits.send_burst", number(&C::limits, &C::Limits::send_burst)},
       {"limits.sync_page", integer(&C::limits, &C::Limits::sync_page)},
+      {"limits.typing_rate_per_s", number(&C::limits, &C::Limits::typing_rate_per_s)},
+      {"limits.typing_burst", number(&C::limits, &C::Limits::typing_burst)},
+      {"presence.online_threshold_ms", integer(&C::presence, &C::Presence::online_threshold_ms)},
+      {"presence.heartbeat_ms", integer(&C::presence, &C::Presence::heartbeat_ms)},
+      {"presence.typing_timeout_ms", integer(&C::presence, &C::Presence::typing_timeout_ms)},
+      {"presence.persist_interval_s", integer(&C::presence, &C::Presence::persist_interval_s)},
+      {"presence.max_watched", integer(&C::presence, &C::Presence::max_watched)},
       {"retention.days", integer(&C::retention, &C::Retention::days)},
       {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
       {"log.level", string(&C::log, &C::Log::level)},
@@ -198,6 +205,14 @@ std::vector<std::string> validate(const Config& c) {
   need(c.limits.send_rate_per_s > 0, "limits.send_rate_per_s must be > 0");
   need(c.limits.send_burst >= 1, "limits.send_burst must be >= 1");
   need(c.limits.sync_page >= 1 && c.limits.sync_page <= 10000, "limits.sync_page must be 1..10000");
+  need(c.limits.typing_rate_per_s > 0, "limits.typing_rate_per_s must be > 0");
+  need(c.limits.typing_burst >= 1, "limits.typing_burst must be >= 1");
+  need(c.presence.online_threshold_ms >= 200, "presence.online_threshold_ms must be >= 200");
+  need(c.presence.heartbeat_ms >= 100 && c.presence.heartbeat_ms < c.presence.online_threshold_ms,
+       "presence.heartbeat_ms must be >= 100 and below presence.online_threshold_ms");
+  need(c.presence.typing_timeout_ms >= 100, "presence.typing_timeout_ms must be >= 100");
+  need(c.presence.persist_interval_s >= 1, "presence.persist_interval_s must be >= 1");
+  need(c.presence.max_watched >= 1 && c.presence.max_watched <= 100000, "presence.max_watched must be 1..100000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
   need(c.retention.sweep_interval_s >= 1, "retention.sweep_interval_s must be >= 1");
   static const char* levels[] = {"trace", "debug", "info", "warn", "error"};

@@ -48,7 +48,16 @@ struct Config {
     double send_rate_per_s = 100;  // per connection
     double send_burst = 500;
     int sync_page = 500;
+    double typing_rate_per_s = 2;  // typing frames per connection
+    double typing_burst = 6;
   } limits;
+  struct Presence {
+    int online_threshold_ms = 10000;  // activity this recent counts as online
+    int heartbeat_ms = 5000;          // clients heartbeat this often (told in hello)
+    int typing_timeout_ms = 6000;     // a typing not renewed ends by itself
+    int persist_interval_s = 60;      // last seen of users still online written this often
+    int max_watched = 1000;           // users one device may watch
+  } presence;
   struct Retention {
     int days = 30;                  // undelivered updates kept this long
     int sweep_interval_s = 3600;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ids.h"
@@ -20,6 +21,8 @@ struct BusEvent {
     kUpdate,         // an update-log entry: pts and its serialised frame
     kDeviceRevoked,  // `device` was revoked: its sessions must close
     kResync,         // announcements may have been missed (bus reconnected): catch up
+    kEphemeral,      // a frame for the user's live devices only, outside the log (typing)
+    kPrivacy,        // the user's own privacy setting changed: refresh what they see
   };
   Kind kind = Kind::kUpdate;
   Pts pts = 0;
@@ -39,6 +42,19 @@ class BusListener {
   virtual void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) = 0;
 };
 
+// Presence between nodes (cluster mode): the node's presence service is the one peer.
+// Notes are opaque strings to the bus. Called on bus threads; must not block for long.
+class PresencePeer {
+ public:
+  virtual ~PresencePeer() = default;
+  // Another node's note about `user`, whom this node watches.
+  virtual void on_note(UserId user, std::string_view note) = 0;
+  // Another node asks about users (query_nodes); the answer goes back as is.
+  virtual std::string on_query(std::string_view request) = 0;
+  // Notes may have been missed (the bus reconnected).
+  virtual void on_notes_lost() = 0;
+};
+
 class Bus {
  public:
   virtual ~Bus() = default;
@@ -53,6 +69,18 @@ class Bus {
   virtual bool available() const { return true; }
   // Nodes alive in the cluster, this one included (empty for a single-node bus).
   virtual std::vector<NodeInfo> nodes() const { return {}; }
+
+  // --- presence between nodes; a single node has no one to tell (no-ops) ---
+  virtual std::string node_id() const { return "local"; }
+  virtual void set_presence_peer(PresencePeer* /*peer*/) {}
+  // Start/stop receiving other nodes' notes about `user`. Not counted: call once each.
+  // Like subscribe, watching is in place when it returns.
+  virtual void watch_presence(UserId /*user*/) {}
+  virtual void unwatch_presence(UserId /*user*/) {}
+  // Tells the nodes watching `user`.
+  virtual void announce_presence(UserId /*user*/, std::string_view /*note*/) {}
+  // Asks every other live node; returns the answers that came within timeout_ms.
+  virtual std::vector<std::string> query_nodes(std::string_view /*request*/, int /*timeout_ms*/) { return {}; }
 };
 
 }  // namespace parley

@@ -83,6 +83,8 @@ NatsBus::NatsBus(NatsBusOptions options)
   }
   connected_ = true;
   check(natsConnection_Subscribe(&nodes_sub_, conn_, nodes_subject_.c_str(), &NatsBus::on_node, this), "subscribe");
+  check(natsConnection_Subscribe(&query_sub_, conn_, (prefix_ + "presence.query").c_str(), &NatsBus::on_query, this),
+        "subscribe");
   heartbeat_ = std::thread([this] { heartbeat_loop(); });
   spdlog::info("bus: nats connected at {} as node {}", fmt::join(options_.urls, ","), options_.node_id);
 }
@@ -100,6 +102,12 @@ NatsBus::~NatsBus() {
     for (auto& [user, in] : interest_) natsSubscription_Destroy(in.sub);
     interest_.clear();
   }
+  {
+    std::lock_guard lk(presence_mu_);
+    for (auto& [user, sub] : presence_subs_) natsSubscription_Destroy(sub);
+    presence_subs_.clear();
+  }
+  natsSubscription_Destroy(query_sub_);
   natsSubscription_Destroy(nodes_sub_);
   natsConnection_Destroy(conn_);
   natsOptions_Destroy(opts_);
@@ -126,6 +134,10 @@ void NatsBus::on_closed(natsConnection*, void* closure) {
 }
 
 std::string NatsBus::user_subject(UserId user) const { return prefix_ + "user." + std::to_string(user.value); }
+
+std::string NatsBus::presence_subject(UserId user) const {
+  return prefix_ + "presence." + std::to_string(user.value);
+}
 
 std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
   std::uint64_t token = local_.subscribe(user, std::move(listener));
@@ -211,8 +223,7 @@ void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void*
     ev->frame = std::make_shared<const std::string>(data + kHeader, static_cast<std::size_t>(len) - kHeader);
     self->received_++;
     spdlog::debug("bus: from nats: user {} kind {} pts {}", user, static_cast<int>(ev->kind), ev->pts);
-    if (ev->kind == BusEvent::Kind::kUpdate || ev->kind == BusEvent::Kind::kDeviceRevoked)
-      self->local_.publish(UserId(user), std::move(ev));
+    if (ev->kind != BusEvent::Kind::kResync) self->local_.publish(UserId(user), std::move(ev));
   }
   natsMsg_Destroy(msg);
 }
@@ -246,6 +257,95 @@ void NatsBus::on_reconnected(natsConnection*, void* closure) {
   auto ev = std::make_shared<BusEvent>();
   ev->kind = BusEvent::Kind::kResync;
   self->local_.publish_all(ev);
+  if (auto* peer = self->peer_.load()) peer->on_notes_lost();
+}
+
+// ---------------------------------------------------------------- presence
+
+void NatsBus::set_presence_peer(PresencePeer* peer) { peer_ = peer; }
+
+void NatsBus::watch_presence(UserId user) {
+  {
+    std::lock_guard lk(presence_mu_);
+    if (presence_subs_.count(user.value)) return;
+    natsSubscription* sub = nullptr;
+    natsStatus s = natsConnection_Subscribe(&sub, conn_, presence_subject(user).c_str(), &NatsBus::on_presence, this);
+    if (s != NATS_OK) {
+      spdlog::error("bus: presence subscribe for user {} failed: {}", user.value, natsStatus_GetText(s));
+      return;
+    }
+    presence_subs_[user.value] = sub;
+  }
+  // As in subscribe(): the interest must be at the server before the caller queries.
+  if (connected_) natsConnection_FlushTimeout(conn_, 2000);
+}
+
+void NatsBus::unwatch_presence(UserId user) {
+  std::lock_guard lk(presence_mu_);
+  auto it = presence_subs_.find(user.value);
+  if (it == presence_subs_.end()) return;
+  natsSubscription_Unsubscribe(it->second);
+  natsSubscription_Destroy(it->second);
+  presence_subs_.erase(it);
+}
+
+void NatsBus::announce_presence(UserId user, std::string_view note) {
+  if (natsConnection_Publish(conn_, presence_subject(user).c_str(), note.data(), static_cast<int>(note.size())) !=
+      NATS_OK)
+    publish_failures_++;
+}
+
+std::vector<std::string> NatsBus::query_nodes(std::string_view request, int timeout_ms) {
+  std::vector<std::string> out;
+  std::size_t others = nodes().size() - 1;
+  if (others == 0 || !connected_) return out;
+  natsInbox* inbox = nullptr;
+  natsSubscription* sub = nullptr;
+  if (natsInbox_Create(&inbox) != NATS_OK) return out;
+  if (natsConnection_SubscribeSync(&sub, conn_, inbox) == NATS_OK &&
+      natsConnection_PublishRequest(conn_, (prefix_ + "presence.query").c_str(), inbox, request.data(),
+                                    static_cast<int>(request.size())) == NATS_OK) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (out.size() < others) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      natsMsg* msg = nullptr;
+      if (natsSubscription_NextMsg(&msg, sub, left.count()) != NATS_OK) break;
+      out.emplace_back(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+      natsMsg_Destroy(msg);
+    }
+    if (out.size() < others)
+      spdlog::debug("bus: presence query answered by {} of {} nodes", out.size(), others);
+  }
+  if (sub) {
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+  }
+  natsInbox_Destroy(inbox);
+  return out;
+}
+
+void NatsBus::on_presence(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  std::string_view subject = natsMsg_GetSubject(msg);
+  std::int64_t user = 0;
+  auto dot = subject.rfind('.');
+  if (dot != std::string_view::npos) std::from_chars(subject.data() + dot + 1, subject.data() + subject.size(), user);
+  if (auto* peer = self->peer_.load(); peer && user > 0)
+    peer->on_note(UserId(user), std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  natsMsg_Destroy(msg);
+}
+
+void NatsBus::on_query(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* self = static_cast<NatsBus*>(closure);
+  const char* reply = natsMsg_GetReply(msg);
+  auto* peer = self->peer_.load();
+  if (reply && peer) {
+    std::string answer =
+        peer->on_query(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+    natsConnection_Publish(nc, reply, answer.data(), static_cast<int>(answer.size()));
+  }
+  natsMsg_Destroy(msg);
 }
 
 void NatsBus::set_node_address(std::string address) {

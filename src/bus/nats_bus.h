@@ -12,6 +12,10 @@
 //
 // Nodes announce themselves on `<prefix>nodes` every second; nodes() lists those heard
 // from within the last three seconds (this node included).
+//
+// Presence: a node watching a user subscribes `<prefix>presence.<id>`, where the nodes
+// holding that user's devices announce changes; every node answers queries on
+// `<prefix>presence.query` (scatter-gather through a reply inbox).
 #pragma once
 
 #include <nats/nats.h>
@@ -52,6 +56,12 @@ class NatsBus final : public Bus {
   bool available() const override;
 
   std::vector<NodeInfo> nodes() const override;
+  std::string node_id() const override { return options_.node_id; }
+  void set_presence_peer(PresencePeer* peer) override;
+  void watch_presence(UserId user) override;
+  void unwatch_presence(UserId user) override;
+  void announce_presence(UserId user, std::string_view note) override;
+  std::vector<std::string> query_nodes(std::string_view request, int timeout_ms) override;
   // Where clients reach this node, announced to the others (known once the port is bound).
   void set_node_address(std::string address);
   std::uint64_t reconnects() const { return reconnects_; }
@@ -61,6 +71,8 @@ class NatsBus final : public Bus {
  private:
   static void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
   static void on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_presence(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_query(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
   static void on_connected(natsConnection*, void* self);
   static void on_disconnected(natsConnection*, void* self);
   static void on_reconnected(natsConnection*, void* self);
@@ -68,6 +80,7 @@ class NatsBus final : public Bus {
   void close_connection();
   void heartbeat_loop();
   std::string user_subject(UserId user) const;
+  std::string presence_subject(UserId user) const;
 
   const NatsBusOptions options_;
   const std::string prefix_, nodes_subject_;
@@ -75,6 +88,10 @@ class NatsBus final : public Bus {
   natsOptions* opts_ = nullptr;
   natsConnection* conn_ = nullptr;
   natsSubscription* nodes_sub_ = nullptr;
+  natsSubscription* query_sub_ = nullptr;
+  std::atomic<PresencePeer*> peer_{nullptr};
+  std::mutex presence_mu_;  // guards presence_subs_
+  std::unordered_map<std::int64_t, natsSubscription*> presence_subs_;
 
   struct Interest {
     int listeners = 0;

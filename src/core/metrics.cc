@@ -20,6 +20,10 @@ std::string Metrics::render() const {
   line("parley_auth_failures_total", "counter", "Rejected tokens", auth_failures);
   line("parley_http_requests_total", "counter", "HTTP requests served", http_requests);
   line("parley_store_errors_total", "counter", "Store operations that failed", store_errors);
+  line("parley_presence_heartbeats_total", "counter", "Heartbeat and active frames received", presence_heartbeats);
+  line("parley_presence_notifications_total", "counter", "Presence views sent to watching devices",
+       presence_notifications);
+  line("parley_typing_events_total", "counter", "Typing starts and stops announced", typing_events);
   if (extra) out += extra();
   return out;
 }

@@ -24,6 +24,9 @@ struct Metrics {
   Counter auth_failures{0};
   Counter http_requests{0};
   Counter store_errors{0};
+  Counter presence_heartbeats{0};     // heartbeat and active frames
+  Counter presence_notifications{0};  // presence views sent to watching devices
+  Counter typing_events{0};           // typing start/stop announced
 
   // Extra lines from other owners (the store's writer statistics).
   std::function<std::string()> extra;

@@ -9,6 +9,7 @@
 #include "chat/chat_service.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "presence/presence_service.h"
 #include "proto/frames.h"
 
 namespace parley::net {
@@ -25,6 +26,8 @@ struct Options {
   int shutdown_grace_ms = 3000;
   double send_rate_per_s = 100;
   double send_burst = 500;
+  double typing_rate_per_s = 2;  // typing frames per connection
+  double typing_burst = 6;
   int sync_page = 500;
   std::string admin_secret;
   std::string web_root;
@@ -34,6 +37,7 @@ struct Options {
 struct Services {
   auth::AuthService& auth;
   chat::ChatService& chat;
+  presence::PresenceService& presence;
   Bus& bus;
   Metrics& metrics;
   const Clock& clock;

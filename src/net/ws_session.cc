@@ -31,7 +31,9 @@ WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options
       wake_(ws_.get_executor()),
       drain_(ws_.get_executor()),
       auth_timer_(ws_.get_executor()),
-      send_rate_(options.send_rate_per_s, options.send_burst) {
+      typing_timer_(ws_.get_executor()),
+      send_rate_(options.send_rate_per_s, options.send_burst),
+      typing_rate_(options.typing_rate_per_s, options.typing_burst) {
   svc_.metrics.connections_open++;
   svc_.metrics.connections_total++;
 }
@@ -54,6 +56,14 @@ void WsSession::shutdown() {
 
 void WsSession::on_bus(UserId, const std::shared_ptr<const BusEvent>& event) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->handle_event(event); });
+}
+
+void WsSession::on_presence(const std::vector<presence::View>& views) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), views] { self->send_views(views); });
+}
+
+void WsSession::send_views(const std::vector<presence::View>& views) {
+  for (const auto& v : views) send(proto::presence_frame(v.user, v.visible, v.online, v.last_seen));
 }
 
 awaitable<void> WsSession::run(Request request) {
@@ -102,6 +112,11 @@ awaitable<void> WsSession::run(Request request) {
   auth_timer_.cancel();
   drain_.cancel();
   persist_position(true);
+  if (device_) {
+    end_typing(std::nullopt);
+    watcher_.reset();
+    svc_.presence.disconnected(device_->id);
+  }
   registry_.remove(this);
 }
 
@@ -237,8 +252,11 @@ bool WsSession::authenticate(const std::string& token) {
   persisted_position_ = device_->position;
   auth_timer_.cancel();
   bus_token_ = svc_.bus.subscribe(device_->user, weak_from_this());
+  svc_.presence.connected(device_->id, device_->user);
   auto head = svc_.chat.log_head(device_->user);
-  proto::Hello h{device_->user, device_->id, head ? *head : 0, device_->position, svc_.clock.now_ms()};
+  const auto& po = svc_.presence.options();
+  proto::Hello h{device_->user,       device_->id,     head ? *head : 0,      device_->position,
+                 svc_.clock.now_ms(), po.heartbeat_ms, po.online_threshold_ms, po.typing_timeout_ms};
   send(proto::hello_frame(h, opt_.limits));
   spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote_);
   return true;
@@ -271,6 +289,7 @@ void WsSession::handle(std::string_view text) {
         if constexpr (std::is_same_v<T, proto::AuthFrame>) {
           protocol_error(proto::err::kBadFrame, "already authenticated");
         } else if constexpr (std::is_same_v<T, proto::SendFrame>) {
+          if (!f.background) svc_.presence.activity(device_->id, true);
           on_send(f);
         } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
           request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true, f.limit);
@@ -281,6 +300,7 @@ void WsSession::handle(std::string_view text) {
             persist_position(false);
           }
         } else if constexpr (std::is_same_v<T, proto::ReceiptFrame>) {
+          if (f.read && !f.background) svc_.presence.activity(device_->id, true);
           svc_.chat.report(device_->user, f.chat, f.read ? 0 : f.seq, f.read ? f.seq : 0,
                            [self = shared_from_this(), chat = f.chat](Status st) {
                              if (st.ok()) return;
@@ -291,6 +311,15 @@ void WsSession::handle(std::string_view text) {
                            });
         } else if constexpr (std::is_same_v<T, proto::PingFrame>) {
           send(proto::pong_frame(svc_.clock.now_ms()));
+        } else if constexpr (std::is_same_v<T, proto::HeartbeatFrame>) {
+          svc_.metrics.presence_heartbeats++;
+          svc_.presence.activity(device_->id, f.active);
+        } else if constexpr (std::is_same_v<T, proto::TypingFrame>) {
+          on_typing(f);
+        } else if constexpr (std::is_same_v<T, proto::PresenceFrame>) {
+          on_presence_frame(f);
+        } else if constexpr (std::is_same_v<T, proto::PrivacyFrame>) {
+          on_privacy(f);
         }
       },
       frame);
@@ -302,6 +331,7 @@ void WsSession::on_send(const proto::SendFrame& f) {
     send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
     return;
   }
+  if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
   NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text};
   svc_.chat.send(std::move(m), [self = shared_from_this(), id = f.id](Result<AppendResult> r) {
     std::string frame;
@@ -318,6 +348,90 @@ void WsSession::on_send(const proto::SendFrame& f) {
       frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
     }
     asio::post(self->ws_.get_executor(), [self, frame = std::move(frame)]() mutable { self->send(std::move(frame)); });
+  });
+}
+
+void WsSession::on_typing(const proto::TypingFrame& f) {
+  if (TimeMs wait = typing_rate_.take(svc_.clock.now_ms())) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kRateLimited, "typing frames too fast", {}, wait));
+    return;
+  }
+  auto it = typing_.find(f.chat.value);
+  if (!f.typing && it == typing_.end()) return;  // nothing to stop
+  if (Status st = svc_.presence.typing(device_->user, f.chat, f.typing); !st.ok()) {
+    send(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(f.chat.value) + ")"));
+    return;
+  }
+  if (!f.typing) {
+    typing_.erase(it);
+    return;
+  }
+  svc_.presence.activity(device_->id, true);
+  typing_[f.chat.value] = svc_.clock.now_ms() + svc_.presence.options().typing_timeout_ms;
+  arm_typing_timer();
+}
+
+void WsSession::arm_typing_timer() {
+  if (typing_.empty()) return;
+  TimeMs next = INT64_MAX;
+  for (const auto& [chat, at] : typing_) next = std::min(next, at);
+  typing_timer_.expires_after(std::chrono::milliseconds(std::max<TimeMs>(0, next - svc_.clock.now_ms())));
+  typing_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->device_) return;
+    TimeMs now = self->svc_.clock.now_ms();
+    for (auto it = self->typing_.begin(); it != self->typing_.end();) {
+      if (it->second <= now) {
+        (void)self->svc_.presence.typing(self->device_->user, ChatId(it->first), false);
+        it = self->typing_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    self->arm_typing_timer();
+  });
+}
+
+void WsSession::end_typing(std::optional<ChatId> only) {
+  for (auto it = typing_.begin(); it != typing_.end();) {
+    if (!only || it->first == only->value) {
+      (void)svc_.presence.typing(device_->user, ChatId(it->first), false);
+      it = typing_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (typing_.empty()) typing_timer_.cancel();
+}
+
+void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
+  if (f.unsubscribe) {
+    if (watcher_) svc_.presence.unwatch(*watcher_, f.users);
+    return;
+  }
+  if (!watcher_) watcher_ = svc_.presence.open_watcher(device_->user, weak_from_this());
+  auto views = svc_.presence.watch(*watcher_, f.users);
+  if (!views) {
+    send(proto::error_frame(proto::wire_code(views.status().code()), views.status().message()));
+    return;
+  }
+  send_views(*views);
+}
+
+void WsSession::on_privacy(const proto::PrivacyFrame& f) {
+  if (!f.last_seen) {
+    auto v = svc_.presence.privacy(device_->user);
+    if (!v) send(proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
+    else send(proto::privacy_frame(*v));
+    return;
+  }
+  // The new setting comes back as a privacy frame to every device of the user (kPrivacy).
+  svc_.presence.set_privacy(device_->user, *f.last_seen, [self = shared_from_this()](Status st) {
+    if (st.ok()) return;
+    asio::post(self->ws_.get_executor(), [self, st] {
+      self->send(proto::error_frame(proto::wire_code(st.code()), st.message()));
+    });
   });
 }
 
@@ -382,6 +496,18 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     if (event->device == device_->id) {
       send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
       close_with(proto::kCloseUnauthorized, "revoked");
+    }
+    return;
+  }
+  if (event->kind == BusEvent::Kind::kEphemeral) {
+    if (event->frame) enqueue(event->frame);
+    return;
+  }
+  if (event->kind == BusEvent::Kind::kPrivacy) {
+    auto v = svc_.presence.privacy(device_->user);
+    if (v) send(proto::privacy_frame(*v));
+    if (watcher_) {
+      if (auto views = svc_.presence.refresh(*watcher_)) send_views(*views);
     }
     return;
   }

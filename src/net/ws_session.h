@@ -11,8 +11,9 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <vector>
+#include <map>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -24,7 +25,9 @@ namespace parley::net {
 
 class SessionRegistry;
 
-class WsSession final : public std::enable_shared_from_this<WsSession>, public BusListener {
+class WsSession final : public std::enable_shared_from_this<WsSession>,
+                        public BusListener,
+                        public presence::Listener {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
@@ -36,6 +39,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   // Server shutdown: flush what is queued, then close with 1001 (going away).
   void shutdown();
   void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) override;
+  void on_presence(const std::vector<presence::View>& views) override;
 
  private:
   using Frame = std::shared_ptr<const std::string>;
@@ -49,6 +53,13 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   void handle(std::string_view text);
   bool authenticate(const std::string& token);
   void on_send(const proto::SendFrame& f);
+  void on_typing(const proto::TypingFrame& f);
+  void on_presence_frame(const proto::PresenceFrame& f);
+  void on_privacy(const proto::PrivacyFrame& f);
+  void send_views(const std::vector<presence::View>& views);
+  // Typing this device started and did not stop: ends it after the typing timeout.
+  void arm_typing_timer();
+  void end_typing(std::optional<ChatId> only);
   void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
   void handle_event(const std::shared_ptr<const BusEvent>& event);
   // Device positions are written at most once a second, and at disconnect.
@@ -70,6 +81,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   boost::asio::steady_timer wake_;   // write_loop waits here for frames
   boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
   boost::asio::steady_timer auth_timer_;
+  boost::asio::steady_timer typing_timer_;
 
   std::vector<Frame> out_;  // send queue: out_[out_head_..] not yet written
   std::size_t out_head_ = 0;
@@ -81,6 +93,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public B
   std::optional<DeviceRecord> device_;
   std::uint64_t bus_token_ = 0;
   auth::TokenBucket send_rate_;
+  auth::TokenBucket typing_rate_;
+  std::shared_ptr<presence::Watcher> watcher_;  // set once the device watches anyone
+  std::map<std::int64_t, TimeMs> typing_;        // chat -> when its typing ends by itself
   int errors_ = 0;
   std::string remote_;
   Pts persisted_position_ = 0;   // device position last written to the store

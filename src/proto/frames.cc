@@ -44,6 +44,16 @@ struct Fields {
     return out;
   }
 
+  std::optional<bool> boolean(std::string_view key) {
+    auto* v = o.if_contains(key);
+    if (!v) return std::nullopt;
+    if (!v->is_bool()) {
+      if (!error) error = bad(err::kBadFrame, "field '" + std::string(key) + "' must be true or false", id);
+      return std::nullopt;
+    }
+    return v->get_bool();
+  }
+
   std::optional<std::string> string(std::string_view key, bool required) {
     auto* v = o.if_contains(key);
     if (!v) {
@@ -62,6 +72,7 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   auto text = f.string("text", true);
   auto to = f.integer("to", false, 1);
   auto chat = f.integer("chat", false, 1);
+  auto background = f.boolean("background");
   if (f.error) return *f.error;
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client message id)");
   if (to.has_value() == chat.has_value()) return bad(err::kBadFrame, "exactly one of 'to' and 'chat' is required", f.id);
@@ -73,8 +84,47 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   if (to) s.to = UserId(*to);
   if (chat) s.chat = ChatId(*chat);
   s.text = std::move(*text);
+  s.background = background.value_or(false);
   return ClientFrame{std::move(s)};
 }
+
+Parsed parse_presence_users(Fields& f, const Limits& limits, bool unsubscribe) {
+  auto* v = f.o.if_contains("users");
+  if (!v) return bad(err::kBadFrame, "missing field 'users'", f.id);
+  if (!v->is_array()) return bad(err::kBadFrame, "field 'users' must be an array of user ids", f.id);
+  const auto& a = v->get_array();
+  if (a.size() > limits.max_presence_users)
+    return bad(err::kBadFrame, "field 'users' may hold at most " + std::to_string(limits.max_presence_users) + " ids",
+               f.id);
+  PresenceFrame p;
+  p.unsubscribe = unsubscribe;
+  for (const auto& u : a) {
+    if (!(u.is_int64() && u.get_int64() > 0) && !(u.is_uint64() && u.get_uint64() <= INT64_MAX))
+      return bad(err::kBadFrame, "field 'users' must hold positive integer user ids", f.id);
+    p.users.push_back(UserId(u.is_int64() ? u.get_int64() : static_cast<std::int64_t>(u.get_uint64())));
+  }
+  return ClientFrame{std::move(p)};
+}
+
+}  // namespace
+
+std::optional<Visibility> parse_visibility(std::string_view name) {
+  if (name == "everyone") return Visibility::kEveryone;
+  if (name == "contacts") return Visibility::kContacts;
+  if (name == "nobody") return Visibility::kNobody;
+  return std::nullopt;
+}
+
+std::string_view visibility_name(Visibility v) {
+  switch (v) {
+    case Visibility::kEveryone: return "everyone";
+    case Visibility::kContacts: return "contacts";
+    case Visibility::kNobody: return "nobody";
+  }
+  return "everyone";
+}
+
+namespace {
 
 }  // namespace
 
@@ -119,9 +169,35 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
     auto chat = f.integer("chat", true, 1);
     auto seq = f.integer("seq", true);
     if (f.error) return *f.error;
-    return ClientFrame{ReceiptFrame{*type == "read", ChatId(*chat), *seq}};
+    auto background = f.boolean("background");
+    if (f.error) return *f.error;
+    return ClientFrame{ReceiptFrame{*type == "read", ChatId(*chat), *seq, background.value_or(false)}};
   }
   if (*type == "ping") return ClientFrame{PingFrame{}};
+  if (*type == "heartbeat") {
+    auto active = f.boolean("active");
+    if (f.error) return *f.error;
+    return ClientFrame{HeartbeatFrame{active.value_or(true)}};
+  }
+  if (*type == "active") return ClientFrame{HeartbeatFrame{true}};
+  if (*type == "typing") {
+    auto chat = f.integer("chat", true, 1);
+    auto typing = f.boolean("typing");
+    if (f.error) return *f.error;
+    return ClientFrame{TypingFrame{ChatId(*chat), typing.value_or(true)}};
+  }
+  if (*type == "presence_subscribe") return parse_presence_users(f, limits, false);
+  if (*type == "presence_unsubscribe") return parse_presence_users(f, limits, true);
+  if (*type == "privacy") {
+    auto last_seen = f.string("last_seen", false);
+    if (f.error) return *f.error;
+    PrivacyFrame p;
+    if (last_seen) {
+      p.last_seen = parse_visibility(*last_seen);
+      if (!p.last_seen) return bad(err::kBadFrame, "field 'last_seen' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
+    }
+    return ClientFrame{p};
+  }
   return bad(err::kUnknownType, "unknown frame type '" + type->substr(0, 64) + "'", f.id);
 }
 
@@ -135,6 +211,34 @@ std::string hello_frame(const Hello& h, const Limits& limits) {
   o["position"] = h.position;
   o["server_time"] = h.server_time;
   o["max_text_chars"] = limits.max_text_chars;
+  o["presence"] = {{"heartbeat_ms", h.heartbeat_ms}, {"online_ms", h.online_ms}, {"typing_ms", h.typing_ms}};
+  return json::serialize(o);
+}
+
+std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_seen) {
+  json::object o;
+  o["type"] = "presence";
+  o["user"] = user.value;
+  if (visible) {
+    o["online"] = online;
+    if (last_seen > 0) o["last_seen"] = last_seen;
+  }
+  return json::serialize(o);
+}
+
+std::string typing_frame(ChatId chat, UserId user, bool typing) {
+  json::object o;
+  o["type"] = "typing";
+  o["chat"] = chat.value;
+  o["user"] = user.value;
+  o["typing"] = typing;
+  return json::serialize(o);
+}
+
+std::string privacy_frame(Visibility last_seen) {
+  json::object o;
+  o["type"] = "privacy";
+  o["last_seen"] = visibility_name(last_seen);
   return json::serialize(o);
 }
 

@@ -21,6 +21,7 @@ struct Limits {
   std::size_t max_client_id = 64;     // bytes in a client message id
   int max_depth = 8;                  // JSON nesting
   int max_sync_page = 1000;
+  std::size_t max_presence_users = 1000;  // ids in one presence_subscribe frame
 };
 
 struct AuthFrame { std::string token; };
@@ -29,6 +30,7 @@ struct SendFrame {
   std::optional<UserId> to;
   std::optional<ChatId> chat;
   std::string text;
+  bool background = false;  // sent by the app on its own (a resend): not user activity
 };
 struct SyncFrame {
   std::optional<Pts> after;  // absent: the device's stored position
@@ -39,11 +41,23 @@ struct ReceiptFrame {                  // "delivered" or "read"
   bool read = false;
   ChatId chat;
   Seq seq = 0;
+  bool background = false;  // app-generated: not user activity
 };
 struct PingFrame {};
+// "heartbeat" (active defaults to true) and "active" (always true).
+struct HeartbeatFrame { bool active = true; };
+struct TypingFrame {
+  ChatId chat;
+  bool typing = true;
+};
+struct PresenceFrame {  // presence_subscribe / presence_unsubscribe
+  std::vector<UserId> users;
+  bool unsubscribe = false;
+};
+struct PrivacyFrame { std::optional<Visibility> last_seen; };  // nothing set: just ask
 
-using ClientFrame =
-    std::variant<AuthFrame, SendFrame, SyncFrame, ReceivedFrame, ReceiptFrame, PingFrame>;
+using ClientFrame = std::variant<AuthFrame, SendFrame, SyncFrame, ReceivedFrame, ReceiptFrame, PingFrame,
+                                 HeartbeatFrame, TypingFrame, PresenceFrame, PrivacyFrame>;
 
 struct FrameError {
   std::string_view code;  // an err:: code
@@ -60,6 +74,9 @@ struct Hello {
   Pts head = 0;      // the user's log head now
   Pts position = 0;  // the device's stored position
   TimeMs server_time = 0;
+  TimeMs heartbeat_ms = 0;  // presence: how often to heartbeat
+  TimeMs online_ms = 0;     // presence: the online threshold
+  TimeMs typing_ms = 0;     // typing ends by itself after this long without renewal
 };
 std::string hello_frame(const Hello& h, const Limits& limits);
 std::string update_frame(const Update& u);
@@ -70,5 +87,13 @@ std::string synced_frame(Pts pts, Pts head, bool truncated);
 std::string error_frame(std::string_view code, std::string_view message, std::string_view id = {},
                         std::optional<std::int64_t> retry_after_ms = std::nullopt);
 std::string pong_frame(TimeMs now);
+// A presence view; when not visible, only the user id (online and last_seen absent).
+std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_seen);
+std::string typing_frame(ChatId chat, UserId user, bool typing);
+std::string privacy_frame(Visibility last_seen);
+
+// Wire names of privacy settings: "everyone", "contacts", "nobody".
+std::optional<Visibility> parse_visibility(std::string_view name);
+std::string_view visibility_name(Visibility v);
 
 }  // namespace parley::proto

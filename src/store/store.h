@@ -75,6 +75,18 @@ class Store {
   virtual Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                                     int limit) = 0;
 
+  // Members of a chat; kNoSuchChat when it does not exist.
+  virtual Result<std::vector<UserId>> chat_members(ChatId chat) = 0;
+
+  // --- presence ---
+  // Raises each user's stored last seen to the given time (never lowers it).
+  virtual void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) = 0;
+  virtual void set_privacy(UserId user, Visibility last_seen, DoneStatus done) = 0;
+  // Presence records of those `users` that exist (defaults for users never seen).
+  virtual Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) = 0;
+  // Those of `others` that share a one-to-one chat with `user` (their contacts).
+  virtual Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) = 0;
+
   // --- retention ---
   // Deletes update-log entries and sign-in codes older than `cutoff`; returns rows deleted.
   virtual void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) = 0;

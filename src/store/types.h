@@ -110,4 +110,15 @@ struct ChatSummary {
   Seq peer_read = 0;
 };
 
+// Who may see a user's last seen and online state (docs/protocol.md, privacy).
+enum class Visibility { kEveryone = 0, kContacts = 1, kNobody = 2 };
+
+// What the store keeps about a user's presence: the last user activity it was told of
+// (0: never) and their privacy setting.
+struct PresenceRecord {
+  UserId user;
+  TimeMs last_seen = 0;
+  Visibility last_seen_visibility = Visibility::kEveryone;
+};
+
 }  // namespace parley

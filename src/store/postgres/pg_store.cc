@@ -730,6 +730,83 @@ Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId mem
   });
 }
 
+Result<std::vector<UserId>> PostgresStore::chat_members(ChatId chat) {
+  return read([&](Conn& c) -> Result<std::vector<UserId>> {
+    auto q = c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
+    std::vector<UserId> out;
+    for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
+    if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- presence
+
+void PostgresStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) {
+  std::vector<std::int64_t> users, times;
+  for (const auto& [u, t] : seen) {
+    users.push_back(u.value);
+    times.push_back(t);
+  }
+  write<bool>(
+      no_plan,
+      [users = int_array(users), times = int_array(times)](Batch& b) -> Result<bool> {
+        // One statement for the whole flush; rows in user order, so two nodes flushing
+        // overlapping users wait for each other instead of deadlocking.
+        b.conn.query(
+            "INSERT INTO presence (user_id, last_seen) "
+            "SELECT x.u, max(x.t) FROM unnest($1::bigint[], $2::bigint[]) AS x(u, t) "
+            "WHERE EXISTS (SELECT 1 FROM users WHERE id = x.u) GROUP BY x.u ORDER BY x.u "
+            "ON CONFLICT (user_id) DO UPDATE SET last_seen = GREATEST(presence.last_seen, excluded.last_seen)",
+            {users, times});
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+void PostgresStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [this, user, last_seen](Batch& b) -> Result<bool> {
+        if (!user_exists(b.conn, user)) return Status(Code::kNoSuchUser, "no such user");
+        b.conn.query(
+            "INSERT INTO presence (user_id, visibility) VALUES ($1, $2) "
+            "ON CONFLICT (user_id) DO UPDATE SET visibility = excluded.visibility",
+            {user.value, static_cast<int>(last_seen)});
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vector<UserId>& users) {
+  std::vector<std::int64_t> ids;
+  for (UserId u : users) ids.push_back(u.value);
+  return read([&](Conn& c) -> Result<std::vector<PresenceRecord>> {
+    auto q = c.query(
+        "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0) FROM users u "
+        "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
+        {int_array(ids)});
+    std::vector<PresenceRecord> out;
+    for (int i = 0; i < q.size(); ++i)
+      out.push_back(PresenceRecord{UserId(q.i64(i, 0)), q.i64(i, 1), static_cast<Visibility>(q.i64(i, 2))});
+    return out;
+  });
+}
+
+Result<std::vector<UserId>> PostgresStore::direct_peers(UserId user, const std::vector<UserId>& others) {
+  std::vector<std::int64_t> ids;
+  for (UserId u : others) ids.push_back(u.value);
+  return read([&](Conn& c) -> Result<std::vector<UserId>> {
+    auto q = c.query(
+        "SELECT user_hi FROM direct_chats WHERE user_lo = $1 AND user_hi = ANY($2::bigint[]) "
+        "UNION ALL SELECT user_lo FROM direct_chats WHERE user_hi = $1 AND user_lo = ANY($2::bigint[])",
+        {user.value, int_array(ids)});
+    std::vector<UserId> out;
+    for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- retention
 
 void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) {

@@ -84,6 +84,15 @@ CREATE INDEX updates_ts ON updates(ts);
 CREATE TABLE parley_cluster (id TEXT NOT NULL);
 INSERT INTO parley_cluster (id) SELECT substr(md5(random()::text || clock_timestamp()::text), 1, 16);
 )sql",
+    // 3: presence: last seen (written in batches) and the last-seen privacy setting. Not
+    // in `users`, whose rows message batches lock.
+    R"sql(
+CREATE TABLE presence (
+  user_id     BIGINT PRIMARY KEY,
+  last_seen   BIGINT NOT NULL DEFAULT 0,
+  visibility  SMALLINT NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

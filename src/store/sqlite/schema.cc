@@ -78,6 +78,14 @@ CREATE TABLE updates (
 ) WITHOUT ROWID;
 CREATE INDEX updates_ts ON updates(ts);
 )sql",
+    // 2: presence: last seen (written in batches) and the last-seen privacy setting.
+    R"sql(
+CREATE TABLE presence (
+  user_id     INTEGER PRIMARY KEY,
+  last_seen   INTEGER NOT NULL DEFAULT 0,
+  visibility  INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 }  // namespace

@@ -555,6 +555,76 @@ Result<std::vector<Message>> SqliteStore::read_history(ChatId chat, UserId membe
   });
 }
 
+Result<std::vector<UserId>> SqliteStore::chat_members(ChatId chat) {
+  return read([&](Db& db) -> Result<std::vector<UserId>> {
+    auto& q = db.prepare("SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY user_id");
+    q.bind(1, chat.value);
+    std::vector<UserId> out;
+    while (q.step()) out.push_back(UserId(q.i64(0)));
+    if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- presence
+
+void SqliteStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) {
+  write<bool>(
+      [seen = std::move(seen)](Db& db) -> Result<bool> {
+        auto& q = db.prepare(
+            "INSERT INTO presence (user_id, last_seen) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+            "ON CONFLICT(user_id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)");
+        for (const auto& [user, at] : seen) {
+          q.bind(1, user.value).bind(2, at).exec();
+          q.reset();
+        }
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+void SqliteStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
+  write<bool>(
+      [this, user, last_seen](Db& db) -> Result<bool> {
+        if (!user_exists(db, user)) return Status(Code::kNoSuchUser, "no such user");
+        db.prepare(
+              "INSERT INTO presence (user_id, visibility) VALUES (?, ?) "
+              "ON CONFLICT(user_id) DO UPDATE SET visibility = excluded.visibility")
+            .bind(1, user.value)
+            .bind(2, static_cast<std::int64_t>(last_seen))
+            .exec();
+        return true;
+      },
+      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+}
+
+Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector<UserId>& users) {
+  return read([&](Db& db) -> Result<std::vector<PresenceRecord>> {
+    auto& q = db.prepare(
+        "SELECT p.last_seen, p.visibility FROM users u LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ?");
+    std::vector<PresenceRecord> out;
+    for (UserId u : users) {
+      q.bind(1, u.value);
+      if (q.step()) out.push_back(PresenceRecord{u, q.i64(0), static_cast<Visibility>(q.i64(1))});
+      q.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<UserId>> SqliteStore::direct_peers(UserId user, const std::vector<UserId>& others) {
+  return read([&](Db& db) -> Result<std::vector<UserId>> {
+    auto& q = db.prepare("SELECT 1 FROM direct_chats WHERE user_lo = ? AND user_hi = ?");
+    std::vector<UserId> out;
+    for (UserId o : others) {
+      q.bind(1, std::min(user, o).value).bind(2, std::max(user, o).value);
+      if (q.step()) out.push_back(o);
+      q.reset();
+    }
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- retention
 
 void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) {

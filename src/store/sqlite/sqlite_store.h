@@ -55,6 +55,13 @@ class SqliteStore final : public Store {
   Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                             int limit) override;
 
+  Result<std::vector<UserId>> chat_members(ChatId chat) override;
+
+  void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) override;
+  void set_privacy(UserId user, Visibility last_seen, DoneStatus done) override;
+  Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
+  Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) override;
+
   void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
   void close() override;
 
