@@ -14,6 +14,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace parley::client {
 
 namespace asio = boost::asio;
@@ -31,6 +33,7 @@ struct Connection::Impl {
   bool writing = false;
   asio::steady_timer wake;
   asio::steady_timer backoff;
+  std::unique_ptr<asio::steady_timer> heartbeat;
   std::uint64_t generation = 0;  // bumps at every (re)connect
 };
 
@@ -195,11 +198,13 @@ std::string Connection::queue_send(std::string field, std::int64_t target, std::
   if (client_id.empty()) client_id = id_prefix_ + std::to_string(++id_counter_);
   json::object o{{"type", "send"}, {"id", client_id}, {field, target}, {"text", std::move(text)}};
   std::string frame = json::serialize(o);
-  asio::post(ioc_, [self = shared_from_this(), client_id, frame = std::move(frame)]() mutable {
+  o["background"] = true;  // resends are the app's doing, not user activity
+  std::string resend = json::serialize(o);
+  asio::post(ioc_, [self = shared_from_this(), client_id, frame = std::move(frame), resend = std::move(resend)]() mutable {
     if (self->pending_ids_.count(client_id)) return;
     auto order = self->next_order_++;
     self->pending_ids_[client_id] = order;
-    self->pending_[order] = frame;
+    self->pending_[order] = std::move(resend);
     self->unacked_atomic_ = self->pending_.size();
     self->write(std::move(frame));
   });
@@ -223,6 +228,64 @@ void Connection::mark_read(std::int64_t chat, std::int64_t seq) {
 void Connection::mark_delivered(std::int64_t chat, std::int64_t seq) {
   asio::post(ioc_, [self = shared_from_this(), chat, seq] {
     self->write(json::serialize(json::object{{"type", "delivered"}, {"chat", chat}, {"seq", seq}}));
+  });
+}
+
+void Connection::set_foreground(bool foreground) {
+  asio::post(ioc_, [self = shared_from_this(), foreground] {
+    bool was = self->opt_.foreground;
+    self->opt_.foreground = foreground;
+    self->write(json::serialize(json::object{{"type", "heartbeat"}, {"active", foreground}}));
+    if (foreground && !was && self->connected_) self->heartbeat_loop(self->impl_->generation);
+  });
+}
+
+void Connection::heartbeat_loop(std::uint64_t generation) {
+  auto& impl = *impl_;
+  impl.heartbeat = std::make_unique<asio::steady_timer>(ioc_, std::chrono::milliseconds(heartbeat_ms_));
+  impl.heartbeat->async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    if (ec || self->stopped_ || !self->opt_.foreground || generation != self->impl_->generation || !self->connected_)
+      return;
+    self->write(json::serialize(json::object{{"type", "heartbeat"}, {"active", true}}));
+    self->heartbeat_loop(generation);
+  });
+}
+
+void Connection::subscribe_presence(std::vector<std::int64_t> users) {
+  asio::post(ioc_, [self = shared_from_this(), users = std::move(users)] {
+    json::array ids;
+    for (auto u : users) {
+      if (std::find(self->watched_.begin(), self->watched_.end(), u) == self->watched_.end())
+        self->watched_.push_back(u);
+      ids.push_back(u);
+    }
+    self->write(json::serialize(json::object{{"type", "presence_subscribe"}, {"users", ids}}));
+  });
+}
+
+void Connection::unsubscribe_presence(std::vector<std::int64_t> users) {
+  asio::post(ioc_, [self = shared_from_this(), users = std::move(users)] {
+    json::array ids;
+    for (auto u : users) {
+      std::erase(self->watched_, u);
+      ids.push_back(u);
+    }
+    self->write(json::serialize(json::object{{"type", "presence_unsubscribe"}, {"users", ids}}));
+  });
+}
+
+void Connection::set_typing(std::int64_t chat, bool typing) {
+  asio::post(ioc_, [self = shared_from_this(), chat, typing] {
+    self->write(json::serialize(json::object{{"type", "typing"}, {"chat", chat}, {"typing", typing}}));
+  });
+}
+
+void Connection::privacy(std::string last_seen) {
+  asio::post(ioc_, [self = shared_from_this(), last_seen = std::move(last_seen)] {
+    json::object o{{"type", "privacy"}};
+    if (!last_seen.empty()) o["last_seen"] = last_seen;
+    if (self->connected_) self->write(json::serialize(o));
+    else self->queued_.push_back(json::serialize(o));  // sent once connected
   });
 }
 
@@ -302,8 +365,30 @@ void Connection::dispatch(const std::string& text) {
     if (h_.on_error) h_.on_error(e);
   } else if (type == "synced") {
     if (h_.on_synced) h_.on_synced(i64(o, "pts"), o.contains("truncated"));
+  } else if (type == "presence") {
+    Presence p{i64(o, "user"), o.contains("online"), false, i64(o, "last_seen")};
+    if (auto* on = o.if_contains("online"); on && on->is_bool()) p.online = on->get_bool();
+    if (h_.on_presence) h_.on_presence(p);
+  } else if (type == "typing") {
+    Typing t{i64(o, "chat"), i64(o, "user"), false};
+    if (auto* on = o.if_contains("typing"); on && on->is_bool()) t.typing = on->get_bool();
+    if (h_.on_typing) h_.on_typing(t);
+  } else if (type == "privacy") {
+    if (h_.on_privacy) h_.on_privacy(str(o, "last_seen"));
   } else if (type == "hello") {
     user_ = i64(o, "user");
+    if (auto* p = o.if_contains("presence"); p && p->is_object() && i64(p->get_object(), "heartbeat_ms") > 0)
+      heartbeat_ms_ = i64(p->get_object(), "heartbeat_ms");
+    if (opt_.foreground) {
+      write(json::serialize(json::object{{"type", "heartbeat"}, {"active", true}}));
+      heartbeat_loop(impl_->generation);
+    }
+    for (auto& f : queued_) write(std::move(f));
+    queued_.clear();
+    if (!watched_.empty()) {
+      json::array ids(watched_.begin(), watched_.end());
+      write(json::serialize(json::object{{"type", "presence_subscribe"}, {"users", ids}}));
+    }
     if (h_.on_hello) h_.on_hello(user_, i64(o, "device"), i64(o, "head"));
   }
 }

@@ -39,6 +39,17 @@ struct Ack {
 struct Error {
   std::string code, message, id;
 };
+// A watched user's presence as this device may see it.
+struct Presence {
+  std::int64_t user = 0;
+  bool visible = false;  // false: hidden by privacy (online and last_seen unknown)
+  bool online = false;
+  std::int64_t last_seen = 0;  // ms since the epoch; 0 = never seen
+};
+struct Typing {
+  std::int64_t chat = 0, user = 0;
+  bool typing = false;
+};
 
 struct Handlers {
   std::function<void(std::int64_t user, std::int64_t device, std::int64_t head)> on_hello;
@@ -47,6 +58,9 @@ struct Handlers {
   std::function<void(const Ack&)> on_ack;
   std::function<void(const Error&)> on_error;
   std::function<void(std::int64_t pts, bool truncated)> on_synced;
+  std::function<void(const Presence&)> on_presence;
+  std::function<void(const Typing&)> on_typing;
+  std::function<void(const std::string& last_seen)> on_privacy;  // "everyone" | "contacts" | "nobody"
   // false: the connection dropped (it reconnects unless stopped or unauthorized).
   std::function<void(bool connected)> on_state;
   // Every raw text frame, before it is interpreted (tests, debugging).
@@ -63,6 +77,9 @@ struct Options {
   std::int64_t position = 0;       // start syncing after this pts
   bool sync_on_connect = true;
   bool auto_delivered = true;      // send delivered receipts for incoming messages
+  // The user is looking at this app: heartbeat as active (the user shows as online).
+  // false: a background connection; it neither makes the user online nor moves last seen.
+  bool foreground = false;
   bool reconnect = true;
   int ack_delay_ms = 20;           // batch received/delivered acks over this long
   int reconnect_min_ms = 100;
@@ -82,6 +99,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string send_text_to_chat(std::int64_t chat, std::string text, std::string client_id = {});
   void mark_read(std::int64_t chat, std::int64_t seq);
   void mark_delivered(std::int64_t chat, std::int64_t seq);
+  // Presence: the app came to the foreground (true) or went to the background (false).
+  void set_foreground(bool foreground);
+  // Watch users' presence (kept across reconnects); views arrive in on_presence.
+  void subscribe_presence(std::vector<std::int64_t> users);
+  void unsubscribe_presence(std::vector<std::int64_t> users);
+  void set_typing(std::int64_t chat, bool typing);
+  // "everyone" | "contacts" | "nobody"; empty asks for the current setting. Answer: on_privacy.
+  void privacy(std::string last_seen = {});
   // Sends a frame as is (tests).
   void send_raw(std::string frame);
 
@@ -103,6 +128,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void schedule_flush();
   void flush_acks();
   void close_now();
+  void heartbeat_loop(std::uint64_t generation);
 
   boost::asio::io_context& ioc_;
   Options opt_;
@@ -116,9 +142,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::int64_t acked_position_ = 0;
   std::map<std::int64_t, std::int64_t> delivered_;  // chat -> seq to report
   std::uint64_t next_order_ = 0;
-  std::map<std::uint64_t, std::string> pending_;    // send order -> frame, until acked
+  std::map<std::uint64_t, std::string> pending_;    // send order -> resend frame, until acked
   std::unordered_map<std::string, std::uint64_t> pending_ids_;
   std::atomic<std::size_t> unacked_atomic_{0};
+  std::vector<std::string> queued_;    // requests made before the connection was up
+  std::vector<std::int64_t> watched_;  // presence subscriptions, renewed after reconnects
+  std::int64_t heartbeat_ms_ = 5000;   // from hello
   std::string id_prefix_;
   std::uint64_t id_counter_ = 0;
 };

@@ -17,6 +17,15 @@ Session::Session(Options options) {
     record([&](EventLog& l) { l.receipts.push_back(r); });
     if (on_receipt) on_receipt(r);
   };
+  h.on_presence = [this](const Presence& p) {
+    record([&](EventLog& l) { l.presence.push_back(p); });
+    if (on_presence) on_presence(p);
+  };
+  h.on_typing = [this](const Typing& t) {
+    record([&](EventLog& l) { l.typing.push_back(t); });
+    if (on_typing) on_typing(t);
+  };
+  h.on_privacy = [this](const std::string& v) { record([&](EventLog& l) { l.privacy.push_back(v); }); };
   h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
   h.on_error = [this](const Error& e) { record([&](EventLog& l) { l.errors.push_back(e); }); };
   h.on_synced = [this](std::int64_t, bool truncated) {

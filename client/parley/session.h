@@ -18,6 +18,9 @@ struct EventLog {
   std::vector<Receipt> receipts;
   std::vector<Ack> acks;
   std::vector<Error> errors;
+  std::vector<Presence> presence;  // every presence view, in arrival order
+  std::vector<Typing> typing;
+  std::vector<std::string> privacy;  // privacy settings announced to this device
   std::vector<std::string> frames;  // raw text frames, in arrival order
   int connects = 0, disconnects = 0, synced = 0;
   bool truncated = false;
@@ -46,6 +49,8 @@ class Session {
   // Called on the io thread for each message, after it is logged (CLI printing).
   std::function<void(const Message&)> on_message;
   std::function<void(const Receipt&)> on_receipt;
+  std::function<void(const Presence&)> on_presence;
+  std::function<void(const Typing&)> on_typing;
 
  private:
   template <class F>

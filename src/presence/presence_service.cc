@@ -98,14 +98,14 @@ void PresenceService::connected(DeviceId device, UserId user) {
     it->second.user = user;
     local_[user.value].devices++;
   }
-  it->second.connected = true;  // a lingering device (dropped, reconnecting) keeps its activity
+  it->second.connections++;  // a lingering device (dropped, reconnecting) keeps its activity
 }
 
 void PresenceService::disconnected(DeviceId device) {
   std::lock_guard lk(mu_);
   auto it = devices_.find(device.value);
   if (it == devices_.end()) return;
-  it->second.connected = false;
+  if (--it->second.connections > 0) return;
   if (it->second.active) return;  // counted until its activity is older than the threshold
   auto& l = local_[it->second.user.value];
   l.devices--;
@@ -527,7 +527,7 @@ void PresenceService::sweep() {
       auto& d = it->second;
       if (d.active && d.last_active + opt_.online_threshold_ms <= now)
         set_active(d, false, d.last_active, announces, deliveries);
-      if (!d.connected && !d.active) {
+      if (d.connections <= 0 && !d.active) {
         local_[d.user.value].devices--;
         it = devices_.erase(it);
       } else {

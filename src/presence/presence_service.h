@@ -138,7 +138,7 @@ class PresenceService final : public PresencePeer {
   friend class Watcher;
   struct Device {
     UserId user;
-    bool connected = true;
+    int connections = 0;  // a device may hold several connections at once
     bool active = false;
     TimeMs last_active = 0;
   };

@@ -131,9 +131,15 @@ int cmd_send(Context& c, const std::string& who, const std::string& text) {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-int cmd_listen(Context& c, bool once) {
+int cmd_listen(Context& c, bool once, bool active) {
   if (int rc = c.signed_in()) return rc;
-  client::Session s(connection_options(c));
+  auto opts = connection_options(c);
+  opts.foreground = active;
+  client::Session s(opts);
+  s.on_typing = [&](const client::Typing& t) {
+    std::cout << "[typing] chat " << t.chat << ": user " << t.user << (t.typing ? " is typing..." : " stopped typing")
+              << std::endl;
+  };
   s.on_message = [&](const client::Message& m) {
     std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
               << (m.from == c.profile.user ? " (you)" : "") << ": " << m.text << std::endl;
@@ -158,6 +164,62 @@ int cmd_listen(Context& c, bool once) {
   for (auto& m : log.messages) pos = std::max(pos, m.pts);
   for (auto& r : log.receipts) pos = std::max(pos, r.pts);
   save_position(c, pos);
+  return 0;
+}
+
+std::string describe(const client::Presence& p) {
+  if (!p.visible) return "hidden (their privacy settings, or yours, do not share it)";
+  if (p.online) return "online";
+  if (p.last_seen == 0) return "offline, never seen";
+  return "last seen " + when(p.last_seen);
+}
+
+int cmd_presence(Context& c, const std::string& who, bool follow) {
+  if (int rc = c.signed_in()) return rc;
+  std::int64_t user = 0;
+  if (int rc = resolve_user(c, who, user)) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;  // watching only: no messages are fetched or acknowledged
+  opts.reconnect = follow;
+  client::Session s(opts);
+  s.on_presence = [&](const client::Presence& p) {
+    if (p.user == user) std::cout << (follow ? "[" + when(std::time(nullptr) * 1000LL) + "] " : "") << "user " << user << ": " << describe(p) << std::endl;
+  };
+  s.connection().subscribe_presence({user});
+  bool got = s.wait([&](const client::EventLog& l) {
+    return !l.presence.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
+  }, 15000);
+  auto log = s.snapshot();
+  for (auto& e : log.errors) return fail(e.code + ": " + e.message);
+  if (!got || log.presence.empty())
+    return fail(log.connects == 0 ? "cannot connect to " + c.endpoint.host + ":" + c.endpoint.port
+                                  : "user " + std::to_string(user) + " does not exist");
+  if (!follow) return 0;
+  std::signal(SIGINT, [](int) { g_stop = 1; });
+  std::signal(SIGTERM, [](int) { g_stop = 1; });
+  while (!g_stop) {
+    s.wait([](const client::EventLog& l) { return !l.errors.empty() && l.errors.back().code == "unauthorized"; }, 200);
+    auto now = s.snapshot();
+    if (!now.errors.empty() && now.errors.back().code == "unauthorized") return fail("this device was signed out");
+  }
+  return 0;
+}
+
+int cmd_privacy(Context& c, const std::string& last_seen) {
+  if (int rc = c.signed_in()) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;
+  opts.reconnect = false;
+  client::Session s(opts);
+  s.connection().privacy(last_seen);
+  bool got = s.wait([&](const client::EventLog& l) {
+    return !l.privacy.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
+  }, 15000);
+  auto log = s.snapshot();
+  for (auto& e : log.errors) return fail(e.code + ": " + e.message);
+  if (!got || log.privacy.empty()) return fail("cannot connect to " + c.endpoint.host + ":" + c.endpoint.port);
+  std::cout << "last seen and online: " << log.privacy.back()
+            << (log.privacy.back() == "contacts" ? " (people you have a one-to-one chat with)" : "") << "\n";
   return 0;
 }
 
@@ -220,6 +282,20 @@ int main(int argc, char** argv) {
   bool once = false;
   auto* listen = app.add_subcommand("listen", "print incoming messages and receipts until Ctrl-C");
   listen->add_flag("--once", once, "print what is waiting, then exit");
+  bool active = false;
+  listen->add_flag("--active", active, "show as online to others while listening (heartbeats as an open app)");
+
+  bool follow = false;
+  auto* presence = app.add_subcommand("presence", "show whether a user is online, or when they were last seen");
+  presence->add_option("user", who, "phone number or user id")->required();
+  presence->add_flag("--follow", follow, "keep printing changes until Ctrl-C");
+
+  std::string visibility;
+  auto* privacy = app.add_subcommand("privacy", "show or change who sees your last seen and online state");
+  auto* last_seen = privacy->add_subcommand("last-seen", "set who sees your last seen and online state");
+  last_seen->add_option("who", visibility, "everyone | contacts (one-to-one chats) | nobody")
+      ->required()
+      ->check(CLI::IsMember({"everyone", "contacts", "nobody"}));
 
   app.add_subcommand("chats", "list your chats");
   std::int64_t revoke = 0;
@@ -230,7 +306,9 @@ int main(int argc, char** argv) {
   try {
     if (*login) return cmd_login(c, phone, code, device_name);
     if (*send) return cmd_send(c, who, text);
-    if (*listen) return cmd_listen(c, once);
+    if (*listen) return cmd_listen(c, once, active);
+    if (*presence) return cmd_presence(c, who, follow);
+    if (*privacy) return cmd_privacy(c, visibility);
     if (app.got_subcommand("chats")) return cmd_chats(c);
     if (*devices) return cmd_devices(c, revoke);
   } catch (const std::exception& e) {
