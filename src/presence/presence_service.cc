@@ -252,6 +252,8 @@ Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::ve
       json::array ids;
       for (UserId u : fresh) ids.push_back(u.value);
       answers = bus_.query_nodes(json::serialize(json::object{{"u", ids}}), opt_.query_timeout_ms);
+      spdlog::debug("presence: now watching {} more users; {} other nodes answered", fresh.size(), answers.size());
+      for (const auto& a : answers) spdlog::debug("presence: answer {}", a);
     }
   }
 

@@ -80,7 +80,11 @@ void expect_exactly_once_in_order(const EventLog& log, std::int64_t chat, int ex
 
 class ClusterTest : public ::testing::Test {
  protected:
-  ClusterTest() : cluster(Services::shared(), 3, {"log.level=debug"}) {}
+  explicit ClusterTest(std::vector<std::string> extra = {}) : cluster(Services::shared(), 3, with_debug(extra)) {}
+  static std::vector<std::string> with_debug(std::vector<std::string> extra) {
+    extra.push_back("log.level=debug");
+    return extra;
+  }
   void TearDown() override {
     if (!HasFailure()) return;
     for (std::size_t i = 0; i < cluster.node.size(); ++i) {
@@ -241,6 +245,111 @@ void expect_outage_refuses_then_resumes(const Cluster& cluster, const std::funct
   ASSERT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 21; }, 30000));
   ASSERT_TRUE(bob.wait([](auto& l) { return l.messages.size() >= 21; }, 30000));
   expect_exactly_once_in_order(bob.snapshot(), alice.snapshot().acks[0].chat, 21);
+}
+
+// Presence across nodes: short threshold and typing timeout, so tests wait for events.
+class ClusterPresence : public ClusterTest {
+ protected:
+  ClusterPresence()
+      : ClusterTest({"presence.online_threshold_ms=1000", "presence.heartbeat_ms=300", "presence.typing_timeout_ms=800"}) {}
+  client::Options app(int n, const TestUser& u) const {
+    auto o = cluster.on(n, u);
+    o.foreground = true;
+    return o;
+  }
+};
+
+std::vector<client::Presence> views_of(const EventLog& l, std::int64_t user) {
+  std::vector<client::Presence> out;
+  for (const auto& p : l.presence)
+    if (p.user == user) out.push_back(p);
+  return out;
+}
+
+bool last_is(Session& s, std::int64_t user, bool visible, bool online, int timeout_ms = 15000) {
+  return s.wait([&](const EventLog& l) {
+    auto v = views_of(l, user);
+    return !v.empty() && v.back().visible == visible && (!visible || v.back().online == online);
+  }, timeout_ms);
+}
+
+TEST_F(ClusterPresence, devices_on_two_nodes_and_watchers_on_others_see_one_state) {
+  auto u = make_users(*cluster.node[0], 3);
+  auto laptop_device = add_device(*cluster.node[0], u[0].phone, "laptop");
+  Session bob(cluster.on(2, u[1]));
+  bob.connection().subscribe_presence({u[0].user});
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
+
+  auto phone = std::make_unique<Session>(app(0, u[0]));
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  Session laptop(app(1, laptop_device));
+  ASSERT_TRUE(laptop.wait([](auto& l) { return l.synced > 0; }));
+  phone->connection().set_foreground(false);  // the laptop (node 1) still holds her online
+  laptop.connection().set_foreground(false);
+  ASSERT_TRUE(bob.wait([&](auto& l) {
+    auto v = views_of(l, u[0].user);
+    return v.size() >= 3 && !v.back().online && v.back().last_seen > 0;
+  }));
+  // Offline, online, offline. Notes from two nodes are not ordered with each other, so
+  // the phone's "idle" may overtake the laptop's "active": then bob briefly sees her
+  // offline and online again. Every view still alternates, and the last one is right.
+  auto views = views_of(bob.snapshot(), u[0].user);
+  for (std::size_t i = 1; i < views.size(); ++i) EXPECT_NE(views[i].online, views[i - 1].online) << i;
+
+  // A watcher that arrives while she is online through another node learns it at once.
+  phone->connection().set_foreground(true);
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  Session carol(cluster.on(1, u[2]));
+  carol.connection().subscribe_presence({u[0].user});
+  ASSERT_TRUE(carol.wait([&](auto& l) { return !views_of(l, u[0].user).empty(); }));
+  auto first = views_of(carol.snapshot(), u[0].user).front();
+  EXPECT_TRUE(first.visible && first.online) << "the first view on node 1 comes from node 0's state";
+
+  // The phone's connection drops: both watchers see her offline after the threshold.
+  phone.reset();
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
+  ASSERT_TRUE(last_is(carol, u[0].user, true, false));
+}
+
+TEST_F(ClusterPresence, typing_and_privacy_changes_cross_nodes) {
+  auto u = make_users(*cluster.node[0], 2);
+  auto alice_laptop = add_device(*cluster.node[0], u[0].phone, "laptop");
+  Session alice(app(0, u[0])), laptop(cluster.on(1, alice_laptop)), bob(app(2, u[1]));
+  alice.send_to_user(u[1].user, "hi");
+  ASSERT_TRUE(alice.wait([](auto& l) { return !l.acks.empty(); }));
+  auto chat = alice.snapshot().acks[0].chat;
+  ASSERT_TRUE(bob.wait([](auto& l) { return !l.messages.empty(); }));
+
+  alice.connection().set_typing(chat, true);  // never stopped: ends by itself
+  ASSERT_TRUE(bob.wait([&](auto& l) { return !l.typing.empty() && l.typing[0].typing && l.typing[0].user == u[0].user; }));
+  ASSERT_TRUE(bob.wait([&](auto& l) { return l.typing.size() == 2 && !l.typing[1].typing; }));
+
+  bob.connection().subscribe_presence({u[0].user});
+  alice.connection().subscribe_presence({u[1].user});
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  ASSERT_TRUE(last_is(alice, u[1].user, true, true));
+  alice.connection().privacy("nobody");  // from node 0
+  ASSERT_TRUE(last_is(bob, u[0].user, false, false)) << "bob on node 2 no longer sees her";
+  ASSERT_TRUE(last_is(alice, u[1].user, false, false)) << "and she no longer sees him";
+  ASSERT_TRUE(laptop.wait([](auto& l) { return !l.privacy.empty() && l.privacy.back() == "nobody"; }))
+      << "her laptop on node 1 hears the new setting";
+  laptop.connection().privacy("everyone");  // from node 1
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  ASSERT_TRUE(last_is(alice, u[1].user, true, true));
+}
+
+TEST_F(ClusterPresence, users_of_a_killed_node_go_offline_for_watchers_elsewhere) {
+  auto u = make_users(*cluster.node[0], 2);
+  Session bob(cluster.on(0, u[1]));
+  bob.connection().subscribe_presence({u[0].user});
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
+  client::Options o = app(1, u[0]);
+  o.reconnect = false;
+  Session alice(o);
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  cluster.node[1]->kill9();  // no note will ever say she left
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false, 30000));
+  EXPECT_GT(views_of(bob.snapshot(), u[0].user).back().last_seen, 0);
 }
 
 // NATS goes away: the node reports not ready and refuses sends (nothing half-delivered);

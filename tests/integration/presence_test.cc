@@ -92,6 +92,13 @@ TEST(Presence, online_follows_the_activity_of_two_devices_of_one_user) {
   ASSERT_TRUE(last_is(bob, u[0].user, is_online));
   Session laptop(opts(server, alice2, true));
   ASSERT_TRUE(laptop.wait([](const EventLog& l) { return l.synced > 0; }));
+  // A ping after the laptop's first heartbeat: its pong means the heartbeat was handled.
+  laptop.connection().send_raw(R"({"type":"ping"})");
+  ASSERT_TRUE(laptop.wait([](const EventLog& l) {
+    for (const auto& f : l.frames)
+      if (f.find("\"pong\"") != std::string::npos) return true;
+    return false;
+  }));
 
   // The phone goes to the background: the laptop still holds her online.
   phone.connection().set_foreground(false);

@@ -194,6 +194,39 @@ TEST_P(StoreContract, many_concurrent_writers_get_distinct_gap_free_sequences) {
   for (int i = 0; i < kN; ++i) EXPECT_EQ(seqs[i], i + 1);
 }
 
+TEST_P(StoreContract, presence_last_seen_only_rises_and_privacy_and_contacts_are_kept) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  auto chat = send(a, b, "c1")->message.chat;
+  auto presence = [&](UserId u) {
+    auto r = store_->read_presence({u});
+    EXPECT_TRUE(r && r->size() == 1);
+    return r->at(0);
+  };
+  EXPECT_EQ(presence(a).last_seen, 0);
+  EXPECT_EQ(presence(a).last_seen_visibility, Visibility::kEveryone);
+  ASSERT_TRUE(wait_status([&](auto done) { store_->save_last_seen({{a, 5000}, {b, 7000}}, done); }).ok());
+  ASSERT_TRUE(wait_status([&](auto done) { store_->save_last_seen({{a, 4000}, {UserId(999999), 1}}, done); }).ok());
+  EXPECT_EQ(presence(a).last_seen, 5000) << "an older time never lowers it";
+  EXPECT_EQ(presence(b).last_seen, 7000);
+  ASSERT_TRUE(wait_status([&](auto done) { store_->set_privacy(a, Visibility::kContacts, done); }).ok());
+  EXPECT_EQ(presence(a).last_seen_visibility, Visibility::kContacts);
+  EXPECT_EQ(presence(a).last_seen, 5000);
+  EXPECT_EQ(wait_status([&](auto done) { store_->set_privacy(UserId(999999), Visibility::kNobody, done); }).code(),
+            Code::kNoSuchUser);
+  auto all = store_->read_presence({a, UserId(999999), c});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u) << "unknown users are left out";
+  EXPECT_EQ(*store_->direct_peers(a, {b, c}), std::vector<UserId>{b});
+  EXPECT_EQ(*store_->direct_peers(b, {a, c}), std::vector<UserId>{a});
+  EXPECT_TRUE(store_->direct_peers(c, {a, b})->empty());
+  EXPECT_EQ(*store_->chat_members(chat), (std::vector<UserId>{a, b}));
+  EXPECT_EQ(store_->chat_members(ChatId(424242)).status().code(), Code::kNoSuchChat);
+  store_.reset();  // persisted
+  store_ = GetParam().make(dir_.string(), clock_);
+  EXPECT_EQ(presence(a).last_seen, 5000);
+  EXPECT_EQ(presence(a).last_seen_visibility, Visibility::kContacts);
+}
+
 void PrintTo(const Adapter& a, std::ostream* os) { *os << a.name; }
 
 // Several nodes share one PostgreSQL: three stores (as three parleyd nodes would) append

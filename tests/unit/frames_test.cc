@@ -62,6 +62,54 @@ TEST(Frames, receipts_sync_ping_parse) {
   EXPECT_TRUE(std::holds_alternative<PingFrame>(std::get<ClientFrame>(parse_client_frame(R"({"type":"ping"})", {}))));
 }
 
+TEST(Frames, presence_frames_parse_and_reject_bad_fields) {
+  auto hb = [](std::string_view t) { return std::get<HeartbeatFrame>(std::get<ClientFrame>(parse_client_frame(t, {}))); };
+  EXPECT_TRUE(hb(R"({"type":"heartbeat"})").active);
+  EXPECT_FALSE(hb(R"({"type":"heartbeat","active":false})").active);
+  EXPECT_TRUE(hb(R"({"type":"active"})").active);
+  EXPECT_EQ(error_code(R"({"type":"heartbeat","active":"yes"})"), "bad_frame");
+
+  auto t = std::get<TypingFrame>(std::get<ClientFrame>(parse_client_frame(R"({"type":"typing","chat":5})", {})));
+  EXPECT_EQ(t.chat.value, 5);
+  EXPECT_TRUE(t.typing);
+  EXPECT_EQ(error_code(R"({"type":"typing"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"typing","chat":0})"), "bad_frame");
+
+  auto p = std::get<PresenceFrame>(
+      std::get<ClientFrame>(parse_client_frame(R"({"type":"presence_subscribe","users":[7,9]})", {})));
+  EXPECT_FALSE(p.unsubscribe);
+  ASSERT_EQ(p.users.size(), 2u);
+  EXPECT_EQ(p.users[1].value, 9);
+  EXPECT_TRUE(std::get<PresenceFrame>(std::get<ClientFrame>(
+                  parse_client_frame(R"({"type":"presence_unsubscribe","users":[]})", {})))
+                  .unsubscribe);
+  EXPECT_EQ(error_code(R"({"type":"presence_subscribe"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"presence_subscribe","users":7})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"presence_subscribe","users":[0]})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"presence_subscribe","users":[1.5]})"), "bad_frame");
+  Limits few;
+  few.max_presence_users = 2;
+  EXPECT_EQ(error_code(R"({"type":"presence_subscribe","users":[1,2,3]})", few), "bad_frame");
+
+  auto pr = std::get<PrivacyFrame>(std::get<ClientFrame>(parse_client_frame(R"({"type":"privacy","last_seen":"nobody"})", {})));
+  EXPECT_EQ(pr.last_seen, Visibility::kNobody);
+  EXPECT_FALSE(std::get<PrivacyFrame>(std::get<ClientFrame>(parse_client_frame(R"({"type":"privacy"})", {}))).last_seen);
+  EXPECT_EQ(error_code(R"({"type":"privacy","last_seen":"friends"})"), "bad_frame");
+
+  auto bg = std::get<SendFrame>(
+      std::get<ClientFrame>(parse_client_frame(R"({"type":"send","id":"a","to":2,"text":"x","background":true})", {})));
+  EXPECT_TRUE(bg.background);
+  EXPECT_EQ(error_code(R"({"type":"read","chat":1,"seq":1,"background":1})"), "bad_frame");
+}
+
+TEST(Frames, presence_server_frames) {
+  EXPECT_EQ(presence_frame(UserId(7), true, false, 1000), R"({"type":"presence","user":7,"online":false,"last_seen":1000})");
+  EXPECT_EQ(presence_frame(UserId(7), true, true, 0), R"({"type":"presence","user":7,"online":true})");
+  EXPECT_EQ(presence_frame(UserId(7), false, true, 1000), R"({"type":"presence","user":7})");
+  EXPECT_EQ(typing_frame(ChatId(3), UserId(7), false), R"({"type":"typing","chat":3,"user":7,"typing":false})");
+  EXPECT_EQ(privacy_frame(Visibility::kContacts), R"({"type":"privacy","last_seen":"contacts"})");
+}
+
 TEST(Frames, server_frames_are_json_with_their_type) {
   Message m{ChatId(4), 2, UserId(1), DeviceId(3), "cid", 1000, "héllo \"q\""};
   EXPECT_EQ(message_frame(9, m),
