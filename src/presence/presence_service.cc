@@ -95,6 +95,7 @@ void PresenceService::connected(DeviceId device, UserId user) {
   std::lock_guard lk(mu_);
   auto [it, fresh] = devices_.try_emplace(device.value);
   if (fresh) {
+    it->second.id = device.value;
     it->second.user = user;
     local_[user.value].devices++;
   }
@@ -107,8 +108,9 @@ void PresenceService::disconnected(DeviceId device) {
   if (it == devices_.end()) return;
   if (--it->second.connections > 0) return;
   if (it->second.active) return;  // counted until its activity is older than the threshold
-  auto& l = local_[it->second.user.value];
-  l.devices--;
+  auto user = it->second.user.value;
+  local_[user].devices--;
+  offline_unsaved_.insert(user);  // its last seen is written and the user forgotten at the next sweep
   devices_.erase(it);
 }
 
@@ -133,6 +135,10 @@ void PresenceService::set_active(Device& d, bool active, TimeMs at, std::vector<
     l.last_active = std::max(l.last_active, at);
     if (d.active) return;
     d.active = true;
+    if (!d.scheduled) {
+      d.scheduled = true;
+      expiries_.emplace(d.last_active + opt_.online_threshold_ms, d.id);
+    }
     if (l.active++ == 0) local_changed(d.user, l, out, deliveries);
     return;
   }
@@ -525,15 +531,23 @@ void PresenceService::sweep() {
   bool again = false;
   {
     std::lock_guard lk(mu_);
-    for (auto it = devices_.begin(); it != devices_.end();) {
+    while (!expiries_.empty() && expiries_.top().first <= now) {
+      auto id = expiries_.top().second;
+      expiries_.pop();
+      auto it = devices_.find(id);
+      if (it == devices_.end()) continue;
       auto& d = it->second;
-      if (d.active && d.last_active + opt_.online_threshold_ms <= now)
-        set_active(d, false, d.last_active, announces, deliveries);
-      if (d.connections <= 0 && !d.active) {
+      d.scheduled = false;
+      if (!d.active) continue;
+      if (TimeMs due = d.last_active + opt_.online_threshold_ms; due > now) {  // active since: look again then
+        d.scheduled = true;
+        expiries_.emplace(due, id);
+        continue;
+      }
+      set_active(d, false, d.last_active, announces, deliveries);
+      if (d.connections <= 0) {  // dropped earlier; counted until now
         local_[d.user.value].devices--;
-        it = devices_.erase(it);
-      } else {
-        ++it;
+        devices_.erase(it);
       }
     }
     if (!alive.empty()) {  // cluster: forget what nodes that died had said
@@ -565,21 +579,22 @@ void PresenceService::persist(bool all) {
   {
     std::lock_guard lk(mu_);
     TimeMs now = clock_.now_ms();
-    if (all) persisted_at_ = now;
-    for (auto it = local_.begin(); it != local_.end();) {
-      auto& l = it->second;
-      bool due = all || offline_unsaved_.count(it->first);
-      if (due && l.last_active > l.persisted) {
-        batch.emplace_back(UserId(it->first), l.last_active);
+    auto save = [&](std::int64_t user, Local& l) {
+      if (l.last_active > l.persisted) {
+        batch.emplace_back(UserId(user), l.last_active);
         l.persisted = l.last_active;
       }
-      if (l.devices <= 0 && l.persisted >= l.last_active && !l.active) {
-        if (auto w = watched_.find(it->first); w != watched_.end())  // its views keep the last seen
-          w->second.stored_last_seen = std::max(w->second.stored_last_seen, l.last_active);
-        it = local_.erase(it);
-      } else {
-        ++it;
-      }
+      if (l.devices > 0 || l.active) return false;
+      if (auto w = watched_.find(user); w != watched_.end())  // its views keep the last seen
+        w->second.stored_last_seen = std::max(w->second.stored_last_seen, l.last_active);
+      return true;  // no device here any more: forget the user
+    };
+    if (all) {
+      persisted_at_ = now;
+      for (auto it = local_.begin(); it != local_.end();) it = save(it->first, it->second) ? local_.erase(it) : ++it;
+    } else {
+      for (auto u : offline_unsaved_)
+        if (auto it = local_.find(u); it != local_.end() && save(u, it->second)) local_.erase(it);
     }
     offline_unsaved_.clear();
   }

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <queue>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -137,9 +138,11 @@ class PresenceService final : public PresencePeer {
  private:
   friend class Watcher;
   struct Device {
+    std::int64_t id = 0;
     UserId user;
     int connections = 0;  // a device may hold several connections at once
     bool active = false;
+    bool scheduled = false;  // has an entry in expiries_
     TimeMs last_active = 0;
   };
   struct Local {  // a user with devices on this node
@@ -200,6 +203,11 @@ class PresenceService final : public PresencePeer {
   std::unordered_map<std::int64_t, Device> devices_;
   std::unordered_map<std::int64_t, Local> local_;
   std::unordered_map<std::int64_t, Watched> watched_;
+  // (due time, device): when an active device's activity may be too old. Heartbeats do
+  // not touch it; a due entry whose device was active since is pushed again, later.
+  std::priority_queue<std::pair<TimeMs, std::int64_t>, std::vector<std::pair<TimeMs, std::int64_t>>,
+                      std::greater<>>
+      expiries_;
   std::unordered_set<std::int64_t> offline_unsaved_;  // went offline; last seen not written yet
   std::uint64_t version_ = 0;
   TimeMs persisted_at_ = 0;

@@ -12,6 +12,9 @@
 #include <iostream>
 #include <random>
 #include <thread>
+#include <unordered_map>
+#include <mutex>
+#include <algorithm>
 
 #include "bench/spawn.h"
 #include "bench/stats.h"
@@ -466,6 +469,151 @@ json::object run_connections(const Common& common, int conns, double hold) {
   return r;
 }
 
+// ---------------------------------------------------------------- presence
+
+struct PresenceOptions {
+  int users = 1000;
+  int subscriptions = 20;
+  double duration = 10;
+  double toggle_rate = 50;  // users going idle / active per second, in the latency window
+};
+
+// A counter from the server's /metrics (summed over nodes).
+double scrape(Targets& t, const std::string& name) {
+  double sum = 0;
+  for (auto& n : t.nodes) {
+    auto r = client::http_call(n.endpoint(), "GET", "/metrics");
+    auto at = r.body.find("\n" + name + " ");
+    if (at != std::string::npos) sum += std::stod(r.body.substr(at + name.size() + 2));
+  }
+  return sum;
+}
+
+// N users online (foreground: heartbeating), each watching the next K users. Window 1
+// measures the server's CPU with heartbeats alone; window 2 makes random users go idle
+// and active again and measures how long their K watchers take to hear it.
+json::object run_presence(const Common& common, const PresenceOptions& o) {
+  long fds = bench::raise_fd_limit();
+  if (fds < o.users * 2 + 100)
+    std::cerr << "bench: warning: open-file limit " << fds << " is low for " << o.users << " connections\n";
+  if (o.subscriptions >= o.users) throw std::runtime_error("--subscriptions must be below --users");
+  auto target = make_targets(common);
+  std::cerr << "bench: creating " << o.users << " users\n";
+  auto users = target.make_users(o.users);
+  std::vector<std::int64_t> ids;
+  for (auto& u : users) ids.push_back(u.user);
+  std::unordered_map<std::int64_t, int> index;
+  for (int i = 0; i < o.users; ++i) index[ids[i]] = i;
+
+  struct State {
+    std::atomic<bool> online{true};
+    std::atomic<double> toggled_at{0};
+  };
+  std::vector<State> state(o.users);
+  std::atomic<std::int64_t> initial{0}, notified{0}, stale{0};
+  std::atomic<bool> measuring{false};
+  std::mutex lat_mu;
+  bench::Latencies lat;
+
+  Pool pool(common.threads);
+  std::vector<std::shared_ptr<client::Connection>> cs;
+  std::atomic<int> ready{0};
+  for (int i = 0; i < o.users; ++i) {
+    client::Handlers h;
+    h.on_synced = [&ready](std::int64_t, bool) { ready++; };
+    h.on_presence = [&](const client::Presence& p) {
+      auto it = index.find(p.user);
+      if (it == index.end()) return;
+      if (!measuring) {
+        initial++;
+        return;
+      }
+      auto& s = state[it->second];
+      if (!p.visible || p.online != s.online.load()) {
+        stale++;
+        return;
+      }
+      double ms = now_ms() - s.toggled_at.load();
+      notified++;
+      std::lock_guard lk(lat_mu);
+      lat.add(ms);
+    };
+    auto opts = conn_options(target, users[i], i, common, i);
+    opts.foreground = true;
+    opts.sync_on_connect = false;
+    auto c = client::Connection::create(pool.at(i), opts, h);
+    std::vector<std::int64_t> watch;
+    for (int k = 1; k <= o.subscriptions; ++k) watch.push_back(ids[(i + k) % o.users]);
+    c->subscribe_presence(watch);
+    c->start();
+    cs.push_back(std::move(c));
+    if (i % 1000 == 999) wait_until([&] { return initial >= static_cast<std::int64_t>(i - 2000) * o.subscriptions; }, 30);
+  }
+  const std::int64_t expected_initial = static_cast<std::int64_t>(o.users) * o.subscriptions;
+  if (!wait_until([&] { return initial >= expected_initial; }, 120))
+    throw std::runtime_error("only " + std::to_string(initial.load()) + " of " + std::to_string(expected_initial) +
+                             " initial presence views arrived within 120 s");
+  std::cerr << "bench: " << o.users << " users online, " << expected_initial << " subscriptions\n";
+  // Let every user's first heartbeat settle, then window 1: heartbeats only.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  double hb0 = scrape(target, "parley_presence_heartbeats_total");
+  double cpu0 = target.cpu_seconds();
+  double t0 = now_ms();
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  double window1 = (now_ms() - t0) / 1000;
+  double cpu1 = target.cpu_seconds();
+  double hb1 = scrape(target, "parley_presence_heartbeats_total");
+  double hb_per_s = (hb1 - hb0) / window1;
+  double cpu_pct = (cpu1 - cpu0) / window1 * 100;
+
+  // Window 2: toggles, paced, each user at most once per window.
+  measuring = true;
+  std::mt19937 rng(12345);
+  std::vector<int> order(o.users);
+  for (int i = 0; i < o.users; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  int toggles = static_cast<int>(std::min<double>(o.toggle_rate * o.duration, o.users));
+  double t1 = now_ms();
+  for (int n = 0; n < toggles; ++n) {
+    double at = t1 + 1000.0 * n / o.toggle_rate;
+    double wait = at - now_ms();
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(wait));
+    int j = order[n];
+    bool online = !state[j].online.load();
+    state[j].online = online;
+    state[j].toggled_at = now_ms();
+    cs[j]->set_foreground(online);
+  }
+  std::int64_t expected = static_cast<std::int64_t>(toggles) * o.subscriptions;
+  wait_until([&] { return notified + stale >= expected; }, 10);
+  long rss = target.rss_kib();
+  for (auto& c : cs) c->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  pool.join();
+
+  json::object r;
+  r["scenario"] = "presence";
+  r["nodes"] = static_cast<std::int64_t>(target.size());
+  r["users"] = o.users;
+  r["subscriptions"] = o.subscriptions;
+  r["duration_s"] = o.duration;
+  r["heartbeats_per_s"] = std::round(hb_per_s);
+  r["server_cpu_pct"] = std::round(cpu_pct * 100) / 100;
+  r["cpu_pct_per_1000_heartbeats_per_s"] = hb_per_s > 0 ? std::round(cpu_pct / (hb_per_s / 1000) * 100) / 100 : 0;
+  r["toggles"] = toggles;
+  r["notifications"] = notified.load();
+  r["notifications_missing"] = std::max<std::int64_t>(0, expected - notified.load() - stale.load());
+  r["notifications_stale"] = stale.load();
+  r["notify_p50_ms"] = std::round(lat.percentile(50) * 100) / 100;
+  r["notify_p99_ms"] = std::round(lat.percentile(99) * 100) / 100;
+  r["server_rss_mb"] = std::round(static_cast<double>(rss) / 1024.0 * 10) / 10;
+  std::cerr << "bench: presence " << o.users << " users x " << o.subscriptions << " watched: " << std::round(hb_per_s)
+            << " heartbeats/s at " << cpu_pct << "% of a core (" << r["cpu_pct_per_1000_heartbeats_per_s"].as_double()
+            << "% per 1,000/s); " << toggles << " changes -> " << notified << " notifications, p50 "
+            << r["notify_p50_ms"].as_double() << " ms, p99 " << r["notify_p99_ms"].as_double() << " ms\n";
+  return r;
+}
+
 // One JSON line with plain decimal numbers (Boost.JSON writes doubles as 1.5E1).
 std::string to_line(const json::object& o) {
   std::string out = "{";
@@ -536,6 +684,15 @@ int main(int argc, char** argv) {
   auto* connections = app.add_subcommand("connections", "N idle signed-in connections; server memory per connection");
   connections->add_option("--conns", conns, "connections")->check(CLI::Range(1, 1000000));
   connections->add_option("--hold", hold, "seconds to hold them open")->check(CLI::Range(0.0, 3600.0));
+  PresenceOptions pr;
+  auto* presence = app.add_subcommand(
+      "presence", "N users online and heartbeating, each watching K others: server CPU per heartbeat, notify latency");
+  presence->add_option("--users", pr.users, "connected users")->check(CLI::Range(2, 1000000));
+  presence->add_option("--subscriptions", pr.subscriptions, "users each one watches")->check(CLI::Range(1, 1000));
+  presence->add_option("--duration", pr.duration, "seconds of each window (heartbeats only; then changes)")
+      ->check(CLI::Range(1.0, 3600.0));
+  presence->add_option("--toggle-rate", pr.toggle_rate, "users going idle or active per second in the second window")
+      ->check(CLI::Range(0.1, 100000.0));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -551,6 +708,7 @@ int main(int argc, char** argv) {
     }
     if (*offline) r = run_offline(c, count);
     if (*connections) r = run_connections(c, conns, hold);
+    if (*presence) r = run_presence(c, pr);
     std::cout << to_line(r) << std::endl;
     if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 || r["out_of_order"].as_int64() != 0 ||
                    r["acked"].as_int64() == 0))
