@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The parley CLI end to end against a real parleyd: login with the code from the log,
-# send, listen --once, chats, devices, errors.
+# send, listen --once, chats, devices, presence, privacy, typing, errors.
 # Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE]; with the state file of
 # scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
 set -euo pipefail
 parleyd=$1 parley=$2
 dir=$(mktemp -d)
-trap 'kill $(cat "$dir/pid") 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'kill $(cat "$dir/pid") $(cat "$dir/listen.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 store=()
 if [[ -n ${3:-} ]]; then
   pg_url=$(source "$3" && echo "$pg_url")  # only this: the state file also sets `dir`
@@ -14,7 +14,8 @@ if [[ -n ${3:-} ]]; then
   psql -q "$pg_url" -c "CREATE DATABASE $db"
   store=(--set store.kind=postgres --set "store.postgres_url=$pg_url dbname=$db")
 fi
-"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" "${store[@]}" >"$dir/log" 2>&1 &
+"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" "${store[@]}" \
+  --set presence.typing_timeout_ms=300 >"$dir/log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 1 500); do [[ -s $dir/port ]] && break; sleep 0.01; done
 url="http://127.0.0.1:$(cat "$dir/port")"
@@ -42,6 +43,28 @@ login +14155550102 "$dir/b.json" | grep -q "Signed in as +14155550102"
 "$parley" --profile "$dir/b.json" listen --once | grep -q "hello from the CLI"
 "$parley" --profile "$dir/b.json" chats | grep -q "+14155550101"
 "$parley" --profile "$dir/a.json" devices | grep -q "(this device)"
+# Presence, privacy and typing. Polls are bounded (at most 10 s each).
+eventually() { for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+"$parley" --profile "$dir/a.json" privacy | grep -q "last seen and online: everyone"
+"$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "offline, never seen"
+"$parley" --profile "$dir/b.json" listen --active >"$dir/listen" 2>&1 &
+echo $! >"$dir/listen.pid"
+online() { "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q ": online"; }
+eventually online
+"$parley" --profile "$dir/a.json" typing 1 | grep -q "typing in chat 1"
+typing_shown() { grep -q "\[typing\] chat 1: user 1 is typing" "$dir/listen" && grep -q "user 1 stopped typing" "$dir/listen"; }
+eventually typing_shown
+kill "$(cat "$dir/listen.pid")"; wait "$(cat "$dir/listen.pid")" 2>/dev/null || true
+"$parley" --profile "$dir/b.json" privacy last-seen nobody | grep -q "last seen and online: nobody"
+"$parley" --profile "$dir/a.json" presence 2 | grep -q "hidden"
+"$parley" --profile "$dir/b.json" privacy last-seen contacts | grep -q "contacts"
+"$parley" --profile "$dir/a.json" presence +14155550102 | grep -Eq "online|last seen"
+! "$parley" --profile "$dir/a.json" presence 999999 2>"$dir/err"
+grep -q "does not exist" "$dir/err"
+! "$parley" --profile "$dir/a.json" privacy last-seen friends 2>"$dir/err"
+grep -q "friends" "$dir/err"
+! "$parley" --profile "$dir/b.json" typing 99 2>"$dir/err"
+grep -q "no_such_chat" "$dir/err"
 # Errors are clear messages with a non-zero exit.
 ! "$parley" --profile "$dir/a.json" send +14155550199 "nobody" 2>"$dir/err"
 grep -q "not on parley" "$dir/err"

@@ -253,25 +253,27 @@ void Connection::heartbeat_loop(std::uint64_t generation) {
 
 void Connection::subscribe_presence(std::vector<std::int64_t> users) {
   asio::post(ioc_, [self = shared_from_this(), users = std::move(users)] {
-    json::array ids;
-    for (auto u : users) {
+    for (auto u : users)
       if (std::find(self->watched_.begin(), self->watched_.end(), u) == self->watched_.end())
         self->watched_.push_back(u);
-      ids.push_back(u);
-    }
-    self->write(json::serialize(json::object{{"type", "presence_subscribe"}, {"users", ids}}));
+    self->write_presence_frames("presence_subscribe", users);
   });
 }
 
 void Connection::unsubscribe_presence(std::vector<std::int64_t> users) {
   asio::post(ioc_, [self = shared_from_this(), users = std::move(users)] {
-    json::array ids;
-    for (auto u : users) {
-      std::erase(self->watched_, u);
-      ids.push_back(u);
-    }
-    self->write(json::serialize(json::object{{"type", "presence_unsubscribe"}, {"users", ids}}));
+    for (auto u : users) std::erase(self->watched_, u);
+    self->write_presence_frames("presence_unsubscribe", users);
   });
+}
+
+void Connection::write_presence_frames(const char* type, const std::vector<std::int64_t>& users) {
+  constexpr std::size_t kPerFrame = 500;  // the server takes at most 1000 ids per frame
+  for (std::size_t i = 0; i < users.size(); i += kPerFrame) {
+    json::array ids;
+    for (std::size_t k = i; k < std::min(users.size(), i + kPerFrame); ++k) ids.push_back(users[k]);
+    write(json::serialize(json::object{{"type", type}, {"users", ids}}));
+  }
 }
 
 void Connection::set_typing(std::int64_t chat, bool typing) {
@@ -385,10 +387,7 @@ void Connection::dispatch(const std::string& text) {
     }
     for (auto& f : queued_) write(std::move(f));
     queued_.clear();
-    if (!watched_.empty()) {
-      json::array ids(watched_.begin(), watched_.end());
-      write(json::serialize(json::object{{"type", "presence_subscribe"}, {"users", ids}}));
-    }
+    if (!watched_.empty()) write_presence_frames("presence_subscribe", watched_);
     if (h_.on_hello) h_.on_hello(user_, i64(o, "device"), i64(o, "head"));
   }
 }

@@ -129,6 +129,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void flush_acks();
   void close_now();
   void heartbeat_loop(std::uint64_t generation);
+  void write_presence_frames(const char* type, const std::vector<std::int64_t>& users);
 
   boost::asio::io_context& ioc_;
   Options opt_;

@@ -417,6 +417,16 @@ void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
     return;
   }
   send_views(*views);
+  std::string unknown;  // asked for, but no such user: say so rather than stay silent
+  for (UserId u : f.users) {
+    bool seen = std::any_of(views->begin(), views->end(), [&](const presence::View& v) { return v.user == u; });
+    if (!seen && unknown.find(" " + std::to_string(u.value) + ",") == std::string::npos)
+      unknown += " " + std::to_string(u.value) + ",";
+  }
+  if (!unknown.empty()) {
+    unknown.pop_back();
+    send(proto::error_frame(proto::err::kNoSuchUser, "no such user:" + unknown));
+  }
 }
 
 void WsSession::on_privacy(const proto::PrivacyFrame& f) {

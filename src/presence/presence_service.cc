@@ -528,6 +528,7 @@ void PresenceService::sweep() {
   std::vector<NodeInfo> alive = bus_.nodes();
   std::vector<Announce> announces;
   Deliveries deliveries;
+  std::vector<UserId> orphaned;  // watched users whose node died
   bool again = false;
   {
     std::lock_guard lk(mu_);
@@ -563,13 +564,32 @@ void PresenceService::sweep() {
             ++nit;
           }
         }
-        if (lost && w.ready) changed(UserId(u), w, false, deliveries);
+        if (lost && w.ready) {
+          changed(UserId(u), w, false, deliveries);
+          orphaned.push_back(UserId(u));
+        }
       }
     }
     again = requery_;
   }
   publish(announces);
   deliver(deliveries);
+  if (!orphaned.empty()) {
+    // The dead node wrote their last seen more recently than it last announced it.
+    if (auto records = store_.read_presence(orphaned)) {
+      Deliveries more;
+      {
+        std::lock_guard lk(mu_);
+        for (const auto& rec : *records) {
+          auto it = watched_.find(rec.user.value);
+          if (it == watched_.end() || rec.last_seen <= it->second.stored_last_seen) continue;
+          it->second.stored_last_seen = rec.last_seen;
+          if (it->second.ready) changed(rec.user, it->second, false, more);
+        }
+      }
+      deliver(more);
+    }
+  }
   persist(now - persisted_at_ >= opt_.persist_interval_ms);
   if (again) requery();
 }

@@ -215,14 +215,19 @@ TEST(Presence, subscription_gets_the_current_state_then_changes_and_unsubscribe_
   EXPECT_EQ(views_of(log, u[0].user).size(), 2u);
   EXPECT_TRUE(views_of(log, 999999).empty());
 
+  // The user that does not exist was named in an error.
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].code, "no_such_user");
+  EXPECT_NE(log.errors[0].message.find("999999"), std::string::npos);
+
   // A device may watch at most presence.max_watched users.
   bob.connection().subscribe_presence({u[0].user, u[3].user, u[1].user});
-  ASSERT_TRUE(bob.wait([](const EventLog& l) { return !l.errors.empty(); }));
+  ASSERT_TRUE(bob.wait([](const EventLog& l) { return l.errors.size() >= 2; }));
   EXPECT_EQ(bob.snapshot().errors.back().code, "invalid");
 
   // A bad frame gets a clear error, not a crash.
   bob.connection().send_raw(R"({"type":"presence_subscribe","users":["x"]})");
-  ASSERT_TRUE(bob.wait([](const EventLog& l) { return l.errors.size() >= 2; }));
+  ASSERT_TRUE(bob.wait([](const EventLog& l) { return l.errors.size() >= 3; }));
   EXPECT_EQ(bob.snapshot().errors.back().code, "bad_frame");
 }
 

@@ -190,10 +190,11 @@ int cmd_presence(Context& c, const std::string& who, bool follow) {
     return !l.presence.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
   }, 15000);
   auto log = s.snapshot();
-  for (auto& e : log.errors) return fail(e.code + ": " + e.message);
+  for (auto& e : log.errors)
+    return fail(e.code == "no_such_user" ? "user " + std::to_string(user) + " does not exist" : e.code + ": " + e.message);
   if (!got || log.presence.empty())
     return fail(log.connects == 0 ? "cannot connect to " + c.endpoint.host + ":" + c.endpoint.port
-                                  : "user " + std::to_string(user) + " does not exist");
+                                  : "no answer from the server in 15 s");
   if (!follow) return 0;
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
@@ -220,6 +221,29 @@ int cmd_privacy(Context& c, const std::string& last_seen) {
   if (!got || log.privacy.empty()) return fail("cannot connect to " + c.endpoint.host + ":" + c.endpoint.port);
   std::cout << "last seen and online: " << log.privacy.back()
             << (log.privacy.back() == "contacts" ? " (people you have a one-to-one chat with)" : "") << "\n";
+  return 0;
+}
+
+int cmd_typing(Context& c, std::int64_t chat, bool stop) {
+  if (int rc = c.signed_in()) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;
+  opts.reconnect = false;
+  client::Session s(opts);
+  if (!s.wait([](const client::EventLog& l) { return l.connects > 0 || l.disconnects > 0; }, 15000) ||
+      s.snapshot().connects == 0)
+    return fail("cannot connect to " + c.endpoint.host + ":" + c.endpoint.port);
+  s.connection().set_typing(chat, !stop);
+  s.connection().send_raw(R"({"type":"ping"})");  // its pong means the typing frame was handled
+  s.wait([](const client::EventLog& l) {
+    if (!l.errors.empty()) return true;
+    for (const auto& f : l.frames)
+      if (f.find("\"pong\"") != std::string::npos) return true;
+    return false;
+  }, 15000);
+  for (auto& e : s.snapshot().errors) return fail(e.code + ": " + e.message);
+  std::cout << (stop ? "stopped typing in chat " : "typing in chat ") << chat
+            << (stop ? "" : " (it ends by itself after a few seconds)") << "\n";
   return 0;
 }
 
@@ -290,6 +314,12 @@ int main(int argc, char** argv) {
   presence->add_option("user", who, "phone number or user id")->required();
   presence->add_flag("--follow", follow, "keep printing changes until Ctrl-C");
 
+  std::int64_t typing_chat = 0;
+  bool typing_stop = false;
+  auto* typing = app.add_subcommand("typing", "show the chat's other members that you are typing");
+  typing->add_option("chat", typing_chat, "chat id (see `parley chats`)")->required()->check(CLI::PositiveNumber);
+  typing->add_flag("--stop", typing_stop, "stop showing it at once");
+
   std::string visibility;
   auto* privacy = app.add_subcommand("privacy", "show or change who sees your last seen and online state");
   auto* last_seen = privacy->add_subcommand("last-seen", "set who sees your last seen and online state");
@@ -309,6 +339,7 @@ int main(int argc, char** argv) {
     if (*listen) return cmd_listen(c, once, active);
     if (*presence) return cmd_presence(c, who, follow);
     if (*privacy) return cmd_privacy(c, visibility);
+    if (*typing) return cmd_typing(c, typing_chat, typing_stop);
     if (app.got_subcommand("chats")) return cmd_chats(c);
     if (*devices) return cmd_devices(c, revoke);
   } catch (const std::exception& e) {
