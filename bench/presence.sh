@@ -13,7 +13,7 @@ bash scripts/services.sh start "$state" >&2
 trap 'bash scripts/services.sh stop "$state" >&2' EXIT
 source "$state"
 : >"$out.jsonl"
-ref=(presence --users 10000 --subscriptions 20 --duration 20)
+ref=(presence --users 10000 --subscriptions 20 --duration 60)
 run sqlite-1-node "${ref[@]}"
 run sqlite-1-node-again "${ref[@]}"
 run postgres-1-node --postgres "$pg_url" "${ref[@]}"

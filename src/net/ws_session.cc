@@ -32,6 +32,7 @@ WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options
       drain_(ws_.get_executor()),
       auth_timer_(ws_.get_executor()),
       typing_timer_(ws_.get_executor()),
+      idle_timer_(ws_.get_executor()),
       send_rate_(options.send_rate_per_s, options.send_burst),
       typing_rate_(options.typing_rate_per_s, options.typing_burst) {
   svc_.metrics.connections_open++;
@@ -73,9 +74,12 @@ awaitable<void> WsSession::run(Request request) {
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
-  timeouts.idle_timeout = std::chrono::seconds(opt_.idle_timeout_s);
-  timeouts.keep_alive_pings = true;
+  // Idle detection is ours (arm_idle_timer): Beast's re-arms a timer on every read, which
+  // is most of the cost of a heartbeat frame when thousands of devices heartbeat.
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_read_ = std::chrono::steady_clock::now(); });
   ws_.read_message_max(0);  // the read loop enforces max_frame_bytes itself, with an error frame
   ws_.write_buffer_bytes(1024);  // small frames dominate; keeps idle connections light
   ws_.auto_fragment(false);
@@ -91,6 +95,8 @@ awaitable<void> WsSession::run(Request request) {
     co_return;
   }
   asio::co_spawn(ws_.get_executor(), write_loop(), asio::detached);
+  last_read_ = std::chrono::steady_clock::now();
+  arm_idle_timer();
 
   if (!header_token.empty()) {
     authenticate(header_token);
@@ -110,6 +116,7 @@ awaitable<void> WsSession::run(Request request) {
     wake_writer();
   }  // else write_loop flushes the queue and sends the close frame
   auth_timer_.cancel();
+  idle_timer_.cancel();
   drain_.cancel();
   persist_position(true);
   if (device_) {
@@ -136,6 +143,7 @@ awaitable<void> WsSession::read_loop() {
     do {
       auto [ec, n] = co_await ws_.async_read_some(buf, 4096, use_nothrow);
       if (ec) co_return;
+      last_read_ = std::chrono::steady_clock::now();
       if (buf.size() > opt_.max_frame_bytes) too_big = true;
     } while (!too_big && !ws_.is_message_done());
     if (too_big) {
@@ -179,6 +187,11 @@ awaitable<void> WsSession::write_loop() {
       if (out_bytes_ <= opt_.max_queue_bytes / 4) drain_.cancel();
       continue;
     }
+    if (close_code_ && !closed_ && ping_outstanding_) {  // Beast: no close while a ping is in flight
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(use_nothrow);
+      continue;
+    }
     if (close_code_ && !closed_) {
       websocket::close_reason reason(static_cast<websocket::close_code>(*close_code_), close_reason_);
       co_await ws_.async_close(reason, use_nothrow);
@@ -196,6 +209,28 @@ awaitable<void> WsSession::write_loop() {
 }
 
 void WsSession::wake_writer() { wake_.cancel(); }
+
+void WsSession::arm_idle_timer() {
+  const auto idle = std::chrono::seconds(opt_.idle_timeout_s);
+  idle_timer_.expires_after(idle / 2);
+  idle_timer_.async_wait([weak = weak_from_this(), idle](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_) return;
+    auto silent = std::chrono::steady_clock::now() - self->last_read_;
+    if (silent >= idle) {  // not even a pong: the peer is gone
+      spdlog::debug("net: {} silent for {} s; closing", self->remote_, self->opt_.idle_timeout_s);
+      return self->abort();
+    }
+    if (silent >= idle / 2 && !self->ping_outstanding_ && !self->close_code_) {
+      self->ping_outstanding_ = true;
+      self->ws_.async_ping({}, [self](beast::error_code) {
+        self->ping_outstanding_ = false;
+        self->wake_writer();  // a close may be waiting for the ping
+      });
+    }
+    self->arm_idle_timer();
+  });
+}
 
 void WsSession::enqueue(Frame frame) {
   if (closed_) return;

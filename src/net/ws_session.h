@@ -73,6 +73,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   // Cut the connection at once (slow consumer, shutdown timeout).
   void abort();
   void wake_writer();
+  void arm_idle_timer();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   Services& svc_;
@@ -82,6 +83,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer typing_timer_;
+  boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
+  std::chrono::steady_clock::time_point last_read_;
+  bool ping_outstanding_ = false;
 
   std::vector<Frame> out_;  // send queue: out_[out_head_..] not yet written
   std::size_t out_head_ = 0;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "parley/session.h"
 #include "support/raw_ws.h"
@@ -170,6 +172,25 @@ TEST_F(ProtocolErrors, sending_too_fast_gets_rate_limited_with_retry_after) {
   EXPECT_EQ(e->at("code"), "rate_limited");
   EXPECT_EQ(e->at("id"), "r2");
   EXPECT_GT(e->at("retry_after_ms").as_int64(), 0);
+}
+
+// The idle policy: the server pings a quiet connection at half the idle timeout; a client
+// that answers (any WebSocket library does while it reads) stays, a peer that neither
+// sends nor answers is cut off once the timeout passes. Time passing is the behaviour
+// under test here, so the test waits it out (about two idle periods).
+TEST(IdleConnections, a_quiet_client_that_answers_pings_stays_and_a_silent_peer_is_cut_off) {
+  ServerProcess server({"server.idle_timeout_s=1"});
+  auto u = make_users(server, 1);
+  client::Options o;
+  o.server = server.endpoint();
+  o.token = u[0].token;
+  client::Session quiet(o);
+  ASSERT_TRUE(quiet.wait([](auto& l) { return l.synced > 0; }));
+  RawWs silent(server.port(), u[0].token);  // never reads, so never answers a ping
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(quiet.snapshot().disconnects, 0) << "answered pings keep a connection";
+  silent.wait_closed(5000);
+  EXPECT_TRUE(silent.closed()) << "a peer silent for the idle timeout is cut off";
 }
 
 }  // namespace
