@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 out=$out_base-cluster
-state=$(mktemp /tmp/parley-bench-services.XXXXXX)
-bash scripts/services.sh start "$state" >&2
-trap 'bash scripts/services.sh stop "$state" >&2' EXIT
-source "$state"
+start_services
 : >"$out.jsonl"
 pg=(--postgres "$pg_url")
 nats=(--nats "$nats_urls")

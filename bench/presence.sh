@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 out=$out_base-presence
-state=$(mktemp /tmp/parley-bench-services.XXXXXX)
-bash scripts/services.sh start "$state" >&2
-trap 'bash scripts/services.sh stop "$state" >&2' EXIT
-source "$state"
+start_services
 : >"$out.jsonl"
 ref=(presence --users 10000 --subscriptions 20 --duration 60)
 run sqlite-1-node "${ref[@]}"
