@@ -212,16 +212,23 @@ std::shared_ptr<Watcher> PresenceService::open_watcher(UserId viewer, std::weak_
   return std::shared_ptr<Watcher>(new Watcher(*this, viewer, std::move(listener)));
 }
 
+Result<std::unordered_set<std::int64_t>> PresenceService::contacts_among(UserId viewer,
+                                                                        const std::vector<UserId>& users) {
+  auto peers = store_.direct_peers(viewer, users);
+  if (!peers) return peers.status();
+  std::unordered_set<std::int64_t> contacts;
+  for (UserId p : *peers) contacts.insert(p.value);
+  return contacts;
+}
+
 Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::vector<UserId>& requested) {
   std::vector<UserId> users;
   for (UserId u : requested)
     if (u.valid() && std::find(users.begin(), users.end(), u) == users.end()) users.push_back(u);
   if (users.empty()) return std::vector<View>{};
 
-  auto peers = store_.direct_peers(watcher.viewer_, users);
-  if (!peers) return peers.status();
-  std::unordered_set<std::int64_t> contacts;
-  for (UserId p : *peers) contacts.insert(p.value);
+  auto contacts = contacts_among(watcher.viewer_, users);
+  if (!contacts) return contacts.status();
   std::optional<Visibility> own;
   {
     std::lock_guard lk(mu_);
@@ -304,7 +311,7 @@ Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::ve
       for (UserId u : users) {
         auto it = watched_.find(u.value);
         if (it == watched_.end() || !it->second.ready) continue;  // no such user
-        bool contact = contacts.count(u.value) > 0;
+        bool contact = contacts->count(u.value) > 0;
         auto [wit, added] = watcher.watching_.insert_or_assign(u.value, contact);
         if (added) it->second.watchers.push_back(&watcher);
         views.push_back(view(watcher, u, it->second, contact));
@@ -356,16 +363,14 @@ Result<std::vector<View>> PresenceService::refresh(Watcher& watcher) {
   }
   auto own = store_.read_presence({watcher.viewer_});
   if (!own) return own.status();
-  auto peers = store_.direct_peers(watcher.viewer_, users);
-  if (!peers) return peers.status();
-  std::unordered_set<std::int64_t> contacts;
-  for (UserId p : *peers) contacts.insert(p.value);
+  auto contacts = contacts_among(watcher.viewer_, users);
+  if (!contacts) return contacts.status();
   std::vector<View> views;
   std::lock_guard lk(mu_);
   if (!own->empty()) watcher.own_ = own->front().last_seen_visibility;
   watcher.loaded_ = true;
   for (auto& [u, contact] : watcher.watching_) {
-    contact = contacts.count(u) > 0;
+    contact = contacts->count(u) > 0;
     auto it = watched_.find(u);
     if (it != watched_.end() && it->second.ready) views.push_back(view(watcher, UserId(u), it->second, contact));
   }

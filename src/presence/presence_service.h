@@ -185,6 +185,7 @@ class PresenceService final : public PresencePeer {
   std::uint64_t next_version();
 
   // Outside mu_.
+  Result<std::unordered_set<std::int64_t>> contacts_among(UserId viewer, const std::vector<UserId>& users);
   void deliver(Deliveries& deliveries);
   void publish(std::vector<Announce>& announces);
   void sweep();

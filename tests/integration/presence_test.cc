@@ -3,7 +3,9 @@
 // controllable clock, so tests wait for events instead of sleeping.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
+#include <thread>
 
 #include "parley/http.h"
 #include "parley/session.h"
@@ -229,6 +231,17 @@ TEST(Presence, subscription_gets_the_current_state_then_changes_and_unsubscribe_
   bob.connection().send_raw(R"({"type":"presence_subscribe","users":["x"]})");
   ASSERT_TRUE(bob.wait([](const EventLog& l) { return l.errors.size() >= 3; }));
   EXPECT_EQ(bob.snapshot().errors.back().code, "bad_frame");
+
+  // Disconnecting cleans up: once the watchers are gone, the server watches no one.
+  bob.close();
+  dave.close();
+  bool clean = false;
+  for (int i = 0; i < 500 && !clean; ++i) {
+    auto m = client::http_call(server.endpoint(), "GET", "/metrics");
+    clean = m.body.find("\nparley_presence_watched_users 0\n") != std::string::npos;
+    if (!clean) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(clean) << "watched users left behind after the watchers disconnected";
 }
 
 TEST(Presence, privacy_everyone_contacts_nobody_apply_in_both_directions) {
