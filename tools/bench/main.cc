@@ -442,7 +442,9 @@ json::object run_connections(const Common& common, int conns, double hold) {
   }
   bool all = wait_until([&] { return ready >= conns; }, 120);
   double connect_s = (now_ms() - t0) / 1000;
+  double cpu0 = targets.cpu_seconds();
   std::this_thread::sleep_for(std::chrono::duration<double>(hold));
+  double idle_cpu_pct = hold > 0 ? (targets.cpu_seconds() - cpu0) / hold * 100 : 0;
   long rss1 = target.rss_kib();
   for (auto& c : cs) c->stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -455,6 +457,7 @@ json::object run_connections(const Common& common, int conns, double hold) {
   r["connect_s"] = std::round(connect_s * 100) / 100;
   r["server_rss_before_mb"] = std::round(rss0 / 102.4) / 10;
   r["server_rss_after_mb"] = std::round(rss1 / 102.4) / 10;
+  r["server_cpu_pct"] = std::round(idle_cpu_pct * 100) / 100;  // while the connections sit idle
   r["server_rss_per_conn_kib"] = ready > 0 ? std::round(static_cast<double>(rss1 - rss0) / ready * 100) / 100 : 0;
   r["delivered_per_s"] = 0;
   r["p50_ms"] = 0;
