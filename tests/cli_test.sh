@@ -6,7 +6,7 @@
 set -euo pipefail
 parleyd=$1 parley=$2
 dir=$(mktemp -d)
-trap 'kill $(cat "$dir/pid") $(cat "$dir/listen.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'kill $(cat "$dir/pid") $(cat "$dir/listen.pid" "$dir/follow.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 store=()
 if [[ -n ${3:-} ]]; then
   pg_url=$(source "$3" && echo "$pg_url")  # only this: the state file also sets `dir`
@@ -15,7 +15,8 @@ if [[ -n ${3:-} ]]; then
   store=(--set store.kind=postgres --set "store.postgres_url=$pg_url dbname=$db")
 fi
 "$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" "${store[@]}" \
-  --set presence.typing_timeout_ms=300 >"$dir/log" 2>&1 &
+  --set presence.typing_timeout_ms=300 --set presence.online_threshold_ms=1000 --set presence.heartbeat_ms=300 \
+  >"$dir/log" 2>&1 &
 echo $! >"$dir/pid"
 for _ in $(seq 1 500); do [[ -s $dir/port ]] && break; sleep 0.01; done
 url="http://127.0.0.1:$(cat "$dir/port")"
@@ -47,6 +48,8 @@ login +14155550102 "$dir/b.json" | grep -q "Signed in as +14155550102"
 eventually() { for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done; return 1; }
 "$parley" --profile "$dir/a.json" privacy | grep -q "last seen and online: everyone"
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "offline, never seen"
+"$parley" --profile "$dir/a.json" presence --follow +14155550102 >"$dir/follow" 2>&1 &
+echo $! >"$dir/follow.pid"
 "$parley" --profile "$dir/b.json" listen --active >"$dir/listen" 2>&1 &
 echo $! >"$dir/listen.pid"
 online() { "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q ": online"; }
@@ -55,6 +58,10 @@ eventually online
 typing_shown() { grep -q "\[typing\] chat 1: user 1 is typing" "$dir/listen" && grep -q "user 1 stopped typing" "$dir/listen"; }
 eventually typing_shown
 kill "$(cat "$dir/listen.pid")"; wait "$(cat "$dir/listen.pid")" 2>/dev/null || true
+# --follow printed bob online, then (his listen gone) his last seen.
+followed() { grep -q ": online" "$dir/follow" && grep -q ": last seen" "$dir/follow"; }
+eventually followed
+kill "$(cat "$dir/follow.pid")"; wait "$(cat "$dir/follow.pid")" 2>/dev/null || true
 "$parley" --profile "$dir/b.json" privacy last-seen nobody | grep -q "last seen and online: nobody"
 "$parley" --profile "$dir/a.json" presence 2 | grep -q "hidden"
 "$parley" --profile "$dir/b.json" privacy last-seen contacts | grep -q "contacts"
