@@ -33,7 +33,8 @@ struct BusEvent {
 // A parleyd node as seen through the bus (cluster registry).
 struct NodeInfo {
   std::string id;
-  std::string address;  // where clients reach it
+  std::string address;      // where clients reach it
+  std::string incarnation;  // new at every start of the node (a restart keeps its id)
 };
 
 class BusListener {
@@ -72,6 +73,7 @@ class Bus {
 
   // --- presence between nodes; a single node has no one to tell (no-ops) ---
   virtual std::string node_id() const { return "local"; }
+  virtual std::string incarnation() const { return {}; }
   virtual void set_presence_peer(PresencePeer* /*peer*/) {}
   // Start/stop receiving other nodes' notes about `user`. Not counted: call once each.
   // Like subscribe, watching is in place when it returns.

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace parley {
@@ -37,7 +38,8 @@ void check(natsStatus s, const char* what) {
 NatsBus::NatsBus(NatsBusOptions options)
     : options_(std::move(options)),
       prefix_("parley." + (options_.cluster_id.empty() ? std::string("default") : options_.cluster_id) + "."),
-      nodes_subject_(prefix_ + "nodes") {
+      nodes_subject_(prefix_ + "nodes"),
+      incarnation_(std::to_string(std::random_device{}()) + std::to_string(std::random_device{}())) {
   if (options_.urls.empty()) throw std::runtime_error("bus.nats_urls must name at least one nats:// server");
   // Many per-user subscriptions: deliver them from a shared pool, not a thread each.
   nats_SetMessageDeliveryPoolSize(2);
@@ -138,6 +140,10 @@ void NatsBus::on_closed(natsConnection*, void* closure) {
 
 std::string NatsBus::user_subject(UserId user) const { return prefix_ + "user." + std::to_string(user.value); }
 
+std::string NatsBus::hello() const {
+  return options_.node_id + " " + (address_.empty() ? std::string("-") : address_) + " " + incarnation_;
+}
+
 std::string NatsBus::presence_subject(UserId user) const {
   return prefix_ + "presence." + std::to_string(user.value);
 }
@@ -204,9 +210,9 @@ bool NatsBus::available() const { return connected_; }
 std::vector<NodeInfo> NatsBus::nodes() const {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lk(nodes_mu_);
-  std::vector<NodeInfo> out{{options_.node_id, address_}};
+  std::vector<NodeInfo> out{{options_.node_id, address_, incarnation_}};
   for (const auto& [id, v] : nodes_)
-    if (id != options_.node_id && now - v.second < std::chrono::seconds(3)) out.push_back({id, v.first});
+    if (id != options_.node_id && now - v.at < std::chrono::seconds(3)) out.push_back({id, v.address, v.incarnation});
   return out;
 }
 
@@ -238,16 +244,19 @@ void NatsBus::on_node(natsConnection*, natsSubscription*, natsMsg* msg, void* cl
     std::string hello;
     {
       std::lock_guard lk(self->nodes_mu_);
-      hello = self->options_.node_id + " " + self->address_;
+      hello = self->hello();
     }
     natsConnection_Publish(self->conn_, self->nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
     natsMsg_Destroy(msg);
     return;
   }
   auto space = body.find(' ');
-  if (space != std::string_view::npos) {
+  auto last = body.rfind(' ');
+  if (space != std::string_view::npos && last > space) {
     std::lock_guard lk(self->nodes_mu_);
-    self->nodes_[std::string(body.substr(0, space))] = {std::string(body.substr(space + 1)),
+    auto address = body.substr(space + 1, last - space - 1);
+    self->nodes_[std::string(body.substr(0, space))] = {address == "-" ? std::string() : std::string(address),
+                                                        std::string(body.substr(last + 1)),
                                                         std::chrono::steady_clock::now()};
   }
   natsMsg_Destroy(msg);
@@ -362,10 +371,11 @@ void NatsBus::on_query(natsConnection* nc, natsSubscription*, natsMsg* msg, void
 }
 
 void NatsBus::set_node_address(std::string address) {
-  std::string hello = options_.node_id + " " + address;
+  std::string hello;
   {
     std::lock_guard lk(nodes_mu_);
     address_ = std::move(address);
+    hello = this->hello();
   }
   natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));  // don't wait a beat
 }
@@ -377,7 +387,7 @@ void NatsBus::heartbeat_loop() {
     std::string hello;
     {
       std::lock_guard nl(nodes_mu_);
-      hello = options_.node_id + " " + address_;
+      hello = this->hello();
     }
     natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
     lk.lock();

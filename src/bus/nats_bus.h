@@ -57,6 +57,7 @@ class NatsBus final : public Bus {
 
   std::vector<NodeInfo> nodes() const override;
   std::string node_id() const override { return options_.node_id; }
+  std::string incarnation() const override { return incarnation_; }
   void set_presence_peer(PresencePeer* peer) override;
   void watch_presence(UserId user) override;
   void unwatch_presence(UserId user) override;
@@ -81,6 +82,7 @@ class NatsBus final : public Bus {
   void heartbeat_loop();
   std::string user_subject(UserId user) const;
   std::string presence_subject(UserId user) const;
+  std::string hello() const;  // "<node id> <address> <incarnation>", under nodes_mu_
 
   const NatsBusOptions options_;
   const std::string prefix_, nodes_subject_;
@@ -102,7 +104,12 @@ class NatsBus final : public Bus {
 
   mutable std::mutex nodes_mu_;  // guards nodes_, address_
   std::string address_;
-  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> nodes_;
+  struct Heard {
+    std::string address, incarnation;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::map<std::string, Heard> nodes_;
+  const std::string incarnation_;
 
   std::atomic<bool> connected_{false}, closing_{false};
   std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};

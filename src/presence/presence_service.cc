@@ -52,7 +52,12 @@ std::size_t Watcher::size() const {
 }
 
 PresenceService::PresenceService(Store& store, Bus& bus, const Clock& clock, Metrics& metrics, Options options)
-    : store_(store), bus_(bus), clock_(clock), metrics_(metrics), opt_(options), node_(bus.node_id()) {
+    : store_(store),
+      bus_(bus),
+      clock_(clock),
+      metrics_(metrics),
+      opt_(options),
+      node_(bus.incarnation().empty() ? bus.node_id() : bus.node_id() + "/" + bus.incarnation()) {
   bus_.set_presence_peer(this);
 }
 
@@ -560,7 +565,9 @@ void PresenceService::sweep() {
       for (auto& [u, w] : watched_) {
         bool lost = false;
         for (auto nit = w.nodes.begin(); nit != w.nodes.end();) {
-          bool live = std::any_of(alive.begin(), alive.end(), [&](const NodeInfo& n) { return n.id == nit->first; });
+          // Keyed by incarnation: what a node said before it restarted dies with that run.
+          bool live = std::any_of(alive.begin(), alive.end(),
+                                  [&](const NodeInfo& n) { return n.id + "/" + n.incarnation == nit->first; });
           if (!live && now - nit->second.heard_at > 5000) {
             w.stored_last_seen = std::max(w.stored_last_seen, nit->second.last_active);
             nit = w.nodes.erase(nit);

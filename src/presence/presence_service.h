@@ -162,7 +162,7 @@ class PresenceService final : public PresencePeer {
     bool ready = false;  // loaded from the store and the other nodes
     Visibility visibility = Visibility::kEveryone;
     TimeMs stored_last_seen = 0;
-    std::unordered_map<std::string, Remote> nodes;
+    std::unordered_map<std::string, Remote> nodes;  // by "<node id>/<incarnation>"
     std::vector<Watcher*> watchers;
     bool sent_online = false;  // the state watchers were last told
     TimeMs sent_last_seen = 0;

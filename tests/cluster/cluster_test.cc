@@ -352,6 +352,22 @@ TEST_F(ClusterPresence, users_of_a_killed_node_go_offline_for_watchers_elsewhere
   EXPECT_GT(views_of(bob.snapshot(), u[0].user).back().last_seen, 0);
 }
 
+// A node restarted at once under the same node id (as systemd does) forgets its users; what
+// it said about them before the restart must not keep them online elsewhere.
+TEST_F(ClusterPresence, a_node_restarted_under_the_same_id_does_not_leave_its_users_online) {
+  auto u = make_users(*cluster.node[0], 2);
+  Session bob(cluster.on(0, u[1]));
+  bob.connection().subscribe_presence({u[0].user});
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
+  client::Options o = app(1, u[0]);
+  o.reconnect = false;
+  Session alice(o);
+  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  cluster.node[1]->kill9();
+  cluster.node[1]->start();  // back within the 3 s in which node 0 would notice it was gone
+  ASSERT_TRUE(last_is(bob, u[0].user, true, false, 30000));
+}
+
 // NATS goes away: the node reports not ready and refuses sends (nothing half-delivered);
 // once NATS is back every message arrives exactly once.
 TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
