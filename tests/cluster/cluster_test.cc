@@ -273,6 +273,32 @@ bool last_is(Session& s, std::int64_t user, bool visible, bool online, int timeo
   }, timeout_ms);
 }
 
+// Alice online (an open app) through `node`, not reconnecting elsewhere; Bob on node 0
+// watching her. Empty sessions when a step failed (the failure is already reported).
+struct WatchedOnline {
+  std::int64_t user = 0;
+  std::unique_ptr<Session> bob, alice;
+};
+WatchedOnline watch_online(const Cluster& cluster, int node) {
+  auto u = make_users(*cluster.node[0], 2);
+  WatchedOnline w;
+  w.user = u[0].user;
+  auto bob = std::make_unique<Session>(cluster.on(0, u[1]));
+  bob->connection().subscribe_presence({u[0].user});
+  EXPECT_TRUE(last_is(*bob, u[0].user, true, false));
+  auto alice_app = cluster.on(node, u[0]);
+  alice_app.foreground = true;
+  alice_app.reconnect = false;
+  auto alice = std::make_unique<Session>(alice_app);
+  if (!last_is(*bob, u[0].user, true, true)) {
+    ADD_FAILURE() << "alice never showed online";
+    return w;
+  }
+  w.bob = std::move(bob);
+  w.alice = std::move(alice);
+  return w;
+}
+
 TEST_F(ClusterPresence, devices_on_two_nodes_and_watchers_on_others_see_one_state) {
   auto u = make_users(*cluster.node[0], 3);
   auto laptop_device = add_device(*cluster.node[0], u[0].phone, "laptop");
@@ -339,33 +365,21 @@ TEST_F(ClusterPresence, typing_and_privacy_changes_cross_nodes) {
 }
 
 TEST_F(ClusterPresence, users_of_a_killed_node_go_offline_for_watchers_elsewhere) {
-  auto u = make_users(*cluster.node[0], 2);
-  Session bob(cluster.on(0, u[1]));
-  bob.connection().subscribe_presence({u[0].user});
-  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
-  client::Options o = app(1, u[0]);
-  o.reconnect = false;
-  Session alice(o);
-  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  auto w = watch_online(cluster, 1);
+  ASSERT_TRUE(w.bob && w.alice);
   cluster.node[1]->kill9();  // no note will ever say she left
-  ASSERT_TRUE(last_is(bob, u[0].user, true, false, 30000));
-  EXPECT_GT(views_of(bob.snapshot(), u[0].user).back().last_seen, 0);
+  ASSERT_TRUE(last_is(*w.bob, w.user, true, false, 30000));
+  EXPECT_GT(views_of(w.bob->snapshot(), w.user).back().last_seen, 0);
 }
 
 // A node restarted at once under the same node id (as systemd does) forgets its users; what
 // it said about them before the restart must not keep them online elsewhere.
 TEST_F(ClusterPresence, a_node_restarted_under_the_same_id_does_not_leave_its_users_online) {
-  auto u = make_users(*cluster.node[0], 2);
-  Session bob(cluster.on(0, u[1]));
-  bob.connection().subscribe_presence({u[0].user});
-  ASSERT_TRUE(last_is(bob, u[0].user, true, false));
-  client::Options o = app(1, u[0]);
-  o.reconnect = false;
-  Session alice(o);
-  ASSERT_TRUE(last_is(bob, u[0].user, true, true));
+  auto w = watch_online(cluster, 1);
+  ASSERT_TRUE(w.bob && w.alice);
   cluster.node[1]->kill9();
   cluster.node[1]->start();  // back within the 3 s in which node 0 would notice it was gone
-  ASSERT_TRUE(last_is(bob, u[0].user, true, false, 30000));
+  ASSERT_TRUE(last_is(*w.bob, w.user, true, false, 30000));
 }
 
 // NATS goes away: the node reports not ready and refuses sends (nothing half-delivered);
