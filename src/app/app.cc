@@ -170,7 +170,12 @@ Status App::start() {
   server_->start();
   presence_->start();
   if (nats) nats->set_node_address(fmt::format("{}:{}", no.host, server_->port()));
-  maintenance_ = std::thread([this] { maintenance_loop(); });
+  maintenance_.start(std::chrono::seconds(config_.retention.sweep_interval_s), [this] {
+    retention_->run_once([](Result<std::int64_t> r) {
+      if (!r) spdlog::warn("retention: sweep failed: {}", r.status().message());
+      else if (*r > 0) spdlog::info("retention: removed {} expired rows", *r);
+    });
+  });
   spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {}, bus {}", no.host,
                server_->port(), no.threads,
                config_.store.kind == "postgres" ? "postgres at " + pg::describe(config_.store.postgres_url)
@@ -179,27 +184,9 @@ Status App::start() {
   return Status::Ok();
 }
 
-void App::maintenance_loop() {
-  std::unique_lock lk(mu_);
-  while (!stopping_) {
-    lk.unlock();
-    retention_->run_once([](Result<std::int64_t> r) {
-      if (!r) spdlog::warn("retention: sweep failed: {}", r.status().message());
-      else if (*r > 0) spdlog::info("retention: removed {} expired rows", *r);
-    });
-    lk.lock();
-    cv_.wait_for(lk, std::chrono::seconds(config_.retention.sweep_interval_s), [&] { return stopping_; });
-  }
-}
-
 void App::stop() {
-  {
-    std::lock_guard lk(mu_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (maintenance_.joinable()) maintenance_.join();
+  if (stopped_.exchange(true)) return;
+  maintenance_.stop();
   spdlog::info("app: shutting down");
   if (server_) server_->shutdown();
   if (presence_) presence_->stop();  // writes every pending last seen

@@ -3,10 +3,7 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "app/config.h"
 #include "auth/auth_service.h"
@@ -15,6 +12,7 @@
 #include "chat/retention.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "core/periodic.h"
 #include "net/server.h"
 #include "presence/presence_service.h"
 #include "store/store.h"
@@ -36,8 +34,6 @@ class App {
   void stop();
 
  private:
-  void maintenance_loop();
-
   Config config_;
   SystemClock system_clock_;
   OffsetClock clock_;
@@ -53,11 +49,9 @@ class App {
   std::unique_ptr<net::Services> services_;
   std::unique_ptr<net::Server> server_;
 
-  std::mutex mu_;  // guards stopping_
-  std::condition_variable cv_;
-  bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};
-  std::thread maintenance_;
+  std::atomic<bool> stopped_{false};
+  PeriodicThread maintenance_;  // retention sweeps
 };
 
 }  // namespace parley::app

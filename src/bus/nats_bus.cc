@@ -90,17 +90,19 @@ NatsBus::NatsBus(NatsBusOptions options)
   // Nodes that announced themselves before this subscription existed answer a "?" at
   // once, so nodes() is complete within a round trip instead of a heartbeat.
   natsConnection_PublishString(conn_, nodes_subject_.c_str(), "?");
-  heartbeat_ = std::thread([this] { heartbeat_loop(); });
+  heartbeat_.start(std::chrono::seconds(1), [this] {
+    std::string hello;
+    {
+      std::lock_guard lk(nodes_mu_);
+      hello = this->hello();
+    }
+    natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
+  });
   spdlog::info("bus: nats connected at {} as node {}", fmt::join(options_.urls, ","), options_.node_id);
 }
 
 NatsBus::~NatsBus() {
-  {
-    std::lock_guard lk(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (heartbeat_.joinable()) heartbeat_.join();
+  heartbeat_.stop();
   close_connection();
   {
     std::lock_guard lk(interest_mu_);
@@ -378,21 +380,6 @@ void NatsBus::set_node_address(std::string address) {
     hello = this->hello();
   }
   natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));  // don't wait a beat
-}
-
-void NatsBus::heartbeat_loop() {
-  std::unique_lock lk(stop_mu_);
-  while (!stopping_) {
-    lk.unlock();
-    std::string hello;
-    {
-      std::lock_guard nl(nodes_mu_);
-      hello = this->hello();
-    }
-    natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
-    lk.lock();
-    stop_cv_.wait_for(lk, std::chrono::seconds(1), [&] { return stopping_; });
-  }
 }
 
 }  // namespace parley

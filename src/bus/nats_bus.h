@@ -27,11 +27,11 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "bus/local_bus.h"
+#include "core/periodic.h"
 
 namespace parley {
 
@@ -79,7 +79,6 @@ class NatsBus final : public Bus {
   static void on_reconnected(natsConnection*, void* self);
   static void on_closed(natsConnection*, void* self);
   void close_connection();
-  void heartbeat_loop();
   std::string user_subject(UserId user) const;
   std::string presence_subject(UserId user) const;
   std::string hello() const;  // "<node id> <address> <incarnation>", under nodes_mu_
@@ -113,11 +112,10 @@ class NatsBus final : public Bus {
 
   std::atomic<bool> connected_{false}, closing_{false};
   std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};
-  std::mutex stop_mu_;  // guards stopping_, closed_
+  std::mutex stop_mu_;  // guards closed_
   std::condition_variable stop_cv_;
-  bool stopping_ = false;
   bool closed_ = false;  // libnats reported the connection closed: no more callbacks
-  std::thread heartbeat_;
+  PeriodicThread heartbeat_;  // announces this node on <prefix>nodes every second
 };
 
 }  // namespace parley

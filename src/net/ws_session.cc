@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -452,12 +454,11 @@ void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
     return;
   }
   send_views(*views);
-  std::string unknown;  // asked for, but no such user: say so rather than stay silent
-  for (UserId u : f.users) {
-    bool seen = std::any_of(views->begin(), views->end(), [&](const presence::View& v) { return v.user == u; });
-    if (!seen && unknown.find(" " + std::to_string(u.value) + ",") == std::string::npos)
-      unknown += " " + std::to_string(u.value) + ",";
-  }
+  std::unordered_set<std::int64_t> answered;  // asked for, but no such user: say so rather than stay silent
+  for (const auto& v : *views) answered.insert(v.user.value);
+  std::string unknown;
+  for (UserId u : f.users)
+    if (answered.insert(u.value).second) unknown += " " + std::to_string(u.value) + ",";
   if (!unknown.empty()) {
     unknown.pop_back();
     send(proto::error_frame(proto::err::kNoSuchUser, "no such user:" + unknown));

@@ -64,26 +64,13 @@ PresenceService::PresenceService(Store& store, Bus& bus, const Clock& clock, Met
 PresenceService::~PresenceService() { stop(); }
 
 void PresenceService::start() {
-  sweeper_ = std::thread([this] {
-    const auto interval = std::chrono::milliseconds(std::clamp<TimeMs>(opt_.online_threshold_ms / 4, 50, 1000));
-    std::unique_lock lk(stop_mu_);
-    while (!stopping_) {
-      lk.unlock();
-      sweep();
-      lk.lock();
-      stop_cv_.wait_for(lk, interval, [&] { return stopping_; });
-    }
-  });
+  sweeper_.start(std::chrono::milliseconds(std::clamp<TimeMs>(opt_.online_threshold_ms / 4, 50, 1000)),
+                 [this] { sweep(); });
 }
 
 void PresenceService::stop() {
-  {
-    std::lock_guard lk(stop_mu_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
+  if (stopped_.exchange(true)) return;
+  sweeper_.stop();
   bus_.set_presence_peer(nullptr);
   persist(true);  // queued before the store closes
 }
@@ -228,8 +215,9 @@ Result<std::unordered_set<std::int64_t>> PresenceService::contacts_among(UserId 
 
 Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::vector<UserId>& requested) {
   std::vector<UserId> users;
+  std::unordered_set<std::int64_t> listed;
   for (UserId u : requested)
-    if (u.valid() && std::find(users.begin(), users.end(), u) == users.end()) users.push_back(u);
+    if (u.valid() && listed.insert(u.value).second) users.push_back(u);
   if (users.empty()) return std::vector<View>{};
 
   auto contacts = contacts_among(watcher.viewer_, users);

@@ -19,13 +19,13 @@
 // state. Listeners are called with no lock held and must not block (post).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <queue>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +33,7 @@
 #include "bus/bus.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "core/periodic.h"
 #include "store/store.h"
 
 namespace parley::presence {
@@ -214,10 +215,8 @@ class PresenceService final : public PresencePeer {
   TimeMs persisted_at_ = 0;
   bool requery_ = false;
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
-  std::thread sweeper_;
+  std::atomic<bool> stopped_{false};
+  PeriodicThread sweeper_;
 };
 
 }  // namespace parley::presence

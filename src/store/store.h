@@ -22,6 +22,12 @@ template <class T>
 using Done = std::function<void(Result<T>)>;
 using DoneStatus = std::function<void(Status)>;
 
+// For adapters: a write whose only result is success or failure reports a Result<bool>;
+// this hands its status to the caller's DoneStatus.
+inline Done<bool> status_of(DoneStatus done) {
+  return [done = std::move(done)](Result<bool> r) { done(r.status()); };
+}
+
 // Group-commit counters, for /metrics.
 struct WriterStats {
   std::uint64_t batches = 0;          // transactions committed or rolled back

@@ -453,7 +453,7 @@ void PostgresStore::revoke_device(UserId user, DeviceId device, DoneStatus done)
         if (r.affected() == 0) return Status(Code::kNotFound, "no such device");
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void PostgresStore::set_device_position(DeviceId device, Pts pts, DoneStatus done) {
@@ -464,7 +464,7 @@ void PostgresStore::set_device_position(DeviceId device, Pts pts, DoneStatus don
         p = {std::max(p.first, pts), stamp()};
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 Result<UserRecord> PostgresStore::find_user(UserId id) {
@@ -520,7 +520,7 @@ void PostgresStore::put_auth_code(AuthCode code, DoneStatus done) {
             {code.phone, Param::bytes(code.code_hash), code.expires_at});
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void PostgresStore::take_auth_attempt(std::string phone, Done<AuthCode> done) {
@@ -543,7 +543,7 @@ void PostgresStore::delete_auth_code(std::string phone, DoneStatus done) {
         b.conn.query("DELETE FROM auth_codes WHERE phone = $1", {phone});
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 // ---------------------------------------------------------------- messages and receipts
@@ -761,7 +761,7 @@ void PostgresStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, 
             {users, times});
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void PostgresStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
@@ -775,7 +775,7 @@ void PostgresStore::set_privacy(UserId user, Visibility last_seen, DoneStatus do
             {user.value, static_cast<int>(last_seen)});
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vector<UserId>& users) {

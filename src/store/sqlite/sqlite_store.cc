@@ -244,7 +244,7 @@ void SqliteStore::revoke_device(UserId user, DeviceId device, DoneStatus done) {
         if (db.changes() == 0) return Status(Code::kNotFound, "no such device");
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void SqliteStore::set_device_position(DeviceId device, Pts pts, DoneStatus done) {
@@ -258,7 +258,7 @@ void SqliteStore::set_device_position(DeviceId device, Pts pts, DoneStatus done)
             .exec();
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 Result<UserRecord> SqliteStore::find_user(UserId id) {
@@ -319,7 +319,7 @@ void SqliteStore::put_auth_code(AuthCode code, DoneStatus done) {
             .exec();
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void SqliteStore::take_auth_attempt(std::string phone, Done<AuthCode> done) {
@@ -342,7 +342,7 @@ void SqliteStore::delete_auth_code(std::string phone, DoneStatus done) {
         db.prepare("DELETE FROM auth_codes WHERE phone = ?").bind(1, phone).exec();
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 // ---------------------------------------------------------------- messages and receipts
@@ -580,7 +580,7 @@ void SqliteStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, Do
         }
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 void SqliteStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
@@ -595,7 +595,7 @@ void SqliteStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done
             .exec();
         return true;
       },
-      [done = std::move(done)](Result<bool> r) { done(r.status()); });
+      status_of(std::move(done)));
 }
 
 Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector<UserId>& users) {
