@@ -121,7 +121,10 @@ Status App::start() {
   ao.codes_per_phone_per_hour = config_.auth.codes_per_phone_per_hour;
   ao.requests_per_ip_per_minute = config_.auth.requests_per_ip_per_minute;
   auth_ = std::make_unique<auth::AuthService>(ao, *store_, *bus_, *sender_, clock_, random_);
-  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_);
+  chat::Options co;
+  co.max_group_members = static_cast<std::size_t>(config_.groups.max_members);
+  co.max_room_members = static_cast<std::size_t>(config_.rooms.max_members);
+  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, random_, co);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence::Options pro;
   pro.online_threshold_ms = config_.presence.online_threshold_ms;

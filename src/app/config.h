@@ -58,6 +58,12 @@ struct Config {
     int persist_interval_s = 60;      // last seen of users still online written this often
     int max_watched = 1000;           // users one device may watch
   } presence;
+  struct Groups {
+    int max_members = 256;  // members of a group, its creator included
+  } groups;
+  struct Rooms {
+    int max_members = 100000;  // members of a large room (channel)
+  } rooms;
   struct Retention {
     int days = 30;                  // undelivered updates kept this long
     int sweep_interval_s = 3600;

@@ -23,10 +23,14 @@ struct BusEvent {
     kResync,         // announcements may have been missed (bus reconnected): catch up
     kEphemeral,      // a frame for the user's live devices only, outside the log (typing)
     kPrivacy,        // the user's own privacy setting changed: refresh what they see
+    kRoom,           // a room's new message (on the room's channel): chat, seq and frame
   };
   Kind kind = Kind::kUpdate;
   Pts pts = 0;
   DeviceId device;
+  ChatId chat;   // kRoom; a kUpdate that is a room membership change
+  Seq seq = 0;   // kRoom: the message's seq; membership: the room's seq at the change
+  int membership = 0;  // kUpdate: +1 the user joined room `chat`, -1 left it
   std::shared_ptr<const std::string> frame;  // shared by every recipient device
 };
 
@@ -66,6 +70,12 @@ class Bus {
   virtual std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) = 0;
   virtual void unsubscribe(UserId user, std::uint64_t token) = 0;
   virtual void publish(UserId user, std::shared_ptr<const BusEvent> event) = 0;
+  // A room's channel: every listening session of every member on every node, with one
+  // publish per message (on NATS one message, delivered once to each node that listens).
+  // Listeners get on_bus(UserId(), event). Same guarantees as the user methods.
+  virtual std::uint64_t subscribe_room(ChatId room, std::weak_ptr<BusListener> listener) = 0;
+  virtual void unsubscribe_room(ChatId room, std::uint64_t token) = 0;
+  virtual void publish_room(ChatId room, std::shared_ptr<const BusEvent> event) = 0;
   // False while announcements cannot reach other nodes; senders get a retryable error.
   virtual bool available() const { return true; }
   // Nodes alive in the cluster, this one included (empty for a single-node bus).

@@ -13,9 +13,9 @@ namespace parley {
 
 namespace {
 
-// Wire form of a BusEvent between nodes: kind (1 byte), pts and device (8 bytes each,
-// little endian), then the frame exactly as devices receive it.
-constexpr std::size_t kHeader = 17;
+// Wire form of a BusEvent between nodes: kind and membership (1 byte each), pts, device,
+// chat and seq (8 bytes each, little endian), then the frame exactly as devices receive it.
+constexpr std::size_t kHeader = 34;
 
 void put64(std::string& out, std::int64_t v) {
   auto u = static_cast<std::uint64_t>(v);
@@ -106,8 +106,10 @@ NatsBus::~NatsBus() {
   close_connection();
   {
     std::lock_guard lk(interest_mu_);
-    for (auto& [user, in] : interest_) natsSubscription_Destroy(in.sub);
+    for (auto* map : {&interest_, &room_interest_})
+      for (auto& [key, in] : *map) natsSubscription_Destroy(in.sub);
     interest_.clear();
+    room_interest_.clear();
   }
   {
     std::lock_guard lk(presence_mu_);
@@ -150,16 +152,17 @@ std::string NatsBus::presence_subject(UserId user) const {
   return prefix_ + "presence." + std::to_string(user.value);
 }
 
-std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
-  std::uint64_t token = local_.subscribe(user, std::move(listener));
+std::string NatsBus::room_subject(ChatId room) const { return prefix_ + "room." + std::to_string(room.value); }
+
+void NatsBus::add_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key, const std::string& subject) {
   {
     std::lock_guard lk(interest_mu_);
-    auto& in = interest_[user.value];
+    auto& in = map[key];
     if (in.listeners++ == 0) {
-      natsStatus s = natsConnection_Subscribe(&in.sub, conn_, user_subject(user).c_str(), &NatsBus::on_message, this);
+      natsStatus s = natsConnection_Subscribe(&in.sub, conn_, subject.c_str(), &NatsBus::on_message, this);
       if (s != NATS_OK) {
         // The device still works; it would miss live events from other nodes until it syncs.
-        spdlog::error("bus: subscribe for user {} failed: {}", user.value, natsStatus_GetText(s));
+        spdlog::error("bus: subscribe to {} failed: {}", subject, natsStatus_GetText(s));
         in.sub = nullptr;
       }
     }
@@ -170,41 +173,72 @@ std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listene
   // disconnected, the reconnect's kResync covers the gap instead.
   if (connected_) {
     if (natsStatus s = natsConnection_FlushTimeout(conn_, 2000); s != NATS_OK)
-      spdlog::warn("bus: flushing the subscription for user {} failed: {}", user.value, natsStatus_GetText(s));
+      spdlog::warn("bus: flushing the subscription to {} failed: {}", subject, natsStatus_GetText(s));
   }
-  return token;
 }
 
-void NatsBus::unsubscribe(UserId user, std::uint64_t token) {
-  local_.unsubscribe(user, token);
+void NatsBus::drop_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key) {
   std::lock_guard lk(interest_mu_);
-  auto it = interest_.find(user.value);
-  if (it == interest_.end()) return;
+  auto it = map.find(key);
+  if (it == map.end()) return;
   if (--it->second.listeners == 0) {
     if (it->second.sub) {
       natsSubscription_Unsubscribe(it->second.sub);
       natsSubscription_Destroy(it->second.sub);
     }
-    interest_.erase(it);
+    map.erase(it);
   }
+}
+
+void NatsBus::send(const std::string& subject, const BusEvent& event) {
+  std::string payload;
+  payload.reserve(kHeader + (event.frame ? event.frame->size() : 0));
+  payload += static_cast<char>(event.kind);
+  payload += static_cast<char>(event.membership);
+  put64(payload, event.pts);
+  put64(payload, event.device.value);
+  put64(payload, event.chat.value);
+  put64(payload, event.seq);
+  if (event.frame) payload += *event.frame;
+  // While reconnecting, libnats buffers publishes and sends them once connected.
+  natsStatus s = natsConnection_Publish(conn_, subject.c_str(), payload.data(), static_cast<int>(payload.size()));
+  spdlog::debug("bus: to nats: {} kind {} pts {}", subject, static_cast<int>(event.kind), event.pts);
+  if (s != NATS_OK) {
+    publish_failures_++;
+    spdlog::warn("bus: publish to {} failed: {}", subject, natsStatus_GetText(s));
+  }
+}
+
+std::uint64_t NatsBus::subscribe(UserId user, std::weak_ptr<BusListener> listener) {
+  std::uint64_t token = local_.subscribe(user, std::move(listener));
+  add_interest(interest_, user.value, user_subject(user));
+  return token;
+}
+
+void NatsBus::unsubscribe(UserId user, std::uint64_t token) {
+  local_.unsubscribe(user, token);
+  drop_interest(interest_, user.value);
 }
 
 void NatsBus::publish(UserId user, std::shared_ptr<const BusEvent> event) {
   local_.publish(user, event);
-  std::string payload;
-  payload.reserve(kHeader + (event->frame ? event->frame->size() : 0));
-  payload += static_cast<char>(event->kind);
-  put64(payload, event->pts);
-  put64(payload, event->device.value);
-  if (event->frame) payload += *event->frame;
-  // While reconnecting, libnats buffers publishes and sends them once connected.
-  natsStatus s = natsConnection_Publish(conn_, user_subject(user).c_str(), payload.data(),
-                                        static_cast<int>(payload.size()));
-  spdlog::debug("bus: to nats: user {} kind {} pts {}", user.value, static_cast<int>(event->kind), event->pts);
-  if (s != NATS_OK) {
-    publish_failures_++;
-    spdlog::warn("bus: publish for user {} failed: {}", user.value, natsStatus_GetText(s));
-  }
+  send(user_subject(user), *event);
+}
+
+std::uint64_t NatsBus::subscribe_room(ChatId room, std::weak_ptr<BusListener> listener) {
+  std::uint64_t token = local_.subscribe_room(room, std::move(listener));
+  add_interest(room_interest_, room.value, room_subject(room));
+  return token;
+}
+
+void NatsBus::unsubscribe_room(ChatId room, std::uint64_t token) {
+  local_.unsubscribe_room(room, token);
+  drop_interest(room_interest_, room.value);
+}
+
+void NatsBus::publish_room(ChatId room, std::shared_ptr<const BusEvent> event) {
+  local_.publish_room(room, event);
+  send(room_subject(room), *event);
 }
 
 bool NatsBus::available() const { return connected_; }
@@ -225,16 +259,20 @@ void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void*
   std::string_view subject = natsMsg_GetSubject(msg);
   auto dot = subject.rfind('.');
   if (len >= static_cast<int>(kHeader) && dot != std::string_view::npos) {
-    std::int64_t user = 0;
-    std::from_chars(subject.data() + dot + 1, subject.data() + subject.size(), user);
+    std::int64_t id = 0;
+    std::from_chars(subject.data() + dot + 1, subject.data() + subject.size(), id);
     auto ev = std::make_shared<BusEvent>();
     ev->kind = static_cast<BusEvent::Kind>(data[0]);
-    ev->pts = get64(data + 1);
-    ev->device = DeviceId(get64(data + 9));
+    ev->membership = static_cast<signed char>(data[1]);
+    ev->pts = get64(data + 2);
+    ev->device = DeviceId(get64(data + 10));
+    ev->chat = ChatId(get64(data + 18));
+    ev->seq = get64(data + 26);
     ev->frame = std::make_shared<const std::string>(data + kHeader, static_cast<std::size_t>(len) - kHeader);
     self->received_++;
-    spdlog::debug("bus: from nats: user {} kind {} pts {}", user, static_cast<int>(ev->kind), ev->pts);
-    if (ev->kind != BusEvent::Kind::kResync) self->local_.publish(UserId(user), std::move(ev));
+    spdlog::debug("bus: from nats: {} kind {} pts {}", subject, static_cast<int>(ev->kind), ev->pts);
+    if (ev->kind == BusEvent::Kind::kRoom) self->local_.publish_room(ChatId(id), std::move(ev));
+    else if (ev->kind != BusEvent::Kind::kResync) self->local_.publish(UserId(id), std::move(ev));
   }
   natsMsg_Destroy(msg);
 }

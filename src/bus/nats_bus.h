@@ -13,6 +13,9 @@
 // Nodes announce themselves on `<prefix>nodes` every second; nodes() lists those heard
 // from within the last three seconds (this node included).
 //
+// Rooms: a node with a session of a room's member subscribes `<prefix>room.<id>`; a
+// room's message is one publish there, whatever the number of members.
+//
 // Presence: a node watching a user subscribes `<prefix>presence.<id>`, where the nodes
 // holding that user's devices announce changes; every node answers queries on
 // `<prefix>presence.query` (scatter-gather through a reply inbox).
@@ -53,6 +56,9 @@ class NatsBus final : public Bus {
   std::uint64_t subscribe(UserId user, std::weak_ptr<BusListener> listener) override;
   void unsubscribe(UserId user, std::uint64_t token) override;
   void publish(UserId user, std::shared_ptr<const BusEvent> event) override;
+  std::uint64_t subscribe_room(ChatId room, std::weak_ptr<BusListener> listener) override;
+  void unsubscribe_room(ChatId room, std::uint64_t token) override;
+  void publish_room(ChatId room, std::shared_ptr<const BusEvent> event) override;
   bool available() const override;
 
   std::vector<NodeInfo> nodes() const override;
@@ -80,6 +86,15 @@ class NatsBus final : public Bus {
   static void on_closed(natsConnection*, void* self);
   void close_connection();
   std::string user_subject(UserId user) const;
+  std::string room_subject(ChatId room) const;
+  struct Interest {
+    int listeners = 0;
+    natsSubscription* sub = nullptr;
+  };
+  // Counts a local listener of `subject`; subscribes NATS for the first one.
+  void add_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key, const std::string& subject);
+  void drop_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key);
+  void send(const std::string& subject, const BusEvent& event);
   std::string presence_subject(UserId user) const;
   std::string hello() const;  // "<node id> <address> <incarnation>", under nodes_mu_
 
@@ -94,12 +109,8 @@ class NatsBus final : public Bus {
   std::mutex presence_mu_;  // guards presence_subs_
   std::unordered_map<std::int64_t, natsSubscription*> presence_subs_;
 
-  struct Interest {
-    int listeners = 0;
-    natsSubscription* sub = nullptr;
-  };
-  std::mutex interest_mu_;  // guards interest_
-  std::unordered_map<std::int64_t, Interest> interest_;
+  std::mutex interest_mu_;  // guards interest_, room_interest_
+  std::unordered_map<std::int64_t, Interest> interest_, room_interest_;
 
   mutable std::mutex nodes_mu_;  // guards nodes_, address_
   std::string address_;

@@ -1,5 +1,7 @@
 #include "chat/chat_service.h"
 
+#include <algorithm>
+
 #include "proto/frames.h"
 
 namespace parley::chat {
@@ -15,15 +17,42 @@ void ChatService::announce(const std::vector<Delivery>& deliveries,
   }
 }
 
+void ChatService::announce_message(const AppendResult& r) {
+  const Message& m = r.message;
+  if (r.kind == ChatKind::kRoom) {
+    auto ev = std::make_shared<BusEvent>();
+    ev->kind = BusEvent::Kind::kRoom;
+    ev->chat = m.chat;
+    ev->seq = m.seq;
+    ev->frame = std::make_shared<const std::string>(proto::message_frame(0, m));
+    bus_.publish_room(m.chat, std::move(ev));
+  } else {
+    announce(r.deliveries, [&](Pts pts) { return proto::message_frame(pts, m); });
+  }
+  announce(r.all_deliveries,
+           [&](Pts pts) { return proto::receipt_all_frame(pts, m.chat, r.all_delivered, r.all_read); });
+}
+
+void ChatService::announce_changed(const ChangeResult& r) {
+  if (r.message && !r.message->duplicate) announce_message(*r.message);
+  for (const auto& d : r.membership) {
+    auto ev = std::make_shared<BusEvent>();
+    ev->kind = BusEvent::Kind::kUpdate;
+    ev->pts = d.pts;
+    ev->chat = r.chat;
+    ev->seq = r.seq;
+    ev->membership = r.member ? 1 : -1;
+    ev->frame = std::make_shared<const std::string>(proto::membership_frame(d.pts, {r.chat, r.member, r.seq}));
+    bus_.publish(d.user, std::move(ev));
+  }
+}
+
 void ChatService::send(NewMessage message, std::function<void(Result<AppendResult>)> done) {
   // Without the bus, a committed message would reach other nodes' devices only when
   // they next sync: refuse instead, and let the client resend (same client id).
   if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
   store_.append_message(std::move(message), [this, done = std::move(done)](Result<AppendResult> r) {
-    if (r && !r->duplicate) {
-      const Message& m = r->message;
-      announce(r->deliveries, [&](Pts pts) { return proto::message_frame(pts, m); });
-    }
+    if (r && !r->duplicate) announce_message(*r);
     done(std::move(r));
   });
 }
@@ -35,6 +64,9 @@ void ChatService::report(UserId member, ChatId chat, Seq delivered, Seq read,
                           if (r && r->changed) {
                             const ReceiptState& s = r->state;
                             announce(r->deliveries, [&](Pts pts) { return proto::receipt_frame(pts, s); });
+                            announce(r->all_deliveries, [&](Pts pts) {
+                              return proto::receipt_all_frame(pts, s.chat, r->all_delivered, r->all_read);
+                            });
                           }
                           done(r.status());
                         });
@@ -42,6 +74,44 @@ void ChatService::report(UserId member, ChatId chat, Seq delivered, Seq read,
 
 void ChatService::received(DeviceId device, Pts pts) {
   store_.set_device_position(device, pts, [](Status) {});
+}
+
+void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions) {
+  store_.set_room_positions(device, std::move(positions), [](Status) {});
+}
+
+void ChatService::create(NewChat chat, std::function<void(Result<ChangeResult>)> done) {
+  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
+  chat.max_members = chat.kind == ChatKind::kRoom ? options_.max_room_members : options_.max_group_members;
+  if (chat.kind == ChatKind::kRoom) chat.invite = random_.token(12);
+  store_.create_chat(std::move(chat), [this, done = std::move(done)](Result<ChangeResult> r) {
+    if (r) announce_changed(*r);
+    done(std::move(r));
+  });
+}
+
+void ChatService::change(ChatChange change, std::function<void(Result<ChangeResult>)> done) {
+  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
+  change.max_group_members = options_.max_group_members;  // the store applies its kind's
+  change.max_room_members = options_.max_room_members;
+  store_.change_chat(std::move(change), [this, done = std::move(done)](Result<ChangeResult> r) {
+    if (r) announce_changed(*r);
+    done(std::move(r));
+  });
+}
+
+Result<std::vector<MemberInfo>> ChatService::receipts(ChatId chat, UserId viewer) {
+  auto info = store_.chat_info(chat, viewer);
+  if (!info) return info.status();
+  if (info->kind == ChatKind::kRoom)
+    return Status(Code::kInvalid, "rooms have view counts, not per-member receipts (views)");
+  if (info->members.empty() || std::none_of(info->members.begin(), info->members.end(),
+                                            [&](const MemberInfo& m) { return m.user == viewer; }))
+    return Status(Code::kNotMember, "not a member of this chat");
+  std::vector<MemberInfo> others;
+  for (auto& m : info->members)
+    if (m.user != viewer) others.push_back(m);
+  return others;
 }
 
 }  // namespace parley::chat

@@ -1,27 +1,53 @@
-// Messaging: send (commit, then announce), receipts, device positions, sync reads.
-// The store assigns order; the bus announces each committed update to the users it
-// belongs to. Thread-safe; callbacks run on the store's writer thread.
+// Messaging: send (commit, then announce), receipts, device positions, sync reads, and
+// groups and rooms (create, change, info, receipt detail, view counts, room reads).
+// The store assigns order and applies the membership rules; the bus announces each
+// committed update to the users it belongs to, and a room's messages to its channel.
+// Thread-safe; callbacks run on the store's writer thread.
 #pragma once
 
 #include <functional>
 #include <vector>
 
 #include "bus/bus.h"
+#include "core/clock.h"
 #include "store/store.h"
 
 namespace parley::chat {
 
+struct Options {
+  std::size_t max_group_members = 256;
+  std::size_t max_room_members = 100000;
+};
+
 class ChatService {
  public:
-  ChatService(Store& store, Bus& bus) : store_(store), bus_(bus) {}
+  ChatService(Store& store, Bus& bus, Random& random, Options options = {})
+      : store_(store), bus_(bus), random_(random), options_(options) {}
 
-  // Commits the message and announces it to every member's devices. `done` gets the
-  // committed message (or the original one for a resent client id).
+  // Commits the message and announces it to every member's devices (a room: once, on
+  // its channel). `done` gets the committed message (or the original one for a resent
+  // client id).
   void send(NewMessage message, std::function<void(Result<AppendResult>)> done);
   // Cumulative delivered / read report of `member` in `chat` (0 = no change).
   void report(UserId member, ChatId chat, Seq delivered, Seq read, std::function<void(Status)> done);
   // The device has everything up to pts.
   void received(DeviceId device, Pts pts);
+
+  // Groups and rooms. `done` gets what was committed; its system message (if any) has
+  // already been announced.
+  void create(NewChat chat, std::function<void(Result<ChangeResult>)> done);
+  void change(ChatChange change, std::function<void(Result<ChangeResult>)> done);
+  Result<ChatInfo> info(ChatId chat, UserId viewer) { return store_.chat_info(chat, viewer); }
+  // Per-member state of one message of a group (or direct chat) the viewer is in.
+  Result<std::vector<MemberInfo>> receipts(ChatId chat, UserId viewer);
+  Result<std::vector<std::pair<Seq, std::int64_t>>> views(ChatId room, UserId viewer, const std::vector<Seq>& seqs) {
+    return store_.view_counts(room, viewer, seqs);
+  }
+  Result<std::vector<RoomPosition>> rooms(UserId user, DeviceId device) { return store_.user_rooms(user, device); }
+  Result<std::vector<Message>> room_messages(ChatId room, UserId member, Seq after, int limit) {
+    return store_.read_room(room, member, after, limit);
+  }
+  void room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions);
 
   Result<std::vector<Update>> updates_after(UserId user, Pts after, int limit) {
     return store_.read_updates(user, after, limit);
@@ -32,12 +58,18 @@ class ChatService {
   Result<std::vector<Message>> history(ChatId chat, UserId member, Seq before, int limit) {
     return store_.read_history(chat, member, before, limit);
   }
+  const Options& options() const { return options_; }
 
  private:
   void announce(const std::vector<Delivery>& deliveries, const std::function<std::string(Pts)>& frame);
+  // A committed message: to the members' logs, or to the room's channel.
+  void announce_message(const AppendResult& r);
+  void announce_changed(const ChangeResult& r);
 
   Store& store_;
   Bus& bus_;
+  Random& random_;
+  const Options options_;
 };
 
 }  // namespace parley::chat

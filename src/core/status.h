@@ -18,6 +18,8 @@ enum class Code {
   kNoSuchUser,
   kNoSuchChat,
   kNotMember,       // caller may not access this chat
+  kForbidden,       // a member, but the chat's rules do not let them (admins only)
+  kChatFull,        // the chat is at its member limit
   kRateLimited,
   kCodeExpired,     // sign-in code is past its lifetime
   kCodeInvalid,     // wrong sign-in code

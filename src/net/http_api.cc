@@ -1,5 +1,7 @@
 #include "net/http_api.h"
 
+#include "store/membership.h"
+
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
@@ -282,13 +284,22 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
   auto list = svc_.chat.chats(dev.user);
   if (!list) return error(req, list.status());
   json::array out;
-  for (const auto& c : *list)
-    out.push_back(json::object{{"chat", c.chat.value},        {"kind", c.kind},
-                               {"peer", c.peer.value},        {"peer_phone", c.peer_phone},
-                               {"last_seq", c.last_seq},      {"last_ts", c.last_ts},
-                               {"last_text", c.last_text},    {"last_sender", c.last_sender.value},
-                               {"read", c.my_read},           {"peer_delivered", c.peer_delivered},
-                               {"peer_read", c.peer_read}});
+  for (const auto& c : *list) {
+    json::object o{{"chat", c.chat.value},     {"kind", membership::kind_name(c.kind)},
+                   {"last_seq", c.last_seq},   {"last_ts", c.last_ts},
+                   {"last_text", c.last_text}, {"last_sender", c.last_sender.value},
+                   {"read", c.my_read}};
+    if (c.kind == ChatKind::kDirect) {
+      o["peer"] = c.peer.value;
+      o["peer_phone"] = c.peer_phone;
+      o["peer_delivered"] = c.peer_delivered;
+      o["peer_read"] = c.peer_read;
+    } else {
+      o["name"] = c.name;
+      o["member_count"] = c.member_count;
+    }
+    out.push_back(std::move(o));
+  }
   return ok(req, json::object{{"chats", std::move(out)}});
 }
 
@@ -305,10 +316,10 @@ HttpResponse HttpApi::history(const HttpRequest& req, const DeviceRecord& dev, C
   auto msgs = svc_.chat.history(chat, dev.user, before, limit);
   if (!msgs) return error(req, msgs.status());
   json::array out;
-  for (const auto& m : *msgs)
-    out.push_back(json::object{{"chat", m.chat.value}, {"seq", m.seq},   {"from", m.sender.value},
-                               {"device", m.sender_device.value}, {"id", m.client_id},
-                               {"ts", m.ts},           {"text", m.text}});
+  for (const auto& m : *msgs) {  // the msg frame without a pts
+    json::error_code ec;
+    out.push_back(json::parse(proto::message_frame(0, m), ec));
+  }
   return ok(req, json::object{{"messages", std::move(out)}});
 }
 

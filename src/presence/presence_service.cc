@@ -404,15 +404,18 @@ void PresenceService::set_privacy(UserId user, Visibility last_seen, DoneStatus 
 }
 
 Status PresenceService::typing(UserId user, ChatId chat, bool typing) {
-  auto members = store_.chat_members(chat);
-  if (!members) return members.status();
-  if (std::find(members->begin(), members->end(), user) == members->end())
+  auto info = store_.chat_info(chat, user);
+  if (!info) return info.status();
+  if (info->kind == ChatKind::kRoom) return Status(Code::kInvalid, "rooms do not show typing");
+  std::vector<UserId> members;
+  for (const auto& m : info->members) members.push_back(m.user);
+  if (std::find(members.begin(), members.end(), user) == members.end())
     return Status(Code::kNotMember, "not a member of this chat");
   auto ev = std::make_shared<BusEvent>();
   ev->kind = BusEvent::Kind::kEphemeral;
   ev->frame = std::make_shared<const std::string>(proto::typing_frame(chat, user, typing));
   std::shared_ptr<const BusEvent> shared = std::move(ev);
-  for (UserId m : *members)
+  for (UserId m : members)
     if (m != user) bus_.publish(m, shared);
   metrics_.typing_events++;
   return Status::Ok();

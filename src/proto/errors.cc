@@ -12,6 +12,8 @@ std::string_view wire_code(Code code) {
     case Code::kNoSuchUser: return err::kNoSuchUser;
     case Code::kNoSuchChat: return err::kNoSuchChat;
     case Code::kNotMember: return err::kNotMember;
+    case Code::kForbidden: return err::kForbidden;
+    case Code::kChatFull: return err::kChatFull;
     case Code::kRateLimited: return err::kRateLimited;
     case Code::kCodeExpired: return err::kCodeExpired;
     case Code::kCodeInvalid: return err::kCodeInvalid;
@@ -30,7 +32,9 @@ int http_status(Code code) {
     case Code::kUnauthorized:
     case Code::kCodeExpired:
     case Code::kCodeInvalid: return 401;
-    case Code::kNotMember: return 403;
+    case Code::kNotMember:
+    case Code::kForbidden: return 403;
+    case Code::kChatFull: return 409;
     case Code::kNotFound:
     case Code::kNoSuchUser:
     case Code::kNoSuchChat: return 404;

@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "proto/errors.h"
+#include "store/membership.h"
 
 namespace parley::proto {
 
@@ -106,6 +107,110 @@ Parsed parse_presence_users(Fields& f, const Limits& limits, bool unsubscribe) {
   return ClientFrame{std::move(p)};
 }
 
+// A positive integer id array named `key`, at most `max` long.
+std::variant<std::vector<std::int64_t>, FrameError> id_array(Fields& f, std::string_view key, std::size_t max,
+                                                             bool required) {
+  std::vector<std::int64_t> out;
+  auto* v = f.o.if_contains(key);
+  if (!v) {
+    if (required) return bad(err::kBadFrame, "missing field '" + std::string(key) + "'", f.id);
+    return out;
+  }
+  if (!v->is_array()) return bad(err::kBadFrame, "field '" + std::string(key) + "' must be an array of ids", f.id);
+  const auto& a = v->get_array();
+  if (a.size() > max)
+    return bad(err::kBadFrame, "field '" + std::string(key) + "' may hold at most " + std::to_string(max) + " ids", f.id);
+  for (const auto& u : a) {
+    if (!(u.is_int64() && u.get_int64() > 0) && !(u.is_uint64() && u.get_uint64() <= INT64_MAX))
+      return bad(err::kBadFrame, "field '" + std::string(key) + "' must hold positive integers", f.id);
+    out.push_back(u.is_int64() ? u.get_int64() : static_cast<std::int64_t>(u.get_uint64()));
+  }
+  return out;
+}
+
+std::vector<UserId> users_of(const std::vector<std::int64_t>& ids) {
+  std::vector<UserId> out;
+  for (auto id : ids) out.push_back(UserId(id));
+  return out;
+}
+
+Parsed parse_create(Fields& f, const Limits& limits) {
+  auto kind = f.string("kind", true);
+  auto name = f.string("name", true);
+  auto avatar = f.string("avatar", false);
+  auto can_add = f.boolean("members_can_add");
+  auto everyone = f.boolean("everyone_posts");
+  if (f.error) return *f.error;
+  if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client id of the request)");
+  auto members = id_array(f, "members", limits.max_frame_users, false);
+  if (auto* e = std::get_if<FrameError>(&members)) return *e;
+  CreateFrame c;
+  c.id = f.id;
+  if (*kind == "group") c.kind = ChatKind::kGroup;
+  else if (*kind == "room") c.kind = ChatKind::kRoom;
+  else return bad(err::kBadFrame, "field 'kind' must be \"group\" or \"room\"", f.id);
+  c.settings.name = std::move(*name);
+  c.settings.avatar = avatar.value_or("");
+  c.settings.members_can_add = can_add.value_or(false);
+  c.settings.everyone_posts = everyone.value_or(c.kind == ChatKind::kGroup);
+  c.members = users_of(std::get<std::vector<std::int64_t>>(members));
+  return ClientFrame{std::move(c)};
+}
+
+Parsed parse_change(Fields& f, const Limits& limits, std::string_view type) {
+  ChangeFrame c;
+  c.id = f.id;
+  if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client id of the request)");
+  if (type == "join") {
+    auto chat = f.integer("chat", false, 1);
+    auto invite = f.string("invite", false);
+    if (f.error) return *f.error;
+    if (chat.has_value() == invite.has_value()) return bad(err::kBadFrame, "exactly one of 'chat' and 'invite' is required", f.id);
+    c.op = ChangeOp::kJoin;
+    if (chat) c.chat = ChatId(*chat);
+    if (invite) {
+      if (invite->empty() || invite->size() > 64) return bad(err::kBadFrame, "field 'invite' must be 1 to 64 bytes", f.id);
+      c.value = std::move(*invite);
+    }
+    return ClientFrame{std::move(c)};
+  }
+  auto chat = f.integer("chat", true, 1);
+  if (f.error) return *f.error;
+  c.chat = ChatId(*chat);
+  if (type == "leave") {
+    c.op = ChangeOp::kLeave;
+    return ClientFrame{std::move(c)};
+  }
+  auto op = f.string("op", true);
+  auto name = f.string("name", false);
+  auto avatar = f.string("avatar", false);
+  c.members_can_add = f.boolean("members_can_add");
+  c.everyone_posts = f.boolean("everyone_posts");
+  if (f.error) return *f.error;
+  static const std::pair<std::string_view, ChangeOp> kOps[] = {
+      {"add", ChangeOp::kAdd},       {"remove", ChangeOp::kRemove}, {"promote", ChangeOp::kPromote},
+      {"demote", ChangeOp::kDemote}, {"leave", ChangeOp::kLeave},   {"rename", ChangeOp::kRename},
+      {"avatar", ChangeOp::kAvatar}, {"settings", ChangeOp::kSettings}};
+  auto it = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return p.first == *op; });
+  if (it == std::end(kOps))
+    return bad(err::kBadFrame, "field 'op' must be add, remove, promote, demote, leave, rename, avatar or settings", f.id);
+  c.op = it->second;
+  if (c.op == ChangeOp::kAdd || c.op == ChangeOp::kRemove || c.op == ChangeOp::kPromote || c.op == ChangeOp::kDemote) {
+    auto users = id_array(f, "users", limits.max_frame_users, true);
+    if (auto* e = std::get_if<FrameError>(&users)) return *e;
+    c.users = users_of(std::get<std::vector<std::int64_t>>(users));
+  } else if (c.op == ChangeOp::kRename) {
+    if (!name) return bad(err::kBadFrame, "missing field 'name'", f.id);
+    c.value = std::move(*name);
+  } else if (c.op == ChangeOp::kAvatar) {
+    if (!avatar) return bad(err::kBadFrame, "missing field 'avatar'", f.id);
+    c.value = std::move(*avatar);
+  } else if (c.op == ChangeOp::kSettings && !c.members_can_add && !c.everyone_posts) {
+    return bad(err::kBadFrame, "name 'members_can_add' or 'everyone_posts'", f.id);
+  }
+  return ClientFrame{std::move(c)};
+}
+
 }  // namespace
 
 std::optional<Visibility> parse_visibility(std::string_view name) {
@@ -161,9 +266,38 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
     return ClientFrame{s};
   }
   if (*type == "received") {
-    auto pts = f.integer("pts", true);
+    auto chat = f.integer("chat", false, 1);
+    auto pts = f.integer("pts", !chat.has_value());
+    auto seq = f.integer("seq", chat.has_value());
     if (f.error) return *f.error;
-    return ClientFrame{ReceivedFrame{*pts}};
+    ReceivedFrame r;
+    if (chat) {
+      r.chat = ChatId(*chat);
+      r.seq = *seq;
+    } else {
+      r.pts = *pts;
+    }
+    return ClientFrame{r};
+  }
+  if (*type == "create") return parse_create(f, limits);
+  if (*type == "change" || *type == "join" || *type == "leave") return parse_change(f, limits, *type);
+  if (*type == "chat_info") {
+    auto chat = f.integer("chat", true, 1);
+    if (f.error) return *f.error;
+    return ClientFrame{ChatInfoFrame{ChatId(*chat)}};
+  }
+  if (*type == "receipts") {
+    auto chat = f.integer("chat", true, 1);
+    auto seq = f.integer("seq", true, 1);
+    if (f.error) return *f.error;
+    return ClientFrame{ReceiptsFrame{ChatId(*chat), *seq}};
+  }
+  if (*type == "views") {
+    auto chat = f.integer("chat", true, 1);
+    if (f.error) return *f.error;
+    auto seqs = id_array(f, "seqs", limits.max_view_seqs, true);
+    if (auto* e = std::get_if<FrameError>(&seqs)) return *e;
+    return ClientFrame{ViewsFrame{ChatId(*chat), std::get<std::vector<std::int64_t>>(seqs)}};
   }
   if (*type == "delivered" || *type == "read") {
     auto chat = f.integer("chat", true, 1);
@@ -245,7 +379,7 @@ std::string privacy_frame(Visibility last_seen) {
 std::string message_frame(Pts pts, const Message& m) {
   json::object o;
   o["type"] = "msg";
-  o["pts"] = pts;
+  if (pts > 0) o["pts"] = pts;
   o["chat"] = m.chat.value;
   o["seq"] = m.seq;
   o["from"] = m.sender.value;
@@ -253,6 +387,99 @@ std::string message_frame(Pts pts, const Message& m) {
   o["id"] = m.client_id;
   o["ts"] = m.ts;
   o["text"] = m.text;
+  if (!m.system.empty()) {
+    json::error_code ec;
+    auto event = json::parse(m.system, ec);
+    if (!ec) o["system"] = std::move(event);
+  }
+  return json::serialize(o);
+}
+
+std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read) {
+  json::object o;
+  o["type"] = "receipt";
+  o["pts"] = pts;
+  o["chat"] = chat.value;
+  o["all"] = true;
+  o["delivered"] = delivered;
+  o["read"] = read;
+  return json::serialize(o);
+}
+
+std::string membership_frame(Pts pts, const MembershipUpdate& m) {
+  json::object o;
+  o["type"] = "membership";
+  o["pts"] = pts;
+  o["chat"] = m.chat.value;
+  o["kind"] = "room";
+  o["member"] = m.member;
+  o["seq"] = m.seq;
+  return json::serialize(o);
+}
+
+std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate) {
+  json::object o;
+  o["type"] = "done";
+  o["id"] = id;
+  o["chat"] = chat.value;
+  if (seq > 0) o["seq"] = seq;
+  o["changed"] = changed;
+  if (duplicate) o["duplicate"] = true;
+  return json::serialize(o);
+}
+
+namespace {
+std::string_view role_name(Role r) { return r == Role::kAdmin ? "admin" : "member"; }
+}  // namespace
+
+std::string chat_info_frame(const ChatInfo& info) {
+  json::object o;
+  o["type"] = "chat_info";
+  o["chat"] = info.chat.value;
+  o["kind"] = membership::kind_name(info.kind);
+  o["name"] = info.settings.name;
+  if (!info.settings.avatar.empty()) o["avatar"] = info.settings.avatar;
+  o["members_can_add"] = info.settings.members_can_add;
+  o["everyone_posts"] = info.settings.everyone_posts;
+  o["created_by"] = info.created_by.value;
+  o["created_at"] = info.created_at;
+  o["last_seq"] = info.last_seq;
+  o["member_count"] = info.member_count;
+  o["role"] = role_name(info.my_role);
+  if (!info.invite.empty()) o["invite"] = info.invite;
+  json::array members;
+  for (const auto& m : info.members)
+    members.push_back(json::object{{"user", m.user.value}, {"role", role_name(m.role)}, {"joined", m.joined},
+                                   {"delivered", m.delivered}, {"read", m.read}});
+  o["members"] = std::move(members);
+  return json::serialize(o);
+}
+
+std::string receipts_frame(ChatId chat, Seq seq, const std::vector<MemberInfo>& members) {
+  json::array delivered, read, pending;
+  for (const auto& m : members) {
+    if (m.joined >= seq) continue;  // joined after the message: it was never theirs
+    if (m.read >= seq) read.push_back(m.user.value);
+    else if (m.delivered >= seq) delivered.push_back(m.user.value);
+    else pending.push_back(m.user.value);
+  }
+  json::object o;
+  o["type"] = "receipts";
+  o["chat"] = chat.value;
+  o["seq"] = seq;
+  o["read"] = std::move(read);
+  o["delivered"] = std::move(delivered);
+  o["pending"] = std::move(pending);
+  return json::serialize(o);
+}
+
+std::string views_frame(ChatId chat, const std::vector<std::pair<Seq, std::int64_t>>& counts) {
+  json::array views;
+  for (auto [seq, n] : counts) views.push_back(json::object{{"seq", seq}, {"count", n}});
+  json::object o;
+  o["type"] = "views";
+  o["chat"] = chat.value;
+  o["views"] = std::move(views);
   return json::serialize(o);
 }
 
@@ -268,7 +495,13 @@ std::string receipt_frame(Pts pts, const ReceiptState& r) {
 }
 
 std::string update_frame(const Update& u) {
-  return u.kind == UpdateKind::kMessage ? message_frame(u.pts, u.message) : receipt_frame(u.pts, u.receipt);
+  switch (u.kind) {
+    case UpdateKind::kMessage: return message_frame(u.pts, u.message);
+    case UpdateKind::kReceipt: return receipt_frame(u.pts, u.receipt);
+    case UpdateKind::kReceiptAll: return receipt_all_frame(u.pts, u.receipt.chat, u.receipt.delivered, u.receipt.read);
+    case UpdateKind::kMembership: return membership_frame(u.pts, u.membership);
+  }
+  return receipt_frame(u.pts, u.receipt);
 }
 
 std::string ack_frame(const Message& m, bool duplicate) {

@@ -22,6 +22,8 @@ struct Limits {
   int max_depth = 8;                  // JSON nesting
   int max_sync_page = 1000;
   std::size_t max_presence_users = 1000;  // ids in one presence_subscribe frame
+  std::size_t max_frame_users = 256;      // user ids in one create or change frame
+  std::size_t max_view_seqs = 100;        // seqs in one views frame
 };
 
 struct AuthFrame { std::string token; };
@@ -36,7 +38,12 @@ struct SyncFrame {
   std::optional<Pts> after;  // absent: the device's stored position
   int limit = 0;             // page size; 0 = server default
 };
-struct ReceivedFrame { Pts pts = 0; };  // device has everything up to pts
+// The device has everything up to pts in its log, or (chat set) up to seq in a room.
+struct ReceivedFrame {
+  Pts pts = 0;
+  std::optional<ChatId> chat;
+  Seq seq = 0;
+};
 struct ReceiptFrame {                  // "delivered" or "read"
   bool read = false;
   ChatId chat;
@@ -55,9 +62,36 @@ struct PresenceFrame {  // presence_subscribe / presence_unsubscribe
   bool unsubscribe = false;
 };
 struct PrivacyFrame { std::optional<Visibility> last_seen; };  // nothing set: just ask
+// "create": a group or room.
+struct CreateFrame {
+  std::string id;
+  ChatKind kind = ChatKind::kGroup;
+  ChatSettings settings;
+  std::vector<UserId> members;
+};
+// "change" (op: add, remove, promote, demote, leave, rename, avatar, settings), "join"
+// (a room, by chat or invite) and "leave" (sugar for change op leave).
+struct ChangeFrame {
+  std::string id;
+  ChatId chat;  // unset for a join by invite
+  ChangeOp op = ChangeOp::kAdd;
+  std::vector<UserId> users;
+  std::string value;  // name, avatar or invite code
+  std::optional<bool> members_can_add, everyone_posts;
+};
+struct ChatInfoFrame { ChatId chat; };
+struct ReceiptsFrame {  // per-member detail of one message
+  ChatId chat;
+  Seq seq = 0;
+};
+struct ViewsFrame {  // view counts of room messages
+  ChatId chat;
+  std::vector<Seq> seqs;
+};
 
 using ClientFrame = std::variant<AuthFrame, SendFrame, SyncFrame, ReceivedFrame, ReceiptFrame, PingFrame,
-                                 HeartbeatFrame, TypingFrame, PresenceFrame, PrivacyFrame>;
+                                 HeartbeatFrame, TypingFrame, PresenceFrame, PrivacyFrame, CreateFrame, ChangeFrame,
+                                 ChatInfoFrame, ReceiptsFrame, ViewsFrame>;
 
 struct FrameError {
   std::string_view code;  // an err:: code
@@ -80,7 +114,16 @@ struct Hello {
 };
 std::string hello_frame(const Hello& h, const Limits& limits);
 std::string update_frame(const Update& u);
+// A message; pts 0 (a room's message, outside the user's log) is left out.
 std::string message_frame(Pts pts, const Message& m);
+// A group's "everyone has delivered / read up to".
+std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read);
+std::string membership_frame(Pts pts, const MembershipUpdate& m);
+// The answer to create / change / join / leave.
+std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate);
+std::string chat_info_frame(const ChatInfo& info);
+std::string receipts_frame(ChatId chat, Seq seq, const std::vector<MemberInfo>& members);
+std::string views_frame(ChatId chat, const std::vector<std::pair<Seq, std::int64_t>>& counts);
 std::string receipt_frame(Pts pts, const ReceiptState& r);
 std::string ack_frame(const Message& m, bool duplicate);
 std::string synced_frame(Pts pts, Pts head, bool truncated);

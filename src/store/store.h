@@ -64,9 +64,14 @@ class Store {
   // --- messages and receipts ---
   // Assigns the chat's next seq and the recipients' next pts, commits, reports.
   // A (sender, client_id) seen before yields the original message with duplicate = true.
+  // Groups: one log entry per member, and the sender's receipt positions move to the new
+  // message. Rooms: one row, no log entries (devices read the room by position); only
+  // those the room's settings allow may post (kForbidden).
   virtual void append_message(NewMessage message, Done<AppendResult> done) = 0;
   // Raises member's cumulative delivered/read positions (never lowers; read implies
-  // delivered) and logs a receipt update for the other members when anything changed.
+  // delivered). When anything changed: a direct chat logs a receipt update for the other
+  // member; a group logs kReceiptAll for the senders of the messages everyone has now
+  // reached; a room logs nothing (view counts are read on request).
   virtual void update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
                               Done<ReceiptResult> done) = 0;
 
@@ -83,6 +88,30 @@ class Store {
 
   // Members of a chat; kNoSuchChat when it does not exist.
   virtual Result<std::vector<UserId>> chat_members(ChatId chat) = 0;
+
+  // --- groups and rooms ---
+  // Creates a group or room and its "created" system message, in one transaction. A
+  // (creator, client_id) seen before answers the original chat with a duplicate message.
+  virtual void create_chat(NewChat chat, Done<ChangeResult> done) = 0;
+  // Checks the change against membership::apply under the write lock and commits it with
+  // its system message (or, for room joins and leaves, the users' membership updates).
+  virtual void change_chat(ChatChange change, Done<ChangeResult> done) = 0;
+  // The chat as `viewer` may see it: kNoSuchChat, or kNotMember for a group the viewer
+  // is not in (a room's settings and count are visible to anyone; its members are not).
+  virtual Result<ChatInfo> chat_info(ChatId chat, UserId viewer) = 0;
+  // The room an invite code opens; kNotFound when no room has it.
+  virtual Result<ChatId> room_by_invite(const std::string& code) = 0;
+  // Per message of a room, how many members have read it (their read position reached it).
+  virtual Result<std::vector<std::pair<Seq, std::int64_t>>> view_counts(ChatId room, UserId viewer,
+                                                                       const std::vector<Seq>& seqs) = 0;
+  // The rooms `user` belongs to, with `device`'s position in each (a room the device has
+  // no position in yet starts at its last seq).
+  virtual Result<std::vector<RoomPosition>> user_rooms(UserId user, DeviceId device) = 0;
+  // Messages of a room with seq > after, oldest first, at most limit; members only.
+  virtual Result<std::vector<Message>> read_room(ChatId room, UserId member, Seq after, int limit) = 0;
+  // Stores max(position, seq) as the device's position in each room.
+  virtual void set_room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions,
+                                  DoneStatus done) = 0;
 
   // --- presence ---
   // Raises each user's stored last seen to the given time (never lowers it).

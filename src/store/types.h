@@ -39,6 +39,8 @@ struct AuthCode {
 };
 
 // A message as committed: the chat's sequence number makes its place in the chat.
+// A system message (a membership or settings change, written by the server) has an
+// empty text and its event in `system`, a JSON object (docs/protocol.md, system messages).
 struct Message {
   ChatId chat;
   Seq seq = 0;
@@ -47,6 +49,7 @@ struct Message {
   std::string client_id;
   TimeMs ts = 0;
   std::string text;
+  std::string system;
 };
 
 // A message to commit. Exactly one of `to` (one-to-one, chat created on first use) and
@@ -60,6 +63,69 @@ struct NewMessage {
   std::string text;
 };
 
+enum class ChatKind { kDirect = 1, kGroup = 2, kRoom = 3 };
+enum class Role { kMember = 0, kAdmin = 1 };
+
+// What a chat allows. Groups default to everyone posting and only admins adding; rooms
+// to only admins posting.
+struct ChatSettings {
+  std::string name;
+  std::string avatar;  // a media id; empty = none
+  bool members_can_add = false;
+  bool everyone_posts = true;
+};
+
+// A group or room to create, with its first system message ("created"). The creator is
+// its first admin. `client_id` makes a resent create return the original chat.
+struct NewChat {
+  UserId creator;
+  DeviceId device;
+  std::string client_id;
+  ChatKind kind = ChatKind::kGroup;
+  ChatSettings settings;
+  std::vector<UserId> members;  // besides the creator
+  std::string invite;           // rooms: the invite code (random, chosen by the caller)
+  std::size_t max_members = 256;
+};
+
+enum class ChangeOp { kAdd, kRemove, kPromote, kDemote, kLeave, kJoin, kRename, kAvatar, kSettings };
+
+// One change to a group or room by `actor`, checked against the chat's rules
+// (store/membership.h) and committed with its system message in one transaction.
+struct ChatChange {
+  UserId actor;
+  DeviceId device;
+  std::string client_id;  // the system message's id: a resent change is a duplicate
+  ChatId chat;            // kJoin by invite code: unset, `value` holds the code
+  ChangeOp op = ChangeOp::kAdd;
+  std::vector<UserId> users;  // kAdd, kRemove, kPromote, kDemote
+  std::string value;          // kRename: the name; kAvatar: the media id; kJoin: an invite code
+  std::optional<bool> members_can_add, everyone_posts;  // kSettings
+  std::size_t max_group_members = 256;  // the limit is the chat's kind's
+  std::size_t max_room_members = 100000;
+};
+
+struct MemberInfo {
+  UserId user;
+  Role role = Role::kMember;
+  Seq joined = 0;     // the member sees messages after this seq
+  Seq delivered = 0;  // cumulative receipt positions
+  Seq read = 0;
+};
+
+struct ChatInfo {
+  ChatId chat;
+  ChatKind kind = ChatKind::kDirect;
+  ChatSettings settings;
+  UserId created_by;
+  TimeMs created_at = 0;
+  Seq last_seq = 0;
+  std::int64_t member_count = 0;
+  std::string invite;  // rooms; filled for admins only
+  Role my_role = Role::kMember;
+  std::vector<MemberInfo> members;  // direct and groups: everyone; rooms: the admins
+};
+
 // One user's update-log entry created by a commit.
 struct Delivery {
   UserId user;
@@ -69,7 +135,26 @@ struct Delivery {
 struct AppendResult {
   Message message;
   bool duplicate = false;          // the client id was seen before: message is the original
-  std::vector<Delivery> deliveries;  // empty when duplicate
+  std::vector<Delivery> deliveries;  // empty when duplicate, and for rooms (no per-member rows)
+  ChatKind kind = ChatKind::kDirect;
+  // Groups: "everyone has delivered/read up to" moved (the sender's own positions moved
+  // to the new message); entries for the senders of the messages now covered.
+  std::vector<Delivery> all_deliveries;
+  Seq all_delivered = 0, all_read = 0;
+};
+
+// A create or change of a group or room, as committed.
+struct ChangeResult {
+  ChatId chat;
+  ChatKind kind = ChatKind::kGroup;
+  bool changed = false;  // false: nothing to do (already so); no message
+  // The system message, when the change has one (everything in groups; in rooms all but
+  // joins, leaves and removals, which would flood tens of thousands of members).
+  std::optional<AppendResult> message;
+  // Rooms: a membership update in the log of each user who joined or left.
+  std::vector<Delivery> membership;
+  bool member = false;  // for `membership`: joined (true) or left (false)
+  Seq seq = 0;          // the room's last seq at the change
 };
 
 // Cumulative receipt positions of one member in one chat.
@@ -83,22 +168,46 @@ struct ReceiptState {
 struct ReceiptResult {
   ReceiptState state;
   bool changed = false;
-  std::vector<Delivery> deliveries;  // update-log entries for the other members
+  ChatKind kind = ChatKind::kDirect;
+  // Direct chats: update-log entries for the other member. Groups: none per member (the
+  // detail is read on request); when everyone's minimum moved, `all_deliveries` go to
+  // the senders of the messages it now covers. Rooms: none (view counts on request).
+  std::vector<Delivery> deliveries;
+  std::vector<Delivery> all_deliveries;
+  Seq all_delivered = 0, all_read = 0;
 };
 
-enum class UpdateKind { kMessage = 1, kReceipt = 2 };
+// kMessage, kReceipt: as named. kReceiptAll: in a group, every member has delivered / read
+// up to these seqs (receipt.member is unset). kMembership: the user joined or left a room.
+enum class UpdateKind { kMessage = 1, kReceipt = 2, kReceiptAll = 3, kMembership = 4 };
+
+struct MembershipUpdate {
+  ChatId chat;
+  bool member = false;
+  Seq seq = 0;  // the room's last seq then: a device's position in it starts there
+};
 
 // An entry of a user's update log, joined with what it refers to.
 struct Update {
   Pts pts = 0;
   UpdateKind kind = UpdateKind::kMessage;
   Message message;       // kMessage
-  ReceiptState receipt;  // kReceipt
+  ReceiptState receipt;  // kReceipt, kReceiptAll
+  MembershipUpdate membership;  // kMembership
+};
+
+// A room the user belongs to, with this device's position in its log.
+struct RoomPosition {
+  ChatId chat;
+  Seq last_seq = 0;
+  Seq position = 0;
 };
 
 struct ChatSummary {
   ChatId chat;
-  std::string kind;  // "direct"
+  ChatKind kind = ChatKind::kDirect;
+  std::string name;  // groups and rooms
+  std::int64_t member_count = 0;
   UserId peer;       // the other member of a direct chat
   std::string peer_phone;
   Seq last_seq = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "store/membership.h"
 #include "store/postgres/schema.h"
 
 namespace parley::pg {
@@ -81,6 +82,25 @@ struct PostgresStore::Batch {
   std::vector<std::string> dedupe_ids;
   std::map<Key, Message> existing;  // committed earlier, or earlier in this batch
   std::string message_rows, update_rows;
+  std::unordered_map<std::int64_t, std::int64_t> planned_versions;  // chat -> members_version planned with
+  std::unordered_set<std::int64_t> changed_chats;                   // membership changed in this batch
+  std::unordered_map<std::int64_t, std::vector<std::pair<Seq, std::int64_t>>> appended;  // chat -> (seq, sender)
+
+  void add_message(const Message& m) {
+    for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),
+                   std::to_string(m.sender_device.value)}) {
+      copy_field(message_rows, f);
+      message_rows += '\t';
+    }
+    copy_field(message_rows, m.client_id);
+    message_rows += '\t' + std::to_string(m.ts) + '\t';
+    copy_field(message_rows, m.text);
+    message_rows += '\t';
+    if (m.system.empty()) message_rows += "\\N";
+    else copy_field(message_rows, m.system);
+    message_rows += '\n';
+    if (m.system.empty()) appended[m.chat.value].emplace_back(m.seq, m.sender.value);
+  }
 
   // Counters must come from rows this transaction holds locked; a counter the plan did
   // not name is locked here, on first use.
@@ -226,7 +246,7 @@ Status PostgresStore::commit_batch(std::vector<Task>& batch) {
     } catch (const std::exception& e) {
       known_users_.clear();
       direct_chats_.clear();
-      members_.clear();
+      chats_.clear();
       const auto* pe = dynamic_cast<const PgError*>(&e);
       if (writer_conn_ && writer_conn_->ok()) {
         try {
@@ -269,9 +289,17 @@ void PostgresStore::lock_counters(Batch& b) {
   }
   // One global order (chats before users, ascending ids) on every node: no deadlocks.
   if (!b.lock_chats.empty()) {
-    auto r = b.conn.query("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-                          {int_array({b.lock_chats.begin(), b.lock_chats.end()})});
-    for (int i = 0; i < r.size(); ++i) b.chat_seq[r.i64(i, 0)] = r.i64(i, 1);
+    auto r = b.conn.query(
+        "SELECT id, last_seq, members_version FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+        {int_array({b.lock_chats.begin(), b.lock_chats.end()})});
+    for (int i = 0; i < r.size(); ++i) {
+      b.chat_seq[r.i64(i, 0)] = r.i64(i, 1);
+      auto planned = b.planned_versions.find(r.i64(i, 0));
+      if (planned != b.planned_versions.end() && planned->second != r.i64(i, 2)) {
+        chats_.erase(planned->first);
+        throw PgError("40001", "chat " + std::to_string(planned->first) + " changed since this batch was planned", false);
+      }
+    }
   }
   if (!b.lock_users.empty()) {
     auto r = b.conn.query("SELECT id, log_head FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
@@ -296,19 +324,19 @@ void PostgresStore::lock_counters(Batch& b) {
 void PostgresStore::load_duplicates(Batch& b) {
   if (b.dedupe_senders.empty()) return;
   auto r = b.conn.query(
-      "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text FROM messages m "
+      "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, '') FROM messages m "
       "JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
       "ON m.sender = k.sender AND m.client_id = k.client_id",
       {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
   for (int i = 0; i < r.size(); ++i)
     b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
                                                        DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
-                                                       r.text(i, 6)};
+                                                       r.text(i, 6),          r.text(i, 7)};
 }
 
 void PostgresStore::flush(Batch& b) {
   if (!b.message_rows.empty())
-    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text) FROM STDIN",
+    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system) FROM STDIN",
                    b.message_rows);
   if (!b.update_rows.empty())
     b.conn.copy_in("COPY updates (user_id, pts, kind, chat_id, seq, member, delivered, read, ts) FROM STDIN",
@@ -364,14 +392,30 @@ bool PostgresStore::user_exists(Conn& c, UserId user) {
   return true;
 }
 
-const std::vector<UserId>& PostgresStore::members(Conn& c, ChatId chat) {
-  // Cached: direct chats are the only kind, and their members never change.
-  auto it = members_.find(chat.value);
-  if (it != members_.end()) return it->second;
+const PostgresStore::ChatCache* PostgresStore::chat_cache(Conn& c, ChatId chat) {
+  if (auto it = chats_.find(chat.value); it != chats_.end()) return &it->second;
+  auto r = c.query("SELECT kind, name, avatar, members_can_add, everyone_posts, members_version FROM chats WHERE id = $1",
+                   {chat.value});
+  if (r.empty()) return nullptr;
+  ChatCache cc;
+  cc.kind = static_cast<ChatKind>(r.i64(0, 0));
+  cc.settings = {r.text(0, 1), r.text(0, 2), r.text(0, 3) == "t", r.text(0, 4) == "t"};
+  cc.version = r.i64(0, 5);
+  if (cc.kind != ChatKind::kRoom) {
+    auto m = c.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
+    for (int i = 0; i < m.size(); ++i) {
+      cc.members.push_back(UserId(m.i64(i, 0)));
+      if (m.i64(i, 1) == static_cast<int>(Role::kAdmin)) cc.admins.push_back(UserId(m.i64(i, 0)));
+    }
+  }
+  return &chats_.emplace(chat.value, std::move(cc)).first->second;
+}
+
+std::vector<UserId> PostgresStore::fresh_members(Conn& c, ChatId chat) {
   std::vector<UserId> out;
-  auto r = c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
-  for (int i = 0; i < r.size(); ++i) out.push_back(UserId(r.i64(i, 0)));
-  return members_.emplace(chat.value, std::move(out)).first->second;
+  auto m = c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
+  for (int i = 0; i < m.size(); ++i) out.push_back(UserId(m.i64(i, 0)));
+  return out;
 }
 
 ChatId PostgresStore::direct_chat(Conn& c, UserId a, UserId b) {
@@ -392,12 +436,13 @@ ChatId PostgresStore::direct_chat(Conn& c, UserId a, UserId b) {
     if (won.affected() == 1) {
       c.query("INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2), ($1, $3) ON CONFLICT DO NOTHING",
               {created.value, key.first, key.second});
+      c.query("UPDATE chats SET member_count = $2 WHERE id = $1", {created.value, key.first == key.second ? 1 : 2});
       chat = created;
     } else {
       c.query("DELETE FROM chats WHERE id = $1", {created.value});
       chat = find();
     }
-    members_.erase(chat.value);
+    chats_.erase(chat.value);
   }
   direct_chats_.emplace(key, chat);
   return chat;
@@ -548,9 +593,52 @@ void PostgresStore::delete_auth_code(std::string phone, DoneStatus done) {
 
 // ---------------------------------------------------------------- messages and receipts
 
+namespace {
+
+// Everyone's minimum delivered and read positions, from the receipt rows the batch locked.
+std::pair<Seq, Seq> group_minimum(const std::map<std::pair<std::int64_t, std::int64_t>, std::pair<Seq, Seq>>& receipts,
+                                  ChatId chat, const std::vector<UserId>& members) {
+  std::pair<Seq, Seq> m{INT64_MAX, INT64_MAX};
+  for (UserId u : members)
+    if (auto it = receipts.find({chat.value, u.value}); it != receipts.end()) {
+      m.first = std::min(m.first, it->second.first);
+      m.second = std::min(m.second, it->second.second);
+    }
+  return m;
+}
+
+}  // namespace
+
+void PostgresStore::everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members,
+                                     std::pair<Seq, Seq> before, std::vector<Delivery>& out, Seq& all_delivered,
+                                     Seq& all_read) {
+  auto after = group_minimum(b.receipts, chat, members);
+  if (after == before || after.first == INT64_MAX) return;
+  all_delivered = after.first;
+  all_read = after.second;
+  Seq lo = after.first != before.first ? before.first : before.second;
+  if (after.second != before.second) lo = std::min(lo, before.second);
+  Seq hi = std::max(after.first, after.second);
+  std::set<std::int64_t> senders;
+  auto r = b.conn.query("SELECT DISTINCT sender FROM messages WHERE chat_id = $1 AND seq > $2 AND seq <= $3 AND system IS NULL",
+                        {chat.value, lo, hi});
+  for (int i = 0; i < r.size(); ++i) senders.insert(r.i64(i, 0));
+  for (auto [seq, sender] : b.appended[chat.value])
+    if (seq > lo && seq <= hi) senders.insert(sender);
+  TimeMs ts = stamp();
+  for (auto u : senders) {
+    if (!std::binary_search(members.begin(), members.end(), UserId(u))) continue;
+    Pts pts = b.next_pts(UserId(u));
+    b.add_update(UserId(u), pts, 3, chat, 0, 0, after.first, after.second, ts);
+    out.push_back({UserId(u), pts});
+  }
+}
+
+
 void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
   struct Plan {
     ChatId chat;
+    ChatKind kind = ChatKind::kDirect;
   };
   auto plan = std::make_shared<Plan>();
   auto msg = std::make_shared<const NewMessage>(std::move(m));
@@ -562,18 +650,30 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
         } else {
           plan->chat = *msg->chat;
         }
-        const auto& mem = members(b.conn, plan->chat);
-        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
-        if (!std::binary_search(mem.begin(), mem.end(), msg->sender))
-          return Status(Code::kNotMember, "not a member of this chat");
+        const ChatCache* cc = chat_cache(b.conn, plan->chat);
+        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
+        plan->kind = cc->kind;
         b.lock_chats.insert(plan->chat.value);
-        for (UserId u : mem) b.lock_users.insert(u.value);
+        b.planned_versions[plan->chat.value] = cc->version;
         b.dedupe_senders.push_back(msg->sender.value);
         b.dedupe_ids.push_back(msg->client_id);
+        if (cc->kind == ChatKind::kRoom) return Status::Ok();  // posting rights are checked under the lock
+        if (!std::binary_search(cc->members.begin(), cc->members.end(), msg->sender))
+          return Status(Code::kNotMember, "not a member of this chat");
+        if (cc->kind == ChatKind::kGroup && !cc->settings.everyone_posts) {
+          bool admin = std::binary_search(cc->admins.begin(), cc->admins.end(), msg->sender);
+          if (Status st = membership::may_post(cc->kind, cc->settings, admin ? Role::kAdmin : Role::kMember); !st.ok())
+            return st;
+        }
+        for (UserId u : cc->members) {
+          b.lock_users.insert(u.value);
+          if (cc->kind == ChatKind::kGroup) b.lock_receipts.insert({plan->chat.value, u.value});
+        }
         return Status::Ok();
       },
       [this, plan, msg](Batch& b) -> Result<AppendResult> {
         AppendResult r;
+        r.kind = plan->kind;
         Key key{msg->sender.value, msg->client_id};
         if (auto it = b.existing.find(key); it != b.existing.end()) {
           r.message = it->second;
@@ -581,14 +681,35 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
           return r;
         }
         ChatId chat = plan->chat;
-        r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text};
+        std::vector<UserId> members;
+        if (plan->kind == ChatKind::kRoom) {
+          auto role = b.conn.query("SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+                                   {chat.value, msg->sender.value});
+          const ChatCache* cc = chat_cache(b.conn, chat);
+          std::optional<Role> sender_role;
+          if (!role.empty()) sender_role = static_cast<Role>(role.i64(0, 0));
+          if (Status st = membership::may_post(ChatKind::kRoom, cc->settings, sender_role); !st.ok()) return st;
+        } else if (b.changed_chats.count(chat.value)) {
+          members = fresh_members(b.conn, chat);  // a change earlier in this batch
+          if (!std::binary_search(members.begin(), members.end(), msg->sender))
+            return Status(Code::kNotMember, "not a member of this chat");
+        } else {
+          members = chat_cache(b.conn, chat)->members;
+        }
+        r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text, {}};
         const Message& mm = r.message;
-        copy_row(b.message_rows, {std::to_string(chat.value), std::to_string(mm.seq), std::to_string(mm.sender.value),
-                                  std::to_string(mm.sender_device.value), mm.client_id, std::to_string(mm.ts), mm.text});
-        for (UserId u : members(b.conn, chat)) {
+        b.add_message(mm);
+        for (UserId u : members) {
           Pts pts = b.next_pts(u);
           b.add_update(u, pts, 1, chat, mm.seq, 0, 0, 0, mm.ts);
           r.deliveries.push_back({u, pts});
+        }
+        if (plan->kind == ChatKind::kGroup) {
+          auto before = group_minimum(b.receipts, chat, members);
+          auto& mine = b.receipts[{chat.value, msg->sender.value}];
+          mine = {std::max(mine.first, mm.seq), std::max(mine.second, mm.seq)};
+          b.dirty_receipts.insert({chat.value, msg->sender.value});
+          everyone_reached(b, chat, members, before, r.all_deliveries, r.all_delivered, r.all_read);
         }
         b.existing.emplace(std::move(key), r.message);
         return r;
@@ -598,35 +719,56 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
 
 void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
                                    Done<ReceiptResult> done) {
+  auto kind = std::make_shared<ChatKind>(ChatKind::kDirect);
   write<ReceiptResult>(
-      [this, chat, member](Batch& b) -> Status {
-        const auto& mem = members(b.conn, chat);
-        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
-        if (!std::binary_search(mem.begin(), mem.end(), member))
+      [this, chat, member, kind](Batch& b) -> Status {
+        const ChatCache* cc = chat_cache(b.conn, chat);
+        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
+        *kind = cc->kind;
+        if (cc->kind != ChatKind::kRoom && !std::binary_search(cc->members.begin(), cc->members.end(), member))
           return Status(Code::kNotMember, "not a member of this chat");
         // The chat row is not locked: positions are clamped to its committed last_seq
         // (or to this batch's, when a message of the batch locked it).
         b.read_chats.insert(chat.value);
-        for (UserId u : mem)
-          if (u != member) b.lock_users.insert(u.value);
         b.lock_receipts.insert({chat.value, member.value});
+        if (cc->kind == ChatKind::kDirect) {
+          for (UserId u : cc->members)
+            if (u != member) b.lock_users.insert(u.value);
+        } else if (cc->kind == ChatKind::kGroup) {
+          for (UserId u : cc->members) {
+            b.lock_users.insert(u.value);
+            b.lock_receipts.insert({chat.value, u.value});
+          }
+        }
         return Status::Ok();
       },
-      [this, chat, member, delivered, read](Batch& b) -> Result<ReceiptResult> {
-        auto& cur = b.receipts[{chat.value, member.value}];  // locked by lock_counters
+      [this, chat, member, delivered, read, kind](Batch& b) -> Result<ReceiptResult> {
+        auto found = b.receipts.find({chat.value, member.value});  // locked by lock_counters
+        if (found == b.receipts.end()) return Status(Code::kNotMember, "not a member of this chat");
+        auto& cur = found->second;
         ReceiptResult r;
+        r.kind = *kind;
         r.state = {chat, member, cur.first, cur.second};
         Seq last = b.chat_seq.count(chat.value) ? b.chat_seq[chat.value] : b.committed_seq[chat.value];
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
+        std::vector<UserId> members;
+        if (*kind != ChatKind::kRoom)
+          members = b.changed_chats.count(chat.value) ? fresh_members(b.conn, chat) : chat_cache(b.conn, chat)->members;
+        auto before = group_minimum(b.receipts, chat, members);
         r.state.read = new_read;
         r.state.delivered = new_delivered;
         r.changed = true;
         cur = {new_delivered, new_read};
         b.dirty_receipts.insert({chat.value, member.value});
+        if (*kind == ChatKind::kRoom) return r;
+        if (*kind == ChatKind::kGroup) {
+          everyone_reached(b, chat, members, before, r.all_deliveries, r.all_delivered, r.all_read);
+          return r;
+        }
         TimeMs ts = stamp();
-        for (UserId u : members(b.conn, chat)) {
+        for (UserId u : members) {
           if (u == member) continue;
           Pts pts = b.next_pts(u);
           b.add_update(u, pts, 2, chat, 0, member.value, new_delivered, new_read, ts);
@@ -641,7 +783,7 @@ Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, 
   return read([&](Conn& c) -> Result<std::vector<Update>> {
     auto q = c.query(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text "
+        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
         "FROM updates u LEFT JOIN messages m ON u.kind = 1 AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = $1 AND u.pts > $2 ORDER BY u.pts LIMIT $3",
         {user.value, after, limit});
@@ -654,7 +796,9 @@ Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, 
       if (u.kind == UpdateKind::kMessage) {
         if (q.is_null(i, 7)) continue;  // message deleted by retention
         u.message = Message{chat,         q.i64(i, 3),  UserId(q.i64(i, 7)), DeviceId(q.i64(i, 8)),
-                            q.text(i, 9), q.i64(i, 10), q.text(i, 11)};
+                            q.text(i, 9), q.i64(i, 10), q.text(i, 11),       q.text(i, 12)};
+      } else if (u.kind == UpdateKind::kMembership) {
+        u.membership = MembershipUpdate{chat, q.i64(i, 5) != 0, q.i64(i, 3)};
       } else {
         u.receipt = ReceiptState{chat, UserId(q.i64(i, 4)), q.i64(i, 5), q.i64(i, 6)};
       }
@@ -685,11 +829,12 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
   return read([&](Conn& c) -> Result<std::vector<ChatSummary>> {
     auto q = c.query(
         "SELECT me.chat_id, c.last_seq, me.read_seq, "
-        "  coalesce(peer.user_id, me.user_id), coalesce(pu.phone, mu.phone), "
+        "  CASE WHEN c.kind = 1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, "
+        "  CASE WHEN c.kind = 1 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
-        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0) "
+        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
-        "LEFT JOIN chat_members peer ON peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
+        "LEFT JOIN chat_members peer ON c.kind = 1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
         "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
         "WHERE me.user_id = $1 ORDER BY 8 DESC, 1 DESC",
@@ -698,7 +843,9 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
     for (int i = 0; i < q.size(); ++i) {
       ChatSummary s;
       s.chat = ChatId(q.i64(i, 0));
-      s.kind = "direct";
+      s.kind = static_cast<ChatKind>(q.i64(i, 10));
+      s.name = q.text(i, 11);
+      s.member_count = q.i64(i, 12);
       s.last_seq = q.i64(i, 1);
       s.my_read = q.i64(i, 2);
       s.peer = UserId(q.i64(i, 3));
@@ -716,16 +863,22 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
 
 Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId member, Seq before, int limit) {
   return read([&](Conn& c) -> Result<std::vector<Message>> {
-    if (c.query("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat.value, member.value}).empty())
-      return Status(Code::kNotMember, "not a member of this chat");
+    // Members read what came after they joined; former members what they had when they left.
+    auto m = c.query(
+        "SELECT joined_seq, NULL::bigint FROM chat_members WHERE chat_id = $1 AND user_id = $2 "
+        "UNION ALL SELECT joined_seq, left_seq FROM former_members WHERE chat_id = $1 AND user_id = $2",
+        {chat.value, member.value});
+    if (m.empty()) return Status(Code::kNotMember, "not a member of this chat");
+    Seq from = m.i64(0, 0);
+    Seq until = m.is_null(0, 1) ? INT64_MAX : m.i64(0, 1) + 1;
     auto q = c.query(
-        "SELECT seq, sender, sender_device, client_id, ts, text FROM messages "
-        "WHERE chat_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
-        {chat.value, before > 0 ? before : INT64_MAX, limit});
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "WHERE chat_id = $1 AND seq < $2 AND seq > $3 ORDER BY seq DESC LIMIT $4",
+        {chat.value, std::min(before > 0 ? before : INT64_MAX, until), from, limit});
     std::vector<Message> out;
     for (int i = 0; i < q.size(); ++i)
       out.push_back(Message{chat, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
-                            q.text(i, 5)});
+                            q.text(i, 5), q.text(i, 6)});
     return out;
   });
 }
@@ -738,6 +891,322 @@ Result<std::vector<UserId>> PostgresStore::chat_members(ChatId chat) {
     if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
     return out;
   });
+}
+
+// ---------------------------------------------------------------- groups and rooms
+
+void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
+  auto chat = std::make_shared<const NewChat>(std::move(nc));
+  write<ChangeResult>(
+      [chat](Batch& b) -> Status {
+        b.dedupe_senders.push_back(chat->creator.value);
+        b.dedupe_ids.push_back(chat->client_id);
+        b.lock_users.insert(chat->creator.value);
+        for (UserId u : chat->members) b.lock_users.insert(u.value);
+        return Status::Ok();
+      },
+      [this, chat](Batch& b) -> Result<ChangeResult> {
+        const NewChat& nc = *chat;
+        ChangeResult r;
+        r.kind = nc.kind;
+        if (auto it = b.existing.find({nc.creator.value, nc.client_id}); it != b.existing.end()) {
+          r.chat = it->second.chat;
+          const ChatCache* cc = chat_cache(b.conn, r.chat);
+          r.kind = cc ? cc->kind : nc.kind;
+          r.message = AppendResult{it->second, true, {}, r.kind, {}, 0, 0};
+          return r;
+        }
+        std::vector<std::int64_t> ids;
+        for (UserId u : nc.members)
+          if (u != nc.creator) ids.push_back(u.value);
+        std::vector<UserId> existing;
+        auto found = b.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {int_array(ids)});
+        for (int i = 0; i < found.size(); ++i) existing.push_back(UserId(found.i64(i, 0)));
+        auto event = membership::created_event(nc, existing);
+        if (!event) return event.status();
+        std::vector<UserId> all = existing;
+        all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
+        auto row = b.conn.query(
+            "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
+            "member_count) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9) RETURNING id",
+            {static_cast<int>(nc.kind), stamp(), nc.settings.name, nc.settings.avatar,
+             nc.settings.members_can_add ? "true" : "false", nc.settings.everyone_posts ? "true" : "false",
+             nc.creator.value, nc.invite, static_cast<std::int64_t>(all.size())});
+        r.chat = ChatId(row.i64(0, 0));
+        r.changed = true;
+        std::vector<std::int64_t> users, roles;
+        for (UserId u : all) {
+          users.push_back(u.value);
+          roles.push_back(u == nc.creator ? 1 : 0);
+        }
+        b.conn.query(
+            "INSERT INTO chat_members (chat_id, user_id, role) SELECT $1, u, r FROM unnest($2::bigint[], $3::smallint[]) AS t(u, r)",
+            {r.chat.value, int_array(users), int_array(roles)});
+        b.chat_seq[r.chat.value] = 0;  // a new row: this transaction is the only one that sees it
+        const bool room = nc.kind == ChatKind::kRoom;
+        AppendResult m;
+        m.kind = nc.kind;
+        m.message = Message{r.chat, b.next_seq(r.chat), nc.creator, nc.device, nc.client_id, stamp(), {}, *event};
+        b.add_message(m.message);
+        for (UserId u : all) {
+          Pts pts = b.next_pts(u);
+          if (room) {
+            b.add_update(u, pts, 4, r.chat, 0, 0, 1, 0, m.message.ts);
+            r.membership.push_back({u, pts});
+          } else {
+            b.add_update(u, pts, 1, r.chat, m.message.seq, 0, 0, 0, m.message.ts);
+            m.deliveries.push_back({u, pts});
+          }
+        }
+        r.member = room;
+        b.existing.emplace(Key{nc.creator.value, nc.client_id}, m.message);
+        r.message = std::move(m);
+        return r;
+      },
+      std::move(done));
+}
+
+void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
+  struct Plan {
+    ChatId chat;
+  };
+  auto plan = std::make_shared<Plan>();
+  auto c = std::make_shared<const ChatChange>(std::move(change));
+  write<ChangeResult>(
+      [this, plan, c](Batch& b) -> Status {
+        plan->chat = c->chat;
+        if (!plan->chat.value) {
+          auto r = b.conn.query("SELECT id FROM chats WHERE invite = $1", {c->value});
+          if (r.empty()) return Status(Code::kNotFound, "no room has this invite code");
+          plan->chat = ChatId(r.i64(0, 0));
+        }
+        const ChatCache* cc = chat_cache(b.conn, plan->chat);
+        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
+        b.lock_chats.insert(plan->chat.value);
+        // The log entries go to the members (groups: everyone; rooms: those joining or leaving).
+        for (UserId u : cc->members) b.lock_users.insert(u.value);
+        for (UserId u : c->users) b.lock_users.insert(u.value);
+        b.lock_users.insert(c->actor.value);
+        if (!c->client_id.empty()) {
+          b.dedupe_senders.push_back(c->actor.value);
+          b.dedupe_ids.push_back(c->client_id);
+        }
+        return Status::Ok();
+      },
+      [this, plan, c](Batch& b) -> Result<ChangeResult> {
+        ChatId chat = plan->chat;
+        ChangeResult r;
+        r.chat = chat;
+        // Under the chat's row lock from here: read the chat as it is.
+        auto row = b.conn.query(
+            "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = $1", {chat.value});
+        membership::Facts f;
+        f.kind = static_cast<ChatKind>(row.i64(0, 0));
+        f.settings = {row.text(0, 1), row.text(0, 2), row.text(0, 3) == "t", row.text(0, 4) == "t"};
+        f.member_count = row.i64(0, 5);
+        r.kind = f.kind;
+        if (!c->client_id.empty()) {
+          if (auto it = b.existing.find({c->actor.value, c->client_id}); it != b.existing.end()) {
+            r.message = AppendResult{it->second, true, {}, r.kind, {}, 0, 0};
+            return r;
+          }
+        }
+        auto named = membership::named_users(*c);
+        std::vector<std::int64_t> ids;
+        for (UserId u : named) ids.push_back(u.value);
+        auto ex = b.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {int_array(ids)});
+        for (int i = 0; i < ex.size(); ++i) f.existing.push_back(UserId(ex.i64(i, 0)));
+        ids.push_back(c->actor.value);
+        auto roles = b.conn.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
+                                  {chat.value, int_array(ids)});
+        for (int i = 0; i < roles.size(); ++i) f.roles[roles.i64(i, 0)] = static_cast<Role>(roles.i64(i, 1));
+        f.admin_count = b.conn.query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND role = 1", {chat.value}).i64(0, 0);
+        auto next = b.conn.query(
+            "SELECT user_id FROM chat_members WHERE chat_id = $1 AND user_id <> $2 ORDER BY joined_seq, user_id LIMIT 1",
+            {chat.value, c->actor.value});
+        if (!next.empty()) f.successor = UserId(next.i64(0, 0));
+        auto effects = membership::apply(f, *c);
+        if (!effects) return effects.status();
+        if (!effects->changed) return r;
+        r.changed = true;
+
+        const bool room = f.kind == ChatKind::kRoom;
+        std::vector<UserId> before = room ? std::vector<UserId>{} : fresh_members(b.conn, chat);
+        Seq last = b.seq(chat);
+        Seq at = effects->event.empty() ? last : last + 1;
+        auto to_ids = [](const std::vector<UserId>& v) {
+          std::vector<std::int64_t> out;
+          for (UserId u : v) out.push_back(u.value);
+          return int_array(out);
+        };
+        if (!effects->remove.empty()) {
+          b.conn.query(
+              "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
+              "SELECT chat_id, user_id, joined_seq, $3 FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[]) "
+              "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq",
+              {chat.value, to_ids(effects->remove), at});
+          b.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
+                       {chat.value, to_ids(effects->remove)});
+        }
+        if (!effects->add.empty()) {
+          Seq joined = at - (effects->event.empty() ? 0 : 1);
+          b.conn.query(
+              "INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) "
+              "SELECT $1, u, $3, $3, $3 FROM unnest($2::bigint[]) AS t(u) ORDER BY u",
+              {chat.value, to_ids(effects->add), joined});
+          b.conn.query("DELETE FROM former_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
+                       {chat.value, to_ids(effects->add)});
+        }
+        for (auto [u, role] : effects->roles)
+          b.conn.query("UPDATE chat_members SET role = $3 WHERE chat_id = $1 AND user_id = $2",
+                       {chat.value, u.value, static_cast<int>(role)});
+        std::int64_t count = f.member_count + static_cast<std::int64_t>(effects->add.size()) -
+                             static_cast<std::int64_t>(effects->remove.size());
+        ChatSettings s = effects->settings.value_or(f.settings);
+        // A room join changes nobody else's rights: it leaves members_version alone, so
+        // sends planned on other nodes need not run again.
+        bool bump = !(room && c->op == ChangeOp::kJoin);
+        b.conn.query(
+            "UPDATE chats SET name = $2, avatar = $3, members_can_add = $4, everyone_posts = $5, member_count = $6, "
+            "members_version = members_version + $7 WHERE id = $1",
+            {chat.value, s.name, s.avatar, s.members_can_add ? "true" : "false", s.everyone_posts ? "true" : "false", count,
+             bump ? 1 : 0});
+        chats_.erase(chat.value);
+        b.changed_chats.insert(chat.value);
+        if (!effects->event.empty()) {
+          AppendResult m;
+          m.kind = f.kind;
+          m.message = Message{chat, b.next_seq(chat), c->actor, c->device, c->client_id, stamp(), {}, effects->event};
+          b.add_message(m.message);
+          if (!room) {
+            std::vector<UserId> recipients = before;
+            recipients.insert(recipients.end(), effects->add.begin(), effects->add.end());
+            std::sort(recipients.begin(), recipients.end());
+            for (UserId u : recipients) {
+              Pts pts = b.next_pts(u);
+              b.add_update(u, pts, 1, chat, m.message.seq, 0, 0, 0, m.message.ts);
+              m.deliveries.push_back({u, pts});
+            }
+          }
+          if (!c->client_id.empty()) b.existing.emplace(Key{c->actor.value, c->client_id}, m.message);
+          r.message = std::move(m);
+        }
+        if (room && (!effects->add.empty() || !effects->remove.empty())) {
+          r.member = !effects->add.empty();
+          r.seq = at;
+          TimeMs ts = stamp();
+          for (const auto* list : {&effects->add, &effects->remove})
+            for (UserId u : *list) {
+              Pts pts = b.next_pts(u);
+              b.add_update(u, pts, 4, chat, at, 0, list == &effects->add ? 1 : 0, 0, ts);
+              r.membership.push_back({u, pts});
+            }
+        }
+        return r;
+      },
+      std::move(done));
+}
+
+Result<ChatInfo> PostgresStore::chat_info(ChatId chat, UserId viewer) {
+  return read([&](Conn& c) -> Result<ChatInfo> {
+    auto q = c.query(
+        "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
+        "coalesce(invite, '') FROM chats WHERE id = $1",
+        {chat.value});
+    if (q.empty()) return Status(Code::kNoSuchChat, "no such chat");
+    ChatInfo info;
+    info.chat = chat;
+    info.kind = static_cast<ChatKind>(q.i64(0, 0));
+    info.settings = {q.text(0, 1), q.text(0, 2), q.text(0, 3) == "t", q.text(0, 4) == "t"};
+    info.created_by = UserId(q.i64(0, 5));
+    info.created_at = q.i64(0, 6);
+    info.last_seq = q.i64(0, 7);
+    info.member_count = q.i64(0, 8);
+    info.invite = q.text(0, 9);
+    auto me = c.query("SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat.value, viewer.value});
+    bool member = !me.empty();
+    if (member) info.my_role = static_cast<Role>(me.i64(0, 0));
+    if (!member && info.kind != ChatKind::kRoom) return Status(Code::kNotMember, "not a member of this chat");
+    if (info.my_role != Role::kAdmin) info.invite.clear();
+    if (!member) return info;
+    auto m = c.query(
+        "SELECT user_id, role, joined_seq, delivered_seq, read_seq FROM chat_members WHERE chat_id = $1 "
+        "AND ($2 OR role = 1) ORDER BY user_id",
+        {chat.value, info.kind != ChatKind::kRoom ? "true" : "false"});
+    for (int i = 0; i < m.size(); ++i)
+      info.members.push_back({UserId(m.i64(i, 0)), static_cast<Role>(m.i64(i, 1)), m.i64(i, 2), m.i64(i, 3), m.i64(i, 4)});
+    return info;
+  });
+}
+
+Result<ChatId> PostgresStore::room_by_invite(const std::string& code) {
+  return read([&](Conn& c) -> Result<ChatId> {
+    auto q = c.query("SELECT id FROM chats WHERE invite = $1", {code});
+    if (q.empty()) return Status(Code::kNotFound, "no room has this invite code");
+    return ChatId(q.i64(0, 0));
+  });
+}
+
+Result<std::vector<std::pair<Seq, std::int64_t>>> PostgresStore::view_counts(ChatId room, UserId viewer,
+                                                                            const std::vector<Seq>& seqs) {
+  return read([&](Conn& c) -> Result<std::vector<std::pair<Seq, std::int64_t>>> {
+    if (c.query("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2", {room.value, viewer.value}).empty())
+      return Status(Code::kNotMember, "not a member of this chat");
+    std::vector<std::pair<Seq, std::int64_t>> out;
+    for (Seq seq : seqs)
+      out.emplace_back(
+          seq, c.query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND read_seq >= $2", {room.value, seq}).i64(0, 0));
+    return out;
+  });
+}
+
+Result<std::vector<RoomPosition>> PostgresStore::user_rooms(UserId user, DeviceId device) {
+  return read([&](Conn& c) -> Result<std::vector<RoomPosition>> {
+    auto q = c.query(
+        "SELECT m.chat_id, ch.last_seq, coalesce(p.seq, ch.last_seq) FROM chat_members m "
+        "JOIN chats ch ON ch.id = m.chat_id AND ch.kind = 3 "
+        "LEFT JOIN room_positions p ON p.device_id = $2 AND p.chat_id = m.chat_id WHERE m.user_id = $1 ORDER BY 1",
+        {user.value, device.value});
+    std::vector<RoomPosition> out;
+    for (int i = 0; i < q.size(); ++i) out.push_back({ChatId(q.i64(i, 0)), q.i64(i, 1), q.i64(i, 2)});
+    return out;
+  });
+}
+
+Result<std::vector<Message>> PostgresStore::read_room(ChatId room, UserId member, Seq after, int limit) {
+  return read([&](Conn& c) -> Result<std::vector<Message>> {
+    auto m = c.query("SELECT joined_seq FROM chat_members WHERE chat_id = $1 AND user_id = $2", {room.value, member.value});
+    if (m.empty()) return Status(Code::kNotMember, "not a member of this chat");
+    auto q = c.query(
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        {room.value, std::max(after, m.i64(0, 0)), limit});
+    std::vector<Message> out;
+    for (int i = 0; i < q.size(); ++i)
+      out.push_back(Message{room, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
+                            q.text(i, 5), q.text(i, 6)});
+    return out;
+  });
+}
+
+void PostgresStore::set_room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions, DoneStatus done) {
+  std::sort(positions.begin(), positions.end());
+  std::vector<std::int64_t> chats, seqs;
+  for (auto [chat, seq] : positions) {
+    chats.push_back(chat.value);
+    seqs.push_back(seq);
+  }
+  write<bool>(
+      no_plan,
+      [device, chats = int_array(chats), seqs = int_array(seqs)](Batch& b) -> Result<bool> {
+        b.conn.query(
+            "INSERT INTO room_positions (device_id, chat_id, seq) "
+            "SELECT $1, c, max(s) FROM unnest($2::bigint[], $3::bigint[]) AS t(c, s) GROUP BY c ORDER BY c "
+            "ON CONFLICT (device_id, chat_id) DO UPDATE SET seq = GREATEST(room_positions.seq, excluded.seq)",
+            {device.value, chats, seqs});
+        return true;
+      },
+      status_of(std::move(done)));
 }
 
 // ---------------------------------------------------------------- presence

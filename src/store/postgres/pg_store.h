@@ -82,6 +82,17 @@ class PostgresStore final : public Store {
 
   Result<std::vector<UserId>> chat_members(ChatId chat) override;
 
+  void create_chat(NewChat chat, Done<ChangeResult> done) override;
+  void change_chat(ChatChange change, Done<ChangeResult> done) override;
+  Result<ChatInfo> chat_info(ChatId chat, UserId viewer) override;
+  Result<ChatId> room_by_invite(const std::string& code) override;
+  Result<std::vector<std::pair<Seq, std::int64_t>>> view_counts(ChatId room, UserId viewer,
+                                                               const std::vector<Seq>& seqs) override;
+  Result<std::vector<RoomPosition>> user_rooms(UserId user, DeviceId device) override;
+  Result<std::vector<Message>> read_room(ChatId room, UserId member, Seq after, int limit) override;
+  void set_room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions,
+                          DoneStatus done) override;
+
   void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) override;
   void set_privacy(UserId user, Visibility last_seen, DoneStatus done) override;
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
@@ -115,11 +126,23 @@ class PostgresStore final : public Store {
   void flush(Batch& b);
 
   // Writer-thread helpers. Caches hold facts that never change once committed (a user
-  // exists; the chat of a pair; a direct chat's two members) and are dropped whenever a
-  // batch rolls back, since it may have created them.
+  // exists; the chat of a pair) and are dropped whenever a batch rolls back, since it
+  // may have created them. A chat's cached kind, settings and members carry the chat's
+  // members_version: a batch that planned with them checks it under the chat's row lock
+  // and runs again when another node changed the chat in between.
+  struct ChatCache {
+    ChatKind kind = ChatKind::kDirect;
+    ChatSettings settings;
+    std::int64_t version = 0;
+    std::vector<UserId> members, admins;  // sorted; empty for rooms (too many to keep)
+  };
   bool user_exists(Conn& c, UserId user);
   ChatId direct_chat(Conn& c, UserId a, UserId b);
-  const std::vector<UserId>& members(Conn& c, ChatId chat);
+  const ChatCache* chat_cache(Conn& c, ChatId chat);  // nullptr: no such chat
+  // The chat's members now, read under its row lock (a change earlier in this batch).
+  std::vector<UserId> fresh_members(Conn& c, ChatId chat);
+  void everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members, std::pair<Seq, Seq> before,
+                        std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read);
   TimeMs stamp();
 
   const Options options_;
@@ -129,7 +152,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Conn> writer_conn_;  // writer thread only
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
-  std::unordered_map<std::int64_t, std::vector<UserId>> members_;
+  std::unordered_map<std::int64_t, ChatCache> chats_;
   TimeMs last_ts_ = 0;
 
   WriterQueue<Task> queue_;

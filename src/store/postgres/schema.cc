@@ -93,6 +93,37 @@ CREATE TABLE presence (
   visibility  SMALLINT NOT NULL DEFAULT 0
 );
 )sql",
+    // 4: groups and rooms (as SQLite migration 3), plus chats.members_version: bumped by
+    // every membership or settings change, checked under the chat's row lock by batches
+    // that planned with a node's cached member list.
+    R"sql(
+ALTER TABLE chats ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN members_can_add BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE chats ADD COLUMN everyone_posts BOOLEAN NOT NULL DEFAULT true;
+ALTER TABLE chats ADD COLUMN created_by BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE chats ADD COLUMN invite TEXT UNIQUE;
+ALTER TABLE chats ADD COLUMN member_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE chats ADD COLUMN members_version BIGINT NOT NULL DEFAULT 0;
+UPDATE chats SET member_count = (SELECT count(*) FROM chat_members m WHERE m.chat_id = chats.id);
+ALTER TABLE chat_members ADD COLUMN role SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE chat_members ADD COLUMN joined_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX chat_members_read ON chat_members(chat_id, read_seq);
+ALTER TABLE messages ADD COLUMN system TEXT;
+CREATE TABLE former_members (
+  chat_id     BIGINT NOT NULL,
+  user_id     BIGINT NOT NULL,
+  joined_seq  BIGINT NOT NULL,
+  left_seq    BIGINT NOT NULL,
+  PRIMARY KEY (chat_id, user_id)
+);
+CREATE TABLE room_positions (
+  device_id  BIGINT NOT NULL,
+  chat_id    BIGINT NOT NULL,
+  seq        BIGINT NOT NULL,
+  PRIMARY KEY (device_id, chat_id)
+);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

@@ -86,6 +86,39 @@ CREATE TABLE presence (
   visibility  INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 3: groups and rooms. Chats get a name, settings and a member count; members a role
+    // and the seq they joined at; messages an optional system event. Former members keep
+    // read access to what they had; devices keep a position in each room's log. Update
+    // kinds 3 (everyone in a group delivered/read up to: delivered, read) and 4 (joined
+    // (delivered = 1) or left a room at seq) reuse the updates columns.
+    R"sql(
+ALTER TABLE chats ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN members_can_add INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chats ADD COLUMN everyone_posts INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE chats ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chats ADD COLUMN invite TEXT;
+ALTER TABLE chats ADD COLUMN member_count INTEGER NOT NULL DEFAULT 0;
+UPDATE chats SET member_count = (SELECT count(*) FROM chat_members m WHERE m.chat_id = chats.id);
+CREATE UNIQUE INDEX chats_invite ON chats(invite) WHERE invite IS NOT NULL;
+ALTER TABLE chat_members ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_members ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX chat_members_read ON chat_members(chat_id, read_seq);
+ALTER TABLE messages ADD COLUMN system TEXT;
+CREATE TABLE former_members (
+  chat_id     INTEGER NOT NULL,
+  user_id     INTEGER NOT NULL,
+  joined_seq  INTEGER NOT NULL,
+  left_seq    INTEGER NOT NULL,
+  PRIMARY KEY (chat_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE room_positions (
+  device_id  INTEGER NOT NULL,
+  chat_id    INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  PRIMARY KEY (device_id, chat_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/membership.h"
 #include "store/sqlite/schema.h"
 
 namespace parley::sqlite {
@@ -162,6 +163,7 @@ ChatId SqliteStore::direct_chat(Db& db, UserId a, UserId b) {
         .bind(2, key.second)
         .bind(3, chat.value)
         .exec();
+    db.prepare("UPDATE chats SET member_count = ? WHERE id = ?").bind(1, key.first == key.second ? 1 : 2).bind(2, chat.value).exec();
     auto& m = db.prepare("INSERT INTO chat_members (chat_id, user_id) VALUES (?, ?)");
     m.bind(1, chat.value).bind(2, key.first).exec();
     if (key.second != key.first) {
@@ -191,6 +193,7 @@ void SqliteStore::forget_counters() {
   known_users_.clear();
   direct_chats_.clear();
   members_.clear();
+  chat_rows_.clear();
 }
 
 // ---------------------------------------------------------------- users and devices
@@ -347,6 +350,96 @@ void SqliteStore::delete_auth_code(std::string phone, DoneStatus done) {
 
 // ---------------------------------------------------------------- messages and receipts
 
+const SqliteStore::ChatRow* SqliteStore::chat_row(Db& db, ChatId chat) {
+  if (auto it = chat_rows_.find(chat.value); it != chat_rows_.end()) return &it->second;
+  auto& q = db.prepare(
+      "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = ?");
+  q.bind(1, chat.value);
+  if (!q.step()) return nullptr;
+  ChatRow row{static_cast<ChatKind>(q.i64(0)), {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0}, q.i64(5)};
+  return &chat_rows_.emplace(chat.value, std::move(row)).first->second;
+}
+
+std::optional<Role> SqliteStore::role_in(Db& db, ChatId chat, UserId user) {
+  auto& q = db.prepare("SELECT role FROM chat_members WHERE chat_id = ? AND user_id = ?");
+  q.bind(1, chat.value).bind(2, user.value);
+  if (!q.step()) return std::nullopt;
+  return static_cast<Role>(q.i64(0));
+}
+
+std::optional<Message> SqliteStore::sent_before(Db& db, UserId sender, const std::string& client_id) {
+  auto& q = db.prepare(
+      "SELECT chat_id, seq, sender_device, ts, text, coalesce(system, '') FROM messages WHERE sender = ? AND client_id = ?");
+  q.bind(1, sender.value).bind(2, client_id);
+  if (!q.step()) return std::nullopt;
+  return Message{ChatId(q.i64(0)), q.i64(1), sender, DeviceId(q.i64(2)), client_id, q.i64(3), q.text(4), q.text(5)};
+}
+
+AppendResult SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, DeviceId device,
+                                         const std::string& client_id, const std::string& text,
+                                         const std::string& system, const std::vector<UserId>& recipients) {
+  AppendResult r;
+  r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system};
+  auto& ins = db.prepare(
+      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, chat.value)
+      .bind(2, r.message.seq)
+      .bind(3, sender.value)
+      .bind(4, device.value)
+      .bind(5, client_id)
+      .bind(6, r.message.ts)
+      .bind(7, text);
+  if (system.empty()) ins.bind_null(8);
+  else ins.bind(8, system);
+  ins.exec();
+  auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, 1, ?, ?, ?)");
+  for (UserId u : recipients) {
+    Pts pts = next_pts(db, u);
+    up.reset();
+    up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, r.message.seq).bind(5, r.message.ts).exec();
+    r.deliveries.push_back({u, pts});
+  }
+  return r;
+}
+
+std::pair<Seq, Seq> SqliteStore::group_minimum(Db& db, ChatId chat) {
+  auto& q = db.prepare("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = ?");
+  q.bind(1, chat.value);
+  q.step();
+  std::pair<Seq, Seq> out{q.i64(0), q.i64(1)};
+  q.reset();
+  return out;
+}
+
+void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> before, std::vector<Delivery>& out,
+                                   Seq& all_delivered, Seq& all_read) {
+  auto after = group_minimum(db, chat);
+  if (after == before) return;
+  all_delivered = after.first;
+  all_read = after.second;
+  // The senders of the messages now delivered to / read by everyone, if still members.
+  Seq lo = after.first != before.first ? before.first : before.second;
+  if (after.second != before.second) lo = std::min(lo, before.second);
+  Seq hi = std::max(after.first, after.second);
+  auto& q = db.prepare(
+      "SELECT DISTINCT m.sender FROM messages m JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = m.sender "
+      "WHERE m.chat_id = ? AND m.seq > ? AND m.seq <= ? AND m.system IS NULL");
+  q.bind(1, chat.value).bind(2, lo).bind(3, hi);
+  std::vector<UserId> senders;
+  while (q.step()) senders.push_back(UserId(q.i64(0)));
+  q.reset();
+  TimeMs ts = stamp();
+  auto& up = db.prepare(
+      "INSERT INTO updates (user_id, pts, kind, chat_id, delivered, read, ts) VALUES (?, ?, 3, ?, ?, ?, ?)");
+  for (UserId u : senders) {
+    Pts pts = next_pts(db, u);
+    up.reset();
+    up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, after.first).bind(5, after.second).bind(6, ts).exec();
+    out.push_back({u, pts});
+  }
+}
+
 void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
   write<AppendResult>(
       [this, m = std::move(m)](Db& db) -> Result<AppendResult> {
@@ -357,46 +450,40 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
         } else {
           chat = *m.chat;
         }
-        const auto& mem = members(db, chat);
-        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
-        if (!std::binary_search(mem.begin(), mem.end(), m.sender))
-          return Status(Code::kNotMember, "not a member of this chat");
-
-        AppendResult r;
-        r.message = Message{chat, 0, m.sender, m.sender_device, m.client_id, stamp(), m.text};
-        // Peek the next seq without consuming it: a duplicate must not leave a gap.
-        Seq seq = next_seq(db, chat);
-        auto& ins = db.prepare(
-            "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
-        ins.bind(1, chat.value)
-            .bind(2, seq)
-            .bind(3, m.sender.value)
-            .bind(4, m.sender_device.value)
-            .bind(5, m.client_id)
-            .bind(6, r.message.ts)
-            .bind(7, m.text)
-            .exec();
-        if (db.changes() == 0) {
-          --chat_seq_[chat.value];
-          auto& q = db.prepare(
-              "SELECT chat_id, seq, sender_device, ts, text FROM messages "
-              "WHERE sender = ? AND client_id = ?");
-          q.bind(1, m.sender.value).bind(2, m.client_id);
-          q.step();
-          r.message = Message{ChatId(q.i64(0)), q.i64(1), m.sender, DeviceId(q.i64(2)),
-                              m.client_id,      q.i64(3), q.text(4)};
+        const ChatRow* row = chat_row(db, chat);
+        if (!row) return Status(Code::kNoSuchChat, "no such chat");
+        if (auto original = sent_before(db, m.sender, m.client_id)) {
+          AppendResult r;
+          r.message = std::move(*original);
           r.duplicate = true;
+          r.kind = row->kind;
           return r;
         }
-        r.message.seq = seq;
-        auto& up = db.prepare(
-            "INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, 1, ?, ?, ?)");
-        for (UserId u : mem) {
-          Pts pts = next_pts(db, u);
-          up.reset();
-          up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, seq).bind(5, r.message.ts).exec();
-          r.deliveries.push_back({u, pts});
+        if (row->kind == ChatKind::kRoom) {
+          if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
+            return st;
+          AppendResult r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, {});
+          r.kind = ChatKind::kRoom;
+          return r;
+        }
+        const auto& mem = members(db, chat);
+        if (!std::binary_search(mem.begin(), mem.end(), m.sender))
+          return Status(Code::kNotMember, "not a member of this chat");
+        if (row->kind == ChatKind::kGroup && !row->settings.everyone_posts) {
+          if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
+            return st;
+        }
+        AppendResult r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, mem);
+        r.kind = row->kind;
+        if (row->kind == ChatKind::kGroup) {
+          // Sending from a group means having seen it: the sender's own positions move.
+          auto before = group_minimum(db, chat);
+          db.prepare("UPDATE chat_members SET delivered_seq = ?1, read_seq = ?1 WHERE chat_id = ?2 AND user_id = ?3")
+              .bind(1, r.message.seq)
+              .bind(2, chat.value)
+              .bind(3, m.sender.value)
+              .exec();
+          everyone_reached(db, chat, before, r.all_deliveries, r.all_delivered, r.all_read);
         }
         return r;
       },
@@ -407,21 +494,21 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
                                  Done<ReceiptResult> done) {
   write<ReceiptResult>(
       [this, chat, member, delivered, read](Db& db) -> Result<ReceiptResult> {
-        const auto& mem = members(db, chat);
-        if (mem.empty()) return Status(Code::kNoSuchChat, "no such chat");
-        if (!std::binary_search(mem.begin(), mem.end(), member))
-          return Status(Code::kNotMember, "not a member of this chat");
+        const ChatRow* row = chat_row(db, chat);
+        if (!row) return Status(Code::kNoSuchChat, "no such chat");
         auto& q = db.prepare(
             "SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
         q.bind(1, chat.value).bind(2, member.value);
-        q.step();
+        if (!q.step()) return Status(Code::kNotMember, "not a member of this chat");
         ReceiptResult r;
+        r.kind = row->kind;
         r.state = {chat, member, q.i64(0), q.i64(1)};
         q.reset();
         Seq last = current_seq(db, chat);
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
+        auto before = row->kind == ChatKind::kGroup ? group_minimum(db, chat) : std::pair<Seq, Seq>{};
         r.state.read = new_read;
         r.state.delivered = new_delivered;
         r.changed = true;
@@ -431,11 +518,16 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
             .bind(3, chat.value)
             .bind(4, member.value)
             .exec();
+        if (row->kind == ChatKind::kGroup) {
+          everyone_reached(db, chat, before, r.all_deliveries, r.all_delivered, r.all_read);
+          return r;
+        }
+        if (row->kind == ChatKind::kRoom) return r;
         TimeMs ts = stamp();
         auto& up = db.prepare(
             "INSERT INTO updates (user_id, pts, kind, chat_id, member, delivered, read, ts) "
             "VALUES (?, ?, 2, ?, ?, ?, ?, ?)");
-        for (UserId u : mem) {
+        for (UserId u : members(db, chat)) {
           if (u == member) continue;
           Pts pts = next_pts(db, u);
           up.reset();
@@ -458,7 +550,7 @@ Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, in
   return read([&](Db& db) -> Result<std::vector<Update>> {
     auto& q = db.prepare(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text "
+        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
         "FROM updates u LEFT JOIN messages m ON u.kind = 1 AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = ? AND u.pts > ? ORDER BY u.pts LIMIT ?");
     q.bind(1, user.value).bind(2, after).bind(3, limit);
@@ -470,8 +562,10 @@ Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, in
       ChatId chat(q.i64(2));
       if (u.kind == UpdateKind::kMessage) {
         if (q.is_null(7)) continue;  // message deleted by retention
-        u.message = Message{chat, q.i64(3), UserId(q.i64(7)), DeviceId(q.i64(8)),
-                            q.text(9), q.i64(10), q.text(11)};
+        u.message = Message{chat,      q.i64(3),  UserId(q.i64(7)), DeviceId(q.i64(8)),
+                            q.text(9), q.i64(10), q.text(11),       q.text(12)};
+      } else if (u.kind == UpdateKind::kMembership) {
+        u.membership = MembershipUpdate{chat, q.i64(5) != 0, q.i64(3)};
       } else {
         u.receipt = ReceiptState{chat, UserId(q.i64(4)), q.i64(5), q.i64(6)};
       }
@@ -505,20 +599,19 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
   return read([&](Db& db) -> Result<std::vector<ChatSummary>> {
     auto& q = db.prepare(
         "SELECT me.chat_id, c.last_seq, me.read_seq, "
-        "  coalesce(peer.user_id, me.user_id), coalesce(pu.phone, ''), "
+        "  CASE WHEN c.kind = 1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
-        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0) "
+        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
-        "LEFT JOIN chat_members peer ON peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
+        "LEFT JOIN chat_members peer ON c.kind = 1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
         "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
-        "WHERE me.user_id = ? ORDER BY 8 DESC");
+        "WHERE me.user_id = ? ORDER BY 8 DESC, 1 DESC");
     q.bind(1, user.value);
     std::vector<ChatSummary> out;
     while (q.step()) {
       ChatSummary s;
       s.chat = ChatId(q.i64(0));
-      s.kind = "direct";
       s.last_seq = q.i64(1);
       s.my_read = q.i64(2);
       s.peer = UserId(q.i64(3));
@@ -528,10 +621,13 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
       s.last_ts = q.i64(7);
       s.last_text = q.text(8);
       s.last_sender = UserId(q.i64(9));
+      s.kind = static_cast<ChatKind>(q.i64(10));
+      s.name = q.text(11);
+      s.member_count = q.i64(12);
       out.push_back(std::move(s));
     }
     for (auto& s : out)
-      if (s.peer == user) s.peer_phone = find_user(user)->phone;
+      if (s.kind == ChatKind::kDirect && s.peer == user) s.peer_phone = find_user(user)->phone;
     return out;
   });
 }
@@ -539,18 +635,42 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
 Result<std::vector<Message>> SqliteStore::read_history(ChatId chat, UserId member, Seq before,
                                                        int limit) {
   return read([&](Db& db) -> Result<std::vector<Message>> {
-    auto& m = db.prepare("SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?");
+    // Members read what came after they joined; former members what they had when they left.
+    auto& m = db.prepare(
+        "SELECT joined_seq, NULL FROM chat_members WHERE chat_id = ?1 AND user_id = ?2 "
+        "UNION ALL SELECT joined_seq, left_seq FROM former_members WHERE chat_id = ?1 AND user_id = ?2");
     m.bind(1, chat.value).bind(2, member.value);
     if (!m.step()) return Status(Code::kNotMember, "not a member of this chat");
+    Seq from = m.i64(0);
+    Seq until = m.is_null(1) ? INT64_MAX : m.i64(1) + 1;
     m.reset();
     auto& q = db.prepare(
-        "SELECT seq, sender, sender_device, client_id, ts, text FROM messages "
-        "WHERE chat_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?");
-    q.bind(1, chat.value).bind(2, before > 0 ? before : INT64_MAX).bind(3, limit);
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "WHERE chat_id = ? AND seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?");
+    q.bind(1, chat.value).bind(2, std::min(before > 0 ? before : INT64_MAX, until)).bind(3, from).bind(4, limit);
     std::vector<Message> out;
     while (q.step())
       out.push_back(Message{chat, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3),
-                            q.i64(4), q.text(5)});
+                            q.i64(4), q.text(5), q.text(6)});
+    return out;
+  });
+}
+
+Result<std::vector<Message>> SqliteStore::read_room(ChatId room, UserId member, Seq after, int limit) {
+  return read([&](Db& db) -> Result<std::vector<Message>> {
+    auto& m = db.prepare("SELECT joined_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
+    m.bind(1, room.value).bind(2, member.value);
+    if (!m.step()) return Status(Code::kNotMember, "not a member of this chat");
+    Seq from = std::max(after, m.i64(0));
+    m.reset();
+    auto& q = db.prepare(
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "WHERE chat_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    q.bind(1, room.value).bind(2, from).bind(3, limit);
+    std::vector<Message> out;
+    while (q.step())
+      out.push_back(Message{room, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3), q.i64(4), q.text(5),
+                            q.text(6)});
     return out;
   });
 }
@@ -564,6 +684,279 @@ Result<std::vector<UserId>> SqliteStore::chat_members(ChatId chat) {
     if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
     return out;
   });
+}
+
+// ---------------------------------------------------------------- groups and rooms
+
+void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
+  write<ChangeResult>(
+      [this, nc = std::move(nc)](Db& db) -> Result<ChangeResult> {
+        ChangeResult r;
+        r.kind = nc.kind;
+        if (auto original = sent_before(db, nc.creator, nc.client_id)) {
+          r.chat = original->chat;
+          r.kind = chat_row(db, r.chat)->kind;
+          r.message = AppendResult{std::move(*original), true, {}, r.kind, {}, 0, 0};
+          return r;
+        }
+        std::vector<UserId> existing;
+        for (UserId u : nc.members)
+          if (u != nc.creator && user_exists(db, u)) existing.push_back(u);
+        std::sort(existing.begin(), existing.end());
+        existing.erase(std::unique(existing.begin(), existing.end()), existing.end());
+        auto event = membership::created_event(nc, existing);
+        if (!event) return event.status();
+        auto& ins = db.prepare(
+            "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
+            "member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ins.bind(1, static_cast<std::int64_t>(nc.kind))
+            .bind(2, stamp())
+            .bind(3, nc.settings.name)
+            .bind(4, nc.settings.avatar)
+            .bind(5, nc.settings.members_can_add ? 1 : 0)
+            .bind(6, nc.settings.everyone_posts ? 1 : 0)
+            .bind(7, nc.creator.value)
+            .bind(9, static_cast<std::int64_t>(existing.size() + 1));
+        if (nc.invite.empty()) ins.bind_null(8);
+        else ins.bind(8, nc.invite);
+        ins.exec();
+        r.chat = ChatId(db.last_insert_rowid());
+        r.changed = true;
+        std::vector<UserId> all = existing;
+        all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
+        auto& m = db.prepare("INSERT INTO chat_members (chat_id, user_id, role) VALUES (?, ?, ?)");
+        for (UserId u : all) {
+          m.reset();
+          m.bind(1, r.chat.value).bind(2, u.value).bind(3, u == nc.creator ? 1 : 0).exec();
+        }
+        bool room = nc.kind == ChatKind::kRoom;
+        r.message = insert_message(db, r.chat, nc.creator, nc.device, nc.client_id, {}, *event,
+                                   room ? std::vector<UserId>{} : all);
+        r.message->kind = nc.kind;
+        if (room) {
+          r.member = true;
+          r.seq = 0;  // everyone sees the room from its start, the "created" message included
+          auto& up = db.prepare(
+              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, 4, ?, 0, 1, ?)");
+          for (UserId u : all) {
+            Pts pts = next_pts(db, u);
+            up.reset();
+            up.bind(1, u.value).bind(2, pts).bind(3, r.chat.value).bind(4, r.message->message.ts).exec();
+            r.membership.push_back({u, pts});
+          }
+        }
+        return r;
+      },
+      std::move(done));
+}
+
+void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
+  write<ChangeResult>(
+      [this, c = std::move(c)](Db& db) -> Result<ChangeResult> {
+        ChatId chat = c.chat;
+        if (!chat.value) {
+          auto& q = db.prepare("SELECT id FROM chats WHERE invite = ?");
+          q.bind(1, c.value);
+          if (!q.step()) return Status(Code::kNotFound, "no room has this invite code");
+          chat = ChatId(q.i64(0));
+        }
+        const ChatRow* row = chat_row(db, chat);
+        if (!row) return Status(Code::kNoSuchChat, "no such chat");
+        ChangeResult r;
+        r.chat = chat;
+        r.kind = row->kind;
+        if (!c.client_id.empty()) {
+          if (auto original = sent_before(db, c.actor, c.client_id)) {
+            r.message = AppendResult{std::move(*original), true, {}, r.kind, {}, 0, 0};
+            return r;
+          }
+        }
+        membership::Facts f;
+        f.kind = row->kind;
+        f.settings = row->settings;
+        f.member_count = row->member_count;
+        auto named = membership::named_users(c);
+        for (UserId u : named)
+          if (user_exists(db, u)) f.existing.push_back(u);
+        named.push_back(c.actor);
+        for (UserId u : named)
+          if (auto role = role_in(db, chat, u)) f.roles[u.value] = *role;
+        auto& a = db.prepare("SELECT count(*) FROM chat_members WHERE chat_id = ? AND role = 1");
+        a.bind(1, chat.value);
+        a.step();
+        f.admin_count = a.i64(0);
+        a.reset();
+        auto& next = db.prepare(
+            "SELECT user_id FROM chat_members WHERE chat_id = ? AND user_id <> ? ORDER BY joined_seq, user_id LIMIT 1");
+        next.bind(1, chat.value).bind(2, c.actor.value);
+        if (next.step()) f.successor = UserId(next.i64(0));
+        next.reset();
+        auto effects = membership::apply(f, c);
+        if (!effects) return effects.status();
+        if (!effects->changed) return r;
+        r.changed = true;
+
+        const bool room = row->kind == ChatKind::kRoom;
+        std::vector<UserId> before = room ? std::vector<UserId>{} : members(db, chat);
+        Seq last = current_seq(db, chat);
+        // The system message's seq, known before it is written: members added see it,
+        // members removed see it last.
+        Seq at = effects->event.empty() ? last : last + 1;
+        for (UserId u : effects->remove) {
+          auto& q = db.prepare(
+              "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
+              "SELECT chat_id, user_id, joined_seq, ? FROM chat_members WHERE chat_id = ? AND user_id = ? "
+              "ON CONFLICT(chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq");
+          q.bind(1, at).bind(2, chat.value).bind(3, u.value).exec();
+          db.prepare("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?").bind(1, chat.value).bind(2, u.value).exec();
+        }
+        for (UserId u : effects->add) {
+          db.prepare(
+                "INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) VALUES (?1, ?2, ?3, ?3, ?3)")
+              .bind(1, chat.value)
+              .bind(2, u.value)
+              .bind(3, at - (effects->event.empty() ? 0 : 1))
+              .exec();
+          db.prepare("DELETE FROM former_members WHERE chat_id = ? AND user_id = ?").bind(1, chat.value).bind(2, u.value).exec();
+        }
+        for (auto [u, role] : effects->roles)
+          db.prepare("UPDATE chat_members SET role = ? WHERE chat_id = ? AND user_id = ?")
+              .bind(1, static_cast<std::int64_t>(role))
+              .bind(2, chat.value)
+              .bind(3, u.value)
+              .exec();
+        std::int64_t count = row->member_count + static_cast<std::int64_t>(effects->add.size()) -
+                             static_cast<std::int64_t>(effects->remove.size());
+        ChatSettings settings = effects->settings.value_or(row->settings);
+        db.prepare("UPDATE chats SET name = ?, avatar = ?, members_can_add = ?, everyone_posts = ?, member_count = ? WHERE id = ?")
+            .bind(1, settings.name)
+            .bind(2, settings.avatar)
+            .bind(3, settings.members_can_add ? 1 : 0)
+            .bind(4, settings.everyone_posts ? 1 : 0)
+            .bind(5, count)
+            .bind(6, chat.value)
+            .exec();
+        members_.erase(chat.value);
+        chat_rows_.erase(chat.value);
+        row = nullptr;
+        if (!effects->event.empty()) {
+          std::vector<UserId> recipients;
+          if (!room) {
+            recipients = before;
+            recipients.insert(recipients.end(), effects->add.begin(), effects->add.end());
+            std::sort(recipients.begin(), recipients.end());
+          }
+          r.message = insert_message(db, chat, c.actor, c.device, c.client_id, {}, effects->event, recipients);
+          r.message->kind = r.kind;
+        }
+        if (room && (!effects->add.empty() || !effects->remove.empty())) {
+          r.member = !effects->add.empty();
+          r.seq = at;
+          TimeMs ts = stamp();
+          auto& up = db.prepare(
+              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, 4, ?, ?, ?, ?)");
+          for (const auto* list : {&effects->add, &effects->remove})
+            for (UserId u : *list) {
+              Pts pts = next_pts(db, u);
+              up.reset();
+              up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, at).bind(5, list == &effects->add ? 1 : 0).bind(6, ts).exec();
+              r.membership.push_back({u, pts});
+            }
+        }
+        return r;
+      },
+      std::move(done));
+}
+
+Result<ChatInfo> SqliteStore::chat_info(ChatId chat, UserId viewer) {
+  return read([&](Db& db) -> Result<ChatInfo> {
+    auto& q = db.prepare(
+        "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
+        "coalesce(invite, '') FROM chats WHERE id = ?");
+    q.bind(1, chat.value);
+    if (!q.step()) return Status(Code::kNoSuchChat, "no such chat");
+    ChatInfo info;
+    info.chat = chat;
+    info.kind = static_cast<ChatKind>(q.i64(0));
+    info.settings = {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0};
+    info.created_by = UserId(q.i64(5));
+    info.created_at = q.i64(6);
+    info.last_seq = q.i64(7);
+    info.member_count = q.i64(8);
+    info.invite = q.text(9);
+    q.reset();
+    auto& me = db.prepare("SELECT role FROM chat_members WHERE chat_id = ? AND user_id = ?");
+    me.bind(1, chat.value).bind(2, viewer.value);
+    bool member = me.step();
+    if (member) info.my_role = static_cast<Role>(me.i64(0));
+    me.reset();
+    if (!member && info.kind != ChatKind::kRoom) return Status(Code::kNotMember, "not a member of this chat");
+    if (info.my_role != Role::kAdmin) info.invite.clear();
+    if (!member) return info;
+    auto& m = db.prepare(
+        "SELECT user_id, role, joined_seq, delivered_seq, read_seq FROM chat_members WHERE chat_id = ? "
+        "AND (? OR role = 1) ORDER BY user_id");
+    m.bind(1, chat.value).bind(2, info.kind != ChatKind::kRoom ? 1 : 0);
+    while (m.step())
+      info.members.push_back({UserId(m.i64(0)), static_cast<Role>(m.i64(1)), m.i64(2), m.i64(3), m.i64(4)});
+    return info;
+  });
+}
+
+Result<ChatId> SqliteStore::room_by_invite(const std::string& code) {
+  return read([&](Db& db) -> Result<ChatId> {
+    auto& q = db.prepare("SELECT id FROM chats WHERE invite = ?");
+    q.bind(1, code);
+    if (!q.step()) return Status(Code::kNotFound, "no room has this invite code");
+    return ChatId(q.i64(0));
+  });
+}
+
+Result<std::vector<std::pair<Seq, std::int64_t>>> SqliteStore::view_counts(ChatId room, UserId viewer,
+                                                                          const std::vector<Seq>& seqs) {
+  return read([&](Db& db) -> Result<std::vector<std::pair<Seq, std::int64_t>>> {
+    auto& m = db.prepare("SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?");
+    m.bind(1, room.value).bind(2, viewer.value);
+    if (!m.step()) return Status(Code::kNotMember, "not a member of this chat");
+    m.reset();
+    auto& q = db.prepare("SELECT count(*) FROM chat_members WHERE chat_id = ? AND read_seq >= ?");
+    std::vector<std::pair<Seq, std::int64_t>> out;
+    for (Seq seq : seqs) {
+      q.bind(1, room.value).bind(2, seq);
+      q.step();
+      out.emplace_back(seq, q.i64(0));
+      q.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<RoomPosition>> SqliteStore::user_rooms(UserId user, DeviceId device) {
+  return read([&](Db& db) -> Result<std::vector<RoomPosition>> {
+    auto& q = db.prepare(
+        "SELECT m.chat_id, c.last_seq, coalesce(p.seq, c.last_seq) FROM chat_members m "
+        "JOIN chats c ON c.id = m.chat_id AND c.kind = 3 "
+        "LEFT JOIN room_positions p ON p.device_id = ? AND p.chat_id = m.chat_id WHERE m.user_id = ? ORDER BY 1");
+    q.bind(1, device.value).bind(2, user.value);
+    std::vector<RoomPosition> out;
+    while (q.step()) out.push_back({ChatId(q.i64(0)), q.i64(1), q.i64(2)});
+    return out;
+  });
+}
+
+void SqliteStore::set_room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions, DoneStatus done) {
+  write<bool>(
+      [device, positions = std::move(positions)](Db& db) -> Result<bool> {
+        auto& q = db.prepare(
+            "INSERT INTO room_positions (device_id, chat_id, seq) VALUES (?, ?, ?) "
+            "ON CONFLICT(device_id, chat_id) DO UPDATE SET seq = max(seq, excluded.seq)");
+        for (auto [chat, seq] : positions) {
+          q.bind(1, device.value).bind(2, chat.value).bind(3, seq).exec();
+          q.reset();
+        }
+        return true;
+      },
+      status_of(std::move(done)));
 }
 
 // ---------------------------------------------------------------- presence

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,6 +58,17 @@ class SqliteStore final : public Store {
 
   Result<std::vector<UserId>> chat_members(ChatId chat) override;
 
+  void create_chat(NewChat chat, Done<ChangeResult> done) override;
+  void change_chat(ChatChange change, Done<ChangeResult> done) override;
+  Result<ChatInfo> chat_info(ChatId chat, UserId viewer) override;
+  Result<ChatId> room_by_invite(const std::string& code) override;
+  Result<std::vector<std::pair<Seq, std::int64_t>>> view_counts(ChatId room, UserId viewer,
+                                                               const std::vector<Seq>& seqs) override;
+  Result<std::vector<RoomPosition>> user_rooms(UserId user, DeviceId device) override;
+  Result<std::vector<Message>> read_room(ChatId room, UserId member, Seq after, int limit) override;
+  void set_room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions,
+                          DoneStatus done) override;
+
   void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) override;
   void set_privacy(UserId user, Visibility last_seen, DoneStatus done) override;
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
@@ -83,6 +95,22 @@ class SqliteStore final : public Store {
   Pts current_pts(Db& db, UserId user);
   bool user_exists(Db& db, UserId user);
   const std::vector<UserId>& members(Db& db, ChatId chat);
+  struct ChatRow {
+    ChatKind kind = ChatKind::kDirect;
+    ChatSettings settings;
+    std::int64_t member_count = 0;
+  };
+  const ChatRow* chat_row(Db& db, ChatId chat);  // nullptr: no such chat
+  std::optional<Role> role_in(Db& db, ChatId chat, UserId user);
+  std::optional<Message> sent_before(Db& db, UserId sender, const std::string& client_id);
+  // Inserts a message at the chat's next seq; logs it for `recipients` (empty for rooms).
+  AppendResult insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
+                              const std::string& text, const std::string& system, const std::vector<UserId>& recipients);
+  // A group member's positions moved from `before`: if everyone's minimum moved, log
+  // kReceiptAll for the senders of the messages it now covers.
+  void everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> before, std::vector<Delivery>& out, Seq& all_delivered,
+                        Seq& all_read);
+  std::pair<Seq, Seq> group_minimum(Db& db, ChatId chat);
   ChatId direct_chat(Db& db, UserId a, UserId b);
   TimeMs stamp();
   void flush_counters(Db& db);
@@ -99,7 +127,8 @@ class SqliteStore final : public Store {
   std::unordered_set<std::int64_t> dirty_chats_, dirty_users_;
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
-  std::unordered_map<std::int64_t, std::vector<UserId>> members_;
+  std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
+  std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   TimeMs last_ts_ = 0;
 
   ReaderPool<Db> readers_;
