@@ -44,6 +44,7 @@ WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options
 WsSession::~WsSession() {
   svc_.metrics.connections_open--;
   if (device_) svc_.bus.unsubscribe(device_->user, bus_token_);
+  for (auto& [room, r] : rooms_) svc_.bus.unsubscribe_room(ChatId(room), r.token);
 }
 
 void WsSession::start(Request request) {
@@ -121,6 +122,7 @@ awaitable<void> WsSession::run(Request request) {
   idle_timer_.cancel();
   drain_.cancel();
   persist_position(true);
+  persist_room_positions(true);
   if (device_) {
     end_typing(std::nullopt);
     watcher_.reset();
@@ -295,6 +297,7 @@ bool WsSession::authenticate(const std::string& token) {
   proto::Hello h{device_->user,       device_->id,     head ? *head : 0,      device_->position,
                  svc_.clock.now_ms(), po.heartbeat_ms, po.online_threshold_ms, po.typing_timeout_ms};
   send(proto::hello_frame(h, opt_.limits));
+  open_rooms();
   spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote_);
   return true;
 }
@@ -331,6 +334,13 @@ void WsSession::handle(std::string_view text) {
         } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
           request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true, f.limit);
         } else if constexpr (std::is_same_v<T, proto::ReceivedFrame>) {
+          if (f.chat) {
+            auto it = rooms_.find(f.chat->value);
+            if (it == rooms_.end()) return;  // left meanwhile, or never in: nothing to keep
+            it->second.acked = std::max(it->second.acked, std::min(f.seq, it->second.sent));
+            persist_room_positions(false);
+            return;
+          }
           Pts pts = std::min(f.pts, sent_pts_);
           if (pts > device_->position) {
             device_->position = pts;
@@ -357,6 +367,17 @@ void WsSession::handle(std::string_view text) {
           on_presence_frame(f);
         } else if constexpr (std::is_same_v<T, proto::PrivacyFrame>) {
           on_privacy(f);
+        } else if constexpr (std::is_same_v<T, proto::CreateFrame>) {
+          svc_.presence.activity(device_->id, true);
+          on_create(f);
+        } else if constexpr (std::is_same_v<T, proto::ChangeFrame>) {
+          svc_.presence.activity(device_->id, true);
+          on_change(f);
+        } else if constexpr (std::is_same_v<T, proto::ChatInfoFrame> || std::is_same_v<T, proto::ReceiptsFrame> ||
+                             std::is_same_v<T, proto::ViewsFrame>) {
+          on_chat_query(frame);
+        } else {
+          static_assert(std::is_same_v<T, proto::HeartbeatFrame>, "every client frame needs a handler");
         }
       },
       frame);
@@ -513,6 +534,10 @@ awaitable<void> WsSession::sync_loop() {
         if (u.pts <= sent_pts_) continue;
         send(proto::update_frame(u));
         sent_pts_ = u.pts;
+        if (u.kind == UpdateKind::kMembership) {
+          if (u.membership.member) join_room(u.membership.chat, u.membership.seq);
+          else leave_room(u.membership.chat);
+        }
       }
       svc_.metrics.updates_pushed += updates->size();
       if (static_cast<int>(updates->size()) < page || closed_) break;
@@ -549,6 +574,7 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     if (event->frame) enqueue(event->frame);
     return;
   }
+  if (event->kind == BusEvent::Kind::kRoom) return on_room_event(*event);
   if (event->kind == BusEvent::Kind::kPrivacy) {
     auto v = svc_.presence.privacy(device_->user);
     if (v) send(proto::privacy_frame(*v));
@@ -565,15 +591,206 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     spdlog::debug("net: device {} not live yet; pts {} left to its first sync", device_->id.value, event->pts);
     return;
   }
-  if (event->kind == BusEvent::Kind::kResync) return request_sync(std::nullopt, false);
+  if (event->kind == BusEvent::Kind::kResync) {
+    for (auto& [room, r] : rooms_) request_room_sync(ChatId(room));
+    return request_sync(std::nullopt, false);
+  }
   if (event->pts <= sent_pts_) return;
   if (event->pts == sent_pts_ + 1) {
     enqueue(event->frame);
     sent_pts_ = event->pts;
     svc_.metrics.updates_pushed++;
+    if (event->membership > 0) join_room(event->chat, event->seq);
+    else if (event->membership < 0) leave_room(event->chat);
     return;
   }
   request_sync(std::nullopt, false);  // a gap: catch up from the store
+}
+
+// ---------------------------------------------------------------- groups and rooms
+
+void WsSession::reply_done(const std::string& id, const Result<ChangeResult>& r) {
+  std::string frame;
+  if (r) {
+    Seq seq = r->message ? r->message->message.seq : 0;
+    bool duplicate = r->message && r->message->duplicate;
+    frame = proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate);
+  } else {
+    std::optional<std::int64_t> retry;
+    if (r.status().code() == Code::kUnavailable) retry = 500;
+    frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
+  }
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    self->send(std::move(frame));
+  });
+}
+
+void WsSession::on_create(const proto::CreateFrame& f) {
+  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
+    return;
+  }
+  NewChat c;
+  c.creator = device_->user;
+  c.device = device_->id;
+  c.client_id = f.id;
+  c.kind = f.kind;
+  c.settings = f.settings;
+  c.members = f.members;
+  svc_.chat.create(std::move(c), [self = shared_from_this(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+}
+
+void WsSession::on_change(const proto::ChangeFrame& f) {
+  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
+    return;
+  }
+  ChatChange c;
+  c.actor = device_->user;
+  c.device = device_->id;
+  c.client_id = f.id;
+  c.chat = f.chat;
+  c.op = f.op;
+  c.users = f.users;
+  c.value = f.value;
+  c.members_can_add = f.members_can_add;
+  c.everyone_posts = f.everyone_posts;
+  // Joins and leaves of a room have no system message: the id only names the answer.
+  if (c.op == ChangeOp::kJoin) c.client_id.clear();
+  svc_.chat.change(std::move(c), [self = shared_from_this(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+}
+
+void WsSession::on_chat_query(const proto::ClientFrame& frame) {
+  auto fail = [&](const Status& st, ChatId chat) {
+    send(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(chat.value) + ")"));
+  };
+  if (auto* f = std::get_if<proto::ChatInfoFrame>(&frame)) {
+    auto info = svc_.chat.info(f->chat, device_->user);
+    if (!info) return fail(info.status(), f->chat);
+    send(proto::chat_info_frame(*info));
+  } else if (auto* f = std::get_if<proto::ReceiptsFrame>(&frame)) {
+    auto members = svc_.chat.receipts(f->chat, device_->user);
+    if (!members) return fail(members.status(), f->chat);
+    send(proto::receipts_frame(f->chat, f->seq, *members));
+  } else if (auto* f = std::get_if<proto::ViewsFrame>(&frame)) {
+    auto counts = svc_.chat.views(f->chat, device_->user, f->seqs);
+    if (!counts) return fail(counts.status(), f->chat);
+    send(proto::views_frame(f->chat, *counts));
+  }
+}
+
+void WsSession::open_rooms() {
+  // Subscribe first, then read where each room is: a message committed in between
+  // arrives live or is caught up (subscribe before reading the store, as for the log).
+  auto rooms = svc_.chat.rooms(device_->user, device_->id);
+  if (!rooms || rooms->empty()) return;
+  for (const auto& r : *rooms) {
+    auto& room = rooms_[r.chat.value];
+    room.token = svc_.bus.subscribe_room(r.chat, weak_from_this());
+  }
+  auto now = svc_.chat.rooms(device_->user, device_->id);
+  for (const auto& r : now ? *now : *rooms) {
+    auto it = rooms_.find(r.chat.value);
+    if (it == rooms_.end()) {
+      join_room(r.chat, r.position);
+      continue;
+    }
+    it->second.sent = it->second.acked = it->second.persisted = r.position;
+    if (r.last_seq > r.position) request_room_sync(r.chat);
+  }
+}
+
+void WsSession::join_room(ChatId room, Seq from) {
+  if (closed_) return;
+  auto [it, added] = rooms_.try_emplace(room.value);
+  if (!added) return;
+  it->second.token = svc_.bus.subscribe_room(room, weak_from_this());
+  it->second.sent = it->second.acked = from;
+  request_room_sync(room);  // what came between the join and the subscription
+}
+
+void WsSession::leave_room(ChatId room) {
+  auto it = rooms_.find(room.value);
+  if (it == rooms_.end()) return;
+  svc_.bus.unsubscribe_room(room, it->second.token);
+  rooms_.erase(it);
+}
+
+void WsSession::on_room_event(const BusEvent& event) {
+  auto it = rooms_.find(event.chat.value);
+  if (it == rooms_.end()) return;  // not (or no longer) in it
+  auto& r = it->second;
+  if (r.syncing) {
+    r.dirty = true;
+    return;
+  }
+  if (event.seq <= r.sent) return;
+  if (event.seq == r.sent + 1) {
+    enqueue(event.frame);
+    r.sent = event.seq;
+    svc_.metrics.updates_pushed++;
+    return;
+  }
+  request_room_sync(event.chat);  // a gap: catch up from the room's log
+}
+
+void WsSession::request_room_sync(ChatId room) {
+  auto it = rooms_.find(room.value);
+  if (it == rooms_.end()) return;
+  it->second.dirty = true;
+  if (it->second.syncing) return;
+  it->second.syncing = true;
+  asio::co_spawn(ws_.get_executor(), room_sync_loop(room), asio::detached);
+}
+
+awaitable<void> WsSession::room_sync_loop(ChatId room) {
+  auto self = shared_from_this();
+  const int page = opt_.sync_page;
+  for (;;) {
+    auto it = rooms_.find(room.value);
+    if (it == rooms_.end() || closed_) co_return;
+    if (!it->second.dirty) {
+      it->second.syncing = false;
+      co_return;
+    }
+    it->second.dirty = false;
+    for (;;) {
+      Seq after = it->second.sent;
+      auto msgs = svc_.chat.room_messages(room, device_->user, after, page);
+      if (!msgs) {
+        if (msgs.status().code() != Code::kNotMember) svc_.metrics.store_errors++;
+        it->second.syncing = false;
+        co_return;  // a later event or reconnect tries again
+      }
+      for (const auto& m : *msgs) {
+        if (m.seq <= it->second.sent) continue;
+        send(proto::message_frame(0, m));
+        it->second.sent = m.seq;
+      }
+      svc_.metrics.updates_pushed += msgs->size();
+      if (static_cast<int>(msgs->size()) < page || closed_) break;
+      co_await drained();
+      it = rooms_.find(room.value);
+      if (it == rooms_.end()) co_return;
+    }
+  }
+}
+
+void WsSession::persist_room_positions(bool force) {
+  if (!device_ || rooms_.empty()) return;
+  TimeMs now = svc_.clock.now_ms();
+  if (!force && now - rooms_persisted_at_ < 1000) return;
+  std::vector<std::pair<ChatId, Seq>> moved;
+  for (auto& [room, r] : rooms_)
+    if (r.acked > r.persisted) {
+      moved.emplace_back(ChatId(room), r.acked);
+      r.persisted = r.acked;
+    }
+  if (moved.empty()) return;
+  rooms_persisted_at_ = now;
+  svc_.chat.room_positions(device_->id, std::move(moved));
 }
 
 }  // namespace parley::net

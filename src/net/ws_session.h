@@ -56,6 +56,20 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   void on_typing(const proto::TypingFrame& f);
   void on_presence_frame(const proto::PresenceFrame& f);
   void on_privacy(const proto::PrivacyFrame& f);
+  void on_create(const proto::CreateFrame& f);
+  void on_change(const proto::ChangeFrame& f);
+  void on_chat_query(const proto::ClientFrame& f);  // chat_info, receipts, views
+  // Answers a create/change/join/leave (posted from the writer thread).
+  void reply_done(const std::string& id, const Result<ChangeResult>& r);
+
+  // Rooms: this device's place in each room's log, its channel, its catch-up.
+  void open_rooms();
+  void join_room(ChatId room, Seq from);
+  void leave_room(ChatId room);
+  void on_room_event(const BusEvent& event);
+  void request_room_sync(ChatId room);
+  boost::asio::awaitable<void> room_sync_loop(ChatId room);
+  void persist_room_positions(bool force);
   void send_views(const std::vector<presence::View>& views);
   // Typing this device started and did not stop: ends it after the typing timeout.
   void arm_typing_timer();
@@ -113,6 +127,16 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   bool reply_synced_ = false;
   bool truncated_ = false;
   int sync_page_ = 0;      // page size the client asked for (0 = server default)
+
+  struct Room {
+    std::uint64_t token = 0;  // the room channel subscription
+    Seq sent = 0;             // highest seq written to the queue
+    Seq acked = 0;            // the device's position (received), persisted lazily
+    Seq persisted = 0;
+    bool syncing = false, dirty = false;
+  };
+  std::map<std::int64_t, Room> rooms_;
+  TimeMs rooms_persisted_at_ = 0;
 };
 
 }  // namespace parley::net
