@@ -195,8 +195,12 @@ void Connection::write(std::string frame) {
 }
 
 std::string Connection::queue_send(std::string field, std::int64_t target, std::string text, std::string client_id) {
+  return queue_request(json::object{{"type", "send"}, {field, target}, {"text", std::move(text)}}, std::move(client_id));
+}
+
+std::string Connection::queue_request(json::object o, std::string client_id) {
   if (client_id.empty()) client_id = id_prefix_ + std::to_string(++id_counter_);
-  json::object o{{"type", "send"}, {"id", client_id}, {field, target}, {"text", std::move(text)}};
+  o["id"] = client_id;
   std::string frame = json::serialize(o);
   o["background"] = true;  // resends are the app's doing, not user activity
   std::string resend = json::serialize(o);
@@ -217,6 +221,65 @@ std::string Connection::send_text_to_user(std::int64_t user, std::string text, s
 
 std::string Connection::send_text_to_chat(std::int64_t chat, std::string text, std::string client_id) {
   return queue_send("chat", chat, std::move(text), std::move(client_id));
+}
+
+namespace {
+json::array id_list(const std::vector<std::int64_t>& ids) {
+  json::array a;
+  for (auto id : ids) a.push_back(id);
+  return a;
+}
+}  // namespace
+
+std::string Connection::create_chat(std::string kind, std::string name, std::vector<std::int64_t> members,
+                                    json::object extra) {
+  extra["type"] = "create";
+  extra["kind"] = kind;
+  extra["name"] = name;
+  extra["members"] = id_list(members);
+  return queue_request(std::move(extra));
+}
+
+std::string Connection::change_chat(std::int64_t chat, std::string op, std::vector<std::int64_t> users,
+                                    json::object extra) {
+  extra["type"] = "change";
+  extra["chat"] = chat;
+  extra["op"] = op;
+  if (!users.empty()) extra["users"] = id_list(users);
+  return queue_request(std::move(extra));
+}
+
+std::string Connection::join_room(std::int64_t chat) { return queue_request(json::object{{"type", "join"}, {"chat", chat}}); }
+
+std::string Connection::join_room_by_invite(std::string invite) {
+  return queue_request(json::object{{"type", "join"}, {"invite", invite}});
+}
+
+std::string Connection::leave_chat(std::int64_t chat) { return queue_request(json::object{{"type", "leave"}, {"chat", chat}}); }
+
+void Connection::ask(std::string frame) {
+  asio::post(ioc_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    if (self->connected_) self->write(std::move(frame));
+    else self->queued_.push_back(std::move(frame));  // sent once connected
+  });
+}
+
+void Connection::chat_info(std::int64_t chat) { ask(json::serialize(json::object{{"type", "chat_info"}, {"chat", chat}})); }
+
+void Connection::receipts(std::int64_t chat, std::int64_t seq) {
+  ask(json::serialize(json::object{{"type", "receipts"}, {"chat", chat}, {"seq", seq}}));
+}
+
+void Connection::views(std::int64_t chat, std::vector<std::int64_t> seqs) {
+  ask(json::serialize(json::object{{"type", "views"}, {"chat", chat}, {"seqs", id_list(seqs)}}));
+}
+
+void Connection::settle(const std::string& id) {
+  if (auto it = pending_ids_.find(id); it != pending_ids_.end()) {
+    pending_.erase(it->second);
+    pending_ids_.erase(it);
+    unacked_atomic_ = pending_.size();
+  }
 }
 
 void Connection::mark_read(std::int64_t chat, std::int64_t seq) {
@@ -283,12 +346,9 @@ void Connection::set_typing(std::int64_t chat, bool typing) {
 }
 
 void Connection::privacy(std::string last_seen) {
-  asio::post(ioc_, [self = shared_from_this(), last_seen = std::move(last_seen)] {
-    json::object o{{"type", "privacy"}};
-    if (!last_seen.empty()) o["last_seen"] = last_seen;
-    if (self->connected_) self->write(json::serialize(o));
-    else self->queued_.push_back(json::serialize(o));  // sent once connected
-  });
+  json::object o{{"type", "privacy"}};
+  if (!last_seen.empty()) o["last_seen"] = last_seen;
+  ask(json::serialize(o));
 }
 
 void Connection::send_raw(std::string frame) {
@@ -308,6 +368,12 @@ void Connection::flush_acks() {
   for (auto& [chat, seq] : delivered_)
     write(json::serialize(json::object{{"type", "delivered"}, {"chat", chat}, {"seq", seq}}));
   delivered_.clear();
+  for (auto& [room, seq] : room_seen_) {
+    auto& acked = room_acked_[room];
+    if (seq <= acked) continue;
+    acked = seq;
+    write(json::serialize(json::object{{"type", "received"}, {"chat", room}, {"seq", seq}}));
+  }
   if (position_ > acked_position_) {
     acked_position_ = position_;
     write(json::serialize(json::object{{"type", "received"}, {"pts", position_}}));
@@ -323,7 +389,16 @@ void Connection::dispatch(const std::string& text) {
   std::string type = str(o, "type");
   if (type == "msg") {
     Message m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), i64(o, "from"), i64(o, "device"), i64(o, "ts"),
-              str(o, "id"), str(o, "text")};
+              str(o, "id"), str(o, "text"), {}};
+    if (auto* sys = o.if_contains("system")) m.system = json::serialize(*sys);
+    if (m.pts == 0) {  // a room's message: de-duplicated by seq, acknowledged per room
+      auto& seen = room_seen_[m.chat];
+      if (m.seq <= seen) return;
+      seen = m.seq;
+      schedule_flush();
+      if (h_.on_message) h_.on_message(m);
+      return;
+    }
     if (m.pts <= position_) return;  // already seen
     position_ = m.pts;
     if (opt_.auto_delivered && m.from != user_) {
@@ -333,19 +408,31 @@ void Connection::dispatch(const std::string& text) {
     schedule_flush();
     if (h_.on_message) h_.on_message(m);
   } else if (type == "receipt") {
-    Receipt r{i64(o, "pts"), i64(o, "chat"), i64(o, "user"), i64(o, "delivered"), i64(o, "read")};
+    Receipt r{i64(o, "pts"), i64(o, "chat"), i64(o, "user"), i64(o, "delivered"), i64(o, "read"), o.contains("all")};
     if (r.pts <= position_) return;
     position_ = r.pts;
     schedule_flush();
     if (h_.on_receipt) h_.on_receipt(r);
   } else if (type == "ack") {
     Ack a{str(o, "id"), i64(o, "chat"), i64(o, "seq"), i64(o, "ts"), o.contains("duplicate")};
-    if (auto it = pending_ids_.find(a.id); it != pending_ids_.end()) {
-      pending_.erase(it->second);
-      pending_ids_.erase(it);
-      unacked_atomic_ = pending_.size();
-    }
+    settle(a.id);
     if (h_.on_ack) h_.on_ack(a);
+  } else if (type == "done") {
+    Done d{str(o, "id"), i64(o, "chat"), i64(o, "seq"), false, o.contains("duplicate")};
+    if (auto* c = o.if_contains("changed"); c && c->is_bool()) d.changed = c->get_bool();
+    settle(d.id);
+    if (h_.on_done) h_.on_done(d);
+  } else if (type == "membership") {
+    Membership m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), false};
+    if (auto* c = o.if_contains("member"); c && c->is_bool()) m.member = c->get_bool();
+    if (m.pts <= position_) return;
+    position_ = m.pts;
+    if (m.member) room_seen_[m.chat] = std::max(room_seen_[m.chat], m.seq);
+    else room_seen_.erase(m.chat), room_acked_.erase(m.chat);
+    schedule_flush();
+    if (h_.on_membership) h_.on_membership(m);
+  } else if (type == "chat_info" || type == "receipts" || type == "views") {
+    if (h_.on_reply) h_.on_reply(type, o);
   } else if (type == "error") {
     Error e{str(o, "code"), str(o, "message"), str(o, "id")};
     if (!e.id.empty()) {

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <atomic>
@@ -24,12 +25,27 @@
 
 namespace parley::client {
 
+// A message. pts is 0 for a room's message (rooms are read by seq, outside the log).
+// A system message (group membership or settings) has its event in `system` (JSON).
 struct Message {
   std::int64_t pts = 0, chat = 0, seq = 0, from = 0, device = 0, ts = 0;
-  std::string id, text;
+  std::string id, text, system;
 };
+// A member's receipt; all = true: every member of a group has delivered / read up to.
 struct Receipt {
   std::int64_t pts = 0, chat = 0, user = 0, delivered = 0, read = 0;
+  bool all = false;
+};
+// The answer to a create / change / join / leave.
+struct Done {
+  std::string id;
+  std::int64_t chat = 0, seq = 0;
+  bool changed = false, duplicate = false;
+};
+// This user joined (member) or left a room.
+struct Membership {
+  std::int64_t pts = 0, chat = 0, seq = 0;
+  bool member = false;
 };
 struct Ack {
   std::string id;
@@ -61,6 +77,10 @@ struct Handlers {
   std::function<void(const Presence&)> on_presence;
   std::function<void(const Typing&)> on_typing;
   std::function<void(const std::string& last_seen)> on_privacy;  // "everyone" | "contacts" | "nobody"
+  std::function<void(const Done&)> on_done;
+  std::function<void(const Membership&)> on_membership;
+  // Answers to queries: chat_info, receipts, views (the frame's JSON object).
+  std::function<void(const std::string& type, const boost::json::object&)> on_reply;
   // false: the connection dropped (it reconnects unless stopped or unauthorized).
   std::function<void(bool connected)> on_state;
   // Every raw text frame, before it is interpreted (tests, debugging).
@@ -107,6 +127,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_typing(std::int64_t chat, bool typing);
   // "everyone" | "contacts" | "nobody"; empty asks for the current setting. Answer: on_privacy.
   void privacy(std::string last_seen = {});
+  // Groups and rooms. Each returns the request's client id, which names its on_done (or
+  // on_error); like sends, requests are resent after reconnects until answered.
+  // kind: "group" | "room". Extra fields (avatar, members_can_add, everyone_posts) go in `extra`.
+  std::string create_chat(std::string kind, std::string name, std::vector<std::int64_t> members,
+                          boost::json::object extra = {});
+  // op: add | remove | promote | demote | leave | rename | avatar | settings; `extra` holds
+  // name / avatar / members_can_add / everyone_posts as the op needs.
+  std::string change_chat(std::int64_t chat, std::string op, std::vector<std::int64_t> users = {},
+                          boost::json::object extra = {});
+  std::string join_room(std::int64_t chat);
+  std::string join_room_by_invite(std::string invite);
+  std::string leave_chat(std::int64_t chat);
+  void chat_info(std::int64_t chat);
+  void receipts(std::int64_t chat, std::int64_t seq);
+  void views(std::int64_t chat, std::vector<std::int64_t> seqs);
   // Sends a frame as is (tests).
   void send_raw(std::string frame);
 
@@ -123,6 +158,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct Impl;
   Connection(boost::asio::io_context& ioc, Options options, Handlers handlers);
   std::string queue_send(std::string target_field, std::int64_t target, std::string text, std::string client_id);
+  // Queues a frame with a client id until acked/done; resent after reconnects.
+  std::string queue_request(boost::json::object frame, std::string client_id = {});
+  void settle(const std::string& id);
+  // A question (no client id): written now, or once connected.
+  void ask(std::string frame);
   void dispatch(const std::string& text);
   void write(std::string frame);
   void schedule_flush();
@@ -142,6 +182,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool flush_scheduled_ = false;
   std::int64_t acked_position_ = 0;
   std::map<std::int64_t, std::int64_t> delivered_;  // chat -> seq to report
+  std::map<std::int64_t, std::int64_t> room_seen_;   // room -> highest seq received
+  std::map<std::int64_t, std::int64_t> room_acked_;  // room -> seq reported
   std::uint64_t next_order_ = 0;
   std::map<std::uint64_t, std::string> pending_;    // send order -> resend frame, until acked
   std::unordered_map<std::string, std::uint64_t> pending_ids_;

@@ -27,6 +27,11 @@ Session::Session(Options options) {
   };
   h.on_privacy = [this](const std::string& v) { record([&](EventLog& l) { l.privacy.push_back(v); }); };
   h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
+  h.on_done = [this](const Done& d) { record([&](EventLog& l) { l.done.push_back(d); }); };
+  h.on_membership = [this](const Membership& m) { record([&](EventLog& l) { l.memberships.push_back(m); }); };
+  h.on_reply = [this](const std::string& type, const boost::json::object& o) {
+    record([&](EventLog& l) { l.replies.emplace_back(type, o); });
+  };
   h.on_error = [this](const Error& e) { record([&](EventLog& l) { l.errors.push_back(e); }); };
   h.on_synced = [this](std::int64_t, bool truncated) {
     record([&](EventLog& l) { l.synced++; l.truncated = l.truncated || truncated; });
@@ -56,6 +61,44 @@ void Session::close() {
 bool Session::wait(const std::function<bool(const EventLog&)>& pred, int timeout_ms) {
   std::unique_lock lk(mu_);
   return cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return pred(log_); });
+}
+
+Session::Outcome Session::await_request(const std::string& id, int timeout_ms) {
+  Outcome out;
+  wait(
+      [&](const EventLog& l) {
+        for (const auto& d : l.done)
+          if (d.id == id) return out.done = d, true;
+        for (const auto& e : l.errors)
+          if (e.id == id && e.code != "rate_limited" && e.code != "unavailable") return out.error = e, true;
+        return false;
+      },
+      timeout_ms);
+  return out;
+}
+
+std::optional<boost::json::object> Session::query(const std::function<void(Connection&)>& ask, const std::string& type,
+                                                   Error* error, int timeout_ms) {
+  std::size_t replies, errors;
+  {
+    std::lock_guard lk(mu_);
+    replies = log_.replies.size();
+    errors = log_.errors.size();
+  }
+  ask(*conn_);
+  std::optional<boost::json::object> out;
+  wait(
+      [&](const EventLog& l) {
+        for (std::size_t i = replies; i < l.replies.size(); ++i)
+          if (l.replies[i].first == type) return out = l.replies[i].second, true;
+        if (l.errors.size() > errors) {
+          if (error) *error = l.errors[errors];
+          return true;
+        }
+        return false;
+      },
+      timeout_ms);
+  return out;
 }
 
 EventLog Session::snapshot() {

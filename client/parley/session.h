@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct EventLog {
   std::vector<Presence> presence;  // every presence view, in arrival order
   std::vector<Typing> typing;
   std::vector<std::string> privacy;  // privacy settings announced to this device
+  std::vector<Done> done;
+  std::vector<Membership> memberships;
+  std::vector<std::pair<std::string, boost::json::object>> replies;  // chat_info, receipts, views
   std::vector<std::string> frames;  // raw text frames, in arrival order
   int connects = 0, disconnects = 0, synced = 0;
   bool truncated = false;
@@ -40,6 +44,18 @@ class Session {
   std::string send_to_chat(std::int64_t chat, std::string text, std::string client_id = {}) {
     return conn_->send_text_to_chat(chat, std::move(text), std::move(client_id));
   }
+
+  // Blocking group and room requests: wait for the answer (done or error) to this id.
+  // The Result holds the Done, or the error's code and message.
+  struct Outcome {
+    std::optional<Done> done;
+    std::optional<Error> error;
+    bool ok() const { return done.has_value(); }
+  };
+  Outcome await_request(const std::string& id, int timeout_ms = 10000);
+  // The next reply of `type` (chat_info, receipts, views) or error after the call.
+  std::optional<boost::json::object> query(const std::function<void(Connection&)>& ask, const std::string& type,
+                                           Error* error = nullptr, int timeout_ms = 10000);
 
   // Waits until pred(log) holds; false on timeout. pred runs under the log's lock.
   bool wait(const std::function<bool(const EventLog&)>& pred, int timeout_ms = 10000);
