@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The parley CLI end to end against a real parleyd: login with the code from the log,
-# send, listen --once, chats, devices, presence, privacy, typing, errors.
+# send, listen --once, chats, devices, presence, privacy, typing, groups, rooms, errors.
 # Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE]; with the state file of
 # scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
 set -euo pipefail
@@ -72,6 +72,37 @@ grep -q "does not exist" "$dir/err"
 grep -q "friends" "$dir/err"
 ! "$parley" --profile "$dir/b.json" typing 99 2>"$dir/err"
 grep -q "no_such_chat" "$dir/err"
+# Groups and rooms: create, add, send by chat id, system messages, admin rights, info.
+login +14155550103 "$dir/c.json" | grep -q "Signed in as +14155550103"
+"$parley" --profile "$dir/a.json" group create team +14155550102 | grep -q "group 2 created: team"
+"$parley" --profile "$dir/a.json" group add 2 +14155550103 | grep -q "done (chat 2, #2)"
+"$parley" --profile "$dir/a.json" send --chat 2 "hello team" | grep -q "sent (chat 2, #3"
+"$parley" --profile "$dir/c.json" listen --once >"$dir/c.out"
+grep -q "hello team" "$dir/c.out"
+grep -q '\* added \[' "$dir/c.out"
+! "$parley" --profile "$dir/b.json" group add 2 +14155550101 2>"$dir/err"
+grep -q "forbidden" "$dir/err"
+"$parley" --profile "$dir/a.json" group info 2 | grep -q "members: 3, you are admin"
+"$parley" --profile "$dir/a.json" group promote 2 +14155550102 | grep -q "done"
+"$parley" --profile "$dir/b.json" group remove 2 +14155550103 | grep -q "done"
+! "$parley" --profile "$dir/c.json" send --chat 2 "still here?" 2>"$dir/err"
+grep -q "not_member" "$dir/err"
+"$parley" --profile "$dir/b.json" group leave 2 | grep -q "done"
+"$parley" --profile "$dir/a.json" chats | grep -q "group 2  team (1 members)"
+"$parley" --profile "$dir/a.json" room create news | grep -q "room 3 created: news"
+invite=$("$parley" --profile "$dir/a.json" room info 3 | awk '/invite code/ {print $3}')
+[[ -n $invite ]]
+"$parley" --profile "$dir/b.json" room join "$invite" | grep -q "joined room 3"
+"$parley" --profile "$dir/c.json" room join 3 | grep -q "joined room 3"
+"$parley" --profile "$dir/a.json" send --chat 3 "breaking news" | grep -q "sent (chat 3"
+"$parley" --profile "$dir/b.json" listen --once | grep -q "breaking news"
+! "$parley" --profile "$dir/b.json" send --chat 3 "me too" 2>"$dir/err"
+grep -q "forbidden" "$dir/err"
+"$parley" --profile "$dir/b.json" room leave 3 | grep -q "done"
+"$parley" --profile "$dir/a.json" room info 3 | grep -q "members: 2"
+! "$parley" --profile "$dir/a.json" room join no-such-invite 2>"$dir/err"
+grep -q "not_found" "$dir/err"
+! "$parley" --profile "$dir/a.json" send --chat 3 2>"$dir/err"
 # Errors are clear messages with a non-zero exit.
 ! "$parley" --profile "$dir/a.json" send +14155550199 "nobody" 2>"$dir/err"
 grep -q "not on parley" "$dir/err"

@@ -104,8 +104,9 @@ class Store {
   // Per message of a room, how many members have read it (their read position reached it).
   virtual Result<std::vector<std::pair<Seq, std::int64_t>>> view_counts(ChatId room, UserId viewer,
                                                                        const std::vector<Seq>& seqs) = 0;
-  // The rooms `user` belongs to, with `device`'s position in each (a room the device has
-  // no position in yet starts at its last seq).
+  // The rooms `user` belongs to, with `device`'s position in each. A device with no
+  // position in a room yet starts 100 messages back (never before the user joined):
+  // recent posts arrive, older ones are history.
   virtual Result<std::vector<RoomPosition>> user_rooms(UserId user, DeviceId device) = 0;
   // Messages of a room with seq > after, oldest first, at most limit; members only.
   virtual Result<std::vector<Message>> read_room(ChatId room, UserId member, Seq after, int limit) = 0;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <map>
 
 #include "cli/profile.h"
 #include "parley/http.h"
@@ -105,15 +106,17 @@ int cmd_login(Context& c, const std::string& phone, std::string code, const std:
   return 0;
 }
 
-int cmd_send(Context& c, const std::string& who, const std::string& text) {
+int cmd_send(Context& c, const std::string& who, std::int64_t chat, const std::string& text) {
   if (int rc = c.signed_in()) return rc;
+  if (who.empty() == (chat == 0)) return fail("name a recipient (phone or user id) or --chat ID, not both");
   std::int64_t to = 0;
-  if (int rc = resolve_user(c, who, to)) return rc;
+  if (chat == 0)
+    if (int rc = resolve_user(c, who, to)) return rc;
   auto opts = connection_options(c);
   opts.sync_on_connect = false;
   opts.reconnect = false;
   client::Session s(opts);
-  auto id = s.send_to_user(to, text);
+  auto id = chat ? s.send_to_chat(chat, text) : s.send_to_user(to, text);
   bool done = s.wait([&](const client::EventLog& l) {
     for (auto& a : l.acks) if (a.id == id) return true;
     for (auto& e : l.errors) if (e.id == id || e.code == "unauthorized") return true;
@@ -131,6 +134,110 @@ int cmd_send(Context& c, const std::string& who, const std::string& text) {
 
 volatile std::sig_atomic_t g_stop = 0;
 
+// A system message's event (JSON) in words.
+std::string describe_event(const std::string& system) {
+  json::error_code ec;
+  auto v = json::parse(system, ec);
+  if (ec || !v.is_object()) return system;
+  auto& o = v.as_object();
+  auto field = [&](const char* k) { return o.contains(k) ? json::serialize(o.at(k)) : std::string(); };
+  std::string event = o.contains("event") && o.at("event").is_string() ? std::string(o.at("event").as_string()) : "";
+  if (event == "created") return "created " + field("kind") + " " + field("name") + " with " + field("members");
+  if (event == "added" || event == "removed" || event == "promoted" || event == "demoted")
+    return event + " " + field("users");
+  if (event == "left") return "left" + (o.contains("promoted") ? "; now admin: " + field("promoted") : std::string());
+  if (event == "renamed") return "renamed to " + field("name");
+  return system;
+}
+
+// Runs one group or room request on a short connection and waits for its answer.
+int request(Context& c, const std::function<std::string(client::Connection&)>& make, client::Done* done = nullptr) {
+  if (int rc = c.signed_in()) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;
+  opts.reconnect = false;
+  client::Session s(opts);
+  auto out = s.await_request(make(s.connection()), 15000);
+  if (out.error) return fail(out.error->code + ": " + out.error->message);
+  if (!out.done)
+    return fail(s.snapshot().connects == 0 ? "cannot connect to " + c.endpoint.host + ":" + c.endpoint.port
+                                           : "no answer from the server in 15 s");
+  if (done) *done = *out.done;
+  return 0;
+}
+
+int resolve_users(Context& c, const std::vector<std::string>& who, std::vector<std::int64_t>& users) {
+  if (int rc = c.signed_in()) return rc;
+  for (const auto& w : who) {
+    std::int64_t u = 0;
+    if (int rc = resolve_user(c, w, u)) return rc;
+    users.push_back(u);
+  }
+  return 0;
+}
+
+int cmd_create(Context& c, const std::string& kind, const std::string& name, const std::vector<std::string>& who,
+               bool everyone_posts) {
+  std::vector<std::int64_t> members;
+  if (int rc = resolve_users(c, who, members)) return rc;
+  json::object extra;
+  if (kind == "room" && everyone_posts) extra["everyone_posts"] = true;
+  client::Done d;
+  if (int rc = request(c, [&](client::Connection& cn) { return cn.create_chat(kind, name, members, extra); }, &d)) return rc;
+  std::cout << kind << " " << d.chat << " created: " << name << "\n";
+  return 0;
+}
+
+int cmd_change(Context& c, std::int64_t chat, const std::string& op, const std::vector<std::string>& who,
+               const std::string& value) {
+  std::vector<std::int64_t> users;
+  if (int rc = resolve_users(c, who, users)) return rc;
+  json::object extra;
+  if (op == "rename") extra["name"] = value;
+  client::Done d;
+  if (int rc = request(c, [&](client::Connection& cn) {
+        return op == "leave" ? cn.leave_chat(chat) : cn.change_chat(chat, op, users, extra);
+      }, &d))
+    return rc;
+  std::cout << (d.changed ? "done" : "nothing to change") << " (chat " << chat << (d.seq ? ", #" + std::to_string(d.seq) : "")
+            << ")\n";
+  return 0;
+}
+
+int cmd_join(Context& c, const std::string& room) {
+  bool by_id = !room.empty() && room.find_first_not_of("0123456789") == std::string::npos;
+  client::Done d;
+  if (int rc = request(c, [&](client::Connection& cn) {
+        return by_id ? cn.join_room(std::stoll(room)) : cn.join_room_by_invite(room);
+      }, &d))
+    return rc;
+  std::cout << (d.changed ? "joined room " : "already in room ") << d.chat << "\n";
+  return 0;
+}
+
+int cmd_info(Context& c, std::int64_t chat) {
+  if (int rc = c.signed_in()) return rc;
+  auto opts = connection_options(c);
+  opts.sync_on_connect = false;
+  opts.reconnect = false;
+  client::Session s(opts);
+  client::Error e;
+  auto info = s.query([&](client::Connection& cn) { cn.chat_info(chat); }, "chat_info", &e, 15000);
+  if (!info) return fail(e.code.empty() ? "no answer from the server in 15 s" : e.code + ": " + e.message);
+  auto& o = *info;
+  std::cout << std::string(o.at("kind").as_string()) << " " << chat << ": " << std::string(o.at("name").as_string()) << "\n"
+            << "  members: " << o.at("member_count").as_int64() << ", you are " << std::string(o.at("role").as_string())
+            << "\n  " << (o.at("everyone_posts").as_bool() ? "everyone posts" : "only admins post") << ", "
+            << (o.at("members_can_add").as_bool() ? "members may add members" : "only admins add members") << "\n";
+  if (o.contains("invite")) std::cout << "  invite code: " << std::string(o.at("invite").as_string()) << "\n";
+  for (auto& m : o.at("members").as_array()) {
+    auto& mo = m.as_object();
+    std::cout << "  user " << mo.at("user").as_int64() << (mo.at("role").as_string() == "admin" ? "  admin" : "")
+              << "  delivered #" << mo.at("delivered").as_int64() << ", read #" << mo.at("read").as_int64() << "\n";
+  }
+  return 0;
+}
+
 int cmd_listen(Context& c, bool once, bool active) {
   if (int rc = c.signed_in()) return rc;
   auto opts = connection_options(c);
@@ -142,11 +249,16 @@ int cmd_listen(Context& c, bool once, bool active) {
   };
   s.on_message = [&](const client::Message& m) {
     std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
-              << (m.from == c.profile.user ? " (you)" : "") << ": " << m.text << std::endl;
+              << (m.from == c.profile.user ? " (you)" : "") << ": "
+              << (m.system.empty() ? m.text : "* " + describe_event(m.system)) << std::endl;
   };
   s.on_receipt = [&](const client::Receipt& r) {
-    std::cout << "[receipt] chat " << r.chat << ": user " << r.user << " has delivered up to #" << r.delivered
-              << ", read up to #" << r.read << std::endl;
+    if (r.all)
+      std::cout << "[receipt] chat " << r.chat << ": everyone has delivered up to #" << r.delivered << ", read up to #"
+                << r.read << std::endl;
+    else
+      std::cout << "[receipt] chat " << r.chat << ": user " << r.user << " has delivered up to #" << r.delivered
+                << ", read up to #" << r.read << std::endl;
   };
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
@@ -256,8 +368,13 @@ int cmd_chats(Context& c) {
   for (auto& ch : chats) {
     auto& o = ch.as_object();
     std::int64_t unread = o.at("last_seq").as_int64() - o.at("read").as_int64();
-    std::cout << "chat " << o.at("chat").as_int64() << "  " << std::string(o.at("peer_phone").as_string()) << " (user "
-              << o.at("peer").as_int64() << ")  " << o.at("last_seq").as_int64() << " messages";
+    if (o.at("kind").as_string() == "direct")
+      std::cout << "chat " << o.at("chat").as_int64() << "  " << std::string(o.at("peer_phone").as_string()) << " (user "
+                << o.at("peer").as_int64() << ")  " << o.at("last_seq").as_int64() << " messages";
+    else
+      std::cout << std::string(o.at("kind").as_string()) << " " << o.at("chat").as_int64() << "  "
+                << std::string(o.at("name").as_string()) << " (" << o.at("member_count").as_int64() << " members)  "
+                << o.at("last_seq").as_int64() << " messages";
     if (unread > 0) std::cout << ", " << unread << " unread";
     if (o.at("last_seq").as_int64() > 0)
       std::cout << "\n    last: " << std::string(o.at("last_text").as_string()) << "  (" << when(o.at("last_ts").as_int64()) << ")";
@@ -299,9 +416,51 @@ int main(int argc, char** argv) {
   login->add_option("--code", code, "the code (otherwise asked for on the terminal)");
   login->add_option("--device-name", device_name, "name shown in the device list");
 
-  auto* send = app.add_subcommand("send", "send a text message");
-  send->add_option("to", who, "recipient: phone number or user id")->required();
-  send->add_option("text", text, "message text")->required();
+  std::int64_t send_chat = 0;
+  auto* send = app.add_subcommand("send", "send a text message to a user, or to a chat (group, room) with --chat");
+  send->add_option("--chat", send_chat, "chat id (see `parley chats`)")->check(CLI::PositiveNumber);
+  send->add_option("to_and_text", who, "recipient (phone number or user id), then the text; with --chat: the text")
+      ->required()
+      ->expected(1);
+  std::vector<std::string> send_rest;
+  send->add_option("text", send_rest, "message text")->expected(0, 1);
+
+  std::string chat_name, change_value;
+  std::vector<std::string> members;
+  std::int64_t group_chat = 0;
+  bool everyone_posts = false;
+  auto* group = app.add_subcommand("group", "create and manage groups (up to 256 members)");
+  group->require_subcommand(1);
+  auto* group_create = group->add_subcommand("create", "create a group; you are its admin");
+  group_create->add_option("name", chat_name, "the group's name")->required();
+  group_create->add_option("members", members, "members: phone numbers or user ids");
+  std::map<std::string, CLI::App*> group_ops;
+  for (const char* op : {"add", "remove", "promote", "demote"}) {
+    auto* sub = group->add_subcommand(op, std::string(op) + " members (admins only, unless the group lets members add)");
+    sub->add_option("chat", group_chat, "group id")->required()->check(CLI::PositiveNumber);
+    sub->add_option("members", members, "phone numbers or user ids")->required();
+    group_ops[op] = sub;
+  }
+  auto* group_leave = group->add_subcommand("leave", "leave a group");
+  group_leave->add_option("chat", group_chat, "group id")->required()->check(CLI::PositiveNumber);
+  auto* group_rename = group->add_subcommand("rename", "rename a group (admins)");
+  group_rename->add_option("chat", group_chat, "group id")->required()->check(CLI::PositiveNumber);
+  group_rename->add_option("name", change_value, "new name")->required();
+  auto* group_info = group->add_subcommand("info", "show a group or room: settings, members, receipts");
+  group_info->add_option("chat", group_chat, "chat id")->required()->check(CLI::PositiveNumber);
+
+  std::string room_ref;
+  auto* room = app.add_subcommand("room", "create, join and leave large rooms (channels)");
+  room->require_subcommand(1);
+  auto* room_create = room->add_subcommand("create", "create a room; only admins post unless --everyone-posts");
+  room_create->add_option("name", chat_name, "the room's name")->required();
+  room_create->add_flag("--everyone-posts", everyone_posts, "let every member post");
+  auto* room_join = room->add_subcommand("join", "join a room by id or invite code");
+  room_join->add_option("room", room_ref, "room id or invite code (see `parley room info`)")->required();
+  auto* room_leave = room->add_subcommand("leave", "leave a room");
+  room_leave->add_option("chat", group_chat, "room id")->required()->check(CLI::PositiveNumber);
+  auto* room_info = room->add_subcommand("info", "show a room: settings, member count, invite code for admins");
+  room_info->add_option("chat", group_chat, "room id")->required()->check(CLI::PositiveNumber);
 
   bool once = false;
   auto* listen = app.add_subcommand("listen", "print incoming messages and receipts until Ctrl-C");
@@ -335,7 +494,22 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (*login) return cmd_login(c, phone, code, device_name);
-    if (*send) return cmd_send(c, who, text);
+    if (*send) {
+      if (send_chat) {
+        if (!send_rest.empty()) return fail("with --chat, give only the text");
+        return cmd_send(c, {}, send_chat, who);
+      }
+      if (send_rest.empty()) return fail("give the recipient and the text");
+      return cmd_send(c, who, 0, send_rest.front());
+    }
+    if (*group_create) return cmd_create(c, "group", chat_name, members, false);
+    for (auto& [op, sub] : group_ops)
+      if (*sub) return cmd_change(c, group_chat, op, members, {});
+    if (*group_leave || *room_leave) return cmd_change(c, group_chat, "leave", {}, {});
+    if (*group_rename) return cmd_change(c, group_chat, "rename", {}, change_value);
+    if (*group_info || *room_info) return cmd_info(c, group_chat);
+    if (*room_create) return cmd_create(c, "room", chat_name, {}, everyone_posts);
+    if (*room_join) return cmd_join(c, room_ref);
     if (*listen) return cmd_listen(c, once, active);
     if (*presence) return cmd_presence(c, who, follow);
     if (*privacy) return cmd_privacy(c, visibility);

@@ -1163,7 +1163,7 @@ Result<std::vector<std::pair<Seq, std::int64_t>>> PostgresStore::view_counts(Cha
 Result<std::vector<RoomPosition>> PostgresStore::user_rooms(UserId user, DeviceId device) {
   return read([&](Conn& c) -> Result<std::vector<RoomPosition>> {
     auto q = c.query(
-        "SELECT m.chat_id, ch.last_seq, coalesce(p.seq, ch.last_seq) FROM chat_members m "
+        "SELECT m.chat_id, ch.last_seq, coalesce(p.seq, greatest(m.joined_seq, ch.last_seq - 100)) FROM chat_members m "
         "JOIN chats ch ON ch.id = m.chat_id AND ch.kind = 3 "
         "LEFT JOIN room_positions p ON p.device_id = $2 AND p.chat_id = m.chat_id WHERE m.user_id = $1 ORDER BY 1",
         {user.value, device.value});

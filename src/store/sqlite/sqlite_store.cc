@@ -934,7 +934,7 @@ Result<std::vector<std::pair<Seq, std::int64_t>>> SqliteStore::view_counts(ChatI
 Result<std::vector<RoomPosition>> SqliteStore::user_rooms(UserId user, DeviceId device) {
   return read([&](Db& db) -> Result<std::vector<RoomPosition>> {
     auto& q = db.prepare(
-        "SELECT m.chat_id, c.last_seq, coalesce(p.seq, c.last_seq) FROM chat_members m "
+        "SELECT m.chat_id, c.last_seq, coalesce(p.seq, max(m.joined_seq, c.last_seq - 100)) FROM chat_members m "
         "JOIN chats c ON c.id = m.chat_id AND c.kind = 3 "
         "LEFT JOIN room_positions p ON p.device_id = ? AND p.chat_id = m.chat_id WHERE m.user_id = ? ORDER BY 1");
     q.bind(1, device.value).bind(2, user.value);
