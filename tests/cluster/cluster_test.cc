@@ -384,6 +384,90 @@ TEST_F(ClusterPresence, a_node_restarted_under_the_same_id_does_not_leave_its_us
 
 // NATS goes away: the node reports not ready and refuses sends (nothing half-delivered);
 // once NATS is back every message arrives exactly once.
+// Groups across nodes: members on all three nodes, senders on all three at once, and a
+// member removed in the middle of the traffic gets nothing committed after the removal.
+TEST_F(ClusterTest, group_members_on_three_nodes_share_one_order_and_a_removal_takes_effect_everywhere) {
+  auto u = make_users(*cluster.node[0], 4);
+  Session a(cluster.on(0, u[0])), b(cluster.on(1, u[1])), c(cluster.on(2, u[2])), d(cluster.on(1, u[3]));
+  auto created = a.await_request(a.connection().create_chat("group", "cluster", {u[1].user, u[2].user, u[3].user}));
+  ASSERT_TRUE(created.ok());
+  auto chat = created.done->chat;
+  for (Session* s : {&a, &b, &c, &d})
+    ASSERT_TRUE(s->wait([&](const EventLog& l) { return !l.messages.empty(); }));
+
+  constexpr int kEach = 100;
+  std::vector<std::thread> senders;
+  for (Session* s : {&a, &b, &c})
+    senders.emplace_back([s, chat] {
+      for (int i = 0; i < kEach; ++i) s->send_to_chat(chat, "m" + std::to_string(i));
+    });
+  // Node 0's admin removes c (connected to node 2) while everyone sends.
+  auto removal = a.await_request(a.connection().change_chat(chat, "remove", {u[2].user}), 30000);
+  for (auto& t : senders) t.join();
+  ASSERT_TRUE(removal.ok());
+  auto removed_at = removal.done->seq;
+  ASSERT_TRUE(a.wait([&](const EventLog& l) { return l.acks.size() == kEach; }, 30000));
+  ASSERT_TRUE(b.wait([&](const EventLog& l) { return l.acks.size() == kEach; }, 30000));
+  // c's sends after its removal are refused; those before it are in the chat.
+  ASSERT_TRUE(c.wait([&](const EventLog& l) { return l.acks.size() + l.errors.size() >= kEach; }, 30000));
+  auto cl = c.snapshot();
+  for (const auto& e : cl.errors) EXPECT_EQ(e.code, "not_member");
+  for (const auto& ack : cl.acks) EXPECT_LT(ack.seq, removed_at);
+  std::int64_t total = 1 + 2 * kEach + static_cast<std::int64_t>(cl.acks.size()) + 1;  // created, sends, removal
+  // d (a member throughout) sees every seq once, in order; c nothing after its removal.
+  ASSERT_TRUE(d.wait([&](const EventLog& l) {
+    std::int64_t n = 0;
+    for (auto& m : l.messages) n += m.chat == chat;
+    return n == total;
+  }, 30000));
+  expect_exactly_once_in_order(d.snapshot(), chat, static_cast<int>(total));
+  cl = c.snapshot();
+  for (const auto& m : cl.messages) EXPECT_LE(m.seq, removed_at) << "delivered to a removed member";
+}
+
+// A room's post is one publish on the room's subject; members on every node get it once.
+TEST_F(ClusterTest, room_posts_reach_members_on_every_node_once_and_in_order) {
+  auto u = make_users(*cluster.node[0], 7);
+  Session admin(cluster.on(0, u[0]));
+  auto created = admin.await_request(admin.connection().create_chat("room", "announcements", {}));
+  ASSERT_TRUE(created.ok());
+  auto room = created.done->chat;
+  std::vector<std::unique_ptr<Session>> members;
+  for (int i = 1; i < 7; ++i) {
+    members.push_back(std::make_unique<Session>(cluster.on(i % 3, u[i])));
+    ASSERT_TRUE(members.back()->await_request(members.back()->connection().join_room(room)).ok());
+  }
+  constexpr int kPosts = 50;
+  for (int i = 0; i < kPosts; ++i) admin.send_to_chat(room, "post " + std::to_string(i));
+  ASSERT_TRUE(admin.wait([&](const EventLog& l) { return l.acks.size() == kPosts; }, 30000));
+  for (auto& m : members) {
+    ASSERT_TRUE(m->wait([&](const EventLog& l) { return count_text(l, "post " + std::to_string(kPosts - 1)) == 1; }, 30000));
+    auto log = m->snapshot();
+    std::int64_t last = 0;
+    int posts = 0;
+    for (const auto& msg : log.messages) {
+      if (msg.chat != room || msg.text.empty()) continue;
+      EXPECT_GT(msg.seq, last);
+      last = msg.seq;
+      ++posts;
+    }
+    EXPECT_EQ(posts, kPosts);
+  }
+  // A member reconnecting to another node resumes from its position there.
+  members[0]->close();
+  for (int i = 0; i < 5; ++i) admin.send_to_chat(room, "later " + std::to_string(i));
+  ASSERT_TRUE(admin.wait([&](const EventLog& l) { return l.acks.size() == kPosts + 5; }, 30000));
+  Session again(cluster.on(2, u[1]));
+  ASSERT_TRUE(again.wait([](const EventLog& l) { return count_text(l, "later 4") == 1; }, 30000));
+  int later = 0, early = 0;
+  for (const auto& msg : again.snapshot().messages) {
+    later += msg.text.rfind("later", 0) == 0;
+    early += msg.text.rfind("post", 0) == 0;
+  }
+  EXPECT_EQ(later, 5);
+  EXPECT_EQ(early, 0) << "posts acknowledged on the first node came again";
+}
+
 TEST(ClusterFailure, nats_restart_refuses_sends_then_resumes_without_loss) {
   auto services = Services::start();
   Cluster cluster(*services, 2);
