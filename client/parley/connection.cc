@@ -155,6 +155,7 @@ void Connection::stop() {
     self->impl_->backoff.cancel();
     if (self->impl_->ws && self->connected_) {
       self->flush_acks();
+      self->flush_room_acks();
       // Close cleanly once everything queued is written (the write loop closes if busy).
       if (!self->impl_->writing) self->close_now();
     }
@@ -368,15 +369,20 @@ void Connection::flush_acks() {
   for (auto& [chat, seq] : delivered_)
     write(json::serialize(json::object{{"type", "delivered"}, {"chat", chat}, {"seq", seq}}));
   delivered_.clear();
+  if (position_ > acked_position_) {
+    acked_position_ = position_;
+    write(json::serialize(json::object{{"type", "received"}, {"pts", position_}}));
+  }
+}
+
+void Connection::flush_room_acks() {
+  room_flush_scheduled_ = false;
+  if (!connected_) return;
   for (auto& [room, seq] : room_seen_) {
     auto& acked = room_acked_[room];
     if (seq <= acked) continue;
     acked = seq;
     write(json::serialize(json::object{{"type", "received"}, {"chat", room}, {"seq", seq}}));
-  }
-  if (position_ > acked_position_) {
-    acked_position_ = position_;
-    write(json::serialize(json::object{{"type", "received"}, {"pts", position_}}));
   }
 }
 
@@ -395,7 +401,11 @@ void Connection::dispatch(const std::string& text) {
       auto& seen = room_seen_[m.chat];
       if (m.seq <= seen) return;
       seen = m.seq;
-      schedule_flush();
+      if (!room_flush_scheduled_) {  // a room's position is reported lazily: it is only a resume point
+        room_flush_scheduled_ = true;
+        auto t = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(opt_.room_ack_ms));
+        t->async_wait([self = shared_from_this(), t](beast::error_code) { self->flush_room_acks(); });
+      }
       if (h_.on_message) h_.on_message(m);
       return;
     }

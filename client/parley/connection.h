@@ -102,6 +102,7 @@ struct Options {
   bool foreground = false;
   bool reconnect = true;
   int ack_delay_ms = 20;           // batch received/delivered acks over this long
+  int room_ack_ms = 1000;          // report room positions at most this often
   int reconnect_min_ms = 100;
   int reconnect_max_ms = 5000;
 };
@@ -180,6 +181,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool connected_ = false;
   bool stopped_ = false;
   bool flush_scheduled_ = false;
+  bool room_flush_scheduled_ = false;
+  void flush_room_acks();
   std::int64_t acked_position_ = 0;
   std::map<std::int64_t, std::int64_t> delivered_;  // chat -> seq to report
   std::map<std::int64_t, std::int64_t> room_seen_;   // room -> highest seq received

@@ -251,7 +251,9 @@ TEST(Rooms, members_get_posts_live_and_from_their_position_and_only_admins_post)
   ASSERT_TRUE(b.wait([](const EventLog& l) { return has_text(l, "post 1"); }));
   ASSERT_TRUE(c.wait([](const EventLog& l) { return has_text(l, "post 1"); }));
   for (const auto& m : b.snapshot().messages) {
-    if (m.text == "post 1") EXPECT_EQ(m.pts, 0);  // outside the user's log
+    if (m.text == "post 1") {
+      EXPECT_EQ(m.pts, 0);  // outside the user's log
+    }
   }
   auto refused = b.send_to_chat(room, "me too");
   ASSERT_TRUE(b.wait([&](const EventLog& l) {

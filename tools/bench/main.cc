@@ -14,6 +14,8 @@
 #include <thread>
 #include <unordered_map>
 #include <mutex>
+#include <condition_variable>
+#include <map>
 #include <algorithm>
 
 #include "bench/spawn.h"
@@ -617,6 +619,274 @@ json::object run_presence(const Common& common, const PresenceOptions& o) {
   return r;
 }
 
+// ---------------------------------------------------------------- groups and rooms
+
+struct FanoutOptions {
+  bool room = false;
+  int groups = 10;       // group: how many groups
+  int members = 256;     // members per group, or of the room
+  int online = 0;        // room: members connected (0: all, within the open-file budget)
+  int posters = 1;       // per group, or in the room
+  double rate = 0;       // total posts per second; 0 = flat out
+  double duration = 10;
+  int window = 16;       // unacked posts per poster
+};
+
+// One connected member: receives every post of its chat; some also post.
+struct Member {
+  int idx = 0;
+  std::int64_t chat = 0;
+  std::shared_ptr<client::Connection> conn;
+  bool poster = false, sending = false;
+  int inflight = 0, window = 16;
+  std::int64_t next_n = 0;
+  std::unique_ptr<asio::steady_timer> timer;
+  double interval_ms = 0;
+  std::int64_t last_seq = 0, delivered = 0, duplicates = 0, out_of_order = 0, in_window = 0;
+  double window_start_ms = 0, window_end_ms = 1e300;
+  bench::Latencies lat;
+  std::atomic<std::int64_t> acked_count{0}, delivered_count{0};
+  std::atomic<bool> ready{false};
+
+  void send_one() {
+    inflight++;
+    conn->send_text_to_chat(chat, "f:" + std::to_string(idx) + ":" + std::to_string(next_n++) + ":" + std::to_string(now_ms()));
+  }
+  void pump() {
+    if (timer) return;
+    while (sending && inflight < window) send_one();
+  }
+  void tick(double next_at) {
+    if (!sending) return;
+    if (inflight < window) send_one();
+    next_at += interval_ms;
+    timer->expires_at(SteadyClock::time_point(std::chrono::duration_cast<SteadyClock::duration>(
+        std::chrono::duration<double, std::milli>(next_at))));
+    timer->async_wait([this, next_at](boost::system::error_code ec) {
+      if (!ec) tick(next_at);
+    });
+  }
+  void on_message(const client::Message& m) {
+    if (m.chat != chat || m.text.rfind("f:", 0) != 0) return;
+    double t = now_ms();
+    if (m.seq <= last_seq) {
+      duplicates++;
+      return;
+    }
+    if (last_seq && m.seq != last_seq + 1) out_of_order++;  // a gap (posts are the only messages)
+    last_seq = m.seq;
+    delivered++;
+    delivered_count++;
+    double sent = std::stod(m.text.substr(m.text.rfind(':') + 1));
+    lat.add(t - sent);
+    if (t >= window_start_ms && t <= window_end_ms) in_window++;
+  }
+};
+
+json::object run_fanout(const Common& common, const FanoutOptions& o) {
+  long fds = bench::raise_fd_limit();
+  auto targets = make_targets(common);
+  const int chats = o.room ? 1 : o.groups;
+  const int total_users = o.room ? o.members : o.groups * o.members;
+  // Each connection is a socket in this process and one in the server's: stay within both.
+  int budget = static_cast<int>(std::max(100L, fds - 500));
+  int online = o.room ? (o.online > 0 ? o.online : o.members) : total_users;
+  if (online > budget) {
+    std::cerr << "bench: the open-file limit (" << fds << ") allows " << budget << " connections, not " << online
+              << "; connecting " << budget << " members\n";
+    online = budget;
+  }
+  std::cerr << "bench: creating " << total_users << " users\n";
+  std::vector<bench::BenchUser> users;
+  for (int done = 0; done < total_users; done += 20000) {
+    auto part = targets.make_users(std::min(20000, total_users - done));
+    users.insert(users.end(), part.begin(), part.end());
+  }
+  // Create the chats through the protocol, as a client would: one admin per chat.
+  std::vector<std::int64_t> chat_ids;
+  {
+    Pool admin_pool(1);
+    for (int g = 0; g < chats; ++g) {
+      const int base = g * o.members;
+      std::mutex mu;
+      std::condition_variable cv;
+      std::map<std::string, client::Done> done;
+      std::vector<client::Error> errors;
+      client::Handlers h;
+      h.on_done = [&](const client::Done& d) {
+        std::lock_guard lk(mu);
+        done[d.id] = d;
+        cv.notify_all();
+      };
+      h.on_error = [&](const client::Error& e) {
+        std::lock_guard lk(mu);
+        errors.push_back(e);
+        cv.notify_all();
+      };
+      client::Options ao = conn_options(targets, users[base], 0, common);
+      ao.sync_on_connect = false;
+      auto admin = client::Connection::create(admin_pool.at(0), ao, h);
+      admin->start();
+      auto await = [&](const std::string& id) {
+        std::unique_lock lk(mu);
+        cv.wait_for(lk, std::chrono::seconds(60), [&] { return done.count(id) || !errors.empty(); });
+        if (!errors.empty()) throw std::runtime_error("setting up the chat: " + errors[0].code + ": " + errors[0].message);
+        if (!done.count(id)) throw std::runtime_error("setting up the chat: no answer in 60 s");
+        return done[id];
+      };
+      std::vector<std::int64_t> first;
+      if (!o.room)
+        for (int k = 1; k < o.members; ++k) first.push_back(users[base + k].user);
+      json::object extra;
+      if (o.room && o.posters > 1) extra["everyone_posts"] = true;
+      auto created = await(admin->create_chat(o.room ? "room" : "group", "bench " + std::to_string(g), first, extra));
+      chat_ids.push_back(created.chat);
+      if (o.room) {
+        for (int k = 1; k < o.members; k += 256) {  // admins add members, 256 per request
+          std::vector<std::int64_t> batch;
+          for (int j = k; j < std::min(o.members, k + 256); ++j) batch.push_back(users[j].user);
+          await(admin->change_chat(created.chat, "add", batch));
+        }
+      }
+      admin->stop();
+    }
+  }
+  std::cerr << "bench: " << chats << (o.room ? " room" : " groups") << " of " << o.members << " members; connecting "
+            << online << "\n";
+
+  // Connect members: in a group everyone; in a room the first `online` (the admin and posters first).
+  Pool pool(common.threads);
+  std::vector<std::unique_ptr<Member>> members;
+  for (int i = 0; i < total_users && static_cast<int>(members.size()) < online; ++i) {
+    auto m = std::make_unique<Member>();
+    Member* mp = m.get();
+    mp->idx = i;
+    int g = i / o.members, k = i % o.members;
+    mp->chat = chat_ids[g];
+    mp->poster = k < o.posters;
+    mp->window = o.window;
+    client::Handlers h;
+    h.on_message = [mp](const client::Message& msg) { mp->on_message(msg); };
+    h.on_ack = [mp](const client::Ack&) {
+      mp->acked_count++;
+      mp->inflight--;
+      mp->pump();
+    };
+    h.on_synced = [mp](std::int64_t, bool) { mp->ready = true; };
+    auto& ctx = pool.at(i);
+    auto co = conn_options(targets, users[i], i, common, i);
+    mp->conn = client::Connection::create(ctx, co, h);
+    if (mp->poster && o.rate > 0) {
+      mp->interval_ms = 1000.0 * chats * o.posters / o.rate;
+      mp->timer = std::make_unique<asio::steady_timer>(ctx);
+    }
+    mp->conn->start();
+    members.push_back(std::move(m));
+    if (members.size() % 1000 == 0) {  // bounded connect rate
+      std::size_t target = members.size() - 1000;
+      wait_until([&] {
+        std::size_t r = 0;
+        for (auto& x : members) r += x->ready;
+        return r >= target;
+      }, 60);
+    }
+  }
+  if (!wait_until([&] {
+        for (auto& m : members)
+          if (!m->ready) return false;
+        return true;
+      }, 120))
+    throw std::runtime_error("members did not connect within 120 s");
+  std::cerr << "bench: " << members.size() << " members connected; posting for " << o.duration << " s\n";
+
+  double cpu0 = targets.cpu_seconds();
+  double start = now_ms();
+  int posters = 0;
+  for (auto& m : members) {
+    m->window_start_ms = start;
+    m->window_end_ms = start + o.duration * 1000;
+    if (!m->poster) continue;
+    Member* mp = m.get();
+    double offset = o.rate > 0 ? mp->interval_ms * posters / std::max(1, chats * o.posters) : 0;
+    ++posters;
+    asio::post(mp->conn->executor_context(), [mp, start, offset] {
+      mp->sending = true;
+      if (mp->timer) mp->tick(start + offset);
+      else mp->pump();
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  double cpu1 = targets.cpu_seconds();
+  long rss = targets.rss_kib();
+  for (auto& m : members) {
+    if (!m->poster) continue;
+    Member* mp = m.get();
+    asio::post(mp->conn->executor_context(), [mp] {
+      mp->sending = false;
+      if (mp->timer) mp->timer->cancel();
+    });
+  }
+  // Drain: every acked post must reach every connected member of its chat (bounded wait).
+  std::map<std::int64_t, std::int64_t> acked_per_chat;
+  auto expected = [&] {
+    acked_per_chat.clear();
+    for (auto& m : members) acked_per_chat[m->chat] += m->acked_count;
+    std::int64_t e = 0;
+    for (auto& m : members) e += acked_per_chat[m->chat];
+    return e;
+  };
+  auto delivered_now = [&] {
+    std::int64_t d = 0;
+    for (auto& m : members) d += m->delivered_count;
+    return d;
+  };
+  wait_until([&] {
+    for (auto& m : members)
+      if (m->poster && m->conn->unacked_hint() > 0) return false;
+    return delivered_now() >= expected();
+  }, 60);
+  for (auto& m : members) m->conn->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  pool.join();
+
+  std::int64_t acked = 0, delivered = 0, dups = 0, gaps = 0, in_window = 0;
+  bench::Latencies all;
+  for (auto& m : members) {
+    acked += m->acked_count;
+    delivered += m->delivered;
+    dups += m->duplicates;
+    gaps += m->out_of_order;
+    in_window += m->in_window;
+    for (double v : m->lat.samples()) all.add(v);
+  }
+  std::int64_t want = expected();
+  json::object r;
+  r["scenario"] = o.room ? "room" : "group";
+  r["nodes"] = static_cast<std::int64_t>(targets.size());
+  r["chats"] = chats;
+  r["members"] = o.members;
+  r["online"] = static_cast<std::int64_t>(members.size());
+  r["posters"] = posters;
+  r["rate"] = o.rate;
+  r["duration_s"] = o.duration;
+  r["posts"] = acked;
+  r["posts_per_s"] = std::round(static_cast<double>(acked) / o.duration);
+  r["deliveries_per_s"] = std::round(static_cast<double>(in_window) / o.duration);
+  r["p50_ms"] = std::round(all.percentile(50) * 100) / 100;
+  r["p99_ms"] = std::round(all.percentile(99) * 100) / 100;
+  r["delivered"] = delivered;
+  r["expected"] = want;
+  r["lost"] = std::max<std::int64_t>(0, want - delivered);
+  r["duplicates"] = dups;
+  r["gaps"] = gaps;
+  r["server_cpu_pct"] = std::round((cpu1 - cpu0) / o.duration * 1000) / 10;
+  r["server_rss_mb"] = std::round(static_cast<double>(rss) / 1024.0 * 10) / 10;
+  std::cerr << "bench: " << r["scenario"].as_string() << ": " << acked << " posts to " << members.size()
+            << " connected members, " << r["deliveries_per_s"] << " deliveries/s, p50 " << r["p50_ms"] << " ms, p99 "
+            << r["p99_ms"] << " ms, lost " << r["lost"] << ", server RSS " << r["server_rss_mb"] << " MB\n";
+  return r;
+}
+
 // One JSON line with plain decimal numbers (Boost.JSON writes doubles as 1.5E1).
 std::string to_line(const json::object& o) {
   std::string out = "{";
@@ -696,6 +966,28 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 3600.0));
   presence->add_option("--toggle-rate", pr.toggle_rate, "users going idle or active per second in the second window")
       ->check(CLI::Range(0.1, 100000.0));
+  FanoutOptions go;
+  auto* group = app.add_subcommand("group", "G groups of M members, members posting at a total rate R or flat out");
+  group->add_option("--groups", go.groups, "groups")->check(CLI::Range(1, 10000));
+  group->add_option("--members", go.members, "members per group (the server's groups.max_members at most)")
+      ->check(CLI::Range(2, 10000));
+  group->add_option("--posters", go.posters, "posting members per group")->check(CLI::Range(1, 10000));
+  group->add_option("--rate", go.rate, "total posts per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  group->add_option("--duration", go.duration, "seconds of posting")->check(CLI::Range(0.5, 3600.0));
+  group->add_option("--window", go.window, "unacked posts per poster")->check(CLI::Range(1, 100000));
+  FanoutOptions ro;
+  ro.room = true;
+  ro.members = 70000;
+  ro.groups = 1;
+  auto* room = app.add_subcommand("room", "one room of N members, M of them online on one node, K posters");
+  room->add_option("--members", ro.members, "room members")->check(CLI::Range(2, 10000000));
+  room->add_option("--online", ro.online, "members connected (default: all, within the open-file limit)")
+      ->check(CLI::Range(1, 10000000));
+  room->add_option("--posters", ro.posters, "posting members (more than one lets everyone post)")
+      ->check(CLI::Range(1, 10000));
+  room->add_option("--rate", ro.rate, "total posts per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  room->add_option("--duration", ro.duration, "seconds of posting")->check(CLI::Range(0.5, 3600.0));
+  room->add_option("--window", ro.window, "unacked posts per poster")->check(CLI::Range(1, 100000));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -712,6 +1004,8 @@ int main(int argc, char** argv) {
     if (*offline) r = run_offline(c, count);
     if (*connections) r = run_connections(c, conns, hold);
     if (*presence) r = run_presence(c, pr);
+    if (*group) r = run_fanout(c, go);
+    if (*room) r = run_fanout(c, ro);
     std::cout << to_line(r) << std::endl;
     if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 || r["out_of_order"].as_int64() != 0 ||
                    r["acked"].as_int64() == 0))
