@@ -445,7 +445,7 @@ std::string chat_info_frame(const ChatInfo& info) {
   o["created_at"] = info.created_at;
   o["last_seq"] = info.last_seq;
   o["member_count"] = info.member_count;
-  o["role"] = role_name(info.my_role);
+  o["role"] = info.member ? role_name(info.my_role) : "none";
   if (!info.invite.empty()) o["invite"] = info.invite;
   json::array members;
   for (const auto& m : info.members)

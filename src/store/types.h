@@ -122,6 +122,7 @@ struct ChatInfo {
   Seq last_seq = 0;
   std::int64_t member_count = 0;
   std::string invite;  // rooms; filled for admins only
+  bool member = false;  // the viewer is a member (my_role means something)
   Role my_role = Role::kMember;
   std::vector<MemberInfo> members;  // direct and groups: everyone; rooms: the admins
 };

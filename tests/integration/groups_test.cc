@@ -282,8 +282,14 @@ TEST(Rooms, members_get_posts_live_and_from_their_position_and_only_admins_post)
   auto seen = d.query([&](client::Connection& cn) { cn.chat_info(room); }, "chat_info");
   ASSERT_TRUE(seen);
   EXPECT_TRUE(seen->at("members").as_array().empty());
+  EXPECT_EQ(seen->at("role").as_string(), "none");
   auto h = client::http_call(server.endpoint(), "GET", "/v1/chats/" + std::to_string(room) + "/messages", "", u[3].token);
   EXPECT_EQ(h.status, 403);
+  // Someone who joins later is not counted as a viewer of what came before.
+  ASSERT_TRUE(d.await_request(d.connection().join_room(room)).ok());
+  auto views = a.query([&](client::Connection& cn) { cn.views(room, {2}); }, "views");
+  ASSERT_TRUE(views);
+  EXPECT_EQ(views->at("views").as_array().at(0).as_object().at("count").as_int64(), 0);
 }
 
 TEST(Rooms, a_room_of_two_thousand_reaches_every_online_member_and_counts_views) {

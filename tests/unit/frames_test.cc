@@ -111,7 +111,7 @@ TEST(Frames, presence_server_frames) {
 }
 
 TEST(Frames, server_frames_are_json_with_their_type) {
-  Message m{ChatId(4), 2, UserId(1), DeviceId(3), "cid", 1000, "héllo \"q\""};
+  Message m{ChatId(4), 2, UserId(1), DeviceId(3), "cid", 1000, "héllo \"q\"", {}};
   EXPECT_EQ(message_frame(9, m),
             R"({"type":"msg","pts":9,"chat":4,"seq":2,"from":1,"device":3,"id":"cid","ts":1000,"text":"héllo \"q\""})");
   EXPECT_EQ(ack_frame(m, true), R"({"type":"ack","id":"cid","chat":4,"seq":2,"ts":1000,"duplicate":true})");
@@ -175,6 +175,49 @@ TEST(Frames, random_and_mutated_input_never_crashes) {
   }
   EXPECT_GT(frames, 0);
   EXPECT_GT(errors, 0);
+}
+
+TEST(Frames, group_and_room_frames_parse_and_bad_ones_get_clear_errors) {
+  auto r = parse_client_frame(R"({"type":"create","id":"c1","kind":"group","name":"team","members":[2,3]})", {});
+  auto& c = std::get<CreateFrame>(std::get<ClientFrame>(r));
+  EXPECT_EQ(c.kind, ChatKind::kGroup);
+  EXPECT_EQ(c.settings.name, "team");
+  EXPECT_TRUE(c.settings.everyone_posts);
+  EXPECT_EQ(c.members.size(), 2u);
+  auto room = parse_client_frame(R"({"type":"create","id":"c2","kind":"room","name":"news"})", {});
+  EXPECT_FALSE(std::get<CreateFrame>(std::get<ClientFrame>(room)).settings.everyone_posts);
+  auto ch = parse_client_frame(R"({"type":"change","id":"c3","chat":5,"op":"promote","users":[2]})", {});
+  EXPECT_EQ(std::get<ChangeFrame>(std::get<ClientFrame>(ch)).op, ChangeOp::kPromote);
+  auto join = parse_client_frame(R"({"type":"join","id":"j","invite":"abc"})", {});
+  EXPECT_EQ(std::get<ChangeFrame>(std::get<ClientFrame>(join)).value, "abc");
+  auto rec = parse_client_frame(R"({"type":"received","chat":5,"seq":9})", {});
+  EXPECT_EQ(std::get<ReceivedFrame>(std::get<ClientFrame>(rec)).seq, 9);
+
+  EXPECT_EQ(error_code(R"({"type":"create","kind":"group","name":"x"})"), "bad_frame");  // no id
+  EXPECT_EQ(error_code(R"({"type":"create","id":"a","kind":"club","name":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"change","id":"a","chat":5,"op":"explode"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"change","id":"a","chat":5,"op":"add"})"), "bad_frame");  // no users
+  EXPECT_EQ(error_code(R"({"type":"change","id":"a","chat":5,"op":"add","users":[0]})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"change","id":"a","chat":5,"op":"rename"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"join","id":"a","chat":5,"invite":"x"})"), "bad_frame");
+  EXPECT_EQ(error_code(R"({"type":"received","chat":5})"), "bad_frame");
+  std::string many = R"({"type":"views","chat":5,"seqs":[)";
+  for (int i = 1; i <= 101; ++i) many += std::to_string(i) + (i < 101 ? "," : "]}");
+  EXPECT_EQ(error_code(many), "bad_frame");
+}
+
+TEST(Frames, system_messages_room_messages_and_group_receipts_serialise) {
+  Message m{ChatId(4), 1, UserId(1), DeviceId(3), "c", 1000, "", R"({"event":"added","users":[7]})"};
+  EXPECT_EQ(message_frame(0, m),
+            R"({"type":"msg","chat":4,"seq":1,"from":1,"device":3,"id":"c","ts":1000,"text":"","system":{"event":"added","users":[7]}})");
+  EXPECT_EQ(receipt_all_frame(8, ChatId(4), 5, 3), R"({"type":"receipt","pts":8,"chat":4,"all":true,"delivered":5,"read":3})");
+  EXPECT_EQ(membership_frame(9, {ChatId(4), true, 12}),
+            R"({"type":"membership","pts":9,"chat":4,"kind":"room","member":true,"seq":12})");
+  EXPECT_EQ(done_frame("x", ChatId(4), 0, false, false), R"({"type":"done","id":"x","chat":4,"changed":false})");
+  std::vector<MemberInfo> members{{UserId(2), Role::kMember, 0, 5, 5}, {UserId(3), Role::kMember, 0, 5, 4},
+                                  {UserId(4), Role::kMember, 0, 4, 4}, {UserId(5), Role::kMember, 6, 6, 6}};
+  EXPECT_EQ(receipts_frame(ChatId(4), 5, members),
+            R"({"type":"receipts","chat":4,"seq":5,"read":[2],"delivered":[3],"pending":[4]})");
 }
 
 }  // namespace

@@ -1007,6 +1007,7 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
         r.kind = f.kind;
         if (!c->client_id.empty()) {
           if (auto it = b.existing.find({c->actor.value, c->client_id}); it != b.existing.end()) {
+            r.chat = it->second.chat;
             r.message = AppendResult{it->second, true, {}, r.kind, {}, 0, 0};
             return r;
           }
@@ -1127,6 +1128,7 @@ Result<ChatInfo> PostgresStore::chat_info(ChatId chat, UserId viewer) {
     bool member = !me.empty();
     if (member) info.my_role = static_cast<Role>(me.i64(0, 0));
     if (!member && info.kind != ChatKind::kRoom) return Status(Code::kNotMember, "not a member of this chat");
+    info.member = member;
     if (info.my_role != Role::kAdmin) info.invite.clear();
     if (!member) return info;
     auto m = c.query(
@@ -1155,7 +1157,7 @@ Result<std::vector<std::pair<Seq, std::int64_t>>> PostgresStore::view_counts(Cha
     std::vector<std::pair<Seq, std::int64_t>> out;
     for (Seq seq : seqs)
       out.emplace_back(
-          seq, c.query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND read_seq >= $2", {room.value, seq}).i64(0, 0));
+          seq, c.query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND read_seq >= $2 AND joined_seq < $2", {room.value, seq}).i64(0, 0));
     return out;
   });
 }

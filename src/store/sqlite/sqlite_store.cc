@@ -767,6 +767,7 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
         r.kind = row->kind;
         if (!c.client_id.empty()) {
           if (auto original = sent_before(db, c.actor, c.client_id)) {
+            r.chat = original->chat;
             r.message = AppendResult{std::move(*original), true, {}, r.kind, {}, 0, 0};
             return r;
           }
@@ -891,6 +892,7 @@ Result<ChatInfo> SqliteStore::chat_info(ChatId chat, UserId viewer) {
     if (member) info.my_role = static_cast<Role>(me.i64(0));
     me.reset();
     if (!member && info.kind != ChatKind::kRoom) return Status(Code::kNotMember, "not a member of this chat");
+    info.member = member;
     if (info.my_role != Role::kAdmin) info.invite.clear();
     if (!member) return info;
     auto& m = db.prepare(
@@ -919,7 +921,7 @@ Result<std::vector<std::pair<Seq, std::int64_t>>> SqliteStore::view_counts(ChatI
     m.bind(1, room.value).bind(2, viewer.value);
     if (!m.step()) return Status(Code::kNotMember, "not a member of this chat");
     m.reset();
-    auto& q = db.prepare("SELECT count(*) FROM chat_members WHERE chat_id = ? AND read_seq >= ?");
+    auto& q = db.prepare("SELECT count(*) FROM chat_members WHERE chat_id = ?1 AND read_seq >= ?2 AND joined_seq < ?2");
     std::vector<std::pair<Seq, std::int64_t>> out;
     for (Seq seq : seqs) {
       q.bind(1, room.value).bind(2, seq);
