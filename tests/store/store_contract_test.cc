@@ -277,6 +277,138 @@ TEST(PostgresCluster, three_stores_on_one_database_keep_one_gap_free_order) {
   }
 }
 
+TEST_P(StoreContract, groups_log_each_member_and_membership_changes_are_ordered_system_messages) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  NewChat nc;
+  nc.creator = a;
+  nc.device = DeviceId(1);
+  nc.client_id = "create-1";
+  nc.kind = ChatKind::kGroup;
+  nc.settings.name = "team";
+  nc.members = {b};
+  auto created = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); });
+  ASSERT_TRUE(created);
+  ChatId chat = created->chat;
+  ASSERT_TRUE(created->message);
+  EXPECT_EQ(created->message->message.seq, 1);
+  EXPECT_EQ(created->message->deliveries.size(), 2u);
+  // A resent create answers the original chat.
+  auto again = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->chat, chat);
+  EXPECT_TRUE(again->message->duplicate);
+
+  auto msg = wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{a, DeviceId(1), "m1", {}, chat, "hi"}, d); });
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(msg->message.seq, 2);
+  EXPECT_EQ(msg->deliveries.size(), 2u);
+  ChatChange add;
+  add.actor = a;
+  add.device = DeviceId(1);
+  add.client_id = "add-1";
+  add.chat = chat;
+  add.op = ChangeOp::kAdd;
+  add.users = {c};
+  auto added = wait<ChangeResult>([&](auto d) { store_->change_chat(add, d); });
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->message->message.seq, 3);
+  EXPECT_EQ(added->message->deliveries.size(), 3u);  // the new member sees its own addition
+  ChatChange by_member = add;
+  by_member.actor = b;
+  by_member.client_id = "add-2";
+  EXPECT_EQ(wait<ChangeResult>([&](auto d) { store_->change_chat(by_member, d); }).status().code(), Code::kForbidden);
+
+  ChatChange remove = add;
+  remove.client_id = "remove-1";
+  remove.op = ChangeOp::kRemove;
+  auto removed = wait<ChangeResult>([&](auto d) { store_->change_chat(remove, d); });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->message->deliveries.size(), 3u);  // the removed member sees its removal
+  auto after = wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{a, DeviceId(1), "m2", {}, chat, "bye"}, d); });
+  EXPECT_EQ(after->deliveries.size(), 2u);
+  auto intruder = wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{c, DeviceId(1), "m3", {}, chat, "x"}, d); });
+  EXPECT_EQ(intruder.status().code(), Code::kNotMember);
+  // The removed member keeps what it had: the added message and its removal.
+  auto kept = store_->read_history(chat, c, 0, 50);
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 2u);
+  EXPECT_EQ((*kept)[0].seq, 4);
+  EXPECT_NE((*kept)[0].system.find("removed"), std::string::npos);
+  auto info = store_->chat_info(chat, a);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->member_count, 2);
+  EXPECT_EQ(info->settings.name, "team");
+  EXPECT_EQ(store_->chat_info(chat, c).status().code(), Code::kNotMember);
+}
+
+TEST_P(StoreContract, group_receipts_tell_senders_when_everyone_has_delivered_and_read) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  NewChat nc;
+  nc.creator = a;
+  nc.client_id = "g";
+  nc.settings.name = "ticks";
+  nc.members = {b, c};
+  ChatId chat = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); })->chat;
+  auto m = wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{a, DeviceId(1), "m", {}, chat, "x"}, d); });
+  auto first = wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, 2, 0, d); });
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->deliveries.empty());      // no per-member receipts in groups
+  EXPECT_TRUE(first->all_deliveries.empty());  // c has not got it yet
+  auto last = wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, c, 2, 0, d); });
+  ASSERT_EQ(last->all_deliveries.size(), 1u);
+  EXPECT_EQ(last->all_deliveries[0].user, a);
+  EXPECT_EQ(last->all_delivered, m->message.seq);
+  auto ups = store_->read_updates(a, 0, 100);
+  EXPECT_EQ(ups->back().kind, UpdateKind::kReceiptAll);
+  EXPECT_EQ(ups->back().receipt.delivered, 2);
+}
+
+TEST_P(StoreContract, a_room_is_one_row_per_message_read_by_position_and_counted_by_views) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  NewChat nc;
+  nc.creator = a;
+  nc.client_id = "r";
+  nc.kind = ChatKind::kRoom;
+  nc.settings.name = "news";
+  nc.settings.everyone_posts = false;
+  nc.invite = "invite-code";
+  auto created = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); });
+  ChatId room = created->chat;
+  EXPECT_EQ(created->membership.size(), 1u);
+  EXPECT_EQ(*store_->room_by_invite("invite-code"), room);
+  ChatChange join;
+  join.actor = b;
+  join.op = ChangeOp::kJoin;
+  join.value = "invite-code";
+  auto joined = wait<ChangeResult>([&](auto d) { store_->change_chat(join, d); });
+  ASSERT_TRUE(joined);
+  EXPECT_FALSE(joined->message);  // no system message for a join
+  ASSERT_EQ(joined->membership.size(), 1u);
+  EXPECT_EQ(store_->read_updates(b, 0, 10)->back().kind, UpdateKind::kMembership);
+  auto post = wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{a, DeviceId(1), "p", {}, room, "news"}, d); });
+  ASSERT_TRUE(post);
+  EXPECT_TRUE(post->deliveries.empty());  // one row; nothing per member
+  EXPECT_EQ(wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{b, DeviceId(2), "q", {}, room, "me"}, d); })
+                .status()
+                .code(),
+            Code::kForbidden);
+  auto rooms = store_->user_rooms(b, DeviceId(2));
+  ASSERT_EQ(rooms->size(), 1u);
+  EXPECT_EQ((*rooms)[0].last_seq, post->message.seq);
+  auto read = store_->read_room(room, b, (*rooms)[0].position, 10);
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].text, "news");
+  ASSERT_TRUE(wait_status([&](auto d) { store_->set_room_positions(DeviceId(2), {{room, post->message.seq}}, d); }).ok());
+  EXPECT_EQ((*store_->user_rooms(b, DeviceId(2)))[0].position, post->message.seq);
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto d) { store_->update_receipt(room, b, 0, post->message.seq, d); }));
+  join.actor = c;
+  ASSERT_TRUE(wait<ChangeResult>([&](auto d) { store_->change_chat(join, d); }));  // joins after the post
+  auto views = store_->view_counts(room, a, {post->message.seq});
+  ASSERT_TRUE(views);
+  EXPECT_EQ((*views)[0].second, 1);  // b read it; c joined later and does not count
+  EXPECT_EQ(store_->read_room(room, UserId(999), 0, 10).status().code(), Code::kNotMember);
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContract, ::testing::ValuesIn(kAdapters),
                          [](const auto& info) { return info.param.name; });
 
