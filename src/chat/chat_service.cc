@@ -27,7 +27,8 @@ void ChatService::announce_message(const AppendResult& r) {
     ev->frame = std::make_shared<const std::string>(proto::message_frame(0, m));
     bus_.publish_room(m.chat, std::move(ev));
   } else {
-    announce(r.deliveries, [&](Pts pts) { return proto::message_frame(pts, m); });
+    const std::string frame = proto::message_frame(0, m);  // serialised once, pts spliced per member
+    announce(r.deliveries, [&](Pts pts) { return proto::with_pts(frame, pts); });
   }
   announce(r.all_deliveries,
            [&](Pts pts) { return proto::receipt_all_frame(pts, m.chat, r.all_delivered, r.all_read); });

@@ -395,6 +395,18 @@ std::string message_frame(Pts pts, const Message& m) {
   return json::serialize(o);
 }
 
+std::string with_pts(std::string_view frame, Pts pts) {
+  constexpr std::string_view kHead = R"({"type":"msg",)";
+  std::string out;
+  out.reserve(frame.size() + 24);
+  out += kHead;
+  out += "\"pts\":";
+  out += std::to_string(pts);
+  out += ',';
+  out += frame.substr(kHead.size());
+  return out;
+}
+
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read) {
   json::object o;
   o["type"] = "receipt";

@@ -116,6 +116,8 @@ std::string hello_frame(const Hello& h, const Limits& limits);
 std::string update_frame(const Update& u);
 // A message; pts 0 (a room's message, outside the user's log) is left out.
 std::string message_frame(Pts pts, const Message& m);
+// message_frame(pts, m) from message_frame(0, m): one serialisation for all recipients.
+std::string with_pts(std::string_view frame_without_pts, Pts pts);
 // A group's "everyone has delivered / read up to".
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read);
 std::string membership_frame(Pts pts, const MembershipUpdate& m);

@@ -210,6 +210,7 @@ TEST(Frames, system_messages_room_messages_and_group_receipts_serialise) {
   Message m{ChatId(4), 1, UserId(1), DeviceId(3), "c", 1000, "", R"({"event":"added","users":[7]})"};
   EXPECT_EQ(message_frame(0, m),
             R"({"type":"msg","chat":4,"seq":1,"from":1,"device":3,"id":"c","ts":1000,"text":"","system":{"event":"added","users":[7]}})");
+  EXPECT_EQ(with_pts(message_frame(0, m), 77), message_frame(77, m));
   EXPECT_EQ(receipt_all_frame(8, ChatId(4), 5, 3), R"({"type":"receipt","pts":8,"chat":4,"all":true,"delivered":5,"read":3})");
   EXPECT_EQ(membership_frame(9, {ChatId(4), true, 12}),
             R"({"type":"membership","pts":9,"chat":4,"kind":"room","member":true,"seq":12})");

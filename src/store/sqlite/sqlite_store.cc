@@ -194,6 +194,7 @@ void SqliteStore::forget_counters() {
   direct_chats_.clear();
   members_.clear();
   chat_rows_.clear();
+  group_min_.clear();
 }
 
 // ---------------------------------------------------------------- users and devices
@@ -403,18 +404,25 @@ AppendResult SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, Dev
   return r;
 }
 
-std::pair<Seq, Seq> SqliteStore::group_minimum(Db& db, ChatId chat) {
+std::pair<Seq, Seq> SqliteStore::group_minimum(Db& db, ChatId chat, bool recount) {
+  if (!recount)
+    if (auto it = group_min_.find(chat.value); it != group_min_.end()) return it->second;
   auto& q = db.prepare("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = ?");
   q.bind(1, chat.value);
   q.step();
   std::pair<Seq, Seq> out{q.i64(0), q.i64(1)};
   q.reset();
+  group_min_[chat.value] = out;
   return out;
 }
 
-void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> before, std::vector<Delivery>& out,
-                                   Seq& all_delivered, Seq& all_read) {
-  auto after = group_minimum(db, chat);
+void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was, std::pair<Seq, Seq> now,
+                                   std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read) {
+  auto before = group_minimum(db, chat);
+  bool may_move = (now.first > was.first && was.first <= before.first) ||
+                  (now.second > was.second && was.second <= before.second);
+  if (!may_move) return;
+  auto after = group_minimum(db, chat, true);
   if (after == before) return;
   all_delivered = after.first;
   all_read = after.second;
@@ -477,13 +485,18 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
         r.kind = row->kind;
         if (row->kind == ChatKind::kGroup) {
           // Sending from a group means having seen it: the sender's own positions move.
-          auto before = group_minimum(db, chat);
+          auto& q = db.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
+          q.bind(1, chat.value).bind(2, m.sender.value);
+          q.step();
+          std::pair<Seq, Seq> was{q.i64(0), q.i64(1)};
+          q.reset();
+          group_minimum(db, chat);  // the minimum before this change (cached from here on)
           db.prepare("UPDATE chat_members SET delivered_seq = ?1, read_seq = ?1 WHERE chat_id = ?2 AND user_id = ?3")
               .bind(1, r.message.seq)
               .bind(2, chat.value)
               .bind(3, m.sender.value)
               .exec();
-          everyone_reached(db, chat, before, r.all_deliveries, r.all_delivered, r.all_read);
+          everyone_reached(db, chat, was, {r.message.seq, r.message.seq}, r.all_deliveries, r.all_delivered, r.all_read);
         }
         return r;
       },
@@ -508,7 +521,8 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
-        auto before = row->kind == ChatKind::kGroup ? group_minimum(db, chat) : std::pair<Seq, Seq>{};
+        std::pair<Seq, Seq> was{r.state.delivered, r.state.read};
+        if (row->kind == ChatKind::kGroup) group_minimum(db, chat);  // the minimum before this change
         r.state.read = new_read;
         r.state.delivered = new_delivered;
         r.changed = true;
@@ -519,7 +533,7 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
             .bind(4, member.value)
             .exec();
         if (row->kind == ChatKind::kGroup) {
-          everyone_reached(db, chat, before, r.all_deliveries, r.all_delivered, r.all_read);
+          everyone_reached(db, chat, was, {new_delivered, new_read}, r.all_deliveries, r.all_delivered, r.all_read);
           return r;
         }
         if (row->kind == ChatKind::kRoom) return r;
@@ -839,6 +853,7 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
             .exec();
         members_.erase(chat.value);
         chat_rows_.erase(chat.value);
+        group_min_.erase(chat.value);
         row = nullptr;
         if (!effects->event.empty()) {
           std::vector<UserId> recipients;

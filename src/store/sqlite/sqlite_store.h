@@ -106,11 +106,12 @@ class SqliteStore final : public Store {
   // Inserts a message at the chat's next seq; logs it for `recipients` (empty for rooms).
   AppendResult insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
                               const std::string& text, const std::string& system, const std::vector<UserId>& recipients);
-  // A group member's positions moved from `before`: if everyone's minimum moved, log
-  // kReceiptAll for the senders of the messages it now covers.
-  void everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> before, std::vector<Delivery>& out, Seq& all_delivered,
-                        Seq& all_read);
-  std::pair<Seq, Seq> group_minimum(Db& db, ChatId chat);
+  // A group member's positions moved from `was` to `now`: if everyone's minimum moved,
+  // log kReceiptAll for the senders of the messages it now covers. The minimum is cached
+  // and recounted only when this member may have held it.
+  void everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was, std::pair<Seq, Seq> now, std::vector<Delivery>& out,
+                        Seq& all_delivered, Seq& all_read);
+  std::pair<Seq, Seq> group_minimum(Db& db, ChatId chat, bool recount = false);
   ChatId direct_chat(Db& db, UserId a, UserId b);
   TimeMs stamp();
   void flush_counters(Db& db);
@@ -129,6 +130,7 @@ class SqliteStore final : public Store {
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
+  std::unordered_map<std::int64_t, std::pair<Seq, Seq>> group_min_;  // group -> everyone's (delivered, read)
   TimeMs last_ts_ = 0;
 
   ReaderPool<Db> readers_;
