@@ -383,12 +383,16 @@ void WsSession::handle(std::string_view text) {
       frame);
 }
 
+bool WsSession::over_send_rate(const std::string& id) {
+  TimeMs wait = send_rate_.take(svc_.clock.now_ms());
+  if (!wait) return false;
+  svc_.metrics.rate_limited++;
+  send(proto::error_frame(proto::err::kRateLimited, "sending too fast", id, wait));
+  return true;
+}
+
 void WsSession::on_send(const proto::SendFrame& f) {
-  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
-    svc_.metrics.rate_limited++;
-    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
-    return;
-  }
+  if (over_send_rate(f.id)) return;
   if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
   NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text};
   svc_.chat.send(std::move(m), [self = shared_from_this(), id = f.id](Result<AppendResult> r) {
@@ -626,11 +630,7 @@ void WsSession::reply_done(const std::string& id, const Result<ChangeResult>& r)
 }
 
 void WsSession::on_create(const proto::CreateFrame& f) {
-  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
-    svc_.metrics.rate_limited++;
-    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
-    return;
-  }
+  if (over_send_rate(f.id)) return;
   NewChat c;
   c.creator = device_->user;
   c.device = device_->id;
@@ -642,11 +642,7 @@ void WsSession::on_create(const proto::CreateFrame& f) {
 }
 
 void WsSession::on_change(const proto::ChangeFrame& f) {
-  if (TimeMs wait = send_rate_.take(svc_.clock.now_ms())) {
-    svc_.metrics.rate_limited++;
-    send(proto::error_frame(proto::err::kRateLimited, "sending too fast", f.id, wait));
-    return;
-  }
+  if (over_send_rate(f.id)) return;
   ChatChange c;
   c.actor = device_->user;
   c.device = device_->id;

@@ -52,6 +52,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
 
   void handle(std::string_view text);
   bool authenticate(const std::string& token);
+  // Sends, creates and changes share one rate bucket; true (and an error frame) when empty.
+  bool over_send_rate(const std::string& id);
   void on_send(const proto::SendFrame& f);
   void on_typing(const proto::TypingFrame& f);
   void on_presence_frame(const proto::PresenceFrame& f);

@@ -147,32 +147,23 @@ struct PairsOptions {
   bool crash_node = false;  // kill -9 node 1 of a cluster; its clients move to other nodes
 };
 
-// One sender and one receiver, both on one io thread: all fields are touched only there.
-struct Pair {
-  int idx = 0;
-  std::int64_t to = 0;
-  std::shared_ptr<client::Connection> tx, rx;
-  std::unique_ptr<asio::steady_timer> timer;
+// One sender's pacing: flat out with at most `window` unacked, or one every interval_ms
+// (a timer per sender). Lives on one io thread like its connection.
+struct Paced {
+  virtual ~Paced() = default;
+  virtual void send_next() = 0;  // sends one message
+  std::unique_ptr<asio::steady_timer> timer;  // set: paced by tick()
   double interval_ms = 0;
   int window = 64;
   bool sending = false;
-  std::int64_t next_n = 0;
   int inflight = 0;
-  std::vector<std::uint8_t> acked, seen;
-  std::int64_t last_n = -1, delivered = 0, duplicates = 0, out_of_order = 0, in_window = 0;
-  bench::Latencies lat;
-  double window_end_ms = 0;
-  std::atomic<std::int64_t> acked_count{0}, delivered_unique{0};
-  std::atomic<bool> rx_ready{false};
 
   void send_one() {
-    std::int64_t n = next_n++;
     inflight++;
-    tx->send_text_to_user(to, "b:" + std::to_string(n) + ":" + std::to_string(now_ms()),
-                          "b" + std::to_string(idx) + "-" + std::to_string(n));
+    send_next();
   }
   void pump() {
-    if (timer) return;  // paced by tick()
+    if (timer) return;
     while (sending && inflight < window) send_one();
   }
   void tick(double next_at) {
@@ -185,14 +176,46 @@ struct Pair {
       if (!ec) tick(next_at);
     });
   }
-  void on_ack(const client::Ack& a) {
-    std::int64_t n = std::stoll(a.id.substr(a.id.rfind('-') + 1));
-    if (n >= static_cast<std::int64_t>(acked.size())) acked.resize(n + 4096, 0);
-    if (acked[n]) return;
-    acked[n] = 1;
-    acked_count++;
+  void acked() {
     inflight--;
     pump();
+  }
+  void begin(double first_at) {
+    sending = true;
+    if (timer) tick(first_at);
+    else pump();
+  }
+  void end() {
+    sending = false;
+    if (timer) timer->cancel();
+  }
+};
+
+// One sender and one receiver, both on one io thread: all fields are touched only there.
+struct Pair : Paced {
+  int idx = 0;
+  std::int64_t to = 0;
+  std::shared_ptr<client::Connection> tx, rx;
+  std::int64_t next_n = 0;
+  std::vector<std::uint8_t> acked_n, seen;
+  std::int64_t last_n = -1, delivered = 0, duplicates = 0, out_of_order = 0, in_window = 0;
+  bench::Latencies lat;
+  double window_end_ms = 0;
+  std::atomic<std::int64_t> acked_count{0}, delivered_unique{0};
+  std::atomic<bool> rx_ready{false};
+
+  void send_next() override {
+    std::int64_t n = next_n++;
+    tx->send_text_to_user(to, "b:" + std::to_string(n) + ":" + std::to_string(now_ms()),
+                          "b" + std::to_string(idx) + "-" + std::to_string(n));
+  }
+  void on_ack(const client::Ack& a) {
+    std::int64_t n = std::stoll(a.id.substr(a.id.rfind('-') + 1));
+    if (n >= static_cast<std::int64_t>(acked_n.size())) acked_n.resize(n + 4096, 0);
+    if (acked_n[n]) return;
+    acked_n[n] = 1;
+    acked_count++;
+    acked();
   }
   void on_message(const client::Message& m) {
     double t = now_ms();
@@ -261,11 +284,8 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
   for (auto& p : pairs) {
     Pair* pp = p.get();
     pp->window_end_ms = start + o.duration * 1000;
-    asio::post(pp->tx->executor_context(), [pp, start, i = pp->idx, n = o.pairs] {
-      pp->sending = true;
-      if (pp->timer) pp->tick(start + pp->interval_ms * i / n);
-      else pp->pump();
-    });
+    asio::post(pp->tx->executor_context(),
+               [pp, start, i = pp->idx, n = o.pairs] { pp->begin(start + pp->interval_ms * i / n); });
   }
   bool crashed = false;
   double crash_at = 0;
@@ -291,10 +311,7 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
   long rss = target.rss_kib();
   for (auto& p : pairs) {
     Pair* pp = p.get();
-    asio::post(pp->tx->executor_context(), [pp] {
-      pp->sending = false;
-      if (pp->timer) pp->timer->cancel();
-    });
+    asio::post(pp->tx->executor_context(), [pp] { pp->end(); });
   }
   // Drain: every acked message must arrive (bounded wait).
   auto all_delivered = [&] {
@@ -323,8 +340,8 @@ json::object run_pairs(const Common& common, const PairsOptions& o) {
     dups += p->duplicates;
     ooo += p->out_of_order;
     in_window += p->in_window;
-    for (std::size_t n = 0; n < p->acked.size(); ++n)
-      if (p->acked[n] && (n >= p->seen.size() || !p->seen[n])) lost++;
+    for (std::size_t n = 0; n < p->acked_n.size(); ++n)
+      if (p->acked_n[n] && (n >= p->seen.size() || !p->seen[n])) lost++;
     for (double v : p->lat.samples()) all.add(v);
   }
   json::object r;
@@ -633,38 +650,20 @@ struct FanoutOptions {
 };
 
 // One connected member: receives every post of its chat; some also post.
-struct Member {
+struct Member : Paced {
   int idx = 0;
   std::int64_t chat = 0;
   std::shared_ptr<client::Connection> conn;
-  bool poster = false, sending = false;
-  int inflight = 0, window = 16;
+  bool poster = false;
   std::int64_t next_n = 0;
-  std::unique_ptr<asio::steady_timer> timer;
-  double interval_ms = 0;
   std::int64_t last_seq = 0, delivered = 0, duplicates = 0, out_of_order = 0, in_window = 0;
   double window_start_ms = 0, window_end_ms = 1e300;
   bench::Latencies lat;
   std::atomic<std::int64_t> acked_count{0}, delivered_count{0};
   std::atomic<bool> ready{false};
 
-  void send_one() {
-    inflight++;
+  void send_next() override {
     conn->send_text_to_chat(chat, "f:" + std::to_string(idx) + ":" + std::to_string(next_n++) + ":" + std::to_string(now_ms()));
-  }
-  void pump() {
-    if (timer) return;
-    while (sending && inflight < window) send_one();
-  }
-  void tick(double next_at) {
-    if (!sending) return;
-    if (inflight < window) send_one();
-    next_at += interval_ms;
-    timer->expires_at(SteadyClock::time_point(std::chrono::duration_cast<SteadyClock::duration>(
-        std::chrono::duration<double, std::milli>(next_at))));
-    timer->async_wait([this, next_at](boost::system::error_code ec) {
-      if (!ec) tick(next_at);
-    });
   }
   void on_message(const client::Message& m) {
     if (m.chat != chat || m.text.rfind("f:", 0) != 0) return;
@@ -769,8 +768,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
     h.on_message = [mp](const client::Message& msg) { mp->on_message(msg); };
     h.on_ack = [mp](const client::Ack&) {
       mp->acked_count++;
-      mp->inflight--;
-      mp->pump();
+      mp->acked();
     };
     h.on_synced = [mp](std::int64_t, bool) { mp->ready = true; };
     auto& ctx = pool.at(i);
@@ -809,11 +807,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
     Member* mp = m.get();
     double offset = o.rate > 0 ? mp->interval_ms * posters / std::max(1, chats * o.posters) : 0;
     ++posters;
-    asio::post(mp->conn->executor_context(), [mp, start, offset] {
-      mp->sending = true;
-      if (mp->timer) mp->tick(start + offset);
-      else mp->pump();
-    });
+    asio::post(mp->conn->executor_context(), [mp, start, offset] { mp->begin(start + offset); });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
   double cpu1 = targets.cpu_seconds();
@@ -821,10 +815,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
   for (auto& m : members) {
     if (!m->poster) continue;
     Member* mp = m.get();
-    asio::post(mp->conn->executor_context(), [mp] {
-      mp->sending = false;
-      if (mp->timer) mp->timer->cancel();
-    });
+    asio::post(mp->conn->executor_context(), [mp] { mp->end(); });
   }
   // Drain: every acked post must reach every connected member of its chat (bounded wait).
   std::map<std::int64_t, std::int64_t> acked_per_chat;
