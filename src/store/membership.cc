@@ -107,6 +107,9 @@ Result<Effects> apply(const Facts& f, const ChatChange& c) {
     e.changed = true;
     return e;
   }
+  // Leaving a room one is not in is already done (a resent leave; a room's membership is
+  // no secret). A group keeps its members private: not_member.
+  if (!actor && room && c.op == ChangeOp::kLeave) return e;
   if (!actor) return Status(Code::kNotMember, "not a member of this chat");
 
   switch (c.op) {

@@ -72,6 +72,11 @@ TEST(Membership, the_last_admin_leaving_hands_over_and_rooms_have_no_join_messag
   EXPECT_EQ(may_post(ChatKind::kRoom, room.settings, Role::kMember).code(), Code::kForbidden);
   EXPECT_TRUE(may_post(ChatKind::kRoom, room.settings, Role::kAdmin).ok());
   EXPECT_EQ(may_post(ChatKind::kGroup, {}, std::nullopt).code(), Code::kNotMember);
+  // Leaving twice: a room says it is done, a group keeps its membership private.
+  auto gone = apply(room, change(7, ChangeOp::kLeave));
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->changed);
+  EXPECT_EQ(apply(group_of({{1, Role::kAdmin}}), change(7, ChangeOp::kLeave)).status().code(), Code::kNotMember);
 }
 
 }  // namespace
