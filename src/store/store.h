@@ -86,9 +86,6 @@ class Store {
   virtual Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                                     int limit) = 0;
 
-  // Members of a chat; kNoSuchChat when it does not exist.
-  virtual Result<std::vector<UserId>> chat_members(ChatId chat) = 0;
-
   // --- groups and rooms ---
   // Creates a group or room and its "created" system message, in one transaction. A
   // (creator, client_id) seen before answers the original chat with a duplicate message.

@@ -883,16 +883,6 @@ Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId mem
   });
 }
 
-Result<std::vector<UserId>> PostgresStore::chat_members(ChatId chat) {
-  return read([&](Conn& c) -> Result<std::vector<UserId>> {
-    auto q = c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
-    std::vector<UserId> out;
-    for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
-    if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
-    return out;
-  });
-}
-
 // ---------------------------------------------------------------- groups and rooms
 
 void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {

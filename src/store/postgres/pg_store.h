@@ -80,7 +80,6 @@ class PostgresStore final : public Store {
   Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                             int limit) override;
 
-  Result<std::vector<UserId>> chat_members(ChatId chat) override;
 
   void create_chat(NewChat chat, Done<ChangeResult> done) override;
   void change_chat(ChatChange change, Done<ChangeResult> done) override;

@@ -689,17 +689,6 @@ Result<std::vector<Message>> SqliteStore::read_room(ChatId room, UserId member, 
   });
 }
 
-Result<std::vector<UserId>> SqliteStore::chat_members(ChatId chat) {
-  return read([&](Db& db) -> Result<std::vector<UserId>> {
-    auto& q = db.prepare("SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY user_id");
-    q.bind(1, chat.value);
-    std::vector<UserId> out;
-    while (q.step()) out.push_back(UserId(q.i64(0)));
-    if (out.empty()) return Status(Code::kNoSuchChat, "no such chat");
-    return out;
-  });
-}
-
 // ---------------------------------------------------------------- groups and rooms
 
 void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
