@@ -34,6 +34,7 @@ Server::Server(Options options, Services& services)
         return v;
       }()),
       acceptor_(*contexts_[0]),
+      rooms_(services.bus),
       api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
 
 Server::~Server() { shutdown(); }
@@ -129,7 +130,7 @@ awaitable<void> Server::http_connection(tcp::socket socket) {
     auto req = parser.release();
     if (beast::websocket::is_upgrade(req)) {
       if (req.target() == "/v1/ws" && accepting_) {
-        std::make_shared<WsSession>(std::move(stream), svc_, opt_, registry_)->start(std::move(req));
+        std::make_shared<WsSession>(std::move(stream), svc_, opt_, registry_, rooms_)->start(std::move(req));
         co_return;
       }
       http::response<http::string_body> res{http::status::not_found, req.version()};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/http_api.h"
+#include "net/room_fanout.h"
 #include "net/services.h"
 #include "net/session_registry.h"
 
@@ -41,6 +42,7 @@ class Server {
   std::vector<std::thread> threads_;
   boost::asio::ip::tcp::acceptor acceptor_;
   SessionRegistry registry_;
+  RoomFanout rooms_;  // one bus listener per room and io thread
   HttpApi api_;
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;

@@ -25,11 +25,13 @@ using asio::awaitable;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options& options,
-                     SessionRegistry& registry)
+                     SessionRegistry& registry, RoomFanout& rooms)
     : ws_(std::move(stream)),
       svc_(services),
       opt_(options),
       registry_(registry),
+      fanout_(rooms),
+      ctx_(static_cast<asio::io_context&>(asio::query(ws_.get_executor(), asio::execution::context))),
       wake_(ws_.get_executor()),
       drain_(ws_.get_executor()),
       auth_timer_(ws_.get_executor()),
@@ -44,7 +46,7 @@ WsSession::WsSession(beast::tcp_stream stream, Services& services, const Options
 WsSession::~WsSession() {
   svc_.metrics.connections_open--;
   if (device_) svc_.bus.unsubscribe(device_->user, bus_token_);
-  for (auto& [room, r] : rooms_) svc_.bus.unsubscribe_room(ChatId(room), r.token);
+  for (auto& [room, r] : rooms_) fanout_.unfollow(ChatId(room), ctx_, r.token);
 }
 
 void WsSession::start(Request request) {
@@ -578,7 +580,6 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
     if (event->frame) enqueue(event->frame);
     return;
   }
-  if (event->kind == BusEvent::Kind::kRoom) return on_room_event(*event);
   if (event->kind == BusEvent::Kind::kPrivacy) {
     auto v = svc_.presence.privacy(device_->user);
     if (v) send(proto::privacy_frame(*v));
@@ -684,7 +685,7 @@ void WsSession::open_rooms() {
   if (!rooms || rooms->empty()) return;
   for (const auto& r : *rooms) {
     auto& room = rooms_[r.chat.value];
-    room.token = svc_.bus.subscribe_room(r.chat, weak_from_this());
+    room.token = fanout_.follow(r.chat, ctx_, weak_from_this());
   }
   auto now = svc_.chat.rooms(device_->user, device_->id);
   for (const auto& r : now ? *now : *rooms) {
@@ -702,7 +703,7 @@ void WsSession::join_room(ChatId room, Seq from) {
   if (closed_) return;
   auto [it, added] = rooms_.try_emplace(room.value);
   if (!added) return;
-  it->second.token = svc_.bus.subscribe_room(room, weak_from_this());
+  it->second.token = fanout_.follow(room, ctx_, weak_from_this());
   it->second.sent = it->second.acked = from;
   request_room_sync(room);  // what came between the join and the subscription
 }
@@ -710,11 +711,12 @@ void WsSession::join_room(ChatId room, Seq from) {
 void WsSession::leave_room(ChatId room) {
   auto it = rooms_.find(room.value);
   if (it == rooms_.end()) return;
-  svc_.bus.unsubscribe_room(room, it->second.token);
+  fanout_.unfollow(room, ctx_, it->second.token);
   rooms_.erase(it);
 }
 
 void WsSession::on_room_event(const BusEvent& event) {
+  if (closed_ || !device_) return;
   auto it = rooms_.find(event.chat.value);
   if (it == rooms_.end()) return;  // not (or no longer) in it
   auto& r = it->second;

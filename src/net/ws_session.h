@@ -19,6 +19,7 @@
 
 #include "auth/rate_limiter.h"
 #include "bus/bus.h"
+#include "net/room_fanout.h"
 #include "net/services.h"
 
 namespace parley::net {
@@ -27,18 +28,20 @@ class SessionRegistry;
 
 class WsSession final : public std::enable_shared_from_this<WsSession>,
                         public BusListener,
+                        public RoomFollower,
                         public presence::Listener {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
   WsSession(boost::beast::tcp_stream stream, Services& services, const Options& options,
-            SessionRegistry& registry);
+            SessionRegistry& registry, RoomFanout& rooms);
   ~WsSession() override;
 
   void start(Request request);
   // Server shutdown: flush what is queued, then close with 1001 (going away).
   void shutdown();
   void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) override;
+  void on_room(const std::shared_ptr<const BusEvent>& event) override { on_room_event(*event); }
   void on_presence(const std::vector<presence::View>& views) override;
 
  private:
@@ -95,6 +98,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   Services& svc_;
   const Options& opt_;
   SessionRegistry& registry_;
+  RoomFanout& fanout_;
+  boost::asio::io_context& ctx_;  // this connection's io thread
   boost::asio::steady_timer wake_;   // write_loop waits here for frames
   boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
   boost::asio::steady_timer auth_timer_;
