@@ -365,6 +365,21 @@ TEST_P(StoreContract, group_receipts_tell_senders_when_everyone_has_delivered_an
   auto ups = store_->read_updates(a, 0, 100);
   EXPECT_EQ(ups->back().kind, UpdateKind::kReceiptAll);
   EXPECT_EQ(ups->back().receipt.delivered, 2);
+
+  // b reads; c, who has not, is removed: now everyone has read it, and the sender hears so.
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, 0, 2, d); }));
+  ChatChange remove;
+  remove.actor = a;
+  remove.client_id = "remove-c";
+  remove.chat = chat;
+  remove.op = ChangeOp::kRemove;
+  remove.users = {c};
+  auto removed = wait<ChangeResult>([&](auto d) { store_->change_chat(remove, d); });
+  ASSERT_TRUE(removed);
+  ASSERT_TRUE(removed->message);
+  ASSERT_EQ(removed->message->all_deliveries.size(), 1u);
+  EXPECT_EQ(removed->message->all_deliveries[0].user, a);
+  EXPECT_EQ(removed->message->all_read, 2);
 }
 
 TEST_P(StoreContract, a_room_is_one_row_per_message_read_by_position_and_counted_by_views) {

@@ -610,9 +610,8 @@ std::pair<Seq, Seq> group_minimum(const std::map<std::pair<std::int64_t, std::in
 }  // namespace
 
 void PostgresStore::everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members,
-                                     std::pair<Seq, Seq> before, std::vector<Delivery>& out, Seq& all_delivered,
-                                     Seq& all_read) {
-  auto after = group_minimum(b.receipts, chat, members);
+                                     std::pair<Seq, Seq> before, std::pair<Seq, Seq> after, std::vector<Delivery>& out,
+                                     Seq& all_delivered, Seq& all_read) {
   if (after == before || after.first == INT64_MAX) return;
   all_delivered = after.first;
   all_read = after.second;
@@ -709,7 +708,7 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
           auto& mine = b.receipts[{chat.value, msg->sender.value}];
           mine = {std::max(mine.first, mm.seq), std::max(mine.second, mm.seq)};
           b.dirty_receipts.insert({chat.value, msg->sender.value});
-          everyone_reached(b, chat, members, before, r.all_deliveries, r.all_delivered, r.all_read);
+          everyone_reached(b, chat, members, before, group_minimum(b.receipts, chat, members), r.all_deliveries, r.all_delivered, r.all_read);
         }
         b.existing.emplace(std::move(key), r.message);
         return r;
@@ -764,7 +763,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         b.dirty_receipts.insert({chat.value, member.value});
         if (*kind == ChatKind::kRoom) return r;
         if (*kind == ChatKind::kGroup) {
-          everyone_reached(b, chat, members, before, r.all_deliveries, r.all_delivered, r.all_read);
+          everyone_reached(b, chat, members, before, group_minimum(b.receipts, chat, members), r.all_deliveries, r.all_delivered, r.all_read);
           return r;
         }
         TimeMs ts = stamp();
@@ -1023,6 +1022,11 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
 
         const bool room = f.kind == ChatKind::kRoom;
         std::vector<UserId> before = room ? std::vector<UserId>{} : fresh_members(b.conn, chat);
+        auto minimum = [&] {
+          auto m = b.conn.query("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = $1", {chat.value});
+          return m.is_null(0, 0) ? std::pair<Seq, Seq>{INT64_MAX, INT64_MAX} : std::pair<Seq, Seq>{m.i64(0, 0), m.i64(0, 1)};
+        };
+        auto min_before = room || effects->remove.empty() ? std::pair<Seq, Seq>{} : minimum();
         Seq last = b.seq(chat);
         Seq at = effects->event.empty() ? last : last + 1;
         auto to_ids = [](const std::vector<UserId>& v) {
@@ -1079,6 +1083,10 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
               m.deliveries.push_back({u, pts});
             }
           }
+          // A removal can raise everyone's minimum: the senders of what it covers now hear so.
+          if (!room && !effects->remove.empty())
+            everyone_reached(b, chat, fresh_members(b.conn, chat), min_before, minimum(), m.all_deliveries,
+                             m.all_delivered, m.all_read);
           if (!c->client_id.empty()) b.existing.emplace(Key{c->actor.value, c->client_id}, m.message);
           r.message = std::move(m);
         }

@@ -140,8 +140,10 @@ class PostgresStore final : public Store {
   const ChatCache* chat_cache(Conn& c, ChatId chat);  // nullptr: no such chat
   // The chat's members now, read under its row lock (a change earlier in this batch).
   std::vector<UserId> fresh_members(Conn& c, ChatId chat);
+  // Everyone's minimum positions in a group moved from `before` to `after`: log
+  // kReceiptAll for the senders (still `members`) of the messages now covered.
   void everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members, std::pair<Seq, Seq> before,
-                        std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read);
+                        std::pair<Seq, Seq> after, std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read);
   TimeMs stamp();
 
   const Options options_;

@@ -802,6 +802,8 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
 
         const bool room = row->kind == ChatKind::kRoom;
         std::vector<UserId> before = room ? std::vector<UserId>{} : members(db, chat);
+        std::pair<Seq, Seq> min_before{};
+        if (!room && !effects->remove.empty()) min_before = group_minimum(db, chat, true);
         Seq last = current_seq(db, chat);
         // The system message's seq, known before it is written: members added see it,
         // members removed see it last.
@@ -853,6 +855,12 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
           }
           r.message = insert_message(db, chat, c.actor, c.device, c.client_id, {}, effects->event, recipients);
           r.message->kind = r.kind;
+          // A removal can raise everyone's minimum: the senders of what it covers now hear so.
+          if (!room && !effects->remove.empty()) {
+            group_min_[chat.value] = min_before;
+            everyone_reached(db, chat, min_before, {INT64_MAX, INT64_MAX}, r.message->all_deliveries,
+                             r.message->all_delivered, r.message->all_read);
+          }
         }
         if (room && (!effects->add.empty() || !effects->remove.empty())) {
           r.member = !effects->add.empty();
