@@ -1,0 +1,392 @@
+// The browser twin of the C++ client library (client/parley/connection.h): one signed-in
+// device's connection to parleyd. It authenticates, syncs from its position, streams
+// updates de-duplicated by pts (room messages by chat and seq), acknowledges them in
+// batches, sends with client ids and resends whatever is unanswered after a reconnect
+// (from an Outbox that can outlive the page), heartbeats while in the foreground and keeps
+// presence subscriptions across reconnects. It knows nothing of the UI: it emits events.
+
+import {
+  parseServerFrame,
+  type AckFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type MembershipFrame,
+  type MsgFrame, type PresenceFrame, type ReceiptFrame, type ReceiptsFrame, type SyncedFrame, type TypingFrame,
+  type ViewsFrame, type Visibility,
+} from "./frames";
+
+/** The part of the browser's WebSocket the client uses (tests pass a fake). */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+/** A request waiting for its ack or done: resent (marked background) after reconnects. */
+export interface Pending {
+  id: string;
+  order: number;
+  frame: Record<string, unknown>;
+}
+
+/** Where pending requests live; the app keeps them in IndexedDB so a reload loses nothing. */
+export interface Outbox {
+  load(): Promise<Pending[]>;
+  put(p: Pending): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export class MemoryOutbox implements Outbox {
+  private items = new Map<string, Pending>();
+  async load() { return [...this.items.values()].sort((a, b) => a.order - b.order); }
+  async put(p: Pending) { this.items.set(p.id, p); }
+  async remove(id: string) { this.items.delete(id); }
+}
+
+export interface ClientOptions {
+  url: string;                 // ws(s)://host/v1/ws
+  token: string;
+  position?: number;           // sync after this pts
+  socket?: SocketFactory;      // default: the browser's WebSocket
+  outbox?: Outbox;             // default: in memory
+  foreground?: boolean;        // heartbeat as an open app (the user shows as online)
+  ackDelayMs?: number;         // batch received/delivered over this long (20)
+  roomAckMs?: number;          // report room positions at most this often (1000)
+  reconnectMinMs?: number;     // backoff after a lost connection (100 .. 5000)
+  reconnectMaxMs?: number;
+}
+
+export interface ClientEvents {
+  state: (connected: boolean) => void;
+  hello: (h: HelloFrame) => void;
+  message: (m: MsgFrame) => void;
+  receipt: (r: ReceiptFrame) => void;
+  ack: (a: AckFrame) => void;
+  done: (d: DoneFrame) => void;
+  error: (e: ErrorFrame) => void;
+  synced: (s: SyncedFrame) => void;
+  presence: (p: PresenceFrame) => void;
+  typing: (t: TypingFrame) => void;
+  privacy: (lastSeen: Visibility) => void;
+  membership: (m: MembershipFrame) => void;
+  reply: (r: ChatInfoFrame | ReceiptsFrame | ViewsFrame) => void;
+  /** The log position moved (persist it to resume from there after a reload). */
+  position: (pts: number) => void;
+  /** The token was refused or the device revoked: sign in again. The client has stopped. */
+  unauthorized: () => void;
+}
+
+type Handlers = { [K in keyof ClientEvents]: Set<ClientEvents[K]> };
+
+const RETRYABLE = new Set(["rate_limited", "unavailable"]);
+
+/** A resent send is the app's doing, not the user's: it must not move last seen. */
+function resend(p: Pending): Record<string, unknown> {
+  return p.frame.type === "send" ? { ...p.frame, background: true } : p.frame;
+}
+
+export class ParleyClient {
+  private readonly opt: Required<Omit<ClientOptions, "position" | "outbox" | "socket">>;
+  private readonly factory: SocketFactory;
+  private readonly outbox: Outbox;
+  private readonly handlers = {} as Handlers;
+  private ws: SocketLike | null = null;
+  private generation = 0;
+  private connectedFlag = false;
+  private stopped = false;
+  private delay: number;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private roomAckTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatMs = 5000;
+  private posValue: number;
+  private ackedPosition: number;
+  private userId = 0;
+  private readonly delivered = new Map<number, number>();   // chat -> seq to report
+  private readonly roomSeen = new Map<number, number>();    // room -> highest seq received
+  private readonly roomAcked = new Map<number, number>();   // room -> seq reported
+  private readonly pending = new Map<string, Pending>();
+  private readonly watched = new Set<number>();
+  private asks: string[] = [];                              // questions made while disconnected
+  private nextOrder = 0;
+  private readonly idPrefix: string;
+  private idCounter = 0;
+
+  constructor(options: ClientOptions) {
+    this.opt = {
+      url: options.url,
+      token: options.token,
+      foreground: options.foreground ?? false,
+      ackDelayMs: options.ackDelayMs ?? 20,
+      roomAckMs: options.roomAckMs ?? 1000,
+      reconnectMinMs: options.reconnectMinMs ?? 100,
+      reconnectMaxMs: options.reconnectMaxMs ?? 5000,
+    };
+    this.factory = options.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    this.outbox = options.outbox ?? new MemoryOutbox();
+    this.posValue = this.ackedPosition = options.position ?? 0;
+    this.delay = this.opt.reconnectMinMs;
+    const bytes = new Uint8Array(6);
+    globalThis.crypto.getRandomValues(bytes);
+    this.idPrefix = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("") + "-";
+  }
+
+  on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): () => void {
+    const set = (this.handlers[event] ??= new Set() as Handlers[K]) as Set<ClientEvents[K]>;
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  get connected() { return this.connectedFlag; }
+  get position() { return this.posValue; }
+  get user() { return this.userId; }
+  /** Requests sent but not yet answered (sends, creates, changes), oldest first. */
+  get unanswered(): Pending[] { return [...this.pending.values()].sort((a, b) => a.order - b.order); }
+
+  /** Loads what the outbox kept from an earlier page, then connects. */
+  async start(): Promise<void> {
+    for (const p of await this.outbox.load()) {
+      this.pending.set(p.id, p);
+      this.nextOrder = Math.max(this.nextOrder, p.order + 1);
+    }
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.flushAcks();
+    this.flushRoomAcks();
+    this.clearTimers();
+    this.ws?.close(1000, "bye");
+  }
+
+  // ------------------------------------------------------------ requests
+
+  sendToUser(user: number, text: string, id?: string): string { return this.request({ type: "send", to: user, text }, id); }
+  sendToChat(chat: number, text: string, id?: string): string { return this.request({ type: "send", chat, text }, id); }
+  createChat(kind: "group" | "room", name: string, members: number[], extra: Record<string, unknown> = {}): string {
+    return this.request({ ...extra, type: "create", kind, name, members });
+  }
+  changeChat(chat: number, op: string, users: number[] = [], extra: Record<string, unknown> = {}): string {
+    return this.request({ ...extra, type: "change", chat, op, ...(users.length ? { users } : {}) });
+  }
+  joinRoom(target: { chat: number } | { invite: string }): string { return this.request({ type: "join", ...target }); }
+  leaveChat(chat: number): string { return this.request({ type: "leave", chat }); }
+
+  markRead(chat: number, seq: number): void { this.write({ type: "read", chat, seq }); }
+  chatInfo(chat: number): void { this.ask({ type: "chat_info", chat }); }
+  receipts(chat: number, seq: number): void { this.ask({ type: "receipts", chat, seq }); }
+  views(chat: number, seqs: number[]): void { this.ask({ type: "views", chat, seqs }); }
+  privacy(lastSeen?: Visibility): void { this.ask(lastSeen ? { type: "privacy", last_seen: lastSeen } : { type: "privacy" }); }
+  setTyping(chat: number, typing: boolean): void { this.write({ type: "typing", chat, typing }); }
+
+  subscribePresence(users: number[]): void {
+    users.forEach((u) => this.watched.add(u));
+    this.writePresence("presence_subscribe", users);
+  }
+  unsubscribePresence(users: number[]): void {
+    users.forEach((u) => this.watched.delete(u));
+    this.writePresence("presence_unsubscribe", users);
+  }
+  /** The page became visible (true) or hidden (false). */
+  setForeground(foreground: boolean): void {
+    const was = this.opt.foreground;
+    this.opt.foreground = foreground;
+    this.write({ type: "heartbeat", active: foreground });
+    if (foreground && !was) this.startHeartbeat();
+    if (!foreground) this.stopHeartbeat();
+  }
+
+  // ------------------------------------------------------------ connection
+
+  private connect(): void {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    const ws = this.factory(this.opt.url);
+    this.ws = ws;
+    ws.onopen = () => { if (gen === this.generation) ws.send(JSON.stringify({ type: "auth", token: this.opt.token })); };
+    ws.onmessage = (ev) => { if (gen === this.generation && typeof ev.data === "string") this.dispatch(ev.data); };
+    ws.onerror = () => {};
+    ws.onclose = (ev) => {
+      if (gen !== this.generation) return;
+      const was = this.connectedFlag;
+      this.connectedFlag = false;
+      this.clearTimers();
+      if (was) this.emit("state", false);
+      if (ev.code === 4001) {
+        this.stopped = true;
+        this.emit("unauthorized");
+        return;
+      }
+      if (this.stopped) return;
+      if (was) this.delay = this.opt.reconnectMinMs;
+      this.reconnectTimer = setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, this.opt.reconnectMaxMs);
+    };
+  }
+
+  private write(frame: Record<string, unknown>): void {
+    if (this.connectedFlag && this.ws) this.ws.send(JSON.stringify(frame));
+  }
+
+  private ask(frame: Record<string, unknown>): void {
+    if (this.connectedFlag) this.write(frame);
+    else this.asks.push(JSON.stringify(frame));
+  }
+
+  private request(frame: Record<string, unknown>, id?: string): string {
+    const clientId = id ?? this.idPrefix + String(++this.idCounter);
+    if (this.pending.has(clientId)) return clientId;
+    const p: Pending = { id: clientId, order: this.nextOrder++, frame: { ...frame, id: clientId } };
+    this.pending.set(clientId, p);
+    void this.outbox.put(p);
+    this.write(p.frame);
+    return clientId;
+  }
+
+  private settle(id: string): void {
+    if (this.pending.delete(id)) void this.outbox.remove(id);
+  }
+
+  private writePresence(type: string, users: number[]): void {
+    for (let i = 0; i < users.length; i += 500) this.write({ type, users: users.slice(i, i + 500) });
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    if (!this.connectedFlag || !this.opt.foreground) return;
+    this.heartbeatTimer = setInterval(() => this.write({ type: "heartbeat", active: true }), this.heartbeatMs);
+  }
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+  private clearTimers(): void {
+    this.stopHeartbeat();
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    if (this.roomAckTimer) clearTimeout(this.roomAckTimer);
+    this.ackTimer = this.roomAckTimer = null;
+  }
+
+  // ------------------------------------------------------------ acknowledgements
+
+  private scheduleAcks(): void {
+    if (!this.ackTimer) this.ackTimer = setTimeout(() => this.flushAcks(), this.opt.ackDelayMs);
+  }
+  private flushAcks(): void {
+    this.ackTimer = null;
+    if (!this.connectedFlag) return;
+    for (const [chat, seq] of this.delivered) this.write({ type: "delivered", chat, seq });
+    this.delivered.clear();
+    if (this.posValue > this.ackedPosition) {
+      this.ackedPosition = this.posValue;
+      this.write({ type: "received", pts: this.posValue });
+    }
+  }
+  private flushRoomAcks(): void {
+    this.roomAckTimer = null;
+    if (!this.connectedFlag) return;
+    for (const [chat, seq] of this.roomSeen) {
+      if (seq <= (this.roomAcked.get(chat) ?? 0)) continue;
+      this.roomAcked.set(chat, seq);
+      this.write({ type: "received", chat, seq });
+    }
+  }
+
+  /** Takes a log entry at `pts`; false if it was seen before. */
+  private advance(pts: number): boolean {
+    if (pts <= this.posValue) return false;
+    this.posValue = pts;
+    this.scheduleAcks();
+    this.emit("position", pts);
+    return true;
+  }
+
+  // ------------------------------------------------------------ incoming
+
+  private dispatch(text: string): void {
+    const f = parseServerFrame(text);
+    if (!f) return;
+    switch (f.type) {
+      case "hello": {
+        this.userId = f.user;
+        if (f.presence?.heartbeat_ms) this.heartbeatMs = f.presence.heartbeat_ms;
+        this.connectedFlag = true;
+        this.write({ type: "sync", after: this.posValue });
+        for (const p of this.unanswered) this.write(resend(p));
+        if (this.opt.foreground) {
+          this.write({ type: "heartbeat", active: true });
+          this.startHeartbeat();
+        }
+        if (this.watched.size) this.writePresence("presence_subscribe", [...this.watched]);
+        const asks = this.asks;
+        this.asks = [];
+        asks.forEach((a) => this.ws?.send(a));
+        this.emit("state", true);
+        this.emit("hello", f);
+        return;
+      }
+      case "msg": {
+        if (f.pts === undefined) {  // a room's message
+          if (f.seq <= (this.roomSeen.get(f.chat) ?? 0)) return;
+          this.roomSeen.set(f.chat, f.seq);
+          if (!this.roomAckTimer) this.roomAckTimer = setTimeout(() => this.flushRoomAcks(), this.opt.roomAckMs);
+          this.emit("message", f);
+          return;
+        }
+        if (!this.advance(f.pts)) return;
+        if (f.from !== this.userId) this.delivered.set(f.chat, Math.max(this.delivered.get(f.chat) ?? 0, f.seq));
+        this.emit("message", f);
+        return;
+      }
+      case "receipt":
+        if (this.advance(f.pts)) this.emit("receipt", f);
+        return;
+      case "membership":
+        if (!this.advance(f.pts)) return;
+        if (f.member) this.roomSeen.set(f.chat, Math.max(this.roomSeen.get(f.chat) ?? 0, f.seq));
+        else {
+          this.roomSeen.delete(f.chat);
+          this.roomAcked.delete(f.chat);
+        }
+        this.emit("membership", f);
+        return;
+      case "ack":
+        this.settle(f.id);
+        this.emit("ack", f);
+        return;
+      case "done":
+        this.settle(f.id);
+        this.emit("done", f);
+        return;
+      case "error": {
+        const p = f.id ? this.pending.get(f.id) : undefined;
+        if (p && RETRYABLE.has(f.code)) {
+          // Retry the same frame later; its client id keeps it idempotent.
+          setTimeout(() => { if (this.pending.has(p.id)) this.write(resend(p)); }, Math.max(50, f.retry_after_ms ?? 500));
+        } else if (p) {
+          this.settle(p.id);
+        }
+        if (f.code === "unauthorized") this.stopped = true;
+        this.emit("error", f);
+        return;
+      }
+      case "synced": this.emit("synced", f); return;
+      case "presence": this.emit("presence", f); return;
+      case "typing": this.emit("typing", f); return;
+      case "privacy": this.emit("privacy", f.last_seen); return;
+      case "chat_info":
+      case "receipts":
+      case "views": this.emit("reply", f); return;
+      case "pong": return;
+    }
+  }
+
+  private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    const set = this.handlers[event] as Set<(...a: Parameters<ClientEvents[K]>) => void> | undefined;
+    set?.forEach((h) => h(...args));
+  }
+}

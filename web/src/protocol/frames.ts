@@ -1,0 +1,95 @@
+// Wire protocol v1 (docs/protocol.md): the JSON frames a browser client sends and receives.
+// Types only, plus the parser that turns a text frame into one of them.
+
+export type Visibility = "everyone" | "contacts" | "nobody";
+
+/** A message. `pts` is absent for a room's message (rooms are read by seq, outside the log). */
+export interface MsgFrame {
+  type: "msg";
+  pts?: number;
+  chat: number;
+  seq: number;
+  from: number;
+  device: number;
+  id: string;
+  ts: number;
+  text: string;
+  /** A group's membership or settings change, written by the server (§5.2). */
+  system?: { event: string; [field: string]: unknown };
+}
+
+/** A member's receipt; `all: true`: every member of a group has delivered / read up to. */
+export interface ReceiptFrame {
+  type: "receipt";
+  pts: number;
+  chat: number;
+  user?: number;
+  all?: boolean;
+  delivered: number;
+  read: number;
+}
+
+export interface HelloFrame {
+  type: "hello";
+  protocol: number;
+  user: number;
+  device: number;
+  head: number;
+  position: number;
+  server_time: number;
+  max_text_chars: number;
+  presence?: { heartbeat_ms: number; online_ms: number; typing_ms: number };
+}
+
+export interface AckFrame { type: "ack"; id: string; chat: number; seq: number; ts: number; duplicate?: boolean }
+export interface ErrorFrame { type: "error"; code: string; message: string; id?: string; retry_after_ms?: number }
+export interface SyncedFrame { type: "synced"; pts: number; head: number; truncated?: boolean }
+export interface PresenceFrame { type: "presence"; user: number; online?: boolean; last_seen?: number }
+export interface TypingFrame { type: "typing"; chat: number; user: number; typing: boolean }
+export interface PrivacyFrame { type: "privacy"; last_seen: Visibility }
+export interface DoneFrame { type: "done"; id: string; chat: number; seq?: number; changed: boolean; duplicate?: boolean }
+export interface MembershipFrame { type: "membership"; pts: number; chat: number; kind: "room"; member: boolean; seq: number }
+export interface PongFrame { type: "pong"; ts: number }
+
+export interface MemberInfo { user: number; role: "admin" | "member"; joined: number; delivered: number; read: number }
+export interface ChatInfoFrame {
+  type: "chat_info";
+  chat: number;
+  kind: "direct" | "group" | "room";
+  name: string;
+  avatar?: string;
+  members_can_add: boolean;
+  everyone_posts: boolean;
+  created_by: number;
+  created_at: number;
+  last_seq: number;
+  member_count: number;
+  role: "admin" | "member" | "none";
+  invite?: string;
+  members: MemberInfo[];
+}
+export interface ReceiptsFrame { type: "receipts"; chat: number; seq: number; read: number[]; delivered: number[]; pending: number[] }
+export interface ViewsFrame { type: "views"; chat: number; views: { seq: number; count: number }[] }
+
+export type ServerFrame =
+  | MsgFrame | ReceiptFrame | HelloFrame | AckFrame | ErrorFrame | SyncedFrame | PresenceFrame | TypingFrame
+  | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame;
+
+const KNOWN = new Set<string>([
+  "msg", "receipt", "hello", "ack", "error", "synced", "presence", "typing", "privacy", "done", "membership", "pong",
+  "chat_info", "receipts", "views",
+]);
+
+/** The frame, or null for text that is not a JSON object with a known type (ignored, as the protocol asks). */
+export function parseServerFrame(text: string): ServerFrame | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  const type = (v as { type?: unknown }).type;
+  if (typeof type !== "string" || !KNOWN.has(type)) return null;
+  return v as ServerFrame;
+}

@@ -1,0 +1,155 @@
+// The protocol module against a scripted fake socket: what it sends, what it makes of what
+// it receives, and how it behaves across reconnects.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { MemoryOutbox, ParleyClient, type SocketLike } from "../src/protocol/client";
+
+class FakeSocket implements SocketLike {
+  sent: Record<string, unknown>[] = [];
+  closed = false;
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  send(data: string) { this.sent.push(JSON.parse(data)); }
+  close() { this.closed = true; }
+  // The server's side.
+  open() { this.onopen?.({}); }
+  push(frame: Record<string, unknown>) { this.onmessage?.({ data: JSON.stringify(frame) }); }
+  drop(code = 1006) { this.onclose?.({ code }); }
+  hello(user = 1) { this.push({ type: "hello", protocol: 1, user, device: 7, head: 0, position: 0, server_time: 0, max_text_chars: 4096, presence: { heartbeat_ms: 300, online_ms: 1000, typing_ms: 800 } }); }
+  types() { return this.sent.map((f) => f.type); }
+}
+
+function setup(options: Partial<ConstructorParameters<typeof ParleyClient>[0]> = {}) {
+  const sockets: FakeSocket[] = [];
+  const client = new ParleyClient({
+    url: "ws://127.0.0.1/v1/ws",
+    token: "t0k3n",
+    socket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    ...options,
+  });
+  return { client, sockets, last: () => sockets[sockets.length - 1] };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe("ParleyClient", () => {
+  it("authenticates with the first frame, then syncs from its position", async () => {
+    const { client, last } = setup({ position: 41 });
+    await client.start();
+    last().open();
+    expect(last().sent[0]).toEqual({ type: "auth", token: "t0k3n" });
+    last().hello();
+    expect(client.connected).toBe(true);
+    expect(last().sent[1]).toEqual({ type: "sync", after: 41 });
+  });
+
+  it("drops messages it has seen (by pts, and rooms by seq) and acknowledges in one batch", async () => {
+    const { client, last } = setup();
+    const got: number[] = [];
+    client.on("message", (m) => got.push(m.seq));
+    await client.start();
+    last().open();
+    last().hello(1);
+    const msg = { type: "msg", chat: 5, from: 2, device: 3, id: "x", ts: 1, text: "hi" };
+    last().push({ ...msg, pts: 1, seq: 1 });
+    last().push({ ...msg, pts: 1, seq: 1 });  // again: a resync overlap
+    last().push({ ...msg, pts: 2, seq: 2 });
+    last().push({ ...msg, chat: 9, seq: 4 });  // a room's message: no pts
+    last().push({ ...msg, chat: 9, seq: 4 });
+    expect(got).toEqual([1, 2, 4]);
+    expect(client.position).toBe(2);
+    vi.advanceTimersByTime(25);
+    const acks = last().sent.filter((f) => f.type === "delivered" || f.type === "received");
+    expect(acks).toEqual([{ type: "delivered", chat: 5, seq: 2 }, { type: "received", pts: 2 }]);
+    vi.advanceTimersByTime(1000);  // room positions go lazily
+    expect(last().sent).toContainEqual({ type: "received", chat: 9, seq: 4 });
+  });
+
+  it("keeps unanswered sends across a reconnect and resends them marked background, once answered never again", async () => {
+    const outbox = new MemoryOutbox();
+    const { client, sockets, last } = setup({ outbox });
+    await client.start();
+    const id = client.sendToUser(2, "typed while offline");  // not connected yet: kept
+    expect(client.unanswered.map((p) => p.id)).toEqual([id]);
+    last().open();
+    last().hello();
+    expect(last().sent).toContainEqual({ type: "send", to: 2, text: "typed while offline", id, background: true });
+    last().drop();
+    vi.advanceTimersByTime(100);  // backoff
+    expect(sockets.length).toBe(2);
+    last().open();
+    last().hello();
+    expect(last().sent.filter((f) => f.id === id).length).toBe(1);
+    last().push({ type: "ack", id, chat: 4, seq: 1, ts: 5 });
+    expect(client.unanswered).toEqual([]);
+    expect(await outbox.load()).toEqual([]);
+  });
+
+  it("restores a page's unsent messages from the outbox", async () => {
+    const outbox = new MemoryOutbox();
+    await outbox.put({ id: "old-1", order: 3, frame: { type: "send", chat: 4, text: "from before the reload", id: "old-1" } });
+    const { client, last } = setup({ outbox });
+    await client.start();
+    last().open();
+    last().hello();
+    expect(last().sent).toContainEqual({ type: "send", chat: 4, text: "from before the reload", id: "old-1", background: true });
+    expect(client.sendToChat(4, "next")).not.toBe("old-1");
+    expect(client.unanswered.map((p) => p.order)).toEqual([3, 4]);
+  });
+
+  it("retries a rate-limited send after the wait and forgets one the server refused", async () => {
+    const { client, last } = setup();
+    await client.start();
+    last().open();
+    last().hello();
+    const slow = client.sendToUser(2, "a");
+    const bad = client.sendToChat(99, "b");
+    last().push({ type: "error", code: "rate_limited", message: "slow down", id: slow, retry_after_ms: 200 });
+    last().push({ type: "error", code: "not_member", message: "no", id: bad });
+    expect(client.unanswered.map((p) => p.id)).toEqual([slow]);
+    const before = last().sent.length;
+    vi.advanceTimersByTime(200);
+    expect(last().sent.slice(before)).toEqual([{ type: "send", to: 2, text: "a", id: slow, background: true }]);
+  });
+
+  it("stops at 4001 and says so; re-subscribes presence and heartbeats while in the foreground", async () => {
+    const { client, sockets, last } = setup({ foreground: true });
+    let unauthorized = false;
+    client.on("unauthorized", () => { unauthorized = true; });
+    client.subscribePresence([2, 3]);
+    await client.start();
+    last().open();
+    last().hello();
+    expect(last().sent).toContainEqual({ type: "presence_subscribe", users: [2, 3] });
+    expect(last().sent).toContainEqual({ type: "heartbeat", active: true });
+    vi.advanceTimersByTime(300);
+    expect(last().types().filter((t) => t === "heartbeat").length).toBe(2);
+    last().drop(4001);
+    vi.advanceTimersByTime(10000);
+    expect(unauthorized).toBe(true);
+    expect(sockets.length).toBe(1);
+  });
+
+  it("answers group and room requests through done, and questions asked offline go out once connected", async () => {
+    const { client, last } = setup();
+    const done: string[] = [];
+    client.on("done", (d) => done.push(d.id));
+    await client.start();
+    client.chatInfo(5);
+    const id = client.createChat("group", "team", [2, 3]);
+    last().open();
+    last().hello();
+    expect(last().sent).toContainEqual({ type: "create", kind: "group", name: "team", members: [2, 3], id });
+    expect(last().sent).toContainEqual({ type: "chat_info", chat: 5 });
+    last().push({ type: "done", id, chat: 5, seq: 1, changed: true });
+    expect(done).toEqual([id]);
+    expect(client.unanswered).toEqual([]);
+  });
+});
