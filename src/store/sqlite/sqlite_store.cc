@@ -376,14 +376,15 @@ std::optional<Message> SqliteStore::sent_before(Db& db, UserId sender, const std
   return Message{ChatId(q.i64(0)), q.i64(1), sender, DeviceId(q.i64(2)), client_id, q.i64(3), q.text(4), q.text(5)};
 }
 
-AppendResult SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, DeviceId device,
-                                         const std::string& client_id, const std::string& text,
-                                         const std::string& system, const std::vector<UserId>& recipients) {
+std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, DeviceId device,
+                                                        const std::string& client_id, const std::string& text,
+                                                        const std::string& system,
+                                                        const std::vector<UserId>& recipients) {
   AppendResult r;
   r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system};
   auto& ins = db.prepare(
       "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
   ins.bind(1, chat.value)
       .bind(2, r.message.seq)
       .bind(3, sender.value)
@@ -394,6 +395,10 @@ AppendResult SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, Dev
   if (system.empty()) ins.bind_null(8);
   else ins.bind(8, system);
   ins.exec();
+  if (db.changes() == 0) {  // the client id was used before: give the seq back (no gap)
+    --chat_seq_[chat.value];
+    return std::nullopt;
+  }
   auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, 1, ?, ?, ?)");
   for (UserId u : recipients) {
     Pts pts = next_pts(db, u);
@@ -460,19 +465,22 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
         }
         const ChatRow* row = chat_row(db, chat);
         if (!row) return Status(Code::kNoSuchChat, "no such chat");
-        if (auto original = sent_before(db, m.sender, m.client_id)) {
+        // A resend of a committed message: found by the insert's conflict, so a first send
+        // costs no extra lookup.
+        auto original = [&] {
           AppendResult r;
-          r.message = std::move(*original);
+          r.message = *sent_before(db, m.sender, m.client_id);
           r.duplicate = true;
           r.kind = row->kind;
           return r;
-        }
+        };
         if (row->kind == ChatKind::kRoom) {
           if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
             return st;
-          AppendResult r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, {});
-          r.kind = ChatKind::kRoom;
-          return r;
+          auto r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, {});
+          if (!r) return original();
+          r->kind = ChatKind::kRoom;
+          return *r;
         }
         const auto& mem = members(db, chat);
         if (!std::binary_search(mem.begin(), mem.end(), m.sender))
@@ -481,7 +489,9 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
           if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
             return st;
         }
-        AppendResult r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, mem);
+        auto inserted = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, mem);
+        if (!inserted) return original();
+        AppendResult& r = *inserted;
         r.kind = row->kind;
         if (row->kind == ChatKind::kGroup) {
           // Sending from a group means having seen it: the sender's own positions move.
@@ -498,7 +508,7 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
               .exec();
           everyone_reached(db, chat, was, {r.message.seq, r.message.seq}, r.all_deliveries, r.all_delivered, r.all_read);
         }
-        return r;
+        return std::move(r);
       },
       std::move(done));
 }
@@ -735,6 +745,7 @@ void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
         bool room = nc.kind == ChatKind::kRoom;
         r.message = insert_message(db, r.chat, nc.creator, nc.device, nc.client_id, {}, *event,
                                    room ? std::vector<UserId>{} : all);
+        if (!r.message) return Status(Code::kInvalid, "this request id was used before");  // checked above
         r.message->kind = nc.kind;
         if (room) {
           r.member = true;
@@ -854,6 +865,7 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
             std::sort(recipients.begin(), recipients.end());
           }
           r.message = insert_message(db, chat, c.actor, c.device, c.client_id, {}, effects->event, recipients);
+          if (!r.message) return Status(Code::kInvalid, "this request id was used before");  // checked above
           r.message->kind = r.kind;
           // A removal can raise everyone's minimum: the senders of what it covers now hear so.
           if (!room && !effects->remove.empty()) {

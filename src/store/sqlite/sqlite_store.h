@@ -103,7 +103,8 @@ class SqliteStore final : public Store {
   std::optional<Role> role_in(Db& db, ChatId chat, UserId user);
   std::optional<Message> sent_before(Db& db, UserId sender, const std::string& client_id);
   // Inserts a message at the chat's next seq; logs it for `recipients` (empty for rooms).
-  AppendResult insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
+  // nullopt (and no seq used) when (sender, client_id) is already committed.
+  std::optional<AppendResult> insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
                               const std::string& text, const std::string& system, const std::vector<UserId>& recipients);
   // A group member's positions moved from `was` to `now`: if everyone's minimum moved,
   // log kReceiptAll for the senders of the messages it now covers. The minimum is cached
