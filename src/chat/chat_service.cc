@@ -82,7 +82,7 @@ void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, 
 void ChatService::create(NewChat chat, std::function<void(Result<ChangeResult>)> done) {
   if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
   chat.max_members = chat.kind == ChatKind::kRoom ? options_.max_room_members : options_.max_group_members;
-  if (chat.kind == ChatKind::kRoom) chat.invite = random_.token(12);
+  if (chat.kind == ChatKind::kRoom) chat.invite = random_.alphanumeric(16);  // ~95 bits
   store_.create_chat(std::move(chat), [this, done = std::move(done)](Result<ChangeResult> r) {
     if (r) announce_changed(*r);
     done(std::move(r));

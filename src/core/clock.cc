@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/encoding.h"
 
@@ -29,6 +30,20 @@ std::string Random::token(std::size_t n) {
   std::string raw(n, '\0');
   fill(raw.data(), n);
   return base64url(raw);
+}
+
+std::string Random::alphanumeric(int chars) {
+  static constexpr std::string_view kAlphabet =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  for (int i = 0; i < chars; ++i) {
+    // Rejection sampling keeps every character uniform (248 = 4 * 62).
+    std::uint8_t b;
+    do fill(&b, 1);
+    while (b >= 248);
+    out.push_back(kAlphabet[b % kAlphabet.size()]);
+  }
+  return out;
 }
 
 std::string Random::digits(int digits) {

@@ -56,6 +56,9 @@ class Random {
   std::uint64_t next_u64();
   // n random bytes encoded as unpadded base64url.
   std::string token(std::size_t n);
+  // `chars` characters from [0-9A-Za-z], uniformly distributed: for codes
+  // people paste into links and command lines (never starts with '-').
+  std::string alphanumeric(int chars);
   // A string of `digits` decimal digits, uniformly distributed.
   std::string digits(int digits);
 };

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "auth/phone.h"
 #include "auth/rate_limiter.h"
+#include "core/clock.h"
 #include "core/encoding.h"
 
 namespace parley::auth {
@@ -24,6 +27,15 @@ TEST(Phone, invalid_numbers_are_refused) {
   EXPECT_FALSE(normalize_phone(std::string(100, '1'), "US"));
   EXPECT_TRUE(known_region("DE"));
   EXPECT_FALSE(known_region("XX"));
+}
+
+TEST(Random, invite_codes_are_alphanumeric_so_they_never_read_as_an_option) {
+  SystemRandom random;
+  for (int i = 0; i < 2000; ++i) {
+    std::string code = random.alphanumeric(16);
+    ASSERT_EQ(code.size(), 16u);
+    for (char c : code) ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << code;
+  }
 }
 
 TEST(RateLimiter, allows_capacity_then_refuses_until_refilled) {
