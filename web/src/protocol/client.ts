@@ -75,6 +75,8 @@ export interface ClientEvents {
   position: (pts: number) => void;
   /** The token was refused or the device revoked: sign in again. The client has stopped. */
   unauthorized: () => void;
+  /** The set of unanswered requests changed (`unanswered`). */
+  pending: () => void;
 }
 
 type Handlers = { [K in keyof ClientEvents]: Set<ClientEvents[K]> };
@@ -151,6 +153,16 @@ export class ParleyClient {
       this.pending.set(p.id, p);
       this.nextOrder = Math.max(this.nextOrder, p.order + 1);
     }
+    if (this.pending.size) this.emit("pending");
+    this.connect();
+  }
+
+  /** Skips the backoff wait and tries to connect now (the banner's "Retry now"). */
+  reconnectNow(): void {
+    if (this.stopped || this.connectedFlag || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.delay = this.opt.reconnectMinMs;
     this.connect();
   }
 
@@ -223,7 +235,7 @@ export class ParleyClient {
       }
       if (this.stopped) return;
       if (was) this.delay = this.opt.reconnectMinMs;
-      this.reconnectTimer = setTimeout(() => this.connect(), this.delay);
+      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.connect(); }, this.delay);
       this.delay = Math.min(this.delay * 2, this.opt.reconnectMaxMs);
     };
   }
@@ -244,11 +256,14 @@ export class ParleyClient {
     this.pending.set(clientId, p);
     void this.outbox.put(p);
     this.write(p.frame);
+    this.emit("pending");
     return clientId;
   }
 
   private settle(id: string): void {
-    if (this.pending.delete(id)) void this.outbox.remove(id);
+    if (!this.pending.delete(id)) return;
+    void this.outbox.remove(id);
+    this.emit("pending");
   }
 
   private writePresence(type: string, users: number[]): void {
@@ -313,6 +328,11 @@ export class ParleyClient {
     switch (f.type) {
       case "hello": {
         this.userId = f.user;
+        // A device with no remembered position resumes from the one the server stores.
+        if (this.posValue === 0 && f.position > 0) {
+          this.posValue = this.ackedPosition = f.position;
+          this.emit("position", f.position);
+        }
         if (f.presence?.heartbeat_ms) this.heartbeatMs = f.presence.heartbeat_ms;
         this.connectedFlag = true;
         this.write({ type: "sync", after: this.posValue });

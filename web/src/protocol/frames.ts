@@ -51,7 +51,7 @@ export interface DoneFrame { type: "done"; id: string; chat: number; seq?: numbe
 export interface MembershipFrame { type: "membership"; pts: number; chat: number; kind: "room"; member: boolean; seq: number }
 export interface PongFrame { type: "pong"; ts: number }
 
-export interface MemberInfo { user: number; role: "admin" | "member"; joined: number; delivered: number; read: number }
+export interface MemberInfo { user: number; role: "admin" | "member"; phone?: string; joined: number; delivered: number; read: number }
 export interface ChatInfoFrame {
   type: "chat_info";
   chat: number;

@@ -1,0 +1,85 @@
+// The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
+// contact lookup. Every failure is an ApiError with the server's code and message.
+
+import type { MsgFrame, Visibility } from "../protocol/frames";
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface ChatSummary {
+  chat: number;
+  kind: "direct" | "group" | "room";
+  last_seq: number;
+  last_ts: number;
+  last_text: string;
+  last_sender: number;
+  read: number;
+  name?: string;
+  member_count?: number;
+  peer?: number;
+  peer_phone?: string;
+  peer_delivered?: number;
+  peer_read?: number;
+}
+
+export interface Device {
+  device: number;
+  name: string;
+  created_at: number;
+  last_active_at: number;
+  position: number;
+  current: boolean;
+}
+
+export interface Verified { user: number; phone: string; device: number; token: string }
+
+export class Api {
+  constructor(private readonly base = "", private token = "") {}
+
+  setToken(token: string): void { this.token = token; }
+
+  requestCode(phone: string): Promise<{ phone: string; expires_in_s: number }> {
+    return this.call("POST", "/v1/auth/code", { phone });
+  }
+  verify(phone: string, code: string, deviceName: string): Promise<Verified> {
+    return this.call("POST", "/v1/auth/verify", { phone, code, device_name: deviceName });
+  }
+  async chats(): Promise<ChatSummary[]> { return (await this.call<{ chats: ChatSummary[] }>("GET", "/v1/chats")).chats; }
+  async history(chat: number, before = 0, limit = 50): Promise<MsgFrame[]> {
+    const q = `?limit=${limit}` + (before > 0 ? `&before=${before}` : "");
+    return (await this.call<{ messages: MsgFrame[] }>("GET", `/v1/chats/${chat}/messages${q}`)).messages;
+  }
+  async devices(): Promise<Device[]> { return (await this.call<{ devices: Device[] }>("GET", "/v1/devices")).devices; }
+  revoke(device: number): Promise<{ revoked: number }> { return this.call("DELETE", `/v1/devices/${device}`); }
+  async lookup(phones: string[]): Promise<{ phone: string; user: number }[]> {
+    return (await this.call<{ users: { phone: string; user: number }[] }>("POST", "/v1/contacts/lookup", { phones })).users;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.token && !path.startsWith("/v1/auth/")) headers.Authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.");
+    }
+    let data: unknown = null;
+    try {
+      data = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      const e = (data ?? {}) as { error?: string; message?: string };
+      throw new ApiError(res.status, e.error ?? "http_" + res.status, e.message ?? res.statusText);
+    }
+    return data as T;
+  }
+}
+
+export type { Visibility };

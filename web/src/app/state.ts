@@ -1,0 +1,585 @@
+// What the app shows, kept up to date from the protocol client and the HTTP API: the chat
+// list, each open chat's messages, ticks, presence, typing, members. The UI reads it and calls
+// its actions; it knows nothing of the DOM, so it is tested with a fake socket (test/).
+
+import { Api, ApiError, type ChatSummary, type Device } from "./api";
+import type { ParleyClient, Pending } from "../protocol/client";
+import type {
+  ChatInfoFrame, ErrorFrame, MsgFrame, PresenceFrame, ReceiptFrame, TypingFrame, Visibility,
+} from "../protocol/frames";
+
+export type ChatKind = "direct" | "group" | "room";
+export type Tick = "pending" | "sent" | "delivered" | "read" | "failed";
+
+export interface Member { user: number; role: "admin" | "member"; phone: string }
+
+export interface Chat {
+  chat: number;
+  kind: ChatKind;
+  name: string;
+  peer?: number;
+  lastSeq: number;
+  lastTs: number;
+  lastText: string;
+  lastSender: number;
+  lastSystem: boolean;
+  read: number;           // my read position
+  peerDelivered: number;  // one-to-one: the other member's positions
+  peerRead: number;
+  allDelivered: number;   // groups: every member has delivered / read up to
+  allRead: number;
+  unread: number;
+  memberCount: number;
+  info?: ChatInfoFrame;   // settings, my role, members (asked for when the chat opens)
+}
+
+export interface Message {
+  chat: number;
+  seq: number;
+  from: number;
+  ts: number;
+  text: string;
+  id: string;
+  system?: MsgFrame["system"];
+}
+
+/** A send not yet acknowledged (shown with a clock), or one the server refused. */
+export interface Outgoing { id: string; chat?: number; to?: number; text: string; failed?: string }
+
+export interface Presence { online?: boolean; lastSeen?: number; hidden: boolean }
+
+/** A chat being started with someone we have no chat with yet: it gets an id on the first send. */
+export interface Draft { peer: number; phone: string }
+
+export type View = { chat: number } | { draft: Draft } | null;
+
+const TYPING_RESEND_MS = 3000;
+const PAGE = 50;
+
+export class AppState {
+  readonly chats = new Map<number, Chat>();
+  readonly messages = new Map<number, Message[]>();    // chat -> loaded messages, by seq
+  readonly complete = new Set<number>();                 // chats whose oldest message is loaded
+  readonly presence = new Map<number, Presence>();
+  readonly typing = new Map<number, Map<number, number>>(); // chat -> user -> until (ms)
+  readonly phones = new Map<number, string>();
+  readonly views = new Map<number, Map<number, number>>();  // room -> seq -> count
+  readonly failed = new Map<string, Outgoing>();
+  view: View = null;
+  connected = false;
+  everConnected = false;
+  privacy: Visibility | null = null;
+  devices: Device[] = [];
+  notice = "";            // the last error worth telling the user
+  typingMs = 6000;
+  maxTextChars = 4096;
+
+  private listeners = new Set<() => void>();
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private typingSent = new Map<number, number>();
+  private typingTimer: ReturnType<typeof setInterval> | null = null;
+  private requests = new Map<string, (chat: number) => void>();
+  private viewsTimer: ReturnType<typeof setTimeout> | null = null;
+  private visible = true;
+  /** Queued send frames by client id: to show an acked message before its `msg` arrives. */
+  private requestFrames = new Map<string, Record<string, unknown>>();
+
+  constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient) {
+    this.phones.set(me, myPhone);
+    client.on("state", (up) => {
+      this.connected = up;
+      if (up) {
+        this.everConnected = true;
+        this.notice = "";
+        void this.refreshChats();
+        if (this.view && "chat" in this.view) this.askAbout(this.view.chat);
+      }
+      this.changed();
+    });
+    client.on("hello", (h) => {
+      if (h.presence?.typing_ms) this.typingMs = h.presence.typing_ms;
+      this.maxTextChars = h.max_text_chars;
+      client.privacy();
+    });
+    client.on("message", (m) => this.onMessage(m));
+    client.on("receipt", (r) => this.onReceipt(r));
+    client.on("ack", (a) => {
+      const p = this.requestFrames.get(a.id);
+      this.requestFrames.delete(a.id);
+      if (p) this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(p.text ?? ""), id: a.id });
+      this.requests.get(a.id)?.(a.chat);
+      this.requests.delete(a.id);
+      if (!this.chats.has(a.chat)) this.scheduleRefresh();
+      this.changed();
+    });
+    client.on("done", (d) => {
+      this.requests.get(d.id)?.(d.chat);
+      this.requests.delete(d.id);
+      if (!this.chats.has(d.chat)) this.scheduleRefresh();
+      this.changed();
+    });
+    client.on("error", (e) => this.onError(e));
+    client.on("presence", (p) => this.onPresence(p));
+    client.on("typing", (t) => this.onTyping(t));
+    client.on("privacy", (v) => { this.privacy = v; this.changed(); });
+    client.on("membership", () => this.scheduleRefresh());
+    client.on("reply", (r) => {
+      if (r.type === "chat_info") {
+        const c = this.chats.get(r.chat);
+        for (const m of r.members) if (m.phone) this.phones.set(m.user, m.phone);
+        if (c) {
+          c.info = r;
+          c.name = r.kind === "direct" ? c.name : r.name;
+          c.memberCount = r.member_count;
+        }
+      } else if (r.type === "views") {
+        const v = this.views.get(r.chat) ?? new Map<number, number>();
+        for (const x of r.views) v.set(x.seq, x.count);
+        this.views.set(r.chat, v);
+      }
+      this.changed();
+    });
+    client.on("pending", () => {
+      // Remember every queued send (also those restored from IndexedDB after a reload).
+      for (const p of client.unanswered)
+        if (p.frame.type === "send" && !this.requestFrames.has(p.id)) this.requestFrames.set(p.id, p.frame);
+      this.changed();
+    });
+    this.typingTimer = setInterval(() => this.expireTyping(), 1000);
+  }
+
+
+  // ------------------------------------------------------------ subscriptions
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  private changed(): void { this.listeners.forEach((l) => l()); }
+
+  dispose(): void {
+    if (this.typingTimer) clearInterval(this.typingTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.viewsTimer) clearTimeout(this.viewsTimer);
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** Chats by last activity, newest first. */
+  chatList(): Chat[] {
+    return [...this.chats.values()].sort((a, b) => b.lastTs - a.lastTs || b.chat - a.chat);
+  }
+
+  name(user: number): string {
+    if (user === this.me) return "You";
+    return this.phones.get(user) ?? `User ${user}`;
+  }
+
+  /** Sends not yet acknowledged, for one chat (or a draft's peer). */
+  outgoing(target: { chat?: number; to?: number }): Outgoing[] {
+    const out: Outgoing[] = [];
+    for (const p of this.client.unanswered as Pending[]) {
+      const f = p.frame;
+      if (f.type !== "send") continue;
+      const chat = typeof f.chat === "number" ? f.chat : undefined;
+      const to = typeof f.to === "number" ? f.to : undefined;
+      const mine = target.chat !== undefined
+        ? chat === target.chat || (to !== undefined && this.directWith(to)?.chat === target.chat)
+        : to === target.to;
+      if (mine) out.push({ id: p.id, chat, to, text: String(f.text ?? "") });
+    }
+    for (const f of this.failed.values())
+      if ((target.chat !== undefined && f.chat === target.chat) || (target.to !== undefined && f.to === target.to)) out.push(f);
+    return out;
+  }
+
+  /** The tick of one of my messages. */
+  tick(chat: Chat, seq: number): Tick {
+    if (chat.kind === "direct") {
+      if (chat.peer === this.me) return "read";
+      if (chat.peerRead >= seq) return "read";
+      if (chat.peerDelivered >= seq) return "delivered";
+      return "sent";
+    }
+    if (chat.kind === "group") {
+      if (chat.allRead >= seq) return "read";
+      if (chat.allDelivered >= seq) return "delivered";
+    }
+    return "sent";
+  }
+
+  /** Who is typing in a chat now (not me). */
+  typists(chat: number): number[] {
+    const now = Date.now();
+    return [...(this.typing.get(chat) ?? new Map()).entries()].filter(([, until]) => until > now).map(([u]) => u);
+  }
+
+  directWith(user: number): Chat | undefined {
+    for (const c of this.chats.values()) if (c.kind === "direct" && c.peer === user) return c;
+    return undefined;
+  }
+
+  canPost(chat: Chat): boolean {
+    if (chat.kind === "direct") return true;
+    const info = chat.info;
+    if (!info) return chat.kind !== "room";
+    if (info.role === "none") return false;
+    return info.everyone_posts || info.role === "admin";
+  }
+
+  // ------------------------------------------------------------ actions
+
+  async start(): Promise<void> {
+    await this.refreshChats();
+    await this.client.start();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.client.setForeground(visible);
+    if (visible && this.view && "chat" in this.view) this.markRead(this.view.chat);
+  }
+
+  async refreshChats(): Promise<void> {
+    let list: ChatSummary[];
+    try {
+      list = await this.api.chats();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
+      return;
+    }
+    const seen = new Set<number>();
+    const peers: number[] = [];
+    for (const s of list) {
+      seen.add(s.chat);
+      const old = this.chats.get(s.chat);
+      const name = s.kind === "direct" ? (s.peer === this.me ? "You (notes)" : s.peer_phone ?? `User ${s.peer}`) : s.name ?? "";
+      if (s.peer !== undefined && s.peer_phone) this.phones.set(s.peer, s.peer_phone);
+      if (s.kind === "direct" && s.peer !== undefined && s.peer !== this.me) peers.push(s.peer);
+      const c: Chat = old ?? {
+        chat: s.chat, kind: s.kind, name, peer: s.peer, lastSeq: 0, lastTs: 0, lastText: "", lastSender: 0,
+        lastSystem: false, read: 0, peerDelivered: 0, peerRead: 0, allDelivered: 0, allRead: 0, unread: 0,
+        memberCount: s.member_count ?? 2,
+      };
+      c.name = s.kind === "direct" ? name : c.info?.name ?? name;
+      c.memberCount = s.member_count ?? c.memberCount;
+      c.read = Math.max(c.read, s.read);
+      c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
+      c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
+      if (s.last_seq >= c.lastSeq) {
+        c.lastSeq = s.last_seq;
+        c.lastTs = s.last_ts;
+        c.lastText = s.last_text;
+        c.lastSender = s.last_sender;
+        c.lastSystem = s.last_seq > 0 && s.last_text === "";
+      }
+      if (!old) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - s.read);
+      else if (c.lastSender === this.me || c.read >= c.lastSeq) c.unread = 0;
+      this.chats.set(s.chat, c);
+    }
+    for (const id of [...this.chats.keys()]) if (!seen.has(id)) this.chats.delete(id);
+    const unwatched = peers.filter((p) => !this.presence.has(p));
+    if (unwatched.length) {
+      unwatched.forEach((p) => this.presence.set(p, { hidden: false }));
+      this.client.subscribePresence(unwatched);
+    }
+    // A draft whose first message created the chat becomes that chat.
+    if (this.view && "draft" in this.view) {
+      const c = this.directWith(this.view.draft.peer);
+      if (c) this.view = { chat: c.chat };
+    }
+    this.changed();
+  }
+
+  open(view: View): void {
+    this.view = view;
+    this.notice = "";
+    if (view && "draft" in view) {
+      const c = this.directWith(view.draft.peer);
+      if (c) this.view = { chat: c.chat };
+      else {
+        this.phones.set(view.draft.peer, view.draft.phone);
+        if (!this.presence.has(view.draft.peer)) {
+          this.presence.set(view.draft.peer, { hidden: false });
+          this.client.subscribePresence([view.draft.peer]);
+        }
+      }
+    }
+    if (this.view && "chat" in this.view) {
+      const chat = this.view.chat;
+      if (!this.messages.has(chat)) void this.loadEarlier(chat);
+      this.askAbout(chat);
+      this.markRead(chat);
+    }
+    this.changed();
+  }
+
+  /** Loads the page of messages before the oldest loaded one. */
+  async loadEarlier(chat: number): Promise<void> {
+    if (this.complete.has(chat)) return;
+    const have = this.messages.get(chat) ?? [];
+    const before = have.length ? have[0].seq : 0;
+    try {
+      const page = await this.api.history(chat, before, PAGE);
+      if (page.length < PAGE) this.complete.add(chat);
+      for (const m of page) this.insert({ chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system });
+      if (!this.messages.has(chat)) this.messages.set(chat, []);
+      this.markRead(chat);
+      this.askViews(chat);
+    } catch (e) {
+      this.notice = e instanceof ApiError ? e.message : String(e);
+    }
+    this.changed();
+  }
+
+  send(text: string): void {
+    const body = text.trim() ? text.replace(/\s+$/, "") : "";
+    if (!body || !this.view) return;
+    if ("chat" in this.view) {
+      this.client.sendToChat(this.view.chat, body);
+      this.stopTyping(this.view.chat);
+    } else {
+      const id = this.client.sendToUser(this.view.draft.peer, body);
+      const peer = this.view.draft.peer;
+      this.requests.set(id, (chat) => {
+        if (this.view && "draft" in this.view && this.view.draft.peer === peer) this.view = { chat };
+        void this.refreshChats();
+      });
+    }
+    this.changed();
+  }
+
+  dismissFailed(id: string): void {
+    this.failed.delete(id);
+    this.changed();
+  }
+
+  /** Called on input in the composer: a typing indicator, renewed at most every 3 s. */
+  typed(chat: number): void {
+    const c = this.chats.get(chat);
+    if (!c || c.kind === "room") return;
+    const now = Date.now();
+    if (now - (this.typingSent.get(chat) ?? 0) < TYPING_RESEND_MS) return;
+    this.typingSent.set(chat, now);
+    this.client.setTyping(chat, true);
+  }
+  stopTyping(chat: number): void {
+    if (!this.typingSent.has(chat)) return;
+    this.typingSent.delete(chat);
+    this.client.setTyping(chat, false);
+  }
+
+  markRead(chat: number): void {
+    if (!this.visible || !this.view || !("chat" in this.view) || this.view.chat !== chat) return;
+    const c = this.chats.get(chat);
+    if (!c) return;
+    const loaded = this.messages.get(chat);
+    const top = Math.max(c.lastSeq, loaded?.length ? loaded[loaded.length - 1].seq : 0);
+    c.unread = 0;
+    if (top > c.read) {
+      c.read = top;
+      this.client.markRead(chat, top);
+    }
+  }
+
+  /** Finds a user by phone number: a chat with them, or a draft. Throws a readable error. */
+  async startChat(phone: string): Promise<void> {
+    const found = await this.api.lookup([phone]);
+    if (!found.length) throw new Error(`${phone} is not on parley yet.`);
+    const { user, phone: normalised } = found[0];
+    this.phones.set(user, normalised);
+    const c = this.directWith(user);
+    this.open(c ? { chat: c.chat } : { draft: { peer: user, phone: normalised } });
+  }
+
+  /** Creates a group of the registered numbers among `phones`; opens it when done. */
+  async createGroup(name: string, phones: string[]): Promise<void> {
+    const users = await this.resolve(phones);
+    const id = this.client.createChat("group", name, users);
+    this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
+  }
+
+  async createRoom(name: string, everyonePosts: boolean): Promise<void> {
+    const id = this.client.createChat("room", name, [], { everyone_posts: everyonePosts });
+    this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
+  }
+
+  /** Joins a room by its id (digits) or invite code. */
+  joinRoom(target: string): void {
+    const t = target.trim();
+    const id = this.client.joinRoom(/^\d+$/.test(t) ? { chat: Number(t) } : { invite: t });
+    this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
+  }
+
+  async addMembers(chat: number, phones: string[]): Promise<void> {
+    const users = await this.resolve(phones);
+    this.change(chat, "add", users);
+  }
+  change(chat: number, op: string, users: number[] = [], extra: Record<string, unknown> = {}): void {
+    const id = this.client.changeChat(chat, op, users, extra);
+    this.requests.set(id, () => this.askAbout(chat));
+  }
+  leave(chat: number): void {
+    const id = this.client.leaveChat(chat);
+    this.requests.set(id, () => {
+      if (this.view && "chat" in this.view && this.view.chat === chat) this.view = null;
+      void this.refreshChats();
+    });
+  }
+
+  setPrivacy(v: Visibility): void { this.client.privacy(v); }
+
+  async loadDevices(): Promise<void> {
+    this.devices = await this.api.devices();
+    this.changed();
+  }
+  async revokeDevice(device: number): Promise<void> {
+    await this.api.revoke(device);
+    await this.loadDevices();
+  }
+
+  // ------------------------------------------------------------ incoming
+
+  private onMessage(m: MsgFrame): void {
+    const msg: Message = { chat: m.chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system };
+    this.addMessage(msg);
+    if (m.system && this.view && "chat" in this.view && this.view.chat === m.chat) this.askAbout(m.chat);
+    const t = this.typing.get(m.chat);
+    if (t?.delete(m.from)) this.changed();
+  }
+
+  private addMessage(msg: Message): void {
+    const c = this.chats.get(msg.chat);
+    if (!c) {
+      this.scheduleRefresh();
+    } else if (msg.seq > c.lastSeq) {
+      c.lastSeq = msg.seq;
+      c.lastTs = msg.ts;
+      c.lastText = msg.text;
+      c.lastSender = msg.from;
+      c.lastSystem = !!msg.system;
+      if (msg.from === this.me) c.unread = 0;
+      else if (msg.seq > c.read && !msg.system) c.unread += 1;
+    }
+    if (this.messages.has(msg.chat)) this.insert(msg);
+    this.markRead(msg.chat);
+    if (c?.kind === "room") this.askViewsSoon(msg.chat);
+    this.changed();
+  }
+
+  private insert(msg: Message): void {
+    const list = this.messages.get(msg.chat) ?? [];
+    let i = list.length;
+    while (i > 0 && list[i - 1].seq > msg.seq) i--;
+    if (i > 0 && list[i - 1].seq === msg.seq) return;
+    list.splice(i, 0, msg);
+    this.messages.set(msg.chat, list);
+  }
+
+  private onReceipt(r: ReceiptFrame): void {
+    const c = this.chats.get(r.chat);
+    if (!c) return;
+    if (r.all) {
+      c.allDelivered = Math.max(c.allDelivered, r.delivered);
+      c.allRead = Math.max(c.allRead, r.read);
+    } else if (r.user === this.me) {
+      c.read = Math.max(c.read, r.read);   // read on another of my devices
+      if (c.read >= c.lastSeq) c.unread = 0;
+      if (c.peer === this.me) { c.peerDelivered = c.read; c.peerRead = c.read; }
+    } else {
+      c.peerDelivered = Math.max(c.peerDelivered, r.delivered);
+      c.peerRead = Math.max(c.peerRead, r.read);
+    }
+    this.changed();
+  }
+
+  private onError(e: ErrorFrame): void {
+    const frame = e.id ? this.requestFrames.get(e.id) : undefined;
+    if (e.code === "rate_limited" || e.code === "unavailable") return;  // the client retries
+    if (e.id) {
+      this.requests.delete(e.id);
+      if (frame) {
+        const chat = typeof frame.chat === "number" ? frame.chat : undefined;
+        const to = typeof frame.to === "number" ? frame.to : undefined;
+        this.failed.set(e.id, { id: e.id, text: String(frame.text ?? ""), chat, to, failed: describe(e) });
+        this.requestFrames.delete(e.id);
+      }
+    }
+    this.notice = describe(e);
+    this.changed();
+  }
+
+  private onPresence(p: PresenceFrame): void {
+    const hidden = p.online === undefined && p.last_seen === undefined;
+    this.presence.set(p.user, { online: p.online, lastSeen: p.last_seen, hidden });
+    this.changed();
+  }
+
+  private onTyping(t: TypingFrame): void {
+    if (t.user === this.me) return;
+    const m = this.typing.get(t.chat) ?? new Map<number, number>();
+    if (t.typing) m.set(t.user, Date.now() + this.typingMs);
+    else m.delete(t.user);
+    this.typing.set(t.chat, m);
+    this.changed();
+  }
+
+  private expireTyping(): void {
+    const now = Date.now();
+    let any = false;
+    for (const m of this.typing.values())
+      for (const [u, until] of m) if (until <= now) { m.delete(u); any = true; }
+    if (any) this.changed();
+  }
+
+  private askAbout(chat: number): void {
+    const c = this.chats.get(chat);
+    if (!c) return;
+    if (c.kind !== "direct") this.client.chatInfo(chat);
+    if (c.kind === "room") this.askViews(chat);
+  }
+
+  private askViews(chat: number): void {
+    const c = this.chats.get(chat);
+    const list = this.messages.get(chat);
+    if (c?.kind !== "room" || !list?.length) return;
+    this.client.views(chat, list.slice(-100).map((m) => m.seq));
+  }
+  private askViewsSoon(chat: number): void {
+    if (this.viewsTimer) return;
+    this.viewsTimer = setTimeout(() => { this.viewsTimer = null; this.askViews(chat); }, 2000);
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => { this.refreshTimer = null; void this.refreshChats(); }, 100);
+  }
+
+  private async resolve(phones: string[]): Promise<number[]> {
+    const list = phones.map((p) => p.trim()).filter(Boolean);
+    if (!list.length) return [];
+    const found = await this.api.lookup(list);
+    const missing = list.length - found.length;
+    if (missing > 0) {
+      const known = new Set(found.map((f) => f.phone));
+      const names = list.filter((p) => !known.has(p));
+      throw new Error(`Not on parley: ${names.join(", ")}` + (missing !== names.length ? " (or invalid)" : ""));
+    }
+    for (const f of found) this.phones.set(f.user, f.phone);
+    return found.map((f) => f.user);
+  }
+}
+
+/** A readable sentence for an error frame. */
+export function describe(e: { code: string; message?: string }): string {
+  switch (e.code) {
+    case "not_member": return "You are not a member of this chat.";
+    case "forbidden": return "Only admins can do that here.";
+    case "chat_full": return "The chat is full.";
+    case "no_such_user": return "That user does not exist.";
+    case "not_found": return "Nothing was found for that id or invite code.";
+    case "text_too_long": return "The message is too long.";
+    default: return e.message || e.code;
+  }
+}

@@ -1,0 +1,59 @@
+// The chat list: most recent activity first, preview, time, unread count, my last message's tick.
+
+import type { AppState, Chat } from "../app/state";
+import { initials, preview, who } from "./format";
+import { listTime } from "./time";
+import { Ticks } from "./Ticks";
+
+function Row({ state, chat, selected }: { state: AppState; chat: Chat; selected: boolean }) {
+  const typing = state.typists(chat.chat);
+  const mineLast = chat.lastSender === state.me && chat.lastSeq > 0 && !chat.lastSystem;
+  const peer = chat.peer !== undefined ? state.presence.get(chat.peer) : undefined;
+  const name = chat.kind === "direct" ? who(state, chat.peer ?? 0) : chat.name;
+  const label = `${name}${chat.unread ? `, ${chat.unread} unread` : ""}`;
+  return (
+    <li>
+      <button type="button" class={`chat-row${selected ? " selected" : ""}`} aria-current={selected ? "true" : undefined}
+        aria-label={label} data-chat={chat.chat} onClick={() => state.open({ chat: chat.chat })}>
+        <span class={`avatar kind-${chat.kind}`} aria-hidden="true">
+          {initials(name)}
+          {peer?.online && <span class="online-dot" />}
+        </span>
+        <span class="chat-row-main">
+          <span class="chat-row-top">
+            <span class="chat-name">{chat.kind === "room" && <span aria-hidden="true">📢 </span>}{name}</span>
+            <span class={`chat-time${chat.unread ? " unread" : ""}`}>{listTime(chat.lastTs)}</span>
+          </span>
+          <span class="chat-row-bottom">
+            <span class="chat-preview">
+              {typing.length ? <em class="typing">typing…</em> : (
+                <>{mineLast && <Ticks tick={state.tick(chat, chat.lastSeq)} />} {preview(state, chat)}</>
+              )}
+            </span>
+            {chat.unread > 0 && <span class="badge" aria-hidden="true">{chat.unread}</span>}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function ChatList({ state }: { state: AppState }) {
+  const list = state.chatList();
+  const current = state.view && "chat" in state.view ? state.view.chat : 0;
+  function keys(e: KeyboardEvent) {
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const rows = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>(".chat-row")];
+    const i = rows.indexOf(document.activeElement as HTMLButtonElement);
+    const next = rows[Math.max(0, Math.min(rows.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))];
+    next?.focus();
+    e.preventDefault();
+  }
+  if (!list.length)
+    return <p class="empty-list">No chats yet. Start one with <strong>New chat</strong>.</p>;
+  return (
+    <ul class="chat-list" aria-label="Chats" onKeyDown={keys}>
+      {list.map((c) => <Row key={c.chat} state={state} chat={c} selected={c.chat === current} />)}
+    </ul>
+  );
+}

@@ -1,0 +1,24 @@
+// A modal dialog on the native <dialog> element: focus moves into it, Escape closes it and
+// focus returns to what opened it.
+
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    return () => opener?.focus?.();
+  }, []);
+  return (
+    <dialog ref={ref} class="dialog" aria-labelledby="dialog-title" onClose={onClose} onCancel={(e) => { e.preventDefault(); onClose(); }}>
+      <header class="dialog-head">
+        <h2 id="dialog-title">{title}</h2>
+        <button type="button" class="icon" aria-label="Close" onClick={onClose}>✕</button>
+      </header>
+      {children}
+    </dialog>
+  );
+}

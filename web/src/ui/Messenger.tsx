@@ -1,0 +1,80 @@
+// The signed-in app: chat list on the left, the open chat on the right (one at a time on a
+// narrow screen), info and settings panels, the reconnect banner.
+
+import { useEffect, useState } from "preact/hooks";
+import type { AppState } from "../app/state";
+import { useAppState } from "./hooks";
+import { ChatList } from "./ChatList";
+import { ChatView } from "./ChatView";
+import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog, SettingsPanel } from "./Panels";
+import { who } from "./format";
+
+type Modal = "chat" | "group" | "room" | null;
+type Side = "info" | "settings" | null;
+
+function Banner({ state }: { state: AppState }) {
+  const [show, setShow] = useState(false);
+  // A first connection gets a moment before the banner shows; a lost one shows it at once.
+  useEffect(() => {
+    if (state.connected) { setShow(false); return; }
+    if (state.everConnected) { setShow(true); return; }
+    const t = setTimeout(() => setShow(true), 1500);
+    return () => clearTimeout(t);
+  }, [state.connected, state.everConnected]);
+  if (!show || state.connected) return null;
+  return (
+    <div class="banner" role="status" data-banner>
+      <span>{state.everConnected ? "Connection lost. Reconnecting…" : "Connecting…"} Messages you send are kept and go out when you are back.</span>
+      <button type="button" class="link" onClick={() => state.client.reconnectNow()}>Retry now</button>
+    </div>
+  );
+}
+
+export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut: () => Promise<void> }) {
+  const state = useAppState(s);
+  const [modal, setModal] = useState<Modal>(null);
+  const [side, setSide] = useState<Side>(null);
+  const view = state.view;
+  const chat = view && "chat" in view ? state.chats.get(view.chat) : undefined;
+  useEffect(() => {
+    const onVis = () => state.setVisible(document.visibilityState === "visible");
+    document.addEventListener("visibilitychange", onVis);
+    return () => document.removeEventListener("visibilitychange", onVis);
+  }, [state]);
+  useEffect(() => { if (side === "info" && !chat) setSide(null); }, [chat, side]);
+  const unread = state.chatList().reduce((n, c) => n + c.unread, 0);
+  useEffect(() => { document.title = unread ? `(${unread}) parley` : "parley"; }, [unread]);
+
+  return (
+    <div class={`app${view ? " has-chat" : ""}${side ? " has-panel" : ""}`}>
+      <a href="#composer-text" class="skip">Skip to message box</a>
+      <Banner state={state} />
+      <nav class="sidebar" aria-label="Chats">
+        <header class="side-head">
+          <h1 class="me"><span class="logo" aria-hidden="true">●</span> {who(state, state.me) === "You" ? state.myPhone : ""}</h1>
+          <div class="actions">
+            <button type="button" onClick={() => setModal("chat")}>New chat</button>
+            <button type="button" onClick={() => setModal("group")}>New group</button>
+            <button type="button" onClick={() => setModal("room")}>Rooms</button>
+            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}>⚙</button>
+          </div>
+        </header>
+        <ChatList state={state} />
+      </nav>
+      <main class="main">
+        {view ? (
+          <ChatView state={state} chatId={"chat" in view ? view.chat : undefined} draft={"draft" in view ? view.draft : undefined}
+            onBack={() => state.open(null)} onInfo={() => setSide(side === "info" ? null : "info")} />
+        ) : (
+          <div class="welcome"><h2>parley</h2><p>Pick a chat, or start one with <strong>New chat</strong>.</p></div>
+        )}
+        {state.notice && <p class="toast" role="alert" onClick={() => { state.notice = ""; setSide(side); }}>{state.notice}</p>}
+      </main>
+      {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
+      {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}
+      {modal === "chat" && <NewChatDialog state={state} onClose={() => setModal(null)} />}
+      {modal === "group" && <NewGroupDialog state={state} onClose={() => setModal(null)} />}
+      {modal === "room" && <RoomDialog state={state} onClose={() => setModal(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+// The side panels and dialogs: group / room info with admin actions, settings (last-seen
+// privacy, devices, sign out), and the forms to start a chat, create a group or room, join a room.
+
+import { useEffect, useState } from "preact/hooks";
+import type { AppState, Chat } from "../app/state";
+import type { Visibility } from "../protocol/frames";
+import { Dialog } from "./Dialog";
+import { who } from "./format";
+import { listTime } from "./time";
+
+function useAction(): [string, boolean, (f: () => Promise<void> | void) => Promise<void>] {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  async function run(f: () => Promise<void> | void) {
+    setBusy(true);
+    setError("");
+    try {
+      await f();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return [error, busy, run];
+}
+
+function phonesOf(text: string): string[] {
+  return text.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Chat; onClose: () => void }) {
+  const info = chat.info;
+  const admin = info?.role === "admin";
+  const [add, setAdd] = useState("");
+  const [name, setName] = useState(chat.name);
+  const [error, busy, run] = useAction();
+  useEffect(() => setName(chat.name), [chat.name]);
+  const canAdd = admin || (chat.kind === "group" && info?.members_can_add && info.role === "member");
+  return (
+    <aside class="panel" aria-label={chat.kind === "room" ? "Room info" : "Group info"}>
+      <header class="panel-head">
+        <h2>{chat.kind === "room" ? "Room info" : "Group info"}</h2>
+        <button type="button" class="icon" aria-label="Close info" onClick={onClose}>✕</button>
+      </header>
+      {!info ? <p>Loading…</p> : (
+        <div class="panel-body">
+          {admin ? (
+            <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (name.trim()) state.change(chat.chat, "rename", [], { name: name.trim() }); }}>
+              <label for="chat-name">Name</label>
+              <input id="chat-name" value={name} maxLength={100} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+              <button type="submit">Rename</button>
+            </form>
+          ) : <p class="big-name">{info.name}</p>}
+          <p>{info.member_count} {info.member_count === 1 ? "member" : "members"} · you are {info.role === "none" ? "not a member" : `${info.role === "admin" ? "an admin" : "a member"}`}</p>
+          {chat.kind === "room" && <p>Room id: <code>{chat.chat}</code>{info.invite && <> · invite code: <code data-invite>{info.invite}</code></>}</p>}
+          {admin && (
+            <fieldset>
+              <legend>Settings</legend>
+              {chat.kind === "group" && (
+                <label class="check"><input type="checkbox" checked={info.members_can_add}
+                  onChange={(e) => state.change(chat.chat, "settings", [], { members_can_add: (e.target as HTMLInputElement).checked, everyone_posts: info.everyone_posts })} />
+                  All members can add people</label>
+              )}
+              <label class="check"><input type="checkbox" checked={info.everyone_posts}
+                onChange={(e) => state.change(chat.chat, "settings", [], { members_can_add: info.members_can_add, everyone_posts: (e.target as HTMLInputElement).checked })} />
+                Everyone can send messages</label>
+            </fieldset>
+          )}
+          {canAdd && (
+            <form class="inline-form" onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.addMembers(chat.chat, phonesOf(add)); setAdd(""); }); }}>
+              <label for="add-member">Add members (phone numbers)</label>
+              <input id="add-member" type="tel" value={add} placeholder="+14155550102, +4930123456" onInput={(e) => setAdd((e.target as HTMLInputElement).value)} />
+              <button type="submit" disabled={busy}>Add</button>
+            </form>
+          )}
+          {error && <p class="error" role="alert">{error}</p>}
+          <h3>{chat.kind === "room" ? "Admins" : "Members"}</h3>
+          <ul class="members">
+            {info.members.map((m) => (
+              <li key={m.user} data-member={m.user}>
+                <span class="member-name">{who(state, m.user)}</span>
+                {m.role === "admin" && <span class="role">admin</span>}
+                {admin && m.user !== state.me && (
+                  <span class="member-actions">
+                    {m.role === "member"
+                      ? <button type="button" onClick={() => state.change(chat.chat, "promote", [m.user])}>Make admin</button>
+                      : <button type="button" onClick={() => state.change(chat.chat, "demote", [m.user])}>Dismiss as admin</button>}
+                    <button type="button" class="danger" onClick={() => state.change(chat.chat, "remove", [m.user])}>Remove</button>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+          {info.role !== "none" && (
+            <button type="button" class="danger wide" onClick={() => { if (confirm(`Leave ${info.name}?`)) { state.leave(chat.chat); onClose(); } }}>
+              Leave {chat.kind === "room" ? "room" : "group"}
+            </button>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}
+
+export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; onClose: () => void; onSignOut: () => Promise<void> }) {
+  const [error, busy, run] = useAction();
+  useEffect(() => { void run(() => state.loadDevices()); }, []);
+  const choices: [Visibility, string][] = [["everyone", "Everyone"], ["contacts", "My contacts (people I chat with)"], ["nobody", "Nobody"]];
+  return (
+    <aside class="panel" aria-label="Settings">
+      <header class="panel-head">
+        <h2>Settings</h2>
+        <button type="button" class="icon" aria-label="Close settings" onClick={onClose}>✕</button>
+      </header>
+      <div class="panel-body">
+        <p>Signed in as <strong>{who(state, state.me)}</strong> ({state.myPhone})</p>
+        <fieldset>
+          <legend>Who can see my last seen and online</legend>
+          {choices.map(([v, label]) => (
+            <label class="check" key={v}>
+              <input type="radio" name="last-seen" value={v} checked={state.privacy === v} disabled={!state.connected}
+                onChange={() => state.setPrivacy(v)} /> {label}
+            </label>
+          ))}
+          <p class="hint">If you hide yours, you do not see other people's either.</p>
+        </fieldset>
+        <h3>Devices</h3>
+        {error && <p class="error" role="alert">{error}</p>}
+        <ul class="devices">
+          {state.devices.map((d) => (
+            <li key={d.device} data-device={d.device}>
+              <span><strong>{d.name}</strong>{d.current && " (this browser)"}<br />
+                <small>signed in {listTime(d.created_at)}{d.last_active_at ? `, active ${listTime(d.last_active_at)}` : ""}</small></span>
+              {!d.current && <button type="button" class="danger" disabled={busy}
+                onClick={() => void run(() => state.revokeDevice(d.device))}>Sign out</button>}
+            </li>
+          ))}
+        </ul>
+        <button type="button" class="danger wide" onClick={() => void run(onSignOut)}>Sign out of this browser</button>
+      </div>
+    </aside>
+  );
+}
+
+export function NewChatDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
+  const [phone, setPhone] = useState("");
+  const [error, busy, run] = useAction();
+  return (
+    <Dialog title="New chat" onClose={onClose}>
+      <form onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.startChat(phone.trim()); onClose(); }); }}>
+        <label for="new-chat-phone">Phone number (with country code)</label>
+        <input id="new-chat-phone" type="tel" required autoFocus value={phone} placeholder="+14155550102"
+          onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
+        {error && <p class="error" role="alert">{error}</p>}
+        <button type="submit" class="primary" disabled={busy}>Start chat</button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function NewGroupDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
+  const [name, setName] = useState("");
+  const [members, setMembers] = useState("");
+  const [error, busy, run] = useAction();
+  return (
+    <Dialog title="New group" onClose={onClose}>
+      <form onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.createGroup(name.trim(), phonesOf(members)); onClose(); }); }}>
+        <label for="group-name">Group name</label>
+        <input id="group-name" required autoFocus maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <label for="group-members">Members (phone numbers, separated by commas)</label>
+        <textarea id="group-members" rows={3} value={members} placeholder="+14155550102, +14155550103"
+          onInput={(e) => setMembers((e.target as HTMLTextAreaElement).value)} />
+        {error && <p class="error" role="alert">{error}</p>}
+        <button type="submit" class="primary" disabled={busy}>Create group</button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function RoomDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
+  const [target, setTarget] = useState("");
+  const [name, setName] = useState("");
+  const [everyone, setEveryone] = useState(false);
+  const [error, busy, run] = useAction();
+  return (
+    <Dialog title="Rooms" onClose={onClose}>
+      <form onSubmit={(e) => { e.preventDefault(); void run(() => { state.joinRoom(target); onClose(); }); }}>
+        <label for="room-target">Join a room: its id or invite code</label>
+        <input id="room-target" required autoFocus value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="primary" disabled={busy}>Join room</button>
+      </form>
+      <form onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.createRoom(name.trim(), everyone); onClose(); }); }}>
+        <label for="room-name">Or create a room named</label>
+        <input id="room-name" required maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <label class="check"><input type="checkbox" checked={everyone} onChange={(e) => setEveryone((e.target as HTMLInputElement).checked)} /> Everyone can post (otherwise only admins)</label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <button type="submit" disabled={busy}>Create room</button>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,39 @@
+// Times and days as a chat app shows them, in the browser's locale.
+
+const DAY = 86_400_000;
+
+function startOfDay(ts: number): number {
+  const d = new Date(ts);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+export function clock(ts: number): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** "Today", "Yesterday", a weekday within a week, else the date. */
+export function dayLabel(ts: number, now = Date.now()): string {
+  const days = Math.round((startOfDay(now) - startOfDay(ts)) / DAY);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  if (days > 1 && days < 7) return new Date(ts).toLocaleDateString(undefined, { weekday: "long" });
+  return new Date(ts).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+}
+
+export function sameDay(a: number, b: number): boolean {
+  return startOfDay(a) === startOfDay(b);
+}
+
+/** The chat list's time: the clock today, else the day. */
+export function listTime(ts: number, now = Date.now()): string {
+  if (!ts) return "";
+  if (sameDay(ts, now)) return clock(ts);
+  const label = dayLabel(ts, now);
+  return label.length > 12 ? new Date(ts).toLocaleDateString() : label;
+}
+
+export function lastSeen(ts: number, now = Date.now()): string {
+  const day = sameDay(ts, now) ? "today" : dayLabel(ts, now) === "Yesterday" ? "yesterday" : dayLabel(ts, now);
+  return `last seen ${day} at ${clock(ts)}`;
+}
