@@ -99,6 +99,14 @@ void ChatService::change(ChatChange change, std::function<void(Result<ChangeResu
   });
 }
 
+Result<ChatInfo> ChatService::info(ChatId chat, UserId viewer) {
+  auto info = store_.chat_info(chat, viewer);
+  if (!info || info->kind == ChatKind::kRoom) return info;  // room admins stay unnamed to strangers
+  for (auto& m : info->members)
+    if (auto user = store_.find_user(m.user)) m.phone = std::move(user->phone);
+  return info;
+}
+
 Result<std::vector<MemberInfo>> ChatService::receipts(ChatId chat, UserId viewer) {
   auto info = store_.chat_info(chat, viewer);
   if (!info) return info.status();

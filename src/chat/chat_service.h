@@ -37,7 +37,9 @@ class ChatService {
   // already been announced.
   void create(NewChat chat, std::function<void(Result<ChangeResult>)> done);
   void change(ChatChange change, std::function<void(Result<ChangeResult>)> done);
-  Result<ChatInfo> info(ChatId chat, UserId viewer) { return store_.chat_info(chat, viewer); }
+  // A chat's settings and members. Members of direct chats and groups carry their phone
+  // (empty if it cannot be read); a room's (its admins) do not.
+  Result<ChatInfo> info(ChatId chat, UserId viewer);
   // Per-member state of one message of a group (or direct chat) the viewer is in.
   Result<std::vector<MemberInfo>> receipts(ChatId chat, UserId viewer);
   Result<std::vector<std::pair<Seq, std::int64_t>>> views(ChatId room, UserId viewer, const std::vector<Seq>& seqs) {

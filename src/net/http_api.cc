@@ -361,10 +361,19 @@ HttpResponse HttpApi::static_file(const HttpRequest& req) {
   else if (ends(".css")) type = "text/css";
   else if (ends(".svg")) type = "image/svg+xml";
   else if (ends(".png")) type = "image/png";
-  else if (ends(".json")) type = "application/json";
+  else if (ends(".ico")) type = "image/x-icon";
+  else if (ends(".woff2")) type = "font/woff2";
+  else if (ends(".json") || ends(".map")) type = "application/json";
+  else if (ends(".webmanifest")) type = "application/manifest+json";
+  else if (ends(".txt")) type = "text/plain; charset=utf-8";
   auto res = reply(req, http::status::ok, data.str(), type);
-  res.set(http::field::cache_control, ends(".html") ? "no-cache" : "public, max-age=3600");
-  res.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:");
+  // Vite names what it puts under /assets/ by content hash: a new build means new names.
+  // Everything else (index.html, favicon, manifest) keeps its name, so it is revalidated.
+  res.set(http::field::cache_control, path.starts_with("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set("Content-Security-Policy",
+          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; style-src 'self'; "
+          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  res.set("X-Content-Type-Options", "nosniff");
   return res;
 }
 

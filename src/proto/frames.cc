@@ -460,9 +460,12 @@ std::string chat_info_frame(const ChatInfo& info) {
   o["role"] = info.member ? role_name(info.my_role) : "none";
   if (!info.invite.empty()) o["invite"] = info.invite;
   json::array members;
-  for (const auto& m : info.members)
-    members.push_back(json::object{{"user", m.user.value}, {"role", role_name(m.role)}, {"joined", m.joined},
-                                   {"delivered", m.delivered}, {"read", m.read}});
+  for (const auto& m : info.members) {
+    json::object member{{"user", m.user.value}, {"role", role_name(m.role)}, {"joined", m.joined},
+                        {"delivered", m.delivered}, {"read", m.read}};
+    if (!m.phone.empty()) member["phone"] = m.phone;
+    members.push_back(std::move(member));
+  }
   o["members"] = std::move(members);
   return json::serialize(o);
 }

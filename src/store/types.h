@@ -111,6 +111,7 @@ struct MemberInfo {
   Seq joined = 0;     // the member sees messages after this seq
   Seq delivered = 0;  // cumulative receipt positions
   Seq read = 0;
+  std::string phone{};  // filled by ChatService, not the stores
 };
 
 struct ChatInfo {

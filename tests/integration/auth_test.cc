@@ -1,7 +1,17 @@
-// Sign-in by phone and code, tokens and devices, against a real parleyd.
+// Sign-in by phone and code, tokens and devices, against a real parleyd; and the browser
+// client's static files (caching and security headers).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "parley/http.h"
 #include "support/raw_ws.h"
@@ -140,6 +150,61 @@ TEST_F(AuthFixture, contact_lookup_answers_which_numbers_are_registered) {
   auto& found = r.json.at("users").as_array();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].at("user").as_int64(), users[0].user);
+}
+
+// A GET that keeps the response headers (client::http_call returns only the body).
+boost::beast::http::response<boost::beast::http::string_body> get(const ServerProcess& server, const std::string& target) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(10));
+  stream.connect(boost::asio::ip::tcp::resolver(ioc).resolve("127.0.0.1", std::to_string(server.port())));
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  return res;
+}
+
+TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_carry_the_csp) {
+  char tmpl[] = "/tmp/parley-web-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path root = tmpl;
+  std::filesystem::create_directory(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><script type=module src=/assets/app-abc123.js></script>";
+  std::ofstream(root / "assets" / "app-abc123.js") << "console.log('hi')";
+  std::ofstream(root / "favicon.ico") << "ico";
+  std::ofstream(root / "manifest.webmanifest") << "{}";
+  {
+    ServerProcess server({"server.web_root=" + root.string()});
+    const std::string csp =
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; style-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    struct Case {
+      std::string target, type, cache;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"/", "text/html; charset=utf-8", "no-cache"},
+             {"/index.html", "text/html; charset=utf-8", "no-cache"},
+             {"/assets/app-abc123.js", "text/javascript", "public, max-age=31536000, immutable"},
+             {"/favicon.ico", "image/x-icon", "no-cache"},
+             {"/manifest.webmanifest", "application/manifest+json", "no-cache"}}) {
+      SCOPED_TRACE(c.target);
+      auto res = get(server, c.target);
+      EXPECT_EQ(res.result_int(), 200);
+      EXPECT_EQ(res["Content-Type"], c.type);
+      EXPECT_EQ(res["Cache-Control"], c.cache);
+      EXPECT_EQ(res["Content-Security-Policy"], csp);
+      EXPECT_EQ(res["X-Content-Type-Options"], "nosniff");
+    }
+    // A missing asset is not cached: the next build may bring it.
+    auto missing = get(server, "/assets/app-def456.js");
+    EXPECT_EQ(missing.result_int(), 404);
+    EXPECT_EQ(missing["Cache-Control"], "no-store");
+  }
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 
 #include "parley/http.h"
 #include "parley/session.h"
@@ -105,6 +106,11 @@ TEST(Groups, membership_changes_are_system_messages_in_every_members_timeline) {
   EXPECT_EQ(info->at("name").as_string(), "team 2");
   EXPECT_EQ(info->at("member_count").as_int64(), 2);
   EXPECT_EQ(info->at("members").as_array().size(), 2u);
+  // Each member carries its phone, so clients can name who is in the group.
+  std::map<std::int64_t, std::string> phones;
+  for (const auto& m : info->at("members").as_array())
+    phones[m.at("user").as_int64()] = m.as_object().contains("phone") ? std::string(m.at("phone").as_string()) : "";
+  EXPECT_EQ(phones, (std::map<std::int64_t, std::string>{{u[0].user, u[0].phone}, {u[1].user, u[1].phone}}));
 
   // A removed member cannot send, and does not get what came after the removal.
   auto refused = c.send_to_chat(chat, "let me back");
@@ -242,6 +248,9 @@ TEST(Rooms, members_get_posts_live_and_from_their_position_and_only_admins_post)
   ASSERT_TRUE(info);
   std::string invite(info->at("invite").as_string());
   EXPECT_FALSE(info->at("everyone_posts").as_bool());
+  // A room lists its admins without their phones: its members are strangers to them.
+  ASSERT_EQ(info->at("members").as_array().size(), 1u);
+  EXPECT_FALSE(info->at("members").as_array().at(0).as_object().contains("phone"));
 
   Session b(opts(server, u[1])), c(opts(server, u[2]));
   ASSERT_TRUE(b.await_request(b.connection().join_room(room)).ok());

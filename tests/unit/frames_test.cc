@@ -221,5 +221,24 @@ TEST(Frames, system_messages_room_messages_and_group_receipts_serialise) {
             R"({"type":"receipts","chat":4,"seq":5,"read":[2],"delivered":[3],"pending":[4]})");
 }
 
+TEST(Frames, chat_info_members_carry_their_phone_when_known) {
+  ChatInfo info;
+  info.chat = ChatId(42);
+  info.kind = ChatKind::kGroup;
+  info.settings.name = "team";
+  info.created_by = UserId(1);
+  info.created_at = 1000;
+  info.last_seq = 17;
+  info.member_count = 2;
+  info.member = true;
+  info.my_role = Role::kAdmin;
+  info.members = {{UserId(1), Role::kAdmin, 0, 17, 17, "+14155550101"}, {UserId(2), Role::kMember, 16, 17, 16, ""}};
+  EXPECT_EQ(chat_info_frame(info),
+            R"({"type":"chat_info","chat":42,"kind":"group","name":"team","members_can_add":false,"everyone_posts":true,)"
+            R"("created_by":1,"created_at":1000,"last_seq":17,"member_count":2,"role":"admin",)"
+            R"("members":[{"user":1,"role":"admin","joined":0,"delivered":17,"read":17,"phone":"+14155550101"},)"
+            R"({"user":2,"role":"member","joined":16,"delivered":17,"read":16}]})");
+}
+
 }  // namespace
 }  // namespace parley::proto
