@@ -15,7 +15,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   procps
   libpq-dev postgresql nats-server libnats-dev
+  chromium fonts-dejavu-core
 )
+# The browser client builds with Node.js and npm (web/). A machine that already has a
+# Node.js (20 here) keeps it; otherwise Debian's nodejs 18 and npm are installed.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

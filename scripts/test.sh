@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds everything (tests included) and runs the whole suite.
+# Installs dependencies, builds everything (tests and the browser client included) and runs
+# the whole suite.
 # PARLEY_SANITIZE=1 builds with ASan+UBSan in build-asan/ instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ else
   dir=build; flags=(-DCMAKE_BUILD_TYPE=Release)
 fi
 export CCACHE_DIR=${CCACHE_DIR:-$PWD/.cache/ccache}
+bash scripts/build-web.sh          # the browser client, for the web_* tests
 cmake -S . -B "$dir" -G Ninja "${flags[@]}"
 cmake --build "$dir"
 cd "$dir"

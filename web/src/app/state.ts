@@ -145,7 +145,7 @@ export class AppState {
         if (p.frame.type === "send" && !this.requestFrames.has(p.id)) this.requestFrames.set(p.id, p.frame);
       this.changed();
     });
-    this.typingTimer = setInterval(() => this.expireTyping(), 1000);
+    this.typingTimer = setInterval(() => this.tickSecond(), 1000);
   }
 
 
@@ -287,7 +287,7 @@ export class AppState {
     // A draft whose first message created the chat becomes that chat.
     if (this.view && "draft" in this.view) {
       const c = this.directWith(this.view.draft.peer);
-      if (c) this.view = { chat: c.chat };
+      if (c) this.open({ chat: c.chat });
     }
     this.changed();
   }
@@ -343,8 +343,9 @@ export class AppState {
       const id = this.client.sendToUser(this.view.draft.peer, body);
       const peer = this.view.draft.peer;
       this.requests.set(id, (chat) => {
-        if (this.view && "draft" in this.view && this.view.draft.peer === peer) this.view = { chat };
-        void this.refreshChats();
+        void this.refreshChats().then(() => {
+          if (this.view && "draft" in this.view && this.view.draft.peer === peer) this.open({ chat });
+        });
       });
     }
     this.changed();
@@ -525,6 +526,13 @@ export class AppState {
     this.changed();
   }
 
+  /** Once a second: typing indicators expire; an open room's view counts refresh every 5 s. */
+  private tickSecond(): void {
+    this.expireTyping();
+    if (++this.seconds % 5 === 0 && this.connected && this.visible && this.view && "chat" in this.view) this.askViews(this.view.chat);
+  }
+  private seconds = 0;
+
   private expireTyping(): void {
     const now = Date.now();
     let any = false;
@@ -532,6 +540,9 @@ export class AppState {
       for (const [u, until] of m) if (until <= now) { m.delete(u); any = true; }
     if (any) this.changed();
   }
+
+  /** Asks for a chat's settings and members again (the info panel opened). */
+  refreshInfo(chat: number): void { this.askAbout(chat); }
 
   private askAbout(chat: number): void {
     const c = this.chats.get(chat);

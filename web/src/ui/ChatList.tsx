@@ -4,6 +4,7 @@ import type { AppState, Chat } from "../app/state";
 import { initials, preview, who } from "./format";
 import { listTime } from "./time";
 import { Ticks } from "./Ticks";
+import { RoomIcon } from "./Icons";
 
 function Row({ state, chat, selected }: { state: AppState; chat: Chat; selected: boolean }) {
   const typing = state.typists(chat.chat);
@@ -21,7 +22,7 @@ function Row({ state, chat, selected }: { state: AppState; chat: Chat; selected:
         </span>
         <span class="chat-row-main">
           <span class="chat-row-top">
-            <span class="chat-name">{chat.kind === "room" && <span aria-hidden="true">📢 </span>}{name}</span>
+            <span class="chat-name">{chat.kind === "room" && <><RoomIcon />{" "}</>}{name}</span>
             <span class={`chat-time${chat.unread ? " unread" : ""}`}>{listTime(chat.lastTs)}</span>
           </span>
           <span class="chat-row-bottom">

@@ -6,6 +6,7 @@ import type { AppState, Chat, Draft, Message, Outgoing } from "../app/state";
 import { initials, systemText, who } from "./format";
 import { clock, dayLabel, lastSeen, sameDay } from "./time";
 import { Ticks } from "./Ticks";
+import { EyeIcon, InfoIcon } from "./Icons";
 
 function statusLine(state: AppState, chat: Chat | undefined, peer: number | undefined): string {
   const typists = chat ? state.typists(chat.chat) : [];
@@ -29,10 +30,10 @@ function Bubble({ state, chat, m, views }: { state: AppState; chat: Chat; m: Mes
   const mine = m.from === state.me;
   return (
     <li class={`bubble ${mine ? "mine" : "theirs"}`} data-seq={m.seq}>
-      {!mine && chat.kind !== "direct" && <span class="sender">{who(state, m.from)}</span>}
+      {!mine && chat.kind === "group" && <span class="sender">{who(state, m.from)}</span>}
       <span class="text">{m.text}</span>
       <span class="meta">
-        {views !== undefined && <span class="views" aria-label={`${views} views`}>👁 {views}</span>}
+        {views !== undefined && <span class="views" aria-label={`${views} views`} data-views={views}><EyeIcon /> {views}</span>}
         <time dateTime={new Date(m.ts).toISOString()}>{clock(m.ts)}</time>
         {mine && chat.kind !== "room" && <Ticks tick={state.tick(chat, m.seq)} />}
       </span>
@@ -140,7 +141,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
           <p class="status" aria-live="polite" data-status>{status}</p>
         </div>
         {chat && chat.kind !== "direct" && (
-          <button type="button" class="icon" aria-label={chat.kind === "room" ? "Room info" : "Group info"} onClick={onInfo}>ⓘ</button>
+          <button type="button" class="icon" aria-label={chat.kind === "room" ? "Room info" : "Group info"} onClick={onInfo}><InfoIcon /></button>
         )}
       </header>
       <div class="messages" ref={listRef} onScroll={onScroll}>

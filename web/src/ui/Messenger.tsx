@@ -7,7 +7,8 @@ import { useAppState } from "./hooks";
 import { ChatList } from "./ChatList";
 import { ChatView } from "./ChatView";
 import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog, SettingsPanel } from "./Panels";
-import { who } from "./format";
+import { formatPhone } from "./countries";
+import { GearIcon } from "./Icons";
 
 type Modal = "chat" | "group" | "room" | null;
 type Side = "info" | "settings" | null;
@@ -51,12 +52,12 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
       <Banner state={state} />
       <nav class="sidebar" aria-label="Chats">
         <header class="side-head">
-          <h1 class="me"><span class="logo" aria-hidden="true">●</span> {who(state, state.me) === "You" ? state.myPhone : ""}</h1>
+          <h1 class="me"><span class="logo" aria-hidden="true">●</span> {formatPhone(state.myPhone)}</h1>
           <div class="actions">
             <button type="button" onClick={() => setModal("chat")}>New chat</button>
             <button type="button" onClick={() => setModal("group")}>New group</button>
             <button type="button" onClick={() => setModal("room")}>Rooms</button>
-            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}>⚙</button>
+            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
           </div>
         </header>
         <ChatList state={state} />

@@ -36,6 +36,7 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
   const [name, setName] = useState(chat.name);
   const [error, busy, run] = useAction();
   useEffect(() => setName(chat.name), [chat.name]);
+  useEffect(() => state.refreshInfo(chat.chat), [chat.chat]);
   const canAdd = admin || (chat.kind === "group" && info?.members_can_add && info.role === "member");
   return (
     <aside class="panel" aria-label={chat.kind === "room" ? "Room info" : "Group info"}>

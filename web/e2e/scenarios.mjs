@@ -1,0 +1,282 @@
+// The end-to-end scenarios. Each gets a fresh parleyd and Chromium; ctest runs each as
+// web_<name>. They wait on what the page shows (no fixed sleeps).
+
+import assert from "node:assert/strict";
+import { shoot, signIn, until, userPage } from "./harness.mjs";
+
+const ALICE = "+14155550101";
+const BOB = "+14155550102";
+const CAROL = "+14155550103";
+const SHOWN = { [ALICE]: "+1 415 555 0101", [BOB]: "+1 415 555 0102", [CAROL]: "+1 415 555 0103" };
+
+const lastMine = (page) => page.locator("li.bubble.mine:not(.pending)").last();
+const tickOf = (bubble) => bubble.locator("[data-tick]");
+const status = (page) => page.locator("[data-status]");
+
+async function tickIs(page, bubble, want) {
+  await until(`tick "${want}"`, async () => (await tickOf(bubble).getAttribute("data-tick")) === want);
+}
+
+async function startChat(page, phone) {
+  await page.getByRole("button", { name: "New chat" }).click();
+  await page.getByLabel("Phone number (with country code)").fill(phone);
+  await page.getByRole("button", { name: "Start chat" }).click();
+  await page.getByLabel("Message", { exact: true }).waitFor();
+}
+
+async function say(page, text) {
+  const box = page.getByLabel("Message", { exact: true });
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+async function openChat(page, name) {
+  await page.locator(".chat-list").getByRole("button", { name: new RegExp("^" + name.replace(/[+]/g, "\\+")) }).click();
+  await page.getByLabel("Message", { exact: true }).or(page.locator(".read-only")).waitFor();
+}
+
+function bubble(page, text) {
+  return page.locator("li.bubble").filter({ has: page.locator(".text").getByText(text, { exact: true }) });
+}
+
+/** The messages of a chat as the server has them, read with a token (HTTP history). */
+async function history(server, token, chat) {
+  const res = await fetch(`${server.url}/v1/chats/${chat}/messages?limit=200`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  return (await res.json()).messages;
+}
+
+async function tokenOf(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("parley.session")).token);
+}
+
+export const scenarios = {
+  /** Two users sign in, start a chat, exchange messages; ticks, typing and online on the other side. */
+  async two_users_chat_with_live_ticks_typing_and_online({ server, browser }) {
+    const a = await userPage(browser, server);
+    await a.page.getByLabel("Country").waitFor();
+    assert.equal(await a.page.getByLabel("Country").inputValue(), "US", "country defaults from the browser locale");
+    await shoot(a.page, "sign-in");
+    await signIn(a.page, server, ALICE);
+    const b = await userPage(browser, server);
+    await signIn(b.page, server, BOB);
+    await b.page.close();                       // Bob's device is signed in but not connected
+
+    await startChat(a.page, BOB);
+    await say(a.page, "hello bob");
+    const first = lastMine(a.page);
+    await first.filter({ hasText: "hello bob" }).waitFor();
+    await tickIs(a.page, first, "sent");
+
+    const bob = await b.context.newPage();      // Bob comes back: the message is delivered
+    await bob.goto(server.url + "/");
+    await tickIs(a.page, first, "delivered");
+    await bob.locator(".chat-list").getByRole("button", { name: `${SHOWN[ALICE]}, 1 unread` }).waitFor();
+    await openChat(bob, SHOWN[ALICE]);
+    await bubble(bob, "hello bob").waitFor();
+    await tickIs(a.page, first, "read");         // Bob opened the chat: read
+
+    await until("Bob online in Alice's header", async () => (await status(a.page).textContent()) === "online");
+    await bob.getByLabel("Message", { exact: true }).pressSequentially("hi al");
+    await until("typing in Alice's header", async () => (await status(a.page).textContent()) === "typing…");
+    await bob.getByLabel("Message", { exact: true }).press("Shift+Enter");
+    await bob.getByLabel("Message", { exact: true }).pressSequentially("second line");
+    await bob.getByLabel("Message", { exact: true }).press("Enter");
+    const reply = bubble(a.page, "second line");
+    await reply.waitFor();
+    assert.equal(await reply.locator(".text").textContent(), "hi al\nsecond line", "Shift+Enter is a new line");
+    await until("typing to end when the message arrives", async () => (await status(a.page).textContent()) === "online");
+    await tickIs(bob, lastMine(bob), "read");    // Alice has the chat open
+    assert.equal(await a.page.locator("li.day").first().textContent(), "Today");
+    await shoot(a.page, "chat");
+
+    // The chat list: preview of the last message, no unread for the open chat, sorted by activity.
+    const row = a.page.locator(".chat-list .chat-row").first();
+    assert.match(await row.textContent(), /second line/);
+    await bob.close();
+    await until("Bob's last seen", async () => /^last seen today at/.test((await status(a.page).textContent()) ?? ""), 30_000);
+  },
+
+  /** A reload keeps the session and the history; earlier messages load on scroll. */
+  async reload_keeps_the_session_and_the_history({ server, browser }) {
+    const [bobUser] = await server.adminUsers([BOB]);
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    await startChat(a.page, BOB);
+    await say(a.page, "before reload");
+    await tickIs(a.page, lastMine(a.page), "sent");
+    // Bob sends 60 messages from a raw WebSocket (the protocol, not the app).
+    await a.page.evaluate(async ({ url, token }) => {
+      const ws = new WebSocket(url);
+      await new Promise((resolve, reject) => {
+        let acks = 0;
+        ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+        ws.onerror = reject;
+        ws.onmessage = (ev) => {
+          const f = JSON.parse(ev.data);
+          if (f.type === "hello") for (let i = 1; i <= 60; i++) ws.send(JSON.stringify({ type: "send", id: "bulk-" + i, chat: 1, text: `bulk ${i}` }));
+          if (f.type === "ack" && ++acks === 60) resolve();
+          if (f.type === "error") reject(new Error(f.message));
+        };
+      });
+      ws.close();
+    }, { url: server.url.replace("http", "ws") + "/v1/ws", token: bobUser.token });
+    await bubble(a.page, "bulk 60").waitFor();
+
+    await a.page.reload();
+    await a.page.getByRole("button", { name: "New chat" }).waitFor();
+    assert.equal(await a.page.getByLabel("Phone number").count(), 0, "still signed in after reload");
+    await openChat(a.page, SHOWN[BOB]);
+    await bubble(a.page, "bulk 60").waitFor();
+    assert.equal(await bubble(a.page, "before reload").count(), 0, "only the newest page is loaded first");
+    await until("earlier messages on scroll", async () => {
+      await a.page.locator(".messages").evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event("scroll")); });
+      return (await bubble(a.page, "before reload").count()) === 1;
+    });
+    assert.equal(await a.page.locator("li.bubble").count(), 61);
+  },
+
+  /** Messages typed while the server is down show as pending and go out when it is back, even after the page was closed. */
+  async message_typed_while_the_server_is_down_is_sent_when_it_returns({ server, browser }) {
+    const [bobUser] = await server.adminUsers([BOB]);
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    await startChat(a.page, BOB);
+    await say(a.page, "while up");
+    await tickIs(a.page, lastMine(a.page), "sent");
+
+    await server.stop();
+    await a.page.locator("[data-banner]").waitFor();
+    await say(a.page, "typed while down");
+    const pending = a.page.locator("li.bubble.pending").filter({ hasText: "typed while down" });
+    await tickIs(a.page, pending, "pending");
+    await shoot(a.page, "offline");
+    await server.start();
+    await a.page.locator("[data-banner]").waitFor({ state: "detached" });
+    await pending.waitFor({ state: "detached" });
+    await tickIs(a.page, lastMine(a.page).filter({ hasText: "typed while down" }), "sent");
+
+    // Typed while down, then the page is closed: the IndexedDB queue sends it next time.
+    await server.stop();
+    await a.page.locator("[data-banner]").waitFor();
+    await say(a.page, "typed then closed");
+    await until("the queued message in IndexedDB", () => a.page.evaluate(async () => {
+      const device = JSON.parse(localStorage.getItem("parley.session")).device;
+      const db = await new Promise((r) => { const o = indexedDB.open(`parley-outbox-${device}`); o.onsuccess = () => r(o.result); });
+      const all = await new Promise((r) => { const q = db.transaction("pending").objectStore("pending").getAll(); q.onsuccess = () => r(q.result); });
+      db.close();
+      return all.some((p) => p.frame.text === "typed then closed");
+    }));
+    await a.page.close();
+    await server.start();
+    const again = await a.context.newPage();
+    await again.goto(server.url + "/");
+    await openChat(again, SHOWN[BOB]);
+    await tickIs(again, lastMine(again).filter({ hasText: "typed then closed" }), "sent");
+    const texts = (await history(server, bobUser.token, 1)).map((m) => m.text).reverse();
+    assert.deepEqual(texts, ["while up", "typed while down", "typed then closed"], "each message exactly once, in order");
+  },
+
+  /** Three users in a group: everyone sees everyone's messages and the system message. */
+  async group_of_three_exchanges_messages({ server, browser }) {
+    const users = [];
+    for (const phone of [ALICE, BOB, CAROL]) {
+      const u = await userPage(browser, server);
+      await signIn(u.page, server, phone);
+      users.push(u.page);
+    }
+    const [a, b, c] = users;
+    await a.getByRole("button", { name: "New group" }).click();
+    await a.getByLabel("Group name").fill("Weekend trip");
+    await a.getByLabel("Members (phone numbers, separated by commas)").fill(`${BOB}, ${CAROL}`);
+    await a.getByRole("button", { name: "Create group" }).click();
+    await a.locator(".chat-head h2").filter({ hasText: "Weekend trip" }).waitFor();
+    await a.locator("li.system").filter({ hasText: "You created the group “Weekend trip”" }).waitFor();
+    await say(a, "hi all");
+    for (const [page, text] of [[b, "hello from bob"], [c, "hello from carol"]]) {
+      await openChat(page, "Weekend trip");
+      await bubble(page, "hi all").waitFor();
+      await say(page, text);
+    }
+    for (const page of users)
+      for (const text of ["hi all", "hello from bob", "hello from carol"]) await bubble(page, text).waitFor();
+    // Sender names on others' messages; member names in the header.
+    assert.equal(await bubble(a, "hello from bob").locator(".sender").textContent(), SHOWN[BOB]);
+    await until("members in the header", async () => (await status(a).textContent()) === `You, ${SHOWN[BOB]}, ${SHOWN[CAROL]}`);
+    await tickIs(a, bubble(a, "hi all"), "read");   // read by everyone
+    await b.getByLabel("Message", { exact: true }).pressSequentially("typing");
+    await until("who is typing", async () => (await status(a).textContent()) === `${SHOWN[BOB]} is typing…`);
+    await a.getByRole("button", { name: "Group info" }).click();
+    await a.getByRole("complementary", { name: "Group info" }).getByText("you are an admin").waitFor();
+    await shoot(a, "group");
+    // Admin action: Carol is removed and can no longer send.
+    await a.locator(`[data-member] >> text=${SHOWN[CAROL]}`).waitFor();
+    await a.locator("li[data-member]").filter({ hasText: SHOWN[CAROL] }).getByRole("button", { name: "Remove" }).click();
+    await a.locator("li.system").filter({ hasText: `You removed ${SHOWN[CAROL]}` }).waitFor();
+    await c.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} removed You` }).waitFor();
+    await say(c, "am I still here?");
+    await c.locator("li.bubble.failed").filter({ hasText: "am I still here?" }).waitFor();
+  },
+
+  /** Signing out revokes the device: the old token no longer connects. */
+  async sign_out_revokes_the_device({ server, browser }) {
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    const token = await tokenOf(a.page);
+    await a.page.getByRole("button", { name: "Settings" }).click();
+    const settings = a.page.getByRole("complementary", { name: "Settings" });
+    await settings.getByText("(this browser)").waitFor();
+    await settings.getByLabel("Everyone").waitFor();
+    await until("privacy loaded", () => settings.getByLabel("Everyone").isChecked());
+    await settings.getByLabel("Nobody").check();
+    await until("privacy saved", () => settings.getByLabel("Nobody").isChecked());
+    await shoot(a.page, "settings");
+    await settings.getByRole("button", { name: "Sign out of this browser" }).click();
+    await a.page.getByLabel("Phone number").waitFor();
+    assert.equal(await a.page.evaluate(() => localStorage.getItem("parley.session")), null);
+
+    const me = await fetch(`${server.url}/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 401, "the old token is refused over HTTP");
+    const code = await a.page.evaluate(({ url, token }) => new Promise((resolve) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+      ws.onclose = (ev) => resolve(ev.code);
+    }), { url: server.url.replace("http", "ws") + "/v1/ws", token });
+    assert.equal(code, 4001, "the old token is refused over WebSocket");
+  },
+
+  /** A room: admin posts, a member joins by invite code on a phone-sized screen, reads, sees no input and the view counts. */
+  async room_member_on_a_phone_reads_posts_and_view_counts({ server, browser }) {
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    await a.page.getByRole("button", { name: "Rooms" }).click();
+    await a.page.getByLabel("Or create a room named").fill("Announcements");
+    await a.page.getByRole("button", { name: "Create room" }).click();
+    await a.page.locator(".chat-head h2").filter({ hasText: "Announcements" }).waitFor();
+    await a.page.getByRole("button", { name: "Room info" }).click();
+    const invite = await a.page.locator("[data-invite]").textContent();
+    assert.match(invite ?? "", /^[0-9A-Za-z]{16}$/);
+    await say(a.page, "before you joined");
+
+    const b = await userPage(browser, server, { width: 390, height: 780 });
+    await signIn(b.page, server, BOB);
+    await b.page.getByRole("button", { name: "Rooms" }).click();
+    await b.page.getByLabel("Join a room: its id or invite code").fill(invite);
+    await b.page.getByRole("button", { name: "Join room" }).click();
+    await b.page.locator(".chat-head h2").filter({ hasText: "Announcements" }).waitFor();
+    // Bob's join is committed before his app opens the room (it waits for `done`).
+    await say(a.page, "welcome to the room");
+    await bubble(b.page, "welcome to the room").waitFor();
+    assert.equal(await bubble(b.page, "before you joined").count(), 0, "a room member sees posts from their join on");
+    assert.equal(await b.page.getByLabel("Message", { exact: true }).count(), 0, "no input where only admins post");
+    await b.page.getByText("Only admins can send messages in this room.").waitFor();
+    await until("a view count of 2 (Alice and Bob read it)", async () => {
+      const v = bubble(a.page, "welcome to the room").locator("[data-views]");
+      return (await v.count()) && (await v.getAttribute("data-views")) === "2";
+    }, 20_000);
+    await shoot(b.page, "phone-room");
+    await b.page.getByRole("button", { name: "Back to chats" }).click();
+    await b.page.locator(".chat-list").waitFor();
+    await shoot(b.page, "phone-chat-list");
+  },
+};
