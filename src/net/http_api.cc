@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -350,6 +351,10 @@ HttpResponse HttpApi::static_file(const HttpRequest& req) {
   std::string path = url->path();
   if (path.find("..") != std::string::npos) return error(req, 404, proto::err::kNotFound, "not found");
   if (path.empty() || path.back() == '/') path += "index.html";
+  // Only regular files: a directory (GET /assets) opens as an empty stream otherwise.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(opt_.web_root + path, ec))
+    return error(req, 404, proto::err::kNotFound, "not found");
   std::ifstream in(opt_.web_root + path, std::ios::binary);
   if (!in) return error(req, 404, proto::err::kNotFound, "not found");
   std::ostringstream data;

@@ -202,6 +202,7 @@ TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_car
     // A missing asset is not cached: the next build may bring it.
     auto missing = get(server, "/assets/app-def456.js");
     EXPECT_EQ(missing.result_int(), 404);
+    EXPECT_EQ(get(server, "/assets").result_int(), 404) << "a directory is not a file";
     EXPECT_EQ(missing["Cache-Control"], "no-store");
   }
   std::filesystem::remove_all(root);
