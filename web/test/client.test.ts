@@ -2,24 +2,8 @@
 // it receives, and how it behaves across reconnects.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { MemoryOutbox, ParleyClient, type SocketLike } from "../src/protocol/client";
-
-class FakeSocket implements SocketLike {
-  sent: Record<string, unknown>[] = [];
-  closed = false;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  send(data: string) { this.sent.push(JSON.parse(data)); }
-  close() { this.closed = true; }
-  // The server's side.
-  open() { this.onopen?.({}); }
-  push(frame: Record<string, unknown>) { this.onmessage?.({ data: JSON.stringify(frame) }); }
-  drop(code = 1006) { this.onclose?.({ code }); }
-  hello(user = 1) { this.push({ type: "hello", protocol: 1, user, device: 7, head: 0, position: 0, server_time: 0, max_text_chars: 4096, presence: { heartbeat_ms: 300, online_ms: 1000, typing_ms: 800 } }); }
-  types() { return this.sent.map((f) => f.type); }
-}
+import { MemoryOutbox, ParleyClient } from "../src/protocol/client";
+import { FakeSocket } from "./fake_socket";
 
 function setup(options: Partial<ConstructorParameters<typeof ParleyClient>[0]> = {}) {
   const sockets: FakeSocket[] = [];
@@ -150,6 +134,37 @@ describe("ParleyClient", () => {
     expect(last().sent).toContainEqual({ type: "chat_info", chat: 5 });
     last().push({ type: "done", id, chat: 5, seq: 1, changed: true });
     expect(done).toEqual([id]);
+    expect(client.unanswered).toEqual([]);
+  });
+
+  it("resumes from the server's stored position when it remembers none", async () => {
+    const { client, last } = setup();
+    const positions: number[] = [];
+    client.on("position", (p) => positions.push(p));
+    await client.start();
+    last().open();
+    last().hello(1, 120);
+    expect(last().sent[1]).toEqual({ type: "sync", after: 120 });
+    expect(client.position).toBe(120);
+    expect(positions).toEqual([120]);
+  });
+
+  it("tells when requests are queued and answered, and retries at once on reconnectNow", async () => {
+    const { client, sockets, last } = setup({ reconnectMinMs: 4000 });
+    let changes = 0;
+    client.on("pending", () => changes++);
+    await client.start();
+    const id = client.sendToChat(3, "offline");
+    expect(changes).toBe(1);
+    last().drop();                      // the first connection never opened
+    expect(sockets.length).toBe(1);
+    client.reconnectNow();              // no 4 s wait
+    expect(sockets.length).toBe(2);
+    last().open();
+    last().hello();
+    expect(last().sent.find((f) => f.type === "send")).toMatchObject({ id, chat: 3, text: "offline", background: true });
+    last().push({ type: "ack", id, chat: 3, seq: 9, ts: 1 });
+    expect(changes).toBe(2);
     expect(client.unanswered).toEqual([]);
   });
 });
