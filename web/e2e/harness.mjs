@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from "node:f
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
 
 export const ADMIN_SECRET = "e2e-admin-secret";
 const WAIT_MS = 15_000;
@@ -136,8 +139,8 @@ export async function launchChromium() {
 }
 
 /** A fresh browser context (empty profile) for one user, and its first page. */
-export async function userPage(browser, server, { width = 1200, height = 760 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: "en-US", timezoneId: "UTC" });
+export async function userPage(browser, server, { width = 1200, height = 760, locale = "en-US", bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, timezoneId: "UTC", bypassCSP });
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
@@ -145,15 +148,29 @@ export async function userPage(browser, server, { width = 1200, height = 760 } =
   return { context, page };
 }
 
-/** Signs in through the UI: phone, the code from the webhook, and waits for the chat list. */
-export async function signIn(page, server, phone) {
-  await page.getByLabel("Phone number").fill(phone);
+/**
+ * Signs in through the UI: phone (as typed: `typed`, default the E.164 `phone`), the code
+ * from the webhook, and waits for the chat list.
+ */
+export async function signIn(page, server, phone, typed = phone) {
+  await page.getByLabel("Phone number").fill(typed);
   server.sink.codes.delete(phone);
   await page.getByRole("button", { name: "Send code" }).click();
   const code = await server.code(phone);
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "New chat" }).waitFor();
+}
+
+/** Runs axe-core's WCAG 2 A/AA rules on the page; fails on serious or critical violations. */
+export async function accessible(page, screen) {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const violations = await page.evaluate(async () => {
+    const r = await globalThis.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  if (violations.length) throw new Error(`accessibility of ${screen}:\n  ${violations.join("\n  ")}`);
 }
 
 export function screenshotDir() {

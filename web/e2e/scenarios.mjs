@@ -2,7 +2,7 @@
 // web_<name>. They wait on what the page shows (no fixed sleeps).
 
 import assert from "node:assert/strict";
-import { shoot, signIn, until, userPage } from "./harness.mjs";
+import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
 
 const ALICE = "+14155550101";
 const BOB = "+14155550102";
@@ -82,7 +82,7 @@ export const scenarios = {
     await bob.getByLabel("Message", { exact: true }).press("Shift+Enter");
     await bob.getByLabel("Message", { exact: true }).pressSequentially("second line");
     await bob.getByLabel("Message", { exact: true }).press("Enter");
-    const reply = bubble(a.page, "second line");
+    const reply = a.page.locator("li.bubble").filter({ hasText: "second line" });
     await reply.waitFor();
     assert.equal(await reply.locator(".text").textContent(), "hi al\nsecond line", "Shift+Enter is a new line");
     await until("typing to end when the message arrives", async () => (await status(a.page).textContent()) === "online");
@@ -278,5 +278,52 @@ export const scenarios = {
     await b.page.getByRole("button", { name: "Back to chats" }).click();
     await b.page.locator(".chat-list").waitFor();
     await shoot(b.page, "phone-chat-list");
+  },
+
+  /** The main screens pass axe-core's WCAG A/AA checks; a chat can be started and used from the keyboard alone. */
+  async main_screens_are_accessible_and_work_from_the_keyboard({ server, browser }) {
+    await server.adminUsers([BOB]);
+    const de = await userPage(browser, server, { locale: "de-DE" });
+    assert.equal(await de.page.getByLabel("Country").inputValue(), "DE", "the picker follows the browser locale");
+    await de.context.close();
+
+    const a = await userPage(browser, server, { bypassCSP: true });   // to inject axe-core
+    await accessible(a.page, "sign-in");
+    await signIn(a.page, server, ALICE, "(415) 555-0101");             // national format, country US
+    await accessible(a.page, "the chat list");
+
+    const page = a.page;
+    await page.getByRole("button", { name: "New chat" }).focus();
+    await page.keyboard.press("Enter");
+    await until("focus in the dialog's phone field", () => page.evaluate(() => document.activeElement?.id === "new-chat-phone"));
+    await page.keyboard.type(BOB);
+    await page.keyboard.press("Enter");
+    await until("focus in the message box", () => page.evaluate(() => document.activeElement?.id === "composer-text"));
+    await page.keyboard.type("typed from the keyboard");
+    await page.keyboard.press("Enter");
+    await tickIs(page, bubble(page, "typed from the keyboard"), "sent");
+    await accessible(page, "a chat");
+
+    await page.getByRole("button", { name: "New group" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog", { name: "New group" }).waitFor();
+    await accessible(page, "the new group dialog");
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "New group", "focus returns to the opener");
+
+    await page.getByRole("button", { name: "New group" }).click();
+    await page.getByLabel("Group name").fill("Accessible");
+    await page.getByLabel("Members (phone numbers, separated by commas)").fill(BOB);
+    await page.getByRole("button", { name: "Create group" }).click();
+    await page.locator(".chat-head h2").filter({ hasText: "Accessible" }).waitFor();
+    await page.getByRole("button", { name: "Group info" }).click();
+    await page.getByRole("complementary", { name: "Group info" }).getByText("you are an admin").waitFor();
+    await accessible(page, "group info");
+    await page.getByRole("button", { name: "Close info" }).click();
+
+    await page.getByRole("button", { name: "Settings" }).click();
+    await page.getByRole("complementary", { name: "Settings" }).getByText("(this browser)").waitFor();
+    await accessible(page, "settings");
   },
 };

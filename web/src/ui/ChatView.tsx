@@ -148,10 +148,12 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
         {chatId !== undefined && !state.complete.has(chatId) && messages.length > 0 && (
           <button type="button" class="link load-earlier" onClick={() => void state.loadEarlier(chatId)}>Load earlier messages</button>
         )}
-        <ol role="log" aria-label="Messages" aria-live="polite">
-          {rows}
-          {queued.map((o) => <Queued key={o.id} state={state} o={o} />)}
-        </ol>
+        <div role="log" aria-label="Messages" aria-live="polite">
+          <ol>
+            {rows}
+            {queued.map((o) => <Queued key={o.id} state={state} o={o} />)}
+          </ol>
+        </div>
         {!messages.length && !queued.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
       </div>
       {canPost ? (

@@ -10,7 +10,11 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
-    return () => opener?.focus?.();
+    return () => {
+      // Outside an open modal dialog everything is inert: close it before moving focus back.
+      if (d?.open) d.close();
+      opener?.focus?.();
+    };
   }, []);
   return (
     <dialog ref={ref} class="dialog" aria-labelledby="dialog-title" onClose={onClose} onCancel={(e) => { e.preventDefault(); onClose(); }}>
