@@ -245,9 +245,8 @@ export class AppState {
     let list: ChatSummary[];
     try {
       list = await this.api.chats();
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return;
-      return;
+    } catch {
+      return;   // offline or signed out: the next connect refreshes again
     }
     const seen = new Set<number>();
     const peers: number[] = [];
@@ -348,6 +347,11 @@ export class AppState {
         });
       });
     }
+    this.changed();
+  }
+
+  dismissNotice(): void {
+    this.notice = "";
     this.changed();
   }
 

@@ -69,7 +69,11 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
         ) : (
           <div class="welcome"><h2>parley</h2><p>Pick a chat, or start one with <strong>New chat</strong>.</p></div>
         )}
-        {state.notice && <p class="toast" role="alert" onClick={() => { state.notice = ""; setSide(side); }}>{state.notice}</p>}
+        {state.notice && (
+          <div class="toast" role="alert">
+            {state.notice} <button type="button" class="link" onClick={() => state.dismissNotice()}>Dismiss</button>
+          </div>
+        )}
       </main>
       {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
       {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}
