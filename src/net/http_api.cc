@@ -345,7 +345,8 @@ awaitable<HttpResponse> HttpApi::revoke(const HttpRequest& req, const DeviceReco
 HttpResponse HttpApi::static_file(const HttpRequest& req) {
   if (opt_.web_root.empty())
     return reply(req, http::status::ok,
-                 "parleyd is running. The browser client is not installed (server.web_root is empty).\n",
+                 "parleyd is running, but the browser client is not installed: build it with "
+                 "scripts/build-web.sh and point server.web_root at web/dist.\n",
                  "text/plain");
   auto url = boost::urls::parse_origin_form(req.target());
   std::string path = url->path();

@@ -208,5 +208,19 @@ TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_car
   std::filesystem::remove_all(root);
 }
 
+TEST(StaticFiles, parleyd_starts_without_the_browser_build_and_says_so) {
+  char tmpl[] = "/tmp/parley-web-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);  // a web root without index.html: the build is absent
+  {
+    ServerProcess server({std::string("server.web_root=") + tmpl});
+    auto res = get(server, "/");
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_NE(res.body().find("browser client is not installed"), std::string::npos) << res.body();
+    EXPECT_NE(server.log().find("browser client not found at"), std::string::npos) << server.log();
+    EXPECT_EQ(get(server, "/healthz").result_int(), 200);
+  }
+  std::filesystem::remove_all(tmpl);
+}
+
 }  // namespace
 }  // namespace parley::testing

@@ -143,4 +143,15 @@ describe("AppState", () => {
     ws.push({ type: "error", code: "not_member", message: "not a member", id: send.id });
     expect(state.outgoing({ chat: 9 })).toEqual([{ id: send.id, chat: 9, to: undefined, text: "am I still here?", failed: "You are not a member of this chat." }]);
   });
+
+  it("keeps a message that arrives while the chat's first page is loading", async () => {
+    const { state, ws, api } = await setup([direct(4, { last_seq: 1, last_sender: BOB, last_ts: 3 })]);
+    let answer: (m: MsgFrame[]) => void = () => {};
+    (api.history as unknown as ReturnType<typeof vi.fn>).mockImplementationOnce(() => new Promise<MsgFrame[]>((r) => { answer = r; }));
+    state.open({ chat: 4 });
+    ws.push(msg(4, 2, ME, 11, "committed after the page was read"));
+    answer([msg(4, 1, BOB, 0, "older") as MsgFrame]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.messages.get(4)!.map((m) => m.text)).toEqual(["older", "committed after the page was read"]);
+  });
 });

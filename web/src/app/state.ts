@@ -60,6 +60,7 @@ export class AppState {
   readonly chats = new Map<number, Chat>();
   readonly messages = new Map<number, Message[]>();    // chat -> loaded messages, by seq
   readonly complete = new Set<number>();                 // chats whose oldest message is loaded
+  private readonly loading = new Set<number>();          // chats with a history page on its way
   readonly presence = new Map<number, Presence>();
   readonly typing = new Map<number, Map<number, number>>(); // chat -> user -> until (ms)
   readonly phones = new Map<number, string>();
@@ -316,9 +317,10 @@ export class AppState {
 
   /** Loads the page of messages before the oldest loaded one. */
   async loadEarlier(chat: number): Promise<void> {
-    if (this.complete.has(chat)) return;
+    if (this.complete.has(chat) || this.loading.has(chat)) return;
     const have = this.messages.get(chat) ?? [];
     const before = have.length ? have[0].seq : 0;
+    this.loading.add(chat);
     try {
       const page = await this.api.history(chat, before, PAGE);
       if (page.length < PAGE) this.complete.add(chat);
@@ -328,6 +330,8 @@ export class AppState {
       this.askViews(chat);
     } catch (e) {
       this.notice = e instanceof ApiError ? e.message : String(e);
+    } finally {
+      this.loading.delete(chat);
     }
     this.changed();
   }
@@ -467,7 +471,9 @@ export class AppState {
       if (msg.from === this.me) c.unread = 0;
       else if (msg.seq > c.read && !msg.system) c.unread += 1;
     }
-    if (this.messages.has(msg.chat)) this.insert(msg);
+    // Kept while the first page is on its way too: a message committed after the server read
+    // that page would otherwise be missing from the view.
+    if (this.messages.has(msg.chat) || this.loading.has(msg.chat)) this.insert(msg);
     this.markRead(msg.chat);
     if (c?.kind === "room") this.askViewsSoon(msg.chat);
     this.changed();
