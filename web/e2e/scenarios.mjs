@@ -213,9 +213,16 @@ export const scenarios = {
     await a.locator(`[data-member] >> text=${SHOWN[CAROL]}`).waitFor();
     await a.locator("li[data-member]").filter({ hasText: SHOWN[CAROL] }).getByRole("button", { name: "Remove" }).click();
     await a.locator("li.system").filter({ hasText: `You removed ${SHOWN[CAROL]}` }).waitFor();
-    await c.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} removed You` }).waitFor();
+    await c.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} removed you` }).waitFor();
     await say(c, "am I still here?");
     await c.locator("li.bubble.failed").filter({ hasText: "am I still here?" }).waitFor();
+    // Rename and promote from the info panel: every member's view follows.
+    await a.getByLabel("Name", { exact: true }).fill("Long weekend");
+    await a.getByRole("button", { name: "Rename" }).click();
+    await b.locator(".chat-head h2").filter({ hasText: "Long weekend" }).waitFor();
+    await b.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} renamed the chat to “Long weekend”` }).waitFor();
+    await a.locator("li[data-member]").filter({ hasText: SHOWN[BOB] }).getByRole("button", { name: "Make admin" }).click();
+    await b.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} made you admin` }).waitFor();
   },
 
   /** Signing out revokes the device: the old token no longer connects. */

@@ -9,7 +9,8 @@ export function who(state: AppState, user: number): string {
 }
 
 function people(state: AppState, users: unknown): string {
-  return Array.isArray(users) ? users.map((u) => who(state, Number(u))).join(", ") : "";
+  // In the middle of a sentence I am "you": "Alice added you, Bob".
+  return Array.isArray(users) ? users.map((u) => (Number(u) === state.me ? "you" : who(state, Number(u)))).join(", ") : "";
 }
 
 export function systemText(state: AppState, m: Pick<Message, "from" | "system">): string {
