@@ -1,7 +1,7 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
 // contact lookup. Every failure is an ApiError with the server's code and message.
 
-import type { MsgFrame, Visibility } from "../protocol/frames";
+import type { MsgFrame } from "../protocol/frames";
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -81,5 +81,3 @@ export class Api {
     return data as T;
   }
 }
-
-export type { Visibility };
