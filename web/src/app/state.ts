@@ -82,8 +82,6 @@ export class AppState {
   private requests = new Map<string, (chat: number) => void>();
   private viewsTimer: ReturnType<typeof setTimeout> | null = null;
   private visible = true;
-  /** Queued send frames by client id: to show an acked message before its `msg` arrives. */
-  private requestFrames = new Map<string, Record<string, unknown>>();
 
   constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient) {
     this.phones.set(me, myPhone);
@@ -104,10 +102,9 @@ export class AppState {
     });
     client.on("message", (m) => this.onMessage(m));
     client.on("receipt", (r) => this.onReceipt(r));
-    client.on("ack", (a) => {
-      const p = this.requestFrames.get(a.id);
-      this.requestFrames.delete(a.id);
-      if (p) this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(p.text ?? ""), id: a.id });
+    client.on("ack", (a, request) => {
+      // Shown at once, before its `msg` comes back through the log.
+      if (request) this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(request.text ?? ""), id: a.id });
       this.requests.get(a.id)?.(a.chat);
       this.requests.delete(a.id);
       if (!this.chats.has(a.chat)) this.scheduleRefresh();
@@ -119,7 +116,7 @@ export class AppState {
       if (!this.chats.has(d.chat)) this.scheduleRefresh();
       this.changed();
     });
-    client.on("error", (e) => this.onError(e));
+    client.on("error", (e, request) => this.onError(e, request));
     client.on("presence", (p) => this.onPresence(p));
     client.on("typing", (t) => this.onTyping(t));
     client.on("privacy", (v) => { this.privacy = v; this.changed(); });
@@ -140,12 +137,7 @@ export class AppState {
       }
       this.changed();
     });
-    client.on("pending", () => {
-      // Remember every queued send (also those restored from IndexedDB after a reload).
-      for (const p of client.unanswered)
-        if (p.frame.type === "send" && !this.requestFrames.has(p.id)) this.requestFrames.set(p.id, p.frame);
-      this.changed();
-    });
+    client.on("pending", () => this.changed());
     this.typingTimer = setInterval(() => this.tickSecond(), 1000);
   }
 
@@ -505,17 +497,13 @@ export class AppState {
     this.changed();
   }
 
-  private onError(e: ErrorFrame): void {
-    const frame = e.id ? this.requestFrames.get(e.id) : undefined;
+  private onError(e: ErrorFrame, request?: Record<string, unknown>): void {
     if (e.code === "rate_limited" || e.code === "unavailable") return;  // the client retries
-    if (e.id) {
-      this.requests.delete(e.id);
-      if (frame) {
-        const chat = typeof frame.chat === "number" ? frame.chat : undefined;
-        const to = typeof frame.to === "number" ? frame.to : undefined;
-        this.failed.set(e.id, { id: e.id, text: String(frame.text ?? ""), chat, to, failed: describe(e) });
-        this.requestFrames.delete(e.id);
-      }
+    if (e.id) this.requests.delete(e.id);
+    if (e.id && request?.type === "send") {
+      const chat = typeof request.chat === "number" ? request.chat : undefined;
+      const to = typeof request.to === "number" ? request.to : undefined;
+      this.failed.set(e.id, { id: e.id, text: String(request.text ?? ""), chat, to, failed: describe(e) });
     }
     this.notice = describe(e);
     this.changed();

@@ -62,9 +62,11 @@ export interface ClientEvents {
   hello: (h: HelloFrame) => void;
   message: (m: MsgFrame) => void;
   receipt: (r: ReceiptFrame) => void;
-  ack: (a: AckFrame) => void;
+  /** `request`: the frame this answers, while it was still unanswered. */
+  ack: (a: AckFrame, request?: Record<string, unknown>) => void;
   done: (d: DoneFrame) => void;
-  error: (e: ErrorFrame) => void;
+  /** `request`: the unanswered frame the error is about, if any. */
+  error: (e: ErrorFrame, request?: Record<string, unknown>) => void;
   synced: (s: SyncedFrame) => void;
   presence: (p: PresenceFrame) => void;
   typing: (t: TypingFrame) => void;
@@ -374,10 +376,12 @@ export class ParleyClient {
         }
         this.emit("membership", f);
         return;
-      case "ack":
+      case "ack": {
+        const p = this.pending.get(f.id);
         this.settle(f.id);
-        this.emit("ack", f);
+        this.emit("ack", f, p?.frame);
         return;
+      }
       case "done":
         this.settle(f.id);
         this.emit("done", f);
@@ -391,7 +395,7 @@ export class ParleyClient {
           this.settle(p.id);
         }
         if (f.code === "unauthorized") this.stopped = true;
-        this.emit("error", f);
+        this.emit("error", f, p?.frame);
         return;
       }
       case "synced": this.emit("synced", f); return;
