@@ -51,7 +51,8 @@ Target::Target(Target&& o) noexcept
       sets_(std::move(o.sets_)),
       data_dir_(std::move(o.data_dir_)),
       pid_(o.pid_),
-      port_(o.port_) {
+      port_(o.port_),
+      dead_cpu_s_(o.dead_cpu_s_) {
   o.pid_ = -1;
   o.data_dir_.clear();
 }
@@ -127,7 +128,7 @@ long Target::rss_kib() const {
 }
 
 double Target::cpu_seconds() const {
-  if (pid_ <= 0) return 0;
+  if (pid_ <= 0) return dead_cpu_s_;
   std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
   std::string s((std::istreambuf_iterator<char>(in)), {});
   auto p = s.rfind(')');
@@ -138,15 +139,17 @@ double Target::cpu_seconds() const {
     if (i == 14) utime = std::stol(f);
     if (i == 15) stime = std::stol(f);
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return dead_cpu_s_ + static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 void Target::kill9() {
   if (pid_ <= 0) return;
+  const double before = cpu_seconds();  // /proc/PID goes with the process
   ::kill(pid_, SIGKILL);
   int st;
   waitpid(pid_, &st, 0);
   pid_ = -1;
+  dead_cpu_s_ = before;
 }
 
 void Target::restart() { start_process(); }

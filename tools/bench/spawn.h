@@ -31,7 +31,8 @@ class Target {
   std::vector<BenchUser> make_users(int n);
   // RSS of the spawned server in KiB (0 when not spawned).
   long rss_kib() const;
-  // User+system CPU seconds of the spawned server.
+  // User+system CPU seconds of the spawned server, including processes of it that kill9 ended
+  // (so a window across a crash and restart counts both).
   double cpu_seconds() const;
   void kill9();
   // Restarts a killed spawned server on the same port and data directory.
@@ -48,6 +49,7 @@ class Target {
   std::string data_dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  double dead_cpu_s_ = 0;  // CPU of killed processes of this target
 };
 
 // Creates an empty database on the PostgreSQL server `url` points at; returns a

@@ -1,0 +1,152 @@
+// one-to-one on the lean load path: P sender/receiver pairs, each pair's two connections
+// on one epoll loop (so a pair's state has one thread), flat out with a window of unacked
+// messages per sender or paced at a total rate. Loss, duplicates and order are checked
+// by message identity (the client id the sender chose, seen again in the receiver's msg).
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cmath>
+#include <iostream>
+#include <stdexcept>
+
+#include "bench/lean_sender.h"
+#include "bench/lean_ws.h"
+#include "bench/pairs.h"
+
+namespace parley::bench {
+
+namespace json = boost::json;
+
+namespace {
+
+struct LeanPair : lean::Handler, LeanSender {
+  int idx = 0;
+  std::int64_t to = 0;
+  lean::Conn* tx = nullptr;
+  lean::Conn* rx = nullptr;
+  std::int64_t window_end_us = LLONG_MAX, in_window = 0;
+  Stream stream;  // stream.acked is filled from acked_ids once the loop stopped
+  Latencies lat;
+  std::atomic<std::int64_t> received{0};  // read by the main thread while the loop runs
+
+  void send(std::int64_t n, std::int64_t sent_us) override {
+    lean::FrameBuf b;
+    b.raw(R"({"type":"send","id":"b)").num(idx).raw("-").num(n).raw(R"(","to":)").num(to);
+    b.raw(R"(,"text":"b:)").num(n).raw(":").num(sent_us).raw("\"}");
+    tx->send_text(b.view());
+  }
+
+  void on_frame(lean::Conn& c, const lean::Frame& f) override {
+    if (&c == tx) {
+      on_answer(f);
+      return;
+    }
+    if (f.type != "msg") return;
+    std::int64_t t = now_us();
+    std::int64_t n = lean::number_after(f.id, '-');
+    std::int64_t sent_us = pair_sent_us(f.text);
+    if (n < 0 || sent_us < 0 || !stream.receive(n, f.seq)) return;
+    received.fetch_add(1, std::memory_order_relaxed);
+    lat.add(static_cast<double>(t - sent_us) / 1000.0);
+    if (t <= window_end_us) ++in_window;
+  }
+};
+
+}  // namespace
+
+json::object run_one_to_one(const Common& common, const PairsOptions& o) {
+  raise_fd_limit();
+  auto target = make_targets(common);
+  std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
+  auto users = target.make_users(2 * o.pairs);
+  const int nloops = std::max(1, std::min(common.threads, o.pairs));
+  std::vector<std::unique_ptr<lean::Loop>> loops;
+  std::vector<std::vector<LeanPair*>> on_loop(nloops);
+  for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
+  std::vector<std::unique_ptr<LeanPair>> pairs;
+  auto conn = [&](std::size_t i, LeanPair* p) {
+    lean::ConnOptions co;
+    const auto& ep = target.nodes[i % target.size()].endpoint();  // sender and receiver on different nodes
+    co.host = ep.host;
+    co.port = ep.port;
+    co.bind_address = source_address(i);
+    co.token = users[i].token;
+    co.delivered_receipts = !common.no_receipts;
+    co.handler = p;
+    return co;
+  };
+  for (int i = 0; i < o.pairs; ++i) {
+    auto p = std::make_unique<LeanPair>();
+    p->idx = i;
+    p->to = users[2 * i + 1].user;
+    p->window = o.window;
+    if (o.rate > 0) p->interval_us = static_cast<std::int64_t>(1e6 * o.pairs / o.rate);
+    auto& loop = *loops[i % nloops];
+    p->tx = &loop.add(conn(2 * i, p.get()));
+    p->rx = &loop.add(conn(2 * i + 1, p.get()));
+    on_loop[i % nloops].push_back(p.get());
+    pairs.push_back(std::move(p));
+  }
+  for (int k = 0; k < nloops; ++k) {
+    loops[k]->set_ticker([&ps = on_loop[k]](std::int64_t now) {
+      std::int64_t due = LLONG_MAX;
+      for (auto* p : ps) due = std::min(due, p->tick(now));
+      return due;
+    });
+    loops[k]->start();
+  }
+  auto count = [&](auto get) {
+    std::int64_t s = 0;
+    for (auto& l : loops) s += get(*l);
+    return s;
+  };
+  if (!wait_until([&] { return count([](auto& l) { return l.ready() + l.failed(); }) >= 2 * o.pairs; }, 60) ||
+      count([](auto& l) { return l.failed(); }) > 0)
+    throw std::runtime_error(std::to_string(count([](auto& l) { return l.ready(); })) + " of " +
+                             std::to_string(2 * o.pairs) + " connections signed in and synced within 60 s");
+
+  CpuWindow cpu(target);
+  cpu.start();
+  const std::int64_t start = now_us();
+  const auto end_us = start + static_cast<std::int64_t>(o.duration * 1e6);
+  for (int k = 0; k < nloops; ++k)
+    loops[k]->post([&ps = on_loop[k], start, end_us, n = o.pairs] {
+      for (auto* p : ps) {
+        p->window_end_us = end_us;
+        p->begin(start + p->interval_us * p->idx / n);
+      }
+    });
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  cpu.stop();
+  long rss = target.rss_kib();
+  for (int k = 0; k < nloops; ++k)
+    loops[k]->post([&ps = on_loop[k]] {
+      for (auto* p : ps) p->end();
+    });
+  // Drain: every send answered, every acked message arrived (bounded wait).
+  bool drained = wait_until([&] {
+    for (auto& p : pairs)
+      if (!p->answered() || p->received < p->acked) return false;
+    return true;
+  }, 20);
+  const auto dropped = count([](auto& l) { return l.failed(); });
+  const auto protocol_errors = count([](auto& l) { return l.protocol_errors(); });
+  for (auto& l : loops) l->stop();  // the threads end here: pair state is ours to read
+
+  PairTotals totals;
+  std::int64_t refused = 0;
+  for (auto& p : pairs) {
+    p->stream.acked = p->acked_ids;
+    totals.add(p->stream);
+    totals.in_window += p->in_window;
+    refused += p->refused;
+    for (double v : p->lat.samples()) totals.latency.add(v);
+  }
+  auto r = pairs_result("one-to-one", "lean", common, o, target, totals, cpu, rss, drained);
+  r["refused"] = refused;
+  r["dropped_connections"] = dropped;
+  r["protocol_errors"] = protocol_errors;
+  return r;
+}
+
+}  // namespace parley::bench
