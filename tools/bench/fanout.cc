@@ -142,10 +142,11 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
 
   // Members: in a group everyone; in a room the first `online` (the admin and posters first).
   const int nloops = std::max(1, common.threads);
+  // Declared before the loops, so that they outlive the loop threads even on a throw.
+  std::vector<std::unique_ptr<Member>> members;
+  std::vector<std::vector<Member*>> posters_on(nloops);
   std::vector<std::unique_ptr<lean::Loop>> loops;
   for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
-  std::vector<std::vector<Member*>> posters_on(nloops);
-  std::vector<std::unique_ptr<Member>> members;
   for (int i = 0; i < online; ++i) {
     auto m = std::make_unique<Member>();
     const int g = i / o.members, k = i % o.members;

@@ -60,10 +60,11 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
   auto users = target.make_users(2 * o.pairs);
   const int nloops = std::max(1, std::min(common.threads, o.pairs));
-  std::vector<std::unique_ptr<lean::Loop>> loops;
-  std::vector<std::vector<LeanPair*>> on_loop(nloops);
-  for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
+  // Declared before the loops, so that they outlive the loop threads even on a throw.
   std::vector<std::unique_ptr<LeanPair>> pairs;
+  std::vector<std::vector<LeanPair*>> on_loop(nloops);
+  std::vector<std::unique_ptr<lean::Loop>> loops;
+  for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
   auto conn = [&](std::size_t i, LeanPair* p) {
     lean::ConnOptions co;
     const auto& ep = target.nodes[i % target.size()].endpoint();  // sender and receiver on different nodes

@@ -104,8 +104,8 @@ json::object run_pairs_library(const Common& common, const PairsOptions& o) {
   if (o.crash_node && target.size() < 2) throw std::runtime_error("cluster-crash needs --nodes 2 or more");
   std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
   auto users = target.make_users(2 * o.pairs);
+  std::vector<std::unique_ptr<Pair>> pairs;  // outlives the pool's threads, even on a throw
   Pool pool(common.threads);
-  std::vector<std::unique_ptr<Pair>> pairs;
   for (int i = 0; i < o.pairs; ++i) {
     auto p = std::make_unique<Pair>();
     Pair* pp = p.get();
