@@ -9,6 +9,7 @@ out=$out_base
 : >"$out.jsonl"
 run one-to-one-100-flat one-to-one --pairs 100 --duration 10
 run one-to-one-1000-flat one-to-one --pairs 1000 --duration 10
+run one-to-one-100-flat-library-client one-to-one --pairs 100 --duration 10 --library-client
 run one-to-one-100-flat-no-receipts --no-receipts one-to-one --pairs 100 --duration 10
 run one-to-one-100-at-20k one-to-one --pairs 100 --rate 20000 --duration 10
 run one-to-one-100-at-5k one-to-one --pairs 100 --rate 5000 --duration 10
