@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "app/app.h"
 #include "app/config.h"
 
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   // The stop signal may come while start() still waits for PostgreSQL or NATS.
   int sig = 0;
   std::thread signals([&] {
+    parley::set_thread_name("signals");
     sigwait(&stop_signals, &sig);
     server.request_stop();
   });

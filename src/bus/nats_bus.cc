@@ -1,5 +1,7 @@
 #include "bus/nats_bus.h"
 
+#include "core/thread_name.h"
+
 #include <spdlog/spdlog.h>
 
 #include <fmt/ranges.h>
@@ -90,7 +92,7 @@ NatsBus::NatsBus(NatsBusOptions options)
   // Nodes that announced themselves before this subscription existed answer a "?" at
   // once, so nodes() is complete within a round trip instead of a heartbeat.
   natsConnection_PublishString(conn_, nodes_subject_.c_str(), "?");
-  heartbeat_.start(std::chrono::seconds(1), [this] {
+  heartbeat_.start("nats-heartbeat", std::chrono::seconds(1), [this] {
     std::string hello;
     {
       std::lock_guard lk(nodes_mu_);
@@ -253,6 +255,8 @@ std::vector<NodeInfo> NatsBus::nodes() const {
 }
 
 void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+  static thread_local bool named = (set_thread_name("nats-delivery"), true);  // libnats' own thread
+  (void)named;
   auto* self = static_cast<NatsBus*>(closure);
   const char* data = natsMsg_GetData(msg);
   int len = natsMsg_GetDataLength(msg);

@@ -6,7 +6,10 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+
+#include "core/thread_name.h"
 
 namespace parley {
 
@@ -17,8 +20,10 @@ class PeriodicThread {
   PeriodicThread& operator=(const PeriodicThread&) = delete;
   ~PeriodicThread() { stop(); }
 
-  void start(std::chrono::milliseconds interval, std::function<void()> task) {
-    thread_ = std::thread([this, interval, task = std::move(task)] {
+  // `name` names the thread (top -H, perf).
+  void start(std::string name, std::chrono::milliseconds interval, std::function<void()> task) {
+    thread_ = std::thread([this, name = std::move(name), interval, task = std::move(task)] {
+      set_thread_name(name);
       std::unique_lock lk(mu_);
       while (!stopping_) {
         lk.unlock();

@@ -14,6 +14,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "core/thread_name.h"
+
 namespace parley::net {
 
 namespace asio = boost::asio;
@@ -84,7 +86,10 @@ WebhookCodeSender::WebhookCodeSender(std::string url, int timeout_ms)
       guard_(asio::make_work_guard(ioc_)) {
   tls_.set_default_verify_paths();
   tls_.set_verify_mode(asio::ssl::verify_peer);
-  thread_ = std::thread([this] { ioc_.run(); });
+  thread_ = std::thread([this] {
+    set_thread_name("webhook");
+    ioc_.run();
+  });
 }
 
 WebhookCodeSender::~WebhookCodeSender() {

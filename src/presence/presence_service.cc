@@ -64,7 +64,7 @@ PresenceService::PresenceService(Store& store, Bus& bus, const Clock& clock, Met
 PresenceService::~PresenceService() { stop(); }
 
 void PresenceService::start() {
-  sweeper_.start(std::chrono::milliseconds(std::clamp<TimeMs>(opt_.online_threshold_ms / 4, 50, 1000)),
+  sweeper_.start("presence", std::chrono::milliseconds(std::clamp<TimeMs>(opt_.online_threshold_ms / 4, 50, 1000)),
                  [this] { sweep(); });
 }
 
