@@ -14,6 +14,24 @@
 
 namespace parley::app {
 
+namespace {
+
+std::string wal_metrics(const WriterStats& st) {
+  if (!st.has_wal) return {};
+  return fmt::format(
+      "# HELP parley_store_wal_bytes Size of the SQLite WAL file\n# TYPE parley_store_wal_bytes gauge\n"
+      "parley_store_wal_bytes {}\n"
+      "# HELP parley_store_checkpoints_total Background WAL checkpoints (passive)\n"
+      "# TYPE parley_store_checkpoints_total counter\nparley_store_checkpoints_total {}\n"
+      "# HELP parley_store_wal_truncations_total WAL resets after it grew past store.wal_limit_mb\n"
+      "# TYPE parley_store_wal_truncations_total counter\nparley_store_wal_truncations_total {}\n"
+      "# HELP parley_store_checkpoint_seconds_total Time the checkpoint thread spent checkpointing\n"
+      "# TYPE parley_store_checkpoint_seconds_total counter\nparley_store_checkpoint_seconds_total {}\n",
+      st.wal_bytes, st.wal_checkpoints, st.wal_truncates, static_cast<double>(st.checkpoint_us) / 1e6);
+}
+
+}  // namespace
+
 App::App(Config config) : config_(std::move(config)), clock_(system_clock_) {}
 
 App::~App() { stop(); }
@@ -35,9 +53,13 @@ Status App::start() {
       cluster_id = s->cluster_id();
       store_ = std::move(s);
     } else {
-      store_ = std::make_unique<sqlite::SqliteStore>(
-          sqlite::Options{config_.store.data_dir + "/parley.db", static_cast<std::size_t>(config_.store.max_batch), 8},
-          clock_);
+      sqlite::Options so;
+      so.path = config_.store.data_dir + "/parley.db";
+      so.max_batch = static_cast<std::size_t>(config_.store.max_batch);
+      so.readers = 8;
+      so.wal_limit_bytes = static_cast<std::uint64_t>(config_.store.wal_limit_mb) << 20;
+      so.commit_gap = std::chrono::microseconds(config_.store.commit_gap_us);
+      store_ = std::make_unique<sqlite::SqliteStore>(so, clock_);
     }
   } catch (const std::exception& e) {
     return Status(Code::kUnavailable, std::string("cannot open the store: ") + e.what());
@@ -73,6 +95,18 @@ Status App::start() {
   }
 
   metrics_.extra = [this, nats] {
+    auto io_metrics = [this] {
+      if (!server_) return std::string();
+      std::string q = "# HELP parley_io_mail_waiting Hand-offs waiting for an io thread\n# TYPE parley_io_mail_waiting gauge\n";
+      std::string w = "# HELP parley_io_wakeups_total Times other threads woke an io thread with mail\n"
+                      "# TYPE parley_io_wakeups_total counter\n";
+      auto stats = server_->io_stats();
+      for (std::size_t i = 0; i < stats.size(); ++i) {
+        q += fmt::format("parley_io_mail_waiting{{thread=\"io-{}\"}} {}\n", i, stats[i].first);
+        w += fmt::format("parley_io_wakeups_total{{thread=\"io-{}\"}} {}\n", i, stats[i].second);
+      }
+      return q + w;
+    };
     auto st = store_->writer_stats();
     std::string bus;
     if (nats)
@@ -107,7 +141,11 @@ Status App::start() {
         "# HELP parley_store_retried_commits_total Transactions run again after losing a race to another node\n"
         "# TYPE parley_store_retried_commits_total counter\n"
         "parley_store_retried_commits_total {}\n",
-        st.batches, st.tasks, st.failed_batches, st.retried_batches);
+        st.batches, st.tasks, st.failed_batches, st.retried_batches) +
+           store_->writer_histograms().batch_size.render("parley_store_commit_batch_size", "Writes per group commit") +
+           store_->writer_histograms().commit_seconds.render("parley_store_commit_seconds",
+                                                             "Group commit latency, BEGIN to COMMIT done (fsync included)") +
+           wal_metrics(st) + io_metrics();
   };
   if (config_.auth.code_sender == "webhook")
     sender_ = std::make_unique<net::WebhookCodeSender>(config_.auth.webhook_url, config_.auth.webhook_timeout_ms);
@@ -173,7 +211,7 @@ Status App::start() {
   server_->start();
   presence_->start();
   if (nats) nats->set_node_address(fmt::format("{}:{}", no.host, server_->port()));
-  maintenance_.start(std::chrono::seconds(config_.retention.sweep_interval_s), [this] {
+  maintenance_.start("retention", std::chrono::seconds(config_.retention.sweep_interval_s), [this] {
     retention_->run_once([](Result<std::int64_t> r) {
       if (!r) spdlog::warn("retention: sweep failed: {}", r.status().message());
       else if (*r > 0) spdlog::info("retention: removed {} expired rows", *r);

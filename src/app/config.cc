@@ -69,6 +69,8 @@ const std::map<std::string, Setter>& keys() {
       {"store.kind", string(&C::store, &C::Store::kind)},
       {"store.data_dir", string(&C::store, &C::Store::data_dir)},
       {"store.max_batch", integer(&C::store, &C::Store::max_batch)},
+      {"store.wal_limit_mb", integer(&C::store, &C::Store::wal_limit_mb)},
+      {"store.commit_gap_us", integer(&C::store, &C::Store::commit_gap_us)},
       {"store.postgres_url", string(&C::store, &C::Store::postgres_url)},
       {"bus.kind", string(&C::bus, &C::Bus::kind)},
       {"bus.nats_urls", string(&C::bus, &C::Bus::nats_urls)},
@@ -184,6 +186,8 @@ std::vector<std::string> validate(const Config& c) {
     need(!c.store.postgres_url.empty(), "store.postgres_url must be set when store.kind = \"postgres\"");
   need(!c.store.data_dir.empty(), "store.data_dir must not be empty");
   need(c.store.max_batch >= 1 && c.store.max_batch <= 100000, "store.max_batch must be 1..100000");
+  need(c.store.wal_limit_mb >= 1 && c.store.wal_limit_mb <= 65536, "store.wal_limit_mb must be 1..65536");
+  need(c.store.commit_gap_us >= 0 && c.store.commit_gap_us <= 100000, "store.commit_gap_us must be 0..100000");
   need(c.bus.kind == "local" || c.bus.kind == "nats", "bus.kind must be \"local\" or \"nats\"");
   if (c.bus.kind == "nats") {
     need(c.bus.nats_urls.starts_with("nats://"), "bus.nats_urls must list nats://host:port servers when bus.kind = \"nats\"");

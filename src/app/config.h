@@ -26,6 +26,8 @@ struct Config {
     std::string data_dir = "./parley-data";
     std::string postgres_url;                // libpq connection string, for kind = postgres
     int max_batch = 4096;  // writes per group commit
+    int wal_limit_mb = 32; // SQLite: the WAL is restarted in the background past this size
+    int commit_gap_us = 1000;  // at least this long between two commits (fsyncs); 0 = none
   } store;
   struct Bus {
     std::string kind = "local";  // local (one node) | nats (cluster)

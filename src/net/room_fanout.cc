@@ -1,17 +1,16 @@
 #include "net/room_fanout.h"
 
-#include <boost/asio/post.hpp>
-
 namespace parley::net {
 
-class RoomFanout::Hub final : public BusListener, public std::enable_shared_from_this<Hub> {
+class RoomFanout::Hub final : public BusListener, public MailReceiver, public std::enable_shared_from_this<Hub> {
  public:
-  explicit Hub(boost::asio::io_context& ctx) : ctx_(ctx) {}
+  explicit Hub(IoThread& io) : io_(io) {}
 
-  // From the publisher's thread: one post to this hub's thread for all its followers.
+  // From the publisher's thread: one hand-off to this hub's thread for all its followers.
   void on_bus(UserId, const std::shared_ptr<const BusEvent>& event) override {
-    boost::asio::post(ctx_, [self = shared_from_this(), event] { self->deliver(event); });
+    io_.hand(Mail{shared_from_this(), event, {}, {}});
   }
+  void on_mail(const std::shared_ptr<const BusEvent>& event, std::string&) override { deliver(event); }
   void add(std::uint64_t token, std::weak_ptr<RoomFollower> f) {
     std::lock_guard lk(mu_);
     followers_.emplace_back(token, std::move(f));
@@ -36,21 +35,21 @@ class RoomFanout::Hub final : public BusListener, public std::enable_shared_from
     for (auto& f : live) f->on_room(event);
   }
 
-  boost::asio::io_context& ctx_;
+  IoThread& io_;
   std::mutex mu_;  // guards followers_ (a session may be destroyed on another thread)
   std::vector<std::pair<std::uint64_t, std::weak_ptr<RoomFollower>>> followers_;
 };
 
-std::uint64_t RoomFanout::follow(ChatId room, boost::asio::io_context& ctx, std::weak_ptr<RoomFollower> follower) {
+std::uint64_t RoomFanout::follow(ChatId room, IoThread& io, std::weak_ptr<RoomFollower> follower) {
   std::shared_ptr<Hub> hub;
   std::uint64_t token;
   bool first = false;
   {
     std::lock_guard lk(mu_);
     token = next_token_++;
-    auto& slot = hubs_[{room.value, &ctx}];
+    auto& slot = hubs_[{room.value, &io}];
     if (!slot) {
-      slot = std::make_shared<Hub>(ctx);
+      slot = std::make_shared<Hub>(io);
       first = true;
     }
     hub = slot;
@@ -61,11 +60,11 @@ std::uint64_t RoomFanout::follow(ChatId room, boost::asio::io_context& ctx, std:
   return token;
 }
 
-void RoomFanout::unfollow(ChatId room, boost::asio::io_context& ctx, std::uint64_t token) {
+void RoomFanout::unfollow(ChatId room, IoThread& io, std::uint64_t token) {
   std::shared_ptr<Hub> hub;
   {
     std::lock_guard lk(mu_);
-    auto it = hubs_.find({room.value, &ctx});
+    auto it = hubs_.find({room.value, &io});
     if (it == hubs_.end() || it->second->remove(token) > 0) return;
     hub = std::move(it->second);
     hubs_.erase(it);

@@ -15,6 +15,7 @@
 
 #include "net/ws_session.h"
 #include "proto/errors.h"
+#include "core/thread_name.h"
 
 namespace parley::net {
 
@@ -28,12 +29,12 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 Server::Server(Options options, Services& services)
     : opt_(std::move(options)),
       svc_(services),
-      contexts_([&] {
-        std::vector<std::unique_ptr<asio::io_context>> v;
-        for (int i = 0; i < std::max(1, opt_.threads); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+      io_([&] {
+        std::vector<std::unique_ptr<IoThread>> v;
+        for (int i = 0; i < std::max(1, opt_.threads); ++i) v.push_back(std::make_unique<IoThread>(i));
         return v;
       }()),
-      acceptor_(*contexts_[0]),
+      acceptor_(io_[0]->context()),
       rooms_(services.bus),
       api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
 
@@ -54,16 +55,20 @@ Status Server::listen() {
 }
 
 void Server::start() {
-  for (auto& c : contexts_) guards_.push_back(asio::make_work_guard(*c));
+  for (auto& t : io_) guards_.push_back(asio::make_work_guard(t->context()));
   accepting_ = true;
-  asio::co_spawn(*contexts_[0], accept_loop(), asio::detached);
-  for (auto& c : contexts_) threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+  asio::co_spawn(io_[0]->context(), accept_loop(), asio::detached);
+  for (auto& t : io_)
+    threads_.emplace_back([io = t.get()] {
+      set_thread_name("io-" + std::to_string(io->index()));
+      io->context().run();
+    });
 }
 
 void Server::shutdown() {
   if (threads_.empty()) return;
   accepting_ = false;
-  asio::post(*contexts_[0], [this] {
+  asio::post(io_[0]->context(), [this] {
     beast::error_code ec;
     acceptor_.close(ec);
   });
@@ -75,15 +80,21 @@ void Server::shutdown() {
   while (registry_.size() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   guards_.clear();
-  for (auto& c : contexts_) c->stop();
+  for (auto& t : io_) t->context().stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
 
+std::vector<std::pair<std::size_t, std::uint64_t>> Server::io_stats() const {
+  std::vector<std::pair<std::size_t, std::uint64_t>> out;
+  for (auto& t : io_) out.emplace_back(t->mail_waiting(), t->wakeups());
+  return out;
+}
+
 awaitable<void> Server::accept_loop() {
   while (accepting_) {
-    auto& ctx = *contexts_[next_++ % contexts_.size()];
-    auto [ec, socket] = co_await acceptor_.async_accept(ctx, use_nothrow);
+    auto& io = *io_[next_++ % io_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(io.context(), use_nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       auto now = std::chrono::steady_clock::now();
@@ -99,11 +110,11 @@ awaitable<void> Server::accept_loop() {
     }
     beast::error_code nec;
     socket.set_option(tcp::no_delay(true), nec);
-    asio::co_spawn(ctx, http_connection(std::move(socket)), asio::detached);
+    asio::co_spawn(io.context(), http_connection(std::move(socket), io), asio::detached);
   }
 }
 
-awaitable<void> Server::http_connection(tcp::socket socket) {
+awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   std::string ip = stream.socket().remote_endpoint(ec).address().to_string();
@@ -130,7 +141,8 @@ awaitable<void> Server::http_connection(tcp::socket socket) {
     auto req = parser.release();
     if (beast::websocket::is_upgrade(req)) {
       if (req.target() == "/v1/ws" && accepting_) {
-        std::make_shared<WsSession>(std::move(stream), svc_, opt_, registry_, rooms_)->start(std::move(req));
+        std::string early(static_cast<const char*>(buf.data().data()), buf.size());
+        std::make_shared<WsSession>(stream.release_socket(), io, svc_, opt_, registry_, rooms_)->start(req, early);
         co_return;
       }
       http::response<http::string_body> res{http::status::not_found, req.version()};

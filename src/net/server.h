@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/http_api.h"
+#include "net/io_thread.h"
 #include "net/room_fanout.h"
 #include "net/services.h"
 #include "net/session_registry.h"
@@ -30,14 +31,16 @@ class Server {
   // for them to flush. Then stops the io threads.
   void shutdown();
   bool accepting() const { return accepting_; }
+  // Per io thread: mail waiting and wake-ups so far (for /metrics).
+  std::vector<std::pair<std::size_t, std::uint64_t>> io_stats() const;
 
  private:
   boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket, IoThread& io);
 
   Options opt_;
   Services& svc_;
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::unique_ptr<IoThread>> io_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -1,55 +1,63 @@
-// One WebSocket connection of one device. The session lives on one io thread: every
-// member below is touched only there (bus events are posted to it). It authenticates,
-// then reads client frames, answers them, and streams the user's updates: a catch-up
-// sync from a position, then live updates in pts order, re-syncing if it sees a gap.
+// One WebSocket connection of one device, on one io thread: every member below is touched
+// only there (bus events and store answers arrive as mail, net/io_thread.h). The transport
+// (frames, corked writes) is WsConnection; this class is the protocol over it, in files by
+// job: ws_session.cc (life cycle, authentication, sending, idle), ws_dispatch.cc (client
+// frames to services), ws_updates.cc (the update stream: a catch-up sync from a position,
+// then live updates in pts order, re-syncing on a gap), ws_rooms.cc (one stream per room),
+// ws_typing.cc (typing this device started).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <map>
 #include <memory>
-#include <vector>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/rate_limiter.h"
 #include "bus/bus.h"
 #include "net/room_fanout.h"
 #include "net/services.h"
+#include "net/ws_connection.h"
 
 namespace parley::net {
 
 class SessionRegistry;
 
-class WsSession final : public std::enable_shared_from_this<WsSession>,
+class WsSession final : public WsConnection,
+                        public MailReceiver,
                         public BusListener,
                         public RoomFollower,
                         public presence::Listener {
  public:
-  using Request = boost::beast::http::request<boost::beast::http::string_body>;
-
-  WsSession(boost::beast::tcp_stream stream, Services& services, const Options& options,
+  WsSession(boost::asio::ip::tcp::socket socket, IoThread& io, Services& services, const Options& options,
             SessionRegistry& registry, RoomFanout& rooms);
   ~WsSession() override;
 
-  void start(Request request);
+  // Answers the upgrade and starts the session; `early`: bytes read past the request.
+  void start(const Request& request, std::string_view early);
   // Server shutdown: flush what is queued, then close with 1001 (going away).
   void shutdown();
   void on_bus(UserId user, const std::shared_ptr<const BusEvent>& event) override;
+  void on_mail(const std::shared_ptr<const BusEvent>& event, std::string& frame) override;
   void on_room(const std::shared_ptr<const BusEvent>& event) override { on_room_event(*event); }
   void on_presence(const std::vector<presence::View>& views) override;
 
  private:
   using Frame = std::shared_ptr<const std::string>;
 
-  boost::asio::awaitable<void> run(Request request);
-  boost::asio::awaitable<void> read_loop();
-  boost::asio::awaitable<void> write_loop();
+  std::shared_ptr<WsSession> self() { return std::static_pointer_cast<WsSession>(shared_from_this()); }
+  std::weak_ptr<WsSession> weak_self() { return self(); }
+  // Hands a frame built on another thread (a store answer) to this session's thread.
+  void reply(std::string frame);
+
+  // WsConnection
+  void on_message(std::string_view payload, bool text) override;
+  void on_too_big() override;
+  void on_drained() override { drain_.cancel(); }
+  void on_closed() override;
+
   boost::asio::awaitable<void> sync_loop();
   boost::asio::awaitable<void> drained();
 
@@ -64,7 +72,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   void on_create(const proto::CreateFrame& f);
   void on_change(const proto::ChangeFrame& f);
   void on_chat_query(const proto::ClientFrame& f);  // chat_info, receipts, views
-  // Answers a create/change/join/leave (posted from the writer thread).
+  // Answers a create/change/join/leave (called on the writer thread).
   void reply_done(const std::string& id, const Result<ChangeResult>& r);
 
   // Rooms: this device's place in each room's log, its channel, its catch-up.
@@ -84,36 +92,18 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   // Device positions are written at most once a second, and at disconnect.
   void persist_position(bool force);
 
-  void send(std::string frame);
-  void enqueue(Frame frame);
+  void send(std::string_view frame);
   void protocol_error(std::string_view code, std::string message, std::string id = {});
-  // Flush the queue, then close with `code`. Stops reading frames.
-  void close_with(int code, std::string reason);
-  // Cut the connection at once (slow consumer, shutdown timeout).
-  void abort();
-  void wake_writer();
   void arm_idle_timer();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   Services& svc_;
   const Options& opt_;
   SessionRegistry& registry_;
   RoomFanout& fanout_;
-  boost::asio::io_context& ctx_;  // this connection's io thread
-  boost::asio::steady_timer wake_;   // write_loop waits here for frames
-  boost::asio::steady_timer drain_;  // sync_loop waits here for the queue to drain
+  boost::asio::steady_timer drain_;  // sync loops wait here for the queue to drain
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer typing_timer_;
   boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
-  std::chrono::steady_clock::time_point last_read_;
-  bool ping_outstanding_ = false;
-
-  std::vector<Frame> out_;  // send queue: out_[out_head_..] not yet written
-  std::size_t out_head_ = 0;
-  std::size_t out_bytes_ = 0;
-  std::optional<int> close_code_;  // set: close after the queue is flushed
-  std::string close_reason_;
-  bool closed_ = false;            // the connection is gone or going
 
   std::optional<DeviceRecord> device_;
   std::uint64_t bus_token_ = 0;
@@ -122,7 +112,6 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   std::shared_ptr<presence::Watcher> watcher_;  // set once the device watches anyone
   std::map<std::int64_t, TimeMs> typing_;        // chat -> when its typing ends by itself
   int errors_ = 0;
-  std::string remote_;
   Pts persisted_position_ = 0;   // device position last written to the store
   TimeMs persisted_at_ = 0;
 

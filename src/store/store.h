@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/histogram.h"
 #include "core/status.h"
 #include "store/types.h"
 
@@ -34,6 +35,12 @@ struct WriterStats {
   std::uint64_t tasks = 0;            // writes they carried
   std::uint64_t failed_batches = 0;   // rolled back for good: their writes failed
   std::uint64_t retried_batches = 0;  // rolled back and run again (lost a race)
+  // SQLite only (has_wal): the WAL file and the background checkpoints that bound it.
+  bool has_wal = false;
+  std::uint64_t wal_bytes = 0;
+  std::uint64_t wal_checkpoints = 0;  // passive checkpoints
+  std::uint64_t wal_truncates = 0;    // WAL resets past the size limit
+  std::uint64_t checkpoint_us = 0;    // time spent checkpointing
 };
 
 class Store {
@@ -125,6 +132,8 @@ class Store {
   virtual void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) = 0;
 
   virtual WriterStats writer_stats() const = 0;
+  // Writes per commit and commit latency, observed by the writer thread.
+  virtual const WriterHistograms& writer_histograms() const = 0;
 
   // Blocks until every write submitted before the call is committed, then stops the
   // writer. Later writes fail with kUnavailable.

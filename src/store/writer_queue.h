@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -22,16 +23,24 @@ class WriterQueue {
     std::lock_guard lk(mu_);
     if (closed_) return false;
     queue_.push_back(std::move(task));
-    if (queue_.size() == 1) cv_.notify_one();
+    if (queue_.size() == 1 || (lingering_ && queue_.size() >= max_batch_)) cv_.notify_one();
     return true;
   }
 
   // Blocks until something is queued; moves up to max_batch tasks into `batch`. Returns
-  // false when closed and drained: the writer should exit.
-  bool take(std::vector<Task>& batch) {
+  // false when closed and drained: the writer should exit. If the first task comes before
+  // `not_before`, waits until then (or until max_batch tasks are queued) so that what
+  // arrives meanwhile shares the commit: commits are at most one per gap, and a writer
+  // idle for longer than the gap commits at once.
+  bool take(std::vector<Task>& batch, std::chrono::steady_clock::time_point not_before = {}) {
     std::unique_lock lk(mu_);
     cv_.wait(lk, [&] { return !queue_.empty() || closed_; });
     if (queue_.empty()) return false;
+    if (!closed_ && queue_.size() < max_batch_ && std::chrono::steady_clock::now() < not_before) {
+      lingering_ = true;
+      cv_.wait_until(lk, not_before, [&] { return queue_.size() >= max_batch_ || closed_; });
+      lingering_ = false;
+    }
     std::size_t n = std::min(queue_.size(), max_batch_);
     batch.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -56,6 +65,7 @@ class WriterQueue {
   std::condition_variable cv_;
   std::deque<Task> queue_;
   bool closed_ = false;
+  bool lingering_ = false;  // the writer waits for its gap to pass
 };
 
 }  // namespace parley

@@ -7,6 +7,8 @@
 
 #include "store/membership.h"
 #include "store/postgres/schema.h"
+#include "core/handoff.h"
+#include "core/thread_name.h"
 
 namespace parley::pg {
 
@@ -167,7 +169,10 @@ PostgresStore::PostgresStore(Options options, const Clock& clock)
   int version = migrate(*writer_conn_);
   cluster_id_ = writer_conn_->query("SELECT id FROM parley_cluster").text(0, 0);
   spdlog::info("store: postgres at {}, schema version {}", where, version);
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    set_thread_name("writer");
+    loop();
+  });
 }
 
 PostgresStore::~PostgresStore() { close(); }
@@ -221,14 +226,20 @@ auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
 void PostgresStore::loop() {
   std::vector<Task> batch;
   while (queue_.take(batch)) {
+    auto start = std::chrono::steady_clock::now();
     Status status = commit_batch(batch);
+    histograms_.batch_size.observe(static_cast<double>(batch.size()));
+    histograms_.commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     {
       std::lock_guard lk(mu_);
       ++stats_.batches;
       stats_.tasks += batch.size();
       if (!status.ok()) ++stats_.failed_batches;
     }
-    for (auto& t : batch) t.complete(status);
+    {
+      HandoffBatch handoff;  // one wake-up per io thread for the whole batch
+      for (auto& t : batch) t.complete(status);
+    }
     batch.clear();
   }
 }

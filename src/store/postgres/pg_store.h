@@ -99,6 +99,7 @@ class PostgresStore final : public Store {
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
   WriterStats writer_stats() const override;
+  const WriterHistograms& writer_histograms() const override { return histograms_; }
   // Identifies this database's data set; every node on it reads the same id.
   const std::string& cluster_id() const { return cluster_id_; }
   void close() override;
@@ -159,6 +160,7 @@ class PostgresStore final : public Store {
   WriterQueue<Task> queue_;
   mutable std::mutex mu_;  // guards stats_
   WriterStats stats_;
+  WriterHistograms histograms_;  // observed by the writer thread
   std::thread thread_;
 
   ReaderPool<Conn> readers_;

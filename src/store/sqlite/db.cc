@@ -1,5 +1,8 @@
 #include "store/sqlite/db.h"
 
+#include <chrono>
+#include <thread>
+
 namespace parley::sqlite {
 
 namespace {
@@ -84,6 +87,18 @@ Db::Db(const std::string& path, bool read_only) {
 Db::~Db() {
   cache_.clear();
   sqlite3_close(db_);
+}
+
+void Db::busy_wait_fine(int timeout_ms) {
+  busy_limit_ = timeout_ms * 10;
+  sqlite3_busy_handler(
+      db_,
+      [](void* limit, int count) -> int {
+        if (count >= *static_cast<int*>(limit)) return 0;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        return 1;
+      },
+      &busy_limit_);
 }
 
 void Db::exec(const char* sql) {

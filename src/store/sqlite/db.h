@@ -60,6 +60,9 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(const char* sql);
+  // Replaces the busy timeout (SQLite's own sleeps 1, 2, 5 ... 100 ms) with one that polls
+  // every 100 µs, up to `timeout_ms`: for the writer, which only ever waits for brief readers.
+  void busy_wait_fine(int timeout_ms);
   // A cached statement, reset and ready to bind. `sql` must be a string literal (the
   // pointer is the cache key).
   Stmt& prepare(const char* sql);
@@ -72,6 +75,7 @@ class Db {
 
  private:
   sqlite3* db_ = nullptr;
+  int busy_limit_ = 0;  // busy_wait_fine: polls before giving up
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;
 };
 

@@ -2,12 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <vector>
+
+#include "core/handoff.h"
+#include "core/thread_name.h"
 
 namespace parley::sqlite {
 
-GroupCommit::GroupCommit(Db& db, Hooks hooks, std::size_t max_batch)
-    : db_(db), hooks_(std::move(hooks)), queue_(max_batch), thread_([this] { loop(); }) {}
+GroupCommit::GroupCommit(Db& db, Hooks hooks, std::size_t max_batch, std::chrono::microseconds gap)
+    : db_(db), hooks_(std::move(hooks)), gap_(gap), queue_(max_batch), thread_([this] {
+        set_thread_name("writer");
+        loop();
+      }) {}
 
 GroupCommit::~GroupCommit() { close(); }
 
@@ -27,13 +34,17 @@ GroupCommit::Stats GroupCommit::stats() const {
 
 void GroupCommit::loop() {
   std::vector<Task> batch;
-  while (queue_.take(batch)) {
+  std::chrono::steady_clock::time_point next_commit{};
+  while (queue_.take(batch, next_commit)) {
     Status status;
+    auto start = std::chrono::steady_clock::now();
+    next_commit = start + gap_;
     try {
       db_.exec("BEGIN IMMEDIATE");
       for (auto& t : batch) t.run(db_);
       if (hooks_.before_commit) hooks_.before_commit(db_);
       db_.exec("COMMIT");
+      db_.reset_all();  // a statement left mid-result would keep a snapshot, and the WAL could never restart
     } catch (const std::exception& e) {
       spdlog::error("store: batch of {} writes rolled back: {}", batch.size(), e.what());
       try {
@@ -43,14 +54,20 @@ void GroupCommit::loop() {
       if (hooks_.after_abort) hooks_.after_abort();
       status = Status(Code::kUnavailable, "store write failed; retry");
     }
+    histograms_.batch_size.observe(static_cast<double>(batch.size()));
+    histograms_.commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     {
       std::lock_guard lk(mu_);
       ++stats_.batches;
       stats_.tasks += batch.size();
       if (!status.ok()) ++stats_.failed_batches;
     }
-    for (auto& t : batch) t.complete(status);
+    {
+      HandoffBatch handoff;  // one wake-up per io thread for the whole batch
+      for (auto& t : batch) t.complete(status);
+    }
     batch.clear();
+    if (hooks_.between_batches) hooks_.between_batches(db_);
   }
 }
 

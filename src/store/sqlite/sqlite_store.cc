@@ -18,6 +18,7 @@ void configure_writer(Db& db) {
   db.exec("PRAGMA synchronous=FULL");  // fsync the WAL at every commit: acks are durable
   db.exec("PRAGMA foreign_keys=OFF");
   db.exec("PRAGMA cache_size=-65536");
+  db.exec("PRAGMA wal_autocheckpoint=0");  // commits never checkpoint: the Checkpointer thread does
 }
 
 Status unavailable(const std::exception& e) {
@@ -50,18 +51,38 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
           }) {
   writer_db_ = std::make_unique<Db>(options_.path, false);
   configure_writer(*writer_db_);
+  writer_db_->busy_wait_fine(5000);  // waits for readers (a WAL restart) in steps of 100 µs, not 1-100 ms
   int version = migrate(*writer_db_);
   spdlog::info("store: sqlite {} at schema version {}", options_.path, version);
+  // A restarted WAL larger than the limit is cut back to it.
+  writer_db_->exec(("PRAGMA journal_size_limit=" + std::to_string(options_.wal_limit_bytes)).c_str());
+  checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.wal_limit_bytes);
   writer_ = std::make_unique<GroupCommit>(
       *writer_db_,
-      GroupCommit::Hooks{[this](Db& db) { flush_counters(db); }, [this] { forget_counters(); }},
-      options_.max_batch);
+      GroupCommit::Hooks{[this](Db& db) { flush_counters(db); }, [this] { forget_counters(); },
+                         [this](Db& db) {
+                           if (checkpointer_) checkpointer_->restart_if_due(db);
+                         }},
+      options_.max_batch, options_.commit_gap);
 }
 
 SqliteStore::~SqliteStore() { close(); }
 
 void SqliteStore::close() {
+  if (checkpointer_) checkpointer_->stop();
   if (writer_) writer_->close();
+}
+
+WriterStats SqliteStore::writer_stats() const {
+  auto s = writer_->stats();
+  WriterStats w{s.batches, s.tasks, s.failed_batches, 0};
+  auto c = checkpointer_->stats();
+  w.has_wal = true;
+  w.wal_bytes = c.wal_bytes;
+  w.wal_checkpoints = c.passive;
+  w.wal_truncates = c.truncates;
+  w.checkpoint_us = c.busy_us;
+  return w;
 }
 
 template <class T, class Fn>

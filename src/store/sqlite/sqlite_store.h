@@ -4,6 +4,7 @@
 // loads from the database and flushes in the same transaction.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
 #include "store/reader_pool.h"
@@ -25,6 +27,8 @@ struct Options {
   std::string path;             // database file; created when missing
   std::size_t max_batch = 4096; // writes per transaction at most
   std::size_t readers = 4;      // reader connections
+  std::uint64_t wal_limit_bytes = 32ull << 20;  // the WAL is restarted when it grows past this
+  std::chrono::microseconds commit_gap{1000};    // at most one commit (fsync) per gap
 };
 
 class SqliteStore final : public Store {
@@ -76,10 +80,8 @@ class SqliteStore final : public Store {
   void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
   void close() override;
 
-  WriterStats writer_stats() const override {
-    auto s = writer_->stats();
-    return {s.batches, s.tasks, s.failed_batches, 0};
-  }
+  WriterStats writer_stats() const override;
+  const WriterHistograms& writer_histograms() const override { return writer_->histograms(); }
 
  private:
   template <class T, class Fn>
@@ -134,6 +136,7 @@ class SqliteStore final : public Store {
   TimeMs last_ts_ = 0;
 
   ReaderPool<Db> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace parley::sqlite

@@ -1,0 +1,221 @@
+// WsSession: client frames to the services, and their answers (see ws_session.h).
+#include "net/ws_session.h"
+
+#include <unordered_set>
+
+#include "proto/errors.h"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+void WsSession::handle(std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, opt_.limits);
+  if (auto* e = std::get_if<proto::FrameError>(&parsed)) {
+    if (!device_) {
+      send(proto::error_frame(e->code, e->message, e->id));
+      send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
+      close(proto::kCloseUnauthorized, "not authenticated");
+      return;
+    }
+    return protocol_error(e->code, std::move(e->message), std::move(e->id));
+  }
+  auto& frame = std::get<proto::ClientFrame>(parsed);
+  if (!device_) {
+    if (auto* a = std::get_if<proto::AuthFrame>(&frame)) {
+      authenticate(a->token);
+      return;
+    }
+    send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
+    close(proto::kCloseUnauthorized, "not authenticated");
+    return;
+  }
+  std::visit(
+      [&](auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, proto::AuthFrame>) {
+          protocol_error(proto::err::kBadFrame, "already authenticated");
+        } else if constexpr (std::is_same_v<T, proto::SendFrame>) {
+          if (!f.background) svc_.presence.activity(device_->id, true);
+          on_send(f);
+        } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
+          request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true, f.limit);
+        } else if constexpr (std::is_same_v<T, proto::ReceivedFrame>) {
+          if (f.chat) {
+            auto it = rooms_.find(f.chat->value);
+            if (it == rooms_.end()) return;  // left meanwhile, or never in: nothing to keep
+            it->second.acked = std::max(it->second.acked, std::min(f.seq, it->second.sent));
+            persist_room_positions(false);
+            return;
+          }
+          Pts pts = std::min(f.pts, sent_pts_);
+          if (pts > device_->position) {
+            device_->position = pts;
+            persist_position(false);
+          }
+        } else if constexpr (std::is_same_v<T, proto::ReceiptFrame>) {
+          if (f.read && !f.background) svc_.presence.activity(device_->id, true);
+          svc_.chat.report(device_->user, f.chat, f.read ? 0 : f.seq, f.read ? f.seq : 0,
+                           [self = self(), chat = f.chat](Status st) {
+                             if (st.ok()) return;
+                             self->reply(proto::error_frame(proto::wire_code(st.code()),
+                                                            st.message() + " (chat " + std::to_string(chat.value) + ")"));
+                           });
+        } else if constexpr (std::is_same_v<T, proto::PingFrame>) {
+          send(proto::pong_frame(svc_.clock.now_ms()));
+        } else if constexpr (std::is_same_v<T, proto::HeartbeatFrame>) {
+          svc_.metrics.presence_heartbeats++;
+          svc_.presence.activity(device_->id, f.active);
+        } else if constexpr (std::is_same_v<T, proto::TypingFrame>) {
+          on_typing(f);
+        } else if constexpr (std::is_same_v<T, proto::PresenceFrame>) {
+          on_presence_frame(f);
+        } else if constexpr (std::is_same_v<T, proto::PrivacyFrame>) {
+          on_privacy(f);
+        } else if constexpr (std::is_same_v<T, proto::CreateFrame>) {
+          svc_.presence.activity(device_->id, true);
+          on_create(f);
+        } else if constexpr (std::is_same_v<T, proto::ChangeFrame>) {
+          svc_.presence.activity(device_->id, true);
+          on_change(f);
+        } else if constexpr (std::is_same_v<T, proto::ChatInfoFrame> || std::is_same_v<T, proto::ReceiptsFrame> ||
+                             std::is_same_v<T, proto::ViewsFrame>) {
+          on_chat_query(frame);
+        } else {
+          static_assert(std::is_same_v<T, proto::HeartbeatFrame>, "every client frame needs a handler");
+        }
+      },
+      frame);
+}
+
+bool WsSession::over_send_rate(const std::string& id) {
+  TimeMs wait = send_rate_.take(svc_.clock.now_ms());
+  if (!wait) return false;
+  svc_.metrics.rate_limited++;
+  send(proto::error_frame(proto::err::kRateLimited, "sending too fast", id, wait));
+  return true;
+}
+
+void WsSession::on_send(const proto::SendFrame& f) {
+  if (over_send_rate(f.id)) return;
+  if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
+  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text};
+  svc_.chat.send(std::move(m), [self = self(), id = f.id](Result<AppendResult> r) {
+    std::string frame;
+    if (r) {
+      (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;
+      frame = proto::ack_frame(r->message, r->duplicate);
+    } else {
+      // Store or bus down: tell the client when to resend (same id, so never twice).
+      std::optional<std::int64_t> retry;
+      if (r.status().code() == Code::kUnavailable) {
+        self->svc_.metrics.store_errors++;
+        retry = 500;
+      }
+      frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
+    }
+    self->reply(std::move(frame));
+  });
+}
+
+void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
+  if (f.unsubscribe) {
+    if (watcher_) svc_.presence.unwatch(*watcher_, f.users);
+    return;
+  }
+  if (!watcher_) watcher_ = svc_.presence.open_watcher(device_->user, weak_self());
+  auto views = svc_.presence.watch(*watcher_, f.users);
+  if (!views) {
+    send(proto::error_frame(proto::wire_code(views.status().code()), views.status().message()));
+    return;
+  }
+  send_views(*views);
+  std::unordered_set<std::int64_t> answered;  // asked for, but no such user: say so rather than stay silent
+  for (const auto& v : *views) answered.insert(v.user.value);
+  std::string unknown;
+  for (UserId u : f.users)
+    if (answered.insert(u.value).second) unknown += " " + std::to_string(u.value) + ",";
+  if (!unknown.empty()) {
+    unknown.pop_back();
+    send(proto::error_frame(proto::err::kNoSuchUser, "no such user:" + unknown));
+  }
+}
+
+void WsSession::on_privacy(const proto::PrivacyFrame& f) {
+  if (!f.last_seen) {
+    auto v = svc_.presence.privacy(device_->user);
+    if (!v) send(proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
+    else send(proto::privacy_frame(*v));
+    return;
+  }
+  // The new setting comes back as a privacy frame to every device of the user (kPrivacy).
+  svc_.presence.set_privacy(device_->user, *f.last_seen, [self = self()](Status st) {
+    if (st.ok()) return;
+    self->reply(proto::error_frame(proto::wire_code(st.code()), st.message()));
+  });
+}
+
+void WsSession::reply_done(const std::string& id, const Result<ChangeResult>& r) {
+  std::string frame;
+  if (r) {
+    Seq seq = r->message ? r->message->message.seq : 0;
+    bool duplicate = r->message && r->message->duplicate;
+    frame = proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate);
+  } else {
+    std::optional<std::int64_t> retry;
+    if (r.status().code() == Code::kUnavailable) retry = 500;
+    frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
+  }
+  reply(std::move(frame));
+}
+
+void WsSession::on_create(const proto::CreateFrame& f) {
+  if (over_send_rate(f.id)) return;
+  NewChat c;
+  c.creator = device_->user;
+  c.device = device_->id;
+  c.client_id = f.id;
+  c.kind = f.kind;
+  c.settings = f.settings;
+  c.members = f.members;
+  svc_.chat.create(std::move(c), [self = self(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+}
+
+void WsSession::on_change(const proto::ChangeFrame& f) {
+  if (over_send_rate(f.id)) return;
+  ChatChange c;
+  c.actor = device_->user;
+  c.device = device_->id;
+  c.client_id = f.id;
+  c.chat = f.chat;
+  c.op = f.op;
+  c.users = f.users;
+  c.value = f.value;
+  c.members_can_add = f.members_can_add;
+  c.everyone_posts = f.everyone_posts;
+  // Joins and leaves of a room have no system message: the id only names the answer.
+  if (c.op == ChangeOp::kJoin) c.client_id.clear();
+  svc_.chat.change(std::move(c), [self = self(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+}
+
+void WsSession::on_chat_query(const proto::ClientFrame& frame) {
+  auto fail = [&](const Status& st, ChatId chat) {
+    send(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(chat.value) + ")"));
+  };
+  if (auto* f = std::get_if<proto::ChatInfoFrame>(&frame)) {
+    auto info = svc_.chat.info(f->chat, device_->user);
+    if (!info) return fail(info.status(), f->chat);
+    send(proto::chat_info_frame(*info));
+  } else if (auto* f = std::get_if<proto::ReceiptsFrame>(&frame)) {
+    auto members = svc_.chat.receipts(f->chat, device_->user);
+    if (!members) return fail(members.status(), f->chat);
+    send(proto::receipts_frame(f->chat, f->seq, *members));
+  } else if (auto* f = std::get_if<proto::ViewsFrame>(&frame)) {
+    auto counts = svc_.chat.views(f->chat, device_->user, f->seqs);
+    if (!counts) return fail(counts.status(), f->chat);
+    send(proto::views_frame(f->chat, *counts));
+  }
+}
+
+}  // namespace parley::net
