@@ -15,6 +15,6 @@ run one-to-one-100-at-20k one-to-one --pairs 100 --rate 20000 --duration 10
 run one-to-one-100-at-5k one-to-one --pairs 100 --rate 5000 --duration 10
 run offline-20000 offline --count 20000
 run connections-10000 connections --conns 10000 --hold 5
-run connections-50000 connections --conns 50000 --hold 5
+run connections-18000 connections --conns 18000 --hold 5   # this box: 20,000 open files per process
 run crash-20-pairs crash --pairs 20 --duration 6
 echo "wrote $out.jsonl" >&2
