@@ -108,14 +108,25 @@ void Conn::fail(PGresult* r, const std::string& context) {
   throw PgError(state, context + ": " + msg, lost);
 }
 
+void Conn::begin() { pending_begin_ = true; }
+
 void Conn::exec(const char* sql) {
+  if (pending_begin_) {
+    std::string_view q(sql);
+    if (q == "COMMIT" || q == "ROLLBACK") {  // nothing was sent: nothing to end
+      pending_begin_ = false;
+      return;
+    }
+    pending_begin_ = false;
+    exec("BEGIN");
+  }
   PGresult* r = PQexec(conn_, sql);
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "exec");
   PQclear(r);
 }
 
-Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
+const std::string& Conn::prepared(const std::string& sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "p" + std::to_string(prepared_.size());
@@ -124,6 +135,16 @@ Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
     PQclear(r);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  return it->second;
+}
+
+Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
+  if (pending_begin_) {  // BEGIN and this statement in one round trip
+    Pipeline p(*this);
+    p.add(sql, params);
+    return std::move(p.run().front());
+  }
+  const std::string& name = prepared(sql);
   std::vector<const char*> values(params.size());
   std::vector<int> lengths(params.size());
   std::vector<int> formats(params.size());
@@ -132,14 +153,81 @@ Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
     lengths[i] = static_cast<int>(params[i].text.size());
     formats[i] = params[i].binary ? 1 : 0;
   }
-  PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
+  PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
                                lengths.data(), formats.data(), 0);
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "query");
   return Rows(r);
 }
 
+std::size_t Pipeline::add(const std::string& sql, std::vector<Param> params) {
+  statements_.emplace_back(sql, std::move(params));
+  return statements_.size() - 1;
+}
+
+std::vector<Rows> Pipeline::run() {
+  PGconn* c = conn_.conn_;
+  std::vector<const std::string*> names;
+  for (auto& [sql, params] : statements_) names.push_back(&conn_.prepared(sql));  // outside the pipeline
+  const bool begin = conn_.pending_begin_;
+  conn_.pending_begin_ = false;
+  if (PQenterPipelineMode(c) != 1) conn_.fail(nullptr, "pipeline");
+  bool sent = !begin || PQsendQueryParams(c, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (std::size_t i = 0; sent && i < statements_.size(); ++i) {
+    const auto& params = statements_[i].second;
+    std::vector<const char*> values(params.size());
+    std::vector<int> lengths(params.size()), formats(params.size());
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      values[k] = params[k].text.data();
+      lengths[k] = static_cast<int>(params[k].text.size());
+      formats[k] = params[k].binary ? 1 : 0;
+    }
+    sent = PQsendQueryPrepared(c, names[i]->c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                               formats.data(), 0) == 1;
+  }
+  if (!sent || PQpipelineSync(c) != 1) {
+    PQexitPipelineMode(c);
+    conn_.fail(nullptr, "pipeline");
+  }
+  std::vector<Rows> out;
+  PGresult* error = nullptr;
+  const std::size_t expected = statements_.size() + (begin ? 1 : 0);
+  for (std::size_t i = 0; i < expected; ++i) {
+    PGresult* r = PQgetResult(c);
+    if (!r) {  // the connection went away
+      if (error) PQclear(error);
+      PQexitPipelineMode(c);
+      conn_.fail(nullptr, "pipeline");
+    }
+    auto st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      if (begin && i == 0) PQclear(r);
+      else out.emplace_back(r);
+    } else if (st == PGRES_FATAL_ERROR && !error) {
+      error = r;
+    } else {
+      PQclear(r);  // skipped after the failure
+    }
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // the NULL that ends each statement
+  }
+  for (;;) {  // up to the sync
+    PGresult* r = PQgetResult(c);
+    if (!r) break;
+    bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  PQexitPipelineMode(c);
+  statements_.clear();
+  if (error) conn_.fail(error, "query");
+  return out;
+}
+
 void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+  if (pending_begin_) {
+    pending_begin_ = false;
+    exec("BEGIN");
+  }
   PGresult* r = PQexec(conn_, copy_sql.c_str());
   if (PQresultStatus(r) != PGRES_COPY_IN) fail(r, "copy");
   PQclear(r);

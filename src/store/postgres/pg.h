@@ -85,6 +85,9 @@ class Conn {
   Conn& operator=(const Conn&) = delete;
 
   bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Starts a transaction without a round trip of its own: BEGIN goes out with the next
+  // statement (or pipeline). A COMMIT or ROLLBACK with nothing sent since is a no-op.
+  void begin();
   // Runs SQL without parameters (may hold several statements).
   void exec(const char* sql);
   // Runs a statement with parameters, prepared once per connection (cached by text).
@@ -93,10 +96,31 @@ class Conn {
   void copy_in(const std::string& copy_sql, const std::string& data);
 
  private:
+  friend class Pipeline;
   [[noreturn]] void fail(PGresult* r, const std::string& context);
+  // The name of `sql`'s prepared statement, preparing it on first use.
+  const std::string& prepared(const std::string& sql);
 
   PGconn* conn_ = nullptr;
+  bool pending_begin_ = false;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+// Several statements in one round trip (libpq pipeline mode): queue them with add(), then
+// run() sends them all, waits once and returns each one's rows in order. If one fails,
+// the rest are skipped by the server and run() throws its error (the transaction, if
+// any, is then aborted and needs a ROLLBACK). A pending begin() goes out first.
+class Pipeline {
+ public:
+  explicit Pipeline(Conn& conn) : conn_(conn) {}
+  // Returns the statement's index in run()'s result.
+  std::size_t add(const std::string& sql, std::vector<Param> params = {});
+  std::vector<Rows> run();
+  bool empty() const { return statements_.empty(); }
+
+ private:
+  Conn& conn_;
+  std::vector<std::pair<std::string, std::vector<Param>>> statements_;
 };
 
 }  // namespace parley::pg

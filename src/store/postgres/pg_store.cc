@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "store/membership.h"
 #include "store/postgres/schema.h"
@@ -65,6 +66,18 @@ std::string describe(const std::string& url) {
   PQconninfoFree(opts);
   return out.empty() ? "(libpq defaults)" : out;
 }
+
+// The writer's statements join a batch's arrays (unnest) to tables by primary key. In a
+// prepared statement's generic plan PostgreSQL cannot see an array's length and plans a
+// hash join over a sequential scan, which reads every dead row version the counter
+// updates leave behind: most of PostgreSQL's CPU under load. Index nested loops only.
+namespace {
+std::unique_ptr<Conn> open_writer(const std::string& url) {
+  auto c = std::make_unique<Conn>(url);
+  c->exec("SET enable_hashjoin = off; SET enable_mergejoin = off");
+  return c;
+}
+}  // namespace
 
 // Per-transaction state of the writer: the locked counters and the rows to COPY.
 struct PostgresStore::Batch {
@@ -153,7 +166,7 @@ PostgresStore::PostgresStore(Options options, const Clock& clock)
   auto next_log = std::chrono::steady_clock::now();
   for (;;) {
     try {
-      writer_conn_ = std::make_unique<Conn>(options_.url);
+      writer_conn_ = open_writer(options_.url);
       break;
     } catch (const PgError& e) {
       if (std::chrono::steady_clock::now() >= next_log) {
@@ -249,7 +262,7 @@ Status PostgresStore::commit_batch(std::vector<Task>& batch) {
     try {
       if (!writer_conn_ || !writer_conn_->ok()) {
         writer_conn_.reset();
-        writer_conn_ = std::make_unique<Conn>(options_.url);
+        writer_conn_ = open_writer(options_.url);
         spdlog::info("store: writer reconnected to postgres");
       }
       run_batch(*writer_conn_, batch);
@@ -279,30 +292,66 @@ Status PostgresStore::commit_batch(std::vector<Task>& batch) {
   }
 }
 
+// Round trips: BEGIN goes out with the first statement; the duplicate lookup and every
+// lock in one pipeline; the rows in two COPYs; the counter write-backs and COMMIT in one
+// more pipeline. Fewer round trips are less time holding rows other nodes wait for.
 void PostgresStore::run_batch(Conn& conn, std::vector<Task>& batch) {
-  conn.exec("BEGIN");
+  conn.begin();
   Batch b(conn);
   for (auto& t : batch) t.plan(b);
-  load_duplicates(b);  // before locking: less time holding rows other nodes wait for
   lock_counters(b);
   for (auto& t : batch) t.run(b);
   flush(b);
-  conn.exec("COMMIT");
 }
 
 void PostgresStore::lock_counters(Batch& b) {
+  Pipeline p(b.conn);
+  std::optional<std::size_t> dup, unlocked_q, chats_q, users_q, receipts_q;
+  if (!b.dedupe_senders.empty())
+    dup = p.add(
+        "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, '') "
+        "FROM messages m JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
+        "ON m.sender = k.sender AND m.client_id = k.client_id",
+        {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
   std::vector<std::int64_t> unlocked;
   for (auto id : b.read_chats)
     if (!b.lock_chats.count(id)) unlocked.push_back(id);
-  if (!unlocked.empty()) {
-    auto r = b.conn.query("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[])", {int_array(unlocked)});
+  if (!unlocked.empty())
+    unlocked_q = p.add("SELECT id, last_seq FROM chats WHERE id = ANY($1::bigint[])", {int_array(unlocked)});
+  // One global order (chats before users, ascending ids) on every node: no deadlocks.
+  if (!b.lock_chats.empty())
+    chats_q = p.add("SELECT id, last_seq, members_version FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                    {int_array({b.lock_chats.begin(), b.lock_chats.end()})});
+  if (!b.lock_users.empty())
+    users_q = p.add("SELECT id, log_head FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                    {int_array({b.lock_users.begin(), b.lock_users.end()})});
+  if (!b.lock_receipts.empty()) {
+    std::vector<std::int64_t> chats, members;
+    for (auto [c, m] : b.lock_receipts) {
+      chats.push_back(c);
+      members.push_back(m);
+    }
+    receipts_q = p.add(
+        "SELECT m.chat_id, m.user_id, m.delivered_seq, m.read_seq FROM chat_members m "
+        "JOIN unnest($1::bigint[], $2::bigint[]) AS k(c, u) ON m.chat_id = k.c AND m.user_id = k.u "
+        "ORDER BY m.chat_id, m.user_id FOR UPDATE OF m",
+        {int_array(chats), int_array(members)});
+  }
+  if (p.empty()) return;
+  auto rows = p.run();
+  if (dup) {
+    const auto& r = rows[*dup];
+    for (int i = 0; i < r.size(); ++i)
+      b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
+                                                         DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
+                                                         r.text(i, 6),          r.text(i, 7)};
+  }
+  if (unlocked_q) {
+    const auto& r = rows[*unlocked_q];
     for (int i = 0; i < r.size(); ++i) b.committed_seq[r.i64(i, 0)] = r.i64(i, 1);
   }
-  // One global order (chats before users, ascending ids) on every node: no deadlocks.
-  if (!b.lock_chats.empty()) {
-    auto r = b.conn.query(
-        "SELECT id, last_seq, members_version FROM chats WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-        {int_array({b.lock_chats.begin(), b.lock_chats.end()})});
+  if (chats_q) {
+    const auto& r = rows[*chats_q];
     for (int i = 0; i < r.size(); ++i) {
       b.chat_seq[r.i64(i, 0)] = r.i64(i, 1);
       auto planned = b.planned_versions.find(r.i64(i, 0));
@@ -312,37 +361,14 @@ void PostgresStore::lock_counters(Batch& b) {
       }
     }
   }
-  if (!b.lock_users.empty()) {
-    auto r = b.conn.query("SELECT id, log_head FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-                          {int_array({b.lock_users.begin(), b.lock_users.end()})});
+  if (users_q) {
+    const auto& r = rows[*users_q];
     for (int i = 0; i < r.size(); ++i) b.user_pts[r.i64(i, 0)] = r.i64(i, 1);
   }
-  if (!b.lock_receipts.empty()) {
-    std::vector<std::int64_t> chats, members;
-    for (auto [c, m] : b.lock_receipts) {
-      chats.push_back(c);
-      members.push_back(m);
-    }
-    auto r = b.conn.query(
-        "SELECT m.chat_id, m.user_id, m.delivered_seq, m.read_seq FROM chat_members m "
-        "JOIN unnest($1::bigint[], $2::bigint[]) AS k(c, u) ON m.chat_id = k.c AND m.user_id = k.u "
-        "ORDER BY m.chat_id, m.user_id FOR UPDATE OF m",
-        {int_array(chats), int_array(members)});
+  if (receipts_q) {
+    const auto& r = rows[*receipts_q];
     for (int i = 0; i < r.size(); ++i) b.receipts[{r.i64(i, 0), r.i64(i, 1)}] = {r.i64(i, 2), r.i64(i, 3)};
   }
-}
-
-void PostgresStore::load_duplicates(Batch& b) {
-  if (b.dedupe_senders.empty()) return;
-  auto r = b.conn.query(
-      "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, '') FROM messages m "
-      "JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
-      "ON m.sender = k.sender AND m.client_id = k.client_id",
-      {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
-  for (int i = 0; i < r.size(); ++i)
-    b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
-                                                       DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
-                                                       r.text(i, 6),          r.text(i, 7)};
 }
 
 void PostgresStore::flush(Batch& b) {
@@ -352,12 +378,13 @@ void PostgresStore::flush(Batch& b) {
   if (!b.update_rows.empty())
     b.conn.copy_in("COPY updates (user_id, pts, kind, chat_id, seq, member, delivered, read, ts) FROM STDIN",
                    b.update_rows);
+  Pipeline p(b.conn);  // everything after the COPYs, COMMIT included, in one round trip
   auto write_back = [&](const char* sql, const std::unordered_set<std::int64_t>& dirty, auto& values) {
     if (dirty.empty()) return;
     std::vector<std::int64_t> ids(dirty.begin(), dirty.end()), vals;
     std::sort(ids.begin(), ids.end());
     for (auto id : ids) vals.push_back(values[id]);
-    b.conn.query(sql, {int_array(ids), int_array(vals)});
+    p.add(sql, {int_array(ids), int_array(vals)});
   };
   write_back("UPDATE chats SET last_seq = t.v FROM unnest($1::bigint[], $2::bigint[]) AS t(id, v) WHERE chats.id = t.id",
              b.dirty_chats, b.chat_seq);
@@ -371,7 +398,7 @@ void PostgresStore::flush(Batch& b) {
       delivered.push_back(b.receipts[key].first);
       read.push_back(b.receipts[key].second);
     }
-    b.conn.query(
+    p.add(
         "UPDATE chat_members m SET delivered_seq = t.d, read_seq = t.r "
         "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t(c, u, d, r) "
         "WHERE m.chat_id = t.c AND m.user_id = t.u",
@@ -384,11 +411,13 @@ void PostgresStore::flush(Batch& b) {
       pos.push_back(v.first);
       ts.push_back(v.second);
     }
-    b.conn.query(
+    p.add(
         "UPDATE devices d SET position = greatest(d.position, t.p), last_active_at = t.ts "
         "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(id, p, ts) WHERE d.id = t.id",
         {int_array(ids), int_array(pos), int_array(ts)});
   }
+  p.add("COMMIT");
+  p.run();
 }
 
 TimeMs PostgresStore::stamp() {

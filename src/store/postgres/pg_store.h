@@ -121,8 +121,9 @@ class PostgresStore final : public Store {
   void loop();
   Status commit_batch(std::vector<Task>& batch);
   void run_batch(Conn& conn, std::vector<Task>& batch);
+  // Looks up resent messages and locks the counter and receipt rows the plan named.
   void lock_counters(Batch& b);
-  void load_duplicates(Batch& b);
+  // Writes the batch's rows and counters and commits.
   void flush(Batch& b);
 
   // Writer-thread helpers. Caches hold facts that never change once committed (a user
