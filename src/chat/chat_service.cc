@@ -71,12 +71,17 @@ void ChatService::report(UserId member, ChatId chat, Seq delivered, Seq read,
                         });
 }
 
-void ChatService::received(DeviceId device, Pts pts) {
-  store_.set_device_position(device, pts, [](Status) {});
+void ChatService::received(DeviceId device, Pts pts, std::function<void(Status)> done) {
+  store_.set_device_position(device, pts, [done = std::move(done)](Status st) {
+    if (done) done(st);
+  });
 }
 
-void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions) {
-  store_.set_room_positions(device, std::move(positions), [](Status) {});
+void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions,
+                                 std::function<void(Status)> done) {
+  store_.set_room_positions(device, std::move(positions), [done = std::move(done)](Status st) {
+    if (done) done(st);
+  });
 }
 
 void ChatService::create(NewChat chat, std::function<void(Result<ChangeResult>)> done) {

@@ -31,7 +31,7 @@ class ChatService {
   // Cumulative delivered / read report of `member` in `chat` (0 = no change).
   void report(UserId member, ChatId chat, Seq delivered, Seq read, std::function<void(Status)> done);
   // The device has everything up to pts.
-  void received(DeviceId device, Pts pts);
+  void received(DeviceId device, Pts pts, std::function<void(Status)> done = {});
 
   // Groups and rooms. `done` gets what was committed; its system message (if any) has
   // already been announced.
@@ -49,7 +49,8 @@ class ChatService {
   Result<std::vector<Message>> room_messages(ChatId room, UserId member, Seq after, int limit) {
     return store_.read_room(room, member, after, limit);
   }
-  void room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions);
+  void room_positions(DeviceId device, std::vector<std::pair<ChatId, Seq>> positions,
+                      std::function<void(Status)> done = {});
 
   Result<std::vector<Update>> updates_after(UserId user, Pts after, int limit) {
     return store_.read_updates(user, after, limit);

@@ -1,19 +1,43 @@
 #include "net/io_thread.h"
 
 #include <boost/asio/post.hpp>
+#include <iterator>
 
 namespace parley::net {
 
+namespace {
+// Mail a producer thread holds for each io thread while its HandoffBatch is open.
+thread_local std::vector<std::pair<IoThread*, std::vector<Mail>>> t_held;
+
+std::vector<Mail>& held_for(IoThread* io) {
+  for (auto& [t, v] : t_held)
+    if (t == io) return v;
+  return t_held.emplace_back(io, std::vector<Mail>()).second;
+}
+}  // namespace
+
 void IoThread::hand(Mail mail) {
+  if (HandoffBatch::defer(*this)) {  // delivered by flush(): one lock and one wake-up per batch
+    held_for(this).push_back(std::move(mail));
+    return;
+  }
   std::lock_guard lk(mu_);
   mail_.push_back(std::move(mail));
   waiting_.store(mail_.size(), std::memory_order_relaxed);
-  if (!scheduled_ && !HandoffBatch::defer(*this)) schedule_locked();
+  if (!scheduled_) schedule_locked();
 }
 
 void IoThread::flush() {
-  std::lock_guard lk(mu_);
-  if (!scheduled_ && !mail_.empty()) schedule_locked();
+  auto& held = held_for(this);
+  {
+    std::lock_guard lk(mu_);
+    if (mail_.empty()) mail_.swap(held);
+    else std::move(held.begin(), held.end(), std::back_inserter(mail_));
+    waiting_.store(mail_.size(), std::memory_order_relaxed);
+    if (!scheduled_ && !mail_.empty()) schedule_locked();
+  }
+  held.clear();
+  if (held.capacity() > 4096) std::vector<Mail>().swap(held);
 }
 
 void IoThread::schedule_locked() {

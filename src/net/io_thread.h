@@ -48,7 +48,8 @@ class IoThread final : public Deferrable {
   int index() const { return index_; }
 
   // Any thread: deliver `mail` on this thread, after mail handed before it from the same
-  // producer. Under an open HandoffBatch the wake-up waits for the batch's end.
+  // producer. Under an open HandoffBatch the producer holds the mail and hands it all over
+  // at the batch's end: one lock and one wake-up per io thread per batch.
   void hand(Mail mail);
   void flush() override;  // HandoffBatch: wake the thread if mail is waiting
 

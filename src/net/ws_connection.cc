@@ -154,7 +154,7 @@ std::size_t WsConnection::parse(char* data, std::size_t n) {
       fail(kCloseProtocol, "bad frame");
       break;
     }
-    if (!control && len + message_.size() > max_message_) {
+    if (!control && (len > max_message_ || len + message_.size() > max_message_)) {  // no wrap-around
       on_too_big();
       if (state_ == State::kOpen) fail(kCloseProtocol, "message too big");
       break;
@@ -190,9 +190,12 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
         echo[1] = payload[1];
         echo_len = 2;
       }
-      append_frame(kOpClose, std::string_view(echo, echo_len));
-      close_sent_ = true;
       state_ = State::kClosing;
+      on_peer_close([self = shared_from_this(), echo = std::string(echo, echo_len)] {
+        if (self->state_ == State::kGone || self->close_sent_) return;
+        self->append_frame(kOpClose, echo);
+        self->close_sent_ = true;
+      });
       return false;
     }
     case kOpCont:

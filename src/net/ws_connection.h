@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,9 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   virtual void on_too_big() = 0;
   // Output fell to a quarter of `low_water_mark` or less after being above it.
   virtual void on_drained() {}
+  // The peer sent a close frame: no more messages come. Call `reply` (on this thread) to
+  // answer it; the connection ends once the answer is written. Default: answer at once.
+  virtual void on_peer_close(std::function<void()> reply) { reply(); }
   // Once, when the connection is gone (peer closed, error, abort). No more sends.
   virtual void on_closed() = 0;
 

@@ -111,19 +111,20 @@ awaitable<void> WsSession::room_sync_loop(ChatId room) {
   }
 }
 
-void WsSession::persist_room_positions(bool force) {
-  if (!device_ || rooms_.empty()) return;
+bool WsSession::persist_room_positions(bool force, std::function<void(Status)> done) {
+  if (!device_ || rooms_.empty()) return false;
   TimeMs now = svc_.clock.now_ms();
-  if (!force && now - rooms_persisted_at_ < 1000) return;
+  if (!force && now - rooms_persisted_at_ < 1000) return false;
   std::vector<std::pair<ChatId, Seq>> moved;
   for (auto& [room, r] : rooms_)
     if (r.acked > r.persisted) {
       moved.emplace_back(ChatId(room), r.acked);
       r.persisted = r.acked;
     }
-  if (moved.empty()) return;
+  if (moved.empty()) return false;
   rooms_persisted_at_ = now;
-  svc_.chat.room_positions(device_->id, std::move(moved));
+  svc_.chat.room_positions(device_->id, std::move(moved), std::move(done));
+  return true;
 }
 
 }  // namespace parley::net

@@ -148,13 +148,33 @@ void WsSession::protocol_error(std::string_view code, std::string message, std::
   }
 }
 
-void WsSession::persist_position(bool force) {
-  if (!device_ || device_->position <= persisted_position_) return;
+bool WsSession::persist_position(bool force, std::function<void(Status)> done) {
+  if (!device_ || device_->position <= persisted_position_) return false;
   TimeMs now = svc_.clock.now_ms();
-  if (!force && now - persisted_at_ < 1000) return;
+  if (!force && now - persisted_at_ < 1000) return false;
   persisted_position_ = device_->position;
   persisted_at_ = now;
-  svc_.chat.received(device_->id, device_->position);
+  svc_.chat.received(device_->id, device_->position, std::move(done));
+  return true;
+}
+
+void WsSession::on_peer_close(std::function<void()> reply) {
+  // A device that closes cleanly has its positions stored before its close is answered,
+  // so whatever connects next for it, on any node, resumes after what it acknowledged here.
+  struct Wait {
+    int left = 1;
+    std::function<void()> reply;
+  };
+  auto wait = std::make_shared<Wait>();
+  wait->reply = std::move(reply);
+  auto one_done = [self = self(), wait](Status) {
+    self->io().hand(Mail{nullptr, nullptr, {}, [wait] {
+                           if (--wait->left == 0) wait->reply();
+                         }});
+  };
+  if (persist_position(true, one_done)) ++wait->left;
+  if (persist_room_positions(true, one_done)) ++wait->left;
+  if (--wait->left == 0) wait->reply();
 }
 
 bool WsSession::authenticate(const std::string& token) {

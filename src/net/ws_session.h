@@ -56,6 +56,7 @@ class WsSession final : public WsConnection,
   void on_message(std::string_view payload, bool text) override;
   void on_too_big() override;
   void on_drained() override { drain_.cancel(); }
+  void on_peer_close(std::function<void()> reply) override;
   void on_closed() override;
 
   boost::asio::awaitable<void> sync_loop();
@@ -82,7 +83,8 @@ class WsSession final : public WsConnection,
   void on_room_event(const BusEvent& event);
   void request_room_sync(ChatId room);
   boost::asio::awaitable<void> room_sync_loop(ChatId room);
-  void persist_room_positions(bool force);
+  // True if a write was made (`done` is then called on the writer thread).
+  bool persist_room_positions(bool force, std::function<void(Status)> done = {});
   void send_views(const std::vector<presence::View>& views);
   // Typing this device started and did not stop: ends it after the typing timeout.
   void arm_typing_timer();
@@ -90,7 +92,7 @@ class WsSession final : public WsConnection,
   void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
   void handle_event(const std::shared_ptr<const BusEvent>& event);
   // Device positions are written at most once a second, and at disconnect.
-  void persist_position(bool force);
+  bool persist_position(bool force, std::function<void(Status)> done = {});
 
   void send(std::string_view frame);
   void protocol_error(std::string_view code, std::string message, std::string id = {});

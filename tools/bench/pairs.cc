@@ -104,8 +104,14 @@ json::object run_pairs_library(const Common& common, const PairsOptions& o) {
   if (o.crash_node && target.size() < 2) throw std::runtime_error("cluster-crash needs --nodes 2 or more");
   std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
   auto users = target.make_users(2 * o.pairs);
-  std::vector<std::unique_ptr<Pair>> pairs;  // outlives the pool's threads, even on a throw
+  // Destroyed in reverse: the pool's threads are joined first (even on a throw), then the
+  // pairs go while the io_contexts their timers belong to still exist, then the pool.
   Pool pool(common.threads);
+  std::vector<std::unique_ptr<Pair>> pairs;
+  struct JoinFirst {
+    Pool& pool;
+    ~JoinFirst() { pool.join(); }
+  } join_first{pool};
   for (int i = 0; i < o.pairs; ++i) {
     auto p = std::make_unique<Pair>();
     Pair* pp = p.get();
