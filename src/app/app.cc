@@ -23,11 +23,11 @@ std::string wal_metrics(const WriterStats& st) {
       "parley_store_wal_bytes {}\n"
       "# HELP parley_store_checkpoints_total Background WAL checkpoints (passive)\n"
       "# TYPE parley_store_checkpoints_total counter\nparley_store_checkpoints_total {}\n"
-      "# HELP parley_store_wal_truncations_total WAL resets after it grew past store.wal_limit_mb\n"
-      "# TYPE parley_store_wal_truncations_total counter\nparley_store_wal_truncations_total {}\n"
+      "# HELP parley_store_wal_restarts_total WAL restarts after it grew past store.wal_limit_mb\n"
+      "# TYPE parley_store_wal_restarts_total counter\nparley_store_wal_restarts_total {}\n"
       "# HELP parley_store_checkpoint_seconds_total Time the checkpoint thread spent checkpointing\n"
       "# TYPE parley_store_checkpoint_seconds_total counter\nparley_store_checkpoint_seconds_total {}\n",
-      st.wal_bytes, st.wal_checkpoints, st.wal_truncates, static_cast<double>(st.checkpoint_us) / 1e6);
+      st.wal_bytes, st.wal_checkpoints, st.wal_restarts, static_cast<double>(st.checkpoint_us) / 1e6);
 }
 
 }  // namespace

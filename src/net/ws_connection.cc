@@ -142,21 +142,21 @@ std::size_t WsConnection::parse(char* data, std::size_t n) {
       header = 10;
     }
     if (p[0] & 0x70) {
-      fail(kCloseProtocol, "reserved bits set");
+      close(kCloseProtocol, "reserved bits set");
       break;
     }
     if (!masked) {
-      fail(kCloseProtocol, "client frames must be masked");
+      close(kCloseProtocol, "client frames must be masked");
       break;
     }
     const bool control = opcode & 8;
     if (control ? (len > 125 || !fin || opcode > kOpPong) : opcode > kOpBinary) {
-      fail(kCloseProtocol, "bad frame");
+      close(kCloseProtocol, "bad frame");
       break;
     }
     if (!control && (len > max_message_ || len + message_.size() > max_message_)) {  // no wrap-around
       on_too_big();
-      if (state_ == State::kOpen) fail(kCloseProtocol, "message too big");
+      if (state_ == State::kOpen) close(kCloseProtocol, "message too big");
       break;
     }
     if (n - pos < header + 4 + len) break;  // incomplete
@@ -180,7 +180,7 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
     case kOpClose: {
       peer_closed_ = true;
       if (len == 1) {
-        fail(kCloseProtocol, "bad close frame");
+        close(kCloseProtocol, "bad close frame");
         return false;
       }
       char echo[2] = {};
@@ -200,7 +200,7 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
     }
     case kOpCont:
       if (!message_opcode_) {
-        fail(kCloseProtocol, "continuation without a message");
+        close(kCloseProtocol, "continuation without a message");
         return false;
       }
       message_.append(body);
@@ -210,7 +210,7 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
       break;
     default:  // text or binary
       if (message_opcode_) {
-        fail(kCloseProtocol, "new message inside a fragmented one");
+        close(kCloseProtocol, "new message inside a fragmented one");
         return false;
       }
       if (!fin) {
@@ -221,7 +221,7 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
   }
   const bool text = opcode == kOpText;
   if (text && !valid_utf8(body)) {
-    fail(kCloseBadPayload, "text frame is not valid UTF-8");
+    close(kCloseBadPayload, "text frame is not valid UTF-8");
     return false;
   }
   on_message(body, text);
@@ -232,8 +232,6 @@ bool WsConnection::handle_frame(int opcode, bool fin, char* payload, std::size_t
   }
   return state_ == State::kOpen;
 }
-
-void WsConnection::fail(int code, std::string_view reason) { close(code, reason); }
 
 void WsConnection::send_text(std::string_view payload) {
   if (state_ == State::kOpen) append_frame(kOpText, payload);

@@ -75,7 +75,6 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   // npos when the connection failed.
   std::size_t parse(char* data, std::size_t n);
   bool handle_frame(int opcode, bool fin, char* payload, std::size_t len);
-  void fail(int code, std::string_view reason);
   void append_frame(int opcode, std::string_view payload);
   void write_some();
   void finish();

@@ -7,8 +7,6 @@
 
 namespace parley::net {
 
-namespace asio = boost::asio;
-using asio::awaitable;
 
 void WsSession::handle(std::string_view text) {
   auto parsed = proto::parse_client_frame(text, opt_.limits);

@@ -45,8 +45,6 @@ class WsSession final : public WsConnection,
   void on_presence(const std::vector<presence::View>& views) override;
 
  private:
-  using Frame = std::shared_ptr<const std::string>;
-
   std::shared_ptr<WsSession> self() { return std::static_pointer_cast<WsSession>(shared_from_this()); }
   std::weak_ptr<WsSession> weak_self() { return self(); }
   // Hands a frame built on another thread (a store answer) to this session's thread.

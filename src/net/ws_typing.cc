@@ -5,8 +5,6 @@
 
 namespace parley::net {
 
-namespace asio = boost::asio;
-using asio::awaitable;
 
 void WsSession::on_typing(const proto::TypingFrame& f) {
   if (TimeMs wait = typing_rate_.take(svc_.clock.now_ms())) {

@@ -39,7 +39,7 @@ struct WriterStats {
   bool has_wal = false;
   std::uint64_t wal_bytes = 0;
   std::uint64_t wal_checkpoints = 0;  // passive checkpoints
-  std::uint64_t wal_truncates = 0;    // WAL resets past the size limit
+  std::uint64_t wal_restarts = 0;     // WAL restarts past the size limit
   std::uint64_t checkpoint_us = 0;    // time spent checkpointing
 };
 

@@ -108,16 +108,30 @@ void Conn::fail(PGresult* r, const std::string& context) {
   throw PgError(state, context + ": " + msg, lost);
 }
 
+namespace {
+// libpq's three parallel arrays for a statement's parameters.
+struct WireParams {
+  explicit WireParams(const std::vector<Param>& params)
+      : values(params.size()), lengths(params.size()), formats(params.size()) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      values[i] = params[i].text.data();
+      lengths[i] = static_cast<int>(params[i].text.size());
+      formats[i] = params[i].binary ? 1 : 0;
+    }
+  }
+  int size() const { return static_cast<int>(values.size()); }
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+}  // namespace
+
 void Conn::begin() { pending_begin_ = true; }
 
 void Conn::exec(const char* sql) {
   if (pending_begin_) {
-    std::string_view q(sql);
-    if (q == "COMMIT" || q == "ROLLBACK") {  // nothing was sent: nothing to end
-      pending_begin_ = false;
-      return;
-    }
     pending_begin_ = false;
+    std::string_view q(sql);
+    if (q == "COMMIT" || q == "ROLLBACK") return;  // nothing was sent: nothing to end
     exec("BEGIN");
   }
   PGresult* r = PQexec(conn_, sql);
@@ -145,16 +159,8 @@ Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
     return std::move(p.run().front());
   }
   const std::string& name = prepared(sql);
-  std::vector<const char*> values(params.size());
-  std::vector<int> lengths(params.size());
-  std::vector<int> formats(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    values[i] = params[i].text.data();
-    lengths[i] = static_cast<int>(params[i].text.size());
-    formats[i] = params[i].binary ? 1 : 0;
-  }
-  PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                               lengths.data(), formats.data(), 0);
+  WireParams w(params);
+  PGresult* r = PQexecPrepared(conn_, name.c_str(), w.size(), w.values.data(), w.lengths.data(), w.formats.data(), 0);
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "query");
   return Rows(r);
@@ -174,16 +180,8 @@ std::vector<Rows> Pipeline::run() {
   if (PQenterPipelineMode(c) != 1) conn_.fail(nullptr, "pipeline");
   bool sent = !begin || PQsendQueryParams(c, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
   for (std::size_t i = 0; sent && i < statements_.size(); ++i) {
-    const auto& params = statements_[i].second;
-    std::vector<const char*> values(params.size());
-    std::vector<int> lengths(params.size()), formats(params.size());
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      values[k] = params[k].text.data();
-      lengths[k] = static_cast<int>(params[k].text.size());
-      formats[k] = params[k].binary ? 1 : 0;
-    }
-    sent = PQsendQueryPrepared(c, names[i]->c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                               formats.data(), 0) == 1;
+    WireParams w(statements_[i].second);
+    sent = PQsendQueryPrepared(c, names[i]->c_str(), w.size(), w.values.data(), w.lengths.data(), w.formats.data(), 0) == 1;
   }
   if (!sent || PQpipelineSync(c) != 1) {
     PQexitPipelineMode(c);

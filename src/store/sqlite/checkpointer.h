@@ -22,8 +22,7 @@ class Checkpointer {
  public:
   struct Stats {
     std::uint64_t passive = 0;    // PASSIVE checkpoints run
-    std::uint64_t truncates = 0;  // restarts of the WAL
-    std::uint64_t failures = 0;   // checkpoints that could not finish (busy)
+    std::uint64_t restarts = 0;   // restarts of the WAL
     std::uint64_t wal_bytes = 0;  // WAL file size at the last look
     std::uint64_t busy_us = 0;    // time spent checkpointing, all kinds
   };
@@ -45,7 +44,7 @@ class Checkpointer {
   std::uint64_t frame_bytes_ = 4096 + 24;
   std::unique_ptr<Db> db_;
   std::atomic<bool> restart_wanted_{false};
-  std::atomic<std::uint64_t> passive_{0}, truncates_{0}, failures_{0}, wal_bytes_{0}, busy_us_{0};
+  std::atomic<std::uint64_t> passive_{0}, restarts_{0}, wal_bytes_{0}, busy_us_{0};
   PeriodicThread thread_;
 };
 

@@ -80,7 +80,7 @@ WriterStats SqliteStore::writer_stats() const {
   w.has_wal = true;
   w.wal_bytes = c.wal_bytes;
   w.wal_checkpoints = c.passive;
-  w.wal_truncates = c.truncates;
+  w.wal_restarts = c.restarts;
   w.checkpoint_us = c.busy_us;
   return w;
 }
