@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "parley/http.h"
@@ -16,6 +18,20 @@ namespace parley::testing {
 namespace {
 
 namespace json = boost::json;
+
+// Asks `ask` until its answer satisfies `done` (writes commit asynchronously, at most one
+// commit per store.commit_gap_us): up to 10 s on a loaded machine. Returns the last answer.
+std::optional<json::object> ask_until(const std::function<std::optional<json::object>()>& ask,
+                                      const std::function<bool(const json::object&)>& done) {
+  std::optional<json::object> answer;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10); std::chrono::steady_clock::now() < until;) {
+    answer = ask();
+    if (answer && done(*answer)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return answer;
+}
+
 using client::EventLog;
 using client::Session;
 
@@ -218,13 +234,7 @@ TEST(Groups, receipts_give_per_member_detail_and_tell_the_sender_when_all_delive
   }));
   b.connection().mark_read(chat, seq);
   auto detail = [&] { return a.query([&](client::Connection& cn) { cn.receipts(chat, seq); }, "receipts"); };
-  std::optional<json::object> r;
-  // The read commits asynchronously: ask until it shows (up to 10 s on a loaded machine).
-  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10); std::chrono::steady_clock::now() < until;) {
-    r = detail();
-    if (r && r->at("read").as_array().size() == 1) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  auto r = ask_until(detail, [](const json::object& o) { return o.at("read").as_array().size() == 1; });
   ASSERT_TRUE(r);
   EXPECT_EQ(r->at("read").as_array(), (json::array{u[1].user}));
   EXPECT_EQ(r->at("delivered").as_array(), (json::array{u[2].user}));
@@ -326,11 +336,8 @@ TEST(Rooms, a_room_of_two_thousand_reaches_every_online_member_and_counts_views)
   auto seq = admin.snapshot().acks.at(0).seq;
   for (auto& s : online) ASSERT_TRUE(s->wait([](const EventLog& l) { return has_text(l, "to everyone"); }));
   for (int i = 0; i < 10; ++i) online[i]->connection().mark_read(room, seq);
-  std::optional<json::object> v;
-  for (int i = 0; i < 100; ++i) {  // reads commit asynchronously: ask until all ten show
-    v = admin.query([&](client::Connection& cn) { cn.views(room, {seq}); }, "views");
-    if (v && v->at("views").as_array().at(0).as_object().at("count").as_int64() >= 10) break;
-  }
+  auto v = ask_until([&] { return admin.query([&](client::Connection& cn) { cn.views(room, {seq}); }, "views"); },
+                     [](const json::object& o) { return o.at("views").as_array().at(0).as_object().at("count").as_int64() >= 10; });
   ASSERT_TRUE(v);
   EXPECT_EQ(v->at("views").as_array().at(0).as_object().at("count").as_int64(), 10);
   auto info = admin.query([&](client::Connection& cn) { cn.chat_info(room); }, "chat_info");
