@@ -47,7 +47,7 @@ void WsSession::handle(std::string_view text) {
             persist_room_positions(false);
             return;
           }
-          Pts pts = std::min(f.pts, sent_pts_);
+          Pts pts = std::min(f.pts, stream_.sent());
           if (pts > device_->position) {
             device_->position = pts;
             persist_position(false);

@@ -25,7 +25,8 @@ WsSession::WsSession(asio::ip::tcp::socket socket, IoThread& io, Services& servi
       typing_timer_(io.context()),
       idle_timer_(io.context()),
       send_rate_(options.send_rate_per_s, options.send_burst),
-      typing_rate_(options.typing_rate_per_s, options.typing_burst) {
+      typing_rate_(options.typing_rate_per_s, options.typing_burst),
+      stream_(*this, *this, options.sync_page) {
   low_water_mark_ = opt_.max_queue_bytes / 4;
   svc_.metrics.connections_open++;
   svc_.metrics.connections_total++;

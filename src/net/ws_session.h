@@ -2,8 +2,8 @@
 // only there (bus events and store answers arrive as mail, net/io_thread.h). The transport
 // (frames, corked writes) is WsConnection; this class is the protocol over it, in files by
 // job: ws_session.cc (life cycle, authentication, sending, idle), ws_dispatch.cc (client
-// frames to services), ws_updates.cc (the update stream: a catch-up sync from a position,
-// then live updates in pts order, re-syncing on a gap), ws_rooms.cc (one stream per room),
+// frames to services), ws_updates.cc (the session's side of the
+// update stream, net/update_stream.h), ws_rooms.cc (one stream per room),
 // ws_typing.cc (typing this device started).
 #pragma once
 
@@ -19,6 +19,7 @@
 #include "bus/bus.h"
 #include "net/room_fanout.h"
 #include "net/services.h"
+#include "net/update_stream.h"
 #include "net/ws_connection.h"
 
 namespace parley::net {
@@ -29,7 +30,9 @@ class WsSession final : public WsConnection,
                         public MailReceiver,
                         public BusListener,
                         public RoomFollower,
-                        public presence::Listener {
+                        public presence::Listener,
+                        private UpdateStream::Source,
+                        private UpdateStream::Sink {
  public:
   WsSession(boost::asio::ip::tcp::socket socket, IoThread& io, Services& services, const Options& options,
             SessionRegistry& registry, RoomFanout& rooms);
@@ -57,7 +60,18 @@ class WsSession final : public WsConnection,
   void on_peer_close(std::function<void()> reply) override;
   void on_closed() override;
 
-  boost::asio::awaitable<void> sync_loop();
+  // The update stream (ws_updates.cc): this session is its source and its sink.
+  Result<std::vector<Update>> read_after(Pts after, int limit) override;
+  Result<Pts> head() override;
+  Result<Pts> tail() override;
+  void send_update(const Update& update) override;
+  void send_live(const BusEvent& event) override;
+  void send_synced(Pts pts, Pts head, bool truncated) override;
+  void sync_failed() override;
+  bool has_room() override;
+  void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
+  boost::asio::awaitable<void> pump_stream();  // runs the stream's sync, waiting out back-pressure
+  void joined_or_left(int membership, ChatId chat, Seq seq);
   boost::asio::awaitable<void> drained();
 
   void handle(std::string_view text);
@@ -87,7 +101,6 @@ class WsSession final : public WsConnection,
   // Typing this device started and did not stop: ends it after the typing timeout.
   void arm_typing_timer();
   void end_typing(std::optional<ChatId> only);
-  void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
   void handle_event(const std::shared_ptr<const BusEvent>& event);
   // Device positions are written at most once a second, and at disconnect.
   bool persist_position(bool force, std::function<void(Status)> done = {});
@@ -115,14 +128,7 @@ class WsSession final : public WsConnection,
   Pts persisted_position_ = 0;   // device position last written to the store
   TimeMs persisted_at_ = 0;
 
-  // Delivery state (see the class comment).
-  Pts sent_pts_ = 0;       // highest pts written to the queue
-  bool live_ = false;      // first sync done: live updates flow
-  bool syncing_ = false;   // sync_loop running
-  bool dirty_ = false;     // an update may have been missed while syncing
-  bool reply_synced_ = false;
-  bool truncated_ = false;
-  int sync_page_ = 0;      // page size the client asked for (0 = server default)
+  UpdateStream stream_;
 
   struct Room {
     std::uint64_t token = 0;  // the room channel subscription

@@ -1,4 +1,5 @@
-// WsSession: the update stream (see ws_session.h).
+// WsSession: its side of the update stream (net/update_stream.h): reading the store,
+// writing frames, waiting out back-pressure, and the events that are not log entries.
 #include "net/ws_session.h"
 
 #include <spdlog/spdlog.h>
@@ -16,56 +17,45 @@ namespace asio = boost::asio;
 using asio::awaitable;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-void WsSession::request_sync(std::optional<Pts> rewind, bool reply, int page) {
-  if (page > 0) sync_page_ = page;
-  if (rewind) {
-    auto head = svc_.chat.log_head(device_->user);
-    sent_pts_ = std::clamp(*rewind, Pts(0), head ? *head : *rewind);  // an `after` past the head means the head
-    auto tail = svc_.chat.log_tail(device_->user);
-    truncated_ = tail && sent_pts_ + 1 < *tail;
-  }
-  reply_synced_ = reply_synced_ || reply;
-  dirty_ = true;
-  if (syncing_) return;
-  syncing_ = true;
-  asio::co_spawn(io().context(), sync_loop(), asio::detached);
+Result<std::vector<Update>> WsSession::read_after(Pts after, int limit) {
+  return svc_.chat.updates_after(device_->user, after, limit);
+}
+Result<Pts> WsSession::head() { return svc_.chat.log_head(device_->user); }
+Result<Pts> WsSession::tail() { return svc_.chat.log_tail(device_->user); }
+
+void WsSession::send_update(const Update& u) {
+  send(proto::update_frame(u));
+  svc_.metrics.updates_pushed++;
+  if (u.kind == UpdateKind::kMembership) joined_or_left(u.membership.member ? 1 : -1, u.membership.chat, u.membership.seq);
 }
 
-awaitable<void> WsSession::sync_loop() {
-  auto keep = self();  // alive until the loop ends
-  const int page = sync_page_ > 0 ? std::min(sync_page_, opt_.sync_page) : opt_.sync_page;
-  while (dirty_ && !closing()) {
-    dirty_ = false;
-    for (;;) {
-      auto updates = svc_.chat.updates_after(device_->user, sent_pts_, page);
-      if (!updates) {
-        svc_.metrics.store_errors++;
-        send(proto::error_frame(proto::err::kUnavailable, "sync failed; send sync again"));
-        reply_synced_ = false;
-        break;
-      }
-      for (const auto& u : *updates) {
-        if (u.pts <= sent_pts_) continue;
-        send(proto::update_frame(u));
-        sent_pts_ = u.pts;
-        if (u.kind == UpdateKind::kMembership) {
-          if (u.membership.member) join_room(u.membership.chat, u.membership.seq);
-          else leave_room(u.membership.chat);
-        }
-      }
-      svc_.metrics.updates_pushed += updates->size();
-      if (static_cast<int>(updates->size()) < page || closing()) break;
-      co_await drained();
-    }
-  }
-  syncing_ = false;
-  live_ = true;
-  if (reply_synced_ && !closing()) {
-    reply_synced_ = false;
-    auto head = svc_.chat.log_head(device_->user);
-    send(proto::synced_frame(sent_pts_, head ? *head : sent_pts_, truncated_));
-    truncated_ = false;
-  }
+void WsSession::send_live(const BusEvent& event) {
+  send(*event.frame);
+  svc_.metrics.updates_pushed++;
+  joined_or_left(event.membership, event.chat, event.seq);
+}
+
+void WsSession::joined_or_left(int membership, ChatId chat, Seq seq) {
+  if (membership > 0) join_room(chat, seq);
+  else if (membership < 0) leave_room(chat);
+}
+
+void WsSession::send_synced(Pts pts, Pts head, bool truncated) { send(proto::synced_frame(pts, head, truncated)); }
+
+void WsSession::sync_failed() {
+  svc_.metrics.store_errors++;
+  send(proto::error_frame(proto::err::kUnavailable, "sync failed; send sync again"));
+}
+
+bool WsSession::has_room() { return !closing() && queued_bytes() <= low_water_mark_; }
+
+void WsSession::request_sync(std::optional<Pts> rewind, bool reply, int page) {
+  if (stream_.request(rewind, reply, page)) asio::co_spawn(io().context(), pump_stream(), asio::detached);
+}
+
+awaitable<void> WsSession::pump_stream() {
+  auto keep = self();  // alive until the stream is caught up
+  while (!closing() && stream_.pump()) co_await drained();
 }
 
 awaitable<void> WsSession::drained() {
@@ -77,47 +67,30 @@ awaitable<void> WsSession::drained() {
 
 void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
   if (closing() || !device_) return;
-  if (event->kind == BusEvent::Kind::kDeviceRevoked) {
-    if (event->device == device_->id) {
-      send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
-      close(proto::kCloseUnauthorized, "revoked");
-    }
-    return;
+  switch (event->kind) {
+    case BusEvent::Kind::kDeviceRevoked:
+      if (event->device == device_->id) {
+        send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
+        close(proto::kCloseUnauthorized, "revoked");
+      }
+      return;
+    case BusEvent::Kind::kEphemeral:
+      if (event->frame) send(*event->frame);
+      return;
+    case BusEvent::Kind::kPrivacy:
+      if (auto v = svc_.presence.privacy(device_->user)) send(proto::privacy_frame(*v));
+      if (watcher_) {
+        if (auto views = svc_.presence.refresh(*watcher_)) send_views(*views);
+      }
+      return;
+    case BusEvent::Kind::kResync:
+      if (stream_.live())
+        for (auto& [room, r] : rooms_) request_room_sync(ChatId(room));
+      break;
+    default:
+      break;
   }
-  if (event->kind == BusEvent::Kind::kEphemeral) {
-    if (event->frame) send(*event->frame);
-    return;
-  }
-  if (event->kind == BusEvent::Kind::kPrivacy) {
-    auto v = svc_.presence.privacy(device_->user);
-    if (v) send(proto::privacy_frame(*v));
-    if (watcher_) {
-      if (auto views = svc_.presence.refresh(*watcher_)) send_views(*views);
-    }
-    return;
-  }
-  if (syncing_) {
-    dirty_ = true;
-    return;
-  }
-  if (!live_) {
-    spdlog::debug("net: device {} not live yet; pts {} left to its first sync", device_->id.value, event->pts);
-    return;
-  }
-  if (event->kind == BusEvent::Kind::kResync) {
-    for (auto& [room, r] : rooms_) request_room_sync(ChatId(room));
-    return request_sync(std::nullopt, false);
-  }
-  if (event->pts <= sent_pts_) return;
-  if (event->pts == sent_pts_ + 1) {
-    send(*event->frame);
-    sent_pts_ = event->pts;
-    svc_.metrics.updates_pushed++;
-    if (event->membership > 0) join_room(event->chat, event->seq);
-    else if (event->membership < 0) leave_room(event->chat);
-    return;
-  }
-  request_sync(std::nullopt, false);  // a gap: catch up from the store
+  if (stream_.on_live(*event)) asio::co_spawn(io().context(), pump_stream(), asio::detached);
 }
 
 }  // namespace parley::net
