@@ -31,7 +31,7 @@ struct BusEvent {
   ChatId chat;   // kRoom; a kUpdate that is a room membership change
   Seq seq = 0;   // kRoom: the message's seq; membership: the room's seq at the change
   int membership = 0;  // kUpdate: +1 the user joined room `chat`, -1 left it
-  std::shared_ptr<const std::string> frame;  // shared by every recipient device
+  std::string frame;  // the frame as devices receive it (the event is shared by every recipient device)
 };
 
 // A parleyd node as seen through the bus (cluster registry).

@@ -194,14 +194,14 @@ void NatsBus::drop_interest(std::unordered_map<std::int64_t, Interest>& map, std
 
 void NatsBus::send(const std::string& subject, const BusEvent& event) {
   std::string payload;
-  payload.reserve(kHeader + (event.frame ? event.frame->size() : 0));
+  payload.reserve(kHeader + event.frame.size());
   payload += static_cast<char>(event.kind);
   payload += static_cast<char>(event.membership);
   put64(payload, event.pts);
   put64(payload, event.device.value);
   put64(payload, event.chat.value);
   put64(payload, event.seq);
-  if (event.frame) payload += *event.frame;
+  payload += event.frame;
   // While reconnecting, libnats buffers publishes and sends them once connected.
   natsStatus s = natsConnection_Publish(conn_, subject.c_str(), payload.data(), static_cast<int>(payload.size()));
   spdlog::debug("bus: to nats: {} kind {} pts {}", subject, static_cast<int>(event.kind), event.pts);
@@ -272,7 +272,7 @@ void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void*
     ev->device = DeviceId(get64(data + 10));
     ev->chat = ChatId(get64(data + 18));
     ev->seq = get64(data + 26);
-    ev->frame = std::make_shared<const std::string>(data + kHeader, static_cast<std::size_t>(len) - kHeader);
+    ev->frame.assign(data + kHeader, static_cast<std::size_t>(len) - kHeader);
     self->received_++;
     spdlog::debug("bus: from nats: {} kind {} pts {}", subject, static_cast<int>(ev->kind), ev->pts);
     if (ev->kind == BusEvent::Kind::kRoom) self->local_.publish_room(ChatId(id), std::move(ev));

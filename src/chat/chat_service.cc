@@ -10,7 +10,7 @@ void ChatService::announce(const std::vector<Delivery>& deliveries,
     auto ev = std::make_shared<BusEvent>();
     ev->kind = BusEvent::Kind::kUpdate;
     ev->pts = d.pts;
-    ev->frame = std::make_shared<const std::string>(frame(d.pts));
+    ev->frame = frame(d.pts);
     bus_.publish(d.user, std::move(ev));
   }
 }
@@ -22,7 +22,7 @@ void ChatService::announce_message(const AppendResult& r) {
     ev->kind = BusEvent::Kind::kRoom;
     ev->chat = m.chat;
     ev->seq = m.seq;
-    ev->frame = std::make_shared<const std::string>(proto::message_frame(0, m));
+    ev->frame = proto::message_frame(0, m);
     bus_.publish_room(m.chat, std::move(ev));
   } else {
     const std::string frame = proto::message_frame(0, m);  // serialised once, pts spliced per member
@@ -41,7 +41,7 @@ void ChatService::announce_changed(const ChangeResult& r) {
     ev->chat = r.chat;
     ev->seq = r.seq;
     ev->membership = r.member ? 1 : -1;
-    ev->frame = std::make_shared<const std::string>(proto::membership_frame(d.pts, {r.chat, r.member, r.seq}));
+    ev->frame = proto::membership_frame(d.pts, {r.chat, r.member, r.seq});
     bus_.publish(d.user, std::move(ev));
   }
 }

@@ -413,7 +413,7 @@ Status PresenceService::typing(UserId user, ChatId chat, bool typing) {
     return Status(Code::kNotMember, "not a member of this chat");
   auto ev = std::make_shared<BusEvent>();
   ev->kind = BusEvent::Kind::kEphemeral;
-  ev->frame = std::make_shared<const std::string>(proto::typing_frame(chat, user, typing));
+  ev->frame = proto::typing_frame(chat, user, typing);
   std::shared_ptr<const BusEvent> shared = std::move(ev);
   for (UserId m : members)
     if (m != user) bus_.publish(m, shared);

@@ -1,9 +1,11 @@
 #include "proto/frames.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "core/encoding.h"
 #include "proto/errors.h"
+#include "proto/json_out.h"
 #include "store/membership.h"
 
 namespace parley::proto {
@@ -350,23 +352,19 @@ std::string hello_frame(const Hello& h, const Limits& limits) {
 }
 
 std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_seen) {
-  json::object o;
-  o["type"] = "presence";
-  o["user"] = user.value;
+  std::string out;
+  JsonOut o(out, "presence", 80);
+  o.num("user", user.value);
   if (visible) {
-    o["online"] = online;
-    if (last_seen > 0) o["last_seen"] = last_seen;
+    o.boolean("online", online);
+    if (last_seen > 0) o.num("last_seen", last_seen);
   }
-  return json::serialize(o);
+  return std::move(o.close());
 }
 
 std::string typing_frame(ChatId chat, UserId user, bool typing) {
-  json::object o;
-  o["type"] = "typing";
-  o["chat"] = chat.value;
-  o["user"] = user.value;
-  o["typing"] = typing;
-  return json::serialize(o);
+  std::string out;
+  return std::move(JsonOut(out, "typing", 80).num("chat", chat.value).num("user", user.value).boolean("typing", typing).close());
 }
 
 std::string privacy_frame(Visibility last_seen) {
@@ -377,45 +375,38 @@ std::string privacy_frame(Visibility last_seen) {
 }
 
 std::string message_frame(Pts pts, const Message& m) {
-  json::object o;
-  o["type"] = "msg";
-  if (pts > 0) o["pts"] = pts;
-  o["chat"] = m.chat.value;
-  o["seq"] = m.seq;
-  o["from"] = m.sender.value;
-  o["device"] = m.sender_device.value;
-  o["id"] = m.client_id;
-  o["ts"] = m.ts;
-  o["text"] = m.text;
+  std::string out;
+  JsonOut o(out, "msg", 160 + m.client_id.size() + m.text.size() + m.system.size());
+  if (pts > 0) o.num("pts", pts);
+  o.num("chat", m.chat.value).num("seq", m.seq).num("from", m.sender.value).num("device", m.sender_device.value);
+  o.str("id", m.client_id).num("ts", m.ts).str("text", m.text);
   if (!m.system.empty()) {
     json::error_code ec;
-    auto event = json::parse(m.system, ec);
-    if (!ec) o["system"] = std::move(event);
+    auto event = json::parse(m.system, ec);  // written by this server; checked all the same
+    if (!ec) o.raw("system", json::serialize(event));
   }
-  return json::serialize(o);
+  return std::move(o.close());
 }
 
 std::string with_pts(std::string_view frame, Pts pts) {
   constexpr std::string_view kHead = R"({"type":"msg",)";
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, pts).ptr;
   std::string out;
-  out.reserve(frame.size() + 24);
+  out.reserve(frame.size() + 32);
   out += kHead;
   out += "\"pts\":";
-  out += std::to_string(pts);
+  out.append(digits, end);
   out += ',';
   out += frame.substr(kHead.size());
   return out;
 }
 
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read) {
-  json::object o;
-  o["type"] = "receipt";
-  o["pts"] = pts;
-  o["chat"] = chat.value;
-  o["all"] = true;
-  o["delivered"] = delivered;
-  o["read"] = read;
-  return json::serialize(o);
+  std::string out;
+  JsonOut o(out, "receipt", 112);
+  o.num("pts", pts).num("chat", chat.value).boolean("all", true).num("delivered", delivered).num("read", read);
+  return std::move(o.close());
 }
 
 std::string membership_frame(Pts pts, const MembershipUpdate& m) {
@@ -499,14 +490,10 @@ std::string views_frame(ChatId chat, const std::vector<std::pair<Seq, std::int64
 }
 
 std::string receipt_frame(Pts pts, const ReceiptState& r) {
-  json::object o;
-  o["type"] = "receipt";
-  o["pts"] = pts;
-  o["chat"] = r.chat.value;
-  o["user"] = r.member.value;
-  o["delivered"] = r.delivered;
-  o["read"] = r.read;
-  return json::serialize(o);
+  std::string out;
+  JsonOut o(out, "receipt", 112);
+  o.num("pts", pts).num("chat", r.chat.value).num("user", r.member.value).num("delivered", r.delivered).num("read", r.read);
+  return std::move(o.close());
 }
 
 std::string update_frame(const Update& u) {
@@ -520,23 +507,19 @@ std::string update_frame(const Update& u) {
 }
 
 std::string ack_frame(const Message& m, bool duplicate) {
-  json::object o;
-  o["type"] = "ack";
-  o["id"] = m.client_id;
-  o["chat"] = m.chat.value;
-  o["seq"] = m.seq;
-  o["ts"] = m.ts;
-  if (duplicate) o["duplicate"] = true;
-  return json::serialize(o);
+  std::string out;
+  JsonOut o(out, "ack", 96 + m.client_id.size());
+  o.str("id", m.client_id).num("chat", m.chat.value).num("seq", m.seq).num("ts", m.ts);
+  if (duplicate) o.boolean("duplicate", true);
+  return std::move(o.close());
 }
 
 std::string synced_frame(Pts pts, Pts head, bool truncated) {
-  json::object o;
-  o["type"] = "synced";
-  o["pts"] = pts;
-  o["head"] = head;
-  if (truncated) o["truncated"] = true;
-  return json::serialize(o);
+  std::string out;
+  JsonOut o(out, "synced", 64);
+  o.num("pts", pts).num("head", head);
+  if (truncated) o.boolean("truncated", true);
+  return std::move(o.close());
 }
 
 std::string error_frame(std::string_view code, std::string_view message, std::string_view id,

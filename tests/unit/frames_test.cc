@@ -2,6 +2,9 @@
 
 #include "proto/errors.h"
 #include "proto/frames.h"
+#include "proto/json_out.h"
+
+#include <boost/json.hpp>
 
 namespace parley::proto {
 namespace {
@@ -238,6 +241,24 @@ TEST(Frames, chat_info_members_carry_their_phone_when_known) {
             R"("created_by":1,"created_at":1000,"last_seq":17,"member_count":2,"role":"admin",)"
             R"("members":[{"user":1,"role":"admin","joined":0,"delivered":17,"read":17,"phone":"+14155550101"},)"
             R"({"user":2,"role":"member","joined":16,"delivered":17,"read":16}]})");
+}
+
+// The hot frames are written by hand (proto/json_out.h): byte for byte what boost::json
+// writes, for every byte a string may hold.
+TEST(Frames, hand_written_frames_escape_strings_exactly_as_boost_json) {
+  std::string every_byte;
+  for (int c = 1; c < 256; ++c) every_byte += static_cast<char>(c);
+  for (std::string s : {std::string(), std::string("plain"), std::string("quote \" back \\ slash / é 中文"),
+                        std::string("\b\f\n\r\t\x01\x1f\x7f"), every_byte}) {
+    std::string out;
+    JsonOut(out, "t").str("s", s).num("n", -42).boolean("b", true).close();
+    EXPECT_EQ(out, boost::json::serialize(boost::json::object{{"type", "t"}, {"s", s}, {"n", -42}, {"b", true}}));
+  }
+  Message m{ChatId(3), 9, UserId(1), DeviceId(2), "c-1", 1700, "line\none \"two\"", ""};
+  EXPECT_EQ(message_frame(7, m),
+            R"({"type":"msg","pts":7,"chat":3,"seq":9,"from":1,"device":2,"id":"c-1","ts":1700,"text":"line\none \"two\""})");
+  EXPECT_EQ(with_pts(message_frame(0, m), 7), message_frame(7, m));
+  EXPECT_EQ(ack_frame(m, true), R"({"type":"ack","id":"c-1","chat":3,"seq":9,"ts":1700,"duplicate":true})");
 }
 
 }  // namespace

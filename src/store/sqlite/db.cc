@@ -31,6 +31,12 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int i, std::string_view v) {
+  if (int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC); rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind_blob(int i, std::string_view v) {
   if (int rc = sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
       rc != SQLITE_OK)

@@ -33,7 +33,9 @@ class Stmt {
 
   // Binding is 1-based, as in SQLite. Each returns *this for chaining.
   Stmt& bind(int i, std::int64_t v);
-  Stmt& bind(int i, std::string_view v);  // as TEXT
+  Stmt& bind(int i, std::string_view v);  // as TEXT, copied
+  // As TEXT, not copied: the bytes must outlive the statement's next step (hot inserts).
+  Stmt& bind_static(int i, std::string_view v);
   Stmt& bind_blob(int i, std::string_view v);
   Stmt& bind_null(int i);
 

@@ -40,10 +40,10 @@ void GroupCommit::loop() {
     auto start = std::chrono::steady_clock::now();
     next_commit = start + gap_;
     try {
-      db_.exec("BEGIN IMMEDIATE");
+      db_.prepare("BEGIN IMMEDIATE").exec();  // cached: no parse per batch
       for (auto& t : batch) t.run(db_);
       if (hooks_.before_commit) hooks_.before_commit(db_);
-      db_.exec("COMMIT");
+      db_.prepare("COMMIT").exec();
       db_.reset_all();  // a statement left mid-result would keep a snapshot, and the WAL could never restart
     } catch (const std::exception& e) {
       spdlog::error("store: batch of {} writes rolled back: {}", batch.size(), e.what());

@@ -410,11 +410,11 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
       .bind(2, r.message.seq)
       .bind(3, sender.value)
       .bind(4, device.value)
-      .bind(5, client_id)
+      .bind_static(5, client_id)
       .bind(6, r.message.ts)
-      .bind(7, text);
+      .bind_static(7, text);
   if (system.empty()) ins.bind_null(8);
-  else ins.bind(8, system);
+  else ins.bind_static(8, system);
   ins.exec();
   if (db.changes() == 0) {  // the client id was used before: give the seq back (no gap)
     --chat_seq_[chat.value];
