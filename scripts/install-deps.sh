@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-thread1.81-dev
   libsqlite3-dev
+  libjemalloc-dev
   libssl-dev
   libspdlog-dev libfmt-dev
   libtomlplusplus-dev
