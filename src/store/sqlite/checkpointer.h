@@ -1,6 +1,6 @@
 // Keeps the WAL bounded while parleyd runs. The writer never checkpoints on commit
 // (wal_autocheckpoint=0). This thread, on its own connection, copies committed WAL pages
-// into the database every 100 ms (PASSIVE: blocks nobody; the database fsync happens here,
+// into the database every 25 ms (PASSIVE: blocks nobody; the database fsync happens here,
 // off the writer). Once the WAL in use passes its limit, the writer thread restarts it
 // between two batches (restart_if_due: little is left to copy by then; it waits only for
 // readers, who are brief), so the next commit writes from the start of the file again.
