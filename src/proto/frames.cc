@@ -239,8 +239,16 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
   json::parse_options opt;
   opt.max_depth = static_cast<std::size_t>(limits.max_depth);
   json::error_code ec;
-  json::monotonic_resource mr;
-  json::value v = json::parse(text, ec, &mr, opt);
+  // A frame of a few hundred bytes parses without touching the heap: the tree lives in
+  // `storage`, the parser's scratch space in `scratch` (larger frames spill to the heap).
+  unsigned char storage[4096];
+  unsigned char scratch[1024];
+  json::monotonic_resource mr(storage, sizeof storage);
+  json::parser parser(json::storage_ptr(), opt, scratch, sizeof scratch);
+  parser.reset(&mr);
+  std::size_t used = parser.write(text.data(), text.size(), ec);
+  if (!ec && used < text.size()) ec = json::error::extra_data;
+  json::value v = ec ? json::value() : parser.release();
   if (ec) return bad(err::kBadJson, "frame is not valid UTF-8 JSON: " + ec.message());
   if (!v.is_object()) return bad(err::kBadFrame, "frame must be a JSON object");
   const auto& o = v.get_object();
