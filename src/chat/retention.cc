@@ -6,10 +6,10 @@ void Retention::run_once(std::function<void(Result<std::int64_t>)> done) { step(
 
 void Retention::step(std::int64_t total, std::function<void(Result<std::int64_t>)> done) {
   TimeMs now = clock_.now_ms();
-  store_.expire(now - retention_ms_, now, [this, total, done = std::move(done)](Result<std::int64_t> r) mutable {
+  store_.expire(now - retention_ms_, now, [this, total, done = std::move(done)](Result<ExpireStep> r) mutable {
     if (!r) return done(r.status());
-    if (*r == 0) return done(total);
-    step(total + *r, std::move(done));
+    if (r->finished) return done(total + r->removed);
+    step(total + r->removed, std::move(done));
   });
 }
 

@@ -128,8 +128,10 @@ class Store {
   virtual Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) = 0;
 
   // --- retention ---
-  // Deletes update-log entries and sign-in codes older than `cutoff`; returns rows deleted.
-  virtual void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) = 0;
+  // One bounded step of deleting update-log entries older than `log_cutoff` and sign-in
+  // codes expired at `now`. Call again until `finished`: a step never stalls the writer for
+  // long, and may remove nothing while it walks past users with nothing to expire.
+  virtual void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) = 0;
 
   virtual WriterStats writer_stats() const = 0;
   // Writes per commit and commit latency, observed by the writer thread.

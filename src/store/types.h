@@ -205,6 +205,12 @@ struct RoomPosition {
   Seq position = 0;
 };
 
+// One step of retention (Store::expire).
+struct ExpireStep {
+  std::int64_t removed = 0;  // rows deleted by this step
+  bool finished = true;      // nothing is left to expire: the pass is over
+};
+
 struct ChatSummary {
   ChatId chat;
   ChatKind kind = ChatKind::kDirect;

@@ -171,6 +171,31 @@ TEST_P(StoreContract, retention_removes_only_expired_log_entries_and_keeps_posit
   EXPECT_EQ(*store_->log_head(b), 2);
 }
 
+// Every user's expired entries go, whatever their number and the order of users; a second
+// pass finds nothing; later entries and the counters stay.
+TEST_P(StoreContract, retention_expires_every_users_log_and_a_second_pass_finds_nothing) {
+  std::vector<UserId> users;
+  for (int i = 0; i < 6; ++i) users.push_back(user("+1415555001" + std::to_string(i)));
+  int old = 0;
+  for (int i = 0; i < 6; i += 2)
+    for (int k = 0; k <= i; ++k, ++old) send(users[i], users[i + 1], "old-" + std::to_string(i) + "-" + std::to_string(k), "old");
+  clock_.advance(31LL * 86'400'000);
+  for (int i = 0; i < 6; i += 2) send(users[i], users[i + 1], "new-" + std::to_string(i), "new");
+  chat::Retention retention(*store_, clock_, 30LL * 86'400'000);
+  auto removed = wait<std::int64_t>([&](auto d) { retention.run_once(d); });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2 * old);  // each old message in its sender's and its recipient's log
+  for (auto u : users) {
+    auto ups = store_->read_updates(u, 0, 100);
+    ASSERT_EQ(ups->size(), 1u);
+    EXPECT_EQ((*ups)[0].message.text, "new");
+    EXPECT_EQ(*store_->log_tail(u), *store_->log_head(u));
+  }
+  auto again = wait<std::int64_t>([&](auto d) { retention.run_once(d); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
 TEST_P(StoreContract, sequence_numbers_survive_reopen) {
   auto a = user("+14155550001"), b = user("+14155550002");
   send(a, b, "1");

@@ -1318,15 +1318,17 @@ Result<std::vector<UserId>> PostgresStore::direct_peers(UserId user, const std::
 
 // ---------------------------------------------------------------- retention
 
-void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) {
-  write<std::int64_t>(
+void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
+  write<ExpireStep>(
       no_plan,
-      [log_cutoff, now](Batch& b) -> Result<std::int64_t> {
-        // Bounded chunk per transaction; the caller repeats while rows are deleted.
+      [log_cutoff, now](Batch& b) -> Result<ExpireStep> {
+        // Bounded chunk per transaction (found by the BRIN index on ts); the caller repeats
+        // until a step deletes nothing.
         auto a = b.conn.query(
             "DELETE FROM updates WHERE ctid IN (SELECT ctid FROM updates WHERE ts < $1 LIMIT 5000)", {log_cutoff});
         auto c = b.conn.query("DELETE FROM auth_codes WHERE expires_at < $1", {now});
-        return a.affected() + c.affected();
+        std::int64_t removed = a.affected() + c.affected();
+        return ExpireStep{removed, removed == 0};
       },
       std::move(done));
 }

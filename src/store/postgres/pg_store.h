@@ -97,7 +97,7 @@ class PostgresStore final : public Store {
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
   Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) override;
 
-  void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
+  void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   WriterStats writer_stats() const override;
   const WriterHistograms& writer_histograms() const override { return histograms_; }
   // Identifies this database's data set; every node on it reads the same id.

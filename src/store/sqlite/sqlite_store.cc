@@ -1067,19 +1067,50 @@ Result<std::vector<UserId>> SqliteStore::direct_peers(UserId user, const std::ve
 
 // ---------------------------------------------------------------- retention
 
-void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) {
-  write<std::int64_t>(
-      [log_cutoff, now](Db& db) -> Result<std::int64_t> {
-        // Bounded chunk per transaction so the writer never stalls for long; the caller
-        // repeats while rows are deleted.
-        db.prepare(
-              "DELETE FROM updates WHERE (user_id, pts) IN "
-              "(SELECT user_id, pts FROM updates WHERE ts < ? LIMIT 5000)")
-            .bind(1, log_cutoff)
-            .exec();
-        std::int64_t n = db.changes();
+// The update log has no index on ts here (it cost a B-tree insert per log entry: 13 % of
+// the CPU per group delivery). The one writer stamps a user's entries in pts order with a
+// clock that never goes back (stamp()), so a user's expired entries are the start of their
+// log: each step walks the users on from where the last one stopped, reads each log from its
+// start up to the first entry still kept, and deletes that range by primary key. A step
+// visits at most kUsers users and deletes at most kRows entries, so the writer never stalls
+// for long. (Should ts ever go back across a restart, entries behind a newer one wait for it:
+// deleted late, never early.)
+void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
+  write<ExpireStep>(
+      [this, log_cutoff, now](Db& db) -> Result<ExpireStep> {
+        constexpr int kUsers = 2000;
+        constexpr std::int64_t kRows = 5000;
+        std::vector<std::int64_t> users;
+        auto& u = db.prepare("SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?");
+        u.bind(1, expired_through_).bind(2, kUsers);
+        while (u.step()) users.push_back(u.i64(0));
+        u.reset();
+        ExpireStep step{0, false};
+        for (auto user : users) {
+          auto& log = db.prepare("SELECT pts, ts FROM updates WHERE user_id = ? ORDER BY pts");
+          log.bind(1, user);
+          Pts last = 0;
+          bool more = false;  // expired entries left for the next step
+          while (log.step()) {
+            if (log.i64(1) >= log_cutoff) break;
+            if (step.removed >= kRows) {
+              more = true;
+              break;
+            }
+            last = log.i64(0);
+            ++step.removed;
+          }
+          log.reset();
+          if (last > 0) db.prepare("DELETE FROM updates WHERE user_id = ? AND pts <= ?").bind(1, user).bind(2, last).exec();
+          if (more) return step;  // this user again next step
+          expired_through_ = user;
+        }
+        if (static_cast<int>(users.size()) == kUsers) return step;
+        expired_through_ = 0;  // every user visited: the pass is over
         db.prepare("DELETE FROM auth_codes WHERE expires_at < ?").bind(1, now).exec();
-        return n + db.changes();
+        step.removed += db.changes();
+        step.finished = true;
+        return step;
       },
       std::move(done));
 }

@@ -77,7 +77,7 @@ class SqliteStore final : public Store {
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
   Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) override;
 
-  void expire(TimeMs log_cutoff, TimeMs now, Done<std::int64_t> done) override;
+  void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   void close() override;
 
   WriterStats writer_stats() const override;
@@ -128,6 +128,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, Seq> chat_seq_;
   std::unordered_map<std::int64_t, Pts> user_pts_;
   std::unordered_set<std::int64_t> dirty_chats_, dirty_users_;
+  std::int64_t expired_through_ = 0;  // retention: the last user whose log this pass has expired
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
