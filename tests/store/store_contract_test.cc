@@ -3,6 +3,8 @@
 // database per test).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <filesystem>
 #include <future>
 #include <map>
@@ -405,6 +407,42 @@ TEST_P(StoreContract, group_receipts_tell_senders_when_everyone_has_delivered_an
   ASSERT_EQ(removed->message->all_deliveries.size(), 1u);
   EXPECT_EQ(removed->message->all_deliveries[0].user, a);
   EXPECT_EQ(removed->message->all_read, 2);
+}
+
+// Receipts in random order from five members: after every one the sender's "everyone"
+// position is the true minimum of everyone's positions (the store keeps it incrementally).
+TEST_P(StoreContract, group_everyone_positions_follow_the_true_minimum_in_any_receipt_order) {
+  std::vector<UserId> u;
+  for (int i = 0; i < 5; ++i) u.push_back(user("+1415555002" + std::to_string(i)));
+  NewChat nc;
+  nc.creator = u[0];
+  nc.client_id = "g";
+  nc.settings.name = "minimum";
+  nc.members = {u.begin() + 1, u.end()};
+  ChatId chat = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); })->chat;
+  Seq last = 0;
+  for (int i = 0; i < 6; ++i)
+    last = wait<AppendResult>([&](auto d) {
+             store_->append_message(NewMessage{u[0], DeviceId(1), "m" + std::to_string(i), {}, chat, "x"}, d);
+           })->message.seq;
+  std::vector<std::pair<Seq, Seq>> pos(5, {1, 1});  // everyone has the "created" message
+  pos[0] = {last, last};                             // the sender has its own
+  Seq told_delivered = 1, told_read = 1;
+  std::mt19937 rng(7);
+  for (int step = 0; step < 60; ++step) {
+    int m = 1 + static_cast<int>(rng() % 4);
+    Seq d = std::min<Seq>(last, pos[m].first + static_cast<Seq>(rng() % 3));
+    Seq r = rng() % 2 ? std::min<Seq>(d, pos[m].second + static_cast<Seq>(rng() % 3)) : 0;
+    auto res = wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, u[m], d, r, done); });
+    ASSERT_TRUE(res);
+    pos[m].first = std::max(pos[m].first, std::max(d, r));
+    pos[m].second = std::max(pos[m].second, r);
+    Seq min_d = last, min_r = last;
+    for (auto [pd, pr] : pos) min_d = std::min(min_d, pd), min_r = std::min(min_r, pr);
+    if (!res->all_deliveries.empty()) told_delivered = res->all_delivered, told_read = res->all_read;
+    ASSERT_EQ(told_delivered, min_d) << "step " << step;
+    ASSERT_EQ(told_read, min_r) << "step " << step;
+  }
 }
 
 TEST_P(StoreContract, a_room_is_one_row_per_message_read_by_position_and_counted_by_views) {

@@ -430,25 +430,38 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
   return r;
 }
 
-std::pair<Seq, Seq> SqliteStore::group_minimum(Db& db, ChatId chat, bool recount) {
+SqliteStore::GroupMinimum& SqliteStore::group_minimum(Db& db, ChatId chat, bool recount) {
   if (!recount)
     if (auto it = group_min_.find(chat.value); it != group_min_.end()) return it->second;
-  auto& q = db.prepare("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = ?");
+  auto& q = db.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ?");
   q.bind(1, chat.value);
-  q.step();
-  std::pair<Seq, Seq> out{q.i64(0), q.i64(1)};
+  GroupMinimum m{INT64_MAX, INT64_MAX, 0, 0};
+  auto at = [](Seq v, Seq& min, std::int64_t& count) {
+    if (v < min) min = v, count = 0;
+    if (v == min) ++count;
+  };
+  while (q.step()) {
+    at(q.i64(0), m.delivered, m.at_delivered);
+    at(q.i64(1), m.read, m.at_read);
+  }
   q.reset();
-  group_min_[chat.value] = out;
-  return out;
+  if (m.at_delivered == 0) m = {};  // no members
+  return group_min_[chat.value] = m;
 }
 
 void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was, std::pair<Seq, Seq> now,
                                    std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read) {
-  auto before = group_minimum(db, chat);
-  bool may_move = (now.first > was.first && was.first <= before.first) ||
-                  (now.second > was.second && was.second <= before.second);
-  if (!may_move) return;
-  auto after = group_minimum(db, chat, true);
+  // A member leaving a minimum lowers its count; the minimum can move only once no member
+  // is left at it, and only then are the positions scanned again (once per message, not
+  // once per receipt: in a busy group every member sits at the minimum in turn).
+  GroupMinimum& m = group_minimum(db, chat);
+  std::pair<Seq, Seq> before{m.delivered, m.read};
+  bool left = false;
+  if (now.first > was.first && was.first <= m.delivered) --m.at_delivered, left = true;
+  if (now.second > was.second && was.second <= m.read) --m.at_read, left = true;
+  if (!left || (m.at_delivered > 0 && m.at_read > 0)) return;
+  const GroupMinimum& fresh = group_minimum(db, chat, true);
+  std::pair<Seq, Seq> after{fresh.delivered, fresh.read};
   if (after == before) return;
   all_delivered = after.first;
   all_read = after.second;
@@ -835,7 +848,10 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
         const bool room = row->kind == ChatKind::kRoom;
         std::vector<UserId> before = room ? std::vector<UserId>{} : members(db, chat);
         std::pair<Seq, Seq> min_before{};
-        if (!room && !effects->remove.empty()) min_before = group_minimum(db, chat, true);
+        if (!room && !effects->remove.empty()) {
+          const auto& m = group_minimum(db, chat, true);
+          min_before = {m.delivered, m.read};
+        }
         Seq last = current_seq(db, chat);
         // The system message's seq, known before it is written: members added see it,
         // members removed see it last.
@@ -890,7 +906,7 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
           r.message->kind = r.kind;
           // A removal can raise everyone's minimum: the senders of what it covers now hear so.
           if (!room && !effects->remove.empty()) {
-            group_min_[chat.value] = min_before;
+            group_min_[chat.value] = GroupMinimum{min_before.first, min_before.second, 0, 0};  // rescanned below
             everyone_reached(db, chat, min_before, {INT64_MAX, INT64_MAX}, r.message->all_deliveries,
                              r.message->all_delivered, r.message->all_read);
           }

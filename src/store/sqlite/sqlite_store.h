@@ -113,7 +113,12 @@ class SqliteStore final : public Store {
   // and recounted only when this member may have held it.
   void everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was, std::pair<Seq, Seq> now, std::vector<Delivery>& out,
                         Seq& all_delivered, Seq& all_read);
-  std::pair<Seq, Seq> group_minimum(Db& db, ChatId chat, bool recount = false);
+  // Everyone's (delivered, read) in a group, cached, with how many members sit at each.
+  struct GroupMinimum {
+    Seq delivered = 0, read = 0;
+    std::int64_t at_delivered = 0, at_read = 0;  // members whose position is the minimum
+  };
+  GroupMinimum& group_minimum(Db& db, ChatId chat, bool recount = false);
   ChatId direct_chat(Db& db, UserId a, UserId b);
   TimeMs stamp();
   void flush_counters(Db& db);
@@ -133,7 +138,7 @@ class SqliteStore final : public Store {
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
-  std::unordered_map<std::int64_t, std::pair<Seq, Seq>> group_min_;  // group -> everyone's (delivered, read)
+  std::unordered_map<std::int64_t, GroupMinimum> group_min_;
   TimeMs last_ts_ = 0;
 
   ReaderPool<Db> readers_;
