@@ -6,6 +6,7 @@
 // the publisher's thread and must not block (post to their own executor).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,7 +32,27 @@ struct BusEvent {
   ChatId chat;   // kRoom; a kUpdate that is a room membership change
   Seq seq = 0;   // kRoom: the message's seq; membership: the room's seq at the change
   int membership = 0;  // kUpdate: +1 the user joined room `chat`, -1 left it
-  std::string frame;  // the frame as devices receive it (the event is shared by every recipient device)
+  // The frame as devices receive it (the event itself is shared by every device of the
+  // user): `frame`; or, for one update many users get (a message), `shared` with this
+  // event's own bytes (`insert`, e.g. its pts) put in at `insert_at`, so a fan-out
+  // serialises the frame once and a delivery copies it only into the socket's buffer.
+  std::string frame;
+  std::shared_ptr<const std::string> shared;
+  std::size_t insert_at = 0;
+  std::string insert;  // a few bytes: within std::string's inline buffer, no allocation
+
+  // The frame's bytes in order (some may be empty).
+  std::array<std::string_view, 3> pieces() const {
+    if (!shared) return {frame, {}, {}};
+    std::string_view s(*shared);
+    return {s.substr(0, insert_at), insert, s.substr(insert_at)};
+  }
+  std::string whole() const {
+    std::string out;
+    for (auto p : pieces()) out += p;
+    return out;
+  }
+  bool has_frame() const { return shared || !frame.empty(); }
 };
 
 // A parleyd node as seen through the bus (cluster registry).

@@ -194,14 +194,15 @@ void NatsBus::drop_interest(std::unordered_map<std::int64_t, Interest>& map, std
 
 void NatsBus::send(const std::string& subject, const BusEvent& event) {
   std::string payload;
-  payload.reserve(kHeader + event.frame.size());
+  auto frame = event.pieces();
+  payload.reserve(kHeader + frame[0].size() + frame[1].size() + frame[2].size());
   payload += static_cast<char>(event.kind);
   payload += static_cast<char>(event.membership);
   put64(payload, event.pts);
   put64(payload, event.device.value);
   put64(payload, event.chat.value);
   put64(payload, event.seq);
-  payload += event.frame;
+  for (auto p : frame) payload += p;
   // While reconnecting, libnats buffers publishes and sends them once connected.
   natsStatus s = natsConnection_Publish(conn_, subject.c_str(), payload.data(), static_cast<int>(payload.size()));
   spdlog::debug("bus: to nats: {} kind {} pts {}", subject, static_cast<int>(event.kind), event.pts);

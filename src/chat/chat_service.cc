@@ -25,8 +25,18 @@ void ChatService::announce_message(const AppendResult& r) {
     ev->frame = proto::message_frame(0, m);
     bus_.publish_room(m.chat, std::move(ev));
   } else {
-    const std::string frame = proto::message_frame(0, m);  // serialised once, pts spliced per member
-    announce(r.deliveries, [&](Pts pts) { return proto::with_pts(frame, pts); });
+    // Serialised once; each member's event holds it shared, with its own pts put in where
+    // the frame is written (BusEvent::pieces).
+    auto frame = std::make_shared<const std::string>(proto::message_frame(0, m));
+    for (const auto& d : r.deliveries) {
+      auto ev = std::make_shared<BusEvent>();
+      ev->kind = BusEvent::Kind::kUpdate;
+      ev->pts = d.pts;
+      ev->shared = frame;
+      ev->insert_at = proto::kPtsAt;
+      ev->insert = proto::pts_field(d.pts);
+      bus_.publish(d.user, std::move(ev));
+    }
   }
   announce(r.all_deliveries,
            [&](Pts pts) { return proto::receipt_all_frame(pts, m.chat, r.all_delivered, r.all_read); });

@@ -237,8 +237,12 @@ void WsConnection::send_text(std::string_view payload) {
   if (state_ == State::kOpen) append_frame(kOpText, payload);
 }
 
+void WsConnection::send_text(const std::array<std::string_view, 3>& pieces) {
+  if (state_ == State::kOpen) append_frame(kOpText, pieces);
+}
+
 void WsConnection::send_ping() {
-  if (state_ == State::kOpen) append_frame(kOpPing, {});
+  if (state_ == State::kOpen) append_frame(kOpPing, std::string_view());
 }
 
 void WsConnection::close(int code, std::string_view reason) {
@@ -260,11 +264,11 @@ void WsConnection::abort() {
   finish();
 }
 
-void WsConnection::append_frame(int opcode, std::string_view payload) {
+void WsConnection::append_frame(int opcode, const std::array<std::string_view, 3>& payload) {
   char header[10];
   std::size_t h = 2;
   header[0] = static_cast<char>(0x80 | opcode);
-  const std::size_t len = payload.size();
+  const std::size_t len = payload[0].size() + payload[1].size() + payload[2].size();
   if (len < 126) {
     header[1] = static_cast<char>(len);
   } else if (len <= 0xffff) {
@@ -278,7 +282,7 @@ void WsConnection::append_frame(int opcode, std::string_view payload) {
     h = 10;
   }
   out_.append(header, h);
-  out_.append(payload);
+  for (auto p : payload) out_.append(p);
   if (low_water_mark_ && queued_bytes() > low_water_mark_) was_high_ = true;
   if (!corked_ && !waiting_write_) {
     corked_ = true;

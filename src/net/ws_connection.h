@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -35,6 +36,8 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
 
   // Queue a frame; written at the end of the round. Ignored once closing.
   void send_text(std::string_view payload);
+  // One frame whose payload is these pieces, in order (no copy in between).
+  void send_text(const std::array<std::string_view, 3>& pieces);
   void send_ping();
   // Flush what is queued, then a close frame; stop delivering messages.
   void close(int code, std::string_view reason);
@@ -75,7 +78,8 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   // npos when the connection failed.
   std::size_t parse(char* data, std::size_t n);
   bool handle_frame(int opcode, bool fin, char* payload, std::size_t len);
-  void append_frame(int opcode, std::string_view payload);
+  void append_frame(int opcode, std::string_view payload) { append_frame(opcode, {payload, {}, {}}); }
+  void append_frame(int opcode, const std::array<std::string_view, 3>& payload);
   void write_some();
   void finish();
 

@@ -61,7 +61,7 @@ void WsSession::on_room_event(const BusEvent& event) {
   }
   if (event.seq <= r.sent) return;
   if (event.seq == r.sent + 1) {
-    send(event.frame);
+    send(event.pieces());
     r.sent = event.seq;
     svc_.metrics.updates_pushed++;
     return;

@@ -129,9 +129,9 @@ void WsSession::arm_idle_timer() {
   });
 }
 
-void WsSession::send(std::string_view frame) {
+void WsSession::send(const std::array<std::string_view, 3>& frame) {
   if (closing()) return;
-  if (queued_bytes() + frame.size() > opt_.max_queue_bytes) {
+  if (queued_bytes() + frame[0].size() + frame[1].size() + frame[2].size() > opt_.max_queue_bytes) {
     svc_.metrics.slow_consumers++;
     spdlog::warn("net: device {} at {} is not reading; cutting it off", device_ ? device_->id.value : 0, remote());
     abort();

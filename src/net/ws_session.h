@@ -105,7 +105,8 @@ class WsSession final : public WsConnection,
   // Device positions are written at most once a second, and at disconnect.
   bool persist_position(bool force, std::function<void(Status)> done = {});
 
-  void send(std::string_view frame);
+  void send(std::string_view frame) { send(std::array<std::string_view, 3>{frame, {}, {}}); }
+  void send(const std::array<std::string_view, 3>& frame);  // a frame in pieces (BusEvent::pieces)
   void protocol_error(std::string_view code, std::string message, std::string id = {});
   void arm_idle_timer();
 

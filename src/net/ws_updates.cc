@@ -30,7 +30,7 @@ void WsSession::send_update(const Update& u) {
 }
 
 void WsSession::send_live(const BusEvent& event) {
-  send(event.frame);
+  send(event.pieces());
   svc_.metrics.updates_pushed++;
   joined_or_left(event.membership, event.chat, event.seq);
 }
@@ -75,7 +75,7 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
       }
       return;
     case BusEvent::Kind::kEphemeral:
-      if (!event->frame.empty()) send(event->frame);
+      if (event->has_frame()) send(event->pieces());
       return;
     case BusEvent::Kind::kPrivacy:
       if (auto v = svc_.presence.privacy(device_->user)) send(proto::privacy_frame(*v));

@@ -396,17 +396,19 @@ std::string message_frame(Pts pts, const Message& m) {
   return std::move(o.close());
 }
 
+std::string pts_field(Pts pts) {
+  char buf[32] = "\"pts\":";
+  auto end = std::to_chars(buf + 6, buf + sizeof buf - 1, pts).ptr;
+  *end++ = ',';
+  return std::string(buf, end);
+}
+
 std::string with_pts(std::string_view frame, Pts pts) {
-  constexpr std::string_view kHead = R"({"type":"msg",)";
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, pts).ptr;
-  std::string out;
-  out.reserve(frame.size() + 32);
-  out += kHead;
-  out += "\"pts\":";
-  out.append(digits, end);
-  out += ',';
-  out += frame.substr(kHead.size());
+  std::string field = pts_field(pts), out;
+  out.reserve(frame.size() + field.size());
+  out += frame.substr(0, kPtsAt);
+  out += field;
+  out += frame.substr(kPtsAt);
   return out;
 }
 

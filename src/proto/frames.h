@@ -117,7 +117,10 @@ std::string update_frame(const Update& u);
 // A message; pts 0 (a room's message, outside the user's log) is left out.
 std::string message_frame(Pts pts, const Message& m);
 // message_frame(pts, m) from message_frame(0, m): one serialisation for all recipients.
+// It is message_frame(0, m) with pts_field(pts) put in at kPtsAt.
 std::string with_pts(std::string_view frame_without_pts, Pts pts);
+inline constexpr std::size_t kPtsAt = sizeof(R"({"type":"msg",)") - 1;
+std::string pts_field(Pts pts);  // "pts":N,
 // A group's "everyone has delivered / read up to".
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read);
 std::string membership_frame(Pts pts, const MembershipUpdate& m);

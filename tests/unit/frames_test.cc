@@ -3,6 +3,7 @@
 #include "proto/errors.h"
 #include "proto/frames.h"
 #include "proto/json_out.h"
+#include "bus/bus.h"
 
 #include <boost/json.hpp>
 
@@ -258,6 +259,11 @@ TEST(Frames, hand_written_frames_escape_strings_exactly_as_boost_json) {
   EXPECT_EQ(message_frame(7, m),
             R"({"type":"msg","pts":7,"chat":3,"seq":9,"from":1,"device":2,"id":"c-1","ts":1700,"text":"line\none \"two\""})");
   EXPECT_EQ(with_pts(message_frame(0, m), 7), message_frame(7, m));
+  BusEvent shared;  // how a fan-out holds it: one frame, each event's pts put in on the way out
+  shared.shared = std::make_shared<const std::string>(message_frame(0, m));
+  shared.insert_at = kPtsAt;
+  shared.insert = pts_field(123456789012);
+  EXPECT_EQ(shared.whole(), message_frame(123456789012, m));
   EXPECT_EQ(ack_frame(m, true), R"({"type":"ack","id":"c-1","chat":3,"seq":9,"ts":1700,"duplicate":true})");
 }
 
