@@ -4,13 +4,12 @@
 
 namespace parley::chat {
 
-void ChatService::announce(const std::vector<Delivery>& deliveries,
-                           const std::function<std::string(Pts)>& frame) {
+void ChatService::announce(const std::vector<Delivery>& deliveries, const std::function<void(BusEvent&)>& fill) {
   for (const auto& d : deliveries) {
     auto ev = std::make_shared<BusEvent>();
     ev->kind = BusEvent::Kind::kUpdate;
     ev->pts = d.pts;
-    ev->frame = frame(d.pts);
+    fill(*ev);
     bus_.publish(d.user, std::move(ev));
   }
 }
@@ -28,32 +27,24 @@ void ChatService::announce_message(const AppendResult& r) {
     // Serialised once; each member's event holds it shared, with its own pts put in where
     // the frame is written (BusEvent::pieces).
     auto frame = std::make_shared<const std::string>(proto::message_frame(0, m));
-    for (const auto& d : r.deliveries) {
-      auto ev = std::make_shared<BusEvent>();
-      ev->kind = BusEvent::Kind::kUpdate;
-      ev->pts = d.pts;
-      ev->shared = frame;
-      ev->insert_at = proto::kPtsAt;
-      ev->insert = proto::pts_field(d.pts);
-      bus_.publish(d.user, std::move(ev));
-    }
+    announce(r.deliveries, [&](BusEvent& ev) {
+      ev.shared = frame;
+      ev.insert_at = proto::kPtsAt;
+      ev.insert = proto::pts_field(ev.pts);
+    });
   }
   announce(r.all_deliveries,
-           [&](Pts pts) { return proto::receipt_all_frame(pts, m.chat, r.all_delivered, r.all_read); });
+           [&](BusEvent& ev) { ev.frame = proto::receipt_all_frame(ev.pts, m.chat, r.all_delivered, r.all_read); });
 }
 
 void ChatService::announce_changed(const ChangeResult& r) {
   if (r.message && !r.message->duplicate) announce_message(*r.message);
-  for (const auto& d : r.membership) {
-    auto ev = std::make_shared<BusEvent>();
-    ev->kind = BusEvent::Kind::kUpdate;
-    ev->pts = d.pts;
-    ev->chat = r.chat;
-    ev->seq = r.seq;
-    ev->membership = r.member ? 1 : -1;
-    ev->frame = proto::membership_frame(d.pts, {r.chat, r.member, r.seq});
-    bus_.publish(d.user, std::move(ev));
-  }
+  announce(r.membership, [&](BusEvent& ev) {
+    ev.chat = r.chat;
+    ev.seq = r.seq;
+    ev.membership = r.member ? 1 : -1;
+    ev.frame = proto::membership_frame(ev.pts, {r.chat, r.member, r.seq});
+  });
 }
 
 void ChatService::send(NewMessage message, std::function<void(Result<AppendResult>)> done) {
@@ -72,9 +63,9 @@ void ChatService::report(UserId member, ChatId chat, Seq delivered, Seq read,
                         [this, done = std::move(done)](Result<ReceiptResult> r) {
                           if (r && r->changed) {
                             const ReceiptState& s = r->state;
-                            announce(r->deliveries, [&](Pts pts) { return proto::receipt_frame(pts, s); });
-                            announce(r->all_deliveries, [&](Pts pts) {
-                              return proto::receipt_all_frame(pts, s.chat, r->all_delivered, r->all_read);
+                            announce(r->deliveries, [&](BusEvent& ev) { ev.frame = proto::receipt_frame(ev.pts, s); });
+                            announce(r->all_deliveries, [&](BusEvent& ev) {
+                              ev.frame = proto::receipt_all_frame(ev.pts, s.chat, r->all_delivered, r->all_read);
                             });
                           }
                           done(r.status());

@@ -64,7 +64,8 @@ class ChatService {
   const Options& options() const { return options_; }
 
  private:
-  void announce(const std::vector<Delivery>& deliveries, const std::function<std::string(Pts)>& frame);
+  // One kUpdate event per delivery (its user and pts set); `fill` adds the frame and the rest.
+  void announce(const std::vector<Delivery>& deliveries, const std::function<void(BusEvent&)>& fill);
   // A committed message: to the members' logs, or to the room's channel.
   void announce_message(const AppendResult& r);
   void announce_changed(const ChangeResult& r);

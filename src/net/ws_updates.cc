@@ -59,7 +59,7 @@ awaitable<void> WsSession::pump_stream() {
 }
 
 awaitable<void> WsSession::drained() {
-  while (!closing() && queued_bytes() > low_water_mark_) {
+  while (!has_room() && !closing()) {
     drain_.expires_at(asio::steady_timer::time_point::max());
     co_await drain_.async_wait(use_nothrow);
   }

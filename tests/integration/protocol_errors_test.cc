@@ -34,14 +34,7 @@ struct ProtocolErrors : ::testing::Test {
     return e ? std::string(e->at("code").as_string()) : "";
   }
   // The server still works: a normal message round trip on a fresh connection.
-  void expect_server_healthy() {
-    client::Options o;
-    o.server = server->endpoint();
-    o.token = users[0].token;
-    client::Session s(o);
-    s.send_to_user(users[1].user, "still fine");
-    EXPECT_TRUE(s.wait([](auto& l) { return !l.acks.empty(); }));
-  }
+  void expect_server_healthy() { EXPECT_TRUE(message_round_trip(*server, users[0], users[1])); }
 };
 
 TEST_F(ProtocolErrors, malformed_json_gets_bad_json_and_connection_stays_open) {

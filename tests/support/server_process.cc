@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "parley/session.h"
 #include "support/services.h"
 
 #include <signal.h>
@@ -162,6 +163,15 @@ TestUser add_device(const ServerProcess& server, const std::string& phone, const
   auto& o = r.json.at("users").as_array().at(0).as_object();
   return {o.at("user").as_int64(), o.at("device").as_int64(), std::string(o.at("phone").as_string()),
           std::string(o.at("token").as_string())};
+}
+
+bool message_round_trip(const ServerProcess& server, const TestUser& from, const TestUser& to) {
+  client::Options o;
+  o.server = server.endpoint();
+  o.token = from.token;
+  client::Session s(o);
+  s.send_to_user(to.user, "still fine");
+  return s.wait([](auto& l) { return !l.acks.empty(); });
 }
 
 }  // namespace parley::testing

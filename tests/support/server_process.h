@@ -54,5 +54,8 @@ struct TestUser {
 std::vector<TestUser> make_users(const ServerProcess& server, int count, const std::string& device_name = "test");
 // A new device for an existing phone.
 TestUser add_device(const ServerProcess& server, const std::string& phone, const std::string& device_name);
+// On a fresh connection, `from` sends `to` a message; true once it is acknowledged (the
+// server still serves after whatever a test did to it).
+bool message_round_trip(const ServerProcess& server, const TestUser& from, const TestUser& to);
 
 }  // namespace parley::testing
