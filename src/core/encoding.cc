@@ -81,4 +81,18 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+std::size_t find_control(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\t' && c != '\n') return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string code_point_name(char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  auto u = static_cast<unsigned char>(c);
+  return std::string("U+00") + kHex[(u >> 4) & 0xF] + kHex[u & 0xF];
+}
+
 }  // namespace parley

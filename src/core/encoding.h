@@ -13,5 +13,11 @@ std::string sha256(std::string_view data);
 bool valid_utf8(std::string_view s);
 // Number of Unicode code points in valid UTF-8.
 std::size_t utf8_length(std::string_view s);
+// The first C0 control character (U+0000-U+001F) other than tab and newline, or npos.
+// Every user-supplied string is checked with it: such characters have no place in text a
+// person typed, and some (NUL) are refused by PostgreSQL.
+std::size_t find_control(std::string_view s);
+// "U+0000"-style name of a character below U+0080.
+std::string code_point_name(char c);
 
 }  // namespace parley

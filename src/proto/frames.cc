@@ -20,6 +20,13 @@ FrameError bad(std::string_view code, std::string message, std::string id = {}) 
   return FrameError{code, std::move(message), std::move(id)};
 }
 
+FrameError control_error(std::string_view key, char c, std::string id) {
+  return bad(err::kBadFrame,
+             "field '" + std::string(key) + "' contains the control character " + code_point_name(c) +
+                 " (only tab and newline are allowed)",
+             std::move(id));
+}
+
 // Field readers: nullopt when absent; FrameError when present with the wrong type.
 struct Fields {
   const json::object& o;
@@ -67,7 +74,12 @@ struct Fields {
       if (!error) error = bad(err::kBadFrame, "field '" + std::string(key) + "' must be a string", id);
       return std::nullopt;
     }
-    return std::string(v->get_string());
+    std::string_view s = v->get_string();
+    if (auto at = find_control(s); at != std::string_view::npos) {
+      if (!error) error = control_error(key, s[at], id);
+      return std::nullopt;
+    }
+    return std::string(s);
   }
 };
 
@@ -253,8 +265,11 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
   if (!v.is_object()) return bad(err::kBadFrame, "frame must be a JSON object");
   const auto& o = v.get_object();
   Fields f{o, {}, std::nullopt};
-  if (auto* id = o.if_contains("id"); id && id->is_string() && id->get_string().size() <= limits.max_client_id)
-    f.id = std::string(id->get_string());
+  if (auto* id = o.if_contains("id"); id && id->is_string() && id->get_string().size() <= limits.max_client_id) {
+    std::string_view s = id->get_string();
+    if (auto at = find_control(s); at != std::string_view::npos) return control_error("id", s[at], {});
+    f.id = std::string(s);
+  }
   else if (id && o.if_contains("type") && o.at("type") == "send")
     return bad(err::kBadFrame, "field 'id' must be a string of at most " + std::to_string(limits.max_client_id) + " bytes");
   auto type = f.string("type", true);

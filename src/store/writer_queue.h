@@ -9,7 +9,10 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <vector>
+
+#include "core/status.h"
 
 namespace parley {
 
@@ -67,5 +70,19 @@ class WriterQueue {
   bool closed_ = false;
   bool lingering_ = false;  // the writer waits for its gap to pass
 };
+
+// One bad write fails only itself. `commit(tasks)` runs the tasks in one transaction and
+// returns ok; kUnavailable when the store is away (every task gets that, and may retry); or
+// another code when the store refused something in the batch. A refused batch of several
+// tasks runs again one transaction per task, so the write that cannot be stored fails alone,
+// with its own status, and the others are stored. The extra commits happen only after a
+// refusal. `statuses` gets one status per task.
+template <class Task, class Commit>
+void commit_isolated(std::vector<Task>& batch, std::vector<Status>& statuses, Commit&& commit) {
+  Status all = commit(std::span<Task>(batch));
+  statuses.assign(batch.size(), all);
+  if (all.ok() || all.code() == Code::kUnavailable || batch.size() == 1) return;
+  for (std::size_t i = 0; i < batch.size(); ++i) statuses[i] = commit(std::span<Task>(&batch[i], 1));
+}
 
 }  // namespace parley

@@ -3,6 +3,7 @@
 // database per test).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include <filesystem>
@@ -108,6 +109,41 @@ TEST_P(StoreContract, duplicate_client_id_returns_original_and_leaves_no_gap) {
   EXPECT_EQ(again->message.text, "one");
   EXPECT_TRUE(again->deliveries.empty());
   EXPECT_EQ(send(a, b, "next")->message.seq, 2);
+}
+
+// Issue 14: one write the store refuses must not fail the others of its batch. The two
+// poisons are refused by one store each: NUL by PostgreSQL, a value over the SQLite writer's
+// length limit by SQLite (the protocol lets neither through; this is the store's own guard).
+TEST_P(StoreContract, a_refused_write_fails_alone_and_the_rest_of_its_batch_is_stored) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  const std::map<int, std::string> poison{{7, std::string("nul\0inside", 11)}, {14, std::string(5 << 20, 'x')}};
+  constexpr int kWrites = 24;
+  std::vector<std::promise<Result<AppendResult>>> done(kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    auto it = poison.find(i);
+    std::string text = it == poison.end() ? "ok " + std::to_string(i) : it->second;
+    store_->append_message(NewMessage{a, DeviceId(1), "c" + std::to_string(i), b, {}, text},
+                           [&done, i](Result<AppendResult> r) { done[i].set_value(std::move(r)); });
+  }
+  std::vector<Seq> stored;
+  int refused = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    auto r = done[i].get_future().get();
+    if (!poison.count(i)) {
+      ASSERT_TRUE(r) << "write " << i << ": " << r.status().message();
+      stored.push_back(r->message.seq);
+    } else if (r) {
+      stored.push_back(r->message.seq);
+    } else {
+      EXPECT_EQ(r.status().code(), Code::kInternal) << r.status().message();
+      ++refused;
+    }
+  }
+  EXPECT_GE(refused, 1);
+  std::sort(stored.begin(), stored.end());
+  for (std::size_t k = 0; k < stored.size(); ++k) EXPECT_EQ(stored[k], static_cast<Seq>(k + 1)) << "gap-free";
+  EXPECT_EQ(send(a, b, "after")->message.seq, static_cast<Seq>(stored.size() + 1));
+  EXPECT_EQ(store_->read_updates(b, 0, 100)->size(), stored.size() + 1);
 }
 
 TEST_P(StoreContract, sending_to_unknown_user_or_foreign_chat_fails) {

@@ -238,26 +238,38 @@ auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
 
 void PostgresStore::loop() {
   std::vector<Task> batch;
+  std::vector<Status> statuses;
   while (queue_.take(batch)) {
     auto start = std::chrono::steady_clock::now();
-    Status status = commit_batch(batch);
+    commit_isolated(batch, statuses, [this](std::span<Task> tasks) { return commit_batch(tasks); });
     histograms_.batch_size.observe(static_cast<double>(batch.size()));
     histograms_.commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     {
       std::lock_guard lk(mu_);
       ++stats_.batches;
       stats_.tasks += batch.size();
-      if (!status.ok()) ++stats_.failed_batches;
+      if (std::any_of(statuses.begin(), statuses.end(), [](const Status& s) { return !s.ok(); })) ++stats_.failed_batches;
     }
     {
       HandoffBatch handoff;  // one wake-up per io thread for the whole batch
-      for (auto& t : batch) t.complete(status);
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i].complete(statuses[i]);
     }
     batch.clear();
   }
 }
 
-Status PostgresStore::commit_batch(std::vector<Task>& batch) {
+// Whether a failed batch is the store's fault (connection, resources, a lock: retry later)
+// or a write's own (bad data, a constraint, a query it makes impossible: retrying cannot help).
+Status PostgresStore::failure(const std::exception& e) {
+  const auto* pe = dynamic_cast<const PgError*>(&e);
+  if (pe && pe->connection_lost()) return Status(Code::kUnavailable, "store unavailable (postgres unreachable); retry");
+  std::string_view cls = pe ? std::string_view(pe->sqlstate()).substr(0, 2) : "";
+  if (!pe || cls == "22" || cls == "23" || cls == "42")
+    return Status(Code::kInternal, "the store refused this write; it will not succeed if sent again");
+  return Status(Code::kUnavailable, "store write failed; retry");
+}
+
+Status PostgresStore::commit_batch(std::span<Task> batch) {
   for (int attempt = 1;; ++attempt) {
     try {
       if (!writer_conn_ || !writer_conn_->ok()) {
@@ -285,9 +297,8 @@ Status PostgresStore::commit_batch(std::vector<Task>& batch) {
         ++stats_.retried_batches;
         continue;
       }
-      spdlog::error("store: batch of {} writes rolled back: {}", batch.size(), e.what());
-      if (pe && pe->connection_lost()) return Status(Code::kUnavailable, "store unavailable (postgres unreachable); retry");
-      return Status(Code::kUnavailable, "store write failed; retry");
+      spdlog::error("store: {} write(s) rolled back: {}", batch.size(), e.what());
+      return failure(e);
     }
   }
 }
@@ -295,7 +306,7 @@ Status PostgresStore::commit_batch(std::vector<Task>& batch) {
 // Round trips: BEGIN goes out with the first statement; the duplicate lookup and every
 // lock in one pipeline; the rows in two COPYs; the counter write-backs and COMMIT in one
 // more pipeline. Fewer round trips are less time holding rows other nodes wait for.
-void PostgresStore::run_batch(Conn& conn, std::vector<Task>& batch) {
+void PostgresStore::run_batch(Conn& conn, std::span<Task> batch) {
   conn.begin();
   Batch b(conn);
   for (auto& t : batch) t.plan(b);

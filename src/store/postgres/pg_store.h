@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -119,8 +120,9 @@ class PostgresStore final : public Store {
   auto read(Fn fn) -> decltype(fn(std::declval<Conn&>()));
 
   void loop();
-  Status commit_batch(std::vector<Task>& batch);
-  void run_batch(Conn& conn, std::vector<Task>& batch);
+  Status commit_batch(std::span<Task> batch);
+  static Status failure(const std::exception& e);
+  void run_batch(Conn& conn, std::span<Task> batch);
   // Looks up resent messages and locks the counter and receipt rows the plan named.
   void lock_counters(Batch& b);
   // Writes the batch's rows and counters and commits.

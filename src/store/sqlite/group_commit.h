@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "core/histogram.h"
@@ -19,9 +20,11 @@ namespace parley::sqlite {
 class GroupCommit {
  public:
   struct Task {
-    // Runs inside the transaction on the writer thread. Throwing aborts the whole batch.
+    // Runs inside the transaction on the writer thread. Throwing rolls the batch back; the
+    // batch's tasks then run one transaction each, so only the task that throws fails.
     std::function<void(Db&)> run;
-    // Runs after the batch committed (ok) or was rolled back (kUnavailable).
+    // Runs after the task committed (ok) or was rolled back: kUnavailable when the store
+    // failed (retry), kInternal when the store refused this task's write.
     std::function<void(const Status&)> complete;
   };
   struct Hooks {
@@ -47,6 +50,8 @@ class GroupCommit {
 
  private:
   void loop();
+  Status commit(std::span<Task> tasks);
+  static Status failure(const std::exception& e);
 
   Db& db_;
   Hooks hooks_;

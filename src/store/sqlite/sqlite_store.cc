@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -13,12 +14,17 @@ namespace {
 
 constexpr int kKindDirect = 1;
 
+constexpr int kMaxValueBytes = 4 << 20;
+
 void configure_writer(Db& db) {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=FULL");  // fsync the WAL at every commit: acks are durable
   db.exec("PRAGMA foreign_keys=OFF");
   db.exec("PRAGMA cache_size=-65536");
   db.exec("PRAGMA wal_autocheckpoint=0");  // commits never checkpoint: the Checkpointer thread does
+  // No value the protocol lets through comes near this; a write that does is refused
+  // (SQLITE_TOOBIG) and fails alone (GroupCommit), instead of growing the database by it.
+  sqlite3_limit(db.raw(), SQLITE_LIMIT_LENGTH, kMaxValueBytes);
 }
 
 Status unavailable(const std::exception& e) {
