@@ -66,6 +66,9 @@ kill "$(cat "$dir/follow.pid")"; wait "$(cat "$dir/follow.pid")" 2>/dev/null || 
 "$parley" --profile "$dir/b.json" privacy last-seen nobody | grep -q "last seen and online: nobody"
 "$parley" --profile "$dir/a.json" presence 2 | grep -q "hidden"
 "$parley" --profile "$dir/b.json" privacy last-seen contacts | grep -q "contacts"
+# Contacts are two-way: a wrote to b, but until b answers, a is not b's contact.
+"$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "hidden"
+"$parley" --profile "$dir/b.json" send +14155550101 "hi back" | grep -q "sent (chat 1, #2"
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -Eq "online|last seen"
 ! "$parley" --profile "$dir/a.json" presence 999999 2>"$dir/err"
 grep -q "does not exist" "$dir/err"

@@ -181,8 +181,13 @@ void PresenceService::changed(UserId user, Watched& w, bool force, Deliveries& d
   if (!force && online == w.sent_online && (online || seen == w.sent_last_seen)) return;
   w.sent_online = online;
   w.sent_last_seen = seen;
-  for (Watcher* watcher : w.watchers)
-    deliveries.push_back({watcher->listener_, {view(*watcher, user, w, watcher->watching_[user.value])}});
+  for (Watcher* watcher : w.watchers) {
+    View v = view(*watcher, user, w, watcher->watching_[user.value]);
+    // A watcher who may not see this user learns nothing from the timing of frames: they get
+    // one when a setting changes (force), never when the user comes or goes.
+    if (!v.visible && !force) continue;
+    deliveries.push_back({watcher->listener_, {v}});
+  }
 }
 
 void PresenceService::deliver(Deliveries& deliveries) {
@@ -206,7 +211,7 @@ std::shared_ptr<Watcher> PresenceService::open_watcher(UserId viewer, std::weak_
 
 Result<std::unordered_set<std::int64_t>> PresenceService::contacts_among(UserId viewer,
                                                                         const std::vector<UserId>& users) {
-  auto peers = store_.direct_peers(viewer, users);
+  auto peers = store_.contacts_among(viewer, users);
   if (!peers) return peers.status();
   std::unordered_set<std::int64_t> contacts;
   for (UserId p : *peers) contacts.insert(p.value);

@@ -122,14 +122,33 @@ class Store {
   // Raises each user's stored last seen to the given time (never lowers it).
   virtual void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) = 0;
   virtual void set_privacy(UserId user, Visibility last_seen, DoneStatus done) = 0;
+  virtual void set_group_add(UserId user, Visibility who, DoneStatus done) = 0;
   // Presence records of those `users` that exist (defaults for users never seen).
   virtual Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) = 0;
-  // Those of `others` that share a one-to-one chat with `user` (their contacts).
-  virtual Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) = 0;
+
+  // --- who knows whom ---
+  // Those of `others` who are `user`'s contacts: both have written in their one-to-one
+  // chat (one side's messages alone make no contact).
+  virtual Result<std::vector<UserId>> contacts_among(UserId user, const std::vector<UserId>& others) = 0;
+  // Those of `users` whose phone number `viewer` may see: the viewer themself, users the
+  // viewer found by their number (remember_phones), and users who wrote to the viewer in
+  // their one-to-one chat (sharing their number by doing so).
+  virtual Result<std::vector<UserId>> phones_visible(UserId viewer, const std::vector<UserId>& users) = 0;
+  // `viewer` found `found` by their phone numbers.
+  virtual void remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) = 0;
+
+  // --- group invites ---
+  // Stores each invite, replacing an earlier one for the same chat and user.
+  virtual void put_invites(std::vector<GroupInvite> invites, DoneStatus done) = 0;
+  // The invite with this code, whoever it is for, expired or not; kNotFound if none.
+  virtual Result<GroupInvite> find_invite(const std::string& code) = 0;
+  // `user`'s invites that have not expired at `now`, newest first.
+  virtual Result<std::vector<GroupInvite>> invites_for(UserId user, TimeMs now) = 0;
+  virtual void delete_invite(ChatId chat, UserId user, DoneStatus done) = 0;
 
   // --- retention ---
-  // One bounded step of deleting update-log entries older than `log_cutoff` and sign-in
-  // codes expired at `now`. Call again until `finished`: a step never stalls the writer for
+  // One bounded step of deleting update-log entries older than `log_cutoff`, and sign-in
+  // codes and group invites expired at `now`. Call again until `finished`: a step never stalls the writer for
   // long, and may remove nothing while it walks past users with nothing to expire.
   virtual void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) = 0;
 

@@ -231,11 +231,25 @@ struct ChatSummary {
 enum class Visibility { kEveryone = 0, kContacts = 1, kNobody = 2 };
 
 // What the store keeps about a user's presence: the last user activity it was told of
-// (0: never) and their privacy setting.
+// (0: never) and their privacy settings: who sees their last seen, and who may add them to
+// a group (the others send an invite instead).
 struct PresenceRecord {
   UserId user;
   TimeMs last_seen = 0;
   Visibility last_seen_visibility = Visibility::kEveryone;
+  Visibility group_add = Visibility::kEveryone;
+};
+
+// An invitation to join a group, for one user, made when their "who can add me" setting did
+// not let `inviter` add them. `code` is what accepting names; it stops working at
+// `expires_at`, when it is accepted or declined, or when a newer invite replaces it.
+struct GroupInvite {
+  ChatId chat;
+  UserId user;
+  UserId inviter;
+  std::string code;
+  TimeMs expires_at = 0;
+  std::string chat_name{};  // filled when read
 };
 
 }  // namespace parley

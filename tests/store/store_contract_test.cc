@@ -146,6 +146,65 @@ TEST_P(StoreContract, a_refused_write_fails_alone_and_the_rest_of_its_batch_is_s
   EXPECT_EQ(store_->read_updates(b, 0, 100)->size(), stored.size() + 1);
 }
 
+TEST_P(StoreContract, phone_numbers_are_visible_to_who_found_them_or_was_written_to) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  auto visible = [&](UserId viewer) {
+    auto r = store_->phones_visible(viewer, {a, b, c});
+    EXPECT_TRUE(r);
+    auto v = *r;
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(visible(a), std::vector<UserId>{a}) << "only your own";
+  ASSERT_TRUE(send(a, b, "m1"));
+  EXPECT_EQ(visible(b), (std::vector<UserId>{a, b})) << "a shared their number by writing to b";
+  EXPECT_EQ(visible(a), std::vector<UserId>{a}) << "b has not written back";
+  ASSERT_TRUE(wait_status([&](auto done) { store_->remember_phones(a, {c}, done); }).ok());
+  ASSERT_TRUE(wait_status([&](auto done) { store_->remember_phones(a, {c}, done); }).ok());
+  EXPECT_EQ(visible(a), (std::vector<UserId>{a, c})) << "a found c by number";
+  EXPECT_EQ(visible(c), std::vector<UserId>{c});
+}
+
+TEST_P(StoreContract, group_add_setting_and_invites_are_kept_and_expire) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  ASSERT_TRUE(wait_status([&](auto done) { store_->set_group_add(b, Visibility::kNobody, done); }).ok());
+  EXPECT_EQ(store_->read_presence({b})->at(0).group_add, Visibility::kNobody);
+  EXPECT_EQ(store_->read_presence({a})->at(0).group_add, Visibility::kEveryone);
+  NewChat g;
+  g.creator = a;
+  g.client_id = "g1";
+  g.settings.name = "Hikers";
+  auto group = wait<ChangeResult>([&](auto d) { store_->create_chat(g, d); });
+  ASSERT_TRUE(group);
+  ASSERT_TRUE(wait_status([&](auto done) {
+                store_->put_invites({GroupInvite{group->chat, b, a, "code-1", 10'000}}, done);
+              }).ok());
+  auto found = store_->find_invite("code-1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->chat, group->chat);
+  EXPECT_EQ(found->user, b);
+  EXPECT_EQ(found->inviter, a);
+  EXPECT_EQ(found->chat_name, "Hikers");
+  // A newer invite for the same chat and user replaces the old one.
+  ASSERT_TRUE(wait_status([&](auto done) {
+                store_->put_invites({GroupInvite{group->chat, b, a, "code-2", 20'000}}, done);
+              }).ok());
+  EXPECT_EQ(store_->find_invite("code-1").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->invites_for(b, 15'000)->size(), 1u);
+  EXPECT_TRUE(store_->invites_for(b, 20'000)->empty()) << "expired";
+  EXPECT_TRUE(store_->invites_for(a, 0)->empty());
+  // Retention removes expired invites.
+  ASSERT_TRUE(wait<ExpireStep>([&](auto d) { store_->expire(0, 30'000, d); }));
+  for (int i = 0; i < 10 && store_->find_invite("code-2"); ++i)
+    ASSERT_TRUE(wait<ExpireStep>([&](auto d) { store_->expire(0, 30'000, d); }));
+  EXPECT_EQ(store_->find_invite("code-2").status().code(), Code::kNotFound);
+  ASSERT_TRUE(wait_status([&](auto done) {
+                store_->put_invites({GroupInvite{group->chat, b, a, "code-3", 90'000}}, done);
+              }).ok());
+  ASSERT_TRUE(wait_status([&](auto done) { store_->delete_invite(group->chat, b, done); }).ok());
+  EXPECT_EQ(store_->find_invite("code-3").status().code(), Code::kNotFound);
+}
+
 TEST_P(StoreContract, sending_to_unknown_user_or_foreign_chat_fails) {
   auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
   EXPECT_EQ(send(a, UserId(999), "x").status().code(), Code::kNoSuchUser);
@@ -279,9 +338,13 @@ TEST_P(StoreContract, presence_last_seen_only_rises_and_privacy_and_contacts_are
   auto all = store_->read_presence({a, UserId(999999), c});
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 2u) << "unknown users are left out";
-  EXPECT_EQ(*store_->direct_peers(a, {b, c}), std::vector<UserId>{b});
-  EXPECT_EQ(*store_->direct_peers(b, {a, c}), std::vector<UserId>{a});
-  EXPECT_TRUE(store_->direct_peers(c, {a, b})->empty());
+  // Contacts are two-way: a wrote to b, but b has not answered yet.
+  EXPECT_TRUE(store_->contacts_among(a, {b, c})->empty());
+  EXPECT_TRUE(store_->contacts_among(b, {a, c})->empty());
+  ASSERT_TRUE(send(b, a, "c2"));
+  EXPECT_EQ(*store_->contacts_among(a, {b, c}), std::vector<UserId>{b});
+  EXPECT_EQ(*store_->contacts_among(b, {a, c}), std::vector<UserId>{a});
+  EXPECT_TRUE(store_->contacts_among(c, {a, b})->empty());
   auto info = store_->chat_info(chat, a);
   ASSERT_TRUE(info);
   ASSERT_EQ(info->members.size(), 2u);

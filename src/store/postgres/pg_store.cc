@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "store/membership.h"
+#include "store/postgres/pg_store_impl.h"
 #include "store/postgres/schema.h"
 #include "core/handoff.h"
 #include "core/thread_name.h"
@@ -18,13 +19,6 @@ namespace {
 constexpr int kKindDirect = 1;
 constexpr int kMaxAttempts = 5;
 
-using Key = std::pair<std::int64_t, std::string>;  // (sender, client_id)
-
-Status unavailable(const std::exception& e) {
-  spdlog::error("store: read failed: {}", e.what());
-  return Status(Code::kUnavailable, "store read failed; retry");
-}
-
 DeviceRecord device_from(const Rows& r, int i) {
   DeviceRecord d;
   d.id = DeviceId(r.i64(i, 0));
@@ -35,16 +29,6 @@ DeviceRecord device_from(const Rows& r, int i) {
   d.position = r.i64(i, 5);
   d.revoked = r.text(i, 6) == "t";
   return d;
-}
-
-void copy_row(std::string& out, std::initializer_list<std::string_view> fields) {
-  bool first = true;
-  for (auto f : fields) {
-    if (!first) out += '\t';
-    first = false;
-    copy_field(out, f);
-  }
-  out += '\n';
 }
 
 }  // namespace
@@ -80,74 +64,6 @@ std::unique_ptr<Conn> open_writer(const std::string& url) {
 }  // namespace
 
 // Per-transaction state of the writer: the locked counters and the rows to COPY.
-struct PostgresStore::Batch {
-  explicit Batch(Conn& c) : conn(c) {}
-  Conn& conn;
-  std::set<std::int64_t> lock_chats, lock_users;
-  std::set<std::int64_t> read_chats;                       // last_seq read without a lock
-  std::unordered_map<std::int64_t, Seq> committed_seq;     // their values
-  std::set<std::pair<std::int64_t, std::int64_t>> lock_receipts;  // (chat, member)
-  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<Seq, Seq>> receipts;  // -> (delivered, read)
-  std::set<std::pair<std::int64_t, std::int64_t>> dirty_receipts;
-  std::map<std::int64_t, std::pair<Pts, TimeMs>> positions;  // device -> (position, active at)
-  std::unordered_map<std::int64_t, Seq> chat_seq;
-  std::unordered_map<std::int64_t, Pts> user_pts;
-  std::unordered_set<std::int64_t> dirty_chats, dirty_users;
-  std::vector<std::int64_t> dedupe_senders;
-  std::vector<std::string> dedupe_ids;
-  std::map<Key, Message> existing;  // committed earlier, or earlier in this batch
-  std::string message_rows, update_rows;
-  std::unordered_map<std::int64_t, std::int64_t> planned_versions;  // chat -> members_version planned with
-  std::unordered_set<std::int64_t> changed_chats;                   // membership changed in this batch
-  std::unordered_map<std::int64_t, std::vector<std::pair<Seq, std::int64_t>>> appended;  // chat -> (seq, sender)
-
-  void add_message(const Message& m) {
-    for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),
-                   std::to_string(m.sender_device.value)}) {
-      copy_field(message_rows, f);
-      message_rows += '\t';
-    }
-    copy_field(message_rows, m.client_id);
-    message_rows += '\t' + std::to_string(m.ts) + '\t';
-    copy_field(message_rows, m.text);
-    message_rows += '\t';
-    if (m.system.empty()) message_rows += "\\N";
-    else copy_field(message_rows, m.system);
-    message_rows += '\n';
-    if (m.system.empty()) appended[m.chat.value].emplace_back(m.seq, m.sender.value);
-  }
-
-  // Counters must come from rows this transaction holds locked; a counter the plan did
-  // not name is locked here, on first use.
-  std::int64_t& counter(std::unordered_map<std::int64_t, std::int64_t>& counters, std::int64_t id,
-                        const char* lock_sql) {
-    auto it = counters.find(id);
-    if (it == counters.end()) {
-      auto r = conn.query(lock_sql, {id});
-      it = counters.emplace(id, r.empty() ? 0 : r.i64(0, 0)).first;
-    }
-    return it->second;
-  }
-  Seq& seq(ChatId chat) {
-    return counter(chat_seq, chat.value, "SELECT last_seq FROM chats WHERE id = $1 FOR UPDATE");
-  }
-  Pts& pts(UserId user) { return counter(user_pts, user.value, "SELECT log_head FROM users WHERE id = $1 FOR UPDATE"); }
-  Seq next_seq(ChatId chat) {
-    dirty_chats.insert(chat.value);
-    return ++seq(chat);
-  }
-  Pts next_pts(UserId user) {
-    dirty_users.insert(user.value);
-    return ++pts(user);
-  }
-  void add_update(UserId user, Pts p, int kind, ChatId chat, Seq seq, std::int64_t member, Seq delivered,
-                  Seq read, TimeMs ts) {
-    copy_row(update_rows, {std::to_string(user.value), std::to_string(p), std::to_string(kind),
-                           std::to_string(chat.value), std::to_string(seq), std::to_string(member),
-                           std::to_string(delivered), std::to_string(read), std::to_string(ts)});
-  }
-};
-
 PostgresStore::PostgresStore(Options options, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
@@ -200,40 +116,6 @@ WriterStats PostgresStore::writer_stats() const {
   return stats_;
 }
 
-template <class T, class Plan, class Run>
-void PostgresStore::write(Plan plan, Run run, Done<T> done) {
-  auto result = std::make_shared<std::optional<Result<T>>>();
-  Task t{[plan = std::move(plan), result](Batch& b) {
-           result->reset();
-           if (Status st = plan(b); !st.ok()) result->emplace(std::move(st));
-         },
-         [run = std::move(run), result](Batch& b) {
-           if (!result->has_value()) result->emplace(run(b));
-         },
-         [result, done = std::move(done)](const Status& commit) {
-           if (!commit.ok()) return done(Result<T>(commit));
-           done(std::move(**result));
-         }};
-  if (!queue_.push(t)) t.complete(Status(Code::kUnavailable, "store is shutting down"));
-}
-
-template <class Fn>
-auto PostgresStore::read(Fn fn) -> decltype(fn(std::declval<Conn&>())) {
-  // A pooled connection learns that PostgreSQL restarted only when used: then the idle
-  // pool is dropped (its connections went the same way) and the read runs once more.
-  for (int attempt = 1;; ++attempt) {
-    try {
-      ReaderPool<Conn>::Lease lease(readers_);
-      return fn(*lease);
-    } catch (const PgError& e) {
-      if (!e.connection_lost() || attempt == 2) return unavailable(e);
-      readers_.clear();
-    } catch (const std::exception& e) {
-      return unavailable(e);
-    }
-  }
-}
-
 // ---------------------------------------------------------------- the writer
 
 void PostgresStore::loop() {
@@ -282,6 +164,7 @@ Status PostgresStore::commit_batch(std::span<Task> batch) {
     } catch (const std::exception& e) {
       known_users_.clear();
       direct_chats_.clear();
+      wrote_.clear();
       chats_.clear();
       const auto* pe = dynamic_cast<const PgError*>(&e);
       if (writer_conn_ && writer_conn_->ok()) {
@@ -415,6 +298,12 @@ void PostgresStore::flush(Batch& b) {
         "WHERE m.chat_id = t.c AND m.user_id = t.u",
         {int_array(chats), int_array(members), int_array(delivered), int_array(read)});
   }
+  if (!b.wrote_sender.empty())
+    p.add(
+        "UPDATE direct_chats d SET lo_wrote = d.lo_wrote OR t.s = d.user_lo, hi_wrote = d.hi_wrote OR t.s = d.user_hi "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(lo, hi, s) "
+        "WHERE d.user_lo = t.lo AND d.user_hi = t.hi",
+        {int_array(b.wrote_lo), int_array(b.wrote_hi), int_array(b.wrote_sender)});
   if (!b.positions.empty()) {
     std::vector<std::int64_t> ids, pos, ts;
     for (auto& [id, v] : b.positions) {
@@ -749,6 +638,11 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
         r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text, {}};
         const Message& mm = r.message;
         b.add_message(mm);
+        if (plan->kind == ChatKind::kDirect && members.size() == 2 && wrote_.insert({chat.value, msg->sender.value}).second) {
+          b.wrote_lo.push_back(members[0].value);
+          b.wrote_hi.push_back(members[1].value);
+          b.wrote_sender.push_back(msg->sender.value);
+        }
         for (UserId u : members) {
           Pts pts = b.next_pts(u);
           b.add_update(u, pts, 1, chat, mm.seq, 0, 0, 0, mm.ts);
@@ -1284,49 +1178,6 @@ void PostgresStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, 
       status_of(std::move(done)));
 }
 
-void PostgresStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
-  write<bool>(
-      no_plan,
-      [this, user, last_seen](Batch& b) -> Result<bool> {
-        if (!user_exists(b.conn, user)) return Status(Code::kNoSuchUser, "no such user");
-        b.conn.query(
-            "INSERT INTO presence (user_id, visibility) VALUES ($1, $2) "
-            "ON CONFLICT (user_id) DO UPDATE SET visibility = excluded.visibility",
-            {user.value, static_cast<int>(last_seen)});
-        return true;
-      },
-      status_of(std::move(done)));
-}
-
-Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vector<UserId>& users) {
-  std::vector<std::int64_t> ids;
-  for (UserId u : users) ids.push_back(u.value);
-  return read([&](Conn& c) -> Result<std::vector<PresenceRecord>> {
-    auto q = c.query(
-        "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0) FROM users u "
-        "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
-        {int_array(ids)});
-    std::vector<PresenceRecord> out;
-    for (int i = 0; i < q.size(); ++i)
-      out.push_back(PresenceRecord{UserId(q.i64(i, 0)), q.i64(i, 1), static_cast<Visibility>(q.i64(i, 2))});
-    return out;
-  });
-}
-
-Result<std::vector<UserId>> PostgresStore::direct_peers(UserId user, const std::vector<UserId>& others) {
-  std::vector<std::int64_t> ids;
-  for (UserId u : others) ids.push_back(u.value);
-  return read([&](Conn& c) -> Result<std::vector<UserId>> {
-    auto q = c.query(
-        "SELECT user_hi FROM direct_chats WHERE user_lo = $1 AND user_hi = ANY($2::bigint[]) "
-        "UNION ALL SELECT user_lo FROM direct_chats WHERE user_hi = $1 AND user_lo = ANY($2::bigint[])",
-        {user.value, int_array(ids)});
-    std::vector<UserId> out;
-    for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
-    return out;
-  });
-}
-
 // ---------------------------------------------------------------- retention
 
 void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
@@ -1338,7 +1189,8 @@ void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done)
         auto a = b.conn.query(
             "DELETE FROM updates WHERE ctid IN (SELECT ctid FROM updates WHERE ts < $1 LIMIT 5000)", {log_cutoff});
         auto c = b.conn.query("DELETE FROM auth_codes WHERE expires_at < $1", {now});
-        std::int64_t removed = a.affected() + c.affected();
+        auto i = b.conn.query("DELETE FROM group_invites WHERE expires_at < $1", {now});
+        std::int64_t removed = a.affected() + c.affected() + i.affected();
         return ExpireStep{removed, removed == 0};
       },
       std::move(done));

@@ -96,7 +96,14 @@ class PostgresStore final : public Store {
   void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) override;
   void set_privacy(UserId user, Visibility last_seen, DoneStatus done) override;
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
-  Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) override;
+  void set_group_add(UserId user, Visibility who, DoneStatus done) override;
+  Result<std::vector<UserId>> contacts_among(UserId user, const std::vector<UserId>& others) override;
+  Result<std::vector<UserId>> phones_visible(UserId viewer, const std::vector<UserId>& users) override;
+  void remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) override;
+  void put_invites(std::vector<GroupInvite> invites, DoneStatus done) override;
+  Result<GroupInvite> find_invite(const std::string& code) override;
+  Result<std::vector<GroupInvite>> invites_for(UserId user, TimeMs now) override;
+  void delete_invite(ChatId chat, UserId user, DoneStatus done) override;
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   WriterStats writer_stats() const override;
@@ -157,6 +164,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Conn> writer_conn_;  // writer thread only
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
+  std::set<std::pair<std::int64_t, std::int64_t>> wrote_;  // (chat, sender) flags known set
   std::unordered_map<std::int64_t, ChatCache> chats_;
   TimeMs last_ts_ = 0;
 

@@ -137,6 +137,29 @@ ALTER TABLE devices SET (fillfactor = 70);
 DROP INDEX updates_ts;
 CREATE INDEX updates_ts ON updates USING brin (ts);
 )sql",
+    // 6: who knows whom (issue 14), as SQLite migration 5.
+    R"sql(
+ALTER TABLE direct_chats ADD COLUMN lo_wrote BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE direct_chats ADD COLUMN hi_wrote BOOLEAN NOT NULL DEFAULT false;
+UPDATE direct_chats d SET
+  lo_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = d.chat_id AND m.sender = d.user_lo),
+  hi_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = d.chat_id AND m.sender = d.user_hi);
+CREATE TABLE phone_known (
+  user_id  BIGINT NOT NULL,
+  peer_id  BIGINT NOT NULL,
+  PRIMARY KEY (user_id, peer_id)
+);
+ALTER TABLE presence ADD COLUMN group_add INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE group_invites (
+  chat_id     BIGINT NOT NULL,
+  user_id     BIGINT NOT NULL,
+  inviter     BIGINT NOT NULL,
+  code        TEXT NOT NULL UNIQUE,
+  expires_at  BIGINT NOT NULL,
+  PRIMARY KEY (chat_id, user_id)
+);
+CREATE INDEX group_invites_user ON group_invites(user_id);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

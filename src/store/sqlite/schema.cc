@@ -124,6 +124,31 @@ CREATE TABLE room_positions (
     R"sql(
 DROP INDEX IF EXISTS updates_ts;
 )sql",
+    // 5: who knows whom (issue 14). Each side of a one-to-one chat has a flag set by its
+    // first message (contacts: both wrote; a phone number is shared by writing); numbers a
+    // user found by phone; who may add a user to groups; invites for the others.
+    R"sql(
+ALTER TABLE direct_chats ADD COLUMN lo_wrote INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE direct_chats ADD COLUMN hi_wrote INTEGER NOT NULL DEFAULT 0;
+UPDATE direct_chats SET
+  lo_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = direct_chats.chat_id AND m.sender = direct_chats.user_lo),
+  hi_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = direct_chats.chat_id AND m.sender = direct_chats.user_hi);
+CREATE TABLE phone_known (
+  user_id  INTEGER NOT NULL,
+  peer_id  INTEGER NOT NULL,
+  PRIMARY KEY (user_id, peer_id)
+) WITHOUT ROWID;
+ALTER TABLE presence ADD COLUMN group_add INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE group_invites (
+  chat_id     INTEGER NOT NULL,
+  user_id     INTEGER NOT NULL,
+  inviter     INTEGER NOT NULL,
+  code        TEXT NOT NULL UNIQUE,
+  expires_at  INTEGER NOT NULL,
+  PRIMARY KEY (chat_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX group_invites_user ON group_invites(user_id);
+)sql",
 };
 
 }  // namespace

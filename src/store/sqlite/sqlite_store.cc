@@ -7,6 +7,7 @@
 
 #include "store/membership.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_store_impl.h"
 
 namespace parley::sqlite {
 
@@ -27,10 +28,6 @@ void configure_writer(Db& db) {
   sqlite3_limit(db.raw(), SQLITE_LIMIT_LENGTH, kMaxValueBytes);
 }
 
-Status unavailable(const std::exception& e) {
-  spdlog::error("store: read failed: {}", e.what());
-  return Status(Code::kUnavailable, "store read failed; retry");
-}
 
 DeviceRecord device_from(Stmt& q) {
   DeviceRecord d;
@@ -89,26 +86,6 @@ WriterStats SqliteStore::writer_stats() const {
   w.wal_restarts = c.restarts;
   w.checkpoint_us = c.busy_us;
   return w;
-}
-
-template <class T, class Fn>
-void SqliteStore::write(Fn fn, Done<T> done) {
-  auto result = std::make_shared<std::optional<Result<T>>>();
-  writer_->submit({[fn = std::move(fn), result](Db& db) { result->emplace(fn(db)); },
-                   [result, done = std::move(done)](const Status& commit) {
-                     if (!commit.ok()) return done(Result<T>(commit));
-                     done(std::move(**result));
-                   }});
-}
-
-template <class Fn>
-auto SqliteStore::read(Fn fn) -> decltype(fn(std::declval<Db&>())) {
-  try {
-    ReaderPool<Db>::Lease lease(readers_);
-    return fn(*lease);
-  } catch (const std::exception& e) {
-    return unavailable(e);
-  }
 }
 
 // ---------------------------------------------------------------- writer-thread state
@@ -203,6 +180,18 @@ ChatId SqliteStore::direct_chat(Db& db, UserId a, UserId b) {
   return chat;
 }
 
+void SqliteStore::mark_wrote(Db& db, const std::vector<UserId>& members, UserId sender) {
+  if (members.size() != 2) return;  // a chat with yourself makes no contact
+  ChatId chat = direct_chat(db, members[0], members[1]);
+  if (!wrote_.insert({chat.value, sender.value}).second) return;
+  bool lo = sender == members[0];
+  db.prepare(lo ? "UPDATE direct_chats SET lo_wrote = 1 WHERE user_lo = ? AND user_hi = ? AND lo_wrote = 0"
+                : "UPDATE direct_chats SET hi_wrote = 1 WHERE user_lo = ? AND user_hi = ? AND hi_wrote = 0")
+      .bind(1, members[0].value)
+      .bind(2, members[1].value)
+      .exec();
+}
+
 void SqliteStore::flush_counters(Db& db) {
   for (auto id : dirty_chats_)
     db.prepare("UPDATE chats SET last_seq = ? WHERE id = ?").bind(1, chat_seq_[id]).bind(2, id).exec();
@@ -219,6 +208,7 @@ void SqliteStore::forget_counters() {
   dirty_users_.clear();
   known_users_.clear();
   direct_chats_.clear();
+  wrote_.clear();
   members_.clear();
   chat_rows_.clear();
   group_min_.clear();
@@ -533,6 +523,7 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
         if (!inserted) return original();
         AppendResult& r = *inserted;
         r.kind = row->kind;
+        if (row->kind == ChatKind::kDirect) mark_wrote(db, mem, m.sender);
         if (row->kind == ChatKind::kGroup) {
           // Sending from a group means having seen it: the sender's own positions move.
           auto& q = db.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
@@ -1045,48 +1036,6 @@ void SqliteStore::save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, Do
       status_of(std::move(done)));
 }
 
-void SqliteStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
-  write<bool>(
-      [this, user, last_seen](Db& db) -> Result<bool> {
-        if (!user_exists(db, user)) return Status(Code::kNoSuchUser, "no such user");
-        db.prepare(
-              "INSERT INTO presence (user_id, visibility) VALUES (?, ?) "
-              "ON CONFLICT(user_id) DO UPDATE SET visibility = excluded.visibility")
-            .bind(1, user.value)
-            .bind(2, static_cast<std::int64_t>(last_seen))
-            .exec();
-        return true;
-      },
-      status_of(std::move(done)));
-}
-
-Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector<UserId>& users) {
-  return read([&](Db& db) -> Result<std::vector<PresenceRecord>> {
-    auto& q = db.prepare(
-        "SELECT p.last_seen, p.visibility FROM users u LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ?");
-    std::vector<PresenceRecord> out;
-    for (UserId u : users) {
-      q.bind(1, u.value);
-      if (q.step()) out.push_back(PresenceRecord{u, q.i64(0), static_cast<Visibility>(q.i64(1))});
-      q.reset();
-    }
-    return out;
-  });
-}
-
-Result<std::vector<UserId>> SqliteStore::direct_peers(UserId user, const std::vector<UserId>& others) {
-  return read([&](Db& db) -> Result<std::vector<UserId>> {
-    auto& q = db.prepare("SELECT 1 FROM direct_chats WHERE user_lo = ? AND user_hi = ?");
-    std::vector<UserId> out;
-    for (UserId o : others) {
-      q.bind(1, std::min(user, o).value).bind(2, std::max(user, o).value);
-      if (q.step()) out.push_back(o);
-      q.reset();
-    }
-    return out;
-  });
-}
-
 // ---------------------------------------------------------------- retention
 
 // The update log has no index on ts here (it cost a B-tree insert per log entry: 13 % of
@@ -1130,6 +1079,8 @@ void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
         if (static_cast<int>(users.size()) == kUsers) return step;
         expired_through_ = 0;  // every user visited: the pass is over
         db.prepare("DELETE FROM auth_codes WHERE expires_at < ?").bind(1, now).exec();
+        step.removed += db.changes();
+        db.prepare("DELETE FROM group_invites WHERE expires_at < ?").bind(1, now).exec();
         step.removed += db.changes();
         step.finished = true;
         return step;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <optional>
 #include <memory>
 #include <mutex>
@@ -74,8 +75,16 @@ class SqliteStore final : public Store {
 
   void save_last_seen(std::vector<std::pair<UserId, TimeMs>> seen, DoneStatus done) override;
   void set_privacy(UserId user, Visibility last_seen, DoneStatus done) override;
+  void set_group_add(UserId user, Visibility who, DoneStatus done) override;
   Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) override;
-  Result<std::vector<UserId>> direct_peers(UserId user, const std::vector<UserId>& others) override;
+
+  Result<std::vector<UserId>> contacts_among(UserId user, const std::vector<UserId>& others) override;
+  Result<std::vector<UserId>> phones_visible(UserId viewer, const std::vector<UserId>& users) override;
+  void remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) override;
+  void put_invites(std::vector<GroupInvite> invites, DoneStatus done) override;
+  Result<GroupInvite> find_invite(const std::string& code) override;
+  Result<std::vector<GroupInvite>> invites_for(UserId user, TimeMs now) override;
+  void delete_invite(ChatId chat, UserId user, DoneStatus done) override;
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   void close() override;
@@ -120,6 +129,9 @@ class SqliteStore final : public Store {
   };
   GroupMinimum& group_minimum(Db& db, ChatId chat, bool recount = false);
   ChatId direct_chat(Db& db, UserId a, UserId b);
+  // `sender` wrote in the one-to-one chat of `members` (sorted): sets their side's flag
+  // once (contacts and phone visibility read it).
+  void mark_wrote(Db& db, const std::vector<UserId>& members, UserId sender);
   TimeMs stamp();
   void flush_counters(Db& db);
   void forget_counters();
@@ -136,6 +148,7 @@ class SqliteStore final : public Store {
   std::int64_t expired_through_ = 0;  // retention: the last user whose log this pass has expired
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
+  std::set<std::pair<std::int64_t, std::int64_t>> wrote_;  // (chat, sender) flags known set
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   std::unordered_map<std::int64_t, GroupMinimum> group_min_;

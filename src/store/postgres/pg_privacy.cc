@@ -1,0 +1,151 @@
+// PostgresStore: privacy settings, who knows whom (contacts, visible phone numbers) and
+// group invites.
+#include "store/postgres/pg_store_impl.h"
+
+namespace parley::pg {
+
+namespace {
+
+std::vector<std::int64_t> ids_of(const std::vector<UserId>& users) {
+  std::vector<std::int64_t> ids;
+  for (UserId u : users) ids.push_back(u.value);
+  return ids;
+}
+
+std::vector<UserId> users_of(const Rows& q) {
+  std::vector<UserId> out;
+  for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
+  return out;
+}
+
+constexpr const char* kInviteColumns =
+    "SELECT i.chat_id, i.user_id, i.inviter, i.code, i.expires_at, c.name FROM group_invites i "
+    "JOIN chats c ON c.id = i.chat_id ";
+
+GroupInvite invite_from(const Rows& q, int i) {
+  return GroupInvite{ChatId(q.i64(i, 0)), UserId(q.i64(i, 1)), UserId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
+                     q.text(i, 5)};
+}
+
+}  // namespace
+
+void PostgresStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [this, user, last_seen](Batch& b) -> Result<bool> {
+        if (!user_exists(b.conn, user)) return Status(Code::kNoSuchUser, "no such user");
+        b.conn.query(
+            "INSERT INTO presence (user_id, visibility) VALUES ($1, $2) "
+            "ON CONFLICT (user_id) DO UPDATE SET visibility = excluded.visibility",
+            {user.value, static_cast<int>(last_seen)});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+void PostgresStore::set_group_add(UserId user, Visibility who, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [this, user, who](Batch& b) -> Result<bool> {
+        if (!user_exists(b.conn, user)) return Status(Code::kNoSuchUser, "no such user");
+        b.conn.query(
+            "INSERT INTO presence (user_id, group_add) VALUES ($1, $2) "
+            "ON CONFLICT (user_id) DO UPDATE SET group_add = excluded.group_add",
+            {user.value, static_cast<int>(who)});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vector<UserId>& users) {
+  return read([&](Conn& c) -> Result<std::vector<PresenceRecord>> {
+    auto q = c.query(
+        "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0), COALESCE(p.group_add, 0) FROM users u "
+        "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
+        {int_array(ids_of(users))});
+    std::vector<PresenceRecord> out;
+    for (int i = 0; i < q.size(); ++i)
+      out.push_back(PresenceRecord{UserId(q.i64(i, 0)), q.i64(i, 1), static_cast<Visibility>(q.i64(i, 2)),
+                                   static_cast<Visibility>(q.i64(i, 3))});
+    return out;
+  });
+}
+
+Result<std::vector<UserId>> PostgresStore::contacts_among(UserId user, const std::vector<UserId>& others) {
+  return read([&](Conn& c) -> Result<std::vector<UserId>> {
+    return users_of(c.query(
+        "SELECT user_hi FROM direct_chats WHERE user_lo = $1 AND user_hi = ANY($2::bigint[]) AND lo_wrote AND hi_wrote "
+        "UNION ALL SELECT user_lo FROM direct_chats WHERE user_hi = $1 AND user_lo = ANY($2::bigint[]) "
+        "AND user_lo <> $1 AND lo_wrote AND hi_wrote",
+        {user.value, int_array(ids_of(others))}));
+  });
+}
+
+Result<std::vector<UserId>> PostgresStore::phones_visible(UserId viewer, const std::vector<UserId>& users) {
+  return read([&](Conn& c) -> Result<std::vector<UserId>> {
+    return users_of(c.query(
+        "SELECT u FROM unnest($2::bigint[]) AS t(u) WHERE u = $1 "
+        "OR EXISTS (SELECT 1 FROM phone_known k WHERE k.user_id = $1 AND k.peer_id = u) "
+        "OR EXISTS (SELECT 1 FROM direct_chats d WHERE d.user_lo = least($1, u) AND d.user_hi = greatest($1, u) "
+        "AND CASE WHEN d.user_lo = u THEN d.lo_wrote ELSE d.hi_wrote END)",
+        {viewer.value, int_array(ids_of(users))}));
+  });
+}
+
+void PostgresStore::remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [viewer, found = std::move(found)](Batch& b) -> Result<bool> {
+        b.conn.query(
+            "INSERT INTO phone_known (user_id, peer_id) SELECT $1, p FROM unnest($2::bigint[]) AS t(p) "
+            "ON CONFLICT DO NOTHING",
+            {viewer.value, int_array(ids_of(found))});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+void PostgresStore::put_invites(std::vector<GroupInvite> invites, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [invites = std::move(invites)](Batch& b) -> Result<bool> {
+        for (const auto& i : invites)
+          b.conn.query(
+              "INSERT INTO group_invites (chat_id, user_id, inviter, code, expires_at) VALUES ($1, $2, $3, $4, $5) "
+              "ON CONFLICT (chat_id, user_id) DO UPDATE SET inviter = excluded.inviter, code = excluded.code, "
+              "expires_at = excluded.expires_at",
+              {i.chat.value, i.user.value, i.inviter.value, i.code, i.expires_at});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+Result<GroupInvite> PostgresStore::find_invite(const std::string& code) {
+  return read([&](Conn& c) -> Result<GroupInvite> {
+    auto q = c.query(std::string(kInviteColumns) + "WHERE i.code = $1", {code});
+    if (q.empty()) return Status(Code::kNotFound, "no such invite");
+    return invite_from(q, 0);
+  });
+}
+
+Result<std::vector<GroupInvite>> PostgresStore::invites_for(UserId user, TimeMs now) {
+  return read([&](Conn& c) -> Result<std::vector<GroupInvite>> {
+    auto q = c.query(std::string(kInviteColumns) + "WHERE i.user_id = $1 AND i.expires_at > $2 ORDER BY i.expires_at DESC",
+                     {user.value, now});
+    std::vector<GroupInvite> out;
+    for (int i = 0; i < q.size(); ++i) out.push_back(invite_from(q, i));
+    return out;
+  });
+}
+
+void PostgresStore::delete_invite(ChatId chat, UserId user, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [chat, user](Batch& b) -> Result<bool> {
+        b.conn.query("DELETE FROM group_invites WHERE chat_id = $1 AND user_id = $2", {chat.value, user.value});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+}  // namespace parley::pg

@@ -1,0 +1,160 @@
+// SqliteStore: privacy settings, who knows whom (contacts, visible phone numbers) and
+// group invites.
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace parley::sqlite {
+
+namespace {
+
+GroupInvite invite_from(Stmt& q) {
+  return GroupInvite{ChatId(q.i64(0)), UserId(q.i64(1)), UserId(q.i64(2)), q.text(3), q.i64(4), q.text(5)};
+}
+
+#define INVITE_COLUMNS \
+  "SELECT i.chat_id, i.user_id, i.inviter, i.code, i.expires_at, c.name FROM group_invites i JOIN chats c ON c.id = i.chat_id "
+
+}  // namespace
+
+void SqliteStore::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {
+  write<bool>(
+      [this, user, last_seen](Db& db) -> Result<bool> {
+        if (!user_exists(db, user)) return Status(Code::kNoSuchUser, "no such user");
+        db.prepare(
+              "INSERT INTO presence (user_id, visibility) VALUES (?, ?) "
+              "ON CONFLICT(user_id) DO UPDATE SET visibility = excluded.visibility")
+            .bind(1, user.value)
+            .bind(2, static_cast<std::int64_t>(last_seen))
+            .exec();
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+void SqliteStore::set_group_add(UserId user, Visibility who, DoneStatus done) {
+  write<bool>(
+      [this, user, who](Db& db) -> Result<bool> {
+        if (!user_exists(db, user)) return Status(Code::kNoSuchUser, "no such user");
+        db.prepare(
+              "INSERT INTO presence (user_id, group_add) VALUES (?, ?) "
+              "ON CONFLICT(user_id) DO UPDATE SET group_add = excluded.group_add")
+            .bind(1, user.value)
+            .bind(2, static_cast<std::int64_t>(who))
+            .exec();
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector<UserId>& users) {
+  return read([&](Db& db) -> Result<std::vector<PresenceRecord>> {
+    auto& q = db.prepare(
+        "SELECT p.last_seen, p.visibility, p.group_add FROM users u LEFT JOIN presence p ON p.user_id = u.id "
+        "WHERE u.id = ?");
+    std::vector<PresenceRecord> out;
+    for (UserId u : users) {
+      q.bind(1, u.value);
+      if (q.step())
+        out.push_back(PresenceRecord{u, q.i64(0), static_cast<Visibility>(q.i64(1)), static_cast<Visibility>(q.i64(2))});
+      q.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<UserId>> SqliteStore::contacts_among(UserId user, const std::vector<UserId>& others) {
+  return read([&](Db& db) -> Result<std::vector<UserId>> {
+    auto& q = db.prepare("SELECT 1 FROM direct_chats WHERE user_lo = ? AND user_hi = ? AND lo_wrote AND hi_wrote");
+    std::vector<UserId> out;
+    for (UserId o : others) {
+      if (o == user) continue;
+      q.bind(1, std::min(user, o).value).bind(2, std::max(user, o).value);
+      if (q.step()) out.push_back(o);
+      q.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<UserId>> SqliteStore::phones_visible(UserId viewer, const std::vector<UserId>& users) {
+  return read([&](Db& db) -> Result<std::vector<UserId>> {
+    auto& known = db.prepare("SELECT 1 FROM phone_known WHERE user_id = ? AND peer_id = ?");
+    auto& wrote = db.prepare(
+        "SELECT CASE WHEN user_lo = ?3 THEN lo_wrote ELSE hi_wrote END FROM direct_chats "
+        "WHERE user_lo = ?1 AND user_hi = ?2");
+    std::vector<UserId> out;
+    for (UserId u : users) {
+      bool visible = u == viewer;
+      if (!visible) {
+        known.bind(1, viewer.value).bind(2, u.value);
+        visible = known.step();
+        known.reset();
+      }
+      if (!visible) {
+        wrote.bind(1, std::min(viewer, u).value).bind(2, std::max(viewer, u).value).bind(3, u.value);
+        visible = wrote.step() && wrote.i64(0) != 0;
+        wrote.reset();
+      }
+      if (visible) out.push_back(u);
+    }
+    return out;
+  });
+}
+
+void SqliteStore::remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) {
+  write<bool>(
+      [viewer, found = std::move(found)](Db& db) -> Result<bool> {
+        auto& q = db.prepare("INSERT INTO phone_known (user_id, peer_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+        for (UserId u : found) {
+          q.bind(1, viewer.value).bind(2, u.value).exec();
+          q.reset();
+        }
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+void SqliteStore::put_invites(std::vector<GroupInvite> invites, DoneStatus done) {
+  write<bool>(
+      [invites = std::move(invites)](Db& db) -> Result<bool> {
+        auto& q = db.prepare(
+            "INSERT INTO group_invites (chat_id, user_id, inviter, code, expires_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(chat_id, user_id) DO UPDATE SET inviter = excluded.inviter, code = excluded.code, "
+            "expires_at = excluded.expires_at");
+        for (const auto& i : invites) {
+          q.bind(1, i.chat.value).bind(2, i.user.value).bind(3, i.inviter.value).bind(4, i.code).bind(5, i.expires_at).exec();
+          q.reset();
+        }
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+Result<GroupInvite> SqliteStore::find_invite(const std::string& code) {
+  return read([&](Db& db) -> Result<GroupInvite> {
+    auto& q = db.prepare(INVITE_COLUMNS "WHERE i.code = ?");
+    q.bind(1, code);
+    if (!q.step()) return Status(Code::kNotFound, "no such invite");
+    return invite_from(q);
+  });
+}
+
+Result<std::vector<GroupInvite>> SqliteStore::invites_for(UserId user, TimeMs now) {
+  return read([&](Db& db) -> Result<std::vector<GroupInvite>> {
+    auto& q = db.prepare(INVITE_COLUMNS "WHERE i.user_id = ? AND i.expires_at > ? ORDER BY i.expires_at DESC");
+    q.bind(1, user.value).bind(2, now);
+    std::vector<GroupInvite> out;
+    while (q.step()) out.push_back(invite_from(q));
+    return out;
+  });
+}
+
+void SqliteStore::delete_invite(ChatId chat, UserId user, DoneStatus done) {
+  write<bool>(
+      [chat, user](Db& db) -> Result<bool> {
+        db.prepare("DELETE FROM group_invites WHERE chat_id = ? AND user_id = ?").bind(1, chat.value).bind(2, user.value).exec();
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
+}  // namespace parley::sqlite
