@@ -430,6 +430,9 @@ void Connection::dispatch(const std::string& text) {
   } else if (type == "done") {
     Done d{str(o, "id"), i64(o, "chat"), i64(o, "seq"), false, o.contains("duplicate")};
     if (auto* c = o.if_contains("changed"); c && c->is_bool()) d.changed = c->get_bool();
+    if (auto* inv = o.if_contains("invited"); inv && inv->is_array())
+      for (const auto& u : inv->get_array())
+        if (u.is_int64()) d.invited.push_back(u.get_int64());
     settle(d.id);
     if (h_.on_done) h_.on_done(d);
   } else if (type == "membership") {

@@ -41,6 +41,7 @@ struct Done {
   std::string id;
   std::int64_t chat = 0, seq = 0;
   bool changed = false, duplicate = false;
+  std::vector<std::int64_t> invited{};  // sent an invite instead of being added
 };
 // This user joined (member) or left a room.
 struct Membership {

@@ -162,7 +162,8 @@ Status App::start() {
   chat::Options co;
   co.max_group_members = static_cast<std::size_t>(config_.groups.max_members);
   co.max_room_members = static_cast<std::size_t>(config_.rooms.max_members);
-  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, random_, co);
+  co.invite_ttl_ms = TimeMs(config_.groups.invite_ttl_h) * 3'600'000;
+  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, co);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence::Options pro;
   pro.online_threshold_ms = config_.presence.online_threshold_ms;

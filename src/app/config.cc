@@ -96,6 +96,7 @@ const std::map<std::string, Setter>& keys() {
       {"presence.persist_interval_s", integer(&C::presence, &C::Presence::persist_interval_s)},
       {"presence.max_watched", integer(&C::presence, &C::Presence::max_watched)},
       {"groups.max_members", integer(&C::groups, &C::Groups::max_members)},
+      {"groups.invite_ttl_h", integer(&C::groups, &C::Groups::invite_ttl_h)},
       {"rooms.max_members", integer(&C::rooms, &C::Rooms::max_members)},
       {"retention.days", integer(&C::retention, &C::Retention::days)},
       {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
@@ -220,6 +221,7 @@ std::vector<std::string> validate(const Config& c) {
   need(c.presence.persist_interval_s >= 1, "presence.persist_interval_s must be >= 1");
   need(c.presence.max_watched >= 1 && c.presence.max_watched <= 100000, "presence.max_watched must be 1..100000");
   need(c.groups.max_members >= 2 && c.groups.max_members <= 10000, "groups.max_members must be 2..10000");
+  need(c.groups.invite_ttl_h >= 1 && c.groups.invite_ttl_h <= 24 * 365, "groups.invite_ttl_h must be 1..8760");
   need(c.rooms.max_members >= 2 && c.rooms.max_members <= 10000000, "rooms.max_members must be 2..10000000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
   need(c.retention.sweep_interval_s >= 1, "retention.sweep_interval_s must be >= 1");

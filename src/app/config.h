@@ -62,6 +62,7 @@ struct Config {
   } presence;
   struct Groups {
     int max_members = 256;  // members of a group, its creator included
+    int invite_ttl_h = 72;  // an invite to someone who cannot be added directly lasts this long
   } groups;
   struct Rooms {
     int max_members = 100000;  // members of a large room (channel)

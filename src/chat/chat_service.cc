@@ -1,5 +1,7 @@
 #include "chat/chat_service.h"
 
+#include <algorithm>
+
 #include "proto/frames.h"
 
 namespace parley::chat {
@@ -85,32 +87,31 @@ void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, 
   });
 }
 
-void ChatService::create(NewChat chat, std::function<void(Result<ChangeResult>)> done) {
-  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
-  chat.max_members = chat.kind == ChatKind::kRoom ? options_.max_room_members : options_.max_group_members;
-  if (chat.kind == ChatKind::kRoom) chat.invite = random_.alphanumeric(16);  // ~95 bits
-  store_.create_chat(std::move(chat), [this, done = std::move(done)](Result<ChangeResult> r) {
-    if (r) announce_changed(*r);
-    done(std::move(r));
-  });
-}
-
-void ChatService::change(ChatChange change, std::function<void(Result<ChangeResult>)> done) {
-  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
-  change.max_group_members = options_.max_group_members;  // the store applies its kind's
-  change.max_room_members = options_.max_room_members;
-  store_.change_chat(std::move(change), [this, done = std::move(done)](Result<ChangeResult> r) {
-    if (r) announce_changed(*r);
-    done(std::move(r));
-  });
-}
-
 Result<ChatInfo> ChatService::info(ChatId chat, UserId viewer) {
   auto info = store_.chat_info(chat, viewer);
   if (!info || info->kind == ChatKind::kRoom) return info;  // room admins stay unnamed to strangers
+  std::vector<UserId> users;
+  for (const auto& m : info->members) users.push_back(m.user);
+  auto visible = store_.phones_visible(viewer, users);
+  if (!visible) return visible.status();
   for (auto& m : info->members)
-    if (auto user = store_.find_user(m.user)) m.phone = std::move(user->phone);
+    if (std::find(visible->begin(), visible->end(), m.user) != visible->end())
+      if (auto user = store_.find_user(m.user)) m.phone = std::move(user->phone);
   return info;
+}
+
+Result<std::vector<ChatSummary>> ChatService::chats(UserId user) {
+  auto list = store_.list_chats(user);
+  if (!list) return list;
+  std::vector<UserId> peers;
+  for (const auto& c : *list)
+    if (c.kind == ChatKind::kDirect) peers.push_back(c.peer);
+  auto visible = store_.phones_visible(user, peers);
+  if (!visible) return visible.status();
+  for (auto& c : *list)
+    if (c.kind == ChatKind::kDirect && std::find(visible->begin(), visible->end(), c.peer) == visible->end())
+      c.peer_phone.clear();
+  return list;
 }
 
 Result<std::vector<MemberInfo>> ChatService::receipts(ChatId chat, UserId viewer) {

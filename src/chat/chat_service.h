@@ -17,12 +17,13 @@ namespace parley::chat {
 struct Options {
   std::size_t max_group_members = 256;
   std::size_t max_room_members = 100000;
+  TimeMs invite_ttl_ms = 72 * 3'600'000;  // how long a group invite can be accepted
 };
 
 class ChatService {
  public:
-  ChatService(Store& store, Bus& bus, Random& random, Options options = {})
-      : store_(store), bus_(bus), random_(random), options_(options) {}
+  ChatService(Store& store, Bus& bus, const Clock& clock, Random& random, Options options = {})
+      : store_(store), bus_(bus), clock_(clock), random_(random), options_(options) {}
 
   // Commits the message and announces it to every member's devices (a room: once, on
   // its channel). `done` gets the committed message (or the original one for a resent
@@ -34,11 +35,17 @@ class ChatService {
   void received(DeviceId device, Pts pts, std::function<void(Status)> done = {});
 
   // Groups and rooms. `done` gets what was committed; its system message (if any) has
-  // already been announced.
+  // already been announced. Adding someone (at creation or with kAdd) follows their "who
+  // can add me" setting: whom it refuses is sent an invite instead (invites.cc), and
+  // ChangeResult::invited lists them. A kJoin naming a group invite's code accepts it.
   void create(NewChat chat, std::function<void(Result<ChangeResult>)> done);
   void change(ChatChange change, std::function<void(Result<ChangeResult>)> done);
+  // Turns down `user`'s invite with this code; kNotFound when they have no such invite.
+  void decline(UserId user, const std::string& code, std::function<void(Result<ChatId>)> done);
+  // `user`'s pending invites.
+  Result<std::vector<GroupInvite>> invites(UserId user) { return store_.invites_for(user, clock_.now_ms()); }
   // A chat's settings and members. Members of direct chats and groups carry their phone
-  // (empty if it cannot be read); a room's (its admins) do not.
+  // when the viewer may see it (phones_visible); a room's (its admins) never do.
   Result<ChatInfo> info(ChatId chat, UserId viewer);
   // Per-member state of one message of a group (or direct chat) the viewer is in.
   Result<std::vector<MemberInfo>> receipts(ChatId chat, UserId viewer);
@@ -57,7 +64,12 @@ class ChatService {
   }
   Result<Pts> log_head(UserId user) { return store_.log_head(user); }
   Result<Pts> log_tail(UserId user) { return store_.log_tail(user); }
-  Result<std::vector<ChatSummary>> chats(UserId user) { return store_.list_chats(user); }
+  // The user's chats; a direct chat's peer_phone only where the user may see it.
+  Result<std::vector<ChatSummary>> chats(UserId user);
+  // `viewer` found these users by their phone numbers: from now on they see them.
+  void found_by_phone(UserId viewer, std::vector<UserId> found, std::function<void(Status)> done) {
+    store_.remember_phones(viewer, std::move(found), std::move(done));
+  }
   Result<std::vector<Message>> history(ChatId chat, UserId member, Seq before, int limit) {
     return store_.read_history(chat, member, before, limit);
   }
@@ -70,8 +82,23 @@ class ChatService {
   void announce_message(const AppendResult& r);
   void announce_changed(const ChangeResult& r);
 
+  // Whom `actor` may add (their setting allows it), whom to invite instead, and ids that
+  // do not exist.
+  struct Consent {
+    std::vector<UserId> add, invite, unknown;
+  };
+  Result<Consent> consent(UserId actor, const std::vector<UserId>& users);
+  // Stores invites to `chat` from `inviter` for consent.invite, tells their devices, fills
+  // r.invited, then calls done.
+  void send_invites(ChatId chat, const std::string& name, UserId inviter, const Consent& consent, ChangeResult r,
+                    std::function<void(Result<ChangeResult>)> done);
+  void accept(ChatChange change, GroupInvite invite, std::function<void(Result<ChangeResult>)> done);
+  // The invite frame to every live device of its user.
+  void tell(const GroupInvite& invite, std::string_view state);
+
   Store& store_;
   Bus& bus_;
+  const Clock& clock_;
   Random& random_;
   const Options options_;
 };

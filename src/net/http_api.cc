@@ -173,8 +173,9 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
       if (!id) co_return error(req, 404, proto::err::kNotFound, "no such device");
       co_return co_await revoke(req, *dev, DeviceId(*id));
     }
-    if (path == "/v1/contacts/lookup" && verb == http::verb::post) co_return contacts_lookup(req, *dev);
+    if (path == "/v1/contacts/lookup" && verb == http::verb::post) co_return co_await contacts_lookup(req, *dev);
     if (path == "/v1/chats" && verb == http::verb::get) co_return chats(req, *dev);
+    if (path == "/v1/invites" && verb == http::verb::get) co_return invites(req, *dev);
     if (path.starts_with("/v1/chats/") && path.ends_with("/messages") && verb == http::verb::get) {
       auto id = to_int(std::string_view(path).substr(10, path.size() - 10 - 9));
       if (!id) co_return error(req, 404, proto::err::kNoSuchChat, "no such chat");
@@ -284,25 +285,45 @@ HttpResponse HttpApi::admin_nodes(const HttpRequest& req) {
   return ok(req, json::object{{"bus_available", svc_.bus.available()}, {"nodes", std::move(nodes)}});
 }
 
-HttpResponse HttpApi::contacts_lookup(const HttpRequest& req, const DeviceRecord& dev) {
+awaitable<HttpResponse> HttpApi::contacts_lookup(const HttpRequest& req, const DeviceRecord& dev) {
   if (TimeMs wait = lookups_.take(std::to_string(dev.user.value))) {
     svc_.metrics.rate_limited++;
-    return error(req, 429, proto::err::kRateLimited,
-                 "too many lookups; retry in " + std::to_string(wait / 1000 + 1) + " s");
+    co_return error(req, 429, proto::err::kRateLimited,
+                    "too many lookups; retry in " + std::to_string(wait / 1000 + 1) + " s");
   }
   HttpResponse bad;
   auto body = body_object(req, bad);
-  if (!body) return bad;
+  if (!body) co_return bad;
   auto* phones = body->if_contains("phones");
   if (!phones || !phones->is_array() || phones->get_array().size() > kMaxLookupPhones)
-    return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 256 phone numbers");
+    co_return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 256 phone numbers");
   json::array found;
+  std::vector<UserId> ids;
   for (const auto& p : phones->get_array()) {
     if (!p.is_string()) continue;
     auto user = svc_.auth.lookup(std::string(p.get_string()));
-    if (user) found.push_back(json::object{{"phone", user->phone}, {"user", user->id.value}});
+    if (!user) continue;
+    found.push_back(json::object{{"phone", user->phone}, {"user", user->id.value}});
+    ids.push_back(user->id);
   }
-  return ok(req, json::object{{"users", std::move(found)}});
+  // From now on the caller may see these numbers (in chats, chat_info): they had them.
+  if (!ids.empty()) {
+    auto st = co_await await_callback<Status>(
+        [&](auto done) { svc_.chat.found_by_phone(dev.user, std::move(ids), std::move(done)); });
+    if (!st.ok()) co_return error(req, st);
+  }
+  co_return ok(req, json::object{{"users", std::move(found)}});
+}
+
+HttpResponse HttpApi::invites(const HttpRequest& req, const DeviceRecord& dev) {
+  auto list = svc_.chat.invites(dev.user);
+  if (!list) return error(req, list.status());
+  json::array out;
+  for (const auto& i : *list)
+    out.push_back(json::object{{"chat", i.chat.value},       {"name", i.chat_name},
+                               {"from", i.inviter.value},    {"code", i.code},
+                               {"expires_at", i.expires_at}});
+  return ok(req, json::object{{"invites", std::move(out)}});
 }
 
 HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
@@ -316,7 +337,7 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
                    {"read", c.my_read}};
     if (c.kind == ChatKind::kDirect) {
       o["peer"] = c.peer.value;
-      o["peer_phone"] = c.peer_phone;
+      if (!c.peer_phone.empty()) o["peer_phone"] = c.peer_phone;
       o["peer_delivered"] = c.peer_delivered;
       o["peer_read"] = c.peer_read;
     } else {

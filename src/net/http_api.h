@@ -30,7 +30,8 @@ class HttpApi {
   boost::asio::awaitable<HttpResponse> admin_users(const HttpRequest& req);
   HttpResponse admin_clock(const HttpRequest& req);
   HttpResponse admin_nodes(const HttpRequest& req);
-  HttpResponse contacts_lookup(const HttpRequest& req, const DeviceRecord& dev);
+  boost::asio::awaitable<HttpResponse> contacts_lookup(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse invites(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse chats(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);
   HttpResponse devices(const HttpRequest& req, const DeviceRecord& dev);

@@ -77,6 +77,8 @@ void WsSession::handle(std::string_view text) {
         } else if constexpr (std::is_same_v<T, proto::ChangeFrame>) {
           svc_.presence.activity(device_->id, true);
           on_change(f);
+        } else if constexpr (std::is_same_v<T, proto::DeclineFrame>) {
+          on_decline(f);
         } else if constexpr (std::is_same_v<T, proto::ChatInfoFrame> || std::is_same_v<T, proto::ReceiptsFrame> ||
                              std::is_same_v<T, proto::ViewsFrame>) {
           on_chat_query(frame);
@@ -141,16 +143,26 @@ void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
 }
 
 void WsSession::on_privacy(const proto::PrivacyFrame& f) {
-  if (!f.last_seen) {
+  if (!f.last_seen && !f.group_add) {
     auto v = svc_.presence.privacy(device_->user);
     if (!v) send(proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
     else send(proto::privacy_frame(*v));
     return;
   }
   // The new setting comes back as a privacy frame to every device of the user (kPrivacy).
-  svc_.presence.set_privacy(device_->user, *f.last_seen, [self = self()](Status st) {
+  auto failed = [self = self()](Status st) {
     if (st.ok()) return;
     self->reply(proto::error_frame(proto::wire_code(st.code()), st.message()));
+  };
+  if (f.last_seen) svc_.presence.set_privacy(device_->user, *f.last_seen, failed);
+  if (f.group_add) svc_.presence.set_group_add(device_->user, *f.group_add, failed);
+}
+
+void WsSession::on_decline(const proto::DeclineFrame& f) {
+  if (over_send_rate(f.id)) return;
+  svc_.chat.decline(device_->user, f.code, [self = self(), id = f.id](Result<ChatId> r) {
+    if (r) self->reply(proto::done_frame(id, *r, 0, true, false));
+    else self->reply(proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id));
   });
 }
 
@@ -159,7 +171,7 @@ void WsSession::reply_done(const std::string& id, const Result<ChangeResult>& r)
   if (r) {
     Seq seq = r->message ? r->message->message.seq : 0;
     bool duplicate = r->message && r->message->duplicate;
-    frame = proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate);
+    frame = proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate, r->invited);
   } else {
     std::optional<std::int64_t> retry;
     if (r.status().code() == Code::kUnavailable) retry = 500;

@@ -84,6 +84,7 @@ class WsSession final : public WsConnection,
   void on_privacy(const proto::PrivacyFrame& f);
   void on_create(const proto::CreateFrame& f);
   void on_change(const proto::ChangeFrame& f);
+  void on_decline(const proto::DeclineFrame& f);
   void on_chat_query(const proto::ClientFrame& f);  // chat_info, receipts, views
   // Answers a create/change/join/leave (called on the writer thread).
   void reply_done(const std::string& id, const Result<ChangeResult>& r);

@@ -377,11 +377,22 @@ Result<std::vector<View>> PresenceService::refresh(Watcher& watcher) {
 
 // ---------------------------------------------------------------- privacy and typing
 
-Result<Visibility> PresenceService::privacy(UserId user) {
+Result<PresenceRecord> PresenceService::privacy(UserId user) {
   auto r = store_.read_presence({user});
   if (!r) return r.status();
   if (r->empty()) return Status(Code::kNoSuchUser, "no such user");
-  return r->front().last_seen_visibility;
+  return r->front();
+}
+
+void PresenceService::set_group_add(UserId user, Visibility who, DoneStatus done) {
+  store_.set_group_add(user, who, [this, user, done = std::move(done)](Status st) {
+    if (st.ok()) {
+      auto ev = std::make_shared<BusEvent>();
+      ev->kind = BusEvent::Kind::kPrivacy;
+      bus_.publish(user, std::move(ev));
+    }
+    done(st);
+  });
 }
 
 void PresenceService::set_privacy(UserId user, Visibility last_seen, DoneStatus done) {

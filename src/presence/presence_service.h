@@ -120,10 +120,13 @@ class PresenceService final : public PresencePeer {
   Result<std::vector<View>> refresh(Watcher& watcher);
 
   // --- privacy ---
-  Result<Visibility> privacy(UserId user);
+  // The user's privacy settings (who sees their last seen; who may add them to groups).
+  Result<PresenceRecord> privacy(UserId user);
   // Stores the setting; watchers of `user` everywhere get new views, and `user`'s own
   // devices get a kPrivacy event (their view of others changes too).
   void set_privacy(UserId user, Visibility last_seen, DoneStatus done);
+  // Stores who may add `user` to groups; their devices get a kPrivacy event.
+  void set_group_add(UserId user, Visibility who, DoneStatus done);
 
   // --- typing ---
   // Announces to the other members' live devices; kNoSuchChat / kNotMember otherwise.

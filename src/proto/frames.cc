@@ -349,13 +349,25 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
   if (*type == "presence_unsubscribe") return parse_presence_users(f, limits, true);
   if (*type == "privacy") {
     auto last_seen = f.string("last_seen", false);
+    auto group_add = f.string("group_add", false);
     if (f.error) return *f.error;
     PrivacyFrame p;
     if (last_seen) {
       p.last_seen = parse_visibility(*last_seen);
       if (!p.last_seen) return bad(err::kBadFrame, "field 'last_seen' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
     }
+    if (group_add) {
+      p.group_add = parse_visibility(*group_add);
+      if (!p.group_add) return bad(err::kBadFrame, "field 'group_add' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
+    }
     return ClientFrame{p};
+  }
+  if (*type == "decline") {
+    auto code = f.string("invite", true);
+    if (f.error) return *f.error;
+    if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client id of the request)");
+    if (code->empty() || code->size() > 64) return bad(err::kBadFrame, "field 'invite' must be 1 to 64 bytes", f.id);
+    return ClientFrame{DeclineFrame{f.id, std::move(*code)}};
   }
   return bad(err::kUnknownType, "unknown frame type '" + type->substr(0, 64) + "'", f.id);
 }
@@ -390,10 +402,11 @@ std::string typing_frame(ChatId chat, UserId user, bool typing) {
   return std::move(JsonOut(out, "typing", 80).num("chat", chat.value).num("user", user.value).boolean("typing", typing).close());
 }
 
-std::string privacy_frame(Visibility last_seen) {
+std::string privacy_frame(const PresenceRecord& settings) {
   json::object o;
   o["type"] = "privacy";
-  o["last_seen"] = visibility_name(last_seen);
+  o["last_seen"] = visibility_name(settings.last_seen_visibility);
+  o["group_add"] = visibility_name(settings.group_add);
   return json::serialize(o);
 }
 
@@ -445,7 +458,8 @@ std::string membership_frame(Pts pts, const MembershipUpdate& m) {
   return json::serialize(o);
 }
 
-std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate) {
+std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate,
+                       const std::vector<UserId>& invited) {
   json::object o;
   o["type"] = "done";
   o["id"] = id;
@@ -453,6 +467,25 @@ std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, 
   if (seq > 0) o["seq"] = seq;
   o["changed"] = changed;
   if (duplicate) o["duplicate"] = true;
+  if (!invited.empty()) {
+    json::array a;
+    for (UserId u : invited) a.push_back(u.value);
+    o["invited"] = std::move(a);
+  }
+  return json::serialize(o);
+}
+
+std::string invite_frame(const GroupInvite& invite, std::string_view state) {
+  json::object o;
+  o["type"] = "invite";
+  o["state"] = state;
+  o["chat"] = invite.chat.value;
+  o["code"] = invite.code;
+  if (state == "pending") {
+    o["name"] = invite.chat_name;
+    o["from"] = invite.inviter.value;
+    o["expires_at"] = invite.expires_at;
+  }
   return json::serialize(o);
 }
 

@@ -61,7 +61,15 @@ struct PresenceFrame {  // presence_subscribe / presence_unsubscribe
   std::vector<UserId> users;
   bool unsubscribe = false;
 };
-struct PrivacyFrame { std::optional<Visibility> last_seen; };  // nothing set: just ask
+struct PrivacyFrame {  // nothing set: just ask
+  std::optional<Visibility> last_seen;
+  std::optional<Visibility> group_add;  // who may add me to groups and rooms
+};
+// "decline": turn down a group invite.
+struct DeclineFrame {
+  std::string id;
+  std::string code;
+};
 // "create": a group or room.
 struct CreateFrame {
   std::string id;
@@ -91,7 +99,7 @@ struct ViewsFrame {  // view counts of room messages
 
 using ClientFrame = std::variant<AuthFrame, SendFrame, SyncFrame, ReceivedFrame, ReceiptFrame, PingFrame,
                                  HeartbeatFrame, TypingFrame, PresenceFrame, PrivacyFrame, CreateFrame, ChangeFrame,
-                                 ChatInfoFrame, ReceiptsFrame, ViewsFrame>;
+                                 ChatInfoFrame, ReceiptsFrame, ViewsFrame, DeclineFrame>;
 
 struct FrameError {
   std::string_view code;  // an err:: code
@@ -125,7 +133,8 @@ std::string pts_field(Pts pts);  // "pts":N,
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read);
 std::string membership_frame(Pts pts, const MembershipUpdate& m);
 // The answer to create / change / join / leave.
-std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate);
+std::string done_frame(std::string_view id, ChatId chat, Seq seq, bool changed, bool duplicate,
+                       const std::vector<UserId>& invited = {});
 std::string chat_info_frame(const ChatInfo& info);
 std::string receipts_frame(ChatId chat, Seq seq, const std::vector<MemberInfo>& members);
 std::string views_frame(ChatId chat, const std::vector<std::pair<Seq, std::int64_t>>& counts);
@@ -138,7 +147,10 @@ std::string pong_frame(TimeMs now);
 // A presence view; when not visible, only the user id (online and last_seen absent).
 std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_seen);
 std::string typing_frame(ChatId chat, UserId user, bool typing);
-std::string privacy_frame(Visibility last_seen);
+std::string privacy_frame(const PresenceRecord& settings);
+// A group invite for this user: `state` "pending" (with the chat's name, the inviter and
+// the expiry), or "accepted" / "declined" (chat and code only).
+std::string invite_frame(const GroupInvite& invite, std::string_view state);
 
 // Wire names of privacy settings: "everyone", "contacts", "nobody".
 std::optional<Visibility> parse_visibility(std::string_view name);

@@ -64,6 +64,14 @@ Status may_post(ChatKind kind, const ChatSettings& settings, std::optional<Role>
   return Status::Ok();
 }
 
+Status may_add(ChatKind kind, const ChatSettings& settings, std::optional<Role> role) {
+  if (!role) return Status(Code::kNotMember, "not a member of this chat");
+  if (kind == ChatKind::kDirect) return Status(Code::kInvalid, "a direct chat has no members to change");
+  if (*role != Role::kAdmin && (kind == ChatKind::kRoom || !settings.members_can_add))
+    return Status(Code::kForbidden, "only admins add members to this chat");
+  return Status::Ok();
+}
+
 Result<std::string> created_event(const NewChat& chat, const std::vector<UserId>& existing) {
   if (chat.kind == ChatKind::kDirect) return Status(Code::kInvalid, "direct chats start with a message, not create");
   if (Status st = check_name(chat.settings.name); !st.ok()) return st;
@@ -115,8 +123,7 @@ Result<Effects> apply(const Facts& f, const ChatChange& c) {
   switch (c.op) {
     case ChangeOp::kJoin: break;
     case ChangeOp::kAdd: {
-      if (!admin && (room || !f.settings.members_can_add))
-        return Status(Code::kForbidden, "only admins add members to this chat");
+      if (Status st = may_add(f.kind, f.settings, actor); !st.ok()) return st;
       if (targets.empty()) return Status(Code::kInvalid, "name at least one user to add");
       std::vector<UserId> missing;
       for (UserId u : targets) {

@@ -47,6 +47,8 @@ Result<std::string> created_event(const NewChat& chat, const std::vector<UserId>
 
 // May `role` (absent: not a member) post to a chat with these settings?
 Status may_post(ChatKind kind, const ChatSettings& settings, std::optional<Role> role);
+// May `role` add members (or invite them) to a chat with these settings?
+Status may_add(ChatKind kind, const ChatSettings& settings, std::optional<Role> role);
 
 // Users named in the change besides the actor, sorted and without duplicates.
 std::vector<UserId> named_users(const ChatChange& change);

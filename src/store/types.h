@@ -157,6 +157,9 @@ struct ChangeResult {
   std::vector<Delivery> membership;
   bool member = false;  // for `membership`: joined (true) or left (false)
   Seq seq = 0;          // the room's last seq at the change
+  // Users asked to add who were sent an invite instead (their "who can add me" setting),
+  // and ids that do not exist (so an answer never tells them apart). Filled by ChatService.
+  std::vector<UserId> invited{};
 };
 
 // Cumulative receipt positions of one member in one chat.

@@ -74,9 +74,10 @@ Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vect
 Result<std::vector<UserId>> PostgresStore::contacts_among(UserId user, const std::vector<UserId>& others) {
   return read([&](Conn& c) -> Result<std::vector<UserId>> {
     return users_of(c.query(
-        "SELECT user_hi FROM direct_chats WHERE user_lo = $1 AND user_hi = ANY($2::bigint[]) AND lo_wrote AND hi_wrote "
-        "UNION ALL SELECT user_lo FROM direct_chats WHERE user_hi = $1 AND user_lo = ANY($2::bigint[]) "
-        "AND user_lo <> $1 AND lo_wrote AND hi_wrote",
+        "SELECT o FROM unnest($2::bigint[]) AS t(o) "
+        "JOIN direct_chats d ON d.user_lo = least($1, o) AND d.user_hi = greatest($1, o) "
+        "JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = $1 AND a.posted "
+        "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = o AND b.posted WHERE o <> $1",
         {user.value, int_array(ids_of(others))}));
   });
 }
@@ -86,8 +87,8 @@ Result<std::vector<UserId>> PostgresStore::phones_visible(UserId viewer, const s
     return users_of(c.query(
         "SELECT u FROM unnest($2::bigint[]) AS t(u) WHERE u = $1 "
         "OR EXISTS (SELECT 1 FROM phone_known k WHERE k.user_id = $1 AND k.peer_id = u) "
-        "OR EXISTS (SELECT 1 FROM direct_chats d WHERE d.user_lo = least($1, u) AND d.user_hi = greatest($1, u) "
-        "AND CASE WHEN d.user_lo = u THEN d.lo_wrote ELSE d.hi_wrote END)",
+        "OR EXISTS (SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = $1 "
+        "WHERE a.user_id = u AND a.posted)",
         {viewer.value, int_array(ids_of(users))}));
   });
 }

@@ -164,7 +164,7 @@ Status PostgresStore::commit_batch(std::span<Task> batch) {
     } catch (const std::exception& e) {
       known_users_.clear();
       direct_chats_.clear();
-      wrote_.clear();
+      posted_.clear();
       chats_.clear();
       const auto* pe = dynamic_cast<const PgError*>(&e);
       if (writer_conn_ && writer_conn_->ok()) {
@@ -298,12 +298,11 @@ void PostgresStore::flush(Batch& b) {
         "WHERE m.chat_id = t.c AND m.user_id = t.u",
         {int_array(chats), int_array(members), int_array(delivered), int_array(read)});
   }
-  if (!b.wrote_sender.empty())
+  if (!b.posted_users.empty())
     p.add(
-        "UPDATE direct_chats d SET lo_wrote = d.lo_wrote OR t.s = d.user_lo, hi_wrote = d.hi_wrote OR t.s = d.user_hi "
-        "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t(lo, hi, s) "
-        "WHERE d.user_lo = t.lo AND d.user_hi = t.hi",
-        {int_array(b.wrote_lo), int_array(b.wrote_hi), int_array(b.wrote_sender)});
+        "UPDATE chat_members m SET posted = true FROM unnest($1::bigint[], $2::bigint[]) AS t(c, u) "
+        "WHERE m.chat_id = t.c AND m.user_id = t.u AND NOT m.posted",
+        {int_array(b.posted_chats), int_array(b.posted_users)});
   if (!b.positions.empty()) {
     std::vector<std::int64_t> ids, pos, ts;
     for (auto& [id, v] : b.positions) {
@@ -318,6 +317,12 @@ void PostgresStore::flush(Batch& b) {
   }
   p.add("COMMIT");
   p.run();
+}
+
+void PostgresStore::mark_posted(Batch& b, ChatId chat, UserId sender) {
+  if (!posted_.insert({chat.value, sender.value}).second) return;
+  b.posted_chats.push_back(chat.value);
+  b.posted_users.push_back(sender.value);
 }
 
 TimeMs PostgresStore::stamp() {
@@ -638,11 +643,7 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
         r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text, {}};
         const Message& mm = r.message;
         b.add_message(mm);
-        if (plan->kind == ChatKind::kDirect && members.size() == 2 && wrote_.insert({chat.value, msg->sender.value}).second) {
-          b.wrote_lo.push_back(members[0].value);
-          b.wrote_hi.push_back(members[1].value);
-          b.wrote_sender.push_back(msg->sender.value);
-        }
+        if (plan->kind != ChatKind::kRoom) mark_posted(b, chat, msg->sender);
         for (UserId u : members) {
           Pts pts = b.next_pts(u);
           b.add_update(u, pts, 1, chat, mm.seq, 0, 0, 0, mm.ts);
@@ -882,6 +883,7 @@ void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
         m.kind = nc.kind;
         m.message = Message{r.chat, b.next_seq(r.chat), nc.creator, nc.device, nc.client_id, stamp(), {}, *event};
         b.add_message(m.message);
+        if (!room) mark_posted(b, r.chat, nc.creator);
         for (UserId u : all) {
           Pts pts = b.next_pts(u);
           if (room) {
@@ -1018,6 +1020,7 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
           m.kind = f.kind;
           m.message = Message{chat, b.next_seq(chat), c->actor, c->device, c->client_id, stamp(), {}, effects->event};
           b.add_message(m.message);
+          if (!room) mark_posted(b, chat, c->actor);
           if (!room) {
             std::vector<UserId> recipients = before;
             recipients.insert(recipients.end(), effects->add.begin(), effects->add.end());

@@ -156,6 +156,9 @@ class PostgresStore final : public Store {
   void everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members, std::pair<Seq, Seq> before,
                         std::pair<Seq, Seq> after, std::vector<Delivery>& out, Seq& all_delivered, Seq& all_read);
   TimeMs stamp();
+  // `sender` posted in `chat` (not a room): their member row's flag is set at flush, once
+  // (see SqliteStore::mark_posted).
+  void mark_posted(Batch& b, ChatId chat, UserId sender);
 
   const Options options_;
   const Clock& clock_;
@@ -164,7 +167,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Conn> writer_conn_;  // writer thread only
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
-  std::set<std::pair<std::int64_t, std::int64_t>> wrote_;  // (chat, sender) flags known set
+  std::set<std::pair<std::int64_t, std::int64_t>> posted_;  // (chat, sender) flags known set
   std::unordered_map<std::int64_t, ChatCache> chats_;
   TimeMs last_ts_ = 0;
 

@@ -55,7 +55,7 @@ struct PostgresStore::Batch {
   std::unordered_map<std::int64_t, std::int64_t> planned_versions;  // chat -> members_version planned with
   std::unordered_set<std::int64_t> changed_chats;                   // membership changed in this batch
   std::unordered_map<std::int64_t, std::vector<std::pair<Seq, std::int64_t>>> appended;  // chat -> (seq, sender)
-  std::vector<std::int64_t> wrote_lo, wrote_hi, wrote_sender;  // first messages of a side of a direct chat
+  std::vector<std::int64_t> posted_chats, posted_users;  // first posts of a member (PostgresStore::mark_posted)
 
   void add_message(const Message& m) {
     for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),

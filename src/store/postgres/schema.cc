@@ -139,11 +139,10 @@ CREATE INDEX updates_ts ON updates USING brin (ts);
 )sql",
     // 6: who knows whom (issue 14), as SQLite migration 5.
     R"sql(
-ALTER TABLE direct_chats ADD COLUMN lo_wrote BOOLEAN NOT NULL DEFAULT false;
-ALTER TABLE direct_chats ADD COLUMN hi_wrote BOOLEAN NOT NULL DEFAULT false;
-UPDATE direct_chats d SET
-  lo_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = d.chat_id AND m.sender = d.user_lo),
-  hi_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = d.chat_id AND m.sender = d.user_hi);
+ALTER TABLE chat_members ADD COLUMN posted BOOLEAN NOT NULL DEFAULT false;
+UPDATE chat_members cm SET posted = true
+  WHERE (SELECT kind FROM chats c WHERE c.id = cm.chat_id) <> 3
+    AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = cm.chat_id AND m.sender = cm.user_id);
 CREATE TABLE phone_known (
   user_id  BIGINT NOT NULL,
   peer_id  BIGINT NOT NULL,

@@ -124,15 +124,15 @@ CREATE TABLE room_positions (
     R"sql(
 DROP INDEX IF EXISTS updates_ts;
 )sql",
-    // 5: who knows whom (issue 14). Each side of a one-to-one chat has a flag set by its
-    // first message (contacts: both wrote; a phone number is shared by writing); numbers a
-    // user found by phone; who may add a user to groups; invites for the others.
+    // 5: who knows whom (issue 14). A member row's `posted` is set by the member's first
+    // message in a one-to-one chat or group (contacts: both posted in their one-to-one
+    // chat; you share your number with the chats you post in); numbers a user found by
+    // phone; who may add a user to groups; invites for the others.
     R"sql(
-ALTER TABLE direct_chats ADD COLUMN lo_wrote INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE direct_chats ADD COLUMN hi_wrote INTEGER NOT NULL DEFAULT 0;
-UPDATE direct_chats SET
-  lo_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = direct_chats.chat_id AND m.sender = direct_chats.user_lo),
-  hi_wrote = EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = direct_chats.chat_id AND m.sender = direct_chats.user_hi);
+ALTER TABLE chat_members ADD COLUMN posted INTEGER NOT NULL DEFAULT 0;
+UPDATE chat_members SET posted = 1
+  WHERE (SELECT kind FROM chats c WHERE c.id = chat_members.chat_id) <> 3
+    AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = chat_members.chat_id AND m.sender = chat_members.user_id);
 CREATE TABLE phone_known (
   user_id  INTEGER NOT NULL,
   peer_id  INTEGER NOT NULL,

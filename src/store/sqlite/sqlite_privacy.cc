@@ -63,7 +63,10 @@ Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector
 
 Result<std::vector<UserId>> SqliteStore::contacts_among(UserId user, const std::vector<UserId>& others) {
   return read([&](Db& db) -> Result<std::vector<UserId>> {
-    auto& q = db.prepare("SELECT 1 FROM direct_chats WHERE user_lo = ? AND user_hi = ? AND lo_wrote AND hi_wrote");
+    auto& q = db.prepare(
+        "SELECT 1 FROM direct_chats d JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = d.user_lo "
+        "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = d.user_hi "
+        "WHERE d.user_lo = ? AND d.user_hi = ? AND a.posted AND b.posted");
     std::vector<UserId> out;
     for (UserId o : others) {
       if (o == user) continue;
@@ -78,9 +81,10 @@ Result<std::vector<UserId>> SqliteStore::contacts_among(UserId user, const std::
 Result<std::vector<UserId>> SqliteStore::phones_visible(UserId viewer, const std::vector<UserId>& users) {
   return read([&](Db& db) -> Result<std::vector<UserId>> {
     auto& known = db.prepare("SELECT 1 FROM phone_known WHERE user_id = ? AND peer_id = ?");
-    auto& wrote = db.prepare(
-        "SELECT CASE WHEN user_lo = ?3 THEN lo_wrote ELSE hi_wrote END FROM direct_chats "
-        "WHERE user_lo = ?1 AND user_hi = ?2");
+    // A chat (not a room: rooms never set `posted`) both are in, where u posted.
+    auto& shared = db.prepare(
+        "SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = ?2 "
+        "WHERE a.user_id = ?1 AND a.posted LIMIT 1");
     std::vector<UserId> out;
     for (UserId u : users) {
       bool visible = u == viewer;
@@ -90,9 +94,9 @@ Result<std::vector<UserId>> SqliteStore::phones_visible(UserId viewer, const std
         known.reset();
       }
       if (!visible) {
-        wrote.bind(1, std::min(viewer, u).value).bind(2, std::max(viewer, u).value).bind(3, u.value);
-        visible = wrote.step() && wrote.i64(0) != 0;
-        wrote.reset();
+        shared.bind(1, u.value).bind(2, viewer.value);
+        visible = shared.step();
+        shared.reset();
       }
       if (visible) out.push_back(u);
     }

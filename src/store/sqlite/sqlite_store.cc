@@ -180,15 +180,11 @@ ChatId SqliteStore::direct_chat(Db& db, UserId a, UserId b) {
   return chat;
 }
 
-void SqliteStore::mark_wrote(Db& db, const std::vector<UserId>& members, UserId sender) {
-  if (members.size() != 2) return;  // a chat with yourself makes no contact
-  ChatId chat = direct_chat(db, members[0], members[1]);
-  if (!wrote_.insert({chat.value, sender.value}).second) return;
-  bool lo = sender == members[0];
-  db.prepare(lo ? "UPDATE direct_chats SET lo_wrote = 1 WHERE user_lo = ? AND user_hi = ? AND lo_wrote = 0"
-                : "UPDATE direct_chats SET hi_wrote = 1 WHERE user_lo = ? AND user_hi = ? AND hi_wrote = 0")
-      .bind(1, members[0].value)
-      .bind(2, members[1].value)
+void SqliteStore::mark_posted(Db& db, ChatId chat, UserId sender) {
+  if (!posted_.insert({chat.value, sender.value}).second) return;
+  db.prepare("UPDATE chat_members SET posted = 1 WHERE chat_id = ? AND user_id = ? AND posted = 0")
+      .bind(1, chat.value)
+      .bind(2, sender.value)
       .exec();
 }
 
@@ -208,7 +204,7 @@ void SqliteStore::forget_counters() {
   dirty_users_.clear();
   known_users_.clear();
   direct_chats_.clear();
-  wrote_.clear();
+  posted_.clear();
   members_.clear();
   chat_rows_.clear();
   group_min_.clear();
@@ -416,6 +412,7 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
     --chat_seq_[chat.value];
     return std::nullopt;
   }
+  if (!recipients.empty()) mark_posted(db, chat, sender);  // not in rooms
   auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, 1, ?, ?, ?)");
   for (UserId u : recipients) {
     Pts pts = next_pts(db, u);
@@ -523,7 +520,6 @@ void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
         if (!inserted) return original();
         AppendResult& r = *inserted;
         r.kind = row->kind;
-        if (row->kind == ChatKind::kDirect) mark_wrote(db, mem, m.sender);
         if (row->kind == ChatKind::kGroup) {
           // Sending from a group means having seen it: the sender's own positions move.
           auto& q = db.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");

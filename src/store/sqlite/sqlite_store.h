@@ -129,9 +129,10 @@ class SqliteStore final : public Store {
   };
   GroupMinimum& group_minimum(Db& db, ChatId chat, bool recount = false);
   ChatId direct_chat(Db& db, UserId a, UserId b);
-  // `sender` wrote in the one-to-one chat of `members` (sorted): sets their side's flag
-  // once (contacts and phone visibility read it).
-  void mark_wrote(Db& db, const std::vector<UserId>& members, UserId sender);
+  // `sender` posted in `chat` (a message or, as its actor, a change): sets their member
+  // row's flag once. Contacts (both posted in their one-to-one chat) and phone visibility
+  // (you share your number with the chats you post in) read it.
+  void mark_posted(Db& db, ChatId chat, UserId sender);
   TimeMs stamp();
   void flush_counters(Db& db);
   void forget_counters();
@@ -148,7 +149,7 @@ class SqliteStore final : public Store {
   std::int64_t expired_through_ = 0;  // retention: the last user whose log this pass has expired
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
-  std::set<std::pair<std::int64_t, std::int64_t>> wrote_;  // (chat, sender) flags known set
+  std::set<std::pair<std::int64_t, std::int64_t>> posted_;  // (chat, sender) flags known set
   std::unordered_map<std::int64_t, std::vector<UserId>> members_;  // direct chats and groups
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   std::unordered_map<std::int64_t, GroupMinimum> group_min_;
