@@ -113,9 +113,15 @@ void WsSession::on_closed() {
   registry_.remove(this);
 }
 
+// Keep-alive, timed from the last bytes read (a pong counts): after half the limit of
+// silence the server pings; after the whole limit the peer is gone. The timer wakes at
+// those two moments only, so a peer that answers every ping is pinged again every half
+// limit and never dropped.
 void WsSession::arm_idle_timer() {
-  const auto idle = std::chrono::seconds(opt_.idle_timeout_s);
-  idle_timer_.expires_after(idle / 2);
+  const auto idle = std::chrono::steady_clock::duration(std::chrono::seconds(opt_.idle_timeout_s));
+  const auto heard = last_read();
+  const bool pinged = std::chrono::steady_clock::now() - heard >= idle / 2;
+  idle_timer_.expires_at(heard + (pinged ? idle : idle / 2));
   idle_timer_.async_wait([weak = weak_self(), idle](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self || self->gone()) return;

@@ -7,10 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "support/server_process.h"
 
@@ -211,6 +214,43 @@ TEST_F(WebSocketFrames, a_client_close_is_answered_with_the_same_code) {
   auto w = connect();
   w->write(frame(kClose, std::string("\x0f\xa0", 2)));  // 4000
   EXPECT_EQ(w->close_code(), 4000);
+}
+
+// Issue 14 item 7: keep-alive must not drop a healthy connection. With a 4 s limit (as in
+// the report), 30 connections that send nothing but answer every ping stay open for 12 s
+// (three limits), and each still answers a frame at the end; one that never answers is
+// dropped.
+TEST(Limits, a_connection_that_answers_every_ping_is_never_dropped) {
+  ServerProcess server({"server.idle_timeout_s=4"});
+  auto users = make_users(server, 1);
+  constexpr int kConnections = 30;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(12);
+  std::atomic<int> dropped{0}, pings{0}, alive{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kConnections; ++i)
+    threads.emplace_back([&] {
+      Wire w(server.port(), users[0].token);
+      if (!w.upgraded()) return (void)++dropped;
+      while (std::chrono::steady_clock::now() < until) {
+        auto f = w.read();
+        if (!f || f->opcode == kClose) return (void)++dropped;
+        if (f->opcode == kPing) {
+          ++pings;
+          w.write(frame(kPong, f->payload));
+        }
+      }
+      w.write(frame(kText, R"({"type":"ping"})"));
+      if (w.read_type("pong")) ++alive;
+    });
+  Wire silent(server.port(), users[0].token);
+  ASSERT_TRUE(silent.upgraded());
+  std::this_thread::sleep_for(std::chrono::seconds(9));  // never reads, never answers
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(dropped.load(), 0);
+  EXPECT_EQ(alive.load(), kConnections);
+  EXPECT_GE(pings.load(), kConnections * 4) << "pinged after every 2 s of silence";
+  silent.write(frame(kText, R"({"type":"ping"})"));
+  EXPECT_FALSE(silent.read_type("pong")) << "the silent connection was dropped";
 }
 
 }  // namespace
