@@ -35,6 +35,19 @@ async function openChat(page, name) {
   await page.getByLabel("Message", { exact: true }).or(page.locator(".read-only")).waitFor();
 }
 
+async function newGroup(page, name, members) {
+  await page.getByRole("button", { name: "New group" }).click();
+  await page.getByLabel("Group name").fill(name);
+  await page.getByLabel("Members (phone numbers, separated by commas)").fill(members);
+  await page.getByRole("button", { name: "Create group" }).click();
+  await page.locator(".chat-head h2").filter({ hasText: name }).waitFor();
+}
+
+/** A row of the chat list's "Group invitations". */
+function invitation(page, group) {
+  return page.locator("[data-invitation]").filter({ hasText: `invited you to ${group}` });
+}
+
 function bubble(page, text) {
   return page.locator("li.bubble").filter({ has: page.locator(".text").getByText(text, { exact: true }) });
 }
@@ -225,6 +238,67 @@ export const scenarios = {
     await b.locator("li.system").filter({ hasText: `${SHOWN[ALICE]} made you admin` }).waitFor();
   },
 
+  /**
+   * Bob lets nobody add him to groups: Alice's new group invites him instead. He accepts on one
+   * device (the row leaves his other one too) and they talk in the group. A second invite, read
+   * over HTTP by a page that was closed when it came, is declined.
+   */
+  async group_invites_are_accepted_or_declined({ server, browser }) {
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    const b = await userPage(browser, server, { bypassCSP: true });   // to inject axe-core
+    await signIn(b.page, server, BOB);
+    const b2 = await userPage(browser, server);                       // Bob's second device
+    await signIn(b2.page, server, BOB);
+
+    const groupAdd = (page) => page.getByRole("complementary", { name: "Settings" }).getByRole("group", { name: "Who can add me to groups" });
+    await b.page.getByRole("button", { name: "Settings" }).click();
+    await until("the setting loaded", () => groupAdd(b.page).getByLabel("Everyone").isChecked());
+    await groupAdd(b.page).getByLabel("Nobody").check();
+    await b2.page.getByRole("button", { name: "Settings" }).click();
+    await until("the setting on Bob's other device", () => groupAdd(b2.page).getByLabel("Nobody").isChecked());
+    await b2.page.getByRole("button", { name: "Close settings" }).click();
+
+    await newGroup(a.page, "Hikers", BOB);
+    await a.page.locator("[data-invited]").filter({ hasText: `Invited ${SHOWN[BOB]}: they join when they accept.` }).waitFor();
+    assert.equal(await a.page.getByRole("alert").count(), 0, "an invite is not an error");
+    await shoot(a.page, "group-invited");
+    await b.page.getByRole("region", { name: "Group invitations" }).waitFor();
+    await invitation(b.page, "Hikers").getByText(/^Invitation expires .+ at /).waitFor();
+    await invitation(b2.page, "Hikers").waitFor();
+    await accessible(b.page, "group invitations and the settings");
+    await shoot(b.page, "invitations");
+    await b.page.getByRole("button", { name: "Close settings" }).click();
+
+    await invitation(b.page, "Hikers").getByRole("button", { name: "Accept the invitation to Hikers" }).click();
+    await b.page.locator(".chat-head h2").filter({ hasText: "Hikers" }).waitFor();
+    await b.page.locator("li.system").filter({ hasText: /added you$/ }).waitFor();
+    await a.page.locator("li.system").filter({ hasText: `You added ${SHOWN[BOB]}` }).waitFor();
+    await invitation(b.page, "Hikers").waitFor({ state: "detached" });
+    await invitation(b2.page, "Hikers").waitFor({ state: "detached" });   // accepted on the other device
+    await say(b.page, "glad to join");
+    await bubble(a.page, "glad to join").waitFor();
+    await say(a.page, "welcome bob");
+    await bubble(b.page, "welcome bob").waitFor();
+
+    await b2.page.close();                      // Bob's second device is away when the next invite comes
+    await newGroup(a.page, "Climbers", BOB);
+    await a.page.locator("[data-invited]").filter({ hasText: `Invited ${SHOWN[BOB]}` }).waitFor();
+    await invitation(b.page, "Climbers").waitFor();
+    const later = await b2.context.newPage();
+    await later.goto(server.url + "/");
+    await invitation(later, "Climbers").waitFor();                        // read with GET /v1/invites
+    await invitation(b.page, "Climbers").getByRole("button", { name: "Decline the invitation to Climbers" }).click();
+    await invitation(b.page, "Climbers").waitFor({ state: "detached" });
+    await invitation(later, "Climbers").waitFor({ state: "detached" });   // declined on the other device
+    assert.equal(await b.page.getByRole("region", { name: "Group invitations" }).count(), 0);
+    const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${await tokenOf(b.page)}` } });
+    const groups = (await res.json()).chats.filter((c) => c.kind === "group").map((c) => c.name);
+    assert.deepEqual(groups, ["Hikers"], "Bob declined Climbers");
+    await openChat(later, "Hikers");
+    await bubble(later, "welcome bob").waitFor();
+  },
+
   /** Signing out revokes the device: the old token no longer connects. */
   async sign_out_revokes_the_device({ server, browser }) {
     const a = await userPage(browser, server);
@@ -233,10 +307,11 @@ export const scenarios = {
     await a.page.getByRole("button", { name: "Settings" }).click();
     const settings = a.page.getByRole("complementary", { name: "Settings" });
     await settings.getByText("(this browser)").waitFor();
-    await settings.getByLabel("Everyone").waitFor();
-    await until("privacy loaded", () => settings.getByLabel("Everyone").isChecked());
-    await settings.getByLabel("Nobody").check();
-    await until("privacy saved", () => settings.getByLabel("Nobody").isChecked());
+    const lastSeen = settings.getByRole("group", { name: "Who can see my last seen and online" });
+    await lastSeen.getByLabel("Everyone").waitFor();
+    await until("privacy loaded", () => lastSeen.getByLabel("Everyone").isChecked());
+    await lastSeen.getByLabel("Nobody").check();
+    await until("privacy saved", () => lastSeen.getByLabel("Nobody").isChecked());
     await shoot(a.page, "settings");
     await settings.getByRole("button", { name: "Sign out of this browser" }).click();
     await a.page.getByLabel("Phone number").waitFor();

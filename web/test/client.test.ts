@@ -137,6 +137,56 @@ describe("ParleyClient", () => {
     expect(client.unanswered).toEqual([]);
   });
 
+  it("asks for and sets both privacy settings, and reports both", async () => {
+    const { client, last } = setup();
+    const got: unknown[] = [];
+    client.on("privacy", (p) => got.push(p));
+    await client.start();
+    client.privacy({ group_add: "nobody" });          // asked while connecting: goes out after hello
+    last().open();
+    last().hello();
+    client.privacy();
+    client.privacy({ last_seen: "contacts", group_add: "everyone" });
+    expect(last().sent.filter((f) => f.type === "privacy")).toEqual([
+      { type: "privacy", group_add: "nobody" }, { type: "privacy" },
+      { type: "privacy", last_seen: "contacts", group_add: "everyone" },
+    ]);
+    last().push({ type: "privacy", last_seen: "everyone", group_add: "contacts" });
+    expect(got).toEqual([{ type: "privacy", last_seen: "everyone", group_add: "contacts" }]);
+  });
+
+  it("accepts and declines group invites as requests, and passes invite frames and invited ids on", async () => {
+    const { client, sockets, last } = setup();
+    const invites: unknown[] = [];
+    const done: [unknown, unknown][] = [];
+    client.on("invite", (i) => invites.push(i));
+    client.on("done", (d, request) => done.push([d, request]));
+    await client.start();
+    const accept = client.joinByInvite("Ab3");
+    const decline = client.decline("Xy9");
+    last().open();
+    last().hello();
+    expect(last().sent).toContainEqual({ type: "join", invite: "Ab3", id: accept });
+    expect(last().sent).toContainEqual({ type: "decline", invite: "Xy9", id: decline });
+    last().drop();
+    vi.advanceTimersByTime(100);
+    expect(sockets.length).toBe(2);
+    last().open();
+    last().hello();                                     // unanswered: sent again, as they were
+    expect(last().sent).toContainEqual({ type: "decline", invite: "Xy9", id: decline });
+    last().push({ type: "done", id: decline, chat: 7, changed: true });
+    expect(done).toEqual([[{ type: "done", id: decline, chat: 7, changed: true }, { type: "decline", invite: "Xy9", id: decline }]]);
+    expect(client.unanswered.map((p) => p.id)).toEqual([accept]);
+
+    const create = client.createChat("group", "Hikers", [5, 6]);
+    last().push({ type: "done", id: create, chat: 8, seq: 1, changed: true, invited: [5] });
+    expect(done[1][0]).toMatchObject({ chat: 8, invited: [5] });
+    const pending = { type: "invite", state: "pending", chat: 7, code: "Ab3", name: "Hikers", from: 1, expires_at: 99 };
+    last().push(pending);
+    last().push({ type: "invite", state: "accepted", chat: 7, code: "Ab3" });
+    expect(invites).toEqual([pending, { type: "invite", state: "accepted", chat: 7, code: "Ab3" }]);
+  });
+
   it("resumes from the server's stored position when it remembers none", async () => {
     const { client, last } = setup();
     const positions: number[] = [];

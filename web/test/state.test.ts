@@ -2,7 +2,7 @@
 // unread counts, typing and queued messages show, and what the app sends.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Api, ChatSummary } from "../src/app/api";
+import type { Api, ChatSummary, InviteSummary } from "../src/app/api";
 import { AppState } from "../src/app/state";
 import { ParleyClient } from "../src/protocol/client";
 import type { MsgFrame } from "../src/protocol/frames";
@@ -16,10 +16,11 @@ function direct(chat: number, over: Partial<ChatSummary> = {}): ChatSummary {
     peer_phone: "+14155550102", peer_delivered: 0, peer_read: 0, ...over };
 }
 
-async function setup(chats: ChatSummary[], history: MsgFrame[] = []) {
+async function setup(chats: ChatSummary[], history: MsgFrame[] = [], invites: InviteSummary[] = []) {
   const sockets: FakeSocket[] = [];
   const api = {
     chats: vi.fn(async () => chats),
+    invites: vi.fn(async () => invites),
     history: vi.fn(async () => history),
     lookup: vi.fn(async (phones: string[]) => phones.filter((p) => p === "+14155550102").map((phone) => ({ phone, user: BOB }))),
   } as unknown as Api;
@@ -33,7 +34,7 @@ async function setup(chats: ChatSummary[], history: MsgFrame[] = []) {
   ws.open();
   ws.hello(ME, 10);
   await vi.advanceTimersByTimeAsync(0);
-  return { state, ws, api, chats, sockets };
+  return { state, ws, api, chats, invites, sockets };
 }
 
 const msg = (chat: number, seq: number, from: number, pts: number, text = `m${seq}`) =>
@@ -153,5 +154,145 @@ describe("AppState", () => {
     answer([msg(4, 1, BOB, 0, "older") as MsgFrame]);
     await vi.advanceTimersByTimeAsync(0);
     expect(state.messages.get(4)!.map((m) => m.text)).toEqual(["older", "committed after the page was read"]);
+  });
+});
+
+const DAY = 86_400_000;
+const invite = (code: string, over: Partial<InviteSummary> = {}): InviteSummary =>
+  ({ chat: 7, name: "Hikers", from: 3, code, expires_at: Date.now() + 3 * DAY, ...over });
+const group = (chat: number, name: string): ChatSummary =>
+  ({ chat, kind: "group", last_seq: 1, last_ts: 5, last_text: "", last_sender: 3, read: 0, name, member_count: 2 });
+
+describe("AppState: privacy settings and group invites", () => {
+  it("shows both privacy settings from the server and saves each on its own", async () => {
+    const { state, ws } = await setup([]);
+    expect(ws.sent).toContainEqual({ type: "privacy" });   // asked after hello
+    ws.push({ type: "privacy", last_seen: "contacts", group_add: "everyone" });
+    expect([state.privacy, state.groupAdd]).toEqual(["contacts", "everyone"]);
+    state.setGroupAdd("nobody");
+    expect(ws.sent.at(-1)).toEqual({ type: "privacy", group_add: "nobody" });
+    state.setPrivacy("everyone");
+    expect(ws.sent.at(-1)).toEqual({ type: "privacy", last_seen: "everyone" });
+    ws.push({ type: "privacy", last_seen: "everyone", group_add: "nobody" });   // from this or another device
+    expect([state.privacy, state.groupAdd]).toEqual(["everyone", "nobody"]);
+  });
+
+  it("reads pending invites after every hello and adds live ones once, by code", async () => {
+    const { state, ws, api, invites, sockets } = await setup([], [], [invite("A")]);
+    expect(state.inviteList().map((i) => i.code)).toEqual(["A"]);
+    expect(state.inviteList()[0]).toMatchObject({ chat: 7, name: "Hikers", from: 3 });
+    const live = { type: "invite", state: "pending", chat: 8, code: "B", name: "Climbers", from: 4, expires_at: Date.now() + 4 * DAY };
+    ws.push(live);
+    ws.push(live);                                          // the same invite twice: one row
+    expect(state.inviteList().map((i) => i.code)).toEqual(["B", "A"]);
+    ws.push({ type: "invite", state: "declined", chat: 7, code: "A" });   // answered on another device
+    expect(state.inviteList().map((i) => i.code)).toEqual(["B"]);
+
+    ws.drop();                                              // while away, a new invite came
+    invites.splice(0, invites.length, invite("B", { chat: 8, name: "Climbers", from: 4 }), invite("C", { chat: 9, name: "Divers" }));
+    await vi.advanceTimersByTimeAsync(200);
+    sockets[1].open();
+    sockets[1].hello(ME, 10);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.invites).toHaveBeenCalledTimes(2);
+    expect(state.inviteList().map((i) => i.code).sort()).toEqual(["B", "C"]);
+  });
+
+  it("a list read before a live frame does not undo it", async () => {
+    const { state, ws, api } = await setup([], [], [invite("A")]);
+    let answer: (l: InviteSummary[]) => void = () => {};
+    (api.invites as unknown as ReturnType<typeof vi.fn>).mockImplementationOnce(() => new Promise<InviteSummary[]>((r) => { answer = r; }));
+    const reading = state.loadInvites();
+    ws.push({ type: "invite", state: "accepted", chat: 7, code: "A" });
+    ws.push({ type: "invite", state: "pending", chat: 9, code: "C", name: "Divers", from: 3, expires_at: Date.now() + DAY });
+    answer([invite("A")]);                                  // read before either frame
+    await reading;
+    expect(state.inviteList().map((i) => i.code)).toEqual(["C"]);
+  });
+
+  it("drops an invite when it expires", async () => {
+    const { state } = await setup([], [], [invite("A", { expires_at: Date.now() + 1500 }), invite("B")]);
+    expect(state.inviteList().length).toBe(2);
+    let changes = 0;
+    state.subscribe(() => changes++);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(state.inviteList().map((i) => i.code)).toEqual(["B"]);
+    expect(changes).toBeGreaterThan(0);
+  });
+
+  it("accepting joins by the code, then opens the group; declining sends decline", async () => {
+    const chats: ChatSummary[] = [];
+    const { state, ws } = await setup(chats, [], [invite("A"), invite("B", { chat: 8, name: "Climbers" })]);
+    state.acceptInvite("A");
+    const join = ws.sent.find((f) => f.type === "join")!;
+    expect(join).toMatchObject({ invite: "A" });
+    expect(state.answering("A")).toBe(true);
+    chats.push(group(7, "Hikers"));
+    ws.push({ type: "done", id: join.id, chat: 7, seq: 2, changed: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.view).toEqual({ chat: 7 });
+    expect(state.chats.get(7)?.name).toBe("Hikers");
+    expect(state.inviteList().map((i) => i.code)).toEqual(["B"]);
+    expect(state.answering("A")).toBe(false);
+
+    state.declineInvite("B");
+    const decline = ws.sent.find((f) => f.type === "decline")!;
+    expect(decline).toMatchObject({ invite: "B" });
+    ws.push({ type: "done", id: decline.id, chat: 8, changed: true });
+    expect(state.inviteList()).toEqual([]);
+    expect(state.view).toEqual({ chat: 7 });
+    expect(state.notice).toBe("");
+  });
+
+  it("an invite the server no longer honours leaves the list with a notice; a decline of a gone one says nothing", async () => {
+    const { state, ws } = await setup([], [], [invite("A"), invite("B")]);
+    state.acceptInvite("A");
+    const join = ws.sent.find((f) => f.type === "join")!;
+    ws.push({ type: "error", code: "not_found", message: "no such invite", id: join.id });
+    expect(state.inviteList().map((i) => i.code)).toEqual(["B"]);
+    expect(state.notice).toBe("This invitation is no longer valid.");
+    state.dismissNotice();
+    state.declineInvite("B");
+    const decline = ws.sent.find((f) => f.type === "decline")!;
+    ws.push({ type: "error", code: "not_found", message: "no such invite", id: decline.id });
+    expect(state.inviteList()).toEqual([]);
+    expect(state.notice).toBe("");
+  });
+
+  it("tells whom a new group or an add invited instead of adding, without an error", async () => {
+    const chats: ChatSummary[] = [];
+    const { state, ws } = await setup(chats);
+    await state.createGroup("Hikers", ["+14155550102"]);
+    const create = ws.sent.find((f) => f.type === "create")!;
+    expect(create).toMatchObject({ members: [BOB] });
+    chats.push(group(7, "Hikers"));
+    ws.push({ type: "done", id: create.id, chat: 7, seq: 1, changed: true, invited: [BOB] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.view).toEqual({ chat: 7 });
+    expect(state.invited).toEqual({ chat: 7, users: [BOB] });
+    expect(state.notice).toBe("");
+    expect(state.name(BOB)).toBe("+14155550102");
+
+    state.open(null);                                       // another view: the note goes
+    expect(state.invited).toBeNull();
+    await state.addMembers(7, ["+14155550102"]);
+    const add = ws.sent.find((f) => f.type === "change")!;
+    expect(add).toMatchObject({ chat: 7, op: "add", users: [BOB] });
+    ws.push({ type: "done", id: add.id, chat: 7, changed: true, invited: [BOB] });
+    expect(state.invited).toEqual({ chat: 7, users: [BOB] });
+    state.dismissInvited();
+    expect(state.invited).toBeNull();
+  });
+
+  it("names people whose number it may not see as User N", async () => {
+    const { state, ws } = await setup([direct(4, { peer: 5, peer_phone: undefined }), group(7, "Hikers")]);
+    expect(state.chats.get(4)!.name).toBe("User 5");
+    expect(state.name(5)).toBe("User 5");
+    state.open({ chat: 7 });
+    ws.push({ type: "chat_info", chat: 7, kind: "group", name: "Hikers", members_can_add: false, everyone_posts: true,
+      created_by: 3, created_at: 1, last_seq: 1, member_count: 2, role: "member",
+      members: [{ user: 3, role: "admin", joined: 1, delivered: 1, read: 1 }, { user: ME, role: "member", joined: 1, delivered: 1, read: 1 }] });
+    expect(state.name(3)).toBe("User 3");
+    expect(state.chats.get(7)!.info?.members.length).toBe(2);
   });
 });

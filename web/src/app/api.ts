@@ -1,5 +1,5 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
-// contact lookup. Every failure is an ApiError with the server's code and message.
+// contact lookup, pending group invites. Every failure is an ApiError with the server's code and message.
 
 import type { MsgFrame } from "../protocol/frames";
 
@@ -20,7 +20,7 @@ export interface ChatSummary {
   name?: string;
   member_count?: number;
   peer?: number;
-  peer_phone?: string;
+  peer_phone?: string;     // absent when I may not see the peer's number
   peer_delivered?: number;
   peer_read?: number;
 }
@@ -33,6 +33,9 @@ export interface Device {
   position: number;
   current: boolean;
 }
+
+/** A pending, unexpired invite to a group (GET /v1/invites); `from` is the inviter. */
+export interface InviteSummary { chat: number; name: string; from: number; code: string; expires_at: number }
 
 export interface Verified { user: number; phone: string; device: number; token: string }
 
@@ -54,6 +57,9 @@ export class Api {
   }
   async devices(): Promise<Device[]> { return (await this.call<{ devices: Device[] }>("GET", "/v1/devices")).devices; }
   revoke(device: number): Promise<{ revoked: number }> { return this.call("DELETE", `/v1/devices/${device}`); }
+  async invites(): Promise<InviteSummary[]> {
+    return (await this.call<{ invites: InviteSummary[] }>("GET", "/v1/invites")).invites;
+  }
   async lookup(phones: string[]): Promise<{ phone: string; user: number }[]> {
     return (await this.call<{ users: { phone: string; user: number }[] }>("POST", "/v1/contacts/lookup", { phones })).users;
   }

@@ -1,8 +1,10 @@
 // What the app shows, kept up to date from the protocol client and the HTTP API: the chat
-// list, each open chat's messages, ticks, presence, typing, members. The UI reads it and calls
-// its actions; it knows nothing of the DOM, so it is tested with a fake socket (test/).
+// list, each open chat's messages, ticks, presence, typing, members, group invites and the
+// privacy settings. The UI reads it and calls its actions; it knows nothing of the DOM, so it
+// is tested with a fake socket (test/).
 
 import { Api, ApiError, type ChatSummary, type Device } from "./api";
+import { Invites, type Invite } from "./invites";
 import type { ParleyClient, Pending } from "../protocol/client";
 import type {
   ChatInfoFrame, ErrorFrame, MsgFrame, PresenceFrame, ReceiptFrame, TypingFrame, Visibility,
@@ -53,6 +55,15 @@ export interface Draft { peer: number; phone: string }
 
 export type View = { chat: number } | { draft: Draft } | null;
 
+/** Whom creating a group or adding members invited instead of adding (their settings refuse). */
+export interface Invited { chat: number; users: number[] }
+
+/** The invite code a request answers, if it is an accept (`join` by invite) or a `decline`. */
+function inviteAnswered(request?: Record<string, unknown>): string | undefined {
+  if (!request || typeof request.invite !== "string") return undefined;
+  return request.type === "join" || request.type === "decline" ? request.invite : undefined;
+}
+
 const TYPING_RESEND_MS = 3000;
 const PAGE = 50;
 
@@ -69,7 +80,10 @@ export class AppState {
   view: View = null;
   connected = false;
   everConnected = false;
-  privacy: Visibility | null = null;
+  privacy: Visibility | null = null;    // who sees my last seen and online
+  groupAdd: Visibility | null = null;   // who may add me to groups (others invite me)
+  readonly invites = new Invites();
+  invited: Invited | null = null;       // the last create / add that invited people
   devices: Device[] = [];
   notice = "";            // the last error worth telling the user
   typingMs = 6000;
@@ -99,6 +113,7 @@ export class AppState {
       if (h.presence?.typing_ms) this.typingMs = h.presence.typing_ms;
       this.maxTextChars = h.max_text_chars;
       client.privacy();
+      void this.loadInvites();
     });
     client.on("message", (m) => this.onMessage(m));
     client.on("receipt", (r) => this.onReceipt(r));
@@ -110,7 +125,11 @@ export class AppState {
       if (!this.chats.has(a.chat)) this.scheduleRefresh();
       this.changed();
     });
-    client.on("done", (d) => {
+    client.on("done", (d, request) => {
+      const code = inviteAnswered(request);
+      if (code) this.invites.remove(code);
+      if (d.invited?.length && (request?.type === "create" || request?.type === "change"))
+        this.invited = { chat: d.chat, users: d.invited };
       this.requests.get(d.id)?.(d.chat);
       this.requests.delete(d.id);
       if (!this.chats.has(d.chat)) this.scheduleRefresh();
@@ -119,7 +138,12 @@ export class AppState {
     client.on("error", (e, request) => this.onError(e, request));
     client.on("presence", (p) => this.onPresence(p));
     client.on("typing", (t) => this.onTyping(t));
-    client.on("privacy", (v) => { this.privacy = v; this.changed(); });
+    client.on("privacy", (p) => {
+      this.privacy = p.last_seen;
+      this.groupAdd = p.group_add ?? null;
+      this.changed();
+    });
+    client.on("invite", (f) => { if (this.invites.onFrame(f)) this.changed(); });
     client.on("membership", () => this.scheduleRefresh());
     client.on("reply", (r) => {
       if (r.type === "chat_info") {
@@ -208,6 +232,14 @@ export class AppState {
     return [...(this.typing.get(chat) ?? new Map()).entries()].filter(([, until]) => until > now).map(([u]) => u);
   }
 
+  /** Group invites waiting for my answer, newest first. */
+  inviteList(): Invite[] { return this.invites.list(); }
+
+  /** An accept or decline of this invite is on its way (or waits for the connection). */
+  answering(code: string): boolean {
+    return this.client.unanswered.some((p) => inviteAnswered(p.frame) === code);
+  }
+
   directWith(user: number): Chat | undefined {
     for (const c of this.chats.values()) if (c.kind === "direct" && c.peer === user) return c;
     return undefined;
@@ -287,6 +319,7 @@ export class AppState {
   open(view: View): void {
     this.view = view;
     this.notice = "";
+    if (this.invited && !(view && "chat" in view && view.chat === this.invited.chat)) this.invited = null;
     if (view && "draft" in view) {
       const c = this.directWith(view.draft.peer);
       if (c) this.view = { chat: c.chat };
@@ -348,6 +381,11 @@ export class AppState {
 
   dismissNotice(): void {
     this.notice = "";
+    this.changed();
+  }
+
+  dismissInvited(): void {
+    this.invited = null;
     this.changed();
   }
 
@@ -429,7 +467,26 @@ export class AppState {
     });
   }
 
-  setPrivacy(v: Visibility): void { this.client.privacy(v); }
+  setPrivacy(v: Visibility): void { this.client.privacy({ last_seen: v }); }
+  setGroupAdd(v: Visibility): void { this.client.privacy({ group_add: v }); }
+
+  /** Reads the pending invites (after each `hello`: invite frames are not in the update log). */
+  async loadInvites(): Promise<void> {
+    const read = this.invites.beginRead();
+    try {
+      this.invites.loaded(read, await this.api.invites());
+    } catch {
+      return;   // offline or signed out: the next hello reads again
+    }
+    this.changed();
+  }
+
+  /** Joins the group the invite is for, and opens it once joined. */
+  acceptInvite(code: string): void {
+    const id = this.client.joinByInvite(code);
+    this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
+  }
+  declineInvite(code: string): void { this.client.decline(code); }
 
   async loadDevices(): Promise<void> {
     this.devices = await this.api.devices();
@@ -500,6 +557,16 @@ export class AppState {
   private onError(e: ErrorFrame, request?: Record<string, unknown>): void {
     if (e.code === "rate_limited" || e.code === "unavailable") return;  // the client retries
     if (e.id) this.requests.delete(e.id);
+    const code = inviteAnswered(request);
+    if (code && (this.invites.has(code) || request?.type === "decline")) {
+      // The server forgets an invite it refused to honour: so do we. A decline of one that is
+      // gone already (expired, answered elsewhere) has nothing to tell.
+      this.invites.remove(code);
+      if (request?.type === "join") this.notice = e.code === "not_found" ? "This invitation is no longer valid." : describe(e);
+      else if (e.code !== "not_found") this.notice = describe(e);
+      this.changed();
+      return;
+    }
     if (e.id && request?.type === "send") {
       const chat = typeof request.chat === "number" ? request.chat : undefined;
       const to = typeof request.to === "number" ? request.to : undefined;
@@ -527,6 +594,7 @@ export class AppState {
   /** Once a second: typing indicators expire; an open room's view counts refresh every 5 s. */
   private tickSecond(): void {
     this.expireTyping();
+    if (this.invites.expire()) this.changed();
     if (++this.seconds % 5 === 0 && this.connected && this.visible && this.view && "chat" in this.view) this.askViews(this.view.chat);
   }
   private seconds = 0;

@@ -4,12 +4,14 @@
 // batches, sends with client ids and resends whatever is unanswered after a reconnect
 // (from an Outbox that can outlive the page), heartbeats while in the foreground and keeps
 // presence subscriptions across reconnects. It knows nothing of the UI: it emits events.
+// Group invites (`invite` frames) are live only: the app reads the pending ones over HTTP
+// after each `hello`.
 
 import {
   parseServerFrame,
-  type AckFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type MembershipFrame,
-  type MsgFrame, type PresenceFrame, type ReceiptFrame, type ReceiptsFrame, type SyncedFrame, type TypingFrame,
-  type ViewsFrame, type Visibility,
+  type AckFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type InviteFrame,
+  type MembershipFrame, type MsgFrame, type PresenceFrame, type PrivacyFrame, type PrivacySettings, type ReceiptFrame,
+  type ReceiptsFrame, type SyncedFrame, type TypingFrame, type ViewsFrame,
 } from "./frames";
 
 /** The part of the browser's WebSocket the client uses (tests pass a fake). */
@@ -64,13 +66,16 @@ export interface ClientEvents {
   receipt: (r: ReceiptFrame) => void;
   /** `request`: the frame this answers, while it was still unanswered. */
   ack: (a: AckFrame, request?: Record<string, unknown>) => void;
-  done: (d: DoneFrame) => void;
+  /** `request`: the frame this answers, while it was still unanswered (also after a reload). */
+  done: (d: DoneFrame, request?: Record<string, unknown>) => void;
   /** `request`: the unanswered frame the error is about, if any. */
   error: (e: ErrorFrame, request?: Record<string, unknown>) => void;
   synced: (s: SyncedFrame) => void;
   presence: (p: PresenceFrame) => void;
   typing: (t: TypingFrame) => void;
-  privacy: (lastSeen: Visibility) => void;
+  privacy: (p: PrivacyFrame) => void;
+  /** A group invite for me arrived, or one was accepted or declined (on any of my devices). */
+  invite: (i: InviteFrame) => void;
   membership: (m: MembershipFrame) => void;
   reply: (r: ChatInfoFrame | ReceiptsFrame | ViewsFrame) => void;
   /** The log position moved (persist it to resume from there after a reload). */
@@ -188,13 +193,23 @@ export class ParleyClient {
     return this.request({ ...extra, type: "change", chat, op, ...(users.length ? { users } : {}) });
   }
   joinRoom(target: { chat: number } | { invite: string }): string { return this.request({ type: "join", ...target }); }
+  /** Accepts a group invite (a `join` naming its code); the `done` names the group. */
+  joinByInvite(code: string): string { return this.request({ type: "join", invite: code }); }
+  /** Turns a group invite down. */
+  decline(code: string): string { return this.request({ type: "decline", invite: code }); }
   leaveChat(chat: number): string { return this.request({ type: "leave", chat }); }
 
   markRead(chat: number, seq: number): void { this.write({ type: "read", chat, seq }); }
   chatInfo(chat: number): void { this.ask({ type: "chat_info", chat }); }
   receipts(chat: number, seq: number): void { this.ask({ type: "receipts", chat, seq }); }
   views(chat: number, seqs: number[]): void { this.ask({ type: "views", chat, seqs }); }
-  privacy(lastSeen?: Visibility): void { this.ask(lastSeen ? { type: "privacy", last_seen: lastSeen } : { type: "privacy" }); }
+  /** Sets the settings given; with none, asks. Either way a `privacy` event brings both. */
+  privacy(set: Partial<PrivacySettings> = {}): void {
+    const frame: Record<string, unknown> = { type: "privacy" };
+    if (set.last_seen) frame.last_seen = set.last_seen;
+    if (set.group_add) frame.group_add = set.group_add;
+    this.ask(frame);
+  }
   setTyping(chat: number, typing: boolean): void { this.write({ type: "typing", chat, typing }); }
 
   subscribePresence(users: number[]): void {
@@ -382,10 +397,12 @@ export class ParleyClient {
         this.emit("ack", f, p?.frame);
         return;
       }
-      case "done":
+      case "done": {
+        const p = this.pending.get(f.id);
         this.settle(f.id);
-        this.emit("done", f);
+        this.emit("done", f, p?.frame);
         return;
+      }
       case "error": {
         const p = f.id ? this.pending.get(f.id) : undefined;
         if (p && RETRYABLE.has(f.code)) {
@@ -401,7 +418,8 @@ export class ParleyClient {
       case "synced": this.emit("synced", f); return;
       case "presence": this.emit("presence", f); return;
       case "typing": this.emit("typing", f); return;
-      case "privacy": this.emit("privacy", f.last_seen); return;
+      case "privacy": this.emit("privacy", f); return;
+      case "invite": this.emit("invite", f); return;
       case "chat_info":
       case "receipts":
       case "views": this.emit("reply", f); return;

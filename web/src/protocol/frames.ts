@@ -46,8 +46,24 @@ export interface ErrorFrame { type: "error"; code: string; message: string; id?:
 export interface SyncedFrame { type: "synced"; pts: number; head: number; truncated?: boolean }
 export interface PresenceFrame { type: "presence"; user: number; online?: boolean; last_seen?: number }
 export interface TypingFrame { type: "typing"; chat: number; user: number; typing: boolean }
-export interface PrivacyFrame { type: "privacy"; last_seen: Visibility }
-export interface DoneFrame { type: "done"; id: string; chat: number; seq?: number; changed: boolean; duplicate?: boolean }
+/** Both settings, always (§2 `privacy`). Set either or both with `ParleyClient.privacy`. */
+export interface PrivacySettings { last_seen: Visibility; group_add: Visibility }
+export interface PrivacyFrame extends PrivacySettings { type: "privacy" }
+/** `invited`: whom a create or an `add` could not add (their `group_add` setting): they got an invite. */
+export interface DoneFrame { type: "done"; id: string; chat: number; seq?: number; changed: boolean; duplicate?: boolean; invited?: number[] }
+/**
+ * An invite to a group, live only (not in the update log): `pending` carries the group's name,
+ * the inviter and the expiry (ms); `accepted` / `declined` (from any of my devices) only chat and code.
+ */
+export interface InviteFrame {
+  type: "invite";
+  state: "pending" | "accepted" | "declined";
+  chat: number;
+  code: string;
+  name?: string;
+  from?: number;
+  expires_at?: number;
+}
 export interface MembershipFrame { type: "membership"; pts: number; chat: number; kind: "room"; member: boolean; seq: number }
 export interface PongFrame { type: "pong"; ts: number }
 
@@ -73,11 +89,11 @@ export interface ViewsFrame { type: "views"; chat: number; views: { seq: number;
 
 export type ServerFrame =
   | MsgFrame | ReceiptFrame | HelloFrame | AckFrame | ErrorFrame | SyncedFrame | PresenceFrame | TypingFrame
-  | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame;
+  | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame | InviteFrame;
 
 const KNOWN = new Set<string>([
   "msg", "receipt", "hello", "ack", "error", "synced", "presence", "typing", "privacy", "done", "membership", "pong",
-  "chat_info", "receipts", "views",
+  "chat_info", "receipts", "views", "invite",
 ]);
 
 /** The frame, or null for text that is not a JSON object with a known type (ignored, as the protocol asks). */

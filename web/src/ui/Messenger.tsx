@@ -1,10 +1,13 @@
 // The signed-in app: chat list on the left, the open chat on the right (one at a time on a
-// narrow screen), info and settings panels, the reconnect banner.
+// narrow screen), group invitations above the list, info and settings panels, the reconnect
+// banner, and toasts (errors; whom a new group or an add invited instead of adding).
 
 import { useEffect, useState } from "preact/hooks";
-import type { AppState } from "../app/state";
+import type { AppState, Invited } from "../app/state";
 import { useAppState } from "./hooks";
 import { ChatList } from "./ChatList";
+import { Invitations } from "./Invitations";
+import { who } from "./format";
 import { ChatView } from "./ChatView";
 import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog, SettingsPanel } from "./Panels";
 import { formatPhone } from "./countries";
@@ -29,6 +32,13 @@ function Banner({ state }: { state: AppState }) {
       <button type="button" class="link" onClick={() => state.client.reconnectNow()}>Retry now</button>
     </div>
   );
+}
+
+/** "Invited +1 415 555 0102: they join when they accept." (names up to two, else a count) */
+function invitedText(state: AppState, invited: Invited): string {
+  const names = invited.users.map((u) => who(state, u));
+  const whom = names.length <= 2 ? names.join(" and ") : `${names.length} people`;
+  return `Invited ${whom}: ${names.length === 1 ? "they join when they accept" : "each joins when they accept"}.`;
 }
 
 export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut: () => Promise<void> }) {
@@ -60,6 +70,7 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
             <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
           </div>
         </header>
+        <Invitations state={state} />
         <ChatList state={state} />
       </nav>
       <main class="main">
@@ -74,6 +85,13 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
             {state.notice} <button type="button" class="link" onClick={() => state.dismissNotice()}>Dismiss</button>
           </div>
         )}
+        <div role="status">{/* always present, so a screen reader announces what appears in it */}
+          {!state.notice && state.invited && (
+            <div class="toast" data-invited>
+              {invitedText(state, state.invited)} <button type="button" class="link" onClick={() => state.dismissInvited()}>Dismiss</button>
+            </div>
+          )}
+        </div>
       </main>
       {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
       {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}

@@ -1,5 +1,6 @@
-// The side panels and dialogs: group / room info with admin actions, settings (last-seen
-// privacy, devices, sign out), and the forms to start a chat, create a group or room, join a room.
+// The side panels and dialogs: group / room info with admin actions, settings (who sees my last
+// seen, who may add me to groups, devices, sign out), and the forms to start a chat, create a
+// group or room, join a room.
 
 import { useEffect, useState } from "preact/hooks";
 import type { AppState, Chat } from "../app/state";
@@ -104,10 +105,29 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
   );
 }
 
+const CHOICES: [Visibility, string][] = [["everyone", "Everyone"], ["contacts", "My contacts (people I chat with)"], ["nobody", "Nobody"]];
+
+/** One privacy setting as radio buttons, saved on change (the server echoes it to every device). */
+function PrivacyChoice({ state, name, legend, hint, value, onChange }: {
+  state: AppState; name: string; legend: string; hint: string; value: Visibility | null; onChange: (v: Visibility) => void;
+}) {
+  return (
+    <fieldset aria-describedby={`${name}-hint`}>
+      <legend>{legend}</legend>
+      {CHOICES.map(([v, label]) => (
+        <label class="check" key={v}>
+          <input type="radio" name={name} value={v} checked={value === v} disabled={!state.connected || value === null}
+            onChange={() => onChange(v)} /> {label}
+        </label>
+      ))}
+      <p class="hint" id={`${name}-hint`}>{hint}</p>
+    </fieldset>
+  );
+}
+
 export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; onClose: () => void; onSignOut: () => Promise<void> }) {
   const [error, busy, run] = useAction();
   useEffect(() => { void run(() => state.loadDevices()); }, []);
-  const choices: [Visibility, string][] = [["everyone", "Everyone"], ["contacts", "My contacts (people I chat with)"], ["nobody", "Nobody"]];
   return (
     <aside class="panel" aria-label="Settings">
       <header class="panel-head">
@@ -116,16 +136,11 @@ export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; 
       </header>
       <div class="panel-body">
         <p>Signed in as <strong>{who(state, state.me)}</strong> ({state.myPhone})</p>
-        <fieldset>
-          <legend>Who can see my last seen and online</legend>
-          {choices.map(([v, label]) => (
-            <label class="check" key={v}>
-              <input type="radio" name="last-seen" value={v} checked={state.privacy === v} disabled={!state.connected}
-                onChange={() => state.setPrivacy(v)} /> {label}
-            </label>
-          ))}
-          <p class="hint">If you hide yours, you do not see other people's either.</p>
-        </fieldset>
+        <PrivacyChoice state={state} name="last-seen" legend="Who can see my last seen and online" value={state.privacy}
+          hint="If you hide yours, you do not see other people's either." onChange={(v) => state.setPrivacy(v)} />
+        <PrivacyChoice state={state} name="group-add" legend="Who can add me to groups" value={state.groupAdd}
+          hint="Anyone else who adds you sends you an invitation, which you can accept or decline. Contacts: people with whom you have both written in a one-to-one chat."
+          onChange={(v) => state.setGroupAdd(v)} />
         <h3>Devices</h3>
         {error && <p class="error" role="alert">{error}</p>}
         <ul class="devices">

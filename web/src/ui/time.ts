@@ -37,3 +37,11 @@ export function lastSeen(ts: number, now = Date.now()): string {
   const day = sameDay(ts, now) ? "today" : dayLabel(ts, now) === "Yesterday" ? "yesterday" : dayLabel(ts, now);
   return `last seen ${day} at ${clock(ts)}`;
 }
+
+/** When an invite ends: "expires today at 14:05", "tomorrow at …", "on Friday at …", or the date. */
+export function expires(ts: number, now = Date.now()): string {
+  const days = Math.round((startOfDay(ts) - startOfDay(now)) / DAY);
+  const day = days <= 0 ? "today" : days === 1 ? "tomorrow"
+    : `on ${new Date(ts).toLocaleDateString(undefined, days < 7 ? { weekday: "long" } : { year: "numeric", month: "long", day: "numeric" })}`;
+  return `expires ${day} at ${clock(ts)}`;
+}
