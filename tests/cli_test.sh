@@ -95,7 +95,7 @@ grep -q "not_member" "$dir/err"
 "$parley" --profile "$dir/b.json" group leave 2 | grep -q "done"
 "$parley" --profile "$dir/a.json" chats >"$dir/chats"
 grep -q "group 2  team (1 members)" "$dir/chats"
-"$parley" --profile "$dir/a.json" room create news | grep -q "room 3 created: news"
+"$parley" --profile "$dir/a.json" room create --public news | grep -q "room 3 created: news"
 invite=$("$parley" --profile "$dir/a.json" room info 3 | awk '/invite code/ {print $3}')
 [[ -n $invite ]]
 "$parley" --profile "$dir/b.json" room join "$invite" | grep -q "joined room 3"
@@ -110,6 +110,11 @@ grep -q "forbidden" "$dir/err"
 grep -q "members: 2" "$dir/info"
 ! "$parley" --profile "$dir/a.json" room join no-such-invite 2>"$dir/err"
 grep -q "not_found" "$dir/err"
+grep -q "public: anyone may join by id" "$dir/info"
+# Rooms are private unless created --public: not joinable (nor visible) by id.
+"$parley" --profile "$dir/a.json" room create secret | grep -q "room 4 created: secret"
+! "$parley" --profile "$dir/c.json" room join 4 2>"$dir/err"
+grep -q "no_such_chat" "$dir/err"
 ! "$parley" --profile "$dir/a.json" send --chat 3 2>"$dir/err"
 # Errors are clear messages with a non-zero exit.
 ! "$parley" --profile "$dir/a.json" send +14155550199 "nobody" 2>"$dir/err"

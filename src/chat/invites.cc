@@ -73,6 +73,12 @@ void ChatService::change(ChatChange change, std::function<void(Result<ChangeResu
   if (change.op == ChangeOp::kJoin && !change.value.empty()) {
     if (auto invite = store_.find_invite(change.value)) return accept(std::move(change), std::move(*invite), std::move(done));
     // not a group invite: a room's invite code (the store looks it up)
+  } else if (change.op == ChangeOp::kJoin) {
+    // By id, only a public room (or one you are in already); a private one answers as if it
+    // did not exist. Public or not is fixed at creation, so this check cannot go stale.
+    auto info = store_.chat_info(change.chat, change.actor);
+    if (info && info->kind == ChatKind::kRoom && !info->member && !info->settings.is_public)
+      return done(Status(Code::kNoSuchChat, "no such chat"));
   }
   if (change.op == ChangeOp::kAdd) {
     auto consent = this->consent(change.actor, change.users);

@@ -154,6 +154,7 @@ Parsed parse_create(Fields& f, const Limits& limits) {
   auto avatar = f.string("avatar", false);
   auto can_add = f.boolean("members_can_add");
   auto everyone = f.boolean("everyone_posts");
+  auto is_public = f.boolean("public");
   if (f.error) return *f.error;
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client id of the request)");
   auto members = id_array(f, "members", limits.max_frame_users, false);
@@ -167,6 +168,9 @@ Parsed parse_create(Fields& f, const Limits& limits) {
   c.settings.avatar = avatar.value_or("");
   c.settings.members_can_add = can_add.value_or(false);
   c.settings.everyone_posts = everyone.value_or(c.kind == ChatKind::kGroup);
+  if (is_public.value_or(false) && c.kind != ChatKind::kRoom)
+    return bad(err::kBadFrame, "only rooms can be public", f.id);
+  c.settings.is_public = is_public.value_or(false);
   c.members = users_of(std::get<std::vector<std::int64_t>>(members));
   return ClientFrame{std::move(c)};
 }
@@ -501,6 +505,7 @@ std::string chat_info_frame(const ChatInfo& info) {
   o["name"] = info.settings.name;
   if (!info.settings.avatar.empty()) o["avatar"] = info.settings.avatar;
   o["members_can_add"] = info.settings.members_can_add;
+  if (info.kind == ChatKind::kRoom) o["public"] = info.settings.is_public;
   o["everyone_posts"] = info.settings.everyone_posts;
   o["created_by"] = info.created_by.value;
   o["created_at"] = info.created_at;

@@ -73,6 +73,9 @@ struct ChatSettings {
   std::string avatar;  // a media id; empty = none
   bool members_can_add = false;
   bool everyone_posts = true;
+  // Rooms: anyone may find and join it by its id (public), or only with its invite code
+  // (private, the default). Chosen at creation.
+  bool is_public = false;
 };
 
 // A group or room to create, with its first system message ("created"). The creator is

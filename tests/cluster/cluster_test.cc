@@ -429,7 +429,7 @@ TEST_F(ClusterTest, group_members_on_three_nodes_share_one_order_and_a_removal_t
 TEST_F(ClusterTest, room_posts_reach_members_on_every_node_once_and_in_order) {
   auto u = make_users(*cluster.node[0], 7);
   Session admin(cluster.on(0, u[0]));
-  auto created = admin.await_request(admin.connection().create_chat("room", "announcements", {}));
+  auto created = admin.await_request(admin.connection().create_chat("room", "announcements", {}, {{"public", true}}));
   ASSERT_TRUE(created.ok());
   auto room = created.done->chat;
   std::vector<std::unique_ptr<Session>> members;

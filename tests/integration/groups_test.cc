@@ -260,7 +260,7 @@ TEST(Rooms, members_get_posts_live_and_from_their_position_and_only_admins_post)
   ServerProcess server;
   auto u = make_users(server, 4);
   Session a(opts(server, u[0]));
-  auto out = a.await_request(a.connection().create_chat("room", "news", {}));
+  auto out = a.await_request(a.connection().create_chat("room", "news", {}, {{"public", true}}));
   ASSERT_TRUE(out.ok());
   auto room = out.done->chat;
   auto info = a.query([&](client::Connection& cn) { cn.chat_info(room); }, "chat_info");

@@ -283,5 +283,38 @@ TEST(Privacy, only_who_may_add_may_invite) {
             "not_member");
 }
 
+TEST(Privacy, a_private_room_is_joined_only_by_invite_and_does_not_exist_to_strangers) {
+  ServerProcess server;
+  auto u = make_users(server, 3);
+  const auto &a = u[0], &b = u[1], &c = u[2];
+  auto wa = connect(server, a);
+  auto made = request(*wa, {{"type", "create"}, {"id", "r"}, {"kind", "room"}, {"name", "inner circle"}});
+  std::int64_t room = made.at("chat").as_int64();
+  wa->send(json::serialize(json::object{{"type", "chat_info"}, {"chat", room}}));
+  auto info = wa->recv_type("chat_info");
+  ASSERT_TRUE(info);
+  EXPECT_FALSE(info->at("public").as_bool()) << "private is the default";
+  std::string invite(info->at("invite").as_string());
+  // To a stranger a private room answers like a room that does not exist.
+  auto wb = connect(server, b);
+  EXPECT_EQ(code_of(request(*wb, {{"type", "join"}, {"id", "j1"}, {"chat", room}})), "no_such_chat");
+  EXPECT_EQ(code_of(request(*wb, {{"type", "join"}, {"id", "j2"}, {"chat", 987654}})), "no_such_chat");
+  wb->send(json::serialize(json::object{{"type", "chat_info"}, {"chat", room}}));
+  auto e = wb->recv_type("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->at("code"), "no_such_chat");
+  // The invite code opens it.
+  auto joined = request(*wb, {{"type", "join"}, {"id", "j3"}, {"invite", invite}});
+  ASSERT_EQ(joined.at("type"), "done");
+  EXPECT_EQ(joined.at("chat").as_int64(), room);
+  // A public room is found and joined by its id.
+  auto pub = request(*wa, {{"type", "create"}, {"id", "p"}, {"kind", "room"}, {"name", "town square"}, {"public", true}});
+  auto wc = connect(server, c);
+  EXPECT_EQ(request(*wc, {{"type", "join"}, {"id", "j4"}, {"chat", pub.at("chat").as_int64()}}).at("type"), "done");
+  // Groups are never public.
+  EXPECT_EQ(code_of(request(*wa, {{"type", "create"}, {"id", "g"}, {"kind", "group"}, {"name", "x"}, {"public", true}})),
+            "bad_frame");
+}
+
 }  // namespace
 }  // namespace parley::testing

@@ -177,14 +177,20 @@ int resolve_users(Context& c, const std::vector<std::string>& who, std::vector<s
 }
 
 int cmd_create(Context& c, const std::string& kind, const std::string& name, const std::vector<std::string>& who,
-               bool everyone_posts) {
+               bool everyone_posts, bool is_public = false) {
   std::vector<std::int64_t> members;
   if (int rc = resolve_users(c, who, members)) return rc;
   json::object extra;
   if (kind == "room" && everyone_posts) extra["everyone_posts"] = true;
+  if (kind == "room" && is_public) extra["public"] = true;
   client::Done d;
   if (int rc = request(c, [&](client::Connection& cn) { return cn.create_chat(kind, name, members, extra); }, &d)) return rc;
   std::cout << kind << " " << d.chat << " created: " << name << "\n";
+  if (!d.invited.empty()) {
+    std::cout << "  invited (they join when they accept):";
+    for (auto u : d.invited) std::cout << " user " << u;
+    std::cout << "\n";
+  }
   return 0;
 }
 
@@ -229,6 +235,9 @@ int cmd_info(Context& c, std::int64_t chat) {
             << "  members: " << o.at("member_count").as_int64() << ", you are " << std::string(o.at("role").as_string())
             << "\n  " << (o.at("everyone_posts").as_bool() ? "everyone posts" : "only admins post") << ", "
             << (o.at("members_can_add").as_bool() ? "members may add members" : "only admins add members") << "\n";
+  if (o.contains("public"))
+    std::cout << "  " << (o.at("public").as_bool() ? "public: anyone may join by id" : "private: joined by invite code only")
+              << "\n";
   if (o.contains("invite")) std::cout << "  invite code: " << std::string(o.at("invite").as_string()) << "\n";
   for (auto& m : o.at("members").as_array()) {
     auto& mo = m.as_object();
@@ -455,6 +464,8 @@ int main(int argc, char** argv) {
   auto* room_create = room->add_subcommand("create", "create a room; only admins post unless --everyone-posts");
   room_create->add_option("name", chat_name, "the room's name")->required();
   room_create->add_flag("--everyone-posts", everyone_posts, "let every member post");
+  bool is_public = false;
+  room_create->add_flag("--public", is_public, "anyone may find and join it by its id (default: invite code only)");
   auto* room_join = room->add_subcommand("join", "join a room by id or invite code");
   room_join->add_option("room", room_ref, "room id or invite code (see `parley room info`)")->required();
   auto* room_leave = room->add_subcommand("leave", "leave a room");
@@ -508,7 +519,7 @@ int main(int argc, char** argv) {
     if (*group_leave || *room_leave) return cmd_change(c, group_chat, "leave", {}, {});
     if (*group_rename) return cmd_change(c, group_chat, "rename", {}, change_value);
     if (*group_info || *room_info) return cmd_info(c, group_chat);
-    if (*room_create) return cmd_create(c, "room", chat_name, {}, everyone_posts);
+    if (*room_create) return cmd_create(c, "room", chat_name, {}, everyone_posts, is_public);
     if (*room_join) return cmd_join(c, room_ref);
     if (*listen) return cmd_listen(c, once, active);
     if (*presence) return cmd_presence(c, who, follow);

@@ -863,10 +863,11 @@ void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
         all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
         auto row = b.conn.query(
             "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
-            "member_count) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9) RETURNING id",
+            "member_count, public) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, $10) RETURNING id",
             {static_cast<int>(nc.kind), stamp(), nc.settings.name, nc.settings.avatar,
              nc.settings.members_can_add ? "true" : "false", nc.settings.everyone_posts ? "true" : "false",
-             nc.creator.value, nc.invite, static_cast<std::int64_t>(all.size())});
+             nc.creator.value, nc.invite, static_cast<std::int64_t>(all.size()),
+             nc.settings.is_public ? "true" : "false"});
         r.chat = ChatId(row.i64(0, 0));
         r.changed = true;
         std::vector<std::int64_t> users, roles;
@@ -1058,13 +1059,13 @@ Result<ChatInfo> PostgresStore::chat_info(ChatId chat, UserId viewer) {
   return read([&](Conn& c) -> Result<ChatInfo> {
     auto q = c.query(
         "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
-        "coalesce(invite, '') FROM chats WHERE id = $1",
+        "coalesce(invite, ''), public FROM chats WHERE id = $1",
         {chat.value});
     if (q.empty()) return Status(Code::kNoSuchChat, "no such chat");
     ChatInfo info;
     info.chat = chat;
     info.kind = static_cast<ChatKind>(q.i64(0, 0));
-    info.settings = {q.text(0, 1), q.text(0, 2), q.text(0, 3) == "t", q.text(0, 4) == "t"};
+    info.settings = {q.text(0, 1), q.text(0, 2), q.text(0, 3) == "t", q.text(0, 4) == "t", q.text(0, 10) == "t"};
     info.created_by = UserId(q.i64(0, 5));
     info.created_at = q.i64(0, 6);
     info.last_seq = q.i64(0, 7);

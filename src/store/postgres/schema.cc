@@ -158,6 +158,7 @@ CREATE TABLE group_invites (
   PRIMARY KEY (chat_id, user_id)
 );
 CREATE INDEX group_invites_user ON group_invites(user_id);
+ALTER TABLE chats ADD COLUMN public BOOLEAN NOT NULL DEFAULT false;
 )sql",
 };
 

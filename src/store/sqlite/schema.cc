@@ -127,7 +127,8 @@ DROP INDEX IF EXISTS updates_ts;
     // 5: who knows whom (issue 14). A member row's `posted` is set by the member's first
     // message in a one-to-one chat or group (contacts: both posted in their one-to-one
     // chat; you share your number with the chats you post in); numbers a user found by
-    // phone; who may add a user to groups; invites for the others.
+    // phone; who may add a user to groups; invites for the others. Rooms are private (joined
+    // by invite code only) unless created public; rooms made before are private.
     R"sql(
 ALTER TABLE chat_members ADD COLUMN posted INTEGER NOT NULL DEFAULT 0;
 UPDATE chat_members SET posted = 1
@@ -148,6 +149,7 @@ CREATE TABLE group_invites (
   PRIMARY KEY (chat_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX group_invites_user ON group_invites(user_id);
+ALTER TABLE chats ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

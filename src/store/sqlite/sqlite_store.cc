@@ -748,7 +748,7 @@ void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
         if (!event) return event.status();
         auto& ins = db.prepare(
             "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
-            "member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "member_count, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ins.bind(1, static_cast<std::int64_t>(nc.kind))
             .bind(2, stamp())
             .bind(3, nc.settings.name)
@@ -756,7 +756,8 @@ void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
             .bind(5, nc.settings.members_can_add ? 1 : 0)
             .bind(6, nc.settings.everyone_posts ? 1 : 0)
             .bind(7, nc.creator.value)
-            .bind(9, static_cast<std::int64_t>(existing.size() + 1));
+            .bind(9, static_cast<std::int64_t>(existing.size() + 1))
+            .bind(10, nc.settings.is_public ? 1 : 0);
         if (nc.invite.empty()) ins.bind_null(8);
         else ins.bind(8, nc.invite);
         ins.exec();
@@ -927,13 +928,13 @@ Result<ChatInfo> SqliteStore::chat_info(ChatId chat, UserId viewer) {
   return read([&](Db& db) -> Result<ChatInfo> {
     auto& q = db.prepare(
         "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
-        "coalesce(invite, '') FROM chats WHERE id = ?");
+        "coalesce(invite, ''), public FROM chats WHERE id = ?");
     q.bind(1, chat.value);
     if (!q.step()) return Status(Code::kNoSuchChat, "no such chat");
     ChatInfo info;
     info.chat = chat;
     info.kind = static_cast<ChatKind>(q.i64(0));
-    info.settings = {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0};
+    info.settings = {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0, q.i64(10) != 0};
     info.created_by = UserId(q.i64(5));
     info.created_at = q.i64(6);
     info.last_seq = q.i64(7);
