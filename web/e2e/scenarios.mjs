@@ -327,24 +327,59 @@ export const scenarios = {
     assert.equal(code, 4001, "the old token is refused over WebSocket");
   },
 
-  /** A room: admin posts, a member joins by invite code on a phone-sized screen, reads, sees no input and the view counts. */
+  /**
+   * Rooms: a new room is private by default. A member on a phone-sized screen cannot join it by
+   * its id (the dialog says why and keeps what was typed, as for a wrong code), joins with the
+   * invite code, reads, sees no input and the view counts. A public room is joined by its number.
+   */
   async room_member_on_a_phone_reads_posts_and_view_counts({ server, browser }) {
-    const a = await userPage(browser, server);
+    const a = await userPage(browser, server, { bypassCSP: true });   // to inject axe-core
     await signIn(a.page, server, ALICE);
     await a.page.getByRole("button", { name: "Rooms" }).click();
     await a.page.getByLabel("Or create a room named").fill("Announcements");
+    const access = a.page.getByRole("dialog", { name: "Rooms" }).getByRole("group", { name: "Who can join" });
+    assert.ok(await access.getByLabel("Private (invite code only)").isChecked(), "a new room is private by default");
+    assert.ok(!(await access.getByLabel("Public (anyone can find it by its number)").isChecked()));
+    await access.getByText("People join with the invite code you share from Room info.", { exact: false }).waitFor();
+    await accessible(a.page, "the rooms dialog");
+    await shoot(a.page, "rooms-dialog");
     await a.page.getByRole("button", { name: "Create room" }).click();
     await a.page.locator(".chat-head h2").filter({ hasText: "Announcements" }).waitFor();
     await a.page.getByRole("button", { name: "Room info" }).click();
-    const invite = await a.page.locator("[data-invite]").textContent();
+    const info = a.page.getByRole("complementary", { name: "Room info" });
+    await info.getByText("Private room", { exact: true }).waitFor();
+    const invite = await info.locator("[data-invite]").textContent();
     assert.match(invite ?? "", /^[0-9A-Za-z]{16}$/);
+    assert.equal(await info.locator("[data-room-id]").count(), 0, "a private room's number is not offered for sharing");
+    await a.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await info.getByRole("button", { name: "Copy invite code" }).click();
+    await info.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+    assert.equal(await a.page.evaluate(() => navigator.clipboard.readText()), invite, "the invite code is copied");
+    await accessible(a.page, "room info");
+    await shoot(a.page, "room-info");
     await say(a.page, "before you joined");
+    const token = await tokenOf(a.page);
+    const list = await (await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const privateId = list.chats.find((c) => c.name === "Announcements").chat;
 
     const b = await userPage(browser, server, { width: 390, height: 780 });
     await signIn(b.page, server, BOB);
     await b.page.getByRole("button", { name: "Rooms" }).click();
-    await b.page.getByLabel("Join a room: its id or invite code").fill(invite);
-    await b.page.getByRole("button", { name: "Join room" }).click();
+    const rooms = b.page.getByRole("dialog", { name: "Rooms" });
+    const target = rooms.getByLabel("Join a room: its number or invite code");
+    for (const [typed, says] of [
+      [String(privateId), "No such room, or it is private: ask for an invite code."],
+      ["WrongCode1234567", "This invite code does not work: check it, or ask for a new one."],
+    ]) {
+      await target.fill(typed);
+      await rooms.getByRole("button", { name: "Join room" }).click();
+      await rooms.getByRole("alert").filter({ hasText: says }).waitFor();
+      assert.equal(await target.inputValue(), typed, "the dialog stays open and keeps what was typed");
+      assert.equal(await target.getAttribute("aria-invalid"), "true");
+    }
+    await shoot(b.page, "phone-room-refused");
+    await target.fill(invite);
+    await rooms.getByRole("button", { name: "Join room" }).click();
     await b.page.locator(".chat-head h2").filter({ hasText: "Announcements" }).waitFor();
     // Bob's join is committed before his app opens the room (it waits for `done`).
     await say(a.page, "welcome to the room");
@@ -357,9 +392,33 @@ export const scenarios = {
       return (await v.count()) && (await v.getAttribute("data-views")) === "2";
     }, 20_000);
     await shoot(b.page, "phone-room");
+    await b.page.getByRole("button", { name: "Room info" }).click();
+    const bInfo = b.page.getByRole("complementary", { name: "Room info" });
+    await bInfo.getByText("Private room", { exact: true }).waitFor();
+    assert.equal(await bInfo.locator("[data-invite]").count(), 0, "only admins see the invite code");
+    await bInfo.getByRole("button", { name: "Close info" }).click();
     await b.page.getByRole("button", { name: "Back to chats" }).click();
     await b.page.locator(".chat-list").waitFor();
     await shoot(b.page, "phone-chat-list");
+
+    // A public room: anyone joins it by its number.
+    await a.page.getByRole("button", { name: "Rooms" }).click();
+    await a.page.getByLabel("Or create a room named").fill("Town square");
+    await a.page.getByLabel("Public (anyone can find it by its number)").check();
+    await a.page.getByText("Anyone who knows the room's number can join.", { exact: false }).waitFor();
+    await a.page.getByRole("button", { name: "Create room" }).click();
+    await a.page.locator(".chat-head h2").filter({ hasText: "Town square" }).waitFor();
+    await info.getByText("Public room", { exact: true }).waitFor();
+    const publicId = await info.locator("[data-room-id]").textContent();
+    assert.match(publicId ?? "", /^\d+$/);
+    assert.notEqual(Number(publicId), privateId);
+    await info.locator("[data-invite]").waitFor();   // an admin of a public room has its code too
+    await b.page.getByRole("button", { name: "Rooms" }).click();
+    await target.fill(publicId);
+    await rooms.getByRole("button", { name: "Join room" }).click();
+    await b.page.locator(".chat-head h2").filter({ hasText: "Town square" }).waitFor();
+    await say(a.page, "hello square");
+    await bubble(b.page, "hello square").waitFor();
   },
 
   /** The main screens pass axe-core's WCAG A/AA checks; a chat can be started and used from the keyboard alone. */

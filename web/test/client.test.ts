@@ -135,6 +135,10 @@ describe("ParleyClient", () => {
     last().push({ type: "done", id, chat: 5, seq: 1, changed: true });
     expect(done).toEqual([id]);
     expect(client.unanswered).toEqual([]);
+    const roomId = client.createChat("room", "town square", [], { public: true });
+    expect(last().sent).toContainEqual({ type: "create", kind: "room", name: "town square", members: [], public: true, id: roomId });
+    const joinId = client.joinRoom({ chat: 6 });
+    expect(last().sent).toContainEqual({ type: "join", chat: 6, id: joinId });
   });
 
   it("asks for and sets both privacy settings, and reports both", async () => {

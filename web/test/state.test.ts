@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Api, ChatSummary, InviteSummary } from "../src/app/api";
-import { AppState } from "../src/app/state";
+import { AppState, joinError } from "../src/app/state";
 import { ParleyClient } from "../src/protocol/client";
 import type { MsgFrame } from "../src/protocol/frames";
 import { FakeSocket } from "./fake_socket";
@@ -294,5 +294,94 @@ describe("AppState: privacy settings and group invites", () => {
       members: [{ user: 3, role: "admin", joined: 1, delivered: 1, read: 1 }, { user: ME, role: "member", joined: 1, delivered: 1, read: 1 }] });
     expect(state.name(3)).toBe("User 3");
     expect(state.chats.get(7)!.info?.members.length).toBe(2);
+  });
+});
+
+const room = (chat: number, name: string): ChatSummary =>
+  ({ chat, kind: "room", last_seq: 1, last_ts: 5, last_text: "", last_sender: 3, read: 1, name, member_count: 2 });
+
+describe("AppState: private and public rooms", () => {
+  it("creates a private room unless asked for a public one", async () => {
+    const chats: ChatSummary[] = [];
+    const { state, ws } = await setup(chats);
+    await state.createRoom("news", false);
+    expect(ws.sent.filter((f) => f.type === "create").at(-1)).toMatchObject({ kind: "room", name: "news", everyone_posts: false, public: false });
+    await state.createRoom("town square", true, "public");
+    const create = ws.sent.filter((f) => f.type === "create").at(-1)!;
+    expect(create).toMatchObject({ kind: "room", name: "town square", everyone_posts: true, public: true });
+    chats.push(room(12, "town square"));
+    ws.push({ type: "done", id: create.id, chat: 12, seq: 1, changed: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.view).toEqual({ chat: 12 });
+  });
+
+  it("a private room's id is refused to the caller, not as a notice; its invite code joins and opens it", async () => {
+    const chats: ChatSummary[] = [];
+    const { state, ws } = await setup(chats);
+    const byId = state.joinRoom(" #12 ");
+    const join = ws.sent.filter((f) => f.type === "join").at(-1)!;
+    expect(join).toMatchObject({ chat: 12 });
+    expect(join.invite).toBeUndefined();
+    ws.push({ type: "error", code: "no_such_chat", message: "no such chat", id: join.id });
+    await expect(byId).rejects.toThrow("No such room, or it is private: ask for an invite code.");
+    expect(state.notice).toBe("");
+
+    const bad = state.joinRoom("NotAValidCode123");
+    const badJoin = ws.sent.filter((f) => f.type === "join").at(-1)!;
+    expect(badJoin).toMatchObject({ invite: "NotAValidCode123" });
+    ws.push({ type: "error", code: "not_found", message: "no such invite", id: badJoin.id });
+    await expect(bad).rejects.toThrow("This invite code does not work: check it, or ask for a new one.");
+    expect(state.notice).toBe("");
+
+    const sent = ws.sent.length;                            // not a code at all: refused here, nothing sent
+    await expect(state.joinRoom("two words")).rejects.toThrow(/^This invite code does not work/);
+    await expect(state.joinRoom("x".repeat(65))).rejects.toThrow(/^This invite code does not work/);
+    expect(ws.sent.length).toBe(sent);
+
+    const good = state.joinRoom("q1Vd0fXo3bB6Jk2Z");
+    const goodJoin = ws.sent.filter((f) => f.type === "join").at(-1)!;
+    chats.push(room(12, "news"));
+    ws.push({ type: "done", id: goodJoin.id, chat: 12, changed: true });
+    await expect(good).resolves.toBe(12);
+    expect(state.view).toEqual({ chat: 12 });
+    expect(state.chats.get(12)?.name).toBe("news");
+  });
+
+  it("a public room joins by its id", async () => {
+    const chats: ChatSummary[] = [];
+    const { state, ws } = await setup(chats);
+    const joined = state.joinRoom("15");
+    const join = ws.sent.filter((f) => f.type === "join").at(-1)!;
+    expect(join).toMatchObject({ chat: 15 });
+    chats.push(room(15, "town square"));
+    ws.push({ type: "done", id: join.id, chat: 15, changed: true });
+    await expect(joined).resolves.toBe(15);
+    expect(state.view).toEqual({ chat: 15 });
+  });
+
+  it("a join refused with no one waiting (sent before a reload) says why in the notice", async () => {
+    const { state, ws } = await setup([]);
+    const id = state.client.joinRoom({ chat: 12 });
+    ws.push({ type: "error", code: "no_such_chat", message: "no such chat", id });
+    expect(state.notice).toBe("No such room, or it is private: ask for an invite code.");
+    state.notify("The dialog went");
+    expect(state.notice).toBe("The dialog went");
+  });
+
+  it("keeps a room's access from chat_info", async () => {
+    const { state, ws } = await setup([room(12, "news")]);
+    state.open({ chat: 12 });
+    expect(ws.sent).toContainEqual({ type: "chat_info", chat: 12 });
+    ws.push({ type: "chat_info", chat: 12, kind: "room", name: "news", members_can_add: false, everyone_posts: false, public: false,
+      created_by: ME, created_at: 1, last_seq: 1, member_count: 2, role: "admin", invite: "q1Vd0fXo3bB6Jk2Z",
+      members: [{ user: ME, role: "admin", joined: 0, delivered: 1, read: 1 }] });
+    expect(state.chats.get(12)!.info).toMatchObject({ public: false, invite: "q1Vd0fXo3bB6Jk2Z" });
+  });
+
+  it("words each refused join", () => {
+    expect(joinError({ code: "invalid" }, { chat: 4 })).toBe("That is not a room: groups are joined when a member adds you.");
+    expect(joinError({ code: "chat_full" }, { invite: "x" })).toBe("The room is full.");
+    expect(joinError({ code: "not_found" }, { invite: "x" })).toMatch(/^This invite code does not work/);
+    expect(joinError({ code: "no_such_chat" }, { chat: 4 })).toBe("No such room, or it is private: ask for an invite code.");
   });
 });

@@ -58,6 +58,9 @@ export type View = { chat: number } | { draft: Draft } | null;
 /** Whom creating a group or adding members invited instead of adding (their settings refuse). */
 export interface Invited { chat: number; users: number[] }
 
+/** How a new room is joined: `private` by its invite code only (the default), `public` by its id too. */
+export type RoomAccess = "private" | "public";
+
 /** The invite code a request answers, if it is an accept (`join` by invite) or a `decline`. */
 function inviteAnswered(request?: Record<string, unknown>): string | undefined {
   if (!request || typeof request.invite !== "string") return undefined;
@@ -94,6 +97,7 @@ export class AppState {
   private typingSent = new Map<number, number>();
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private requests = new Map<string, (chat: number) => void>();
+  private refusals = new Map<string, (e: ErrorFrame) => void>();   // requests whose error the caller shows
   private viewsTimer: ReturnType<typeof setTimeout> | null = null;
   private visible = true;
 
@@ -439,16 +443,37 @@ export class AppState {
     this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
   }
 
-  async createRoom(name: string, everyonePosts: boolean): Promise<void> {
-    const id = this.client.createChat("room", name, [], { everyone_posts: everyonePosts });
+  /** Creates a room, private (joined by invite code only) unless `access` is public; opens it when done. */
+  async createRoom(name: string, everyonePosts: boolean, access: RoomAccess = "private"): Promise<void> {
+    const id = this.client.createChat("room", name, [], { everyone_posts: everyonePosts, public: access === "public" });
     this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
   }
 
-  /** Joins a room by its id (digits) or invite code. */
-  joinRoom(target: string): void {
-    const t = target.trim();
-    const id = this.client.joinRoom(/^\d+$/.test(t) ? { chat: Number(t) } : { invite: t });
-    this.requests.set(id, (chat) => void this.refreshChats().then(() => this.open({ chat })));
+  /**
+   * Joins a room by its id (digits, "#12" too) or invite code. Resolves with the room once it is
+   * joined and open; rejects with a readable error (a private room's id reads as no room at all),
+   * which the caller shows instead of the app-wide notice.
+   */
+  joinRoom(target: string): Promise<number> {
+    const t = target.trim().replace(/^#(?=\d+$)/, "");
+    if (!t) return Promise.reject(new Error("Type a room number or an invite code."));
+    // The server takes codes of 1 to 64 characters and counts anything else as a protocol error.
+    if (!/^\d+$/.test(t) && (t.length > 64 || /\s/.test(t))) return Promise.reject(new Error(joinError({ code: "not_found" }, { invite: t })));
+    const by = /^\d+$/.test(t) ? { chat: Number(t) } : { invite: t };
+    const id = this.client.joinRoom(by);
+    return new Promise<number>((resolve, reject) => {
+      this.requests.set(id, (chat) => {
+        this.refusals.delete(id);
+        void this.refreshChats().then(() => { this.open({ chat }); resolve(chat); });
+      });
+      this.refusals.set(id, (e) => reject(new Error(joinError(e, by))));
+    });
+  }
+
+  /** Shows a sentence in the app-wide notice (for an answer whose dialog has gone). */
+  notify(text: string): void {
+    this.notice = text;
+    this.changed();
   }
 
   async addMembers(chat: number, phones: string[]): Promise<void> {
@@ -557,13 +582,28 @@ export class AppState {
   private onError(e: ErrorFrame, request?: Record<string, unknown>): void {
     if (e.code === "rate_limited" || e.code === "unavailable") return;  // the client retries
     if (e.id) this.requests.delete(e.id);
+    const refused = e.id ? this.refusals.get(e.id) : undefined;
+    if (e.id) this.refusals.delete(e.id);
     const code = inviteAnswered(request);
+    if (refused) {
+      // A join from the Rooms dialog: it shows the error itself, next to what was typed.
+      if (code) this.invites.remove(code);
+      refused(e);
+      this.changed();
+      return;
+    }
     if (code && (this.invites.has(code) || request?.type === "decline")) {
       // The server forgets an invite it refused to honour: so do we. A decline of one that is
       // gone already (expired, answered elsewhere) has nothing to tell.
       this.invites.remove(code);
       if (request?.type === "join") this.notice = e.code === "not_found" ? "This invitation is no longer valid." : describe(e);
       else if (e.code !== "not_found") this.notice = describe(e);
+      this.changed();
+      return;
+    }
+    if (request?.type === "join") {
+      // Answered after a reload, or after its dialog closed: the notice says it.
+      this.notice = joinError(e, request);
       this.changed();
       return;
     }
@@ -656,7 +696,23 @@ export function describe(e: { code: string; message?: string }): string {
     case "chat_full": return "The chat is full.";
     case "no_such_user": return "That user does not exist.";
     case "not_found": return "Nothing was found for that id or invite code.";
+    case "no_such_chat": return "No such chat.";
     case "text_too_long": return "The message is too long.";
     default: return e.message || e.code;
+  }
+}
+
+/**
+ * A readable sentence for a refused `join` of a room. A private room answers its id exactly as
+ * an id no chat has (`no_such_chat`), so the sentence covers both.
+ */
+export function joinError(e: { code: string; message?: string }, request: Record<string, unknown>): string {
+  const byId = typeof request.chat === "number";
+  switch (e.code) {
+    case "no_such_chat": return "No such room, or it is private: ask for an invite code.";
+    case "not_found": return byId ? describe(e) : "This invite code does not work: check it, or ask for a new one.";
+    case "invalid": return byId ? "That is not a room: groups are joined when a member adds you." : describe(e);
+    case "chat_full": return "The room is full.";
+    default: return describe(e);
   }
 }

@@ -76,11 +76,14 @@ export interface ChatInfoFrame {
   avatar?: string;
   members_can_add: boolean;
   everyone_posts: boolean;
+  /** Rooms only: anyone may join by the id. A private room (false, or absent from an older server) is joined by its invite code. */
+  public?: boolean;
   created_by: number;
   created_at: number;
   last_seq: number;
   member_count: number;
   role: "admin" | "member" | "none";
+  /** Rooms, and only for admins: the code anyone joins with (the only way into a private room). */
   invite?: string;
   members: MemberInfo[];
 }

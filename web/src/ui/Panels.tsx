@@ -1,11 +1,12 @@
-// The side panels and dialogs: group / room info with admin actions, settings (who sees my last
-// seen, who may add me to groups, devices, sign out), and the forms to start a chat, create a
-// group or room, join a room.
+// The side panels and dialogs: group / room info with admin actions (a room's access and invite
+// code), settings (who sees my last seen, who may add me to groups, devices, sign out), and the
+// forms to start a chat, create a group or a room (private or public), join a room.
 
-import { useEffect, useState } from "preact/hooks";
-import type { AppState, Chat } from "../app/state";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { AppState, Chat, RoomAccess } from "../app/state";
 import type { Visibility } from "../protocol/frames";
 import { Dialog } from "./Dialog";
+import { GlobeIcon, LockIcon } from "./Icons";
 import { who } from "./format";
 import { listTime } from "./time";
 
@@ -24,6 +25,66 @@ function useAction(): [string, boolean, (f: () => Promise<void> | void) => Promi
     }
   }
   return [error, busy, run];
+}
+
+/** Copies by selecting a hidden text area: for pages where the Clipboard API is missing (plain http:// off localhost). */
+function copyBySelection(text: string): boolean {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.className = "sr-only";
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch { ok = false; }
+  area.remove();
+  return ok;
+}
+
+/** A "Copy" button for a short text (an invite code, a room number), with a status that says how it went. */
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [result, setResult] = useState<"" | "copied" | "failed">("");
+  useEffect(() => {
+    if (!result) return;
+    const t = setTimeout(() => setResult(""), 3000);
+    return () => clearTimeout(t);
+  }, [result]);
+  async function copy() {
+    let ok: boolean;
+    try {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    } catch {
+      ok = copyBySelection(text);
+    }
+    setResult(ok ? "copied" : "failed");
+  }
+  return (
+    <>
+      <button type="button" class="copy" aria-label={label} onClick={() => void copy()}>Copy</button>
+      <span role="status" class="copy-status">{result === "copied" ? "Copied" : result === "failed" ? "Could not copy: select it and copy it" : ""}</span>
+    </>
+  );
+}
+
+/** A room's info: public or private, what to share to bring people in, and (admins) the invite code. */
+function RoomAccessInfo({ chat }: { chat: Chat }) {
+  const info = chat.info!;
+  const isPublic = info.public === true;   // absent (an older server, an older room): private
+  return (
+    <section class="room-access" aria-label="Who can join" data-access={isPublic ? "public" : "private"}>
+      <p class="access-title">{isPublic ? <GlobeIcon /> : <LockIcon />} {isPublic ? "Public room" : "Private room"}</p>
+      <p class="hint">{isPublic
+        ? "Anyone who knows its number can join."
+        : "Only people with the invite code can join; to anyone else it does not exist."}</p>
+      {isPublic && (
+        <p class="share">Room number: <code data-room-id>{chat.chat}</code> <CopyButton text={String(chat.chat)} label="Copy room number" /></p>
+      )}
+      {info.invite ? (
+        <p class="share">Invite code: <code data-invite>{info.invite}</code> <CopyButton text={info.invite} label="Copy invite code" /></p>
+      ) : !isPublic && info.role !== "none" && <p class="hint">Ask an admin for the invite code to bring someone in.</p>}
+    </section>
+  );
 }
 
 function phonesOf(text: string): string[] {
@@ -55,7 +116,7 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
             </form>
           ) : <p class="big-name">{info.name}</p>}
           <p>{info.member_count} {info.member_count === 1 ? "member" : "members"} · you are {info.role === "none" ? "not a member" : `${info.role === "admin" ? "an admin" : "a member"}`}</p>
-          {chat.kind === "room" && <p>Room id: <code>{chat.chat}</code>{info.invite && <> · invite code: <code data-invite>{info.invite}</code></>}</p>}
+          {chat.kind === "room" && <RoomAccessInfo chat={chat} />}
           {admin && (
             <fieldset>
               <legend>Settings</legend>
@@ -194,21 +255,69 @@ export function NewGroupDialog({ state, onClose }: { state: AppState; onClose: (
   );
 }
 
+const ACCESS: [RoomAccess, string][] = [
+  ["private", "Private (invite code only)"],
+  ["public", "Public (anyone can find it by its number)"],
+];
+const ACCESS_HINT: Record<RoomAccess, string> = {
+  private: "People join with the invite code you share from Room info. You can't change this later.",
+  public: "Anyone who knows the room's number can join. You can't change this later.",
+};
+
+/**
+ * Join a room (by its number or invite code) or create one. A join keeps the dialog open until
+ * the server answers, so a refusal shows here, next to what was typed.
+ */
 export function RoomDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
   const [target, setTarget] = useState("");
+  const [joinError, setJoinError] = useState("");
+  const [joining, setJoining] = useState(false);
   const [name, setName] = useState("");
+  const [access, setAccess] = useState<RoomAccess>("private");
   const [everyone, setEveryone] = useState(false);
   const [error, busy, run] = useAction();
+  const mounted = useRef(true);
+  const targetRef = useRef<HTMLInputElement>(null);
+  useEffect(() => () => { mounted.current = false; }, []);
+
+  function join() {
+    setJoinError("");
+    setJoining(true);
+    state.joinRoom(target).then(
+      () => { if (mounted.current) onClose(); },
+      (e: unknown) => {
+        const text = e instanceof Error ? e.message : String(e);
+        if (!mounted.current) { state.notify(text); return; }   // the dialog was closed meanwhile
+        setJoining(false);
+        setJoinError(text);
+        targetRef.current?.focus();
+      });
+  }
+
   return (
     <Dialog title="Rooms" onClose={onClose}>
-      <form onSubmit={(e) => { e.preventDefault(); void run(() => { state.joinRoom(target); onClose(); }); }}>
-        <label for="room-target">Join a room: its id or invite code</label>
-        <input id="room-target" required autoFocus value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} />
-        <button type="submit" class="primary" disabled={busy}>Join room</button>
+      <form onSubmit={(e) => { e.preventDefault(); join(); }}>
+        <label for="room-target">Join a room: its number or invite code</label>
+        <input id="room-target" ref={targetRef} required autoFocus value={target} autoComplete="off" spellcheck={false}
+          aria-invalid={joinError ? "true" : undefined} aria-describedby={joinError ? "room-target-error room-target-hint" : "room-target-hint"}
+          onInput={(e) => { setTarget((e.target as HTMLInputElement).value); setJoinError(""); }} />
+        <p class="hint" id="room-target-hint">A private room is joined with its invite code only.</p>
+        {joinError && <p class="error" role="alert" id="room-target-error" data-join-error>{joinError}</p>}
+        <button type="submit" class="primary" disabled={joining}>{joining ? "Joining…" : "Join room"}</button>
+        {joining && !state.connected && <p class="hint" role="status">Waiting for the connection…</p>}
       </form>
-      <form onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.createRoom(name.trim(), everyone); onClose(); }); }}>
+      <form onSubmit={(e) => { e.preventDefault(); void run(async () => { await state.createRoom(name.trim(), everyone, access); onClose(); }); }}>
         <label for="room-name">Or create a room named</label>
         <input id="room-name" required maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <fieldset class="choice" aria-describedby="room-access-hint">
+          <legend>Who can join</legend>
+          {ACCESS.map(([v, label]) => (
+            <label class="check" key={v}>
+              <input type="radio" name="room-access" value={v} checked={access === v} onChange={() => setAccess(v)} /> {label}
+            </label>
+          ))}
+          <p class="hint" id="room-access-hint">{ACCESS_HINT[access]}</p>
+        </fieldset>
         <label class="check"><input type="checkbox" checked={everyone} onChange={(e) => setEveryone((e.target as HTMLInputElement).checked)} /> Everyone can post (otherwise only admins)</label>
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" disabled={busy}>Create room</button>
