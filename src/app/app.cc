@@ -16,6 +16,20 @@ namespace parley::app {
 
 namespace {
 
+// Splits HOST:PORT (the port may be 0: any free port).
+Status host_port(const std::string& value, const char* setting, std::string& host, unsigned short& port) {
+  auto colon = value.rfind(':');
+  host = value.substr(0, colon);
+  try {
+    int p = std::stoi(value.substr(colon + 1));
+    if (p < 0 || p > 65535) throw std::out_of_range("port");
+    port = static_cast<unsigned short>(p);
+  } catch (const std::exception&) {
+    return Status(Code::kInvalid, std::string(setting) + ": bad port in '" + value + "'");
+  }
+  return Status::Ok();
+}
+
 std::string wal_metrics(const WriterStats& st) {
   if (!st.has_wal) return {};
   return fmt::format(
@@ -83,6 +97,12 @@ Status App::start() {
     }
     bo.stop_requested = stop_requested;
     bo.cluster_id = cluster_id;
+    bo.creds_file = config_.bus.nats_creds_file;
+    bo.nkey = config_.bus.nats_nkey;
+    bo.nkey_seed_file = config_.bus.nats_nkey_seed_file;
+    bo.ca_file = config_.bus.nats_ca_file;
+    bo.cert_file = config_.bus.nats_cert_file;
+    bo.key_file = config_.bus.nats_key_file;
     try {
       auto b = std::make_unique<NatsBus>(bo);
       nats = b.get();
@@ -120,8 +140,11 @@ Status App::start() {
           "# HELP parley_bus_received_total Announcements received from other nodes\n# TYPE parley_bus_received_total counter\n"
           "parley_bus_received_total {}\n"
           "# HELP parley_bus_publish_failures_total Announcements NATS refused\n# TYPE parley_bus_publish_failures_total counter\n"
-          "parley_bus_publish_failures_total {}\n",
-          nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures());
+          "parley_bus_publish_failures_total {}\n"
+          "# HELP parley_bus_misrouted_total Announcements dropped: not for the user or room of their subject\n"
+          "# TYPE parley_bus_misrouted_total counter\nparley_bus_misrouted_total {}\n",
+          nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures(),
+          nats->misrouted());
     auto ps = presence_ ? presence_->stats() : presence::Stats{};
     bus += fmt::format(
         "# HELP parley_presence_online_users Users online through a device on this node\n"
@@ -151,6 +174,9 @@ Status App::start() {
     sender_ = std::make_unique<net::WebhookCodeSender>(config_.auth.webhook_url, config_.auth.webhook_timeout_ms);
   else
     sender_ = std::make_unique<auth::LogCodeSender>();
+  if (config_.auth.code_sender == "log")
+    spdlog::warn("auth: SIGN-IN CODES ARE WRITTEN TO THIS LOG (auth.code_sender = log): anyone who reads it can sign "
+                 "in as any user. For development only; use auth.code_sender = webhook in production.");
 
   auth::Options ao;
   ao.default_region = config_.auth.default_region;
@@ -158,6 +184,7 @@ Status App::start() {
   ao.code_max_attempts = config_.auth.code_max_attempts;
   ao.codes_per_phone_per_hour = config_.auth.codes_per_phone_per_hour;
   ao.requests_per_ip_per_minute = config_.auth.requests_per_ip_per_minute;
+  ao.device_idle_ms = TimeMs(config_.auth.device_idle_days) * 86'400'000;
   auth_ = std::make_unique<auth::AuthService>(ao, *store_, *bus_, *sender_, clock_, random_);
   chat::Options co;
   co.max_group_members = static_cast<std::size_t>(config_.groups.max_members);
@@ -174,15 +201,10 @@ Status App::start() {
   presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, pro);
 
   net::Options no;
-  auto colon = config_.server.listen.rfind(':');
-  no.host = config_.server.listen.substr(0, colon);
-  try {
-    int port = std::stoi(config_.server.listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    no.port = static_cast<unsigned short>(port);
-  } catch (const std::exception&) {
-    return Status(Code::kInvalid, "server.listen: bad port in '" + config_.server.listen + "'");
-  }
+  if (Status st = host_port(config_.server.listen, "server.listen", no.host, no.port); !st.ok()) return st;
+  if (!config_.server.admin_listen.empty())
+    if (Status st = host_port(config_.server.admin_listen, "server.admin_listen", no.admin_host, no.admin_port); !st.ok())
+      return st;
   no.threads = config_.server.threads > 0 ? config_.server.threads
                                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   no.max_frame_bytes = config_.server.max_frame_bytes;
@@ -223,6 +245,9 @@ Status App::start() {
                config_.store.kind == "postgres" ? "postgres at " + pg::describe(config_.store.postgres_url)
                                                 : "sqlite in " + config_.store.data_dir,
                config_.bus.kind);
+  if (!no.admin_host.empty())
+    spdlog::info("app: /metrics, health checks and /v1/admin/* on http://{}:{} only", no.admin_host,
+                 server_->admin_port());
   return Status::Ok();
 }
 

@@ -66,6 +66,7 @@ const std::map<std::string, Setter>& keys() {
       {"server.max_protocol_errors", integer(&C::server, &C::Server::max_protocol_errors)},
       {"server.shutdown_grace_ms", integer(&C::server, &C::Server::shutdown_grace_ms)},
       {"server.web_root", string(&C::server, &C::Server::web_root)},
+      {"server.admin_listen", string(&C::server, &C::Server::admin_listen)},
       {"store.kind", string(&C::store, &C::Store::kind)},
       {"store.data_dir", string(&C::store, &C::Store::data_dir)},
       {"store.max_batch", integer(&C::store, &C::Store::max_batch)},
@@ -75,6 +76,12 @@ const std::map<std::string, Setter>& keys() {
       {"bus.kind", string(&C::bus, &C::Bus::kind)},
       {"bus.nats_urls", string(&C::bus, &C::Bus::nats_urls)},
       {"bus.node_id", string(&C::bus, &C::Bus::node_id)},
+      {"bus.nats_creds_file", string(&C::bus, &C::Bus::nats_creds_file)},
+      {"bus.nats_nkey", string(&C::bus, &C::Bus::nats_nkey)},
+      {"bus.nats_nkey_seed_file", string(&C::bus, &C::Bus::nats_nkey_seed_file)},
+      {"bus.nats_ca_file", string(&C::bus, &C::Bus::nats_ca_file)},
+      {"bus.nats_cert_file", string(&C::bus, &C::Bus::nats_cert_file)},
+      {"bus.nats_key_file", string(&C::bus, &C::Bus::nats_key_file)},
       {"auth.default_region", string(&C::auth, &C::Auth::default_region)},
       {"auth.code_ttl_s", integer(&C::auth, &C::Auth::code_ttl_s)},
       {"auth.code_max_attempts", integer(&C::auth, &C::Auth::code_max_attempts)},
@@ -84,6 +91,8 @@ const std::map<std::string, Setter>& keys() {
       {"auth.webhook_url", string(&C::auth, &C::Auth::webhook_url)},
       {"auth.webhook_timeout_ms", integer(&C::auth, &C::Auth::webhook_timeout_ms)},
       {"auth.admin_secret", string(&C::auth, &C::Auth::admin_secret)},
+      {"auth.allow_log_codes", boolean(&C::auth, &C::Auth::allow_log_codes)},
+      {"auth.device_idle_days", integer(&C::auth, &C::Auth::device_idle_days)},
       {"limits.max_text_chars", integer(&C::limits, &C::Limits::max_text_chars)},
       {"limits.send_rate_per_s", number(&C::limits, &C::Limits::send_rate_per_s)},
       {"limits.send_burst", number(&C::limits, &C::Limits::send_burst)},
@@ -168,12 +177,21 @@ Status apply_override(Config& config, const std::string& assignment) {
   return Status::Ok();
 }
 
+// HOST of a HOST:PORT names the loopback interface (127.0.0.0/8, ::1, localhost).
+static bool loopback(const std::string& listen) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 std::vector<std::string> validate(const Config& c) {
   std::vector<std::string> out;
   auto need = [&](bool ok, std::string msg) {
     if (!ok) out.push_back(std::move(msg));
   };
   need(c.server.listen.find(':') != std::string::npos, "server.listen must be HOST:PORT");
+  need(c.server.admin_listen.empty() || c.server.admin_listen.find(':') != std::string::npos,
+       "server.admin_listen must be HOST:PORT (or empty)");
   need(c.server.threads >= 0 && c.server.threads <= 256, "server.threads must be 0..256");
   need(c.server.max_frame_bytes >= 1024 && c.server.max_frame_bytes <= (16u << 20),
        "server.max_frame_bytes must be 1024..16777216");
@@ -191,7 +209,14 @@ std::vector<std::string> validate(const Config& c) {
   need(c.store.commit_gap_us >= 0 && c.store.commit_gap_us <= 100000, "store.commit_gap_us must be 0..100000");
   need(c.bus.kind == "local" || c.bus.kind == "nats", "bus.kind must be \"local\" or \"nats\"");
   if (c.bus.kind == "nats") {
-    need(c.bus.nats_urls.starts_with("nats://"), "bus.nats_urls must list nats://host:port servers when bus.kind = \"nats\"");
+    need(c.bus.nats_urls.starts_with("nats://") || c.bus.nats_urls.starts_with("tls://"),
+         "bus.nats_urls must list nats://host:port (or tls://host:port) servers when bus.kind = \"nats\"");
+    need(c.bus.nats_nkey.empty() == c.bus.nats_nkey_seed_file.empty(),
+         "bus.nats_nkey and bus.nats_nkey_seed_file go together");
+    need(c.bus.nats_creds_file.empty() || c.bus.nats_nkey.empty(),
+         "bus.nats_creds_file and bus.nats_nkey are two ways to sign in to NATS: set one");
+    need(c.bus.nats_cert_file.empty() == c.bus.nats_key_file.empty(),
+         "bus.nats_cert_file and bus.nats_key_file go together");
     need(c.store.kind == "postgres", "bus.kind = \"nats\" needs store.kind = \"postgres\": every node must share one store");
   }
   need(auth::known_region(c.auth.default_region),
@@ -206,6 +231,12 @@ std::vector<std::string> validate(const Config& c) {
     need(c.auth.webhook_url.starts_with("http://") || c.auth.webhook_url.starts_with("https://"),
          "auth.webhook_url must be an http:// or https:// URL when code_sender = \"webhook\"");
   need(c.auth.webhook_timeout_ms >= 100, "auth.webhook_timeout_ms must be >= 100");
+  // The log sender writes every sign-in code to the log: whoever reads the log can sign in
+  // as anyone. Fine on a developer's machine; refused where others can reach the server.
+  need(c.auth.code_sender != "log" || c.auth.allow_log_codes || loopback(c.server.listen),
+       "auth.code_sender = \"log\" writes sign-in codes to the log; on a non-loopback address (server.listen = " +
+           c.server.listen + ") set auth.code_sender = \"webhook\", or auth.allow_log_codes = true if you mean it");
+  need(c.auth.device_idle_days >= 0 && c.auth.device_idle_days <= 36500, "auth.device_idle_days must be 0..36500");
   need(c.auth.admin_secret.empty() || c.auth.admin_secret.size() >= 16,
        "auth.admin_secret must be at least 16 characters (or empty to disable admin endpoints)");
   need(c.limits.max_text_chars >= 1 && c.limits.max_text_chars <= 65536, "limits.max_text_chars must be 1..65536");

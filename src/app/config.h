@@ -20,6 +20,7 @@ struct Config {
     int max_protocol_errors = 20;           // bad frames tolerated per connection
     int shutdown_grace_ms = 3000;           // time to flush connections at shutdown
     std::string web_root;                   // browser client files; empty = none
+    std::string admin_listen;  // HOST:PORT for /metrics, health and /v1/admin/* only; empty = on `listen`
   } server;
   struct Store {
     std::string kind = "sqlite";             // sqlite | postgres
@@ -32,7 +33,13 @@ struct Config {
   struct Bus {
     std::string kind = "local";  // local (one node) | nats (cluster)
     std::string nats_urls;       // comma-separated nats://host:port, for kind = nats
-    std::string node_id;         // unique per node; empty = host name and listen port
+    std::string node_id;         // unique per node; empty = host name, listen port and process id
+    std::string nats_creds_file;     // NATS .creds file (user JWT and NKEY seed)
+    std::string nats_nkey;           // NKEY public key (U...), with nats_nkey_seed_file
+    std::string nats_nkey_seed_file;
+    std::string nats_ca_file;        // TLS: trust this CA (turns TLS on); tls:// URLs turn it on too
+    std::string nats_cert_file;      // TLS client certificate and key, for servers that verify clients
+    std::string nats_key_file;
   } bus;
   struct Auth {
     std::string default_region = "US";
@@ -44,6 +51,8 @@ struct Config {
     std::string webhook_url;          // http(s)://host[:port]/path for code_sender = webhook
     int webhook_timeout_ms = 5000;
     std::string admin_secret;         // enables /v1/admin/*; empty = disabled
+    bool allow_log_codes = false;     // code_sender = log on a non-loopback listen address
+    int device_idle_days = 180;       // devices unused this long are signed out; 0 = never
   } auth;
   struct Limits {
     int max_text_chars = 4096;

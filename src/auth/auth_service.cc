@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "auth/phone.h"
 #include "core/encoding.h"
 
@@ -107,7 +109,32 @@ void AuthService::mint(const std::string& phone, std::string device_name,
 
 Result<DeviceRecord> AuthService::authenticate(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status(Code::kUnauthorized, "bad token");
-  return store_.find_device_by_token(sha256(token));
+  auto dev = store_.find_device_by_token(sha256(token));
+  if (dev && expired(*dev)) return expired_status();
+  return dev;
+}
+
+bool AuthService::expired(const DeviceRecord& d) const {
+  return options_.device_idle_ms > 0 &&
+         clock_.now_ms() - std::max(d.created_at, d.last_active_at) > options_.device_idle_ms;
+}
+
+Status AuthService::expired_status() const {
+  return Status(Code::kUnauthorized, "this device was signed out after " +
+                                         std::to_string(options_.device_idle_ms / 86'400'000) +
+                                         " days without use; sign in again");
+}
+
+Status AuthService::check_device(const DeviceRecord& device) {
+  auto list = store_.list_devices(device.user);
+  if (!list) return list.status();
+  for (const auto& d : *list)
+    if (d.id == device.id) {
+      if (d.revoked) return Status(Code::kUnauthorized, "device revoked");
+      if (expired(d)) return expired_status();
+      return Status::Ok();
+    }
+  return Status(Code::kUnauthorized, "device revoked");
 }
 
 Result<std::vector<DeviceRecord>> AuthService::devices(UserId user) { return store_.list_devices(user); }

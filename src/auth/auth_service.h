@@ -20,6 +20,7 @@ struct Options {
   int code_max_attempts = 5;
   int codes_per_phone_per_hour = 5;
   int requests_per_ip_per_minute = 60;
+  TimeMs device_idle_ms = 180LL * 86'400'000;  // a device unused this long is signed out; 0 = never
 };
 
 struct CodeRequested {
@@ -46,8 +47,14 @@ class AuthService {
   void mint(const std::string& phone, std::string device_name,
             std::function<void(Result<SignedIn>)> done);
 
-  // The unrevoked device holding `token`; kUnauthorized otherwise.
+  // The unrevoked device holding `token`; kUnauthorized otherwise (also for a device
+  // unused for longer than device_idle_ms: it is signed out).
   Result<DeviceRecord> authenticate(const std::string& token);
+  // Whether `device` is still signed in, read again from the store: kUnauthorized once it
+  // is revoked or idle-expired. Sessions ask after subscribing to the bus, after a bus
+  // outage and on a revoke event, so a revoke that raced them (or whose event was lost, or
+  // forged) is decided by the store.
+  Status check_device(const DeviceRecord& device);
   Result<std::vector<DeviceRecord>> devices(UserId user);
   // Revokes and tells the device's live sessions to close.
   void revoke(UserId user, DeviceId device, std::function<void(Status)> done);
@@ -58,6 +65,8 @@ class AuthService {
 
  private:
   std::string code_hash(const std::string& phone, const std::string& code) const;
+  bool expired(const DeviceRecord& d) const;
+  Status expired_status() const;
 
   const Options options_;
   Store& store_;

@@ -16,8 +16,9 @@ namespace parley {
 namespace {
 
 // Wire form of a BusEvent between nodes: kind and membership (1 byte each), pts, device,
-// chat and seq (8 bytes each, little endian), then the frame exactly as devices receive it.
-constexpr std::size_t kHeader = 34;
+// chat, seq and the user or room it is for (8 bytes each, little endian), then the frame
+// exactly as devices receive it.
+constexpr std::size_t kHeader = 42;
 
 void put64(std::string& out, std::int64_t v) {
   auto u = static_cast<std::uint64_t>(v);
@@ -49,6 +50,18 @@ NatsBus::NatsBus(NatsBusOptions options)
   std::vector<const char*> urls;
   for (const auto& u : options_.urls) urls.push_back(u.c_str());
   check(natsOptions_SetServers(opts_, urls.data(), static_cast<int>(urls.size())), "bus.nats_urls");
+  if (!options_.creds_file.empty())
+    check(natsOptions_SetUserCredentialsFromFiles(opts_, options_.creds_file.c_str(), nullptr), "bus.nats_creds_file");
+  if (!options_.nkey.empty())
+    check(natsOptions_SetNKeyFromSeed(opts_, options_.nkey.c_str(), options_.nkey_seed_file.c_str()),
+          "bus.nats_nkey_seed_file");
+  if (!options_.ca_file.empty()) {
+    check(natsOptions_SetSecure(opts_, true), "bus.nats_ca_file");
+    check(natsOptions_LoadCATrustedCertificates(opts_, options_.ca_file.c_str()), "bus.nats_ca_file");
+  }
+  if (!options_.cert_file.empty())
+    check(natsOptions_LoadCertificatesChain(opts_, options_.cert_file.c_str(), options_.key_file.c_str()),
+          "bus.nats_cert_file");
   check(natsOptions_UseGlobalMessageDelivery(opts_, true), "options");
   check(natsOptions_SetNoEcho(opts_, true), "options");
   check(natsOptions_SetMaxReconnect(opts_, -1), "options");  // never give up
@@ -192,7 +205,7 @@ void NatsBus::drop_interest(std::unordered_map<std::int64_t, Interest>& map, std
   }
 }
 
-void NatsBus::send(const std::string& subject, const BusEvent& event) {
+void NatsBus::send(const std::string& subject, std::int64_t to, const BusEvent& event) {
   std::string payload;
   auto frame = event.pieces();
   payload.reserve(kHeader + frame[0].size() + frame[1].size() + frame[2].size());
@@ -202,6 +215,7 @@ void NatsBus::send(const std::string& subject, const BusEvent& event) {
   put64(payload, event.device.value);
   put64(payload, event.chat.value);
   put64(payload, event.seq);
+  put64(payload, to);
   for (auto p : frame) payload += p;
   // While reconnecting, libnats buffers publishes and sends them once connected.
   natsStatus s = natsConnection_Publish(conn_, subject.c_str(), payload.data(), static_cast<int>(payload.size()));
@@ -225,7 +239,7 @@ void NatsBus::unsubscribe(UserId user, std::uint64_t token) {
 
 void NatsBus::publish(UserId user, std::shared_ptr<const BusEvent> event) {
   local_.publish(user, event);
-  send(user_subject(user), *event);
+  send(user_subject(user), user.value, *event);
 }
 
 std::uint64_t NatsBus::subscribe_room(ChatId room, std::weak_ptr<BusListener> listener) {
@@ -241,7 +255,7 @@ void NatsBus::unsubscribe_room(ChatId room, std::uint64_t token) {
 
 void NatsBus::publish_room(ChatId room, std::shared_ptr<const BusEvent> event) {
   local_.publish_room(room, event);
-  send(room_subject(room), *event);
+  send(room_subject(room), room.value, *event);
 }
 
 bool NatsBus::available() const { return connected_; }
@@ -273,6 +287,14 @@ void NatsBus::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void*
     ev->device = DeviceId(get64(data + 10));
     ev->chat = ChatId(get64(data + 18));
     ev->seq = get64(data + 26);
+    // An event names whom it is for; one on another user's (or room's) subject is not
+    // delivered: a misrouted or forged event never reaches the wrong sessions.
+    if (get64(data + 34) != id) {
+      self->misrouted_++;
+      spdlog::warn("bus: dropped an event for {} that arrived on {}", get64(data + 34), subject);
+      natsMsg_Destroy(msg);
+      return;
+    }
     ev->frame.assign(data + kHeader, static_cast<std::size_t>(len) - kHeader);
     self->received_++;
     spdlog::debug("bus: from nats: {} kind {} pts {}", subject, static_cast<int>(ev->kind), ev->pts);

@@ -42,6 +42,13 @@ struct NatsBusOptions {
   std::vector<std::string> urls;  // nats://host:port, one per server of the NATS cluster
   std::string node_id;            // unique per node
   std::string cluster_id;         // shared by every node of the cluster (from the store)
+  // Security (docs/deployment.md): user and password, or a token, go in the URLs
+  // (nats://user:pass@host:4222). Otherwise a .creds file (JWT and NKEY seed), or an NKEY
+  // public key and its seed file. TLS for tls:// URLs or when a CA file is given; a client
+  // certificate and key for servers that verify clients.
+  std::string creds_file;
+  std::string nkey, nkey_seed_file;
+  std::string ca_file, cert_file, key_file;
   // Polled while waiting for NATS at start; true aborts the wait.
   std::function<bool()> stop_requested = [] { return false; };
 };
@@ -74,6 +81,7 @@ class NatsBus final : public Bus {
   std::uint64_t reconnects() const { return reconnects_; }
   std::uint64_t received() const { return received_; }
   std::uint64_t publish_failures() const { return publish_failures_; }
+  std::uint64_t misrouted() const { return misrouted_; }  // events dropped: not for their subject
 
  private:
   static void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
@@ -94,7 +102,8 @@ class NatsBus final : public Bus {
   // Counts a local listener of `subject`; subscribes NATS for the first one.
   void add_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key, const std::string& subject);
   void drop_interest(std::unordered_map<std::int64_t, Interest>& map, std::int64_t key);
-  void send(const std::string& subject, const BusEvent& event);
+  // `to`: the user (or room) the subject is for; receivers check the two agree.
+  void send(const std::string& subject, std::int64_t to, const BusEvent& event);
   std::string presence_subject(UserId user) const;
   std::string hello() const;  // "<node id> <address> <incarnation>", under nodes_mu_
 
@@ -122,7 +131,7 @@ class NatsBus final : public Bus {
   const std::string incarnation_;
 
   std::atomic<bool> connected_{false}, closing_{false};
-  std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0};
+  std::atomic<std::uint64_t> reconnects_{0}, received_{0}, publish_failures_{0}, misrouted_{0};
   std::mutex stop_mu_;  // guards closed_
   std::condition_variable stop_cv_;
   bool closed_ = false;  // libnats reported the connection closed: no more callbacks

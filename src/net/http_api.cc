@@ -114,10 +114,10 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 HttpApi::HttpApi(Services& services, const Options& options, std::function<bool()> ready)
     : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000) {}
 
-awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip) {
+awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip, bool internal) {
   svc_.metrics.http_requests++;
   try {
-    co_return co_await route(req, ip);
+    co_return co_await route(req, ip, internal);
   } catch (const std::exception& e) {
     spdlog::error("http: {} {} failed: {}", std::string(req.method_string()), std::string(req.target()), e.what());
     co_return error(req, 500, proto::err::kInternal, "internal error");
@@ -131,11 +131,16 @@ bool HttpApi::admin_ok(const HttpRequest& req) const {
   return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
 }
 
-awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string& ip) {
+awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string& ip, bool internal) {
   auto url = boost::urls::parse_origin_form(req.target());
   if (!url) co_return error(req, 400, proto::err::kInvalid, "bad request target");
   std::string path = url->path();
   const auto verb = req.method();
+  // With an admin listener, operators' routes live there only, and it serves nothing else.
+  const bool split = !opt_.admin_host.empty();
+  const bool operators = path == "/metrics" || path.starts_with("/v1/admin/");
+  if (split && operators != internal && path != "/healthz" && path != "/readyz")
+    co_return error(req, 404, proto::err::kNotFound, "no such route");
 
   if (path == "/healthz") co_return reply(req, http::status::ok, "ok\n", "text/plain");
   if (path == "/readyz") {

@@ -21,10 +21,11 @@ class HttpApi {
  public:
   HttpApi(Services& services, const Options& options, std::function<bool()> ready);
 
-  boost::asio::awaitable<HttpResponse> handle(const HttpRequest& req, const std::string& remote_ip);
+  // `internal`: the request came on the admin listener (Options::admin_host).
+  boost::asio::awaitable<HttpResponse> handle(const HttpRequest& req, const std::string& remote_ip, bool internal = false);
 
  private:
-  boost::asio::awaitable<HttpResponse> route(const HttpRequest& req, const std::string& ip);
+  boost::asio::awaitable<HttpResponse> route(const HttpRequest& req, const std::string& ip, bool internal);
   boost::asio::awaitable<HttpResponse> request_code(const HttpRequest& req, const std::string& ip);
   boost::asio::awaitable<HttpResponse> verify(const HttpRequest& req, const std::string& ip);
   boost::asio::awaitable<HttpResponse> admin_users(const HttpRequest& req);

@@ -35,29 +35,40 @@ Server::Server(Options options, Services& services)
         return v;
       }()),
       acceptor_(io_[0]->context()),
+      admin_acceptor_(io_[0]->context()),
       rooms_(services.bus),
       api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
 
 Server::~Server() { shutdown(); }
 
-Status Server::listen() {
+Status Server::bind(tcp::acceptor& acceptor, const std::string& host, unsigned short port, const char* setting) {
   beast::error_code ec;
-  auto addr = asio::ip::make_address(opt_.host, ec);
-  if (ec) return Status(Code::kInvalid, "server.listen: bad address '" + opt_.host + "'");
-  tcp::endpoint ep(addr, opt_.port);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status(Code::kUnavailable, "cannot listen on " + opt_.host + ":" + std::to_string(opt_.port) + ": " + ec.message());
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) return Status(Code::kInvalid, std::string(setting) + ": bad address '" + host + "'");
+  tcp::endpoint ep(addr, port);
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status(Code::kUnavailable, "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status Server::listen() {
+  if (Status st = bind(acceptor_, opt_.host, opt_.port, "server.listen"); !st.ok()) return st;
   port_ = acceptor_.local_endpoint().port();
+  if (!opt_.admin_host.empty()) {
+    if (Status st = bind(admin_acceptor_, opt_.admin_host, opt_.admin_port, "server.admin_listen"); !st.ok()) return st;
+    admin_port_ = admin_acceptor_.local_endpoint().port();
+  }
   return Status::Ok();
 }
 
 void Server::start() {
   for (auto& t : io_) guards_.push_back(asio::make_work_guard(t->context()));
   accepting_ = true;
-  asio::co_spawn(io_[0]->context(), accept_loop(), asio::detached);
+  asio::co_spawn(io_[0]->context(), accept_loop(acceptor_, false), asio::detached);
+  if (admin_acceptor_.is_open()) asio::co_spawn(io_[0]->context(), accept_loop(admin_acceptor_, true), asio::detached);
   for (auto& t : io_)
     threads_.emplace_back([io = t.get()] {
       set_thread_name("io-" + std::to_string(io->index()));
@@ -71,6 +82,7 @@ void Server::shutdown() {
   asio::post(io_[0]->context(), [this] {
     beast::error_code ec;
     acceptor_.close(ec);
+    admin_acceptor_.close(ec);
   });
   auto sessions = registry_.snapshot();
   spdlog::info("net: closing {} connections", sessions.size());
@@ -91,30 +103,30 @@ std::vector<std::pair<std::size_t, std::uint64_t>> Server::io_stats() const {
   return out;
 }
 
-awaitable<void> Server::accept_loop() {
+awaitable<void> Server::accept_loop(tcp::acceptor& acceptor, bool internal) {
   while (accepting_) {
     auto& io = *io_[next_++ % io_.size()];
-    auto [ec, socket] = co_await acceptor_.async_accept(io.context(), use_nothrow);
+    auto [ec, socket] = co_await acceptor.async_accept(io.context(), use_nothrow);
     if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       auto now = std::chrono::steady_clock::now();
       if (now - last_accept_warning_ > std::chrono::seconds(10)) {  // one line per 10 s, not per failure
         spdlog::warn("net: accept failed: {} (raise the open-file limit: ulimit -n)", ec.message());
         last_accept_warning_ = now;
       }
       if (ec == asio::error::no_descriptors) {
-        asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+        asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(50));
         co_await t.async_wait(use_nothrow);  // back off while file descriptors are exhausted
       }
       continue;
     }
     beast::error_code nec;
     socket.set_option(tcp::no_delay(true), nec);
-    asio::co_spawn(io.context(), http_connection(std::move(socket), io), asio::detached);
+    asio::co_spawn(io.context(), http_connection(std::move(socket), io, internal), asio::detached);
   }
 }
 
-awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io) {
+awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool internal) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   std::string ip = stream.socket().remote_endpoint(ec).address().to_string();
@@ -140,7 +152,7 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io) {
     }
     auto req = parser.release();
     if (beast::websocket::is_upgrade(req)) {
-      if (req.target() == "/v1/ws" && accepting_) {
+      if (req.target() == "/v1/ws" && accepting_ && !internal) {
         std::string early(static_cast<const char*>(buf.data().data()), buf.size());
         std::make_shared<WsSession>(stream.release_socket(), io, svc_, opt_, registry_, rooms_)->start(req, early);
         co_return;
@@ -151,7 +163,7 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io) {
       co_await http::async_write(stream, res, use_nothrow);
       break;
     }
-    auto res = co_await api_.handle(req, ip);
+    auto res = co_await api_.handle(req, ip, internal);
     auto [wec, wn] = co_await http::async_write(stream, res, use_nothrow);
     if (wec || !res.keep_alive()) break;
   }

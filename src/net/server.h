@@ -25,6 +25,7 @@ class Server {
   // Binds the port (0 = any free port). A clear error when it cannot.
   Status listen();
   unsigned short port() const { return port_; }
+  unsigned short admin_port() const { return admin_port_; }
   // Starts the io threads and accepting. Returns at once.
   void start();
   // Stops accepting, closes every session (going away) and waits up to the grace period
@@ -35,8 +36,10 @@ class Server {
   std::vector<std::pair<std::size_t, std::uint64_t>> io_stats() const;
 
  private:
-  boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket, IoThread& io);
+  boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, bool internal);
+  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket, IoThread& io, bool internal);
+  Status bind(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host, unsigned short port,
+              const char* setting);
 
   Options opt_;
   Services& svc_;
@@ -44,11 +47,13 @@ class Server {
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::acceptor admin_acceptor_;  // open only with Options::admin_host
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
   HttpApi api_;
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;
+  unsigned short admin_port_ = 0;
   std::size_t next_ = 0;
   std::chrono::steady_clock::time_point last_accept_warning_{};
 };

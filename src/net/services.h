@@ -17,6 +17,10 @@ namespace parley::net {
 struct Options {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
+  // A second, internal listener for /metrics, the health checks and /v1/admin/*, which the
+  // public one then no longer serves (server.admin_listen). Off when admin_host is empty.
+  std::string admin_host;
+  unsigned short admin_port = 0;
   int threads = 1;
   std::size_t max_frame_bytes = 65536;
   std::size_t max_queue_bytes = 4 << 20;

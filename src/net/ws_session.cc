@@ -198,6 +198,16 @@ bool WsSession::authenticate(const std::string& token) {
   persisted_position_ = device_->position;
   auth_timer_.cancel();
   bus_token_ = svc_.bus.subscribe(device_->user, weak_self());
+  // A revoke committed between the token check and the subscription sent its event to
+  // nobody: ask the store once more, now that later events will reach this session.
+  if (Status st = svc_.auth.check_device(*device_); st.code() == Code::kUnauthorized) {
+    send(proto::error_frame(proto::err::kUnauthorized, st.message()));
+    close(proto::kCloseUnauthorized, "unauthorized");
+    return false;
+  }
+  // Keep an idle expiry (auth.device_idle_days) from signing out a device that connects
+  // but has nothing new to read: its use is recorded at most once a day.
+  if (svc_.clock.now_ms() - device_->last_active_at > 86'400'000) svc_.chat.received(device_->id, device_->position);
   svc_.presence.connected(device_->id, device_->user);
   auto head = svc_.chat.log_head(device_->user);
   const auto& po = svc_.presence.options();

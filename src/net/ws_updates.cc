@@ -69,7 +69,9 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
   if (closing() || !device_) return;
   switch (event->kind) {
     case BusEvent::Kind::kDeviceRevoked:
-      if (event->device == device_->id) {
+      // The store decides: an event that does not match it (forged on the bus) is ignored;
+      // if the store cannot be read, the session ends and the reconnect asks it again.
+      if (event->device == device_->id && !svc_.auth.check_device(*device_).ok()) {
         send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
         close(proto::kCloseUnauthorized, "revoked");
       }
@@ -84,6 +86,12 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
       }
       return;
     case BusEvent::Kind::kResync:
+      // The bus was away: a revoke announced meanwhile was lost. Ask the store.
+      if (svc_.auth.check_device(*device_).code() == Code::kUnauthorized) {
+        send(proto::error_frame(proto::err::kUnauthorized, "this device was revoked"));
+        close(proto::kCloseUnauthorized, "revoked");
+        return;
+      }
       if (stream_.live())
         for (auto& [room, r] : rooms_) request_room_sync(ChatId(room));
       break;

@@ -142,7 +142,7 @@ std::vector<TestUser> make_users(const ServerProcess& server, int count, const s
     std::string phone = "+1415" + std::to_string(2000000 + n);
     phones.push_back(boost::json::string(phone));
   }
-  auto r = client::http_call(server.endpoint(), "POST", "/v1/admin/users",
+  auto r = client::http_call(server.admin_endpoint(), "POST", "/v1/admin/users",
                              boost::json::serialize(boost::json::object{{"phones", phones}, {"device_name", device_name}}),
                              kAdminSecret);
   if (!r.ok()) throw std::runtime_error("admin/users failed: " + r.body);
@@ -155,7 +155,7 @@ std::vector<TestUser> make_users(const ServerProcess& server, int count, const s
 }
 
 TestUser add_device(const ServerProcess& server, const std::string& phone, const std::string& device_name) {
-  auto r = client::http_call(server.endpoint(), "POST", "/v1/admin/users",
+  auto r = client::http_call(server.admin_endpoint(), "POST", "/v1/admin/users",
                              boost::json::serialize(boost::json::object{{"phones", boost::json::array{boost::json::string(phone)}},
                                                                         {"device_name", device_name}}),
                              kAdminSecret);
@@ -172,6 +172,15 @@ bool message_round_trip(const ServerProcess& server, const TestUser& from, const
   client::Session s(o);
   s.send_to_user(to.user, "still fine");
   return s.wait([](auto& l) { return !l.acks.empty(); });
+}
+
+client::Endpoint ServerProcess::admin_endpoint() const {
+  for (const auto& o : overrides_)
+    if (o.starts_with("server.admin_listen=")) {
+      std::string hp = o.substr(20);
+      return {hp.substr(0, hp.rfind(':')), hp.substr(hp.rfind(':') + 1)};
+    }
+  return endpoint();
 }
 
 }  // namespace parley::testing

@@ -32,6 +32,9 @@ class ServerProcess {
   unsigned short port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   client::Endpoint endpoint() const { return {"127.0.0.1", std::to_string(port_)}; }
+  // Where the admin routes are: the admin listener if the server has one (an override
+  // server.admin_listen=HOST:PORT), else the public one.
+  client::Endpoint admin_endpoint() const;
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;
 

@@ -33,6 +33,47 @@ TEST(Config, unknown_keys_and_wrong_types_name_the_key) {
   EXPECT_FALSE(syntax);
 }
 
+// Issue 14 item 8: the log code sender hands every sign-in code to whoever reads the log.
+TEST(Config, log_codes_are_refused_on_a_public_address_unless_allowed) {
+  Config c;
+  c.server.listen = "0.0.0.0:8080";
+  auto errors = validate(c);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("auth.allow_log_codes"), std::string::npos);
+  c.auth.allow_log_codes = true;
+  EXPECT_TRUE(validate(c).empty());
+  c.auth.allow_log_codes = false;
+  c.auth.code_sender = "webhook";
+  c.auth.webhook_url = "https://sms.example/send";
+  EXPECT_TRUE(validate(c).empty());
+  for (const char* listen : {"127.0.0.1:1", "localhost:1", "[::1]:1", "127.8.9.10:0"}) {
+    Config d;
+    d.server.listen = listen;
+    EXPECT_TRUE(validate(d).empty()) << listen;
+  }
+}
+
+TEST(Config, nats_security_settings_are_checked_together) {
+  Config c;
+  c.store.kind = "postgres";
+  c.store.postgres_url = "postgresql://localhost/parley";
+  c.bus.kind = "nats";
+  c.bus.nats_urls = "tls://nats.internal:4222";
+  c.bus.nats_ca_file = "/etc/parley/nats-ca.pem";
+  EXPECT_TRUE(validate(c).empty());
+  c.bus.nats_nkey = "UABC";
+  EXPECT_EQ(validate(c).size(), 1u) << "an NKEY needs its seed file";
+  c.bus.nats_nkey_seed_file = "/etc/parley/nkey.seed";
+  EXPECT_TRUE(validate(c).empty());
+  c.bus.nats_creds_file = "/etc/parley/node.creds";
+  EXPECT_EQ(validate(c).size(), 1u) << "creds and an NKEY are two ways to sign in";
+  c.bus.nats_creds_file.clear();
+  c.bus.nats_cert_file = "/etc/parley/node.pem";
+  EXPECT_EQ(validate(c).size(), 1u) << "a client certificate needs its key";
+  c.server.admin_listen = "nowhere";
+  EXPECT_EQ(validate(c).size(), 2u);
+}
+
 TEST(Config, bad_values_are_reported_by_validate) {
   Config c;
   c.auth.default_region = "XX";
