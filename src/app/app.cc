@@ -145,6 +145,13 @@ Status App::start() {
           "# TYPE parley_bus_misrouted_total counter\nparley_bus_misrouted_total {}\n",
           nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures(),
           nats->misrouted());
+    auto as = auth_ ? auth_->stats() : auth::AuthService::Stats{};
+    bus += fmt::format(
+        "# HELP parley_codes_sent_total Sign-in codes handed to the code sender\n# TYPE parley_codes_sent_total counter\n"
+        "parley_codes_sent_total {}\n"
+        "# HELP parley_sms_budget_refusals_total Code requests refused because an SMS budget was spent\n"
+        "# TYPE parley_sms_budget_refusals_total counter\nparley_sms_budget_refusals_total {}\n",
+        as.codes_sent, as.sms_budget_refusals);
     auto ps = presence_ ? presence_->stats() : presence::Stats{};
     bus += fmt::format(
         "# HELP parley_presence_online_users Users online through a device on this node\n"
@@ -184,6 +191,9 @@ Status App::start() {
   ao.code_max_attempts = config_.auth.code_max_attempts;
   ao.codes_per_phone_per_hour = config_.auth.codes_per_phone_per_hour;
   ao.requests_per_ip_per_minute = config_.auth.requests_per_ip_per_minute;
+  ao.wrong_codes_per_hour = config_.auth.wrong_codes_per_hour;
+  ao.sms_per_hour = config_.auth.sms_per_hour;
+  ao.sms_per_country_per_hour = config_.auth.sms_per_country_per_hour;
   ao.device_idle_ms = TimeMs(config_.auth.device_idle_days) * 86'400'000;
   auth_ = std::make_unique<auth::AuthService>(ao, *store_, *bus_, *sender_, clock_, random_);
   chat::Options co;

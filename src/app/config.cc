@@ -87,6 +87,9 @@ const std::map<std::string, Setter>& keys() {
       {"auth.code_max_attempts", integer(&C::auth, &C::Auth::code_max_attempts)},
       {"auth.codes_per_phone_per_hour", integer(&C::auth, &C::Auth::codes_per_phone_per_hour)},
       {"auth.requests_per_ip_per_minute", integer(&C::auth, &C::Auth::requests_per_ip_per_minute)},
+      {"auth.wrong_codes_per_hour", integer(&C::auth, &C::Auth::wrong_codes_per_hour)},
+      {"auth.sms_per_hour", integer(&C::auth, &C::Auth::sms_per_hour)},
+      {"auth.sms_per_country_per_hour", integer(&C::auth, &C::Auth::sms_per_country_per_hour)},
       {"auth.code_sender", string(&C::auth, &C::Auth::code_sender)},
       {"auth.webhook_url", string(&C::auth, &C::Auth::webhook_url)},
       {"auth.webhook_timeout_ms", integer(&C::auth, &C::Auth::webhook_timeout_ms)},
@@ -225,6 +228,9 @@ std::vector<std::string> validate(const Config& c) {
   need(c.auth.code_max_attempts >= 1, "auth.code_max_attempts must be >= 1");
   need(c.auth.codes_per_phone_per_hour >= 1, "auth.codes_per_phone_per_hour must be >= 1");
   need(c.auth.requests_per_ip_per_minute >= 1, "auth.requests_per_ip_per_minute must be >= 1");
+  need(c.auth.wrong_codes_per_hour >= 1, "auth.wrong_codes_per_hour must be >= 1");
+  need(c.auth.sms_per_hour >= 1, "auth.sms_per_hour must be >= 1");
+  need(c.auth.sms_per_country_per_hour >= 1, "auth.sms_per_country_per_hour must be >= 1");
   need(c.auth.code_sender == "log" || c.auth.code_sender == "webhook",
        "auth.code_sender must be \"log\" or \"webhook\"");
   if (c.auth.code_sender == "webhook")

@@ -47,6 +47,9 @@ struct Config {
     int code_max_attempts = 5;
     int codes_per_phone_per_hour = 5;
     int requests_per_ip_per_minute = 60;
+    int wrong_codes_per_hour = 10;        // per phone and client network, across codes
+    int sms_per_hour = 1000;              // codes sent in total (SMS budget)
+    int sms_per_country_per_hour = 200;   // codes sent to one country calling code
     std::string code_sender = "log";  // log | webhook
     std::string webhook_url;          // http(s)://host[:port]/path for code_sender = webhook
     int webhook_timeout_ms = 5000;

@@ -2,6 +2,7 @@
 // Thread-safe. Callbacks run on store or sender threads: callers post back to their own.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,8 +19,11 @@ struct Options {
   std::string default_region = "US";
   TimeMs code_ttl_ms = 5 * 60 * 1000;
   int code_max_attempts = 5;
-  int codes_per_phone_per_hour = 5;
+  int codes_per_phone_per_hour = 5;   // per phone and requesting network; 3x this per phone overall
   int requests_per_ip_per_minute = 60;
+  int wrong_codes_per_hour = 10;      // per phone and network, across codes; 5x this per phone overall
+  int sms_per_hour = 1000;            // codes sent, all numbers together (the operator's SMS budget)
+  int sms_per_country_per_hour = 200; // codes sent to one calling code
   TimeMs device_idle_ms = 180LL * 86'400'000;  // a device unused this long is signed out; 0 = never
 };
 
@@ -63,8 +67,17 @@ class AuthService {
   // The registered user with this phone (any format normalize accepts).
   Result<UserRecord> lookup(const std::string& phone);
 
+  struct Stats {
+    std::uint64_t codes_sent = 0, sms_budget_refusals = 0;
+  };
+  Stats stats() const { return {codes_sent_, sms_refused_}; }
+
  private:
   std::string code_hash(const std::string& phone, const std::string& code) const;
+  void send_code(const std::string& phone, std::function<void(Result<CodeRequested>)> done);
+  void check_code(const std::string& phone, const std::string& net, const std::string& hash, std::string device_name,
+                  std::function<void(Result<SignedIn>)> done);
+  std::vector<RateLimit> wrong_code_limits(const std::string& phone, const std::string& net) const;
   bool expired(const DeviceRecord& d) const;
   Status expired_status() const;
 
@@ -74,8 +87,8 @@ class AuthService {
   CodeSender& sender_;
   const Clock& clock_;
   Random& random_;
-  RateLimiter per_phone_;
-  RateLimiter per_ip_;
+  std::atomic<std::uint64_t> codes_sent_{0}, sms_refused_{0};
+  std::atomic<TimeMs> last_budget_alert_{0};
 };
 
 }  // namespace parley::auth

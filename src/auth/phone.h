@@ -16,4 +16,13 @@ Result<std::string> normalize_phone(std::string_view input, std::string_view def
 // True when `region` is a region libphonenumber knows (for config validation).
 bool known_region(std::string_view region);
 
+// The calling code of an E.164 number ("+4930123456" -> "49"), for per-country budgets;
+// "?" when it cannot be parsed.
+std::string calling_code(std::string_view e164);
+
+// The network an address belongs to, as rate limits count it: an IPv4 address itself, an
+// IPv6 address's /64 (one subscriber's prefix: rotating within it changes nothing); IPv4
+// mapped into IPv6 counts as IPv4. Anything unparsable is returned as it is.
+std::string network_of(std::string_view ip);
+
 }  // namespace parley::auth

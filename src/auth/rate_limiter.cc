@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace parley::auth {
 
@@ -27,8 +29,16 @@ void RateLimiter::prune(TimeMs now) {
   std::erase_if(buckets_, [&](const auto& kv) {
     return kv.second.tokens + static_cast<double>(now - kv.second.at) * per_ms_ >= capacity_;
   });
-  // Still full of active keys: drop everything rather than grow without bound.
-  if (buckets_.size() >= max_keys_) buckets_.clear();
+  // Still full of active keys: evict the half that is closest to full (least limited), so
+  // the keys being held back (a flood's) keep their state instead of starting afresh.
+  if (buckets_.size() >= max_keys_) {
+    std::vector<std::pair<double, std::string>> by_tokens;
+    by_tokens.reserve(buckets_.size());
+    for (const auto& [k, b] : buckets_) by_tokens.emplace_back(b.tokens + static_cast<double>(now - b.at) * per_ms_, k);
+    auto half = by_tokens.begin() + static_cast<std::ptrdiff_t>(by_tokens.size() / 2);
+    std::nth_element(by_tokens.begin(), half, by_tokens.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (auto it = by_tokens.begin(); it != half; ++it) buckets_.erase(it->second);
+  }
 }
 
 TimeMs TokenBucket::take(TimeMs now) {

@@ -1,5 +1,7 @@
-// Token-bucket rate limiter keyed by string (a phone, an IP). Thread-safe. Memory is
-// bounded: when more than max_keys buckets exist, full (idle) buckets are dropped.
+// Token-bucket rate limiter keyed by string (a user). Thread-safe. Memory is bounded: past
+// max_keys buckets, full (idle) ones are dropped, then the fuller half (never a wipe, which
+// would hand every limited key a fresh bucket). Sign-in limits are not here: they count in
+// the store (Store::take_rates), shared by every node.
 #pragma once
 
 #include <mutex>

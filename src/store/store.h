@@ -137,6 +137,12 @@ class Store {
   // `viewer` found `found` by their phone numbers.
   virtual void remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) = 0;
 
+  // --- rate limits shared by every node ---
+  // All or nothing: when every limit is under its `limit` in its current window, counts one
+  // event under each (when `count`) and answers wait 0; otherwise counts nothing and names
+  // the first limit that refused. Sign-in uses these, so a limit holds across nodes.
+  virtual void take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) = 0;
+
   // --- group invites ---
   // Stores each invite, replacing an earlier one for the same chat and user.
   virtual void put_invites(std::vector<GroupInvite> invites, DoneStatus done) = 0;
@@ -148,7 +154,7 @@ class Store {
 
   // --- retention ---
   // One bounded step of deleting update-log entries older than `log_cutoff`, and sign-in
-  // codes and group invites expired at `now`. Call again until `finished`: a step never stalls the writer for
+  // codes, group invites and rate-limit windows expired at `now`. Call again until `finished`: a step never stalls the writer for
   // long, and may remove nothing while it walks past users with nothing to expire.
   virtual void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) = 0;
 

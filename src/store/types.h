@@ -246,6 +246,21 @@ struct PresenceRecord {
   Visibility group_add = Visibility::kEveryone;
 };
 
+// A fixed-window counter shared by every node (Store::take_rates): at most `limit` events
+// per `window_ms` under `key`; the window starts with its first event.
+struct RateLimit {
+  std::string key;
+  TimeMs window_ms = 0;
+  std::int64_t limit = 0;
+};
+
+// take_rates' answer: 0 = allowed; otherwise the milliseconds until the first refusing
+// limit's window ends, and which one it was.
+struct RateVerdict {
+  TimeMs wait_ms = 0;
+  std::size_t refused = 0;  // index into the limits, when wait_ms > 0
+};
+
 // An invitation to join a group, for one user, made when their "who can add me" setting did
 // not let `inviter` add them. `code` is what accepting names; it stops working at
 // `expires_at`, when it is accepted or declined, or when a newer invite replaces it.

@@ -3,6 +3,7 @@
 // on private instances so the suite's shared ones stay up for parallel tests.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "parley/session.h"
 #include "support/server_process.h"
 #include "support/services.h"
+#include "support/webhook_sink.h"
 
 namespace parley::testing {
 namespace {
@@ -509,6 +511,29 @@ TEST(ClusterFailure, node_started_before_postgres_and_nats_waits_for_them) {
   Session alice(o);
   alice.send_to_user(u[1].user, "hello");
   EXPECT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 1; }));
+}
+
+// Issue 14 item 5: sign-in limits count in the store, so three nodes give an attacker the
+// same budget as one (not three times it).
+TEST(SignInAbuse, wrong_codes_and_code_requests_count_across_nodes) {
+  WebhookSink sink;
+  Cluster cluster(Services::shared(), 3,
+                  {"auth.code_sender=webhook", "auth.webhook_url=" + sink.url(), "auth.wrong_codes_per_hour=4",
+                   "auth.codes_per_phone_per_hour=3", "auth.code_max_attempts=100"});
+  const std::string phone = "+14155550180";
+  auto post = [&](int n, const char* target, boost::json::object body) {
+    return client::http_call(cluster.node[n]->endpoint(), "POST", target, boost::json::serialize(body));
+  };
+  int codes = 0;
+  for (int i = 0; i < 6; ++i) codes += post(i % 3, "/v1/auth/code", {{"phone", phone}}).ok();
+  EXPECT_EQ(codes, 3) << "codes_per_phone_per_hour, whichever node is asked";
+  std::string code = sink.take_code(phone);
+  int wrong = 0;
+  for (int i = 0; i < 6; ++i)
+    wrong += post(i % 3, "/v1/auth/verify", {{"phone", phone}, {"code", code == "000000" ? "000001" : "000000"}})
+                 .error_code() == "code_invalid";
+  EXPECT_EQ(wrong, 4) << "wrong_codes_per_hour, whichever node is asked";
+  EXPECT_EQ(post(2, "/v1/auth/verify", {{"phone", phone}, {"code", code}}).error_code(), "too_many_attempts");
 }
 
 }  // namespace

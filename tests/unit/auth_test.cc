@@ -57,6 +57,26 @@ TEST(RateLimiter, token_bucket_refills_at_its_rate) {
   EXPECT_EQ(b.take(1100), 0);
 }
 
+TEST(RateLimiter, when_full_it_evicts_idle_keys_and_keeps_the_limited_ones) {
+  ManualClock clock;
+  RateLimiter limiter(clock, 2, 60'000, 100);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(limiter.take("attacker"), 0);
+  EXPECT_GT(limiter.take("attacker"), 0);
+  for (int i = 0; i < 500; ++i) limiter.take("passer-by-" + std::to_string(i));  // fills the table many times over
+  EXPECT_GT(limiter.take("attacker"), 0) << "a full table must not hand the limited key a fresh bucket";
+}
+
+TEST(Network, ipv6_counts_by_its_64_and_ipv4_by_address) {
+  EXPECT_EQ(network_of("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), network_of("2001:db8:1:2::1"));
+  EXPECT_EQ(network_of("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  EXPECT_NE(network_of("2001:db8:1:3::1"), network_of("2001:db8:1:2::1"));
+  EXPECT_EQ(network_of("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(network_of("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(network_of("not an address"), "not an address");
+  EXPECT_EQ(calling_code("+4930123456"), "49");
+  EXPECT_EQ(calling_code("+14155550100"), "1");
+}
+
 TEST(Encoding, utf8_validation_and_length) {
   EXPECT_TRUE(valid_utf8("héllo €"));
   EXPECT_FALSE(valid_utf8("\xc3"));

@@ -149,4 +149,32 @@ void PostgresStore::delete_invite(ChatId chat, UserId user, DoneStatus done) {
       status_of(std::move(done)));
 }
 
+void PostgresStore::take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) {
+  write<RateVerdict>(
+      no_plan,
+      [limits = std::move(limits), now, count](Batch& b) -> Result<RateVerdict> {
+        // Locked in key order, so two nodes counting the same keys wait instead of deadlocking.
+        std::vector<std::string> keys;
+        for (const auto& l : limits) keys.push_back(l.key);
+        auto q = b.conn.query(
+            "SELECT key, window_end, count FROM rate_windows WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE",
+            {text_array(keys)});
+        for (int r = 0; r < q.size(); ++r)
+          for (std::size_t i = 0; i < limits.size(); ++i)
+            if (limits[i].key == q.text(r, 0) && q.i64(r, 1) > now && q.i64(r, 2) >= limits[i].limit)
+              return RateVerdict{q.i64(r, 1) - now, i};
+        if (!count) return RateVerdict{};
+        std::vector<std::int64_t> windows;
+        for (const auto& l : limits) windows.push_back(l.window_ms);
+        b.conn.query(
+            "INSERT INTO rate_windows (key, window_end, count) SELECT k, $2 + w, 1 FROM unnest($1::text[], $3::bigint[]) AS t(k, w) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "count = CASE WHEN rate_windows.window_end <= $2 THEN 1 ELSE rate_windows.count + 1 END, "
+            "window_end = CASE WHEN rate_windows.window_end <= $2 THEN excluded.window_end ELSE rate_windows.window_end END",
+            {text_array(keys), now, int_array(windows)});
+        return RateVerdict{};
+      },
+      std::move(done));
+}
+
 }  // namespace parley::pg

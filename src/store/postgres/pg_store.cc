@@ -1194,7 +1194,8 @@ void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done)
             "DELETE FROM updates WHERE ctid IN (SELECT ctid FROM updates WHERE ts < $1 LIMIT 5000)", {log_cutoff});
         auto c = b.conn.query("DELETE FROM auth_codes WHERE expires_at < $1", {now});
         auto i = b.conn.query("DELETE FROM group_invites WHERE expires_at < $1", {now});
-        std::int64_t removed = a.affected() + c.affected() + i.affected();
+        auto w = b.conn.query("DELETE FROM rate_windows WHERE window_end < $1", {now});
+        std::int64_t removed = a.affected() + c.affected() + i.affected() + w.affected();
         return ExpireStep{removed, removed == 0};
       },
       std::move(done));

@@ -104,6 +104,7 @@ class PostgresStore final : public Store {
   Result<GroupInvite> find_invite(const std::string& code) override;
   Result<std::vector<GroupInvite>> invites_for(UserId user, TimeMs now) override;
   void delete_invite(ChatId chat, UserId user, DoneStatus done) override;
+  void take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) override;
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   WriterStats writer_stats() const override;

@@ -159,6 +159,11 @@ CREATE TABLE group_invites (
 );
 CREATE INDEX group_invites_user ON group_invites(user_id);
 ALTER TABLE chats ADD COLUMN public BOOLEAN NOT NULL DEFAULT false;
+CREATE TABLE rate_windows (
+  key         TEXT PRIMARY KEY,
+  window_end  BIGINT NOT NULL,
+  count       BIGINT NOT NULL
+);
 )sql",
 };
 

@@ -128,7 +128,8 @@ DROP INDEX IF EXISTS updates_ts;
     // message in a one-to-one chat or group (contacts: both posted in their one-to-one
     // chat; you share your number with the chats you post in); numbers a user found by
     // phone; who may add a user to groups; invites for the others. Rooms are private (joined
-    // by invite code only) unless created public; rooms made before are private.
+    // by invite code only) unless created public; rooms made before are private. Sign-in
+    // rate limits count in the store, so they hold across restarts (and nodes).
     R"sql(
 ALTER TABLE chat_members ADD COLUMN posted INTEGER NOT NULL DEFAULT 0;
 UPDATE chat_members SET posted = 1
@@ -150,6 +151,11 @@ CREATE TABLE group_invites (
 ) WITHOUT ROWID;
 CREATE INDEX group_invites_user ON group_invites(user_id);
 ALTER TABLE chats ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE rate_windows (
+  key         TEXT PRIMARY KEY,
+  window_end  INTEGER NOT NULL,
+  count       INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

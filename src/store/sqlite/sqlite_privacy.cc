@@ -161,4 +161,27 @@ void SqliteStore::delete_invite(ChatId chat, UserId user, DoneStatus done) {
       status_of(std::move(done)));
 }
 
+void SqliteStore::take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) {
+  write<RateVerdict>(
+      [limits = std::move(limits), now, count](Db& db) -> Result<RateVerdict> {
+        auto& q = db.prepare("SELECT window_end, count FROM rate_windows WHERE key = ?");
+        for (std::size_t i = 0; i < limits.size(); ++i) {
+          q.bind(1, limits[i].key);
+          if (q.step() && q.i64(0) > now && q.i64(1) >= limits[i].limit) return RateVerdict{q.i64(0) - now, i};
+          q.reset();
+        }
+        if (!count) return RateVerdict{};
+        auto& up = db.prepare(
+            "INSERT INTO rate_windows (key, window_end, count) VALUES (?1, ?2 + ?3, 1) ON CONFLICT(key) DO UPDATE SET "
+            "count = CASE WHEN window_end <= ?2 THEN 1 ELSE count + 1 END, "
+            "window_end = CASE WHEN window_end <= ?2 THEN ?2 + ?3 ELSE window_end END");
+        for (const auto& l : limits) {
+          up.bind(1, l.key).bind(2, now).bind(3, l.window_ms).exec();
+          up.reset();
+        }
+        return RateVerdict{};
+      },
+      std::move(done));
+}
+
 }  // namespace parley::sqlite

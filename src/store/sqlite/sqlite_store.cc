@@ -1079,6 +1079,8 @@ void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
         step.removed += db.changes();
         db.prepare("DELETE FROM group_invites WHERE expires_at < ?").bind(1, now).exec();
         step.removed += db.changes();
+        db.prepare("DELETE FROM rate_windows WHERE window_end < ?").bind(1, now).exec();
+        step.removed += db.changes();
         step.finished = true;
         return step;
       },
