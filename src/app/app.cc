@@ -219,6 +219,11 @@ Status App::start() {
                                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   no.max_frame_bytes = config_.server.max_frame_bytes;
   no.max_queue_bytes = config_.server.max_queue_bytes;
+  no.max_output_bytes = config_.server.max_output_bytes;
+  no.connections_per_ip = static_cast<std::size_t>(config_.limits.connections_per_ip);
+  no.connections_per_user = static_cast<std::size_t>(config_.limits.connections_per_user);
+  no.queries_per_s = config_.limits.queries_per_s;
+  no.query_burst = config_.limits.query_burst;
   no.auth_timeout_ms = config_.server.auth_timeout_ms;
   no.idle_timeout_s = config_.server.idle_timeout_s;
   no.max_protocol_errors = config_.server.max_protocol_errors;

@@ -61,6 +61,7 @@ const std::map<std::string, Setter>& keys() {
       {"server.threads", integer(&C::server, &C::Server::threads)},
       {"server.max_frame_bytes", integer(&C::server, &C::Server::max_frame_bytes)},
       {"server.max_queue_bytes", integer(&C::server, &C::Server::max_queue_bytes)},
+      {"server.max_output_bytes", integer(&C::server, &C::Server::max_output_bytes)},
       {"server.auth_timeout_ms", integer(&C::server, &C::Server::auth_timeout_ms)},
       {"server.idle_timeout_s", integer(&C::server, &C::Server::idle_timeout_s)},
       {"server.max_protocol_errors", integer(&C::server, &C::Server::max_protocol_errors)},
@@ -102,6 +103,10 @@ const std::map<std::string, Setter>& keys() {
       {"limits.sync_page", integer(&C::limits, &C::Limits::sync_page)},
       {"limits.typing_rate_per_s", number(&C::limits, &C::Limits::typing_rate_per_s)},
       {"limits.typing_burst", number(&C::limits, &C::Limits::typing_burst)},
+      {"limits.connections_per_ip", integer(&C::limits, &C::Limits::connections_per_ip)},
+      {"limits.connections_per_user", integer(&C::limits, &C::Limits::connections_per_user)},
+      {"limits.queries_per_s", number(&C::limits, &C::Limits::queries_per_s)},
+      {"limits.query_burst", number(&C::limits, &C::Limits::query_burst)},
       {"presence.online_threshold_ms", integer(&C::presence, &C::Presence::online_threshold_ms)},
       {"presence.heartbeat_ms", integer(&C::presence, &C::Presence::heartbeat_ms)},
       {"presence.typing_timeout_ms", integer(&C::presence, &C::Presence::typing_timeout_ms)},
@@ -199,6 +204,11 @@ std::vector<std::string> validate(const Config& c) {
   need(c.server.max_frame_bytes >= 1024 && c.server.max_frame_bytes <= (16u << 20),
        "server.max_frame_bytes must be 1024..16777216");
   need(c.server.max_queue_bytes >= 65536, "server.max_queue_bytes must be >= 65536");
+  need(c.server.max_output_bytes == 0 || c.server.max_output_bytes >= static_cast<std::int64_t>(c.server.max_queue_bytes),
+       "server.max_output_bytes must be 0 (no budget) or at least server.max_queue_bytes");
+  need(c.limits.connections_per_ip >= 0 && c.limits.connections_per_user >= 0,
+       "limits.connections_per_ip and limits.connections_per_user must be >= 0 (0 = no cap)");
+  need(c.limits.queries_per_s > 0 && c.limits.query_burst >= 1, "limits.queries_per_s must be > 0 and query_burst >= 1");
   need(c.server.auth_timeout_ms >= 100, "server.auth_timeout_ms must be >= 100");
   need(c.server.idle_timeout_s >= 1, "server.idle_timeout_s must be >= 1");
   need(c.server.max_protocol_errors >= 1, "server.max_protocol_errors must be >= 1");

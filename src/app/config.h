@@ -15,6 +15,7 @@ struct Config {
     int threads = 0;                        // io threads; 0 = one per core
     std::size_t max_frame_bytes = 65536;    // largest WebSocket frame accepted
     std::size_t max_queue_bytes = 4 << 20;  // per-connection send queue before cut-off
+    std::int64_t max_output_bytes = 1LL << 30;  // all connections' queues together; slowest cut off first
     int auth_timeout_ms = 10000;            // time to send the auth frame
     int idle_timeout_s = 60;                // no traffic (pings included) for this long: close
     int max_protocol_errors = 20;           // bad frames tolerated per connection
@@ -64,6 +65,10 @@ struct Config {
     int sync_page = 500;
     double typing_rate_per_s = 2;  // typing frames per connection
     double typing_burst = 6;
+    int connections_per_ip = 1000;   // per node (IPv6: per /64); 0 = no cap
+    int connections_per_user = 50;   // per node; 0 = no cap
+    double queries_per_s = 20;       // query frames per user per node...
+    double query_burst = 100;        // ...with this burst
   } limits;
   struct Presence {
     int online_threshold_ms = 10000;  // activity this recent counts as online

@@ -36,6 +36,8 @@ Server::Server(Options options, Services& services)
       }()),
       acceptor_(io_[0]->context()),
       admin_acceptor_(io_[0]->context()),
+      registry_(services.clock, SessionRegistry::Caps{opt_.connections_per_ip, opt_.connections_per_user,
+                                                      opt_.max_output_bytes, opt_.queries_per_s, opt_.query_burst}),
       rooms_(services.bus),
       api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
 

@@ -33,6 +33,11 @@ struct Options {
   double typing_rate_per_s = 2;  // typing frames per connection
   double typing_burst = 6;
   int sync_page = 500;
+  std::size_t connections_per_ip = 1000;        // per node; an IPv6 client by its /64; 0 = no cap
+  std::size_t connections_per_user = 50;        // per node; 0 = no cap
+  std::int64_t max_output_bytes = 1LL << 30;    // queued for all connections together; 0 = no budget
+  double queries_per_s = 20;                    // sync, chat_info, receipts, views, presence_subscribe per user
+  double query_burst = 100;
   std::string admin_secret;
   std::string web_root;
   proto::Limits limits;

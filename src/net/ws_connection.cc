@@ -283,6 +283,7 @@ void WsConnection::append_frame(int opcode, const std::array<std::string_view, 3
   }
   out_.append(header, h);
   for (auto p : payload) out_.append(p);
+  report_queue();
   if (low_water_mark_ && queued_bytes() > low_water_mark_) was_high_ = true;
   if (!corked_ && !waiting_write_) {
     corked_ = true;
@@ -332,6 +333,13 @@ void WsConnection::write_some() {
   }
 }
 
+void WsConnection::report_queue() {
+  std::size_t now = queued_bytes(), was = reported_.load(std::memory_order_relaxed);
+  if (now == was) return;
+  reported_.store(now, std::memory_order_relaxed);
+  on_queued(static_cast<std::int64_t>(now) - static_cast<std::int64_t>(was));
+}
+
 void WsConnection::finish() {
   if (state_ == State::kGone) return;
   state_ = State::kGone;
@@ -339,6 +347,7 @@ void WsConnection::finish() {
   socket_.close(ec);
   out_.clear();
   out_head_ = 0;
+  report_queue();
   was_high_ = false;
   on_closed();
 }

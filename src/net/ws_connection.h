@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -45,6 +46,8 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   void abort();
 
   std::size_t queued_bytes() const { return out_.size() - out_head_; }
+  // The same, readable from any thread (as last reported by on_queued).
+  std::size_t queued_reported() const { return reported_.load(std::memory_order_relaxed); }
   bool closing() const { return state_ != State::kOpen; }
   bool gone() const { return state_ == State::kGone; }
   std::chrono::steady_clock::time_point last_read() const { return last_read_; }
@@ -65,6 +68,8 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   virtual void on_peer_close(std::function<void()> reply) { reply(); }
   // Once, when the connection is gone (peer closed, error, abort). No more sends.
   virtual void on_closed() = 0;
+  // The bytes waiting to be written grew (delta > 0) or shrank. For a node-wide budget.
+  virtual void on_queued(std::int64_t /*delta*/) {}
 
   // The queue size under which on_drained fires (set by the subclass).
   std::size_t low_water_mark_ = 0;
@@ -96,7 +101,9 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   std::size_t out_head_ = 0;
   std::string partial_;        // an incomplete frame from the last read
   std::string message_;        // a fragmented message being assembled
-  int message_opcode_ = 0;     // its first frame's opcode (0: none in progress)
+  int message_opcode_ = 0;
+  std::atomic<std::size_t> reported_{0};  // queued_bytes() as last passed to on_queued
+  void report_queue();     // its first frame's opcode (0: none in progress)
   std::chrono::steady_clock::time_point last_read_;
   std::string remote_;
 };

@@ -38,6 +38,7 @@ void WsSession::handle(std::string_view text) {
           if (!f.background) svc_.presence.activity(device_->id, true);
           on_send(f);
         } else if constexpr (std::is_same_v<T, proto::SyncFrame>) {
+          if (!query_allowed()) return;
           request_sync(f.after.value_or(std::max(device_->position, Pts(0))), true, f.limit);
         } else if constexpr (std::is_same_v<T, proto::ReceivedFrame>) {
           if (f.chat) {
@@ -68,8 +69,10 @@ void WsSession::handle(std::string_view text) {
         } else if constexpr (std::is_same_v<T, proto::TypingFrame>) {
           on_typing(f);
         } else if constexpr (std::is_same_v<T, proto::PresenceFrame>) {
+          if (!f.unsubscribe && !query_allowed()) return;
           on_presence_frame(f);
         } else if constexpr (std::is_same_v<T, proto::PrivacyFrame>) {
+          if (!f.last_seen && !f.group_add && !query_allowed()) return;
           on_privacy(f);
         } else if constexpr (std::is_same_v<T, proto::CreateFrame>) {
           svc_.presence.activity(device_->id, true);
@@ -81,6 +84,7 @@ void WsSession::handle(std::string_view text) {
           on_decline(f);
         } else if constexpr (std::is_same_v<T, proto::ChatInfoFrame> || std::is_same_v<T, proto::ReceiptsFrame> ||
                              std::is_same_v<T, proto::ViewsFrame>) {
+          if (!query_allowed()) return;
           on_chat_query(frame);
         } else {
           static_assert(std::is_same_v<T, proto::HeartbeatFrame>, "every client frame needs a handler");

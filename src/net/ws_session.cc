@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "auth/phone.h"
 #include "net/session_registry.h"
 #include "proto/errors.h"
 
@@ -40,10 +43,18 @@ WsSession::~WsSession() {
 
 void WsSession::start(const Request& request, std::string_view early) {
   registry_.add(this, self());
+  std::string net = auth::network_of(remote());
   std::string header_token;
   if (auto auth = request[http::field::authorization]; auth.starts_with("Bearer "))
     header_token = std::string(auth.substr(7));
   if (!accept(request, early)) return;
+  if (!registry_.admit_ip(net)) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kTooManyConnections, "too many connections from your address"));
+    close(proto::kClosePolicy, "too many connections");
+    return;
+  }
+  admitted_net_ = net;
   arm_idle_timer();
   if (!header_token.empty()) {
     if (!device_ && !closing()) authenticate(header_token);
@@ -99,6 +110,10 @@ void WsSession::on_too_big() {
 }
 
 void WsSession::on_closed() {
+  if (!admitted_net_.empty()) registry_.release_ip(admitted_net_);
+  if (admitted_user_ && device_) registry_.release_user(device_->user.value);
+  admitted_net_.clear();
+  admitted_user_ = false;
   auth_timer_.cancel();
   idle_timer_.cancel();
   typing_timer_.cancel();
@@ -194,6 +209,13 @@ bool WsSession::authenticate(const std::string& token) {
     close(proto::kCloseUnauthorized, "unauthorized");
     return false;
   }
+  if (!registry_.admit_user(dev->user.value)) {
+    svc_.metrics.rate_limited++;
+    send(proto::error_frame(proto::err::kTooManyConnections, "too many connections for this account"));
+    close(proto::kClosePolicy, "too many connections");
+    return false;
+  }
+  admitted_user_ = true;
   device_ = *dev;
   persisted_position_ = device_->position;
   auth_timer_.cancel();
@@ -217,6 +239,46 @@ bool WsSession::authenticate(const std::string& token) {
   open_rooms();
   spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote());
   return true;
+}
+
+void WsSession::on_queued(std::int64_t delta) {
+  if (!registry_.queued(delta) || delta <= 0 || !registry_.begin_shedding()) return;
+  // Over the node's output budget (server.max_output_bytes): cut off the slowest readers,
+  // those with the most waiting, until the total is back under 90 % of it. Each is closed
+  // on its own io thread; the next round may start once they all are.
+  auto sessions = registry_.snapshot();
+  std::sort(sessions.begin(), sessions.end(),
+            [](const auto& a, const auto& b) { return a->queued_reported() > b->queued_reported(); });
+  std::int64_t excess = registry_.queued_total() - registry_.max_output_bytes() / 10 * 9;
+  std::vector<std::shared_ptr<WsSession>> cut;
+  for (auto& s : sessions) {
+    if (excess <= 0 || s->queued_reported() == 0) break;
+    excess -= static_cast<std::int64_t>(s->queued_reported());
+    cut.push_back(s);
+  }
+  if (cut.empty()) return registry_.end_shedding();
+  auto left = std::make_shared<std::atomic<std::size_t>>(cut.size());
+  for (auto& s : cut)
+    asio::post(s->io().context(), [s, left] {
+      s->shed();
+      if (--*left == 0) s->registry_.end_shedding();
+    });
+}
+
+void WsSession::shed() {
+  if (gone()) return;
+  svc_.metrics.slow_consumers++;
+  spdlog::warn("net: device {} at {} holds {} bytes of the node's output budget; cutting it off",
+               device_ ? device_->id.value : 0, remote(), queued_bytes());
+  abort();
+}
+
+bool WsSession::query_allowed() {
+  TimeMs wait = registry_.take_query(device_->user.value);
+  if (!wait) return true;
+  svc_.metrics.rate_limited++;
+  send(proto::error_frame(proto::err::kRateLimited, "too many queries; slow down", {}, wait));
+  return false;
 }
 
 }  // namespace parley::net

@@ -59,6 +59,11 @@ class WsSession final : public WsConnection,
   void on_drained() override { drain_.cancel(); }
   void on_peer_close(std::function<void()> reply) override;
   void on_closed() override;
+  void on_queued(std::int64_t delta) override;
+  // Over the node's output budget: cuts off the sessions with the most queued.
+  void shed();
+  // 0 when this user may run one more query frame; else sends rate_limited and returns false.
+  bool query_allowed();
 
   // The update stream (ws_updates.cc): this session is its source and its sink.
   Result<std::vector<Update>> read_after(Pts after, int limit) override;
@@ -121,6 +126,8 @@ class WsSession final : public WsConnection,
   boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
 
   std::optional<DeviceRecord> device_;
+  std::string admitted_net_;    // counted against its network's connection cap (empty: not)
+  bool admitted_user_ = false;  // counted against its user's connection cap
   std::uint64_t bus_token_ = 0;
   auth::TokenBucket send_rate_;
   auth::TokenBucket typing_rate_;

@@ -23,6 +23,7 @@ inline constexpr std::string_view kForbidden = "forbidden";
 inline constexpr std::string_view kChatFull = "chat_full";
 inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kTooManyErrors = "too_many_errors";
+inline constexpr std::string_view kTooManyConnections = "too_many_connections";
 inline constexpr std::string_view kInvalid = "invalid";
 inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kBadPhone = "bad_phone";

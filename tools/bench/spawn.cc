@@ -30,7 +30,8 @@ Target Target::spawn(const std::string& parleyd, const std::vector<std::string>&
   fs::remove_all(t.data_dir_);
   fs::create_directories(t.data_dir_);
   t.sets_ = {"auth.admin_secret=" + t.admin_secret_, "limits.send_rate_per_s=1000000", "limits.send_burst=1000000",
-             "server.max_queue_bytes=16777216", "server.idle_timeout_s=300", "log.level=warn"};
+             "server.max_queue_bytes=16777216", "server.idle_timeout_s=300", "log.level=warn",
+             "limits.connections_per_ip=0"};  // every load connection comes from 127.0.0.1
   for (auto& s : extra_sets) t.sets_.push_back(s);
   t.start_process();
   return t;
