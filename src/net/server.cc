@@ -156,7 +156,7 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool i
     if (beast::websocket::is_upgrade(req)) {
       if (req.target() == "/v1/ws" && accepting_ && !internal) {
         std::string early(static_cast<const char*>(buf.data().data()), buf.size());
-        std::make_shared<WsSession>(stream.release_socket(), io, svc_, opt_, registry_, rooms_)->start(req, early);
+        std::make_shared<WsSession>(stream.release_socket(), io, svc_, opt_, registry_, rooms_, queries_)->start(req, early);
         co_return;
       }
       http::response<http::string_body> res{http::status::not_found, req.version()};

@@ -11,6 +11,7 @@
 
 #include "net/http_api.h"
 #include "net/io_thread.h"
+#include "net/query_pool.h"
 #include "net/room_fanout.h"
 #include "net/services.h"
 #include "net/session_registry.h"
@@ -50,6 +51,7 @@ class Server {
   boost::asio::ip::tcp::acceptor admin_acceptor_;  // open only with Options::admin_host
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
+  QueryPool queries_{2};
   HttpApi api_;
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;

@@ -3,7 +3,10 @@
 
 #include <unordered_set>
 
+#include "net/query_pool.h"
 #include "proto/errors.h"
+
+#include <boost/asio/post.hpp>
 
 namespace parley::net {
 
@@ -214,22 +217,30 @@ void WsSession::on_change(const proto::ChangeFrame& f) {
 }
 
 void WsSession::on_chat_query(const proto::ClientFrame& frame) {
+  // Store reads (and view counts over rooms of 100,000) wait on a query thread, not here.
+  boost::asio::post(queries_.context(), [self = self(), frame, user = device_->user] {
+    self->reply(self->answer_query(frame, user));
+  });
+}
+
+std::string WsSession::answer_query(const proto::ClientFrame& frame, UserId user) {
   auto fail = [&](const Status& st, ChatId chat) {
-    send(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(chat.value) + ")"));
+    return proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(chat.value) + ")");
   };
   if (auto* f = std::get_if<proto::ChatInfoFrame>(&frame)) {
-    auto info = svc_.chat.info(f->chat, device_->user);
+    auto info = svc_.chat.info(f->chat, user);
     if (!info) return fail(info.status(), f->chat);
-    send(proto::chat_info_frame(*info));
-  } else if (auto* f = std::get_if<proto::ReceiptsFrame>(&frame)) {
-    auto members = svc_.chat.receipts(f->chat, device_->user);
-    if (!members) return fail(members.status(), f->chat);
-    send(proto::receipts_frame(f->chat, f->seq, *members));
-  } else if (auto* f = std::get_if<proto::ViewsFrame>(&frame)) {
-    auto counts = svc_.chat.views(f->chat, device_->user, f->seqs);
-    if (!counts) return fail(counts.status(), f->chat);
-    send(proto::views_frame(f->chat, *counts));
+    return proto::chat_info_frame(*info);
   }
+  if (auto* f = std::get_if<proto::ReceiptsFrame>(&frame)) {
+    auto members = svc_.chat.receipts(f->chat, user);
+    if (!members) return fail(members.status(), f->chat);
+    return proto::receipts_frame(f->chat, f->seq, *members);
+  }
+  const auto& v = std::get<proto::ViewsFrame>(frame);
+  auto counts = svc_.chat.views(v.chat, user, v.seqs);
+  if (!counts) return fail(counts.status(), v.chat);
+  return proto::views_frame(v.chat, *counts);
 }
 
 }  // namespace parley::net

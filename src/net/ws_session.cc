@@ -8,6 +8,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "auth/phone.h"
+#include "net/query_pool.h"
 #include "net/session_registry.h"
 #include "proto/errors.h"
 
@@ -17,12 +18,13 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 WsSession::WsSession(asio::ip::tcp::socket socket, IoThread& io, Services& services, const Options& options,
-                     SessionRegistry& registry, RoomFanout& rooms)
+                     SessionRegistry& registry, RoomFanout& rooms, QueryPool& queries)
     : WsConnection(std::move(socket), io, options.max_frame_bytes),
       svc_(services),
       opt_(options),
       registry_(registry),
       fanout_(rooms),
+      queries_(queries),
       drain_(io.context()),
       auth_timer_(io.context()),
       typing_timer_(io.context()),

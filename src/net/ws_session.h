@@ -25,6 +25,7 @@
 namespace parley::net {
 
 class SessionRegistry;
+class QueryPool;
 
 class WsSession final : public WsConnection,
                         public MailReceiver,
@@ -35,7 +36,7 @@ class WsSession final : public WsConnection,
                         private UpdateStream::Sink {
  public:
   WsSession(boost::asio::ip::tcp::socket socket, IoThread& io, Services& services, const Options& options,
-            SessionRegistry& registry, RoomFanout& rooms);
+            SessionRegistry& registry, RoomFanout& rooms, QueryPool& queries);
   ~WsSession() override;
 
   // Answers the upgrade and starts the session; `early`: bytes read past the request.
@@ -90,7 +91,8 @@ class WsSession final : public WsConnection,
   void on_create(const proto::CreateFrame& f);
   void on_change(const proto::ChangeFrame& f);
   void on_decline(const proto::DeclineFrame& f);
-  void on_chat_query(const proto::ClientFrame& f);  // chat_info, receipts, views
+  void on_chat_query(const proto::ClientFrame& f);  // chat_info, receipts, views: on the query pool
+  std::string answer_query(const proto::ClientFrame& f, UserId user);  // runs on a query thread
   // Answers a create/change/join/leave (called on the writer thread).
   void reply_done(const std::string& id, const Result<ChangeResult>& r);
 
@@ -120,6 +122,7 @@ class WsSession final : public WsConnection,
   const Options& opt_;
   SessionRegistry& registry_;
   RoomFanout& fanout_;
+  QueryPool& queries_;
   boost::asio::steady_timer drain_;  // sync loops wait here for the queue to drain
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer typing_timer_;

@@ -1,0 +1,43 @@
+// A few named threads ("query-N") that run the read-only queries sessions answer (chat_info,
+// receipts, views): their store reads wait on a database here, not on an io thread that
+// serves thousands of other connections. The answer goes back to the session as mail.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/thread_name.h"
+
+namespace parley::net {
+
+class QueryPool {
+ public:
+  explicit QueryPool(int threads) : guard_(ctx_.get_executor()) {
+    for (int i = 0; i < threads; ++i)
+      threads_.emplace_back([this, i] {
+        set_thread_name("query-" + std::to_string(i));
+        ctx_.run();
+      });
+  }
+  ~QueryPool() { stop(); }
+  QueryPool(const QueryPool&) = delete;
+  QueryPool& operator=(const QueryPool&) = delete;
+
+  boost::asio::io_context& context() { return ctx_; }
+  // Runs what is queued, then joins the threads.
+  void stop() {
+    guard_.reset();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+ private:
+  boost::asio::io_context ctx_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace parley::net
