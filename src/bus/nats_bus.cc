@@ -32,6 +32,19 @@ std::int64_t get64(const char* p) {
 }
 
 
+// The servers as they may be logged: "nats://user:secret@host:4222" -> "nats://***@host:4222".
+std::string printable(const std::vector<std::string>& urls) {
+  std::string out;
+  for (const auto& u : urls) {
+    if (!out.empty()) out += ',';
+    auto scheme = u.find("://");
+    auto at = u.rfind('@');
+    out += at != std::string::npos && scheme != std::string::npos && at > scheme ? u.substr(0, scheme + 3) + "***" + u.substr(at)
+                                                                                 : u;
+  }
+  return out;
+}
+
 void check(natsStatus s, const char* what) {
   if (s != NATS_OK) throw std::runtime_error(std::string("bus: ") + what + ": " + natsStatus_GetText(s));
 }
@@ -81,13 +94,13 @@ NatsBus::NatsBus(NatsBusOptions options)
   natsStatus s = natsConnection_Connect(&conn_, opts_);
   if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
     natsOptions_Destroy(opts_);
-    throw std::runtime_error(std::string("bus: cannot use nats at ") + options_.urls.front() + ": " +
+    throw std::runtime_error(std::string("bus: cannot use nats at ") + printable(options_.urls) + ": " +
                              natsStatus_GetText(s));
   }
   auto next_log = std::chrono::steady_clock::now();
   while (natsConnection_Status(conn_) != NATS_CONN_STATUS_CONNECTED) {
     if (std::chrono::steady_clock::now() >= next_log) {
-      spdlog::warn("bus: waiting for nats at {}", fmt::join(options_.urls, ","));
+      spdlog::warn("bus: waiting for nats at {}", printable(options_.urls));
       next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     }
     if (options_.stop_requested()) {
@@ -113,7 +126,7 @@ NatsBus::NatsBus(NatsBusOptions options)
     }
     natsConnection_Publish(conn_, nodes_subject_.c_str(), hello.data(), static_cast<int>(hello.size()));
   });
-  spdlog::info("bus: nats connected at {} as node {}", fmt::join(options_.urls, ","), options_.node_id);
+  spdlog::info("bus: nats connected at {} as node {}", printable(options_.urls), options_.node_id);
 }
 
 NatsBus::~NatsBus() {

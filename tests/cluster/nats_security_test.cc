@@ -107,6 +107,7 @@ TEST(Safety, nodes_talk_over_a_nats_that_wants_tls_and_a_password) {
   }));
   auto metrics = client::http_call(nodes[0]->endpoint(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find("parley_bus_connected 1"), std::string::npos);
+  EXPECT_EQ(nodes[0]->log().find("s3cret-pass"), std::string::npos) << "the NATS password was logged";
 }
 
 }  // namespace
