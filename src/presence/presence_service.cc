@@ -13,6 +13,8 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr TimeMs kRequeryWindowMs = 10'000;  // see PresenceService::requery_until_
+
 bool allows(Visibility v, bool contact) {
   return v == Visibility::kEveryone || (v == Visibility::kContacts && contact);
 }
@@ -515,6 +517,7 @@ std::string PresenceService::on_query(std::string_view request) {
 void PresenceService::on_notes_lost() {
   std::lock_guard lk(mu_);
   requery_ = true;
+  requery_until_ = clock_.now_ms() + kRequeryWindowMs;
 }
 
 void PresenceService::requery() {
@@ -568,7 +571,18 @@ void PresenceService::sweep() {
         devices_.erase(it);
       }
     }
-    if (!alive.empty()) {  // cluster: forget what nodes that died had said
+    // A node heard from that was not at the last sweep (it came back, restarted, or its
+    // announcements reach us again after an outage): what it says now may differ from
+    // what we kept, and its notes meanwhile were lost. Ask every node again.
+    std::set<std::string> alive_now;
+    for (const auto& n : alive) alive_now.insert(n.id + "/" + n.incarnation);
+    bool appeared = std::any_of(alive_now.begin(), alive_now.end(),
+                                [&](const std::string& n) { return !alive_before_.count(n); }) &&
+                    !alive_before_.empty();
+    alive_before_ = std::move(alive_now);
+    // Without the bus this node hears no one: the others are not dead, it is deaf. Keep
+    // what they said until the bus is back and they can be asked.
+    if (!alive.empty() && bus_.available()) {  // cluster: forget what nodes that died had said
       for (auto& [u, w] : watched_) {
         bool lost = false;
         for (auto nit = w.nodes.begin(); nit != w.nodes.end();) {
@@ -589,7 +603,7 @@ void PresenceService::sweep() {
         }
       }
     }
-    again = requery_;
+    again = requery_ || appeared || (bus_.available() && now < requery_until_);
   }
   publish(announces);
   deliver(deliveries);

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <queue>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -217,6 +218,11 @@ class PresenceService final : public PresencePeer {
   std::uint64_t version_ = 0;
   TimeMs persisted_at_ = 0;
   bool requery_ = false;
+  // After the bus comes back, other nodes are asked again at every sweep until this time:
+  // right after a reconnect some of them are still reconnecting (or not yet heard from),
+  // and one query would miss them (issue 14 item 11).
+  TimeMs requery_until_ = 0;
+  std::set<std::string> alive_before_;  // node/incarnation heard from at the last sweep
 
   std::atomic<bool> stopped_{false};
   PeriodicThread sweeper_;

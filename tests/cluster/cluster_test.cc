@@ -513,6 +513,60 @@ TEST(ClusterFailure, node_started_before_postgres_and_nats_waits_for_them) {
   EXPECT_TRUE(alice.wait([](auto& l) { return l.acks.size() == 1; }));
 }
 
+// Issue 14 item 11: after NATS restarts (or blips), every node's presence views are right
+// again: for the watchers that were subscribed and for fresh subscriptions. Six users are
+// online, two on each node; a watcher on each node watches all six.
+void expect_presence_right_after_nats_comes_back(bool blip) {
+  auto services = Services::start();
+  Cluster cluster(*services, 3, {"presence.online_threshold_ms=3000", "presence.heartbeat_ms=500"});
+  auto u = make_users(*cluster.node[0], 9);  // 0-5 online, 6-8 watch
+  std::vector<std::int64_t> ids;
+  std::vector<std::unique_ptr<Session>> apps;
+  for (int i = 0; i < 6; ++i) {
+    auto o = cluster.on(i % 3, u[i]);
+    o.foreground = true;
+    apps.push_back(std::make_unique<Session>(o));
+    ids.push_back(u[i].user);
+  }
+  auto all_online = [&](const EventLog& l) {
+    for (auto id : ids) {
+      const client::Presence* last = nullptr;
+      for (const auto& p : l.presence)
+        if (p.user == id) last = &p;
+      if (!last || !last->visible || !last->online) return false;
+    }
+    return true;
+  };
+  auto watch = [&](int node) {
+    auto w = std::make_unique<Session>(cluster.on(node, u[6 + node]));
+    w->connection().subscribe_presence(ids);
+    return w;
+  };
+  std::vector<std::unique_ptr<Session>> watchers;
+  for (int n = 0; n < 3; ++n) watchers.push_back(watch(n));
+  for (auto& w : watchers) ASSERT_TRUE(w->wait(all_online, 20000)) << "before the outage";
+  services->stop_nats();
+  if (!blip) std::this_thread::sleep_for(std::chrono::seconds(4));  // longer than the nodes' 3 s of silence
+  services->start_nats();
+  for (auto& node : cluster.node)
+    ASSERT_TRUE(eventually([&] { return client::http_call(node->endpoint(), "GET", "/readyz").status == 200; }, 30000));
+  for (int n = 0; n < 3; ++n) EXPECT_TRUE(watchers[n]->wait(all_online, 20000)) << "subscribed watcher on node " << n;
+  // A fresh subscription on every node, some seconds later, sees everyone online too.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  for (int n = 0; n < 3; ++n) {
+    auto fresh = watch(n);
+    EXPECT_TRUE(fresh->wait(all_online, 20000)) << "fresh watcher on node " << n;
+  }
+}
+
+TEST(ClusterFailure, presence_views_are_right_on_every_node_after_nats_restarts) {
+  expect_presence_right_after_nats_comes_back(false);
+}
+
+TEST(ClusterFailure, presence_views_are_right_on_every_node_after_a_nats_blip) {
+  expect_presence_right_after_nats_comes_back(true);
+}
+
 // Issue 14 item 5: sign-in limits count in the store, so three nodes give an attacker the
 // same budget as one (not three times it).
 TEST(SignInAbuse, wrong_codes_and_code_requests_count_across_nodes) {
