@@ -18,19 +18,6 @@
 namespace parley::testing {
 namespace {
 
-// A port nothing listens on right now (bound and released).
-unsigned short free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST(Safety, metrics_and_admin_routes_are_served_only_on_the_admin_listener) {
   unsigned short admin = free_port();
   ServerProcess server({"server.admin_listen=127.0.0.1:" + std::to_string(admin)});

@@ -60,5 +60,7 @@ TestUser add_device(const ServerProcess& server, const std::string& phone, const
 // On a fresh connection, `from` sends `to` a message; true once it is acknowledged (the
 // server still serves after whatever a test did to it).
 bool message_round_trip(const ServerProcess& server, const TestUser& from, const TestUser& to);
+// A loopback port nothing listens on right now (bound and released), for a second listener.
+unsigned short free_port();
 
 }  // namespace parley::testing
