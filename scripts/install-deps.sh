@@ -14,6 +14,7 @@ packages=(
   libtomlplusplus-dev
   libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # libFuzzer: the fuzz_* tests (docs/fuzzing.md)
   procps
   libpq-dev postgresql nats-server libnats-dev
   chromium fonts-dejavu-core

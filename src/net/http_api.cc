@@ -55,25 +55,6 @@ HttpResponse error(const HttpRequest& req, const Status& st) {
   return error(req, proto::http_status(st.code()), proto::wire_code(st.code()), st.message());
 }
 
-// Every string in a body (keys too) is checked for control characters, as frames are.
-std::optional<std::string> control_in(const json::value& v) {
-  auto check = [](std::string_view s) -> std::optional<std::string> {
-    if (auto at = find_control(s); at != std::string_view::npos)
-      return "the body contains the control character " + code_point_name(s[at]) + " (only tab and newline are allowed)";
-    return std::nullopt;
-  };
-  if (v.is_string()) return check(v.get_string());
-  if (v.is_array())
-    for (const auto& e : v.get_array())
-      if (auto bad = control_in(e)) return bad;
-  if (v.is_object())
-    for (const auto& [k, e] : v.get_object()) {
-      if (auto bad = check(k)) return bad;
-      if (auto bad = control_in(e)) return bad;
-    }
-  return std::nullopt;
-}
-
 // Parses the body as a JSON object; nullopt (and `out` set to an error reply) otherwise.
 std::optional<json::object> body_object(const HttpRequest& req, HttpResponse& out) {
   json::error_code ec;
@@ -84,7 +65,7 @@ std::optional<json::object> body_object(const HttpRequest& req, HttpResponse& ou
     out = error(req, 400, proto::err::kBadJson, "body must be a JSON object");
     return std::nullopt;
   }
-  if (auto bad = control_in(v)) {
+  if (auto bad = proto::control_in(v)) {
     out = error(req, 400, proto::err::kBadFrame, *bad);
     return std::nullopt;
   }

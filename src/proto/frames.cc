@@ -373,7 +373,10 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
     if (code->empty() || code->size() > 64) return bad(err::kBadFrame, "field 'invite' must be 1 to 64 bytes", f.id);
     return ClientFrame{DeclineFrame{f.id, std::move(*code)}};
   }
-  return bad(err::kUnknownType, "unknown frame type '" + type->substr(0, 64) + "'", f.id);
+  // At most 64 bytes of it, cut between characters: the error frame must stay UTF-8.
+  std::size_t shown = std::min<std::size_t>(type->size(), 64);
+  while (shown < type->size() && (static_cast<unsigned char>((*type)[shown]) & 0xC0) == 0x80) --shown;
+  return bad(err::kUnknownType, "unknown frame type '" + type->substr(0, shown) + "'", f.id);
 }
 
 std::string hello_frame(const Hello& h, const Limits& limits) {
@@ -404,6 +407,24 @@ std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_s
 std::string typing_frame(ChatId chat, UserId user, bool typing) {
   std::string out;
   return std::move(JsonOut(out, "typing", 80).num("chat", chat.value).num("user", user.value).boolean("typing", typing).close());
+}
+
+std::optional<std::string> control_in(const json::value& v) {
+  auto check = [](std::string_view s) -> std::optional<std::string> {
+    if (auto at = find_control(s); at != std::string_view::npos)
+      return "the body contains the control character " + code_point_name(s[at]) + " (only tab and newline are allowed)";
+    return std::nullopt;
+  };
+  if (v.is_string()) return check(v.get_string());
+  if (v.is_array())
+    for (const auto& e : v.get_array())
+      if (auto bad = control_in(e)) return bad;
+  if (v.is_object())
+    for (const auto& [k, e] : v.get_object()) {
+      if (auto bad = check(k)) return bad;
+      if (auto bad = control_in(e)) return bad;
+    }
+  return std::nullopt;
 }
 
 std::string privacy_frame(const PresenceRecord& settings) {

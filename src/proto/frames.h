@@ -12,6 +12,10 @@
 #include "core/ids.h"
 #include "store/types.h"
 
+namespace boost::json {
+class value;
+}  // namespace boost::json
+
 namespace parley::proto {
 
 inline constexpr int kProtocolVersion = 1;
@@ -148,6 +152,10 @@ std::string pong_frame(TimeMs now);
 std::string presence_frame(UserId user, bool visible, bool online, TimeMs last_seen);
 std::string typing_frame(ChatId chat, UserId user, bool typing);
 std::string privacy_frame(const PresenceRecord& settings);
+// The first string or object key in `v`, at any depth, holding a control character other
+// than tab and newline: a message naming the character; else nullopt. HTTP bodies are
+// checked with it (frames field by field, as they are read).
+std::optional<std::string> control_in(const boost::json::value& v);
 // A group invite for this user: `state` "pending" (with the chat's name, the inviter and
 // the expiry), or "accepted" / "declined" (chat and code only).
 std::string invite_frame(const GroupInvite& invite, std::string_view state);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "proto/errors.h"
+#include "core/encoding.h"
 #include "proto/frames.h"
 #include "proto/json_out.h"
 #include "bus/bus.h"
@@ -104,6 +105,17 @@ TEST(Frames, presence_frames_parse_and_reject_bad_fields) {
       std::get<ClientFrame>(parse_client_frame(R"({"type":"send","id":"a","to":2,"text":"x","background":true})", {})));
   EXPECT_TRUE(bg.background);
   EXPECT_EQ(error_code(R"({"type":"read","chat":1,"seq":1,"background":1})"), "bad_frame");
+}
+
+// Found by fuzz_client_frames: the quoted type was cut at byte 64, inside a character, and
+// the error frame was not UTF-8 (a browser drops the connection on it).
+TEST(Frames, an_unknown_type_is_quoted_in_whole_characters) {
+  auto r = parse_client_frame(R"({"type":")" + std::string(63, 'x') + "\u00e9\u00e9" + R"("})", Limits{});
+  auto* e = std::get_if<FrameError>(&r);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, "unknown_type");
+  EXPECT_TRUE(valid_utf8(e->message)) << e->message;
+  EXPECT_NE(e->message.find(std::string(63, 'x') + "'"), std::string::npos);
 }
 
 TEST(Frames, presence_server_frames) {
