@@ -127,26 +127,30 @@ void WsSession::on_send(const proto::SendFrame& f) {
 }
 
 void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
-  if (f.unsubscribe) {
-    if (watcher_) svc_.presence.unwatch(*watcher_, f.users);
-    return;
-  }
+  // On the query pool, in this session's order (its strand): watching may wait for the
+  // store and, in a cluster, for the other nodes' answers.
   if (!watcher_) watcher_ = svc_.presence.open_watcher(device_->user, weak_self());
-  auto views = svc_.presence.watch(*watcher_, f.users);
-  if (!views) {
-    send(proto::error_frame(proto::wire_code(views.status().code()), views.status().message()));
-    return;
-  }
-  send_views(*views);
-  std::unordered_set<std::int64_t> answered;  // asked for, but no such user: say so rather than stay silent
-  for (const auto& v : *views) answered.insert(v.user.value);
-  std::string unknown;
-  for (UserId u : f.users)
-    if (answered.insert(u.value).second) unknown += " " + std::to_string(u.value) + ",";
-  if (!unknown.empty()) {
-    unknown.pop_back();
-    send(proto::error_frame(proto::err::kNoSuchUser, "no such user:" + unknown));
-  }
+  boost::asio::post(query_strand_, [self = self(), watcher = watcher_, f] {
+    if (f.unsubscribe) return self->svc_.presence.unwatch(*watcher, f.users);
+    // The first views are queued for this io thread under the service's lock, so a change
+    // the watcher hears of afterwards always comes after them.
+    auto views = self->svc_.presence.watch(*watcher, f.users, [&self](const std::vector<presence::View>& first) {
+      self->on_presence(first);
+    });
+    if (!views) {
+      self->reply(proto::error_frame(proto::wire_code(views.status().code()), views.status().message()));
+      return;
+    }
+    std::unordered_set<std::int64_t> answered;  // asked for, but no such user: say so rather than stay silent
+    for (const auto& v : *views) answered.insert(v.user.value);
+    std::string unknown;
+    for (UserId u : f.users)
+      if (answered.insert(u.value).second) unknown += " " + std::to_string(u.value) + ",";
+    if (!unknown.empty()) {
+      unknown.pop_back();
+      self->reply(proto::error_frame(proto::err::kNoSuchUser, "no such user:" + unknown));
+    }
+  });
 }
 
 void WsSession::on_privacy(const proto::PrivacyFrame& f) {
@@ -218,7 +222,7 @@ void WsSession::on_change(const proto::ChangeFrame& f) {
 
 void WsSession::on_chat_query(const proto::ClientFrame& frame) {
   // Store reads (and view counts over rooms of 100,000) wait on a query thread, not here.
-  boost::asio::post(queries_.context(), [self = self(), frame, user = device_->user] {
+  boost::asio::post(query_strand_, [self = self(), frame, user = device_->user] {
     self->reply(self->answer_query(frame, user));
   });
 }

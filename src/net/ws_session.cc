@@ -25,6 +25,7 @@ WsSession::WsSession(asio::ip::tcp::socket socket, IoThread& io, Services& servi
       registry_(registry),
       fanout_(rooms),
       queries_(queries),
+      query_strand_(boost::asio::make_strand(queries.context())),
       drain_(io.context()),
       auth_timer_(io.context()),
       typing_timer_(io.context()),

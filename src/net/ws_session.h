@@ -7,6 +7,9 @@
 // ws_typing.cc (typing this device started).
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -123,6 +126,8 @@ class WsSession final : public WsConnection,
   SessionRegistry& registry_;
   RoomFanout& fanout_;
   QueryPool& queries_;
+  // This session's queries run one at a time, in the order they came (on the query pool).
+  boost::asio::strand<boost::asio::io_context::executor_type> query_strand_;
   boost::asio::steady_timer drain_;  // sync loops wait here for the queue to drain
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer typing_timer_;

@@ -220,7 +220,8 @@ Result<std::unordered_set<std::int64_t>> PresenceService::contacts_among(UserId 
   return contacts;
 }
 
-Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::vector<UserId>& requested) {
+Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::vector<UserId>& requested,
+                                                const std::function<void(const std::vector<View>&)>& first) {
   std::vector<UserId> users;
   std::unordered_set<std::int64_t> listed;
   for (UserId u : requested)
@@ -316,6 +317,7 @@ Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::ve
         if (added) it->second.watchers.push_back(&watcher);
         views.push_back(view(watcher, u, it->second, contact));
       }
+      if (first) first(views);
     }
   }
   for (UserId u : unwatched) bus_.unwatch_presence(u);

@@ -114,8 +114,13 @@ class PresenceService final : public PresencePeer {
   // --- watching ---
   std::shared_ptr<Watcher> open_watcher(UserId viewer, std::weak_ptr<Listener> listener);
   // Adds `users` (again: re-reads whether they are contacts) and returns their views.
-  // Users that do not exist are left out. kInvalid past max_watched.
-  Result<std::vector<View>> watch(Watcher& watcher, const std::vector<UserId>& users);
+  // Users that do not exist are left out. kInvalid past max_watched. `first`, if given, gets
+  // the views at the moment the watcher starts receiving changes (under the service's
+  // lock): whatever it queues comes before any change the watcher is told of afterwards,
+  // so a caller on another thread can keep the first view and later changes in order.
+  // May block (store reads; in a cluster a NATS query): call it off the io threads.
+  Result<std::vector<View>> watch(Watcher& watcher, const std::vector<UserId>& users,
+                                  const std::function<void(const std::vector<View>&)>& first = {});
   void unwatch(Watcher& watcher, const std::vector<UserId>& users);
   // The viewer's own setting changed: re-reads it; returns the views of every watched user.
   Result<std::vector<View>> refresh(Watcher& watcher);
