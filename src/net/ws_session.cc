@@ -134,11 +134,14 @@ void WsSession::on_closed() {
 // Keep-alive, timed from the last bytes read (a pong counts): after half the limit of
 // silence the server pings; after the whole limit the peer is gone. The timer wakes at
 // those two moments only, so a peer that answers every ping is pinged again every half
-// limit and never dropped.
-void WsSession::arm_idle_timer() {
+// limit and never dropped. `pinged`: this wake sent a ping (so the next one is the drop).
+// It is the wake's own decision, not the clock read again here: a pong that lands just
+// after a ping makes the next wake fall a hair before half the limit; re-reading the clock
+// a moment later once took "half the limit has passed" for "a ping is out", skipped the
+// ping and dropped a healthy connection 4 s later.
+void WsSession::arm_idle_timer(bool pinged) {
   const auto idle = std::chrono::steady_clock::duration(std::chrono::seconds(opt_.idle_timeout_s));
   const auto heard = last_read();
-  const bool pinged = std::chrono::steady_clock::now() - heard >= idle / 2;
   idle_timer_.expires_at(heard + (pinged ? idle : idle / 2));
   idle_timer_.async_wait([weak = weak_self(), idle](boost::system::error_code ec) {
     auto self = weak.lock();
@@ -148,8 +151,13 @@ void WsSession::arm_idle_timer() {
       spdlog::debug("net: {} silent for {} s; closing", self->remote(), self->opt_.idle_timeout_s);
       return self->abort();
     }
-    if (silent >= idle / 2) self->send_ping();
-    self->arm_idle_timer();
+    const bool ping = silent >= idle / 2;
+    if (ping) {
+      spdlog::debug("net: {} silent for {} ms; ping", self->remote(),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(silent).count());
+      self->send_ping();
+    }
+    self->arm_idle_timer(ping);
   });
 }
 

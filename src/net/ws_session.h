@@ -119,7 +119,7 @@ class WsSession final : public WsConnection,
   void send(std::string_view frame) { send(std::array<std::string_view, 3>{frame, {}, {}}); }
   void send(const std::array<std::string_view, 3>& frame);  // a frame in pieces (BusEvent::pieces)
   void protocol_error(std::string_view code, std::string message, std::string id = {});
-  void arm_idle_timer();
+  void arm_idle_timer(bool pinged = false);
 
   Services& svc_;
   const Options& opt_;

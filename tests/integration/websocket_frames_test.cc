@@ -261,7 +261,7 @@ TEST(Limits, a_connection_that_answers_every_ping_is_never_dropped) {
   {
     std::istringstream log(server.log());
     for (std::string line; std::getline(log, line);)
-      if (line.find("silent for") != std::string::npos || line.find("cutting") != std::string::npos) closes += line + "\n";
+      if (line.find("closing") != std::string::npos || line.find("cutting") != std::string::npos) closes += line + "\n";
   }
   EXPECT_EQ(dropped.load(), 0) << why << "\n" << closes;
   EXPECT_EQ(alive.load(), kConnections) << why;

@@ -39,6 +39,7 @@ ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string dat
     static std::atomic<int> n{0};
     data_dir_ = (fs::temp_directory_path() / ("parley-test-" + std::to_string(getpid()) + "-" + std::to_string(n++))).string();
     fs::remove_all(data_dir_);
+    fs::remove(data_dir_ + ".log");  // a name an earlier run with the same pid used: its log is not ours
     own_dir_ = true;
   }
   // PARLEY_TEST_STORE=postgres runs the same tests on the PostgreSQL store (ctest
@@ -58,6 +59,7 @@ ServerProcess::~ServerProcess() {
   if (own_dir_) {
     std::error_code ec;
     fs::remove_all(data_dir_, ec);
+    fs::remove(data_dir_ + ".log", ec);
   }
 }
 
