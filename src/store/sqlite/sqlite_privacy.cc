@@ -10,8 +10,13 @@ GroupInvite invite_from(Stmt& q) {
   return GroupInvite{ChatId(q.i64(0)), UserId(q.i64(1)), UserId(q.i64(2)), q.text(3), q.i64(4), q.text(5)};
 }
 
-#define INVITE_COLUMNS \
-  "SELECT i.chat_id, i.user_id, i.inviter, i.code, i.expires_at, c.name FROM group_invites i JOIN chats c ON c.id = i.chat_id "
+// Db::prepare caches statements by the address of their text: whole literals, one each.
+constexpr const char* kInviteByCode =
+    "SELECT i.chat_id, i.user_id, i.inviter, i.code, i.expires_at, c.name FROM group_invites i "
+    "JOIN chats c ON c.id = i.chat_id WHERE i.code = ?";
+constexpr const char* kInvitesOfUser =
+    "SELECT i.chat_id, i.user_id, i.inviter, i.code, i.expires_at, c.name FROM group_invites i "
+    "JOIN chats c ON c.id = i.chat_id WHERE i.user_id = ? AND i.expires_at > ? ORDER BY i.expires_at DESC";
 
 }  // namespace
 
@@ -135,7 +140,7 @@ void SqliteStore::put_invites(std::vector<GroupInvite> invites, DoneStatus done)
 
 Result<GroupInvite> SqliteStore::find_invite(const std::string& code) {
   return read([&](Db& db) -> Result<GroupInvite> {
-    auto& q = db.prepare(INVITE_COLUMNS "WHERE i.code = ?");
+    auto& q = db.prepare(kInviteByCode);
     q.bind(1, code);
     if (!q.step()) return Status(Code::kNotFound, "no such invite");
     return invite_from(q);
@@ -144,7 +149,7 @@ Result<GroupInvite> SqliteStore::find_invite(const std::string& code) {
 
 Result<std::vector<GroupInvite>> SqliteStore::invites_for(UserId user, TimeMs now) {
   return read([&](Db& db) -> Result<std::vector<GroupInvite>> {
-    auto& q = db.prepare(INVITE_COLUMNS "WHERE i.user_id = ? AND i.expires_at > ? ORDER BY i.expires_at DESC");
+    auto& q = db.prepare(kInvitesOfUser);
     q.bind(1, user.value).bind(2, now);
     std::vector<GroupInvite> out;
     while (q.step()) out.push_back(invite_from(q));
