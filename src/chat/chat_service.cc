@@ -89,8 +89,7 @@ void ChatService::room_positions(DeviceId device, std::vector<std::pair<ChatId, 
 
 Result<ChatInfo> ChatService::info(ChatId chat, UserId viewer) {
   auto info = store_.chat_info(chat, viewer);
-  if (info && info->kind == ChatKind::kRoom && !info->member && !info->settings.is_public)
-    return Status(Code::kNoSuchChat, "no such chat");  // a private room does not exist to strangers
+  if (info && hidden(*info)) return Status(Code::kNoSuchChat, "no such chat");
   if (!info || info->kind == ChatKind::kRoom) return info;  // room admins stay unnamed to strangers
   std::vector<UserId> users;
   for (const auto& m : info->members) users.push_back(m.user);

@@ -82,6 +82,10 @@ class ChatService {
   void announce_message(const AppendResult& r);
   void announce_changed(const ChangeResult& r);
 
+  // A private room does not exist for whoever is not in it (protocol §5.6).
+  static bool hidden(const ChatInfo& info) {
+    return info.kind == ChatKind::kRoom && !info.member && !info.settings.is_public;
+  }
   // Whom `actor` may add (their setting allows it), whom to invite instead, and ids that
   // do not exist.
   struct Consent {

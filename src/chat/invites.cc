@@ -77,8 +77,7 @@ void ChatService::change(ChatChange change, std::function<void(Result<ChangeResu
     // By id, only a public room (or one you are in already); a private one answers as if it
     // did not exist. Public or not is fixed at creation, so this check cannot go stale.
     auto info = store_.chat_info(change.chat, change.actor);
-    if (info && info->kind == ChatKind::kRoom && !info->member && !info->settings.is_public)
-      return done(Status(Code::kNoSuchChat, "no such chat"));
+    if (info && hidden(*info)) return done(Status(Code::kNoSuchChat, "no such chat"));
   }
   if (change.op == ChangeOp::kAdd) {
     auto consent = this->consent(change.actor, change.users);

@@ -283,7 +283,9 @@ void WsConnection::append_frame(int opcode, const std::array<std::string_view, 3
   }
   out_.append(header, h);
   for (auto p : payload) out_.append(p);
-  report_queue();
+  // A connection waiting for writability keeps what it is given: that is what the output
+  // budget must see. Otherwise the round's write reports what is left (usually nothing).
+  if (waiting_write_) report_queue();
   if (low_water_mark_ && queued_bytes() > low_water_mark_) was_high_ = true;
   if (!corked_ && !waiting_write_) {
     corked_ = true;
@@ -327,6 +329,7 @@ void WsConnection::write_some() {
       socket_.shutdown(tcp::socket::shutdown_send, ec);  // the peer answers by closing
     }
   }
+  report_queue();
   if (was_high_ && queued_bytes() <= low_water_mark_) {
     was_high_ = false;
     on_drained();

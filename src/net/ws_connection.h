@@ -68,7 +68,8 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   virtual void on_peer_close(std::function<void()> reply) { reply(); }
   // Once, when the connection is gone (peer closed, error, abort). No more sends.
   virtual void on_closed() = 0;
-  // The bytes waiting to be written grew (delta > 0) or shrank. For a node-wide budget.
+  // The bytes waiting to be written grew (delta > 0) or shrank. For a node-wide budget: told
+  // after each write and while the socket is not writable, not per frame.
   virtual void on_queued(std::int64_t /*delta*/) {}
 
   // The queue size under which on_drained fires (set by the subclass).
