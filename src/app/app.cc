@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "core/no_wait.h"
 #include "bus/nats_bus.h"
 #include "net/webhook_code_sender.h"
 #include "store/postgres/pg_store.h"
@@ -125,7 +126,11 @@ Status App::start() {
         q += fmt::format("parley_io_mail_waiting{{thread=\"io-{}\"}} {}\n", i, stats[i].first);
         w += fmt::format("parley_io_wakeups_total{{thread=\"io-{}\"}} {}\n", i, stats[i].second);
       }
-      return q + w;
+      return q + w +
+             fmt::format("# HELP parley_io_thread_store_reads_total Store reads made on an io thread (a bug: they stall "
+                         "its connections)\n# TYPE parley_io_thread_store_reads_total counter\n"
+                         "parley_io_thread_store_reads_total {}\n",
+                         no_wait::violations.load());
     };
     auto st = store_->writer_stats();
     std::string bus;

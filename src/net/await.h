@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <memory>
+#include <type_traits>
 
 namespace parley::net {
 
@@ -24,6 +25,18 @@ boost::asio::awaitable<T> await_callback(Start start) {
         }));
       },
       asio::use_awaitable);
+}
+
+// Runs a copy of `work` on `executor` (a query pool's strand: work that may wait on the
+// store) and resumes the calling coroutine on its own executor with what it returned.
+// Pass a named lambda, not a temporary: g++ 12 destroys the captures of a temporary lambda
+// twice when it is part of a co_await expression (seen as a double free under ASan).
+template <class Executor, class Work>
+boost::asio::awaitable<std::invoke_result_t<Work&>> await_on(const Executor& executor, const Work& work) {
+  using T = std::invoke_result_t<Work&>;
+  return await_callback<T>([executor, work](std::function<void(T)> done) mutable {
+    boost::asio::post(executor, [work = std::move(work), done = std::move(done)]() mutable { done(work()); });
+  });
 }
 
 }  // namespace parley::net

@@ -1,6 +1,6 @@
 // The HTTP routes of parleyd: sign-in, devices, contacts, chats, admin, health, metrics.
 // Every route answers JSON; errors are {"error": <wire code>, "message": ...}
-// (docs/protocol.md). Runs on the connection's io thread.
+// (docs/protocol.md). Runs on the query pool (net/server.cc): routes wait on the store.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

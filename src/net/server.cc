@@ -15,6 +15,7 @@
 
 #include "net/ws_session.h"
 #include "proto/errors.h"
+#include "core/no_wait.h"
 #include "core/thread_name.h"
 
 namespace parley::net {
@@ -74,6 +75,7 @@ void Server::start() {
   for (auto& t : io_)
     threads_.emplace_back([io = t.get()] {
       set_thread_name("io-" + std::to_string(io->index()));
+      no_wait::forbid_waiting();
       io->context().run();
     });
 }
@@ -165,7 +167,8 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool i
       co_await http::async_write(stream, res, use_nothrow);
       break;
     }
-    auto res = co_await api_.handle(req, ip, internal);
+    // The routes read the store: they run on the query pool, and the answer is written here.
+    auto res = co_await asio::co_spawn(queries_.context(), api_.handle(req, ip, internal), asio::use_awaitable);
     auto [wec, wn] = co_await http::async_write(stream, res, use_nothrow);
     if (wec || !res.keep_alive()) break;
   }

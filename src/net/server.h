@@ -51,7 +51,7 @@ class Server {
   boost::asio::ip::tcp::acceptor admin_acceptor_;  // open only with Options::admin_host
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
-  QueryPool queries_{2};
+  QueryPool queries_{4};  // threads: they mostly wait on the store
   HttpApi api_;
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;

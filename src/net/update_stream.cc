@@ -7,12 +7,7 @@ namespace parley::net {
 
 bool UpdateStream::request(std::optional<Pts> rewind, bool reply, int page) {
   if (page > 0) page_ = page;
-  if (rewind) {
-    auto head = source_.head();
-    sent_ = std::clamp(*rewind, Pts(0), head ? *head : *rewind);  // an `after` past the head means the head
-    auto tail = source_.tail();
-    truncated_ = tail && sent_ + 1 < *tail;
-  }
+  if (rewind) rewind_ = std::max(*rewind, Pts(0));
   reply_ = reply_ || reply;
   dirty_ = true;
   if (syncing_) return false;  // the running sync reads again
@@ -36,38 +31,45 @@ bool UpdateStream::on_live(const BusEvent& event) {
   return request(std::nullopt, false);  // a gap: catch up from the store
 }
 
-bool UpdateStream::pump() {
-  const int page = page_ > 0 ? std::min(page_, max_page_) : max_page_;
-  while (dirty_) {
-    dirty_ = false;
-    for (;;) {
-      auto updates = source_.read_after(sent_, page);
-      if (!updates) {
-        sink_.sync_failed();
-        reply_ = false;
-        break;
-      }
-      for (const auto& u : *updates) {
-        if (u.pts <= sent_) continue;
-        sink_.send_update(u);
-        sent_ = u.pts;
-      }
-      if (static_cast<int>(updates->size()) < page) break;
-      if (!sink_.has_room()) {
-        dirty_ = true;  // the next call goes on from sent_
-        return true;
-      }
-    }
+std::optional<UpdateStream::Read> UpdateStream::next() {
+  if (!syncing_) return std::nullopt;
+  reading_rewind_ = rewind_.has_value();
+  reading_.after = rewind_ ? *rewind_ : sent_;
+  reading_.limit = page_ > 0 ? std::min(page_, max_page_) : max_page_;
+  // The head clamps a rewind and ends a client's sync (any page may turn out the last).
+  reading_.bounds = reading_rewind_ || reply_;
+  rewind_.reset();
+  dirty_ = false;
+  return reading_;
+}
+
+void UpdateStream::on_page(const Result<Page>& page) {
+  if (!syncing_) return;
+  if (reading_rewind_) {
+    // An `after` past the head means the head; if the store could not say, the position as asked.
+    sent_ = page ? std::min(reading_.after, page->head) : reading_.after;
+    truncated_ = page && sent_ + 1 < page->tail;
   }
+  if (!page) {
+    sink_.sync_failed();
+    reply_ = false;
+  } else {
+    for (const auto& u : page->updates) {
+      if (u.pts <= sent_) continue;
+      sink_.send_update(u);
+      sent_ = u.pts;
+    }
+    if (static_cast<int>(page->updates.size()) >= reading_.limit) return;  // the log goes on
+  }
+  if (dirty_) return;  // announced or asked for while this page was read: read once more
+  // Here reply_ was set before this read (request() sets dirty_), so the page has the head.
   syncing_ = false;
   live_ = true;
   if (reply_) {
     reply_ = false;
-    auto head = source_.head();
-    sink_.send_synced(sent_, head ? *head : sent_, truncated_);
+    sink_.send_synced(sent_, std::max(page->head, sent_), truncated_);
     truncated_ = false;
   }
-  return false;
 }
 
 }  // namespace parley::net

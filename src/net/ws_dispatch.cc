@@ -25,7 +25,7 @@ void WsSession::handle(std::string_view text) {
   auto& frame = std::get<proto::ClientFrame>(parsed);
   if (!device_) {
     if (auto* a = std::get_if<proto::AuthFrame>(&frame)) {
-      authenticate(a->token);
+      authenticate(std::move(a->token));
       return;
     }
     send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
@@ -65,7 +65,8 @@ void WsSession::handle(std::string_view text) {
                                                             st.message() + " (chat " + std::to_string(chat.value) + ")"));
                            });
         } else if constexpr (std::is_same_v<T, proto::PingFrame>) {
-          send(proto::pong_frame(svc_.clock.now_ms()));
+          // Behind this session's queries: the pong comes after what earlier frames earned.
+          boost::asio::post(query_strand_, [self = self()] { self->reply(proto::pong_frame(self->svc_.clock.now_ms())); });
         } else if constexpr (std::is_same_v<T, proto::HeartbeatFrame>) {
           svc_.metrics.presence_heartbeats++;
           svc_.presence.activity(device_->id, f.active);
@@ -155,9 +156,10 @@ void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
 
 void WsSession::on_privacy(const proto::PrivacyFrame& f) {
   if (!f.last_seen && !f.group_add) {
-    auto v = svc_.presence.privacy(device_->user);
-    if (!v) send(proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
-    else send(proto::privacy_frame(*v));
+    boost::asio::post(query_strand_, [self = self(), user = device_->user] {
+      auto v = self->svc_.presence.privacy(user);
+      self->reply(v ? proto::privacy_frame(*v) : proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
+    });
     return;
   }
   // The new setting comes back as a privacy frame to every device of the user (kPrivacy).
@@ -171,9 +173,11 @@ void WsSession::on_privacy(const proto::PrivacyFrame& f) {
 
 void WsSession::on_decline(const proto::DeclineFrame& f) {
   if (over_send_rate(f.id)) return;
-  svc_.chat.decline(device_->user, f.code, [self = self(), id = f.id](Result<ChatId> r) {
-    if (r) self->reply(proto::done_frame(id, *r, 0, true, false));
-    else self->reply(proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id));
+  boost::asio::post(query_strand_, [self = self(), user = device_->user, code = f.code, id = f.id] {
+    self->svc_.chat.decline(user, code, [self, id](Result<ChatId> r) {
+      if (r) self->reply(proto::done_frame(id, *r, 0, true, false));
+      else self->reply(proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id));
+    });
   });
 }
 
@@ -200,7 +204,10 @@ void WsSession::on_create(const proto::CreateFrame& f) {
   c.kind = f.kind;
   c.settings = f.settings;
   c.members = f.members;
-  svc_.chat.create(std::move(c), [self = self(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+  // Who may be added (their settings, contacts) is read from the store: on the query pool.
+  boost::asio::post(query_strand_, [self = self(), c = std::move(c), id = f.id]() mutable {
+    self->svc_.chat.create(std::move(c), [self, id](Result<ChangeResult> r) { self->reply_done(id, r); });
+  });
 }
 
 void WsSession::on_change(const proto::ChangeFrame& f) {
@@ -217,7 +224,13 @@ void WsSession::on_change(const proto::ChangeFrame& f) {
   c.everyone_posts = f.everyone_posts;
   // Joins and leaves of a room have no system message: the id only names the answer.
   if (c.op == ChangeOp::kJoin) c.client_id.clear();
-  svc_.chat.change(std::move(c), [self = self(), id = f.id](Result<ChangeResult> r) { self->reply_done(id, r); });
+  auto change = [self = self(), c = std::move(c), id = f.id]() mutable {
+    self->svc_.chat.change(std::move(c), [self, id](Result<ChangeResult> r) { self->reply_done(id, r); });
+  };
+  // Joins and adds read invites, settings and contacts first: on the query pool. The other
+  // changes go straight to the writer, in order with this device's sends.
+  if (f.op == ChangeOp::kJoin || f.op == ChangeOp::kAdd) boost::asio::post(query_strand_, std::move(change));
+  else change();
 }
 
 void WsSession::on_chat_query(const proto::ClientFrame& frame) {

@@ -6,6 +6,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <set>
+
+#include "net/await.h"
 #include "proto/errors.h"
 
 namespace parley::net {
@@ -13,25 +16,34 @@ namespace parley::net {
 namespace asio = boost::asio;
 using asio::awaitable;
 
-void WsSession::open_rooms() {
+awaitable<void> WsSession::open_rooms() {
   // Subscribe first, then read where each room is: a message committed in between
   // arrives live or is caught up (subscribe before reading the store, as for the log).
-  auto rooms = svc_.chat.rooms(device_->user, device_->id);
-  if (!rooms || rooms->empty()) return;
+  auto read = [&chat = svc_.chat, user = device_->user, device = device_->id] { return chat.rooms(user, device); };
+  auto rooms = co_await await_on(query_strand_, read);
+  if (closing() || !rooms || rooms->empty()) co_return;
   for (const auto& r : *rooms) {
     auto& room = rooms_[r.chat.value];
     room.token = fanout_.follow(r.chat, io(), weak_self());
+    room.syncing = true;  // until its position is read: what comes meanwhile is read after
   }
-  auto now = svc_.chat.rooms(device_->user, device_->id);
+  auto now = co_await await_on(query_strand_, read);
+  if (closing()) co_return;
+  std::set<std::int64_t> in;
   for (const auto& r : now ? *now : *rooms) {
+    in.insert(r.chat.value);
     auto it = rooms_.find(r.chat.value);
     if (it == rooms_.end()) {
       join_room(r.chat, r.position);
       continue;
     }
-    it->second.sent = it->second.acked = it->second.persisted = r.position;
-    if (r.last_seq > r.position) request_room_sync(r.chat);
+    auto& room = it->second;
+    room.sent = room.acked = room.persisted = r.position;
+    room.syncing = false;
+    if (r.last_seq > r.position || room.dirty) request_room_sync(r.chat);
   }
+  for (const auto& r : *rooms)
+    if (!in.count(r.chat.value)) leave_room(r.chat);  // left meanwhile
 }
 
 void WsSession::join_room(ChatId room, Seq from) {
@@ -81,32 +93,39 @@ void WsSession::request_room_sync(ChatId room) {
 awaitable<void> WsSession::room_sync_loop(ChatId room) {
   auto keep = self();  // alive until the loop ends
   const int page = opt_.sync_page;
-  for (;;) {
-    auto it = rooms_.find(room.value);
-    if (it == rooms_.end() || closing()) co_return;
+  auto it = rooms_.find(room.value);
+  if (it == rooms_.end()) co_return;
+  const std::uint64_t token = it->second.token;  // left and joined again: that entry has its own loop
+  auto still_here = [&] {
+    it = rooms_.find(room.value);
+    return !closing() && it != rooms_.end() && it->second.token == token;
+  };
+  while (still_here()) {
     if (!it->second.dirty) {
       it->second.syncing = false;
       co_return;
     }
     it->second.dirty = false;
-    for (;;) {
-      Seq after = it->second.sent;
-      auto msgs = svc_.chat.room_messages(room, device_->user, after, page);
-      if (!msgs) {
-        if (msgs.status().code() != Code::kNotMember) svc_.metrics.store_errors++;
-        it->second.syncing = false;
-        co_return;  // a later event or reconnect tries again
-      }
-      for (const auto& m : *msgs) {
-        if (m.seq <= it->second.sent) continue;
-        send(proto::message_frame(0, m));
-        it->second.sent = m.seq;
-      }
-      svc_.metrics.updates_pushed += msgs->size();
-      if (static_cast<int>(msgs->size()) < page || closing()) break;
+    // Read on the query pool; written here.
+    auto read = [&chat = svc_.chat, room, user = device_->user, after = it->second.sent, page] {
+      return chat.room_messages(room, user, after, page);
+    };
+    auto msgs = co_await await_on(query_strand_, read);
+    if (!still_here()) co_return;
+    if (!msgs) {
+      if (msgs.status().code() != Code::kNotMember) svc_.metrics.store_errors++;
+      it->second.syncing = false;
+      co_return;  // a later event or reconnect tries again
+    }
+    for (const auto& m : *msgs) {
+      if (m.seq <= it->second.sent) continue;
+      send(proto::message_frame(0, m));
+      it->second.sent = m.seq;
+    }
+    svc_.metrics.updates_pushed += msgs->size();
+    if (static_cast<int>(msgs->size()) >= page) {
+      it->second.dirty = true;  // the log goes on: the next page once the queue has room
       co_await drained();
-      it = rooms_.find(room.value);
-      if (it == rooms_.end()) co_return;
     }
   }
 }

@@ -32,7 +32,7 @@ WsSession::WsSession(asio::ip::tcp::socket socket, IoThread& io, Services& servi
       idle_timer_(io.context()),
       send_rate_(options.send_rate_per_s, options.send_burst),
       typing_rate_(options.typing_rate_per_s, options.typing_burst),
-      stream_(*this, *this, options.sync_page) {
+      stream_(*this, options.sync_page) {
   low_water_mark_ = opt_.max_queue_bytes / 4;
   svc_.metrics.connections_open++;
   svc_.metrics.connections_total++;
@@ -42,35 +42,6 @@ WsSession::~WsSession() {
   svc_.metrics.connections_open--;
   if (device_) svc_.bus.unsubscribe(device_->user, bus_token_);
   for (auto& [room, r] : rooms_) fanout_.unfollow(ChatId(room), io(), r.token);
-}
-
-void WsSession::start(const Request& request, std::string_view early) {
-  registry_.add(this, self());
-  std::string net = auth::network_of(remote());
-  std::string header_token;
-  if (auto auth = request[http::field::authorization]; auth.starts_with("Bearer "))
-    header_token = std::string(auth.substr(7));
-  if (!accept(request, early)) return;
-  if (!registry_.admit_ip(net)) {
-    svc_.metrics.rate_limited++;
-    send(proto::error_frame(proto::err::kTooManyConnections, "too many connections from your address"));
-    close(proto::kClosePolicy, "too many connections");
-    return;
-  }
-  admitted_net_ = net;
-  arm_idle_timer();
-  if (!header_token.empty()) {
-    if (!device_ && !closing()) authenticate(header_token);
-    return;
-  }
-  if (device_ || closing()) return;  // the auth frame came with the request
-  auth_timer_.expires_after(std::chrono::milliseconds(opt_.auth_timeout_ms));
-  auth_timer_.async_wait([weak = weak_self()](boost::system::error_code ec) {
-    auto s = weak.lock();
-    if (ec || !s || s->device_ || s->closing()) return;
-    s->send(proto::error_frame(proto::err::kNotAuthenticated, "no auth frame in time"));
-    s->close(proto::kCloseUnauthorized, "auth timeout");
-  });
 }
 
 void WsSession::shutdown() {
@@ -94,17 +65,6 @@ void WsSession::send_views(const std::vector<presence::View>& views) {
   for (const auto& v : views) send(proto::presence_frame(v.user, v.visible, v.online, v.last_seen));
 }
 
-void WsSession::on_message(std::string_view payload, bool text) {
-  if (!text && !device_) {
-    send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
-    close(proto::kCloseUnauthorized, "not authenticated");
-  } else if (!text) {
-    protocol_error(proto::err::kBadFrame, "binary frames are not supported; send JSON text");
-  } else {
-    handle(payload);
-  }
-}
-
 void WsSession::on_too_big() {
   svc_.metrics.protocol_errors++;
   send(proto::error_frame(proto::err::kFrameTooLarge,
@@ -126,7 +86,7 @@ void WsSession::on_closed() {
   if (device_) {
     end_typing(std::nullopt);
     watcher_.reset();
-    svc_.presence.disconnected(device_->id);
+    if (present_) svc_.presence.disconnected(device_->id);
   }
   registry_.remove(this);
 }
@@ -208,48 +168,6 @@ void WsSession::on_peer_close(std::function<void()> reply) {
   if (persist_position(true, one_done)) ++wait->left;
   if (persist_room_positions(true, one_done)) ++wait->left;
   if (--wait->left == 0) wait->reply();
-}
-
-bool WsSession::authenticate(const std::string& token) {
-  auto dev = svc_.auth.authenticate(token);
-  if (!dev) {
-    svc_.metrics.auth_failures++;
-    send(proto::error_frame(dev.status().code() == Code::kUnauthorized ? proto::err::kUnauthorized
-                                                                       : proto::wire_code(dev.status().code()),
-                            dev.status().message()));
-    close(proto::kCloseUnauthorized, "unauthorized");
-    return false;
-  }
-  if (!registry_.admit_user(dev->user.value)) {
-    svc_.metrics.rate_limited++;
-    send(proto::error_frame(proto::err::kTooManyConnections, "too many connections for this account"));
-    close(proto::kClosePolicy, "too many connections");
-    return false;
-  }
-  admitted_user_ = true;
-  device_ = *dev;
-  persisted_position_ = device_->position;
-  auth_timer_.cancel();
-  bus_token_ = svc_.bus.subscribe(device_->user, weak_self());
-  // A revoke committed between the token check and the subscription sent its event to
-  // nobody: ask the store once more, now that later events will reach this session.
-  if (Status st = svc_.auth.check_device(*device_); st.code() == Code::kUnauthorized) {
-    send(proto::error_frame(proto::err::kUnauthorized, st.message()));
-    close(proto::kCloseUnauthorized, "unauthorized");
-    return false;
-  }
-  // Keep an idle expiry (auth.device_idle_days) from signing out a device that connects
-  // but has nothing new to read: its use is recorded at most once a day.
-  if (svc_.clock.now_ms() - device_->last_active_at > 86'400'000) svc_.chat.received(device_->id, device_->position);
-  svc_.presence.connected(device_->id, device_->user);
-  auto head = svc_.chat.log_head(device_->user);
-  const auto& po = svc_.presence.options();
-  proto::Hello h{device_->user,       device_->id,     head ? *head : 0,      device_->position,
-                 svc_.clock.now_ms(), po.heartbeat_ms, po.online_threshold_ms, po.typing_timeout_ms};
-  send(proto::hello_frame(h, opt_.limits));
-  open_rooms();
-  spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote());
-  return true;
 }
 
 void WsSession::on_queued(std::int64_t delta) {

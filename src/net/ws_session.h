@@ -1,10 +1,11 @@
 // One WebSocket connection of one device, on one io thread: every member below is touched
 // only there (bus events and store answers arrive as mail, net/io_thread.h). The transport
 // (frames, corked writes) is WsConnection; this class is the protocol over it, in files by
-// job: ws_session.cc (life cycle, authentication, sending, idle), ws_dispatch.cc (client
-// frames to services), ws_updates.cc (the session's side of the
-// update stream, net/update_stream.h), ws_rooms.cc (one stream per room),
-// ws_typing.cc (typing this device started).
+// job: ws_auth.cc (from the upgrade to hello), ws_session.cc (life cycle, sending, idle),
+// ws_dispatch.cc (client frames to services), ws_updates.cc (the session's side of the
+// update stream, net/update_stream.h), ws_rooms.cc (one stream per room), ws_typing.cc
+// (typing this device started). Whatever may wait on the store or on other nodes runs on
+// the query pool, in this session's order (query_strand_), never on the io thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -35,7 +36,6 @@ class WsSession final : public WsConnection,
                         public BusListener,
                         public RoomFollower,
                         public presence::Listener,
-                        private UpdateStream::Source,
                         private UpdateStream::Sink {
  public:
   WsSession(boost::asio::ip::tcp::socket socket, IoThread& io, Services& services, const Options& options,
@@ -69,22 +69,22 @@ class WsSession final : public WsConnection,
   // 0 when this user may run one more query frame; else sends rate_limited and returns false.
   bool query_allowed();
 
-  // The update stream (ws_updates.cc): this session is its source and its sink.
-  Result<std::vector<Update>> read_after(Pts after, int limit) override;
-  Result<Pts> head() override;
-  Result<Pts> tail() override;
+  // The update stream (ws_updates.cc): this session is its sink, and reads its pages on
+  // the query pool.
   void send_update(const Update& update) override;
   void send_live(const BusEvent& event) override;
   void send_synced(Pts pts, Pts head, bool truncated) override;
   void sync_failed() override;
-  bool has_room() override;
+  bool has_room();  // the output queue can take another page
   void request_sync(std::optional<Pts> rewind, bool reply, int page = 0);
   boost::asio::awaitable<void> pump_stream();  // runs the stream's sync, waiting out back-pressure
   void joined_or_left(int membership, ChatId chat, Seq seq);
   boost::asio::awaitable<void> drained();
 
   void handle(std::string_view text);
-  bool authenticate(const std::string& token);
+  // Checks the token on the query pool, then says hello (ws_auth.cc).
+  void authenticate(std::string token);
+  boost::asio::awaitable<void> sign_in(std::string token);
   // Sends, creates and changes share one rate bucket; true (and an error frame) when empty.
   bool over_send_rate(const std::string& id);
   void on_send(const proto::SendFrame& f);
@@ -100,7 +100,7 @@ class WsSession final : public WsConnection,
   void reply_done(const std::string& id, const Result<ChangeResult>& r);
 
   // Rooms: this device's place in each room's log, its channel, its catch-up.
-  void open_rooms();
+  boost::asio::awaitable<void> open_rooms();
   void join_room(ChatId room, Seq from);
   void leave_room(ChatId room);
   void on_room_event(const BusEvent& event);
@@ -112,7 +112,12 @@ class WsSession final : public WsConnection,
   // Typing this device started and did not stop: ends it after the typing timeout.
   void arm_typing_timer();
   void end_typing(std::optional<ChatId> only);
+  void stop_typing(ChatId chat);  // tells the chat's members, from the query pool
   void handle_event(const std::shared_ptr<const BusEvent>& event);
+  // After a revoke event (or, `resync`, a bus outage): asks the store whether this device
+  // still stands, then (resync) catches up what the bus may have lost.
+  boost::asio::awaitable<void> recheck_device(bool resync);
+  boost::asio::awaitable<void> privacy_changed();  // the user's own setting changed
   // Device positions are written at most once a second, and at disconnect.
   bool persist_position(bool force, std::function<void(Status)> done = {});
 
@@ -134,6 +139,10 @@ class WsSession final : public WsConnection,
   boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
 
   std::optional<DeviceRecord> device_;
+  bool authenticating_ = false;  // a token is being checked: frames are held until hello
+  std::vector<std::pair<std::string, bool>> held_;  // (payload, text), in arrival order
+  std::size_t held_bytes_ = 0;
+  bool present_ = false;  // counted as connected by the presence service
   std::string admitted_net_;    // counted against its network's connection cap (empty: not)
   bool admitted_user_ = false;  // counted against its user's connection cap
   std::uint64_t bus_token_ = 0;

@@ -1,6 +1,8 @@
 // WsSession: typing this device started (see ws_session.h).
 #include "net/ws_session.h"
 
+#include <boost/asio/post.hpp>
+
 #include "proto/errors.h"
 
 namespace parley::net {
@@ -14,17 +16,25 @@ void WsSession::on_typing(const proto::TypingFrame& f) {
   }
   auto it = typing_.find(f.chat.value);
   if (!f.typing && it == typing_.end()) return;  // nothing to stop
-  if (Status st = svc_.presence.typing(device_->user, f.chat, f.typing); !st.ok()) {
-    send(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(f.chat.value) + ")"));
-    return;
-  }
   if (!f.typing) {
     typing_.erase(it);
-    return;
+  } else {
+    svc_.presence.activity(device_->id, true);
+    typing_[f.chat.value] = svc_.clock.now_ms() + svc_.presence.options().typing_timeout_ms;
+    arm_typing_timer();
   }
-  svc_.presence.activity(device_->id, true);
-  typing_[f.chat.value] = svc_.clock.now_ms() + svc_.presence.options().typing_timeout_ms;
-  arm_typing_timer();
+  // Who is in the chat is read from the store: on the query pool. A chat the user is not
+  // in is answered with an error; its entry above ends by itself at the typing timeout.
+  boost::asio::post(query_strand_, [self = self(), user = device_->user, chat = f.chat, typing = f.typing] {
+    if (Status st = self->svc_.presence.typing(user, chat, typing); !st.ok())
+      self->reply(proto::error_frame(proto::wire_code(st.code()), st.message() + " (chat " + std::to_string(chat.value) + ")"));
+  });
+}
+
+void WsSession::stop_typing(ChatId chat) {
+  boost::asio::post(query_strand_, [self = self(), user = device_->user, chat] {
+    (void)self->svc_.presence.typing(user, chat, false);
+  });
 }
 
 void WsSession::arm_typing_timer() {
@@ -38,7 +48,7 @@ void WsSession::arm_typing_timer() {
     TimeMs now = self->svc_.clock.now_ms();
     for (auto it = self->typing_.begin(); it != self->typing_.end();) {
       if (it->second <= now) {
-        (void)self->svc_.presence.typing(self->device_->user, ChatId(it->first), false);
+        self->stop_typing(ChatId(it->first));
         it = self->typing_.erase(it);
       } else {
         ++it;
@@ -51,7 +61,7 @@ void WsSession::arm_typing_timer() {
 void WsSession::end_typing(std::optional<ChatId> only) {
   for (auto it = typing_.begin(); it != typing_.end();) {
     if (!only || it->first == only->value) {
-      (void)svc_.presence.typing(device_->user, ChatId(it->first), false);
+      stop_typing(ChatId(it->first));
       it = typing_.erase(it);
     } else {
       ++it;

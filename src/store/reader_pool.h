@@ -3,10 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/no_wait.h"
 
 namespace parley {
 
@@ -39,6 +44,10 @@ class ReaderPool {
 
  private:
   std::unique_ptr<C> take() {
+    if (no_wait::waited()) {
+      static std::atomic<bool> told{false};
+      if (!told.exchange(true)) spdlog::warn("store: read on an io thread; it stalls every connection there (a bug)");
+    }
     {
       std::lock_guard lk(mu_);
       if (!idle_.empty()) {
