@@ -114,6 +114,7 @@ void Connection::start() {
             ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
             ws.read_message_max(64 << 20);
             self->connected_ = true;
+            self->greeted_ = false;
             was_connected = true;
             impl.out.clear();
             impl.writing = false;
@@ -320,7 +321,8 @@ void Connection::subscribe_presence(std::vector<std::int64_t> users) {
     for (auto u : users)
       if (std::find(self->watched_.begin(), self->watched_.end(), u) == self->watched_.end())
         self->watched_.push_back(u);
-    self->write_presence_frames("presence_subscribe", users);
+    // Before hello, the hello sends every watched user (once).
+    if (self->greeted_) self->write_presence_frames("presence_subscribe", users);
   });
 }
 
@@ -487,6 +489,7 @@ void Connection::dispatch(const std::string& text) {
     }
     for (auto& f : queued_) write(std::move(f));
     queued_.clear();
+    greeted_ = true;
     if (!watched_.empty()) write_presence_frames("presence_subscribe", watched_);
     if (h_.on_hello) h_.on_hello(user_, i64(o, "device"), i64(o, "head"));
   }

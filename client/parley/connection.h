@@ -180,6 +180,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::int64_t position_ = 0;
   std::int64_t user_ = 0;
   bool connected_ = false;
+  bool greeted_ = false;  // this connection's hello came: it has sent the watched users
   bool stopped_ = false;
   bool flush_scheduled_ = false;
   bool room_flush_scheduled_ = false;

@@ -42,6 +42,14 @@ inline std::vector<Presence> views_of(const EventLog& l, std::int64_t user) {
   return out;
 }
 
+// The views as text, for failure messages: "online@<last_seen> offline@<last_seen> ...".
+inline std::string describe(const std::vector<Presence>& views) {
+  std::string out;
+  for (const auto& v : views)
+    out += std::string(!v.visible ? "hidden" : v.online ? "online" : "offline") + "@" + std::to_string(v.last_seen) + " ";
+  return out;
+}
+
 inline std::optional<Presence> last_view(const EventLog& l, std::int64_t user) {
   auto v = views_of(l, user);
   if (v.empty()) return std::nullopt;

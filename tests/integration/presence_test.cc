@@ -45,7 +45,7 @@ TEST(Presence, online_follows_the_activity_of_two_devices_of_one_user) {
   laptop.connection().set_foreground(false);
   ASSERT_TRUE(last_is(bob, u[0].user, [](const Presence& p) { return is_offline(p) && p.last_seen > 0; }));
   auto views = views_of(bob.snapshot(), u[0].user);
-  ASSERT_EQ(views.size(), 3u) << "offline, online, offline: nothing in between";
+  ASSERT_EQ(views.size(), 3u) << "offline, online, offline: nothing in between; got " << describe(views);
   EXPECT_TRUE(is_online(views[1]));
 
   // Back on the phone, then the phone's connection drops without a word: she stays
