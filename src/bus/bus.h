@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ids.h"
+#include "model/ids.h"
 
 namespace parley {
 

@@ -8,7 +8,7 @@
 
 #include "chat/chat_service.h"
 #include "proto/frames.h"
-#include "store/membership.h"
+#include "model/membership.h"
 
 namespace parley::chat {
 

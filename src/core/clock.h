@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/ids.h"
+#include "core/time.h"
 
 namespace parley {
 

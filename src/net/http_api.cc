@@ -1,6 +1,6 @@
 #include "net/http_api.h"
 
-#include "store/membership.h"
+#include "model/membership.h"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>

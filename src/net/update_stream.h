@@ -18,7 +18,7 @@
 
 #include "bus/bus.h"
 #include "core/status.h"
-#include "store/types.h"
+#include "model/types.h"
 
 namespace parley::net {
 

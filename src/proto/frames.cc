@@ -6,7 +6,7 @@
 #include "core/encoding.h"
 #include "proto/errors.h"
 #include "proto/json_out.h"
-#include "store/membership.h"
+#include "model/membership.h"
 
 namespace parley::proto {
 

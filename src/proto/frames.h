@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "core/ids.h"
-#include "store/types.h"
+#include "model/ids.h"
+#include "model/types.h"
 
 namespace boost::json {
 class value;

@@ -15,7 +15,7 @@
 
 #include "core/histogram.h"
 #include "core/status.h"
-#include "store/types.h"
+#include "model/types.h"
 
 namespace parley {
 

@@ -1,7 +1,7 @@
 // The rules of groups and rooms (store/membership.h), as pure functions.
 #include <gtest/gtest.h>
 
-#include "store/membership.h"
+#include "model/membership.h"
 
 namespace parley::membership {
 namespace {

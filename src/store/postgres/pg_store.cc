@@ -6,7 +6,7 @@
 #include <chrono>
 #include <optional>
 
-#include "store/membership.h"
+#include "model/membership.h"
 #include "store/postgres/pg_store_impl.h"
 #include "store/postgres/schema.h"
 #include "core/handoff.h"
@@ -573,7 +573,7 @@ void PostgresStore::everyone_reached(Batch& b, ChatId chat, const std::vector<Us
   for (auto u : senders) {
     if (!std::binary_search(members.begin(), members.end(), UserId(u))) continue;
     Pts pts = b.next_pts(UserId(u));
-    b.add_update(UserId(u), pts, 3, chat, 0, 0, after.first, after.second, ts);
+    b.add_update(UserId(u), pts, UpdateKind::kReceiptAll, chat, 0, 0, after.first, after.second, ts);
     out.push_back({UserId(u), pts});
   }
 }
@@ -646,7 +646,7 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
         if (plan->kind != ChatKind::kRoom) mark_posted(b, chat, msg->sender);
         for (UserId u : members) {
           Pts pts = b.next_pts(u);
-          b.add_update(u, pts, 1, chat, mm.seq, 0, 0, 0, mm.ts);
+          b.add_update(u, pts, UpdateKind::kMessage, chat, mm.seq, 0, 0, 0, mm.ts);
           r.deliveries.push_back({u, pts});
         }
         if (plan->kind == ChatKind::kGroup) {
@@ -716,7 +716,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         for (UserId u : members) {
           if (u == member) continue;
           Pts pts = b.next_pts(u);
-          b.add_update(u, pts, 2, chat, 0, member.value, new_delivered, new_read, ts);
+          b.add_update(u, pts, UpdateKind::kReceipt, chat, 0, member.value, new_delivered, new_read, ts);
           r.deliveries.push_back({u, pts});
         }
         return r;
@@ -729,9 +729,9 @@ Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, 
     auto q = c.query(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
         "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
-        "FROM updates u LEFT JOIN messages m ON u.kind = 1 AND m.chat_id = u.chat_id AND m.seq = u.seq "
+        "FROM updates u LEFT JOIN messages m ON u.kind = $4 AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = $1 AND u.pts > $2 ORDER BY u.pts LIMIT $3",
-        {user.value, after, limit});
+        {user.value, after, limit, stored(UpdateKind::kMessage)});
     std::vector<Update> out;
     for (int i = 0; i < q.size(); ++i) {
       Update u;
@@ -774,16 +774,16 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
   return read([&](Conn& c) -> Result<std::vector<ChatSummary>> {
     auto q = c.query(
         "SELECT me.chat_id, c.last_seq, me.read_seq, "
-        "  CASE WHEN c.kind = 1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, "
-        "  CASE WHEN c.kind = 1 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
+        "  CASE WHEN c.kind = $2 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, "
+        "  CASE WHEN c.kind = $2 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
-        "LEFT JOIN chat_members peer ON c.kind = 1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
+        "LEFT JOIN chat_members peer ON c.kind = $2 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
         "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
         "WHERE me.user_id = $1 ORDER BY 8 DESC, 1 DESC",
-        {user.value});
+        {user.value, stored(ChatKind::kDirect)});
     std::vector<ChatSummary> out;
     for (int i = 0; i < q.size(); ++i) {
       ChatSummary s;
@@ -888,10 +888,10 @@ void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
         for (UserId u : all) {
           Pts pts = b.next_pts(u);
           if (room) {
-            b.add_update(u, pts, 4, r.chat, 0, 0, 1, 0, m.message.ts);
+            b.add_update(u, pts, UpdateKind::kMembership, r.chat, 0, 0, 1, 0, m.message.ts);
             r.membership.push_back({u, pts});
           } else {
-            b.add_update(u, pts, 1, r.chat, m.message.seq, 0, 0, 0, m.message.ts);
+            b.add_update(u, pts, UpdateKind::kMessage, r.chat, m.message.seq, 0, 0, 0, m.message.ts);
             m.deliveries.push_back({u, pts});
           }
         }
@@ -1028,7 +1028,7 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
             std::sort(recipients.begin(), recipients.end());
             for (UserId u : recipients) {
               Pts pts = b.next_pts(u);
-              b.add_update(u, pts, 1, chat, m.message.seq, 0, 0, 0, m.message.ts);
+              b.add_update(u, pts, UpdateKind::kMessage, chat, m.message.seq, 0, 0, 0, m.message.ts);
               m.deliveries.push_back({u, pts});
             }
           }
@@ -1046,7 +1046,7 @@ void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
           for (const auto* list : {&effects->add, &effects->remove})
             for (UserId u : *list) {
               Pts pts = b.next_pts(u);
-              b.add_update(u, pts, 4, chat, at, 0, list == &effects->add ? 1 : 0, 0, ts);
+              b.add_update(u, pts, UpdateKind::kMembership, chat, at, 0, list == &effects->add ? 1 : 0, 0, ts);
               r.membership.push_back({u, pts});
             }
         }
@@ -1113,9 +1113,9 @@ Result<std::vector<RoomPosition>> PostgresStore::user_rooms(UserId user, DeviceI
   return read([&](Conn& c) -> Result<std::vector<RoomPosition>> {
     auto q = c.query(
         "SELECT m.chat_id, ch.last_seq, coalesce(p.seq, greatest(m.joined_seq, ch.last_seq - 100)) FROM chat_members m "
-        "JOIN chats ch ON ch.id = m.chat_id AND ch.kind = 3 "
+        "JOIN chats ch ON ch.id = m.chat_id AND ch.kind = $3 "
         "LEFT JOIN room_positions p ON p.device_id = $2 AND p.chat_id = m.chat_id WHERE m.user_id = $1 ORDER BY 1",
-        {user.value, device.value});
+        {user.value, device.value, stored(ChatKind::kRoom)});
     std::vector<RoomPosition> out;
     for (int i = 0; i < q.size(); ++i) out.push_back({ChatId(q.i64(i, 0)), q.i64(i, 1), q.i64(i, 2)});
     return out;

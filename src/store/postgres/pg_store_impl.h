@@ -96,9 +96,9 @@ struct PostgresStore::Batch {
     dirty_users.insert(user.value);
     return ++pts(user);
   }
-  void add_update(UserId user, Pts p, int kind, ChatId chat, Seq seq, std::int64_t member, Seq delivered,
+  void add_update(UserId user, Pts p, UpdateKind kind, ChatId chat, Seq seq, std::int64_t member, Seq delivered,
                   Seq read, TimeMs ts) {
-    copy_row(update_rows, {std::to_string(user.value), std::to_string(p), std::to_string(kind),
+    copy_row(update_rows, {std::to_string(user.value), std::to_string(p), std::to_string(stored(kind)),
                            std::to_string(chat.value), std::to_string(seq), std::to_string(member),
                            std::to_string(delivered), std::to_string(read), std::to_string(ts)});
   }

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "store/membership.h"
+#include "model/membership.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
@@ -413,11 +413,12 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
     return std::nullopt;
   }
   if (!recipients.empty()) mark_posted(db, chat, sender);  // not in rooms
-  auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, 1, ?, ?, ?)");
+  auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, ?, ?, ?, ?)");
   for (UserId u : recipients) {
     Pts pts = next_pts(db, u);
     up.reset();
-    up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, r.message.seq).bind(5, r.message.ts).exec();
+    up.bind(1, u.value).bind(2, pts).bind(3, stored(UpdateKind::kMessage)).bind(4, chat.value).bind(5, r.message.seq);
+    up.bind(6, r.message.ts).exec();
     r.deliveries.push_back({u, pts});
   }
   return r;
@@ -471,11 +472,12 @@ void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was,
   q.reset();
   TimeMs ts = stamp();
   auto& up = db.prepare(
-      "INSERT INTO updates (user_id, pts, kind, chat_id, delivered, read, ts) VALUES (?, ?, 3, ?, ?, ?, ?)");
+      "INSERT INTO updates (user_id, pts, kind, chat_id, delivered, read, ts) VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (UserId u : senders) {
     Pts pts = next_pts(db, u);
     up.reset();
-    up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, after.first).bind(5, after.second).bind(6, ts).exec();
+    up.bind(1, u.value).bind(2, pts).bind(3, stored(UpdateKind::kReceiptAll)).bind(4, chat.value).bind(5, after.first);
+    up.bind(6, after.second).bind(7, ts).exec();
     out.push_back({u, pts});
   }
 }
@@ -577,18 +579,19 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
         TimeMs ts = stamp();
         auto& up = db.prepare(
             "INSERT INTO updates (user_id, pts, kind, chat_id, member, delivered, read, ts) "
-            "VALUES (?, ?, 2, ?, ?, ?, ?, ?)");
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         for (UserId u : members(db, chat)) {
           if (u == member) continue;
           Pts pts = next_pts(db, u);
           up.reset();
           up.bind(1, u.value)
               .bind(2, pts)
-              .bind(3, chat.value)
-              .bind(4, member.value)
-              .bind(5, new_delivered)
-              .bind(6, new_read)
-              .bind(7, ts)
+              .bind(3, stored(UpdateKind::kReceipt))
+              .bind(4, chat.value)
+              .bind(5, member.value)
+              .bind(6, new_delivered)
+              .bind(7, new_read)
+              .bind(8, ts)
               .exec();
           r.deliveries.push_back({u, pts});
         }
@@ -602,9 +605,9 @@ Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, in
     auto& q = db.prepare(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
         "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
-        "FROM updates u LEFT JOIN messages m ON u.kind = 1 AND m.chat_id = u.chat_id AND m.seq = u.seq "
+        "FROM updates u LEFT JOIN messages m ON u.kind = ? AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = ? AND u.pts > ? ORDER BY u.pts LIMIT ?");
-    q.bind(1, user.value).bind(2, after).bind(3, limit);
+    q.bind(1, stored(UpdateKind::kMessage)).bind(2, user.value).bind(3, after).bind(4, limit);
     std::vector<Update> out;
     while (q.step()) {
       Update u;
@@ -650,15 +653,15 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
   return read([&](Db& db) -> Result<std::vector<ChatSummary>> {
     auto& q = db.prepare(
         "SELECT me.chat_id, c.last_seq, me.read_seq, "
-        "  CASE WHEN c.kind = 1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
+        "  CASE WHEN c.kind = ?1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
-        "LEFT JOIN chat_members peer ON c.kind = 1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
+        "LEFT JOIN chat_members peer ON c.kind = ?1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
         "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
-        "WHERE me.user_id = ? ORDER BY 8 DESC, 1 DESC");
-    q.bind(1, user.value);
+        "WHERE me.user_id = ?2 ORDER BY 8 DESC, 1 DESC");
+    q.bind(1, stored(ChatKind::kDirect)).bind(2, user.value);
     std::vector<ChatSummary> out;
     while (q.step()) {
       ChatSummary s;
@@ -779,11 +782,12 @@ void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
           r.member = true;
           r.seq = 0;  // everyone sees the room from its start, the "created" message included
           auto& up = db.prepare(
-              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, 4, ?, 0, 1, ?)");
+              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, ?, ?, 0, 1, ?)");
           for (UserId u : all) {
             Pts pts = next_pts(db, u);
             up.reset();
-            up.bind(1, u.value).bind(2, pts).bind(3, r.chat.value).bind(4, r.message->message.ts).exec();
+            up.bind(1, u.value).bind(2, pts).bind(3, stored(UpdateKind::kMembership)).bind(4, r.chat.value);
+            up.bind(5, r.message->message.ts).exec();
             r.membership.push_back({u, pts});
           }
         }
@@ -910,12 +914,13 @@ void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
           r.seq = at;
           TimeMs ts = stamp();
           auto& up = db.prepare(
-              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, 4, ?, ?, ?, ?)");
+              "INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, ?, ?, ?, ?, ?)");
           for (const auto* list : {&effects->add, &effects->remove})
             for (UserId u : *list) {
               Pts pts = next_pts(db, u);
               up.reset();
-              up.bind(1, u.value).bind(2, pts).bind(3, chat.value).bind(4, at).bind(5, list == &effects->add ? 1 : 0).bind(6, ts).exec();
+              up.bind(1, u.value).bind(2, pts).bind(3, stored(UpdateKind::kMembership)).bind(4, chat.value).bind(5, at);
+              up.bind(6, list == &effects->add ? 1 : 0).bind(7, ts).exec();
               r.membership.push_back({u, pts});
             }
         }
@@ -992,9 +997,9 @@ Result<std::vector<RoomPosition>> SqliteStore::user_rooms(UserId user, DeviceId 
   return read([&](Db& db) -> Result<std::vector<RoomPosition>> {
     auto& q = db.prepare(
         "SELECT m.chat_id, c.last_seq, coalesce(p.seq, max(m.joined_seq, c.last_seq - 100)) FROM chat_members m "
-        "JOIN chats c ON c.id = m.chat_id AND c.kind = 3 "
+        "JOIN chats c ON c.id = m.chat_id AND c.kind = ? "
         "LEFT JOIN room_positions p ON p.device_id = ? AND p.chat_id = m.chat_id WHERE m.user_id = ? ORDER BY 1");
-    q.bind(1, device.value).bind(2, user.value);
+    q.bind(1, stored(ChatKind::kRoom)).bind(2, device.value).bind(3, user.value);
     std::vector<RoomPosition> out;
     while (q.step()) out.push_back({ChatId(q.i64(0)), q.i64(1), q.i64(2)});
     return out;

@@ -1,4 +1,4 @@
-#include "store/membership.h"
+#include "model/membership.h"
 
 #include <boost/json.hpp>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ids.h"
+#include "model/ids.h"
 
 namespace parley {
 
@@ -188,6 +188,10 @@ struct ReceiptResult {
 // kMessage, kReceipt: as named. kReceiptAll: in a group, every member has delivered / read
 // up to these seqs (receipt.member is unset). kMembership: the user joined or left a room.
 enum class UpdateKind { kMessage = 1, kReceipt = 2, kReceiptAll = 3, kMembership = 4 };
+
+// The numbers both stores keep for a kind (they are on disk: never renumber an enum above).
+constexpr std::int64_t stored(UpdateKind kind) { return static_cast<std::int64_t>(kind); }
+constexpr std::int64_t stored(ChatKind kind) { return static_cast<std::int64_t>(kind); }
 
 struct MembershipUpdate {
   ChatId chat;

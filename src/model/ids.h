@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/time.h"
+
 namespace parley {
 
 template <class Tag>
@@ -25,8 +27,6 @@ using ChatId = Id<struct ChatTag>;
 using Seq = std::int64_t;
 // Position in a user's update log: gap-free, starting at 1.
 using Pts = std::int64_t;
-// Milliseconds since the Unix epoch.
-using TimeMs = std::int64_t;
 
 }  // namespace parley
 

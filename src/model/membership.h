@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/types.h"
+#include "model/types.h"
 
 namespace parley::membership {
 
