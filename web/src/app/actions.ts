@@ -1,0 +1,198 @@
+// The actions that talk to the server: sending, starting chats, creating, joining, changing and
+// leaving groups and rooms, answering invites; and what a refusal of any of them shows. Each
+// registers in `Requests` what its answer does. They notify no one: the caller (`AppState`)
+// tells its listeners when one returns true, and the answers' callbacks go through its methods.
+
+import type { Api } from "./api";
+import type { ChatStore } from "./chats";
+import type { Invites } from "./invites";
+import type { RoomAccess, View } from "./model";
+import type { Requests } from "./requests";
+import type { TypingStore } from "./typing";
+import type { ParleyClient } from "../protocol/client";
+import type { ErrorFrame } from "../protocol/frames";
+import { describe, inviteAnswered, joinError } from "./words";
+
+/** What the actions read and move in the app state around them. */
+export interface ActionHost {
+  view: View;
+  notice: string;
+  open(view: View): void;
+  refreshChats(): Promise<void>;
+  refreshInfo(chat: number): void;
+}
+
+export interface ActionParts {
+  api: Api;
+  client: ParleyClient;
+  chats: ChatStore;
+  requests: Requests;
+  invites: Invites;
+  typing: TypingStore;
+}
+
+export class Actions {
+  private readonly api: Api;
+  private readonly client: ParleyClient;
+  private readonly chats: ChatStore;
+  private readonly requests: Requests;
+  private readonly invites: Invites;
+  private readonly typing: TypingStore;
+
+  constructor(private readonly host: ActionHost, parts: ActionParts) {
+    this.api = parts.api;
+    this.client = parts.client;
+    this.chats = parts.chats;
+    this.requests = parts.requests;
+    this.invites = parts.invites;
+    this.typing = parts.typing;
+  }
+
+  /** Sends to the open chat, or to a draft's peer (the draft becomes the chat). False if nothing was sent. */
+  send(text: string): boolean {
+    const body = text.trim() ? text.replace(/\s+$/, "") : "";
+    const host = this.host;
+    if (!body || !host.view) return false;
+    if ("chat" in host.view) {
+      this.client.sendToChat(host.view.chat, body);
+      this.typing.stop(host.view.chat);
+    } else {
+      const id = this.client.sendToUser(host.view.draft.peer, body);
+      const peer = host.view.draft.peer;
+      this.requests.whenAnswered(id, (chat) => {
+        void host.refreshChats().then(() => {
+          if (host.view && "draft" in host.view && host.view.draft.peer === peer) host.open({ chat });
+        });
+      });
+    }
+    return true;
+  }
+
+  /** Finds a user by phone number: a chat with them, or a draft. Throws a readable error. */
+  async startChat(phone: string): Promise<void> {
+    const found = await this.api.lookup([phone]);
+    if (!found.length) throw new Error(`${phone} is not on parley yet.`);
+    const { user, phone: normalised } = found[0];
+    this.chats.phones.set(user, normalised);
+    const c = this.chats.directWith(user);
+    this.host.open(c ? { chat: c.chat } : { draft: { peer: user, phone: normalised } });
+  }
+
+  /** Creates a group of the registered numbers among `phones`; opens it when done. */
+  async createGroup(name: string, phones: string[]): Promise<void> {
+    const users = await this.resolve(phones);
+    const id = this.client.createChat("group", name, users);
+    this.requests.whenAnswered(id, (chat) => this.refreshAndOpen(chat));
+  }
+
+  /** Creates a room, private (joined by invite code only) unless `access` is public; opens it when done. */
+  async createRoom(name: string, everyonePosts: boolean, access: RoomAccess = "private"): Promise<void> {
+    const id = this.client.createChat("room", name, [], { everyone_posts: everyonePosts, public: access === "public" });
+    this.requests.whenAnswered(id, (chat) => this.refreshAndOpen(chat));
+  }
+
+  /**
+   * Joins a room by its id (digits, "#12" too) or invite code. Resolves with the room once it is
+   * joined and open; rejects with a readable error (a private room's id reads as no room at all),
+   * which the caller shows instead of the app-wide notice.
+   */
+  joinRoom(target: string): Promise<number> {
+    const t = target.trim().replace(/^#(?=\d+$)/, "");
+    if (!t) return Promise.reject(new Error("Type a room number or an invite code."));
+    // The server takes codes of 1 to 64 characters and counts anything else as a protocol error.
+    if (!/^\d+$/.test(t) && (t.length > 64 || /\s/.test(t))) return Promise.reject(new Error(joinError({ code: "not_found" }, { invite: t })));
+    const by = /^\d+$/.test(t) ? { chat: Number(t) } : { invite: t };
+    const id = this.client.joinRoom(by);
+    return new Promise<number>((resolve, reject) => {
+      this.requests.whenAnswered(
+        id,
+        (chat) => void this.host.refreshChats().then(() => { this.host.open({ chat }); resolve(chat); }),
+        (e) => reject(new Error(joinError(e, by))),
+      );
+    });
+  }
+
+  async addMembers(chat: number, phones: string[]): Promise<void> {
+    const users = await this.resolve(phones);
+    this.change(chat, "add", users);
+  }
+
+  change(chat: number, op: string, users: number[] = [], extra: Record<string, unknown> = {}): void {
+    const id = this.client.changeChat(chat, op, users, extra);
+    this.requests.whenAnswered(id, () => this.host.refreshInfo(chat));
+  }
+
+  leave(chat: number): void {
+    const id = this.client.leaveChat(chat);
+    this.requests.whenAnswered(id, () => {
+      const host = this.host;
+      if (host.view && "chat" in host.view && host.view.chat === chat) host.view = null;
+      void host.refreshChats();
+    });
+  }
+
+  /** Joins the group the invite is for, and opens it once joined. */
+  acceptInvite(code: string): void {
+    const id = this.client.joinByInvite(code);
+    this.requests.whenAnswered(id, (chat) => this.refreshAndOpen(chat));
+  }
+
+  declineInvite(code: string): void { this.client.decline(code); }
+
+  /**
+   * The server refused a request: its caller shows the error, or the notice does; a refused
+   * invite leaves the list, a refused send stays visible as failed. False if the client retries
+   * it (nothing changed).
+   */
+  onError(e: ErrorFrame, request?: Record<string, unknown>): boolean {
+    if (e.code === "rate_limited" || e.code === "unavailable") return false;  // the client retries
+    const host = this.host;
+    const refused = this.requests.refused(e.id);
+    const code = inviteAnswered(request);
+    if (refused) {
+      // A join from the Rooms dialog: it shows the error itself, next to what was typed.
+      if (code) this.invites.remove(code);
+      refused(e);
+      return true;
+    }
+    if (code && (this.invites.has(code) || request?.type === "decline")) {
+      // The server forgets an invite it refused to honour: so do we. A decline of one that is
+      // gone already (expired, answered elsewhere) has nothing to tell.
+      this.invites.remove(code);
+      if (request?.type === "join") host.notice = e.code === "not_found" ? "This invitation is no longer valid." : describe(e);
+      else if (e.code !== "not_found") host.notice = describe(e);
+      return true;
+    }
+    if (request?.type === "join") {
+      // Answered after a reload, or after its dialog closed: the notice says it.
+      host.notice = joinError(e, request);
+      return true;
+    }
+    if (e.id && request?.type === "send") {
+      const chat = typeof request.chat === "number" ? request.chat : undefined;
+      const to = typeof request.to === "number" ? request.to : undefined;
+      this.requests.failed.set(e.id, { id: e.id, text: String(request.text ?? ""), chat, to, failed: describe(e) });
+    }
+    host.notice = describe(e);
+    return true;
+  }
+
+  private refreshAndOpen(chat: number): void {
+    void this.host.refreshChats().then(() => this.host.open({ chat }));
+  }
+
+  /** The users of the numbers typed (blanks ignored); throws naming those not on parley. */
+  private async resolve(phones: string[]): Promise<number[]> {
+    const list = phones.map((p) => p.trim()).filter(Boolean);
+    if (!list.length) return [];
+    const found = await this.api.lookup(list);
+    const missing = list.length - found.length;
+    if (missing > 0) {
+      const known = new Set(found.map((f) => f.phone));
+      const names = list.filter((p) => !known.has(p));
+      throw new Error(`Not on parley: ${names.join(", ")}` + (missing !== names.length ? " (or invalid)" : ""));
+    }
+    for (const f of found) this.chats.phones.set(f.user, f.phone);
+    return found.map((f) => f.user);
+  }
+}

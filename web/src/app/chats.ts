@@ -1,0 +1,111 @@
+// The chat list and the phone numbers of the people in it: merged from GET /v1/chats, moved
+// by each message, receipt and `chat_info`. Data only: it sends nothing and notifies no one.
+
+import type { ChatSummary } from "./api";
+import type { ChatInfoFrame, ReceiptFrame } from "../protocol/frames";
+import type { Chat, Message } from "./model";
+import { applyReceipt } from "./receipts";
+
+export class ChatStore {
+  readonly chats = new Map<number, Chat>();
+  readonly phones = new Map<number, string>();   // user -> number, for the users we may see it of
+
+  constructor(private readonly me: number, myPhone: string) {
+    this.phones.set(me, myPhone);
+  }
+
+  /** Chats by last activity, newest first. */
+  list(): Chat[] {
+    return [...this.chats.values()].sort((a, b) => b.lastTs - a.lastTs || b.chat - a.chat);
+  }
+
+  name(user: number): string {
+    if (user === this.me) return "You";
+    return this.phones.get(user) ?? `User ${user}`;
+  }
+
+  directWith(user: number): Chat | undefined {
+    for (const c of this.chats.values()) if (c.kind === "direct" && c.peer === user) return c;
+    return undefined;
+  }
+
+  canPost(chat: Chat): boolean {
+    if (chat.kind === "direct") return true;
+    const info = chat.info;
+    if (!info) return chat.kind !== "room";
+    if (info.role === "none") return false;
+    return info.everyone_posts || info.role === "admin";
+  }
+
+  /**
+   * Takes the server's list: new chats are added, positions only move forward, chats not in it
+   * are dropped. Returns the peers of my one-to-one chats (not me), whose presence the app shows.
+   */
+  merge(list: ChatSummary[]): number[] {
+    const seen = new Set<number>();
+    const peers: number[] = [];
+    for (const s of list) {
+      seen.add(s.chat);
+      const old = this.chats.get(s.chat);
+      const name = s.kind === "direct" ? (s.peer === this.me ? "You (notes)" : s.peer_phone ?? `User ${s.peer}`) : s.name ?? "";
+      if (s.peer !== undefined && s.peer_phone) this.phones.set(s.peer, s.peer_phone);
+      if (s.kind === "direct" && s.peer !== undefined && s.peer !== this.me) peers.push(s.peer);
+      const c: Chat = old ?? {
+        chat: s.chat, kind: s.kind, name, peer: s.peer, lastSeq: 0, lastTs: 0, lastText: "", lastSender: 0,
+        lastSystem: false, read: 0, peerDelivered: 0, peerRead: 0, allDelivered: 0, allRead: 0, unread: 0,
+        memberCount: s.member_count ?? 2,
+      };
+      c.name = s.kind === "direct" ? name : c.info?.name ?? name;
+      c.memberCount = s.member_count ?? c.memberCount;
+      c.read = Math.max(c.read, s.read);
+      c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
+      c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
+      if (s.last_seq >= c.lastSeq) {
+        c.lastSeq = s.last_seq;
+        c.lastTs = s.last_ts;
+        c.lastText = s.last_text;
+        c.lastSender = s.last_sender;
+        c.lastSystem = s.last_seq > 0 && s.last_text === "";
+      }
+      if (!old) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - s.read);
+      else if (c.lastSender === this.me || c.read >= c.lastSeq) c.unread = 0;
+      this.chats.set(s.chat, c);
+    }
+    for (const id of [...this.chats.keys()]) if (!seen.has(id)) this.chats.delete(id);
+    return peers;
+  }
+
+  /** A new message moves its chat's preview and unread count; undefined if the chat is not listed yet. */
+  applyMessage(msg: Message): Chat | undefined {
+    const c = this.chats.get(msg.chat);
+    if (c && msg.seq > c.lastSeq) {
+      c.lastSeq = msg.seq;
+      c.lastTs = msg.ts;
+      c.lastText = msg.text;
+      c.lastSender = msg.from;
+      c.lastSystem = !!msg.system;
+      if (msg.from === this.me) c.unread = 0;
+      else if (msg.seq > c.read && !msg.system) c.unread += 1;
+    }
+    return c;
+  }
+
+  /** A receipt moves its chat's ticks (or my read position); false if the chat is not listed. */
+  applyReceipt(r: ReceiptFrame): boolean {
+    const c = this.chats.get(r.chat);
+    if (!c) return false;
+    applyReceipt(c, r, this.me);
+    return true;
+  }
+
+  /** A chat's settings, my role and its members (the reply to `chat_info`). */
+  applyInfo(r: ChatInfoFrame): void {
+    const c = this.chats.get(r.chat);
+    for (const m of r.members) if (m.phone) this.phones.set(m.user, m.phone);
+    if (c) {
+      c.info = r;
+      c.name = r.kind === "direct" ? c.name : r.name;
+      c.memberCount = r.member_count;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// What the app state is made of: chats, messages, ticks, presence and the open view. Types
+// only; the stores beside this file keep them up to date and `state.ts` puts them together.
+
+import type { ChatInfoFrame, MsgFrame } from "../protocol/frames";
+
+export type ChatKind = "direct" | "group" | "room";
+export type Tick = "pending" | "sent" | "delivered" | "read" | "failed";
+
+export interface Member { user: number; role: "admin" | "member"; phone: string }
+
+export interface Chat {
+  chat: number;
+  kind: ChatKind;
+  name: string;
+  peer?: number;
+  lastSeq: number;
+  lastTs: number;
+  lastText: string;
+  lastSender: number;
+  lastSystem: boolean;
+  read: number;           // my read position
+  peerDelivered: number;  // one-to-one: the other member's positions
+  peerRead: number;
+  allDelivered: number;   // groups: every member has delivered / read up to
+  allRead: number;
+  unread: number;
+  memberCount: number;
+  info?: ChatInfoFrame;   // settings, my role, members (asked for when the chat opens)
+}
+
+export interface Message {
+  chat: number;
+  seq: number;
+  from: number;
+  ts: number;
+  text: string;
+  id: string;
+  system?: MsgFrame["system"];
+}
+
+/** A send not yet acknowledged (shown with a clock), or one the server refused. */
+export interface Outgoing { id: string; chat?: number; to?: number; text: string; failed?: string }
+
+export interface Presence { online?: boolean; lastSeen?: number; hidden: boolean }
+
+/** A chat being started with someone we have no chat with yet: it gets an id on the first send. */
+export interface Draft { peer: number; phone: string }
+
+export type View = { chat: number } | { draft: Draft } | null;
+
+/** Whom creating a group or adding members invited instead of adding (their settings refuse). */
+export interface Invited { chat: number; users: number[] }
+
+/** How a new room is joined: `private` by its invite code only (the default), `public` by its id too. */
+export type RoomAccess = "private" | "public";

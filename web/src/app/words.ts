@@ -1,0 +1,36 @@
+// Readable sentences for the server's refusals, and which requests answer a group invite.
+
+/** The invite code a request answers, if it is an accept (`join` by invite) or a `decline`. */
+export function inviteAnswered(request?: Record<string, unknown>): string | undefined {
+  if (!request || typeof request.invite !== "string") return undefined;
+  return request.type === "join" || request.type === "decline" ? request.invite : undefined;
+}
+
+/** A readable sentence for an error frame. */
+export function describe(e: { code: string; message?: string }): string {
+  switch (e.code) {
+    case "not_member": return "You are not a member of this chat.";
+    case "forbidden": return "Only admins can do that here.";
+    case "chat_full": return "The chat is full.";
+    case "no_such_user": return "That user does not exist.";
+    case "not_found": return "Nothing was found for that id or invite code.";
+    case "no_such_chat": return "No such chat.";
+    case "text_too_long": return "The message is too long.";
+    default: return e.message || e.code;
+  }
+}
+
+/**
+ * A readable sentence for a refused `join` of a room. A private room answers its id exactly as
+ * an id no chat has (`no_such_chat`), so the sentence covers both.
+ */
+export function joinError(e: { code: string; message?: string }, request: Record<string, unknown>): string {
+  const byId = typeof request.chat === "number";
+  switch (e.code) {
+    case "no_such_chat": return "No such room, or it is private: ask for an invite code.";
+    case "not_found": return byId ? describe(e) : "This invite code does not work: check it, or ask for a new one.";
+    case "invalid": return byId ? "That is not a room: groups are joined when a member adds you." : describe(e);
+    case "chat_full": return "The room is full.";
+    default: return describe(e);
+  }
+}
