@@ -18,7 +18,9 @@ fi
   --set presence.typing_timeout_ms=300 --set presence.online_threshold_ms=1000 --set presence.heartbeat_ms=300 \
   >"$dir/log" 2>&1 &
 echo $! >"$dir/pid"
-for _ in $(seq 1 500); do [[ -s $dir/port ]] && break; sleep 0.01; done
+# Polls wait on a deadline (bash's SECONDS), not a count: a loaded machine only makes them longer.
+until_done() { local end=$((SECONDS + $1)); shift; while ((SECONDS < end)); do "$@" && return 0; sleep 0.05; done; return 1; }
+until_done 30 test -s "$dir/port"
 url="http://127.0.0.1:$(cat "$dir/port")"
 
 code_for() { grep -o "sign-in code for $1 is [0-9]*" "$dir/log" | tail -n1 | awk '{print $NF}'; }
@@ -29,7 +31,8 @@ login() {  # phone profile: answers the code prompt once the code shows up in th
   "$parley" --server "$url" --profile "$2" login "$1" <"$dir/fifo" >"$dir/out" 2>&1 &
   local pid=$!
   exec 3>"$dir/fifo"
-  for _ in $(seq 1 500); do [[ $(codes_sent "$1") -gt $before ]] && break; sleep 0.01; done
+  code_arrived() { [[ $(codes_sent "$1") -gt $2 ]]; }
+  until_done 10 code_arrived "$1" "$before"
   code_for "$1" >&3
   exec 3>&-
   wait $pid
@@ -46,7 +49,7 @@ grep -q "hello from the CLI" "$dir/b.out"
 "$parley" --profile "$dir/b.json" chats | grep -q "+14155550101"
 "$parley" --profile "$dir/a.json" devices | grep -q "(this device)"
 # Presence, privacy and typing. Polls are bounded (at most 10 s each).
-eventually() { for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+eventually() { until_done 10 "$@"; }
 "$parley" --profile "$dir/a.json" privacy | grep -q "last seen and online: everyone"
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "offline, never seen"
 "$parley" --profile "$dir/a.json" presence --follow +14155550102 >"$dir/follow" 2>&1 &

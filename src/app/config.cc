@@ -146,6 +146,12 @@ std::string apply_table(Config& c, const toml::table& root) {
 
 }  // namespace
 
+std::vector<std::string> config_keys() {
+  std::vector<std::string> out;
+  for (const auto& [key, setter] : keys()) out.push_back(key);
+  return out;
+}
+
 Result<Config> load_config_file(const std::string& path, Config base) {
   toml::table parsed;
   try {

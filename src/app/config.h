@@ -22,6 +22,7 @@ struct Config {
     int shutdown_grace_ms = 3000;           // time to flush connections at shutdown
     std::string web_root;                   // browser client files; empty = none
     std::string admin_listen;  // HOST:PORT for /metrics, health and /v1/admin/* only; empty = on `listen`
+    bool operator==(const Server&) const = default;
   } server;
   struct Store {
     std::string kind = "sqlite";             // sqlite | postgres
@@ -30,6 +31,7 @@ struct Config {
     int max_batch = 4096;  // writes per group commit
     int wal_limit_mb = 32; // SQLite: the WAL is restarted in the background past this size
     int commit_gap_us = 1000;  // at least this long between two commits (fsyncs); 0 = none
+    bool operator==(const Store&) const = default;
   } store;
   struct Bus {
     std::string kind = "local";  // local (one node) | nats (cluster)
@@ -41,6 +43,7 @@ struct Config {
     std::string nats_ca_file;        // TLS: trust this CA (turns TLS on); tls:// URLs turn it on too
     std::string nats_cert_file;      // TLS client certificate and key, for servers that verify clients
     std::string nats_key_file;
+    bool operator==(const Bus&) const = default;
   } bus;
   struct Auth {
     std::string default_region = "US";
@@ -57,6 +60,7 @@ struct Config {
     std::string admin_secret;         // enables /v1/admin/*; empty = disabled
     bool allow_log_codes = false;     // code_sender = log on a non-loopback listen address
     int device_idle_days = 180;       // devices unused this long are signed out; 0 = never
+    bool operator==(const Auth&) const = default;
   } auth;
   struct Limits {
     int max_text_chars = 4096;
@@ -69,6 +73,7 @@ struct Config {
     int connections_per_user = 50;   // per node; 0 = no cap
     double queries_per_s = 20;       // query frames per user per node...
     double query_burst = 100;        // ...with this burst
+    bool operator==(const Limits&) const = default;
   } limits;
   struct Presence {
     int online_threshold_ms = 10000;  // activity this recent counts as online
@@ -76,24 +81,31 @@ struct Config {
     int typing_timeout_ms = 6000;     // a typing not renewed ends by itself
     int persist_interval_s = 60;      // last seen of users still online written this often
     int max_watched = 1000;           // users one device may watch
+    bool operator==(const Presence&) const = default;
   } presence;
   struct Groups {
     int max_members = 256;  // members of a group, its creator included
     int invite_ttl_h = 72;  // an invite to someone who cannot be added directly lasts this long
+    bool operator==(const Groups&) const = default;
   } groups;
   struct Rooms {
     int max_members = 100000;  // members of a large room (channel)
+    bool operator==(const Rooms&) const = default;
   } rooms;
   struct Retention {
     int days = 30;                  // undelivered updates kept this long
     int sweep_interval_s = 3600;
+    bool operator==(const Retention&) const = default;
   } retention;
   struct Log {
     std::string level = "info";  // trace | debug | info | warn | error
+    bool operator==(const Log&) const = default;
   } log;
   struct Testing {
     bool clock_control = false;  // POST /v1/admin/clock moves server time (tests only)
+    bool operator==(const Testing&) const = default;
   } testing;
+  bool operator==(const Config&) const = default;  // the example file loads to exactly Config{} (config_test)
 };
 
 // Reads a TOML file over the defaults. Unknown keys and bad values are errors naming the key.
@@ -102,5 +114,7 @@ Result<Config> load_config_file(const std::string& path, Config base = {});
 Status apply_override(Config& config, const std::string& assignment);
 // Checks ranges and combinations; one message per problem.
 std::vector<std::string> validate(const Config& config);
+// Every key a file or --set may name ("section.key"), sorted.
+std::vector<std::string> config_keys();
 
 }  // namespace parley::app

@@ -13,6 +13,7 @@
 
 #include "parley/http.h"
 #include "parley/session.h"
+#include "support/eventually.h"
 #include "support/server_process.h"
 #include "support/services.h"
 #include "support/webhook_sink.h"
@@ -23,15 +24,6 @@ namespace {
 using client::EventLog;
 using client::Session;
 
-// Polls `pred` every 20 ms for at most `timeout_ms`; true once it holds.
-bool eventually(const std::function<bool()>& pred, int timeout_ms = 15000) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
 
 struct Cluster {
   Cluster(const Services& services, int nodes, std::vector<std::string> extra = {}) {
@@ -549,7 +541,7 @@ void expect_presence_right_after_nats_comes_back(bool blip) {
   if (!blip) std::this_thread::sleep_for(std::chrono::seconds(4));  // longer than the nodes' 3 s of silence
   services->start_nats();
   for (auto& node : cluster.node)
-    ASSERT_TRUE(eventually([&] { return client::http_call(node->endpoint(), "GET", "/readyz").status == 200; }, 30000));
+    ASSERT_TRUE(eventually([&] { return client::http_call(node->endpoint(), "GET", "/readyz").status == 200; }, std::chrono::seconds(30)));
   for (int n = 0; n < 3; ++n) EXPECT_TRUE(watchers[n]->wait(all_online, 20000)) << "subscribed watcher on node " << n;
   // A fresh subscription on every node, some seconds later, sees everyone online too.
   std::this_thread::sleep_for(std::chrono::seconds(2));

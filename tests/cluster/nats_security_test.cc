@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "parley/session.h"
+#include "support/eventually.h"
 #include "support/server_process.h"
 #include "support/services.h"
 
@@ -54,7 +55,7 @@ struct SecureNats {
       execlp("nats-server", "nats-server", "-c", (dir / "nats.conf").c_str(), nullptr);
       _exit(127);
     }
-    for (int i = 0; i < 100 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    eventually([&] { return accepts(port); });
   }
   ~SecureNats() {
     kill(pid, SIGTERM);

@@ -10,6 +10,7 @@
 #include "parley/http.h"
 #include "parley/session.h"
 #include "presence_helpers.h"
+#include "support/eventually.h"
 #include "support/server_process.h"
 
 namespace parley::testing {
@@ -172,13 +173,10 @@ TEST(Presence, subscription_gets_the_current_state_then_changes_and_unsubscribe_
   // Disconnecting cleans up: once the watchers are gone, the server watches no one.
   bob.close();
   dave.close();
-  bool clean = false;
-  for (int i = 0; i < 500 && !clean; ++i) {
+  EXPECT_TRUE(eventually([&] {
     auto m = client::http_call(server.endpoint(), "GET", "/metrics");
-    clean = m.body.find("\nparley_presence_watched_users 0\n") != std::string::npos;
-    if (!clean) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(clean) << "watched users left behind after the watchers disconnected";
+    return m.body.find("\nparley_presence_watched_users 0\n") != std::string::npos;
+  })) << "watched users left behind after the watchers disconnected";
 }
 
 TEST(Presence, privacy_everyone_contacts_nobody_apply_in_both_directions) {

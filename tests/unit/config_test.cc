@@ -3,6 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <toml++/toml.h>
+
+#include <algorithm>
+
 #include "app/config.h"
 
 namespace parley::app {
@@ -15,6 +19,22 @@ std::string write(const std::string& text) {
 }
 
 TEST(Config, defaults_are_valid) { EXPECT_TRUE(validate(Config{}).empty()); }
+
+// config/parley.example.toml says "the value shown is the default": every key is in it, and
+// it loads to exactly Config{}.
+TEST(Config, the_example_file_names_every_key_with_its_default) {
+  const std::string path = PARLEY_EXAMPLE_CONFIG;
+  auto c = load_config_file(path);
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_TRUE(*c == Config{}) << "a value in " << path << " is not the default";
+  std::vector<std::string> in_file;
+  auto table = toml::parse_file(path);
+  for (const auto& [section, keys] : table)
+    if (const auto* t = keys.as_table())
+      for (const auto& [key, value] : *t) in_file.push_back(std::string(section.str()) + "." + std::string(key.str()));
+  std::sort(in_file.begin(), in_file.end());
+  EXPECT_EQ(in_file, config_keys());
+}
 
 TEST(Config, file_overrides_defaults) {
   auto c = load_config_file(write("[server]\nlisten = \"0.0.0.0:9000\"\n[retention]\ndays = 7\n"));
