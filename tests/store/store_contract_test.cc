@@ -305,11 +305,17 @@ TEST_P(StoreContract, sequence_numbers_survive_reopen) {
 
 TEST_P(StoreContract, many_concurrent_writers_get_distinct_gap_free_sequences) {
   auto a = user("+14155550001"), b = user("+14155550002");
-  constexpr int kN = 2000;
+  constexpr int kThreads = 4, kN = 2000;
   std::vector<std::promise<Result<AppendResult>>> ps(kN);
-  for (int i = 0; i < kN; ++i)
-    store_->append_message(NewMessage{a, DeviceId(1), "p" + std::to_string(i), b, {}, "x"},
-                           [&ps, i](Result<AppendResult> r) { ps[i].set_value(std::move(r)); });
+  // Four threads submit at once (as four io threads do), each its share of the messages.
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = t; i < kN; i += kThreads)
+        store_->append_message(NewMessage{a, DeviceId(1), "p" + std::to_string(i), b, {}, "x"},
+                               [&ps, i](Result<AppendResult> r) { ps[i].set_value(std::move(r)); });
+    });
+  for (auto& w : writers) w.join();
   std::vector<Seq> seqs;
   for (auto& p : ps) seqs.push_back(p.get_future().get()->message.seq);
   std::sort(seqs.begin(), seqs.end());
@@ -405,6 +411,54 @@ TEST(PostgresCluster, three_stores_on_one_database_keep_one_gap_free_order) {
     ASSERT_EQ(ups->size(), 3u * kPerNode + 1);
     for (std::size_t i = 0; i < ups->size(); ++i) ASSERT_EQ((*ups)[i].pts, static_cast<Pts>(i + 1));
   }
+}
+
+// Posting rights are checked against the chat as it is when the post commits, whatever
+// else its batch holds: a post queued right behind "only admins post" or behind its
+// sender's demotion is refused, never let through on what the batch planned with.
+TEST_P(StoreContract, a_post_queued_behind_a_change_of_rights_is_judged_by_the_change) {
+  auto a = user("+14155550001"), b = user("+14155550002"), c = user("+14155550003");
+  NewChat nc;
+  nc.creator = a;
+  nc.device = DeviceId(1);
+  nc.client_id = "create-rights";
+  nc.kind = ChatKind::kGroup;
+  nc.settings.name = "rights";
+  nc.members = {b, c};
+  auto created = wait<ChangeResult>([&](auto d) { store_->create_chat(nc, d); });
+  ASSERT_TRUE(created);
+  ChatId chat = created->chat;
+  ChatChange promote;
+  promote.actor = a;
+  promote.device = DeviceId(1);
+  promote.client_id = "promote-c";
+  promote.chat = chat;
+  promote.op = ChangeOp::kPromote;
+  promote.users = {c};
+  ASSERT_TRUE(wait<ChangeResult>([&](auto d) { store_->change_chat(promote, d); }));
+  // Queued back to back, without waiting: most runs put all four in one batch.
+  ChatChange only_admins = promote;
+  only_admins.client_id = "only-admins";
+  only_admins.op = ChangeOp::kSettings;
+  only_admins.users.clear();
+  only_admins.everyone_posts = false;
+  ChatChange demote = promote;
+  demote.client_id = "demote-c";
+  demote.op = ChangeOp::kDemote;
+  std::promise<Result<ChangeResult>> p1, p2;
+  std::promise<Result<AppendResult>> by_member, by_demoted;
+  store_->change_chat(only_admins, [&](Result<ChangeResult> r) { p1.set_value(std::move(r)); });
+  store_->append_message(NewMessage{b, DeviceId(2), "b-1", {}, chat, "members may not"},
+                         [&](Result<AppendResult> r) { by_member.set_value(std::move(r)); });
+  store_->change_chat(demote, [&](Result<ChangeResult> r) { p2.set_value(std::move(r)); });
+  store_->append_message(NewMessage{c, DeviceId(3), "c-1", {}, chat, "no longer an admin"},
+                         [&](Result<AppendResult> r) { by_demoted.set_value(std::move(r)); });
+  ASSERT_TRUE(p1.get_future().get());
+  EXPECT_EQ(by_member.get_future().get().status().code(), Code::kForbidden);
+  ASSERT_TRUE(p2.get_future().get());
+  EXPECT_EQ(by_demoted.get_future().get().status().code(), Code::kForbidden);
+  // The admin still posts.
+  EXPECT_TRUE(wait<AppendResult>([&](auto d) { store_->append_message(NewMessage{a, DeviceId(1), "a-1", {}, chat, "ok"}, d); }));
 }
 
 TEST_P(StoreContract, groups_log_each_member_and_membership_changes_are_ordered_system_messages) {

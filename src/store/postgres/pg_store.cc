@@ -634,9 +634,18 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
           if (!role.empty()) sender_role = static_cast<Role>(role.i64(0, 0));
           if (Status st = membership::may_post(ChatKind::kRoom, cc->settings, sender_role); !st.ok()) return st;
         } else if (b.changed_chats.count(chat.value)) {
-          members = fresh_members(b.conn, chat);  // a change earlier in this batch
-          if (!std::binary_search(members.begin(), members.end(), msg->sender))
-            return Status(Code::kNotMember, "not a member of this chat");
+          // A change earlier in this batch (a removal, a demotion, only admins posting):
+          // the plan's members and rights are stale; the rule is checked again on the rows.
+          members = fresh_members(b.conn, chat);
+          auto now = b.conn.query(
+              "SELECT c.everyone_posts, m.role FROM chats c "
+              "LEFT JOIN chat_members m ON m.chat_id = c.id AND m.user_id = $2 WHERE c.id = $1",
+              {chat.value, msg->sender.value});
+          ChatSettings settings;
+          settings.everyone_posts = now.text(0, 0) == "t";
+          std::optional<Role> role;
+          if (!now.is_null(0, 1)) role = static_cast<Role>(now.i64(0, 1));
+          if (Status st = membership::may_post(plan->kind, settings, role); !st.ok()) return st;
         } else {
           members = chat_cache(b.conn, chat)->members;
         }
@@ -829,231 +838,6 @@ Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId mem
 }
 
 // ---------------------------------------------------------------- groups and rooms
-
-void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
-  auto chat = std::make_shared<const NewChat>(std::move(nc));
-  write<ChangeResult>(
-      [chat](Batch& b) -> Status {
-        b.dedupe_senders.push_back(chat->creator.value);
-        b.dedupe_ids.push_back(chat->client_id);
-        b.lock_users.insert(chat->creator.value);
-        for (UserId u : chat->members) b.lock_users.insert(u.value);
-        return Status::Ok();
-      },
-      [this, chat](Batch& b) -> Result<ChangeResult> {
-        const NewChat& nc = *chat;
-        ChangeResult r;
-        r.kind = nc.kind;
-        if (auto it = b.existing.find({nc.creator.value, nc.client_id}); it != b.existing.end()) {
-          r.chat = it->second.chat;
-          const ChatCache* cc = chat_cache(b.conn, r.chat);
-          r.kind = cc ? cc->kind : nc.kind;
-          r.message = AppendResult{it->second, true, {}, r.kind, {}, 0, 0};
-          return r;
-        }
-        std::vector<std::int64_t> ids;
-        for (UserId u : nc.members)
-          if (u != nc.creator) ids.push_back(u.value);
-        std::vector<UserId> existing;
-        auto found = b.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {int_array(ids)});
-        for (int i = 0; i < found.size(); ++i) existing.push_back(UserId(found.i64(i, 0)));
-        auto event = membership::created_event(nc, existing);
-        if (!event) return event.status();
-        std::vector<UserId> all = existing;
-        all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
-        auto row = b.conn.query(
-            "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
-            "member_count, public) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, $10) RETURNING id",
-            {static_cast<int>(nc.kind), stamp(), nc.settings.name, nc.settings.avatar,
-             nc.settings.members_can_add ? "true" : "false", nc.settings.everyone_posts ? "true" : "false",
-             nc.creator.value, nc.invite, static_cast<std::int64_t>(all.size()),
-             nc.settings.is_public ? "true" : "false"});
-        r.chat = ChatId(row.i64(0, 0));
-        r.changed = true;
-        std::vector<std::int64_t> users, roles;
-        for (UserId u : all) {
-          users.push_back(u.value);
-          roles.push_back(u == nc.creator ? 1 : 0);
-        }
-        b.conn.query(
-            "INSERT INTO chat_members (chat_id, user_id, role) SELECT $1, u, r FROM unnest($2::bigint[], $3::smallint[]) AS t(u, r)",
-            {r.chat.value, int_array(users), int_array(roles)});
-        b.chat_seq[r.chat.value] = 0;  // a new row: this transaction is the only one that sees it
-        const bool room = nc.kind == ChatKind::kRoom;
-        AppendResult m;
-        m.kind = nc.kind;
-        m.message = Message{r.chat, b.next_seq(r.chat), nc.creator, nc.device, nc.client_id, stamp(), {}, *event};
-        b.add_message(m.message);
-        if (!room) mark_posted(b, r.chat, nc.creator);
-        for (UserId u : all) {
-          Pts pts = b.next_pts(u);
-          if (room) {
-            b.add_update(u, pts, UpdateKind::kMembership, r.chat, 0, 0, 1, 0, m.message.ts);
-            r.membership.push_back({u, pts});
-          } else {
-            b.add_update(u, pts, UpdateKind::kMessage, r.chat, m.message.seq, 0, 0, 0, m.message.ts);
-            m.deliveries.push_back({u, pts});
-          }
-        }
-        r.member = room;
-        b.existing.emplace(Key{nc.creator.value, nc.client_id}, m.message);
-        r.message = std::move(m);
-        return r;
-      },
-      std::move(done));
-}
-
-void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
-  struct Plan {
-    ChatId chat;
-  };
-  auto plan = std::make_shared<Plan>();
-  auto c = std::make_shared<const ChatChange>(std::move(change));
-  write<ChangeResult>(
-      [this, plan, c](Batch& b) -> Status {
-        plan->chat = c->chat;
-        if (!plan->chat.value) {
-          auto r = b.conn.query("SELECT id FROM chats WHERE invite = $1", {c->value});
-          if (r.empty()) return Status(Code::kNotFound, "no room has this invite code");
-          plan->chat = ChatId(r.i64(0, 0));
-        }
-        const ChatCache* cc = chat_cache(b.conn, plan->chat);
-        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
-        b.lock_chats.insert(plan->chat.value);
-        // The log entries go to the members (groups: everyone; rooms: those joining or leaving).
-        for (UserId u : cc->members) b.lock_users.insert(u.value);
-        for (UserId u : c->users) b.lock_users.insert(u.value);
-        b.lock_users.insert(c->actor.value);
-        if (!c->client_id.empty()) {
-          b.dedupe_senders.push_back(c->actor.value);
-          b.dedupe_ids.push_back(c->client_id);
-        }
-        return Status::Ok();
-      },
-      [this, plan, c](Batch& b) -> Result<ChangeResult> {
-        ChatId chat = plan->chat;
-        ChangeResult r;
-        r.chat = chat;
-        // Under the chat's row lock from here: read the chat as it is.
-        auto row = b.conn.query(
-            "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = $1", {chat.value});
-        membership::Facts f;
-        f.kind = static_cast<ChatKind>(row.i64(0, 0));
-        f.settings = {row.text(0, 1), row.text(0, 2), row.text(0, 3) == "t", row.text(0, 4) == "t"};
-        f.member_count = row.i64(0, 5);
-        r.kind = f.kind;
-        if (!c->client_id.empty()) {
-          if (auto it = b.existing.find({c->actor.value, c->client_id}); it != b.existing.end()) {
-            r.chat = it->second.chat;
-            r.message = AppendResult{it->second, true, {}, r.kind, {}, 0, 0};
-            return r;
-          }
-        }
-        auto named = membership::named_users(*c);
-        std::vector<std::int64_t> ids;
-        for (UserId u : named) ids.push_back(u.value);
-        auto ex = b.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {int_array(ids)});
-        for (int i = 0; i < ex.size(); ++i) f.existing.push_back(UserId(ex.i64(i, 0)));
-        ids.push_back(c->actor.value);
-        auto roles = b.conn.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
-                                  {chat.value, int_array(ids)});
-        for (int i = 0; i < roles.size(); ++i) f.roles[roles.i64(i, 0)] = static_cast<Role>(roles.i64(i, 1));
-        f.admin_count = b.conn.query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND role = 1", {chat.value}).i64(0, 0);
-        auto next = b.conn.query(
-            "SELECT user_id FROM chat_members WHERE chat_id = $1 AND user_id <> $2 ORDER BY joined_seq, user_id LIMIT 1",
-            {chat.value, c->actor.value});
-        if (!next.empty()) f.successor = UserId(next.i64(0, 0));
-        auto effects = membership::apply(f, *c);
-        if (!effects) return effects.status();
-        if (!effects->changed) return r;
-        r.changed = true;
-
-        const bool room = f.kind == ChatKind::kRoom;
-        std::vector<UserId> before = room ? std::vector<UserId>{} : fresh_members(b.conn, chat);
-        auto minimum = [&] {
-          auto m = b.conn.query("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = $1", {chat.value});
-          return m.is_null(0, 0) ? std::pair<Seq, Seq>{INT64_MAX, INT64_MAX} : std::pair<Seq, Seq>{m.i64(0, 0), m.i64(0, 1)};
-        };
-        auto min_before = room || effects->remove.empty() ? std::pair<Seq, Seq>{} : minimum();
-        Seq last = b.seq(chat);
-        Seq at = effects->event.empty() ? last : last + 1;
-        auto to_ids = [](const std::vector<UserId>& v) {
-          std::vector<std::int64_t> out;
-          for (UserId u : v) out.push_back(u.value);
-          return int_array(out);
-        };
-        if (!effects->remove.empty()) {
-          b.conn.query(
-              "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
-              "SELECT chat_id, user_id, joined_seq, $3 FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[]) "
-              "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq",
-              {chat.value, to_ids(effects->remove), at});
-          b.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
-                       {chat.value, to_ids(effects->remove)});
-        }
-        if (!effects->add.empty()) {
-          Seq joined = at - (effects->event.empty() ? 0 : 1);
-          b.conn.query(
-              "INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) "
-              "SELECT $1, u, $3, $3, $3 FROM unnest($2::bigint[]) AS t(u) ORDER BY u",
-              {chat.value, to_ids(effects->add), joined});
-          b.conn.query("DELETE FROM former_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
-                       {chat.value, to_ids(effects->add)});
-        }
-        for (auto [u, role] : effects->roles)
-          b.conn.query("UPDATE chat_members SET role = $3 WHERE chat_id = $1 AND user_id = $2",
-                       {chat.value, u.value, static_cast<int>(role)});
-        std::int64_t count = f.member_count + static_cast<std::int64_t>(effects->add.size()) -
-                             static_cast<std::int64_t>(effects->remove.size());
-        ChatSettings s = effects->settings.value_or(f.settings);
-        // A room join changes nobody else's rights: it leaves members_version alone, so
-        // sends planned on other nodes need not run again.
-        bool bump = !(room && c->op == ChangeOp::kJoin);
-        b.conn.query(
-            "UPDATE chats SET name = $2, avatar = $3, members_can_add = $4, everyone_posts = $5, member_count = $6, "
-            "members_version = members_version + $7 WHERE id = $1",
-            {chat.value, s.name, s.avatar, s.members_can_add ? "true" : "false", s.everyone_posts ? "true" : "false", count,
-             bump ? 1 : 0});
-        chats_.erase(chat.value);
-        b.changed_chats.insert(chat.value);
-        if (!effects->event.empty()) {
-          AppendResult m;
-          m.kind = f.kind;
-          m.message = Message{chat, b.next_seq(chat), c->actor, c->device, c->client_id, stamp(), {}, effects->event};
-          b.add_message(m.message);
-          if (!room) mark_posted(b, chat, c->actor);
-          if (!room) {
-            std::vector<UserId> recipients = before;
-            recipients.insert(recipients.end(), effects->add.begin(), effects->add.end());
-            std::sort(recipients.begin(), recipients.end());
-            for (UserId u : recipients) {
-              Pts pts = b.next_pts(u);
-              b.add_update(u, pts, UpdateKind::kMessage, chat, m.message.seq, 0, 0, 0, m.message.ts);
-              m.deliveries.push_back({u, pts});
-            }
-          }
-          // A removal can raise everyone's minimum: the senders of what it covers now hear so.
-          if (!room && !effects->remove.empty())
-            everyone_reached(b, chat, fresh_members(b.conn, chat), min_before, minimum(), m.all_deliveries,
-                             m.all_delivered, m.all_read);
-          if (!c->client_id.empty()) b.existing.emplace(Key{c->actor.value, c->client_id}, m.message);
-          r.message = std::move(m);
-        }
-        if (room && (!effects->add.empty() || !effects->remove.empty())) {
-          r.member = !effects->add.empty();
-          r.seq = at;
-          TimeMs ts = stamp();
-          for (const auto* list : {&effects->add, &effects->remove})
-            for (UserId u : *list) {
-              Pts pts = b.next_pts(u);
-              b.add_update(u, pts, UpdateKind::kMembership, chat, at, 0, list == &effects->add ? 1 : 0, 0, ts);
-              r.membership.push_back({u, pts});
-            }
-        }
-        return r;
-      },
-      std::move(done));
-}
 
 Result<ChatInfo> PostgresStore::chat_info(ChatId chat, UserId viewer) {
   return read([&](Conn& c) -> Result<ChatInfo> {

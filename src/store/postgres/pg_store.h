@@ -160,6 +160,7 @@ class PostgresStore final : public Store {
   // `sender` posted in `chat` (not a room): their member row's flag is set at flush, once
   // (see SqliteStore::mark_posted).
   void mark_posted(Batch& b, ChatId chat, UserId sender);
+  friend class ChatTx;  // create_chat and change_chat (pg_chats.cc)
 
   const Options options_;
   const Clock& clock_;

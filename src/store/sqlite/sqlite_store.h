@@ -19,6 +19,7 @@
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
+#include "model/chat_writes.h"
 #include "store/reader_pool.h"
 #include "store/store.h"
 
@@ -106,11 +107,8 @@ class SqliteStore final : public Store {
   Pts current_pts(Db& db, UserId user);
   bool user_exists(Db& db, UserId user);
   const std::vector<UserId>& members(Db& db, ChatId chat);
-  struct ChatRow {
-    ChatKind kind = ChatKind::kDirect;
-    ChatSettings settings;
-    std::int64_t member_count = 0;
-  };
+  using ChatRow = chat_writes::ChatRow;
+  friend class ChatTx;  // create_chat and change_chat (sqlite_chats.cc)
   const ChatRow* chat_row(Db& db, ChatId chat);  // nullptr: no such chat
   std::optional<Role> role_in(Db& db, ChatId chat, UserId user);
   std::optional<Message> sent_before(Db& db, UserId sender, const std::string& client_id);

@@ -1,0 +1,127 @@
+// Creating and changing a group or room, for every store (see chat_writes.h).
+#include "model/chat_writes.h"
+
+#include <algorithm>
+
+#include "model/membership.h"
+
+namespace parley::chat_writes {
+
+namespace {
+
+ChangeResult resent(const Message& original, ChatKind kind) {
+  ChangeResult r;
+  r.chat = original.chat;
+  r.kind = kind;
+  r.message = AppendResult{original, true, {}, kind, {}, 0, 0};
+  return r;
+}
+
+Status used_before() { return Status(Code::kInvalid, "this request id was used before"); }
+
+}  // namespace
+
+Result<ChangeResult> create(ChatTx& tx, const NewChat& nc) {
+  if (auto original = tx.sent_before(nc.creator, nc.client_id)) {
+    auto row = tx.chat(original->chat);
+    return resent(*original, row ? row->kind : nc.kind);
+  }
+  std::vector<UserId> others;
+  for (UserId u : nc.members)
+    if (u != nc.creator) others.push_back(u);
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  std::vector<UserId> existing = tx.existing(others);
+  auto event = membership::created_event(nc, existing);
+  if (!event) return event.status();
+  std::vector<UserId> all = existing;
+  all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
+
+  ChangeResult r;
+  r.kind = nc.kind;
+  r.chat = tx.insert_chat(nc, static_cast<std::int64_t>(all.size()));
+  r.changed = true;
+  tx.add_members(r.chat, all, 0);
+  tx.set_role(r.chat, nc.creator, Role::kAdmin);
+  const bool room = nc.kind == ChatKind::kRoom;
+  auto m = tx.append_event(r.chat, nc.creator, nc.device, nc.client_id, *event, room ? std::vector<UserId>{} : all);
+  if (!m) return used_before();  // checked above
+  m->kind = nc.kind;
+  if (room) {
+    // Everyone sees the room from its start, the `created` message included.
+    r.member = true;
+    r.seq = 0;
+    for (UserId u : all) r.membership.push_back({u, tx.log_membership(u, r.chat, 0, true, m->message.ts)});
+  }
+  r.message = std::move(m);
+  return r;
+}
+
+Result<ChangeResult> change(ChatTx& tx, const ChatChange& c) {
+  auto chat_id = tx.chat_of(c);
+  if (!chat_id) return chat_id.status();
+  const ChatId chat = *chat_id;
+  auto row = tx.chat(chat);
+  if (!row) return Status(Code::kNoSuchChat, "no such chat");
+  ChangeResult r;
+  r.chat = chat;
+  r.kind = row->kind;
+  if (!c.client_id.empty())
+    if (auto original = tx.sent_before(c.actor, c.client_id)) return resent(*original, r.kind);
+
+  membership::Facts f;
+  f.kind = row->kind;
+  f.settings = row->settings;
+  f.member_count = row->member_count;
+  auto named = membership::named_users(c);
+  f.existing = tx.existing(named);
+  named.push_back(c.actor);
+  f.roles = tx.roles(chat, named);
+  f.admin_count = tx.admin_count(chat);
+  f.successor = tx.successor(chat, c.actor);
+  auto effects = membership::apply(f, c);
+  if (!effects) return effects.status();
+  if (!effects->changed) return r;
+  r.changed = true;
+
+  const bool room = row->kind == ChatKind::kRoom;
+  const std::vector<UserId> before = room ? std::vector<UserId>{} : tx.members(chat);
+  const bool removal = !effects->remove.empty(), addition = !effects->add.empty();
+  const std::pair<Seq, Seq> min_before = !room && removal ? tx.receipt_minimum(chat) : std::pair<Seq, Seq>{};
+  // The system message's seq, known before it is written: members added see it, members
+  // removed see it last.
+  const bool event = !effects->event.empty();
+  const Seq at = tx.last_seq(chat) + (event ? 1 : 0);
+  if (removal) tx.remove_members(chat, effects->remove, at);
+  if (addition) tx.add_members(chat, effects->add, event ? at - 1 : at);
+  for (auto [u, role] : effects->roles) tx.set_role(chat, u, role);
+  const std::int64_t count = row->member_count + static_cast<std::int64_t>(effects->add.size()) -
+                             static_cast<std::int64_t>(effects->remove.size());
+  // A room join changes nobody else's rights (a store may then keep what it planned).
+  tx.update_chat(chat, effects->settings.value_or(row->settings), count, !(room && c.op == ChangeOp::kJoin));
+
+  if (event) {
+    std::vector<UserId> recipients;  // groups: everyone who was or is a member; rooms: none
+    if (!room) {
+      recipients = before;
+      recipients.insert(recipients.end(), effects->add.begin(), effects->add.end());
+      std::sort(recipients.begin(), recipients.end());
+    }
+    auto m = tx.append_event(chat, c.actor, c.device, c.client_id, effects->event, recipients);
+    if (!m) return used_before();  // checked above
+    m->kind = r.kind;
+    // A removal can raise everyone's minimum: the senders of what it covers now hear so.
+    if (!room && removal) tx.removal_reached(chat, min_before, *m);
+    r.message = std::move(m);
+  }
+  if (room && (addition || removal)) {
+    r.member = addition;
+    r.seq = at;
+    const TimeMs ts = tx.now();
+    for (const auto* list : {&effects->add, &effects->remove})
+      for (UserId u : *list) r.membership.push_back({u, tx.log_membership(u, chat, at, list == &effects->add, ts)});
+  }
+  return r;
+}
+
+}  // namespace parley::chat_writes

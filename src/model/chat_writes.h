@@ -1,0 +1,80 @@
+// Creating and changing a group or room, written once for every store. A store runs these
+// inside its write transaction and supplies a ChatTx: how it reads the facts and moves the
+// rows. The rules (model/membership.h), the order of the writes, the system message's seq,
+// who receives it and the room membership entries are decided here, so both stores do
+// exactly the same by construction.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "model/types.h"
+
+namespace parley::chat_writes {
+
+// A chat's row as the transaction sees it now.
+struct ChatRow {
+  ChatKind kind = ChatKind::kGroup;
+  ChatSettings settings;
+  std::int64_t member_count = 0;
+};
+
+// What a store does for these algorithms, inside one write transaction.
+class ChatTx {
+ public:
+  virtual ~ChatTx() = default;
+
+  // ---- facts
+  // The chat a change names: its id, or the room whose invite code it carries.
+  virtual Result<ChatId> chat_of(const ChatChange& change) = 0;
+  virtual std::optional<ChatRow> chat(ChatId chat) = 0;
+  // The message `sender` sent with `client_id` before (a resent request).
+  virtual std::optional<Message> sent_before(UserId sender, const std::string& client_id) = 0;
+  // Those of `users` that exist.
+  virtual std::vector<UserId> existing(const std::vector<UserId>& users) = 0;
+  // The roles of those of `users` who are members.
+  virtual std::map<std::int64_t, Role> roles(ChatId chat, const std::vector<UserId>& users) = 0;
+  virtual std::int64_t admin_count(ChatId chat) = 0;
+  // The member longest in the chat besides `actor` (the next admin if the last one leaves).
+  virtual std::optional<UserId> successor(ChatId chat, UserId actor) = 0;
+  virtual std::vector<UserId> members(ChatId chat) = 0;  // sorted
+  virtual Seq last_seq(ChatId chat) = 0;
+  // Everyone's lowest delivered and read positions ({INT64_MAX, INT64_MAX}: no members).
+  virtual std::pair<Seq, Seq> receipt_minimum(ChatId chat) = 0;
+  virtual TimeMs now() = 0;
+
+  // ---- writes
+  virtual ChatId insert_chat(const NewChat& chat, std::int64_t member_count) = 0;
+  // Members leave at `left_at` (their former_members row says what they may still read).
+  virtual void remove_members(ChatId chat, const std::vector<UserId>& users, Seq left_at) = 0;
+  // Members join after `joined_at`, as plain members.
+  virtual void add_members(ChatId chat, const std::vector<UserId>& users, Seq joined_at) = 0;
+  virtual void set_role(ChatId chat, UserId user, Role role) = 0;
+  // `rights_changed`: who may post or add may differ now (false for a room join only).
+  virtual void update_chat(ChatId chat, const ChatSettings& settings, std::int64_t member_count,
+                           bool rights_changed) = 0;
+  // The system message `event` by `by`, at the chat's next seq, with a log entry for each of
+  // `recipients` (sorted; none in rooms). Nullopt: the client id was used before.
+  virtual std::optional<AppendResult> append_event(ChatId chat, UserId by, DeviceId device,
+                                                   const std::string& client_id, const std::string& event,
+                                                   const std::vector<UserId>& recipients) = 0;
+  // Members left a group, so everyone's minimum positions may have risen from `before`:
+  // tell the senders of the messages now delivered to or read by everyone (into `m`).
+  virtual void removal_reached(ChatId chat, std::pair<Seq, Seq> before, AppendResult& m) = 0;
+  // A membership entry (a room joined or left) in `user`'s log; returns its pts.
+  virtual Pts log_membership(UserId user, ChatId chat, Seq seq, bool member, TimeMs at) = 0;
+};
+
+// A new group or room: its creator (admin) and the existing users of `chat.members`, the
+// `created` system message, and in a room a membership entry for each first member.
+Result<ChangeResult> create(ChatTx& tx, const NewChat& chat);
+
+// One change, checked against the chat's rules: members moved, roles and settings set, the
+// system message written (groups: to everyone who was or is a member), room membership
+// entries for those who joined or left. A resent change returns the original.
+Result<ChangeResult> change(ChatTx& tx, const ChatChange& change);
+
+}  // namespace parley::chat_writes

@@ -1,0 +1,197 @@
+// PostgresStore: creating and changing groups and rooms. The algorithm is the domain's
+// (model/chat_writes.h); this file is how PostgreSQL plans the batch (the rows to lock),
+// reads the facts under those locks and moves the rows.
+#include <climits>
+
+#include "model/chat_writes.h"
+
+#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_store_impl.h"
+
+namespace parley::pg {
+
+namespace {
+
+std::string ids_of(const std::vector<UserId>& users) {
+  std::vector<std::int64_t> out;
+  for (UserId u : users) out.push_back(u.value);
+  return int_array(out);
+}
+
+}  // namespace
+
+class ChatTx final : public chat_writes::ChatTx {
+ public:
+  // `planned`: the chat the plan resolved (and locked); unset for a create.
+  ChatTx(PostgresStore& store, PostgresStore::Batch& b, ChatId planned = {}) : s_(store), b_(b), planned_(planned) {}
+
+  Result<ChatId> chat_of(const ChatChange&) override { return planned_; }
+  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
+    // Under the chat's row lock: the chat as it is.
+    auto row = b_.conn.query(
+        "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = $1", {chat.value});
+    if (row.empty()) return std::nullopt;
+    return chat_writes::ChatRow{static_cast<ChatKind>(row.i64(0, 0)),
+                                {row.text(0, 1), row.text(0, 2), row.text(0, 3) == "t", row.text(0, 4) == "t"},
+                                row.i64(0, 5)};
+  }
+  std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
+    if (auto it = b_.existing.find({sender.value, client_id}); it != b_.existing.end()) return it->second;
+    return std::nullopt;
+  }
+  std::vector<UserId> existing(const std::vector<UserId>& users) override {
+    std::vector<UserId> out;
+    if (users.empty()) return out;
+    auto r = b_.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {ids_of(users)});
+    for (int i = 0; i < r.size(); ++i) out.push_back(UserId(r.i64(i, 0)));
+    return out;
+  }
+  std::map<std::int64_t, Role> roles(ChatId chat, const std::vector<UserId>& users) override {
+    std::map<std::int64_t, Role> out;
+    auto r = b_.conn.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
+                           {chat.value, ids_of(users)});
+    for (int i = 0; i < r.size(); ++i) out[r.i64(i, 0)] = static_cast<Role>(r.i64(i, 1));
+    return out;
+  }
+  std::int64_t admin_count(ChatId chat) override {
+    return b_.conn
+        .query("SELECT count(*) FROM chat_members WHERE chat_id = $1 AND role = $2",
+               {chat.value, static_cast<std::int64_t>(Role::kAdmin)})
+        .i64(0, 0);
+  }
+  std::optional<UserId> successor(ChatId chat, UserId actor) override {
+    auto r = b_.conn.query(
+        "SELECT user_id FROM chat_members WHERE chat_id = $1 AND user_id <> $2 ORDER BY joined_seq, user_id LIMIT 1",
+        {chat.value, actor.value});
+    if (r.empty()) return std::nullopt;
+    return UserId(r.i64(0, 0));
+  }
+  std::vector<UserId> members(ChatId chat) override { return s_.fresh_members(b_.conn, chat); }
+  Seq last_seq(ChatId chat) override { return b_.seq(chat); }
+  std::pair<Seq, Seq> receipt_minimum(ChatId chat) override {
+    auto m = b_.conn.query("SELECT min(delivered_seq), min(read_seq) FROM chat_members WHERE chat_id = $1", {chat.value});
+    return m.is_null(0, 0) ? std::pair<Seq, Seq>{INT64_MAX, INT64_MAX} : std::pair<Seq, Seq>{m.i64(0, 0), m.i64(0, 1)};
+  }
+  TimeMs now() override { return s_.stamp(); }
+
+  ChatId insert_chat(const NewChat& nc, std::int64_t member_count) override {
+    auto row = b_.conn.query(
+        "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
+        "member_count, public) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, $10) RETURNING id",
+        {stored(nc.kind), s_.stamp(), nc.settings.name, nc.settings.avatar, nc.settings.members_can_add ? "true" : "false",
+         nc.settings.everyone_posts ? "true" : "false", nc.creator.value, nc.invite, member_count,
+         nc.settings.is_public ? "true" : "false"});
+    ChatId chat(row.i64(0, 0));
+    b_.chat_seq[chat.value] = 0;  // a new row: this transaction is the only one that sees it
+    return chat;
+  }
+  void remove_members(ChatId chat, const std::vector<UserId>& users, Seq left_at) override {
+    b_.conn.query(
+        "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
+        "SELECT chat_id, user_id, joined_seq, $3 FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[]) "
+        "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq",
+        {chat.value, ids_of(users), left_at});
+    b_.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, ids_of(users)});
+  }
+  void add_members(ChatId chat, const std::vector<UserId>& users, Seq joined_at) override {
+    b_.conn.query(
+        "INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) "
+        "SELECT $1, u, $3, $3, $3 FROM unnest($2::bigint[]) AS t(u) ORDER BY u",
+        {chat.value, ids_of(users), joined_at});
+    b_.conn.query("DELETE FROM former_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, ids_of(users)});
+  }
+  void set_role(ChatId chat, UserId user, Role role) override {
+    b_.conn.query("UPDATE chat_members SET role = $3 WHERE chat_id = $1 AND user_id = $2",
+                  {chat.value, user.value, static_cast<std::int64_t>(role)});
+  }
+  void update_chat(ChatId chat, const ChatSettings& settings, std::int64_t member_count, bool rights_changed) override {
+    // members_version moves when rights may have: sends planned on other nodes with the
+    // old members then run again (a room join leaves it, so they need not).
+    b_.conn.query(
+        "UPDATE chats SET name = $2, avatar = $3, members_can_add = $4, everyone_posts = $5, member_count = $6, "
+        "members_version = members_version + $7 WHERE id = $1",
+        {chat.value, settings.name, settings.avatar, settings.members_can_add ? "true" : "false",
+         settings.everyone_posts ? "true" : "false", member_count, rights_changed ? 1 : 0});
+    s_.chats_.erase(chat.value);
+    b_.changed_chats.insert(chat.value);
+  }
+  std::optional<AppendResult> append_event(ChatId chat, UserId by, DeviceId device, const std::string& client_id,
+                                           const std::string& event, const std::vector<UserId>& recipients) override {
+    if (!client_id.empty() && b_.existing.count({by.value, client_id})) return std::nullopt;
+    AppendResult m;
+    m.message = Message{chat, b_.next_seq(chat), by, device, client_id, s_.stamp(), {}, event};
+    b_.add_message(m.message);
+    if (!recipients.empty()) s_.mark_posted(b_, chat, by);  // not in rooms
+    for (UserId u : recipients) {
+      Pts pts = b_.next_pts(u);
+      b_.add_update(u, pts, UpdateKind::kMessage, chat, m.message.seq, 0, 0, 0, m.message.ts);
+      m.deliveries.push_back({u, pts});
+    }
+    if (!client_id.empty()) b_.existing.emplace(Key{by.value, client_id}, m.message);
+    return m;
+  }
+  void removal_reached(ChatId chat, std::pair<Seq, Seq> before, AppendResult& m) override {
+    s_.everyone_reached(b_, chat, s_.fresh_members(b_.conn, chat), before, receipt_minimum(chat), m.all_deliveries,
+                        m.all_delivered, m.all_read);
+  }
+  Pts log_membership(UserId user, ChatId chat, Seq seq, bool member, TimeMs at) override {
+    Pts pts = b_.next_pts(user);
+    b_.add_update(user, pts, UpdateKind::kMembership, chat, seq, 0, member ? 1 : 0, 0, at);
+    return pts;
+  }
+
+ private:
+  PostgresStore& s_;
+  PostgresStore::Batch& b_;
+  const ChatId planned_;
+};
+
+void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
+  auto chat = std::make_shared<const NewChat>(std::move(nc));
+  write<ChangeResult>(
+      [chat](Batch& b) -> Status {
+        b.dedupe_senders.push_back(chat->creator.value);
+        b.dedupe_ids.push_back(chat->client_id);
+        b.lock_users.insert(chat->creator.value);
+        for (UserId u : chat->members) b.lock_users.insert(u.value);
+        return Status::Ok();
+      },
+      [this, chat](Batch& b) -> Result<ChangeResult> {
+        ChatTx tx(*this, b);
+        return chat_writes::create(tx, *chat);
+      },
+      std::move(done));
+}
+
+void PostgresStore::change_chat(ChatChange change, Done<ChangeResult> done) {
+  auto planned = std::make_shared<ChatId>();
+  auto c = std::make_shared<const ChatChange>(std::move(change));
+  write<ChangeResult>(
+      [this, planned, c](Batch& b) -> Status {
+        *planned = c->chat;
+        if (!planned->value) {
+          auto r = b.conn.query("SELECT id FROM chats WHERE invite = $1", {c->value});
+          if (r.empty()) return Status(Code::kNotFound, "no room has this invite code");
+          *planned = ChatId(r.i64(0, 0));
+        }
+        const ChatCache* cc = chat_cache(b.conn, *planned);
+        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
+        b.lock_chats.insert(planned->value);
+        // The log entries go to the members (groups: everyone; rooms: those joining or leaving).
+        for (UserId u : cc->members) b.lock_users.insert(u.value);
+        for (UserId u : c->users) b.lock_users.insert(u.value);
+        b.lock_users.insert(c->actor.value);
+        if (!c->client_id.empty()) {
+          b.dedupe_senders.push_back(c->actor.value);
+          b.dedupe_ids.push_back(c->client_id);
+        }
+        return Status::Ok();
+      },
+      [this, planned, c](Batch& b) -> Result<ChangeResult> {
+        ChatTx tx(*this, b, *planned);
+        return chat_writes::change(tx, *c);
+      },
+      std::move(done));
+}
+
+}  // namespace parley::pg

@@ -1,0 +1,175 @@
+// SqliteStore: creating and changing groups and rooms. The algorithm is the domain's
+// (model/chat_writes.h); this file is how SQLite reads the facts and moves the rows, inside
+// the writer's transaction.
+#include <cstdint>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace parley::sqlite {
+
+class ChatTx final : public chat_writes::ChatTx {
+ public:
+  ChatTx(SqliteStore& store, Db& db) : s_(store), db_(db) {}
+
+  Result<ChatId> chat_of(const ChatChange& c) override {
+    if (c.chat.value) return c.chat;
+    auto& q = db_.prepare("SELECT id FROM chats WHERE invite = ?");
+    q.bind(1, c.value);
+    if (!q.step()) return Status(Code::kNotFound, "no room has this invite code");
+    return ChatId(q.i64(0));
+  }
+  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
+    const auto* row = s_.chat_row(db_, chat);
+    if (!row) return std::nullopt;
+    return *row;
+  }
+  std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
+    return s_.sent_before(db_, sender, client_id);
+  }
+  std::vector<UserId> existing(const std::vector<UserId>& users) override {
+    std::vector<UserId> out;
+    for (UserId u : users)
+      if (s_.user_exists(db_, u)) out.push_back(u);
+    return out;
+  }
+  std::map<std::int64_t, Role> roles(ChatId chat, const std::vector<UserId>& users) override {
+    std::map<std::int64_t, Role> out;
+    for (UserId u : users)
+      if (auto role = s_.role_in(db_, chat, u)) out[u.value] = *role;
+    return out;
+  }
+  std::int64_t admin_count(ChatId chat) override {
+    auto& q = db_.prepare("SELECT count(*) FROM chat_members WHERE chat_id = ? AND role = ?");
+    q.bind(1, chat.value).bind(2, static_cast<std::int64_t>(Role::kAdmin));
+    q.step();
+    std::int64_t n = q.i64(0);
+    q.reset();
+    return n;
+  }
+  std::optional<UserId> successor(ChatId chat, UserId actor) override {
+    auto& q = db_.prepare(
+        "SELECT user_id FROM chat_members WHERE chat_id = ? AND user_id <> ? ORDER BY joined_seq, user_id LIMIT 1");
+    q.bind(1, chat.value).bind(2, actor.value);
+    std::optional<UserId> out;
+    if (q.step()) out = UserId(q.i64(0));
+    q.reset();
+    return out;
+  }
+  std::vector<UserId> members(ChatId chat) override { return s_.members(db_, chat); }
+  Seq last_seq(ChatId chat) override { return s_.current_seq(db_, chat); }
+  std::pair<Seq, Seq> receipt_minimum(ChatId chat) override {
+    const auto& m = s_.group_minimum(db_, chat, true);
+    return {m.delivered, m.read};
+  }
+  TimeMs now() override { return s_.stamp(); }
+
+  ChatId insert_chat(const NewChat& nc, std::int64_t member_count) override {
+    auto& ins = db_.prepare(
+        "INSERT INTO chats (kind, created_at, name, avatar, members_can_add, everyone_posts, created_by, invite, "
+        "member_count, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, stored(nc.kind))
+        .bind(2, s_.stamp())
+        .bind(3, nc.settings.name)
+        .bind(4, nc.settings.avatar)
+        .bind(5, nc.settings.members_can_add ? 1 : 0)
+        .bind(6, nc.settings.everyone_posts ? 1 : 0)
+        .bind(7, nc.creator.value)
+        .bind(9, member_count)
+        .bind(10, nc.settings.is_public ? 1 : 0);
+    if (nc.invite.empty()) ins.bind_null(8);
+    else ins.bind(8, nc.invite);
+    ins.exec();
+    return ChatId(db_.last_insert_rowid());
+  }
+  void remove_members(ChatId chat, const std::vector<UserId>& users, Seq left_at) override {
+    for (UserId u : users) {
+      db_.prepare(
+             "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
+             "SELECT chat_id, user_id, joined_seq, ? FROM chat_members WHERE chat_id = ? AND user_id = ? "
+             "ON CONFLICT(chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq")
+          .bind(1, left_at)
+          .bind(2, chat.value)
+          .bind(3, u.value)
+          .exec();
+      db_.prepare("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?").bind(1, chat.value).bind(2, u.value).exec();
+    }
+  }
+  void add_members(ChatId chat, const std::vector<UserId>& users, Seq joined_at) override {
+    for (UserId u : users) {
+      db_.prepare("INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) VALUES (?1, ?2, ?3, ?3, ?3)")
+          .bind(1, chat.value)
+          .bind(2, u.value)
+          .bind(3, joined_at)
+          .exec();
+      db_.prepare("DELETE FROM former_members WHERE chat_id = ? AND user_id = ?").bind(1, chat.value).bind(2, u.value).exec();
+    }
+  }
+  void set_role(ChatId chat, UserId user, Role role) override {
+    db_.prepare("UPDATE chat_members SET role = ? WHERE chat_id = ? AND user_id = ?")
+        .bind(1, static_cast<std::int64_t>(role))
+        .bind(2, chat.value)
+        .bind(3, user.value)
+        .exec();
+  }
+  void update_chat(ChatId chat, const ChatSettings& settings, std::int64_t member_count, bool) override {
+    db_.prepare("UPDATE chats SET name = ?, avatar = ?, members_can_add = ?, everyone_posts = ?, member_count = ? WHERE id = ?")
+        .bind(1, settings.name)
+        .bind(2, settings.avatar)
+        .bind(3, settings.members_can_add ? 1 : 0)
+        .bind(4, settings.everyone_posts ? 1 : 0)
+        .bind(5, member_count)
+        .bind(6, chat.value)
+        .exec();
+    // One writer: what the caches say of this chat is read again from the rows just written.
+    s_.members_.erase(chat.value);
+    s_.chat_rows_.erase(chat.value);
+    s_.group_min_.erase(chat.value);
+  }
+  std::optional<AppendResult> append_event(ChatId chat, UserId by, DeviceId device, const std::string& client_id,
+                                           const std::string& event, const std::vector<UserId>& recipients) override {
+    return s_.insert_message(db_, chat, by, device, client_id, {}, event, recipients);
+  }
+  void removal_reached(ChatId chat, std::pair<Seq, Seq> before, AppendResult& m) override {
+    // As if the members who left sat at the old minimum: it is counted again from the rows.
+    s_.group_min_[chat.value] = SqliteStore::GroupMinimum{before.first, before.second, 0, 0};
+    s_.everyone_reached(db_, chat, before, {INT64_MAX, INT64_MAX}, m.all_deliveries, m.all_delivered, m.all_read);
+  }
+  Pts log_membership(UserId user, ChatId chat, Seq seq, bool member, TimeMs at) override {
+    Pts pts = s_.next_pts(db_, user);
+    db_.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, delivered, ts) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, user.value)
+        .bind(2, pts)
+        .bind(3, stored(UpdateKind::kMembership))
+        .bind(4, chat.value)
+        .bind(5, seq)
+        .bind(6, member ? 1 : 0)
+        .bind(7, at)
+        .exec();
+    return pts;
+  }
+
+ private:
+  SqliteStore& s_;
+  Db& db_;
+};
+
+void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
+  write<ChangeResult>(
+      [this, nc = std::move(nc)](Db& db) -> Result<ChangeResult> {
+        ChatTx tx(*this, db);
+        return chat_writes::create(tx, nc);
+      },
+      std::move(done));
+}
+
+void SqliteStore::change_chat(ChatChange c, Done<ChangeResult> done) {
+  write<ChangeResult>(
+      [this, c = std::move(c)](Db& db) -> Result<ChangeResult> {
+        ChatTx tx(*this, db);
+        return chat_writes::change(tx, c);
+      },
+      std::move(done));
+}
+
+}  // namespace parley::sqlite
