@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include "core/no_wait.h"
 #include "bus/nats_bus.h"
 #include "net/webhook_code_sender.h"
 #include "store/postgres/pg_store.h"
@@ -29,20 +28,6 @@ Status host_port(const std::string& value, const char* setting, std::string& hos
     return Status(Code::kInvalid, std::string(setting) + ": bad port in '" + value + "'");
   }
   return Status::Ok();
-}
-
-std::string wal_metrics(const WriterStats& st) {
-  if (!st.has_wal) return {};
-  return fmt::format(
-      "# HELP parley_store_wal_bytes Size of the SQLite WAL file\n# TYPE parley_store_wal_bytes gauge\n"
-      "parley_store_wal_bytes {}\n"
-      "# HELP parley_store_checkpoints_total Background WAL checkpoints (passive)\n"
-      "# TYPE parley_store_checkpoints_total counter\nparley_store_checkpoints_total {}\n"
-      "# HELP parley_store_wal_restarts_total WAL restarts after it grew past store.wal_limit_mb\n"
-      "# TYPE parley_store_wal_restarts_total counter\nparley_store_wal_restarts_total {}\n"
-      "# HELP parley_store_checkpoint_seconds_total Time the checkpoint thread spent checkpointing\n"
-      "# TYPE parley_store_checkpoint_seconds_total counter\nparley_store_checkpoint_seconds_total {}\n",
-      st.wal_bytes, st.wal_checkpoints, st.wal_restarts, static_cast<double>(st.checkpoint_us) / 1e6);
 }
 
 }  // namespace
@@ -115,73 +100,7 @@ Status App::start() {
     bus_ = std::make_unique<LocalBus>();
   }
 
-  metrics_.extra = [this, nats] {
-    auto io_metrics = [this] {
-      if (!server_) return std::string();
-      std::string q = "# HELP parley_io_mail_waiting Hand-offs waiting for an io thread\n# TYPE parley_io_mail_waiting gauge\n";
-      std::string w = "# HELP parley_io_wakeups_total Times other threads woke an io thread with mail\n"
-                      "# TYPE parley_io_wakeups_total counter\n";
-      auto stats = server_->io_stats();
-      for (std::size_t i = 0; i < stats.size(); ++i) {
-        q += fmt::format("parley_io_mail_waiting{{thread=\"io-{}\"}} {}\n", i, stats[i].first);
-        w += fmt::format("parley_io_wakeups_total{{thread=\"io-{}\"}} {}\n", i, stats[i].second);
-      }
-      return q + w +
-             fmt::format("# HELP parley_io_thread_store_reads_total Store reads made on an io thread (a bug: they stall "
-                         "its connections)\n# TYPE parley_io_thread_store_reads_total counter\n"
-                         "parley_io_thread_store_reads_total {}\n",
-                         no_wait::violations.load());
-    };
-    auto st = store_->writer_stats();
-    std::string bus;
-    if (nats)
-      bus = fmt::format(
-          "# HELP parley_cluster_nodes Nodes heard from on the bus, this one included\n# TYPE parley_cluster_nodes gauge\n"
-          "parley_cluster_nodes {}\n"
-          "# HELP parley_bus_connected 1 while connected to NATS\n# TYPE parley_bus_connected gauge\n"
-          "parley_bus_connected {}\n"
-          "# HELP parley_bus_reconnects_total Reconnections to NATS\n# TYPE parley_bus_reconnects_total counter\n"
-          "parley_bus_reconnects_total {}\n"
-          "# HELP parley_bus_received_total Announcements received from other nodes\n# TYPE parley_bus_received_total counter\n"
-          "parley_bus_received_total {}\n"
-          "# HELP parley_bus_publish_failures_total Announcements NATS refused\n# TYPE parley_bus_publish_failures_total counter\n"
-          "parley_bus_publish_failures_total {}\n"
-          "# HELP parley_bus_misrouted_total Announcements dropped: not for the user or room of their subject\n"
-          "# TYPE parley_bus_misrouted_total counter\nparley_bus_misrouted_total {}\n",
-          nats->nodes().size(), nats->available() ? 1 : 0, nats->reconnects(), nats->received(), nats->publish_failures(),
-          nats->misrouted());
-    auto as = auth_ ? auth_->stats() : auth::AuthService::Stats{};
-    bus += fmt::format(
-        "# HELP parley_codes_sent_total Sign-in codes handed to the code sender\n# TYPE parley_codes_sent_total counter\n"
-        "parley_codes_sent_total {}\n"
-        "# HELP parley_sms_budget_refusals_total Code requests refused because an SMS budget was spent\n"
-        "# TYPE parley_sms_budget_refusals_total counter\nparley_sms_budget_refusals_total {}\n",
-        as.codes_sent, as.sms_budget_refusals);
-    auto ps = presence_ ? presence_->stats() : presence::Stats{};
-    bus += fmt::format(
-        "# HELP parley_presence_online_users Users online through a device on this node\n"
-        "# TYPE parley_presence_online_users gauge\nparley_presence_online_users {}\n"
-        "# HELP parley_presence_devices Devices presence tracks on this node (connected or lingering)\n"
-        "# TYPE parley_presence_devices gauge\nparley_presence_devices {}\n"
-        "# HELP parley_presence_watched_users Users watched by devices on this node\n"
-        "# TYPE parley_presence_watched_users gauge\nparley_presence_watched_users {}\n",
-        ps.online_users, ps.devices, ps.watched_users);
-    return bus + fmt::format(
-        "# HELP parley_store_commits_total Group commits (transactions)\n# TYPE parley_store_commits_total counter\n"
-        "parley_store_commits_total {}\n"
-        "# HELP parley_store_writes_total Writes committed through group commit\n# TYPE parley_store_writes_total counter\n"
-        "parley_store_writes_total {}\n"
-        "# HELP parley_store_failed_commits_total Transactions rolled back\n# TYPE parley_store_failed_commits_total counter\n"
-        "parley_store_failed_commits_total {}\n"
-        "# HELP parley_store_retried_commits_total Transactions run again after losing a race to another node\n"
-        "# TYPE parley_store_retried_commits_total counter\n"
-        "parley_store_retried_commits_total {}\n",
-        st.batches, st.tasks, st.failed_batches, st.retried_batches) +
-           store_->writer_histograms().batch_size.render("parley_store_commit_batch_size", "Writes per group commit") +
-           store_->writer_histograms().commit_seconds.render("parley_store_commit_seconds",
-                                                             "Group commit latency, BEGIN to COMMIT done (fsync included)") +
-           wal_metrics(st) + io_metrics();
-  };
+  metrics_.extra = [this, nats] { return node_metrics(nats); };
   if (config_.auth.code_sender == "webhook")
     sender_ = std::make_unique<net::WebhookCodeSender>(config_.auth.webhook_url, config_.auth.webhook_timeout_ms);
   else

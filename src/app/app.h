@@ -17,6 +17,10 @@
 #include "presence/presence_service.h"
 #include "store/store.h"
 
+namespace parley {
+class NatsBus;
+}
+
 namespace parley::app {
 
 class App {
@@ -34,6 +38,10 @@ class App {
   void stop();
 
  private:
+  // /metrics beyond core/metrics.h: the store's writer, the bus, sign-in, presence, the io
+  // threads (app_metrics.cc).
+  std::string node_metrics(NatsBus* nats) const;
+
   Config config_;
   SystemClock system_clock_;
   OffsetClock clock_;

@@ -1,6 +1,7 @@
 #include "bus/nats_bus.h"
 
 #include "core/thread_name.h"
+#include "core/wait_for.h"
 
 #include <spdlog/spdlog.h>
 
@@ -97,19 +98,14 @@ NatsBus::NatsBus(NatsBusOptions options)
     throw std::runtime_error(std::string("bus: cannot use nats at ") + printable(options_.urls) + ": " +
                              natsStatus_GetText(s));
   }
-  auto next_log = std::chrono::steady_clock::now();
-  while (natsConnection_Status(conn_) != NATS_CONN_STATUS_CONNECTED) {
-    if (std::chrono::steady_clock::now() >= next_log) {
-      spdlog::warn("bus: waiting for nats at {}", printable(options_.urls));
-      next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    }
-    if (options_.stop_requested()) {
-      close_connection();
-      natsConnection_Destroy(conn_);
-      natsOptions_Destroy(opts_);
-      throw std::runtime_error("stopped while waiting for nats");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto connected = [this]() -> std::string {
+    return natsConnection_Status(conn_) == NATS_CONN_STATUS_CONNECTED ? "" : "not connected yet";
+  };
+  if (!wait_for("bus: waiting for nats at " + printable(options_.urls), connected, options_.stop_requested)) {
+    close_connection();
+    natsConnection_Destroy(conn_);
+    natsOptions_Destroy(opts_);
+    throw std::runtime_error("stopped while waiting for nats");
   }
   connected_ = true;
   check(natsConnection_Subscribe(&nodes_sub_, conn_, nodes_subject_.c_str(), &NatsBus::on_node, this), "subscribe");

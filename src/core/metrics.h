@@ -4,10 +4,40 @@
 
 #include <atomic>
 #include <cstdint>
+#include <fmt/format.h>
+
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace parley {
+
+// Prometheus text format, one metric at a time: the one place its lines are written, for
+// the counters below and for values owned elsewhere (the store, the bus, the io threads).
+class PromText {
+ public:
+  template <class V>
+  PromText& counter(std::string_view name, std::string_view help, V value) {
+    return add(name, "counter", help, {}, {{std::string(), fmt::format("{}", value)}});
+  }
+  template <class V>
+  PromText& gauge(std::string_view name, std::string_view help, V value) {
+    return add(name, "gauge", help, {}, {{std::string(), fmt::format("{}", value)}});
+  }
+  // One sample per value of `label`: name{label="value"} sample.
+  PromText& add(std::string_view name, std::string_view type, std::string_view help, std::string_view label,
+                const std::vector<std::pair<std::string, std::string>>& samples);
+  PromText& raw(const std::string& text) {  // rendered elsewhere (histograms)
+    out_ += text;
+    return *this;
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
 
 struct Metrics {
   using Counter = std::atomic<std::uint64_t>;

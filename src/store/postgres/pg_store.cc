@@ -10,6 +10,7 @@
 #include "store/postgres/pg_store_impl.h"
 #include "store/postgres/schema.h"
 #include "core/handoff.h"
+#include "core/wait_for.h"
 #include "core/thread_name.h"
 
 namespace parley::pg {
@@ -79,22 +80,16 @@ PostgresStore::PostgresStore(Options options, const Clock& clock)
     throw std::runtime_error("store.postgres_url: " + msg);
   }
   auto where = describe(options_.url);
-  auto next_log = std::chrono::steady_clock::now();
-  for (;;) {
+  auto open = [this]() -> std::string {
     try {
       writer_conn_ = open_writer(options_.url);
-      break;
+      return {};
     } catch (const PgError& e) {
-      if (std::chrono::steady_clock::now() >= next_log) {
-        spdlog::warn("store: waiting for postgres at {}: {}", where, e.what());
-        next_log = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-      }
+      return e.what();
     }
-    for (int i = 0; i < 5; ++i) {
-      if (options_.stop_requested()) throw std::runtime_error("stopped while waiting for postgres at " + where);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  }
+  };
+  if (!wait_for("store: waiting for postgres at " + where, open, options_.stop_requested, std::chrono::milliseconds(500)))
+    throw std::runtime_error("stopped while waiting for postgres at " + where);
   int version = migrate(*writer_conn_);
   cluster_id_ = writer_conn_->query("SELECT id FROM parley_cluster").text(0, 0);
   spdlog::info("store: postgres at {}, schema version {}", where, version);

@@ -1,0 +1,58 @@
+// App: the /metrics lines whose values live in the parts App put together (the store's
+// writer, the bus, sign-in, presence, the io threads), written with core/metrics.h's
+// PromText like the process-wide counters.
+#include "app/app.h"
+#include "bus/nats_bus.h"
+#include "core/no_wait.h"
+
+namespace parley::app {
+
+std::string App::node_metrics(NatsBus* nats) const {
+  PromText t;
+  auto st = store_->writer_stats();
+  if (nats)
+    t.gauge("parley_cluster_nodes", "Nodes heard from on the bus, this one included", nats->nodes().size())
+        .gauge("parley_bus_connected", "1 while connected to NATS", nats->available() ? 1 : 0)
+        .counter("parley_bus_reconnects_total", "Reconnections to NATS", nats->reconnects())
+        .counter("parley_bus_received_total", "Announcements received from other nodes", nats->received())
+        .counter("parley_bus_publish_failures_total", "Announcements NATS refused", nats->publish_failures())
+        .counter("parley_bus_misrouted_total", "Announcements dropped: not for the user or room of their subject",
+                 nats->misrouted());
+  auto as = auth_ ? auth_->stats() : auth::AuthService::Stats{};
+  t.counter("parley_codes_sent_total", "Sign-in codes handed to the code sender", as.codes_sent)
+      .counter("parley_sms_budget_refusals_total", "Code requests refused because an SMS budget was spent",
+               as.sms_budget_refusals);
+  auto ps = presence_ ? presence_->stats() : presence::Stats{};
+  t.gauge("parley_presence_online_users", "Users online through a device on this node", ps.online_users)
+      .gauge("parley_presence_devices", "Devices presence tracks on this node (connected or lingering)", ps.devices)
+      .gauge("parley_presence_watched_users", "Users watched by devices on this node", ps.watched_users);
+  t.counter("parley_store_commits_total", "Group commits (transactions)", st.batches)
+      .counter("parley_store_writes_total", "Writes committed through group commit", st.tasks)
+      .counter("parley_store_failed_commits_total", "Transactions rolled back", st.failed_batches)
+      .counter("parley_store_retried_commits_total", "Transactions run again after losing a race to another node",
+               st.retried_batches)
+      .raw(store_->writer_histograms().batch_size.render("parley_store_commit_batch_size", "Writes per group commit"))
+      .raw(store_->writer_histograms().commit_seconds.render("parley_store_commit_seconds",
+                                                              "Group commit latency, BEGIN to COMMIT done (fsync included)"));
+  if (st.has_wal)
+    t.gauge("parley_store_wal_bytes", "Size of the SQLite WAL file", st.wal_bytes)
+        .counter("parley_store_checkpoints_total", "Background WAL checkpoints (passive)", st.wal_checkpoints)
+        .counter("parley_store_wal_restarts_total", "WAL restarts after it grew past store.wal_limit_mb", st.wal_restarts)
+        .counter("parley_store_checkpoint_seconds_total", "Time the checkpoint thread spent checkpointing",
+                 static_cast<double>(st.checkpoint_us) / 1e6);
+  if (server_) {
+    std::vector<std::pair<std::string, std::string>> waiting, wakeups;
+    auto stats = server_->io_stats();
+    for (std::size_t i = 0; i < stats.size(); ++i) {
+      waiting.emplace_back("io-" + std::to_string(i), std::to_string(stats[i].first));
+      wakeups.emplace_back("io-" + std::to_string(i), std::to_string(stats[i].second));
+    }
+    t.add("parley_io_mail_waiting", "gauge", "Hand-offs waiting for an io thread", "thread", waiting)
+        .add("parley_io_wakeups_total", "counter", "Times other threads woke an io thread with mail", "thread", wakeups)
+        .counter("parley_io_thread_store_reads_total",
+                 "Store reads made on an io thread (a bug: they stall its connections)", no_wait::violations.load());
+  }
+  return t.take();
+}
+
+}  // namespace parley::app
