@@ -14,23 +14,6 @@
 
 namespace parley::app {
 
-namespace {
-
-// Splits HOST:PORT (the port may be 0: any free port).
-Status host_port(const std::string& value, const char* setting, std::string& host, unsigned short& port) {
-  auto colon = value.rfind(':');
-  host = value.substr(0, colon);
-  try {
-    int p = std::stoi(value.substr(colon + 1));
-    if (p < 0 || p > 65535) throw std::out_of_range("port");
-    port = static_cast<unsigned short>(p);
-  } catch (const std::exception&) {
-    return Status(Code::kInvalid, std::string(setting) + ": bad port in '" + value + "'");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 App::App(Config config) : config_(std::move(config)), clock_(system_clock_) {}
 
@@ -78,8 +61,7 @@ Status App::start() {
     if (bo.node_id.empty()) {
       char host[256] = {};
       gethostname(host, sizeof host - 1);
-      bo.node_id = fmt::format("{}:{}:{}", host, config_.server.listen.substr(config_.server.listen.rfind(':') + 1),
-                               getpid());
+      bo.node_id = fmt::format("{}:{}:{}", host, config_.server.port, getpid());
     }
     bo.stop_requested = stop_requested;
     bo.cluster_id = cluster_id;
@@ -101,66 +83,22 @@ Status App::start() {
   }
 
   metrics_.extra = [this, nats] { return node_metrics(nats); };
-  if (config_.auth.code_sender == "webhook")
-    sender_ = std::make_unique<net::WebhookCodeSender>(config_.auth.webhook_url, config_.auth.webhook_timeout_ms);
+  if (config_.codes.code_sender == "webhook")
+    sender_ = std::make_unique<net::WebhookCodeSender>(config_.codes.webhook_url, config_.codes.webhook_timeout_ms);
   else
     sender_ = std::make_unique<auth::LogCodeSender>();
-  if (config_.auth.code_sender == "log")
+  if (config_.codes.code_sender == "log")
     spdlog::warn("auth: SIGN-IN CODES ARE WRITTEN TO THIS LOG (auth.code_sender = log): anyone who reads it can sign "
                  "in as any user. For development only; use auth.code_sender = webhook in production.");
 
-  auth::Options ao;
-  ao.default_region = config_.auth.default_region;
-  ao.code_ttl_ms = TimeMs(config_.auth.code_ttl_s) * 1000;
-  ao.code_max_attempts = config_.auth.code_max_attempts;
-  ao.codes_per_phone_per_hour = config_.auth.codes_per_phone_per_hour;
-  ao.requests_per_ip_per_minute = config_.auth.requests_per_ip_per_minute;
-  ao.wrong_codes_per_hour = config_.auth.wrong_codes_per_hour;
-  ao.sms_per_hour = config_.auth.sms_per_hour;
-  ao.sms_per_country_per_hour = config_.auth.sms_per_country_per_hour;
-  ao.device_idle_ms = TimeMs(config_.auth.device_idle_days) * 86'400'000;
-  auth_ = std::make_unique<auth::AuthService>(ao, *store_, *bus_, *sender_, clock_, random_);
-  chat::Options co;
-  co.max_group_members = static_cast<std::size_t>(config_.groups.max_members);
-  co.max_room_members = static_cast<std::size_t>(config_.rooms.max_members);
-  co.invite_ttl_ms = TimeMs(config_.groups.invite_ttl_h) * 3'600'000;
-  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, co);
+  // Each module gets its Options as the configuration holds them (app/config.h).
+  auth_ = std::make_unique<auth::AuthService>(config_.auth, *store_, *bus_, *sender_, clock_, random_);
+  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, config_.chat);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
-  presence::Options pro;
-  pro.online_threshold_ms = config_.presence.online_threshold_ms;
-  pro.heartbeat_ms = config_.presence.heartbeat_ms;
-  pro.typing_timeout_ms = config_.presence.typing_timeout_ms;
-  pro.persist_interval_ms = TimeMs(config_.presence.persist_interval_s) * 1000;
-  pro.max_watched = static_cast<std::size_t>(config_.presence.max_watched);
-  presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, pro);
+  presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, config_.presence);
 
-  net::Options no;
-  if (Status st = host_port(config_.server.listen, "server.listen", no.host, no.port); !st.ok()) return st;
-  if (!config_.server.admin_listen.empty())
-    if (Status st = host_port(config_.server.admin_listen, "server.admin_listen", no.admin_host, no.admin_port); !st.ok())
-      return st;
-  no.threads = config_.server.threads > 0 ? config_.server.threads
-                                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  no.max_frame_bytes = config_.server.max_frame_bytes;
-  no.max_queue_bytes = config_.server.max_queue_bytes;
-  no.max_output_bytes = config_.server.max_output_bytes;
-  no.connections_per_ip = static_cast<std::size_t>(config_.limits.connections_per_ip);
-  no.connections_per_user = static_cast<std::size_t>(config_.limits.connections_per_user);
-  no.queries_per_s = config_.limits.queries_per_s;
-  no.query_burst = config_.limits.query_burst;
-  no.auth_timeout_ms = config_.server.auth_timeout_ms;
-  no.idle_timeout_s = config_.server.idle_timeout_s;
-  no.max_protocol_errors = config_.server.max_protocol_errors;
-  no.shutdown_grace_ms = config_.server.shutdown_grace_ms;
-  no.send_rate_per_s = config_.limits.send_rate_per_s;
-  no.send_burst = config_.limits.send_burst;
-  no.typing_rate_per_s = config_.limits.typing_rate_per_s;
-  no.typing_burst = config_.limits.typing_burst;
-  no.sync_page = config_.limits.sync_page;
-  no.admin_secret = config_.auth.admin_secret;
-  no.web_root = config_.server.web_root;
-  no.limits.max_text_chars = static_cast<std::size_t>(config_.limits.max_text_chars);
-  no.limits.max_sync_page = config_.limits.sync_page;
+  net::Options no = config_.server;
+  no.limits.max_sync_page = no.sync_page;  // a client's sync page is capped by the server's
   if (!no.web_root.empty() && !std::filesystem::exists(no.web_root + "/index.html")) {
     spdlog::warn("app: browser client not found at {} (build web/ first); serving the API only", no.web_root);
     no.web_root.clear();
@@ -180,7 +118,7 @@ Status App::start() {
     });
   });
   spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {}, bus {}", no.host,
-               server_->port(), no.threads,
+               server_->port(), server_->threads(),
                config_.store.kind == "postgres" ? "postgres at " + pg::describe(config_.store.postgres_url)
                                                 : "sqlite in " + config_.store.data_dir,
                config_.bus.kind);

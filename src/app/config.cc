@@ -15,12 +15,15 @@ namespace {
 // One entry per key: how to read it from a TOML node into the struct.
 using Setter = std::function<std::string(Config&, const toml::node&)>;
 
-template <class T>
-Setter integer(T Config::*section, auto member) {
+// An integer key into a member of a section, times `unit` (a key in seconds into an
+// option in milliseconds: 1000), refusing values the multiplication would overflow.
+template <class T, class M>
+Setter integer(T Config::*section, M T::*member, std::int64_t unit = 1) {
   return [=](Config& c, const toml::node& n) -> std::string {
     auto v = n.value<std::int64_t>();
     if (!v || n.is_floating_point()) return "must be an integer";
-    (c.*section).*member = static_cast<std::remove_reference_t<decltype((c.*section).*member)>>(*v);
+    if (*v > INT64_MAX / unit || *v < INT64_MIN / unit) return "is out of range";
+    (c.*section).*member = static_cast<M>(*v * unit);
     return {};
   };
 }
@@ -54,20 +57,47 @@ Setter boolean(T Config::*section, bool T::*member) {
   };
 }
 
+// HOST:PORT into the server's host and port (the port may be 0: any free port); `optional`:
+// an empty string turns the listener off.
+Setter address(std::string net::Options::*host, unsigned short net::Options::*port, bool optional) {
+  return [=](Config& c, const toml::node& n) -> std::string {
+    auto v = n.value<std::string>();
+    if (!v || !n.is_string()) return "must be a string";
+    if (optional && v->empty()) {
+      c.server.*host = {};
+      c.server.*port = 0;
+      return {};
+    }
+    auto colon = v->rfind(':');
+    if (colon == std::string::npos || colon == 0) return "must be HOST:PORT";
+    std::string digits = v->substr(colon + 1);
+    if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(digits) > 65535)
+      return "has a bad port in '" + *v + "'";
+    c.server.*host = v->substr(0, colon);
+    c.server.*port = static_cast<unsigned short>(std::stoi(digits));
+    return {};
+  };
+}
+
 const std::map<std::string, Setter>& keys() {
   using C = Config;
+  using N = net::Options;
+  using A = auth::Options;
+  using P = presence::Options;
+  using H = chat::Options;
   static const std::map<std::string, Setter> k = {
-      {"server.listen", string(&C::server, &C::Server::listen)},
-      {"server.threads", integer(&C::server, &C::Server::threads)},
-      {"server.max_frame_bytes", integer(&C::server, &C::Server::max_frame_bytes)},
-      {"server.max_queue_bytes", integer(&C::server, &C::Server::max_queue_bytes)},
-      {"server.max_output_bytes", integer(&C::server, &C::Server::max_output_bytes)},
-      {"server.auth_timeout_ms", integer(&C::server, &C::Server::auth_timeout_ms)},
-      {"server.idle_timeout_s", integer(&C::server, &C::Server::idle_timeout_s)},
-      {"server.max_protocol_errors", integer(&C::server, &C::Server::max_protocol_errors)},
-      {"server.shutdown_grace_ms", integer(&C::server, &C::Server::shutdown_grace_ms)},
-      {"server.web_root", string(&C::server, &C::Server::web_root)},
-      {"server.admin_listen", string(&C::server, &C::Server::admin_listen)},
+      {"server.listen", address(&N::host, &N::port, false)},
+      {"server.admin_listen", address(&N::admin_host, &N::admin_port, true)},
+      {"server.threads", integer(&C::server, &N::threads)},
+      {"server.max_frame_bytes", integer(&C::server, &N::max_frame_bytes)},
+      {"server.max_queue_bytes", integer(&C::server, &N::max_queue_bytes)},
+      {"server.max_output_bytes", integer(&C::server, &N::max_output_bytes)},
+      {"server.auth_timeout_ms", integer(&C::server, &N::auth_timeout_ms)},
+      {"server.idle_timeout_s", integer(&C::server, &N::idle_timeout_s)},
+      {"server.max_protocol_errors", integer(&C::server, &N::max_protocol_errors)},
+      {"server.shutdown_grace_ms", integer(&C::server, &N::shutdown_grace_ms)},
+      {"server.web_root", string(&C::server, &N::web_root)},
       {"store.kind", string(&C::store, &C::Store::kind)},
       {"store.data_dir", string(&C::store, &C::Store::data_dir)},
       {"store.max_batch", integer(&C::store, &C::Store::max_batch)},
@@ -83,38 +113,44 @@ const std::map<std::string, Setter>& keys() {
       {"bus.nats_ca_file", string(&C::bus, &C::Bus::nats_ca_file)},
       {"bus.nats_cert_file", string(&C::bus, &C::Bus::nats_cert_file)},
       {"bus.nats_key_file", string(&C::bus, &C::Bus::nats_key_file)},
-      {"auth.default_region", string(&C::auth, &C::Auth::default_region)},
-      {"auth.code_ttl_s", integer(&C::auth, &C::Auth::code_ttl_s)},
-      {"auth.code_max_attempts", integer(&C::auth, &C::Auth::code_max_attempts)},
-      {"auth.codes_per_phone_per_hour", integer(&C::auth, &C::Auth::codes_per_phone_per_hour)},
-      {"auth.requests_per_ip_per_minute", integer(&C::auth, &C::Auth::requests_per_ip_per_minute)},
-      {"auth.wrong_codes_per_hour", integer(&C::auth, &C::Auth::wrong_codes_per_hour)},
-      {"auth.sms_per_hour", integer(&C::auth, &C::Auth::sms_per_hour)},
-      {"auth.sms_per_country_per_hour", integer(&C::auth, &C::Auth::sms_per_country_per_hour)},
-      {"auth.code_sender", string(&C::auth, &C::Auth::code_sender)},
-      {"auth.webhook_url", string(&C::auth, &C::Auth::webhook_url)},
-      {"auth.webhook_timeout_ms", integer(&C::auth, &C::Auth::webhook_timeout_ms)},
-      {"auth.admin_secret", string(&C::auth, &C::Auth::admin_secret)},
-      {"auth.allow_log_codes", boolean(&C::auth, &C::Auth::allow_log_codes)},
-      {"auth.device_idle_days", integer(&C::auth, &C::Auth::device_idle_days)},
-      {"limits.max_text_chars", integer(&C::limits, &C::Limits::max_text_chars)},
-      {"limits.send_rate_per_s", number(&C::limits, &C::Limits::send_rate_per_s)},
-      {"limits.send_burst", number(&C::limits, &C::Limits::send_burst)},
-      {"limits.sync_page", integer(&C::limits, &C::Limits::sync_page)},
-      {"limits.typing_rate_per_s", number(&C::limits, &C::Limits::typing_rate_per_s)},
-      {"limits.typing_burst", number(&C::limits, &C::Limits::typing_burst)},
-      {"limits.connections_per_ip", integer(&C::limits, &C::Limits::connections_per_ip)},
-      {"limits.connections_per_user", integer(&C::limits, &C::Limits::connections_per_user)},
-      {"limits.queries_per_s", number(&C::limits, &C::Limits::queries_per_s)},
-      {"limits.query_burst", number(&C::limits, &C::Limits::query_burst)},
-      {"presence.online_threshold_ms", integer(&C::presence, &C::Presence::online_threshold_ms)},
-      {"presence.heartbeat_ms", integer(&C::presence, &C::Presence::heartbeat_ms)},
-      {"presence.typing_timeout_ms", integer(&C::presence, &C::Presence::typing_timeout_ms)},
-      {"presence.persist_interval_s", integer(&C::presence, &C::Presence::persist_interval_s)},
-      {"presence.max_watched", integer(&C::presence, &C::Presence::max_watched)},
-      {"groups.max_members", integer(&C::groups, &C::Groups::max_members)},
-      {"groups.invite_ttl_h", integer(&C::groups, &C::Groups::invite_ttl_h)},
-      {"rooms.max_members", integer(&C::rooms, &C::Rooms::max_members)},
+      {"auth.default_region", string(&C::auth, &A::default_region)},
+      {"auth.code_ttl_s", integer(&C::auth, &A::code_ttl_ms, 1000)},
+      {"auth.code_max_attempts", integer(&C::auth, &A::code_max_attempts)},
+      {"auth.codes_per_phone_per_hour", integer(&C::auth, &A::codes_per_phone_per_hour)},
+      {"auth.requests_per_ip_per_minute", integer(&C::auth, &A::requests_per_ip_per_minute)},
+      {"auth.wrong_codes_per_hour", integer(&C::auth, &A::wrong_codes_per_hour)},
+      {"auth.sms_per_hour", integer(&C::auth, &A::sms_per_hour)},
+      {"auth.sms_per_country_per_hour", integer(&C::auth, &A::sms_per_country_per_hour)},
+      {"auth.device_idle_days", integer(&C::auth, &A::device_idle_ms, 86'400'000)},
+      {"auth.code_sender", string(&C::codes, &C::Codes::code_sender)},
+      {"auth.webhook_url", string(&C::codes, &C::Codes::webhook_url)},
+      {"auth.webhook_timeout_ms", integer(&C::codes, &C::Codes::webhook_timeout_ms)},
+      {"auth.allow_log_codes", boolean(&C::codes, &C::Codes::allow_log_codes)},
+      {"auth.admin_secret", string(&C::server, &N::admin_secret)},
+      {"limits.max_text_chars",
+       [](Config& c, const toml::node& n) -> std::string {
+         auto v = n.value<std::int64_t>();
+         if (!v || n.is_floating_point()) return "must be an integer";
+         c.server.limits.max_text_chars = static_cast<std::size_t>(*v);
+         return {};
+       }},
+      {"limits.send_rate_per_s", number(&C::server, &N::send_rate_per_s)},
+      {"limits.send_burst", number(&C::server, &N::send_burst)},
+      {"limits.sync_page", integer(&C::server, &N::sync_page)},
+      {"limits.typing_rate_per_s", number(&C::server, &N::typing_rate_per_s)},
+      {"limits.typing_burst", number(&C::server, &N::typing_burst)},
+      {"limits.connections_per_ip", integer(&C::server, &N::connections_per_ip)},
+      {"limits.connections_per_user", integer(&C::server, &N::connections_per_user)},
+      {"limits.queries_per_s", number(&C::server, &N::queries_per_s)},
+      {"limits.query_burst", number(&C::server, &N::query_burst)},
+      {"presence.online_threshold_ms", integer(&C::presence, &P::online_threshold_ms)},
+      {"presence.heartbeat_ms", integer(&C::presence, &P::heartbeat_ms)},
+      {"presence.typing_timeout_ms", integer(&C::presence, &P::typing_timeout_ms)},
+      {"presence.persist_interval_s", integer(&C::presence, &P::persist_interval_ms, 1000)},
+      {"presence.max_watched", integer(&C::presence, &P::max_watched)},
+      {"groups.max_members", integer(&C::chat, &H::max_group_members)},
+      {"groups.invite_ttl_h", integer(&C::chat, &H::invite_ttl_ms, 3'600'000)},
+      {"rooms.max_members", integer(&C::chat, &H::max_room_members)},
       {"retention.days", integer(&C::retention, &C::Retention::days)},
       {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
       {"log.level", string(&C::log, &C::Log::level)},
@@ -191,9 +227,8 @@ Status apply_override(Config& config, const std::string& assignment) {
   return Status::Ok();
 }
 
-// HOST of a HOST:PORT names the loopback interface (127.0.0.0/8, ::1, localhost).
-static bool loopback(const std::string& listen) {
-  std::string host = listen.substr(0, listen.rfind(':'));
+// The host names the loopback interface (127.0.0.0/8, ::1, localhost).
+static bool loopback(std::string host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
@@ -203,22 +238,19 @@ std::vector<std::string> validate(const Config& c) {
   auto need = [&](bool ok, std::string msg) {
     if (!ok) out.push_back(std::move(msg));
   };
-  need(c.server.listen.find(':') != std::string::npos, "server.listen must be HOST:PORT");
-  need(c.server.admin_listen.empty() || c.server.admin_listen.find(':') != std::string::npos,
-       "server.admin_listen must be HOST:PORT (or empty)");
-  need(c.server.threads >= 0 && c.server.threads <= 256, "server.threads must be 0..256");
-  need(c.server.max_frame_bytes >= 1024 && c.server.max_frame_bytes <= (16u << 20),
-       "server.max_frame_bytes must be 1024..16777216");
-  need(c.server.max_queue_bytes >= 65536, "server.max_queue_bytes must be >= 65536");
-  need(c.server.max_output_bytes == 0 || c.server.max_output_bytes >= static_cast<std::int64_t>(c.server.max_queue_bytes),
+  const net::Options& s = c.server;
+  need(s.threads >= 0 && s.threads <= 256, "server.threads must be 0..256");
+  need(s.max_frame_bytes >= 1024 && s.max_frame_bytes <= (16u << 20), "server.max_frame_bytes must be 1024..16777216");
+  need(s.max_queue_bytes >= 65536, "server.max_queue_bytes must be >= 65536");
+  need(s.max_output_bytes == 0 || s.max_output_bytes >= static_cast<std::int64_t>(s.max_queue_bytes),
        "server.max_output_bytes must be 0 (no budget) or at least server.max_queue_bytes");
-  need(c.limits.connections_per_ip >= 0 && c.limits.connections_per_user >= 0,
+  need(s.connections_per_ip <= (std::size_t(1) << 31) && s.connections_per_user <= (std::size_t(1) << 31),
        "limits.connections_per_ip and limits.connections_per_user must be >= 0 (0 = no cap)");
-  need(c.limits.queries_per_s > 0 && c.limits.query_burst >= 1, "limits.queries_per_s must be > 0 and query_burst >= 1");
-  need(c.server.auth_timeout_ms >= 100, "server.auth_timeout_ms must be >= 100");
-  need(c.server.idle_timeout_s >= 1, "server.idle_timeout_s must be >= 1");
-  need(c.server.max_protocol_errors >= 1, "server.max_protocol_errors must be >= 1");
-  need(c.server.shutdown_grace_ms >= 0, "server.shutdown_grace_ms must be >= 0");
+  need(s.queries_per_s > 0 && s.query_burst >= 1, "limits.queries_per_s must be > 0 and query_burst >= 1");
+  need(s.auth_timeout_ms >= 100, "server.auth_timeout_ms must be >= 100");
+  need(s.idle_timeout_s >= 1, "server.idle_timeout_s must be >= 1");
+  need(s.max_protocol_errors >= 1, "server.max_protocol_errors must be >= 1");
+  need(s.shutdown_grace_ms >= 0, "server.shutdown_grace_ms must be >= 0");
   need(c.store.kind == "sqlite" || c.store.kind == "postgres", "store.kind must be \"sqlite\" or \"postgres\"");
   if (c.store.kind == "postgres")
     need(!c.store.postgres_url.empty(), "store.postgres_url must be set when store.kind = \"postgres\"");
@@ -238,44 +270,48 @@ std::vector<std::string> validate(const Config& c) {
          "bus.nats_cert_file and bus.nats_key_file go together");
     need(c.store.kind == "postgres", "bus.kind = \"nats\" needs store.kind = \"postgres\": every node must share one store");
   }
-  need(auth::known_region(c.auth.default_region),
+  const auth::Options& a = c.auth;
+  need(auth::known_region(a.default_region),
        "auth.default_region must be an ISO 3166 region code such as \"US\" or \"DE\"");
-  need(c.auth.code_ttl_s >= 10, "auth.code_ttl_s must be >= 10");
-  need(c.auth.code_max_attempts >= 1, "auth.code_max_attempts must be >= 1");
-  need(c.auth.codes_per_phone_per_hour >= 1, "auth.codes_per_phone_per_hour must be >= 1");
-  need(c.auth.requests_per_ip_per_minute >= 1, "auth.requests_per_ip_per_minute must be >= 1");
-  need(c.auth.wrong_codes_per_hour >= 1, "auth.wrong_codes_per_hour must be >= 1");
-  need(c.auth.sms_per_hour >= 1, "auth.sms_per_hour must be >= 1");
-  need(c.auth.sms_per_country_per_hour >= 1, "auth.sms_per_country_per_hour must be >= 1");
-  need(c.auth.code_sender == "log" || c.auth.code_sender == "webhook",
+  need(a.code_ttl_ms >= 10'000, "auth.code_ttl_s must be >= 10");
+  need(a.code_max_attempts >= 1, "auth.code_max_attempts must be >= 1");
+  need(a.codes_per_phone_per_hour >= 1, "auth.codes_per_phone_per_hour must be >= 1");
+  need(a.requests_per_ip_per_minute >= 1, "auth.requests_per_ip_per_minute must be >= 1");
+  need(a.wrong_codes_per_hour >= 1, "auth.wrong_codes_per_hour must be >= 1");
+  need(a.sms_per_hour >= 1, "auth.sms_per_hour must be >= 1");
+  need(a.sms_per_country_per_hour >= 1, "auth.sms_per_country_per_hour must be >= 1");
+  need(a.device_idle_ms >= 0 && a.device_idle_ms <= 36500LL * 86'400'000, "auth.device_idle_days must be 0..36500");
+  need(c.codes.code_sender == "log" || c.codes.code_sender == "webhook",
        "auth.code_sender must be \"log\" or \"webhook\"");
-  if (c.auth.code_sender == "webhook")
-    need(c.auth.webhook_url.starts_with("http://") || c.auth.webhook_url.starts_with("https://"),
+  if (c.codes.code_sender == "webhook")
+    need(c.codes.webhook_url.starts_with("http://") || c.codes.webhook_url.starts_with("https://"),
          "auth.webhook_url must be an http:// or https:// URL when code_sender = \"webhook\"");
-  need(c.auth.webhook_timeout_ms >= 100, "auth.webhook_timeout_ms must be >= 100");
+  need(c.codes.webhook_timeout_ms >= 100, "auth.webhook_timeout_ms must be >= 100");
   // The log sender writes every sign-in code to the log: whoever reads the log can sign in
   // as anyone. Fine on a developer's machine; refused where others can reach the server.
-  need(c.auth.code_sender != "log" || c.auth.allow_log_codes || loopback(c.server.listen),
+  need(c.codes.code_sender != "log" || c.codes.allow_log_codes || loopback(s.host),
        "auth.code_sender = \"log\" writes sign-in codes to the log; on a non-loopback address (server.listen = " +
-           c.server.listen + ") set auth.code_sender = \"webhook\", or auth.allow_log_codes = true if you mean it");
-  need(c.auth.device_idle_days >= 0 && c.auth.device_idle_days <= 36500, "auth.device_idle_days must be 0..36500");
-  need(c.auth.admin_secret.empty() || c.auth.admin_secret.size() >= 16,
+           s.host + ":" + std::to_string(s.port) +
+           ") set auth.code_sender = \"webhook\", or auth.allow_log_codes = true if you mean it");
+  need(s.admin_secret.empty() || s.admin_secret.size() >= 16,
        "auth.admin_secret must be at least 16 characters (or empty to disable admin endpoints)");
-  need(c.limits.max_text_chars >= 1 && c.limits.max_text_chars <= 65536, "limits.max_text_chars must be 1..65536");
-  need(c.limits.send_rate_per_s > 0, "limits.send_rate_per_s must be > 0");
-  need(c.limits.send_burst >= 1, "limits.send_burst must be >= 1");
-  need(c.limits.sync_page >= 1 && c.limits.sync_page <= 10000, "limits.sync_page must be 1..10000");
-  need(c.limits.typing_rate_per_s > 0, "limits.typing_rate_per_s must be > 0");
-  need(c.limits.typing_burst >= 1, "limits.typing_burst must be >= 1");
-  need(c.presence.online_threshold_ms >= 200, "presence.online_threshold_ms must be >= 200");
-  need(c.presence.heartbeat_ms >= 100 && c.presence.heartbeat_ms < c.presence.online_threshold_ms,
+  need(s.limits.max_text_chars >= 1 && s.limits.max_text_chars <= 65536, "limits.max_text_chars must be 1..65536");
+  need(s.send_rate_per_s > 0, "limits.send_rate_per_s must be > 0");
+  need(s.send_burst >= 1, "limits.send_burst must be >= 1");
+  need(s.sync_page >= 1 && s.sync_page <= 10000, "limits.sync_page must be 1..10000");
+  need(s.typing_rate_per_s > 0, "limits.typing_rate_per_s must be > 0");
+  need(s.typing_burst >= 1, "limits.typing_burst must be >= 1");
+  const presence::Options& p = c.presence;
+  need(p.online_threshold_ms >= 200, "presence.online_threshold_ms must be >= 200");
+  need(p.heartbeat_ms >= 100 && p.heartbeat_ms < p.online_threshold_ms,
        "presence.heartbeat_ms must be >= 100 and below presence.online_threshold_ms");
-  need(c.presence.typing_timeout_ms >= 100, "presence.typing_timeout_ms must be >= 100");
-  need(c.presence.persist_interval_s >= 1, "presence.persist_interval_s must be >= 1");
-  need(c.presence.max_watched >= 1 && c.presence.max_watched <= 100000, "presence.max_watched must be 1..100000");
-  need(c.groups.max_members >= 2 && c.groups.max_members <= 10000, "groups.max_members must be 2..10000");
-  need(c.groups.invite_ttl_h >= 1 && c.groups.invite_ttl_h <= 24 * 365, "groups.invite_ttl_h must be 1..8760");
-  need(c.rooms.max_members >= 2 && c.rooms.max_members <= 10000000, "rooms.max_members must be 2..10000000");
+  need(p.typing_timeout_ms >= 100, "presence.typing_timeout_ms must be >= 100");
+  need(p.persist_interval_ms >= 1000, "presence.persist_interval_s must be >= 1");
+  need(p.max_watched >= 1 && p.max_watched <= 100000, "presence.max_watched must be 1..100000");
+  need(c.chat.max_group_members >= 2 && c.chat.max_group_members <= 10000, "groups.max_members must be 2..10000");
+  need(c.chat.invite_ttl_ms >= 3'600'000 && c.chat.invite_ttl_ms <= 24LL * 365 * 3'600'000,
+       "groups.invite_ttl_h must be 1..8760");
+  need(c.chat.max_room_members >= 2 && c.chat.max_room_members <= 10000000, "rooms.max_members must be 2..10000000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
   need(c.retention.sweep_interval_s >= 1, "retention.sweep_interval_s must be >= 1");
   static const char* levels[] = {"trace", "debug", "info", "warn", "error"};

@@ -44,7 +44,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (!listen.empty()) config.server.listen = listen;
+  if (!listen.empty()) {
+    if (auto st = app::apply_override(config, "server.listen=" + listen); !st.ok()) {
+      std::string why = st.message();  // "--set: 'server.listen' must be HOST:PORT"
+      std::cerr << "parleyd: --listen: " << why.substr(why.find('\'')) << "\n";
+      return 2;
+    }
+  }
   if (!data_dir.empty()) config.store.data_dir = data_dir;
   if (auto problems = app::validate(config); !problems.empty()) {
     for (const auto& p : problems) std::cerr << "parleyd: bad config: " << p << "\n";

@@ -25,6 +25,7 @@ struct Options {
   int sms_per_hour = 1000;            // codes sent, all numbers together (the operator's SMS budget)
   int sms_per_country_per_hour = 200; // codes sent to one calling code
   TimeMs device_idle_ms = 180LL * 86'400'000;  // a device unused this long is signed out; 0 = never
+  bool operator==(const Options&) const = default;
 };
 
 struct CodeRequested {

@@ -18,6 +18,7 @@ struct Options {
   std::size_t max_group_members = 256;
   std::size_t max_room_members = 100000;
   TimeMs invite_ttl_ms = 72 * 3'600'000;  // how long a group invite can be accepted
+  bool operator==(const Options&) const = default;
 };
 
 class ChatService {

@@ -32,7 +32,8 @@ Server::Server(Options options, Services& services)
       svc_(services),
       io_([&] {
         std::vector<std::unique_ptr<IoThread>> v;
-        for (int i = 0; i < std::max(1, opt_.threads); ++i) v.push_back(std::make_unique<IoThread>(i));
+        int n = opt_.threads > 0 ? opt_.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+        for (int i = 0; i < n; ++i) v.push_back(std::make_unique<IoThread>(i));
         return v;
       }()),
       acceptor_(io_[0]->context()),

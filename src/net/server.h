@@ -27,6 +27,7 @@ class Server {
   Status listen();
   unsigned short port() const { return port_; }
   unsigned short admin_port() const { return admin_port_; }
+  std::size_t threads() const { return io_.size(); }  // io threads
   // Starts the io threads and accepting. Returns at once.
   void start();
   // Stops accepting, closes every session (going away) and waits up to the grace period

@@ -21,7 +21,7 @@ struct Options {
   // public one then no longer serves (server.admin_listen). Off when admin_host is empty.
   std::string admin_host;
   unsigned short admin_port = 0;
-  int threads = 1;
+  int threads = 0;  // io threads; 0 = one per core
   std::size_t max_frame_bytes = 65536;
   std::size_t max_queue_bytes = 4 << 20;
   int auth_timeout_ms = 10000;
@@ -41,6 +41,7 @@ struct Options {
   std::string admin_secret;
   std::string web_root;
   proto::Limits limits;
+  bool operator==(const Options&) const = default;
 };
 
 struct Services {

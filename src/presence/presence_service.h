@@ -46,6 +46,7 @@ struct Options {
   TimeMs persist_interval_ms = 60'000;  // last seen of users still online written this often
   std::size_t max_watched = 1'000;      // users one device may watch
   int query_timeout_ms = 500;           // waiting for other nodes' answers (cluster)
+  bool operator==(const Options&) const = default;
 };
 
 // What one watcher may see of one user, after privacy.

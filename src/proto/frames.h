@@ -28,6 +28,7 @@ struct Limits {
   std::size_t max_presence_users = 1000;  // ids in one presence_subscribe frame
   std::size_t max_frame_users = 256;      // user ids in one create or change frame
   std::size_t max_view_seqs = 100;        // seqs in one views frame
+  bool operator==(const Limits&) const = default;
 };
 
 struct AuthFrame { std::string token; };

@@ -39,9 +39,42 @@ TEST(Config, the_example_file_names_every_key_with_its_default) {
 TEST(Config, file_overrides_defaults) {
   auto c = load_config_file(write("[server]\nlisten = \"0.0.0.0:9000\"\n[retention]\ndays = 7\n"));
   ASSERT_TRUE(c) << c.status().message();
-  EXPECT_EQ(c->server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c->server.host, "0.0.0.0");
+  EXPECT_EQ(c->server.port, 9000);
   EXPECT_EQ(c->retention.days, 7);
-  EXPECT_EQ(c->auth.code_ttl_s, 300);
+  EXPECT_EQ(c->auth.code_ttl_ms, 300'000);
+}
+
+// Keys in seconds, hours or days land in the modules' options in milliseconds; values the
+// conversion would overflow are refused, naming the key.
+TEST(Config, keys_in_coarser_units_are_converted_and_bounded) {
+  Config c;
+  ASSERT_TRUE(apply_override(c, "auth.code_ttl_s=60").ok());
+  EXPECT_EQ(c.auth.code_ttl_ms, 60'000);
+  ASSERT_TRUE(apply_override(c, "auth.device_idle_days=2").ok());
+  EXPECT_EQ(c.auth.device_idle_ms, 2 * 86'400'000LL);
+  ASSERT_TRUE(apply_override(c, "groups.invite_ttl_h=5").ok());
+  EXPECT_EQ(c.chat.invite_ttl_ms, 5 * 3'600'000LL);
+  ASSERT_TRUE(apply_override(c, "presence.persist_interval_s=7").ok());
+  EXPECT_EQ(c.presence.persist_interval_ms, 7'000);
+  auto huge = apply_override(c, "auth.device_idle_days=9223372036854775807");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.message().find("'auth.device_idle_days' is out of range"), std::string::npos) << huge.message();
+}
+
+TEST(Config, addresses_are_host_and_port) {
+  Config c;
+  ASSERT_TRUE(apply_override(c, "server.listen=[::1]:0").ok());
+  EXPECT_EQ(c.server.host, "[::1]");
+  EXPECT_EQ(c.server.port, 0);
+  for (const char* bad : {"server.listen=nowhere", "server.listen=host:", "server.listen=host:70000", "server.listen=:80",
+                          "server.admin_listen=host:x"})
+    EXPECT_FALSE(apply_override(c, bad).ok()) << bad;
+  ASSERT_TRUE(apply_override(c, "server.admin_listen=127.0.0.1:9090").ok());
+  EXPECT_EQ(c.server.admin_host, "127.0.0.1");
+  EXPECT_EQ(c.server.admin_port, 9090);
+  ASSERT_TRUE(apply_override(c, "server.admin_listen=\"\"").ok());
+  EXPECT_TRUE(c.server.admin_host.empty()) << "empty: no admin listener";
 }
 
 TEST(Config, unknown_keys_and_wrong_types_name_the_key) {
@@ -56,19 +89,19 @@ TEST(Config, unknown_keys_and_wrong_types_name_the_key) {
 // Issue 14 item 8: the log code sender hands every sign-in code to whoever reads the log.
 TEST(Config, log_codes_are_refused_on_a_public_address_unless_allowed) {
   Config c;
-  c.server.listen = "0.0.0.0:8080";
+  ASSERT_TRUE(apply_override(c, "server.listen=0.0.0.0:8080").ok());
   auto errors = validate(c);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("auth.allow_log_codes"), std::string::npos);
-  c.auth.allow_log_codes = true;
+  c.codes.allow_log_codes = true;
   EXPECT_TRUE(validate(c).empty());
-  c.auth.allow_log_codes = false;
-  c.auth.code_sender = "webhook";
-  c.auth.webhook_url = "https://sms.example/send";
+  c.codes.allow_log_codes = false;
+  c.codes.code_sender = "webhook";
+  c.codes.webhook_url = "https://sms.example/send";
   EXPECT_TRUE(validate(c).empty());
   for (const char* listen : {"127.0.0.1:1", "localhost:1", "[::1]:1", "127.8.9.10:0"}) {
     Config d;
-    d.server.listen = listen;
+    ASSERT_TRUE(apply_override(d, std::string("server.listen=") + listen).ok()) << listen;
     EXPECT_TRUE(validate(d).empty()) << listen;
   }
 }
@@ -90,7 +123,7 @@ TEST(Config, nats_security_settings_are_checked_together) {
   c.bus.nats_creds_file.clear();
   c.bus.nats_cert_file = "/etc/parley/node.pem";
   EXPECT_EQ(validate(c).size(), 1u) << "a client certificate needs its key";
-  c.server.admin_listen = "nowhere";
+  c.store.max_batch = 0;
   EXPECT_EQ(validate(c).size(), 2u);
 }
 
@@ -98,7 +131,7 @@ TEST(Config, bad_values_are_reported_by_validate) {
   Config c;
   c.auth.default_region = "XX";
   c.retention.days = 0;
-  c.auth.code_sender = "carrier-pigeon";
+  c.codes.code_sender = "carrier-pigeon";
   auto problems = validate(c);
   EXPECT_EQ(problems.size(), 3u);
 }
@@ -106,9 +139,9 @@ TEST(Config, bad_values_are_reported_by_validate) {
 TEST(Config, set_overrides_parse_values) {
   Config c;
   EXPECT_TRUE(apply_override(c, "limits.send_rate_per_s=250").ok());
-  EXPECT_EQ(c.limits.send_rate_per_s, 250);
+  EXPECT_EQ(c.server.send_rate_per_s, 250);
   EXPECT_TRUE(apply_override(c, "auth.webhook_url=http://127.0.0.1:9/x").ok());
-  EXPECT_EQ(c.auth.webhook_url, "http://127.0.0.1:9/x");
+  EXPECT_EQ(c.codes.webhook_url, "http://127.0.0.1:9/x");
   EXPECT_FALSE(apply_override(c, "nonsense").ok());
   EXPECT_FALSE(apply_override(c, "server.nope=1").ok());
 }
