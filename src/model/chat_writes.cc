@@ -21,6 +21,40 @@ Status used_before() { return Status(Code::kInvalid, "this request id was used b
 
 }  // namespace
 
+Result<AppendResult> append(AppendTx& tx, const NewMessage& m) {
+  auto chat_id = tx.chat_of(m);
+  if (!chat_id) return chat_id.status();
+  const ChatId chat = *chat_id;
+  auto row = tx.chat(chat);
+  if (!row) return Status(Code::kNoSuchChat, "no such chat");
+  const std::vector<UserId>* members = nullptr;
+  Status allowed = Status::Ok();
+  if (row->kind == ChatKind::kRoom) {
+    allowed = membership::may_post(row->kind, row->settings, tx.role(chat, m.sender));
+  } else {
+    members = &tx.members(chat);
+    if (!std::binary_search(members->begin(), members->end(), m.sender))
+      allowed = Status(Code::kNotMember, "not a member of this chat");
+    else if (row->kind == ChatKind::kGroup && !row->settings.everyone_posts)
+      allowed = membership::may_post(row->kind, row->settings, tx.role(chat, m.sender));
+  }
+  if (!allowed.ok()) return allowed;
+  static const std::vector<UserId> nobody;
+  auto r = tx.insert(chat, m, members ? *members : nobody);
+  if (!r) {  // a resend of a committed message: found by the insert, so a first send costs no lookup
+    auto original = tx.sent_before(m.sender, m.client_id);
+    if (!original) return used_before();
+    AppendResult dup;
+    dup.message = std::move(*original);
+    dup.duplicate = true;
+    dup.kind = row->kind;
+    return dup;
+  }
+  r->kind = row->kind;
+  if (row->kind == ChatKind::kGroup) tx.sender_saw(chat, m.sender, r->message.seq, *members, *r);
+  return std::move(*r);
+}
+
 Result<ChangeResult> create(ChatTx& tx, const NewChat& nc) {
   if (auto original = tx.sent_before(nc.creator, nc.client_id)) {
     auto row = tx.chat(original->chat);

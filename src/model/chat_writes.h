@@ -1,4 +1,4 @@
-// Creating and changing a group or room, written once for every store. A store runs these
+// Appending a message, and creating and changing a group or room, written once for every store. A store runs these
 // inside its write transaction and supplies a ChatTx: how it reads the facts and moves the
 // rows. The rules (model/membership.h), the order of the writes, the system message's seq,
 // who receives it and the room membership entries are decided here, so both stores do
@@ -67,6 +67,30 @@ class ChatTx {
   // A membership entry (a room joined or left) in `user`'s log; returns its pts.
   virtual Pts log_membership(UserId user, ChatId chat, Seq seq, bool member, TimeMs at) = 0;
 };
+
+// What a store does to append one message, inside one write transaction.
+class AppendTx {
+ public:
+  virtual ~AppendTx() = default;
+  // The chat a message goes to: its `chat`, or the direct chat with `to` (created on first
+  // use; kNoSuchUser when `to` does not exist).
+  virtual Result<ChatId> chat_of(const NewMessage& m) = 0;
+  virtual std::optional<ChatRow> chat(ChatId chat) = 0;  // as this message must see it
+  virtual std::optional<Role> role(ChatId chat, UserId user) = 0;
+  virtual const std::vector<UserId>& members(ChatId chat) = 0;  // sorted; not asked for rooms
+  // The message at the chat's next seq, with a log entry for each of `recipients` (none in
+  // rooms). Nullopt, and no seq used: (sender, client_id) was committed before.
+  virtual std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) = 0;
+  virtual std::optional<Message> sent_before(UserId sender, const std::string& client_id) = 0;
+  // Groups: sending means having seen the chat; the sender's delivered and read positions
+  // move to `seq`, and if everyone's minimum moved, the senders it now covers are told (in r).
+  virtual void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) = 0;
+};
+
+// One message: the sender's right to post checked on the chat as the transaction sees it,
+// the message logged for every member (rooms: for nobody; their devices read the room), a
+// resend answered with the original.
+Result<AppendResult> append(AppendTx& tx, const NewMessage& m);
 
 // A new group or room: its creator (admin) and the existing users of `chat.members`, the
 // `created` system message, and in a room a membership entry for each first member.

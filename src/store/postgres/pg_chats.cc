@@ -1,9 +1,10 @@
-// PostgresStore: creating and changing groups and rooms. The algorithm is the domain's
-// (model/chat_writes.h); this file is how PostgreSQL plans the batch (the rows to lock),
-// reads the facts under those locks and moves the rows.
+// PostgresStore: appending messages, creating and changing groups and rooms. The
+// algorithms are the domain's (model/chat_writes.h); this file is how PostgreSQL plans the
+// batch (the rows to lock), reads the facts under those locks and writes the rows.
 #include <climits>
 
 #include "model/chat_writes.h"
+#include "model/membership.h"
 
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_store_impl.h"
@@ -145,6 +146,116 @@ class ChatTx final : public chat_writes::ChatTx {
   PostgresStore::Batch& b_;
   const ChatId planned_;
 };
+
+class AppendTx final : public chat_writes::AppendTx {
+ public:
+  AppendTx(PostgresStore& store, PostgresStore::Batch& b, ChatId planned) : s_(store), b_(b), planned_(planned) {}
+
+  Result<ChatId> chat_of(const NewMessage&) override { return planned_; }
+  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
+    const auto* cc = s_.chat_cache(b_.conn, chat);
+    if (!cc) return std::nullopt;
+    chat_writes::ChatRow row{cc->kind, cc->settings, 0};
+    // A change earlier in this batch (only admins posting, say): the cached settings are
+    // stale; the rule is judged on the row as this transaction has it.
+    if (changed(chat)) row.settings.everyone_posts =
+        b_.conn.query("SELECT everyone_posts FROM chats WHERE id = $1", {chat.value}).text(0, 0) == "t";
+    return row;
+  }
+  std::optional<Role> role(ChatId chat, UserId user) override {
+    const auto* cc = s_.chat_cache(b_.conn, chat);
+    if (cc->kind != ChatKind::kRoom && !changed(chat)) {  // the members the plan checked and locked
+      if (std::binary_search(cc->admins.begin(), cc->admins.end(), user)) return Role::kAdmin;
+      if (std::binary_search(cc->members.begin(), cc->members.end(), user)) return Role::kMember;
+      return std::nullopt;
+    }
+    auto r = b_.conn.query("SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat.value, user.value});
+    if (r.empty()) return std::nullopt;
+    return static_cast<Role>(r.i64(0, 0));
+  }
+  const std::vector<UserId>& members(ChatId chat) override {
+    if (!changed(chat)) return s_.chat_cache(b_.conn, chat)->members;
+    fresh_ = s_.fresh_members(b_.conn, chat);  // a change earlier in this batch
+    return fresh_;
+  }
+  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) override {
+    Key key{m.sender.value, m.client_id};
+    if (b_.existing.count(key)) return std::nullopt;
+    AppendResult r;
+    r.message = Message{chat, b_.next_seq(chat), m.sender, m.sender_device, m.client_id, s_.stamp(), m.text, {}};
+    b_.add_message(r.message);
+    if (!recipients.empty()) s_.mark_posted(b_, chat, m.sender);  // not in rooms
+    for (UserId u : recipients) {
+      Pts pts = b_.next_pts(u);
+      b_.add_update(u, pts, UpdateKind::kMessage, chat, r.message.seq, 0, 0, 0, r.message.ts);
+      r.deliveries.push_back({u, pts});
+    }
+    b_.existing.emplace(std::move(key), r.message);
+    return r;
+  }
+  std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
+    if (auto it = b_.existing.find({sender.value, client_id}); it != b_.existing.end()) return it->second;
+    return std::nullopt;
+  }
+  void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) override {
+    auto before = b_.minimum(chat, members);
+    auto& mine = b_.receipts[{chat.value, sender.value}];
+    mine = {std::max(mine.first, seq), std::max(mine.second, seq)};
+    b_.dirty_receipts.insert({chat.value, sender.value});
+    s_.everyone_reached(b_, chat, members, before, b_.minimum(chat, members), r.all_deliveries, r.all_delivered,
+                        r.all_read);
+  }
+
+ private:
+  bool changed(ChatId chat) const { return b_.changed_chats.count(chat.value) > 0; }
+
+  PostgresStore& s_;
+  PostgresStore::Batch& b_;
+  const ChatId planned_;
+  std::vector<UserId> fresh_;
+};
+
+void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
+  struct Plan {
+    ChatId chat;
+  };
+  auto plan = std::make_shared<Plan>();
+  auto msg = std::make_shared<const NewMessage>(std::move(m));
+  write<AppendResult>(
+      [this, plan, msg](Batch& b) -> Status {
+        if (msg->to) {
+          if (!user_exists(b.conn, *msg->to)) return Status(Code::kNoSuchUser, "no such user");
+          plan->chat = direct_chat(b.conn, msg->sender, *msg->to);
+        } else {
+          plan->chat = *msg->chat;
+        }
+        const ChatCache* cc = chat_cache(b.conn, plan->chat);
+        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
+        b.lock_chats.insert(plan->chat.value);
+        b.planned_versions[plan->chat.value] = cc->version;
+        b.dedupe_senders.push_back(msg->sender.value);
+        b.dedupe_ids.push_back(msg->client_id);
+        if (cc->kind == ChatKind::kRoom) return Status::Ok();  // posting rights are checked under the lock
+        // Refused early (no rows locked for it) on the cached rights; judged again when it runs.
+        if (!std::binary_search(cc->members.begin(), cc->members.end(), msg->sender))
+          return Status(Code::kNotMember, "not a member of this chat");
+        if (cc->kind == ChatKind::kGroup && !cc->settings.everyone_posts) {
+          bool admin = std::binary_search(cc->admins.begin(), cc->admins.end(), msg->sender);
+          if (Status st = membership::may_post(cc->kind, cc->settings, admin ? Role::kAdmin : Role::kMember); !st.ok())
+            return st;
+        }
+        for (UserId u : cc->members) {
+          b.lock_users.insert(u.value);
+          if (cc->kind == ChatKind::kGroup) b.lock_receipts.insert({plan->chat.value, u.value});
+        }
+        return Status::Ok();
+      },
+      [this, plan, msg](Batch& b) -> Result<AppendResult> {
+        AppendTx tx(*this, b, plan->chat);
+        return chat_writes::append(tx, *msg);
+      },
+      std::move(done));
+}
 
 void PostgresStore::create_chat(NewChat nc, Done<ChangeResult> done) {
   auto chat = std::make_shared<const NewChat>(std::move(nc));

@@ -17,7 +17,6 @@ namespace parley::pg {
 
 namespace {
 
-constexpr int kKindDirect = 1;
 constexpr int kMaxAttempts = 5;
 
 DeviceRecord device_from(const Rows& r, int i) {
@@ -367,7 +366,7 @@ ChatId PostgresStore::direct_chat(Conn& c, UserId a, UserId b) {
   };
   ChatId chat = find();
   if (!chat.value) {
-    auto r = c.query("INSERT INTO chats (kind, created_at) VALUES ($1, $2) RETURNING id", {kKindDirect, stamp()});
+    auto r = c.query("INSERT INTO chats (kind, created_at) VALUES ($1, $2) RETURNING id", {stored(ChatKind::kDirect), stamp()});
     ChatId created(r.i64(0, 0));
     // Another node may be creating the same pair's chat: the first to commit wins.
     auto won = c.query(
@@ -533,22 +532,6 @@ void PostgresStore::delete_auth_code(std::string phone, DoneStatus done) {
 
 // ---------------------------------------------------------------- messages and receipts
 
-namespace {
-
-// Everyone's minimum delivered and read positions, from the receipt rows the batch locked.
-std::pair<Seq, Seq> group_minimum(const std::map<std::pair<std::int64_t, std::int64_t>, std::pair<Seq, Seq>>& receipts,
-                                  ChatId chat, const std::vector<UserId>& members) {
-  std::pair<Seq, Seq> m{INT64_MAX, INT64_MAX};
-  for (UserId u : members)
-    if (auto it = receipts.find({chat.value, u.value}); it != receipts.end()) {
-      m.first = std::min(m.first, it->second.first);
-      m.second = std::min(m.second, it->second.second);
-    }
-  return m;
-}
-
-}  // namespace
-
 void PostgresStore::everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members,
                                      std::pair<Seq, Seq> before, std::pair<Seq, Seq> after, std::vector<Delivery>& out,
                                      Seq& all_delivered, Seq& all_read) {
@@ -573,98 +556,6 @@ void PostgresStore::everyone_reached(Batch& b, ChatId chat, const std::vector<Us
   }
 }
 
-
-void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
-  struct Plan {
-    ChatId chat;
-    ChatKind kind = ChatKind::kDirect;
-  };
-  auto plan = std::make_shared<Plan>();
-  auto msg = std::make_shared<const NewMessage>(std::move(m));
-  write<AppendResult>(
-      [this, plan, msg](Batch& b) -> Status {
-        if (msg->to) {
-          if (!user_exists(b.conn, *msg->to)) return Status(Code::kNoSuchUser, "no such user");
-          plan->chat = direct_chat(b.conn, msg->sender, *msg->to);
-        } else {
-          plan->chat = *msg->chat;
-        }
-        const ChatCache* cc = chat_cache(b.conn, plan->chat);
-        if (!cc) return Status(Code::kNoSuchChat, "no such chat");
-        plan->kind = cc->kind;
-        b.lock_chats.insert(plan->chat.value);
-        b.planned_versions[plan->chat.value] = cc->version;
-        b.dedupe_senders.push_back(msg->sender.value);
-        b.dedupe_ids.push_back(msg->client_id);
-        if (cc->kind == ChatKind::kRoom) return Status::Ok();  // posting rights are checked under the lock
-        if (!std::binary_search(cc->members.begin(), cc->members.end(), msg->sender))
-          return Status(Code::kNotMember, "not a member of this chat");
-        if (cc->kind == ChatKind::kGroup && !cc->settings.everyone_posts) {
-          bool admin = std::binary_search(cc->admins.begin(), cc->admins.end(), msg->sender);
-          if (Status st = membership::may_post(cc->kind, cc->settings, admin ? Role::kAdmin : Role::kMember); !st.ok())
-            return st;
-        }
-        for (UserId u : cc->members) {
-          b.lock_users.insert(u.value);
-          if (cc->kind == ChatKind::kGroup) b.lock_receipts.insert({plan->chat.value, u.value});
-        }
-        return Status::Ok();
-      },
-      [this, plan, msg](Batch& b) -> Result<AppendResult> {
-        AppendResult r;
-        r.kind = plan->kind;
-        Key key{msg->sender.value, msg->client_id};
-        if (auto it = b.existing.find(key); it != b.existing.end()) {
-          r.message = it->second;
-          r.duplicate = true;
-          return r;
-        }
-        ChatId chat = plan->chat;
-        std::vector<UserId> members;
-        if (plan->kind == ChatKind::kRoom) {
-          auto role = b.conn.query("SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2",
-                                   {chat.value, msg->sender.value});
-          const ChatCache* cc = chat_cache(b.conn, chat);
-          std::optional<Role> sender_role;
-          if (!role.empty()) sender_role = static_cast<Role>(role.i64(0, 0));
-          if (Status st = membership::may_post(ChatKind::kRoom, cc->settings, sender_role); !st.ok()) return st;
-        } else if (b.changed_chats.count(chat.value)) {
-          // A change earlier in this batch (a removal, a demotion, only admins posting):
-          // the plan's members and rights are stale; the rule is checked again on the rows.
-          members = fresh_members(b.conn, chat);
-          auto now = b.conn.query(
-              "SELECT c.everyone_posts, m.role FROM chats c "
-              "LEFT JOIN chat_members m ON m.chat_id = c.id AND m.user_id = $2 WHERE c.id = $1",
-              {chat.value, msg->sender.value});
-          ChatSettings settings;
-          settings.everyone_posts = now.text(0, 0) == "t";
-          std::optional<Role> role;
-          if (!now.is_null(0, 1)) role = static_cast<Role>(now.i64(0, 1));
-          if (Status st = membership::may_post(plan->kind, settings, role); !st.ok()) return st;
-        } else {
-          members = chat_cache(b.conn, chat)->members;
-        }
-        r.message = Message{chat, b.next_seq(chat), msg->sender, msg->sender_device, msg->client_id, stamp(), msg->text, {}};
-        const Message& mm = r.message;
-        b.add_message(mm);
-        if (plan->kind != ChatKind::kRoom) mark_posted(b, chat, msg->sender);
-        for (UserId u : members) {
-          Pts pts = b.next_pts(u);
-          b.add_update(u, pts, UpdateKind::kMessage, chat, mm.seq, 0, 0, 0, mm.ts);
-          r.deliveries.push_back({u, pts});
-        }
-        if (plan->kind == ChatKind::kGroup) {
-          auto before = group_minimum(b.receipts, chat, members);
-          auto& mine = b.receipts[{chat.value, msg->sender.value}];
-          mine = {std::max(mine.first, mm.seq), std::max(mine.second, mm.seq)};
-          b.dirty_receipts.insert({chat.value, msg->sender.value});
-          everyone_reached(b, chat, members, before, group_minimum(b.receipts, chat, members), r.all_deliveries, r.all_delivered, r.all_read);
-        }
-        b.existing.emplace(std::move(key), r.message);
-        return r;
-      },
-      std::move(done));
-}
 
 void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,
                                    Done<ReceiptResult> done) {
@@ -705,7 +596,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         std::vector<UserId> members;
         if (*kind != ChatKind::kRoom)
           members = b.changed_chats.count(chat.value) ? fresh_members(b.conn, chat) : chat_cache(b.conn, chat)->members;
-        auto before = group_minimum(b.receipts, chat, members);
+        auto before = b.minimum(chat, members);
         r.state.read = new_read;
         r.state.delivered = new_delivered;
         r.changed = true;
@@ -713,7 +604,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         b.dirty_receipts.insert({chat.value, member.value});
         if (*kind == ChatKind::kRoom) return r;
         if (*kind == ChatKind::kGroup) {
-          everyone_reached(b, chat, members, before, group_minimum(b.receipts, chat, members), r.all_deliveries, r.all_delivered, r.all_read);
+          everyone_reached(b, chat, members, before, b.minimum(chat, members), r.all_deliveries, r.all_delivered, r.all_read);
           return r;
         }
         TimeMs ts = stamp();

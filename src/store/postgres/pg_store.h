@@ -160,7 +160,8 @@ class PostgresStore final : public Store {
   // `sender` posted in `chat` (not a room): their member row's flag is set at flush, once
   // (see SqliteStore::mark_posted).
   void mark_posted(Batch& b, ChatId chat, UserId sender);
-  friend class ChatTx;  // create_chat and change_chat (pg_chats.cc)
+  friend class ChatTx;    // create_chat and change_chat (pg_chats.cc)
+  friend class AppendTx;  // append_message (pg_chats.cc)
 
   const Options options_;
   const Clock& clock_;

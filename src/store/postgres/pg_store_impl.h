@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <climits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,6 +85,16 @@ struct PostgresStore::Batch {
       it = counters.emplace(id, r.empty() ? 0 : r.i64(0, 0)).first;
     }
     return it->second;
+  }
+  // Everyone's minimum delivered and read positions, from the receipt rows this batch locked.
+  std::pair<Seq, Seq> minimum(ChatId chat, const std::vector<UserId>& members) const {
+    std::pair<Seq, Seq> m{INT64_MAX, INT64_MAX};
+    for (UserId u : members)
+      if (auto it = receipts.find({chat.value, u.value}); it != receipts.end()) {
+        m.first = std::min(m.first, it->second.first);
+        m.second = std::min(m.second, it->second.second);
+      }
+    return m;
   }
   Seq& seq(ChatId chat) {
     return counter(chat_seq, chat.value, "SELECT last_seq FROM chats WHERE id = $1 FOR UPDATE");

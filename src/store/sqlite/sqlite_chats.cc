@@ -1,6 +1,6 @@
-// SqliteStore: creating and changing groups and rooms. The algorithm is the domain's
-// (model/chat_writes.h); this file is how SQLite reads the facts and moves the rows, inside
-// the writer's transaction.
+// SqliteStore: appending messages, creating and changing groups and rooms. The algorithms
+// are the domain's (model/chat_writes.h); this file is how SQLite reads the facts and
+// writes the rows, inside the writer's transaction.
 #include <cstdint>
 
 #include "store/sqlite/sqlite_store.h"
@@ -153,6 +153,57 @@ class ChatTx final : public chat_writes::ChatTx {
   SqliteStore& s_;
   Db& db_;
 };
+
+class AppendTx final : public chat_writes::AppendTx {
+ public:
+  AppendTx(SqliteStore& store, Db& db) : s_(store), db_(db) {}
+
+  Result<ChatId> chat_of(const NewMessage& m) override {
+    if (!m.to) return *m.chat;
+    if (!s_.user_exists(db_, *m.to)) return Status(Code::kNoSuchUser, "no such user");
+    return s_.direct_chat(db_, m.sender, *m.to);
+  }
+  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
+    const auto* row = s_.chat_row(db_, chat);  // one writer: the cache is what the rows say
+    if (!row) return std::nullopt;
+    return *row;
+  }
+  std::optional<Role> role(ChatId chat, UserId user) override { return s_.role_in(db_, chat, user); }
+  const std::vector<UserId>& members(ChatId chat) override { return s_.members(db_, chat); }
+  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) override {
+    return s_.insert_message(db_, chat, m.sender, m.sender_device, m.client_id, m.text, {}, recipients);
+  }
+  std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
+    return s_.sent_before(db_, sender, client_id);
+  }
+  void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>&, AppendResult& r) override {
+    auto& q = db_.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
+    q.bind(1, chat.value).bind(2, sender.value);
+    q.step();
+    std::pair<Seq, Seq> was{q.i64(0), q.i64(1)};
+    q.reset();
+    s_.group_minimum(db_, chat);  // the minimum before this change (cached from here on)
+    db_.prepare("UPDATE chat_members SET delivered_seq = ?1, read_seq = ?1 WHERE chat_id = ?2 AND user_id = ?3")
+        .bind(1, seq)
+        .bind(2, chat.value)
+        .bind(3, sender.value)
+        .exec();
+    s_.everyone_reached(db_, chat, was, {seq, seq}, r.all_deliveries, r.all_delivered, r.all_read);
+  }
+
+ private:
+  SqliteStore& s_;
+  Db& db_;
+};
+
+void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
+  write<AppendResult>(
+      [this, m = std::move(m)](Db& db) -> Result<AppendResult> {
+        AppendTx tx(*this, db);
+        return chat_writes::append(tx, m);
+      },
+      std::move(done));
+}
 
 void SqliteStore::create_chat(NewChat nc, Done<ChangeResult> done) {
   write<ChangeResult>(

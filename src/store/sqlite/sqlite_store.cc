@@ -13,8 +13,6 @@ namespace parley::sqlite {
 
 namespace {
 
-constexpr int kKindDirect = 1;
-
 constexpr int kMaxValueBytes = 4 << 20;
 
 void configure_writer(Db& db) {
@@ -158,7 +156,7 @@ ChatId SqliteStore::direct_chat(Db& db, UserId a, UserId b) {
     chat = ChatId(q.i64(0));
   } else {
     db.prepare("INSERT INTO chats (kind, created_at) VALUES (?, ?)")
-        .bind(1, kKindDirect)
+        .bind(1, stored(ChatKind::kDirect))
         .bind(2, stamp())
         .exec();
     chat = ChatId(db.last_insert_rowid());
@@ -480,66 +478,6 @@ void SqliteStore::everyone_reached(Db& db, ChatId chat, std::pair<Seq, Seq> was,
     up.bind(6, after.second).bind(7, ts).exec();
     out.push_back({u, pts});
   }
-}
-
-void SqliteStore::append_message(NewMessage m, Done<AppendResult> done) {
-  write<AppendResult>(
-      [this, m = std::move(m)](Db& db) -> Result<AppendResult> {
-        ChatId chat;
-        if (m.to) {
-          if (!user_exists(db, *m.to)) return Status(Code::kNoSuchUser, "no such user");
-          chat = direct_chat(db, m.sender, *m.to);
-        } else {
-          chat = *m.chat;
-        }
-        const ChatRow* row = chat_row(db, chat);
-        if (!row) return Status(Code::kNoSuchChat, "no such chat");
-        // A resend of a committed message: found by the insert's conflict, so a first send
-        // costs no extra lookup.
-        auto original = [&] {
-          AppendResult r;
-          r.message = *sent_before(db, m.sender, m.client_id);
-          r.duplicate = true;
-          r.kind = row->kind;
-          return r;
-        };
-        if (row->kind == ChatKind::kRoom) {
-          if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
-            return st;
-          auto r = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, {});
-          if (!r) return original();
-          r->kind = ChatKind::kRoom;
-          return *r;
-        }
-        const auto& mem = members(db, chat);
-        if (!std::binary_search(mem.begin(), mem.end(), m.sender))
-          return Status(Code::kNotMember, "not a member of this chat");
-        if (row->kind == ChatKind::kGroup && !row->settings.everyone_posts) {
-          if (Status st = membership::may_post(row->kind, row->settings, role_in(db, chat, m.sender)); !st.ok())
-            return st;
-        }
-        auto inserted = insert_message(db, chat, m.sender, m.sender_device, m.client_id, m.text, {}, mem);
-        if (!inserted) return original();
-        AppendResult& r = *inserted;
-        r.kind = row->kind;
-        if (row->kind == ChatKind::kGroup) {
-          // Sending from a group means having seen it: the sender's own positions move.
-          auto& q = db.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
-          q.bind(1, chat.value).bind(2, m.sender.value);
-          q.step();
-          std::pair<Seq, Seq> was{q.i64(0), q.i64(1)};
-          q.reset();
-          group_minimum(db, chat);  // the minimum before this change (cached from here on)
-          db.prepare("UPDATE chat_members SET delivered_seq = ?1, read_seq = ?1 WHERE chat_id = ?2 AND user_id = ?3")
-              .bind(1, r.message.seq)
-              .bind(2, chat.value)
-              .bind(3, m.sender.value)
-              .exec();
-          everyone_reached(db, chat, was, {r.message.seq, r.message.seq}, r.all_deliveries, r.all_delivered, r.all_read);
-        }
-        return std::move(r);
-      },
-      std::move(done));
 }
 
 void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq read,

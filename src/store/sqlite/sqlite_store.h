@@ -108,7 +108,8 @@ class SqliteStore final : public Store {
   bool user_exists(Db& db, UserId user);
   const std::vector<UserId>& members(Db& db, ChatId chat);
   using ChatRow = chat_writes::ChatRow;
-  friend class ChatTx;  // create_chat and change_chat (sqlite_chats.cc)
+  friend class ChatTx;    // create_chat and change_chat (sqlite_chats.cc)
+  friend class AppendTx;  // append_message (sqlite_chats.cc)
   const ChatRow* chat_row(Db& db, ChatId chat);  // nullptr: no such chat
   std::optional<Role> role_in(Db& db, ChatId chat, UserId user);
   std::optional<Message> sent_before(Db& db, UserId sender, const std::string& client_id);
