@@ -5,25 +5,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <string_view>
-
-#include "parley/session.h"
-#include "support/services.h"
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
+#include <string_view>
+
+#include "parley/session.h"
+#include "support/services.h"
 
 #ifndef PARLEYD_PATH
 #error "PARLEYD_PATH must point at the parleyd binary"
@@ -55,7 +49,7 @@ ServerProcess::ServerProcess(std::vector<std::string> overrides, std::string dat
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0) stop();
+  if (running()) stop();
   if (own_dir_) {
     std::error_code ec;
     fs::remove_all(data_dir_, ec);
@@ -71,72 +65,35 @@ std::string ServerProcess::log() const {
 }
 
 void ServerProcess::start(bool wait) {
-  fs::create_directories(data_dir_);
-  std::string port_file = data_dir_ + "/port";
-  fs::remove(port_file);
-  std::vector<std::string> args = {PARLEYD_PATH, "--listen", "127.0.0.1:0", "--data-dir", data_dir_,
-                                   "--port-file", port_file, "--set", std::string("auth.admin_secret=") + kAdminSecret,
-                                   "--set", "server.threads=2"};
-  for (auto& o : overrides_) {
-    args.push_back("--set");
-    args.push_back(o);
-  }
-  std::string log_path = data_dir_ + ".log";
-  pid_ = fork();
-  if (pid_ == 0) {
-    FILE* f = fopen(log_path.c_str(), "a");
-    if (f) {
-      dup2(fileno(f), 1);
-      dup2(fileno(f), 2);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  std::vector<std::string> sets = {std::string("auth.admin_secret=") + kAdminSecret, "server.threads=2"};
+  sets.insert(sets.end(), overrides_.begin(), overrides_.end());
+  process_.start({PARLEYD_PATH, "127.0.0.1:0", data_dir_, sets, data_dir_ + ".log"});
   if (wait) wait_listening();
 }
 
 void ServerProcess::wait_listening() {
-  std::string port_file = data_dir_ + "/port";
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(port_file);
-    int port = 0;
-    if (in >> port && port > 0) {
-      port_ = static_cast<unsigned short>(port);
+  switch (process_.wait_listening(std::chrono::seconds(30))) {
+    case tools::ParleydProcess::Start::kListening:
+      port_ = static_cast<unsigned short>(process_.port());
       return;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    case tools::ParleydProcess::Start::kExited:
       throw std::runtime_error("parleyd exited at start:\n" + log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    case tools::ParleydProcess::Start::kTimedOut:
+      break;
   }
   throw std::runtime_error("parleyd did not start in 30 s:\n" + log());
 }
 
 void ServerProcess::signal_and_wait(int sig) {
-  if (pid_ <= 0) return;
-  ::kill(pid_, sig);
-  int status = 0;
   // Bounded: a parleyd that does not exit is a bug worth seeing, not a hung test run.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      std::fprintf(stderr, "parleyd %d did not exit within 30 s of signal %d; its threads:\n", pid_, sig);
-      std::string gdb = "gdb -p " + std::to_string(pid_) + " -batch -ex 'thread apply all bt' 1>&2 2>/dev/null";
-      if (std::system(gdb.c_str()) != 0) std::fprintf(stderr, "(gdb not available)\n");
-      std::fprintf(stderr, "log:\n%s\n", log().c_str());
-      ::kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      std::abort();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  pid_ = -1;
+  if (process_.signal_and_wait(sig, std::chrono::seconds(30))) return;
+  const pid_t pid = process_.pid();
+  std::fprintf(stderr, "parleyd %d did not exit within 30 s of signal %d; its threads:\n", pid, sig);
+  std::string gdb = "gdb -p " + std::to_string(pid) + " -batch -ex 'thread apply all bt' 1>&2 2>/dev/null";
+  if (std::system(gdb.c_str()) != 0) std::fprintf(stderr, "(gdb not available)\n");
+  std::fprintf(stderr, "log:\n%s\n", log().c_str());
+  process_.signal_and_wait(SIGKILL);
+  std::abort();
 }
 
 std::vector<TestUser> make_users(const ServerProcess& server, int count, const std::string& device_name) {

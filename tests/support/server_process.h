@@ -2,13 +2,11 @@
 // tests, and stops it (SIGTERM) or kills it (SIGKILL).
 #pragma once
 
-#include <sys/types.h>
-
 #include <csignal>
-
 #include <string>
 #include <vector>
 
+#include "common/parleyd_process.h"
 #include "parley/http.h"
 
 namespace parley::testing {
@@ -27,7 +25,7 @@ class ServerProcess {
   void wait_listening();
   void stop() { signal_and_wait(SIGTERM); }   // SIGTERM, wait for exit
   void kill9() { signal_and_wait(SIGKILL); }   // SIGKILL, wait for exit
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   unsigned short port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
@@ -44,7 +42,7 @@ class ServerProcess {
   std::vector<std::string> overrides_;
   std::string data_dir_;
   bool own_dir_ = false;
-  pid_t pid_ = -1;
+  tools::ParleydProcess process_;
   unsigned short port_ = 0;
 };
 

@@ -8,7 +8,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "store/postgres/pg.h"
+#include "common/fresh_database.h"
 
 #ifndef PARLEY_SERVICES_SH
 #error "PARLEY_SERVICES_SH must point at scripts/services.sh"
@@ -75,7 +75,7 @@ void Services::run(const std::string& command) const {
 
 std::string Services::fresh_database() const {
   static std::atomic<int> n{0};
-  return pg::create_database(pg_url_, "t_" + std::to_string(getpid()) + "_" + std::to_string(n++));
+  return tools::create_database(pg_url_, "t_" + std::to_string(getpid()) + "_" + std::to_string(n++));
 }
 
 std::vector<std::string> Services::node_overrides(const std::string& database) const {

@@ -1,13 +1,9 @@
 #include "bench/common.h"
 
-#include <boost/json.hpp>
-#include <cmath>
-#include <cstdio>
+#include <algorithm>
 #include <stdexcept>
 
 namespace parley::bench {
-
-namespace json = boost::json;
 
 double now_ms() { return std::chrono::duration<double, std::milli>(SteadyClock::now().time_since_epoch()).count(); }
 
@@ -94,29 +90,6 @@ void Pool::join() {
   for (auto& c : ctx_) c->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
-}
-
-double round_to(double x, int digits) {
-  double f = std::pow(10.0, digits);
-  return std::round(x * f) / f;
-}
-
-std::string to_line(const json::object& o) {
-  std::string out = "{";
-  for (auto& [k, v] : o) {
-    if (out.size() > 1) out += ",";
-    out += json::serialize(json::string(k)) + ":";
-    if (v.is_double()) {
-      double d = v.as_double();
-      char buf[64];
-      if (d == std::floor(d) && std::abs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
-      else std::snprintf(buf, sizeof buf, "%.3f", d);
-      out += buf;
-    } else {
-      out += json::serialize(v);
-    }
-  }
-  return out + "}";
 }
 
 }  // namespace parley::bench

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -73,11 +72,5 @@ class Pool {
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
 };
-
-// x rounded to `digits` decimals (JSON figures).
-double round_to(double x, int digits);
-
-// One JSON line with plain decimal numbers (Boost.JSON writes doubles as 1.5E1).
-std::string to_line(const boost::json::object& o);
 
 }  // namespace parley::bench

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "bench/cpu.h"
+#include "bench/report.h"
 #include "bench/scenarios.h"
 
 namespace parley::bench {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "bench/report.h"
+
 namespace parley::bench {
 
 double self_cpu_seconds() {

@@ -12,8 +12,9 @@
 #include <stdexcept>
 
 #include "bench/cpu.h"
+#include "bench/lean_loops.h"
 #include "bench/lean_sender.h"
-#include "bench/lean_ws.h"
+#include "bench/report.h"
 #include "bench/scenarios.h"
 
 namespace parley::bench {
@@ -145,7 +146,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
   // Declared before the loops, so that they outlive the loop threads even on a throw.
   std::vector<std::unique_ptr<Member>> members;
   std::vector<std::vector<Member*>> posters_on(nloops);
-  std::vector<std::unique_ptr<lean::Loop>> loops;
+  LeanLoops loops;
   for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
   for (int i = 0; i < online; ++i) {
     auto m = std::make_unique<Member>();
@@ -154,35 +155,12 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
     m->slot = k < o.posters ? k : -1;
     m->window = o.window;
     if (m->slot >= 0 && o.rate > 0) m->interval_us = static_cast<std::int64_t>(1e6 * chats * o.posters / o.rate);
-    lean::ConnOptions co;
-    const auto& ep = targets.nodes[static_cast<std::size_t>(i) % targets.size()].endpoint();
-    co.host = ep.host;
-    co.port = ep.port;
-    co.bind_address = source_address(static_cast<std::size_t>(i));
-    co.token = users[i].token;
-    co.delivered_receipts = !common.no_receipts;
-    co.handler = m.get();
-    m->conn = &loops[i % nloops]->add(co);
+    m->conn = &loops[i % nloops]->add(lean_options(targets, users[i], static_cast<std::size_t>(i), common, m.get()));
     if (m->slot >= 0) posters_on[i % nloops].push_back(m.get());
     members.push_back(std::move(m));
   }
-  for (int k = 0; k < nloops; ++k) {
-    loops[k]->set_ticker([&ps = posters_on[k]](std::int64_t now) {
-      std::int64_t due = LLONG_MAX;
-      for (auto* p : ps) due = std::min(due, p->tick(now));
-      return due;
-    });
-    loops[k]->start();
-  }
-  auto count = [&](auto get) {
-    std::int64_t s = 0;
-    for (auto& l : loops) s += get(*l);
-    return s;
-  };
-  if (!wait_until([&] { return count([](auto& l) { return l.ready() + l.failed(); }) >= online; }, 120) ||
-      count([](auto& l) { return l.failed(); }) > 0)
-    throw std::runtime_error(std::to_string(count([](auto& l) { return l.ready(); })) + " of " +
-                             std::to_string(online) + " members signed in and synced within 120 s");
+  start_paced(loops, posters_on);
+  await_signed_in(loops, online, 120, "members");
   std::cerr << "bench: " << online << " members connected; posting for " << o.duration << " s\n";
 
   CpuWindow cpu(targets);
@@ -226,8 +204,8 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
     }
     return d >= expected();
   }, 60);
-  const auto dropped = count([](auto& l) { return l.failed(); });
-  const auto protocol_errors = count([](auto& l) { return l.protocol_errors(); });
+  const auto dropped = sum(loops, [](const lean::Loop& l) { return l.failed(); });
+  const auto protocol_errors = sum(loops, [](const lean::Loop& l) { return l.protocol_errors(); });
   for (auto& l : loops) l->stop();  // the threads end here: member state is ours to read
 
   // Loss by identity: for every member, every post its chat's posters had acked.
@@ -270,10 +248,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
   r["refused"] = refused;
   r["posts_per_s"] = std::round(static_cast<double>(posts) / o.duration);
   r["deliveries_per_s"] = std::round(static_cast<double>(in_window) / o.duration);
-  if (all.count() > 0) {
-    r["p50_ms"] = round_to(all.percentile(50), 2);
-    r["p99_ms"] = round_to(all.percentile(99), 2);
-  }
+  report_percentiles(r, all);
   r["delivered"] = delivered;
   r["expected"] = expected();
   r["lost"] = lost;
@@ -283,7 +258,7 @@ json::object run_fanout(const Common& common, const FanoutOptions& o) {
   r["drained"] = drained;
   r["dropped_connections"] = dropped;
   r["protocol_errors"] = protocol_errors;
-  if (targets.spawned()) r["server_rss_mb"] = round_to(static_cast<double>(rss) / 1024.0, 1);
+  report_rss(r, targets, rss);
   cpu.report_pct(r);
   cpu.report_per(r, "delivery", static_cast<double>(in_window));
   std::cerr << "bench: " << r["scenario"].as_string() << ": " << posts << " posts to " << online

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "bench/common.h"
+#include "bench/report.h"
 #include "bench/scenarios.h"
 
 using namespace parley::bench;

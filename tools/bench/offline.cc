@@ -7,6 +7,7 @@
 
 #include "bench/cpu.h"
 #include "bench/lean_frame.h"
+#include "bench/report.h"
 #include "bench/scenarios.h"
 #include "bench/stats.h"
 

@@ -9,8 +9,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "bench/lean_loops.h"
 #include "bench/lean_sender.h"
-#include "bench/lean_ws.h"
 #include "bench/pairs.h"
 
 namespace parley::bench {
@@ -63,19 +63,10 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   // Declared before the loops, so that they outlive the loop threads even on a throw.
   std::vector<std::unique_ptr<LeanPair>> pairs;
   std::vector<std::vector<LeanPair*>> on_loop(nloops);
-  std::vector<std::unique_ptr<lean::Loop>> loops;
+  LeanLoops loops;
   for (int k = 0; k < nloops; ++k) loops.push_back(std::make_unique<lean::Loop>());
-  auto conn = [&](std::size_t i, LeanPair* p) {
-    lean::ConnOptions co;
-    const auto& ep = target.nodes[i % target.size()].endpoint();  // sender and receiver on different nodes
-    co.host = ep.host;
-    co.port = ep.port;
-    co.bind_address = source_address(i);
-    co.token = users[i].token;
-    co.delivered_receipts = !common.no_receipts;
-    co.handler = p;
-    return co;
-  };
+  // Connection i on node i % nodes: sender and receiver on different nodes.
+  auto conn = [&](std::size_t i, LeanPair* p) { return lean_options(target, users[i], i, common, p); };
   for (int i = 0; i < o.pairs; ++i) {
     auto p = std::make_unique<LeanPair>();
     p->idx = i;
@@ -88,23 +79,8 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
     on_loop[i % nloops].push_back(p.get());
     pairs.push_back(std::move(p));
   }
-  for (int k = 0; k < nloops; ++k) {
-    loops[k]->set_ticker([&ps = on_loop[k]](std::int64_t now) {
-      std::int64_t due = LLONG_MAX;
-      for (auto* p : ps) due = std::min(due, p->tick(now));
-      return due;
-    });
-    loops[k]->start();
-  }
-  auto count = [&](auto get) {
-    std::int64_t s = 0;
-    for (auto& l : loops) s += get(*l);
-    return s;
-  };
-  if (!wait_until([&] { return count([](auto& l) { return l.ready() + l.failed(); }) >= 2 * o.pairs; }, 60) ||
-      count([](auto& l) { return l.failed(); }) > 0)
-    throw std::runtime_error(std::to_string(count([](auto& l) { return l.ready(); })) + " of " +
-                             std::to_string(2 * o.pairs) + " connections signed in and synced within 60 s");
+  start_paced(loops, on_loop);
+  await_signed_in(loops, 2 * o.pairs, 60, "connections");
 
   CpuWindow cpu(target);
   cpu.start();
@@ -130,8 +106,8 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
       if (!p->answered() || p->received < p->acked) return false;
     return true;
   }, 20);
-  const auto dropped = count([](auto& l) { return l.failed(); });
-  const auto protocol_errors = count([](auto& l) { return l.protocol_errors(); });
+  const auto dropped = sum(loops, [](const lean::Loop& l) { return l.failed(); });
+  const auto protocol_errors = sum(loops, [](const lean::Loop& l) { return l.protocol_errors(); });
   for (auto& l : loops) l->stop();  // the threads end here: pair state is ours to read
 
   PairTotals totals;

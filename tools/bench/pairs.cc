@@ -12,6 +12,7 @@
 
 #include "bench/lean_frame.h"
 #include "bench/paced.h"
+#include "bench/report.h"
 
 namespace parley::bench {
 
@@ -36,17 +37,14 @@ json::object pairs_result(const char* scenario, const char* client, const Common
   r["duration_s"] = o.duration;
   r["receipts"] = !c.no_receipts;
   r["delivered_per_s"] = std::round(static_cast<double>(s.in_window) / o.duration);
-  if (s.latency.count() > 0) {
-    r["p50_ms"] = round_to(s.latency.percentile(50), 2);
-    r["p99_ms"] = round_to(s.latency.percentile(99), 2);
-  }
+  report_percentiles(r, s.latency);
   r["acked"] = s.acked;
   r["delivered"] = s.delivered;
   r["lost"] = s.lost;
   r["duplicates"] = s.duplicates;
   r["out_of_order"] = s.out_of_order;
   r["drained"] = drained;
-  if (t.spawned()) r["server_rss_mb"] = round_to(static_cast<double>(rss_kib) / 1024.0, 1);
+  report_rss(r, t, rss_kib);
   cpu.report_pct(r);
   cpu.report_per(r, "msg", static_cast<double>(s.in_window));
   const double msgs = std::max<double>(1, static_cast<double>(s.in_window));

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "bench/cpu.h"
+#include "bench/report.h"
 #include "bench/scenarios.h"
 #include "bench/stats.h"
 
@@ -146,11 +147,8 @@ json::object run_presence(const Common& common, const PresenceOptions& o) {
   r["notifications"] = notified.load();
   r["notifications_missing"] = std::max<std::int64_t>(0, expected - notified.load() - stale.load());
   r["notifications_stale"] = stale.load();
-  if (lat.count() > 0) {
-    r["notify_p50_ms"] = round_to(lat.percentile(50), 2);
-    r["notify_p99_ms"] = round_to(lat.percentile(99), 2);
-  }
-  if (target.spawned()) r["server_rss_mb"] = round_to(static_cast<double>(rss) / 1024.0, 1);
+  report_percentiles(r, lat, "notify_");
+  report_rss(r, target, rss);
   std::cerr << "bench: presence " << o.users << " users x " << o.subscriptions << " watched: " << std::round(hb_per_s)
             << " heartbeats/s; " << toggles << " changes -> " << notified << " notifications\n";
   return r;

@@ -2,19 +2,14 @@
 
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <ctime>
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
 
-#include "store/postgres/pg.h"
+#include "common/fresh_database.h"
 
 namespace parley::bench {
 
@@ -51,19 +46,14 @@ Target::Target(Target&& o) noexcept
       parleyd_(std::move(o.parleyd_)),
       sets_(std::move(o.sets_)),
       data_dir_(std::move(o.data_dir_)),
-      pid_(o.pid_),
+      process_(std::move(o.process_)),
       port_(o.port_),
       dead_cpu_s_(o.dead_cpu_s_) {
-  o.pid_ = -1;
   o.data_dir_.clear();
 }
 
 Target::~Target() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int st;
-    waitpid(pid_, &st, 0);
-  }
+  process_.signal_and_wait(SIGTERM);
   if (!data_dir_.empty()) {
     std::error_code ec;
     fs::remove_all(data_dir_, ec);
@@ -71,32 +61,16 @@ Target::~Target() {
 }
 
 void Target::start_process() {
-  std::string port_file = data_dir_ + "/port";
-  fs::remove(port_file);
-  std::vector<std::string> args = {parleyd_, "--listen", "127.0.0.1:" + std::to_string(port_), "--data-dir", data_dir_,
-                                   "--port-file", port_file};
-  for (auto& s : sets_) {
-    args.push_back("--set");
-    args.push_back(s);
-  }
-  pid_ = fork();
-  if (pid_ == 0) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(port_file);
-    if (in >> port_ && port_ > 0) {
+  process_.start({parleyd_, "127.0.0.1:" + std::to_string(port_), data_dir_, sets_, {}});
+  switch (process_.wait_listening()) {
+    case tools::ParleydProcess::Start::kListening:
+      port_ = process_.port();
       endpoint_ = {"127.0.0.1", std::to_string(port_)};
       return;
-    }
-    int st;
-    if (waitpid(pid_, &st, WNOHANG) == pid_) throw std::runtime_error("parleyd exited at start (see its log above)");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    case tools::ParleydProcess::Start::kExited:
+      throw std::runtime_error("parleyd exited at start (see its log above)");
+    case tools::ParleydProcess::Start::kTimedOut:
+      break;
   }
   throw std::runtime_error("parleyd did not start within 30 s");
 }
@@ -119,44 +93,21 @@ std::vector<BenchUser> Target::make_users(int n) {
   return out;
 }
 
-long Target::rss_kib() const {
-  if (pid_ <= 0) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
+long Target::rss_kib() const { return process_.rss_kib(); }
 
-double Target::cpu_seconds() const {
-  if (pid_ <= 0) return dead_cpu_s_;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(in)), {});
-  auto p = s.rfind(')');
-  std::istringstream rest(s.substr(p + 2));
-  std::string f;
-  long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> f; ++i) {
-    if (i == 14) utime = std::stol(f);
-    if (i == 15) stime = std::stol(f);
-  }
-  return dead_cpu_s_ + static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
+double Target::cpu_seconds() const { return dead_cpu_s_ + process_.cpu_seconds(); }
 
 void Target::kill9() {
-  if (pid_ <= 0) return;
+  if (!process_.running()) return;
   const double before = cpu_seconds();  // /proc/PID goes with the process
-  ::kill(pid_, SIGKILL);
-  int st;
-  waitpid(pid_, &st, 0);
-  pid_ = -1;
+  process_.signal_and_wait(SIGKILL);
   dead_cpu_s_ = before;
 }
 
 void Target::restart() { start_process(); }
 
 std::string fresh_database(const std::string& url) {
-  return pg::create_database(url, "bench_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr)));
+  return tools::create_database(url, "bench_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr)));
 }
 
 long raise_fd_limit() {

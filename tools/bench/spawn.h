@@ -2,11 +2,11 @@
 // running one (--server), create users with tokens, read the server's RSS and CPU time.
 #pragma once
 
-#include <sys/types.h>
-
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/parleyd_process.h"
 #include "parley/http.h"
 
 namespace parley::bench {
@@ -26,7 +26,7 @@ class Target {
   ~Target();
 
   const client::Endpoint& endpoint() const { return endpoint_; }
-  bool spawned() const { return pid_ > 0 || !parleyd_.empty(); }
+  bool spawned() const { return process_.running() || !parleyd_.empty(); }
   // Creates `n` users with one device each (admin endpoint, in chunks).
   std::vector<BenchUser> make_users(int n);
   // RSS of the spawned server in KiB (0 when not spawned).
@@ -47,7 +47,7 @@ class Target {
   std::string parleyd_;
   std::vector<std::string> sets_;
   std::string data_dir_;
-  pid_t pid_ = -1;
+  tools::ParleydProcess process_;
   int port_ = 0;
   double dead_cpu_s_ = 0;  // CPU of killed processes of this target
 };

@@ -41,13 +41,6 @@ void copy_field(std::string& out, std::string_view value) {
   }
 }
 
-std::string create_database(const std::string& url, const std::string& name) {
-  Conn admin(url);
-  admin.exec(("DROP DATABASE IF EXISTS " + name).c_str());
-  admin.exec(("CREATE DATABASE " + name).c_str());
-  return url + " dbname=" + name;  // a later keyword wins in libpq strings
-}
-
 std::int64_t Rows::i64(int row, int col) const {
   const char* v = PQgetvalue(r_.get(), row, col);
   std::int64_t out = 0;

@@ -56,10 +56,6 @@ void copy_field(std::string& out, std::string_view value);
 
 class Conn;
 
-// Creates (or empties: drops first) database `name` on the server `url` points at and
-// returns a connection string for it. For tests and benchmarks.
-std::string create_database(const std::string& url, const std::string& name);
-
 class Rows {
  public:
   explicit Rows(PGresult* r) : r_(r, &PQclear) {}

@@ -1,0 +1,40 @@
+// The parley CLI's commands, one function each, in groups: account.cc (login, devices),
+// messaging.cc (send, listen, chats), groups.cc (groups and rooms), presence.cc (presence,
+// privacy, typing). Each returns the process's exit code; what it prints is in render.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+
+namespace parley::cli {
+
+// account.cc
+int cmd_login(Context& c, const std::string& phone, std::string code, const std::string& device_name);
+// Lists the devices, or signs out device `revoke` (> 0).
+int cmd_devices(Context& c, std::int64_t revoke);
+
+// messaging.cc: to a user (`who`: phone or user id) or to `chat` (not 0), never both.
+int cmd_send(Context& c, const std::string& who, std::int64_t chat, const std::string& text);
+int cmd_listen(Context& c, bool once, bool active);
+int cmd_chats(Context& c);
+
+// groups.cc
+int cmd_create(Context& c, const std::string& kind, const std::string& name, const std::vector<std::string>& who,
+               bool everyone_posts, bool is_public = false);
+// `op`: add, remove, promote, demote (of `who`), leave, or rename (to `value`).
+int cmd_change(Context& c, std::int64_t chat, const std::string& op, const std::vector<std::string>& who,
+               const std::string& value);
+// `room`: a room id or an invite code.
+int cmd_join(Context& c, const std::string& room);
+int cmd_info(Context& c, std::int64_t chat);
+
+// presence.cc
+int cmd_presence(Context& c, const std::string& who, bool follow);
+// Shows the setting, or sets it when `last_seen` is not empty.
+int cmd_privacy(Context& c, const std::string& last_seen);
+int cmd_typing(Context& c, std::int64_t chat, bool stop);
+
+}  // namespace parley::cli

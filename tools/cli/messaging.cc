@@ -1,0 +1,70 @@
+// The messaging commands: send (one message, waits for its ack), listen (prints messages,
+// receipts and typing as they come, saves the sync position) and chats (the chat list).
+#include <algorithm>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/render.h"
+#include "parley/session.h"
+
+namespace parley::cli {
+
+int cmd_send(Context& c, const std::string& who, std::int64_t chat, const std::string& text) {
+  if (int rc = c.signed_in()) return rc;
+  if (who.empty() == (chat == 0)) return fail("name a recipient (phone or user id) or --chat ID, not both");
+  std::int64_t to = 0;
+  if (chat == 0)
+    if (int rc = resolve_user(c, who, to)) return rc;
+  client::Session s(one_shot_options(c));
+  auto id = chat ? s.send_to_chat(chat, text) : s.send_to_user(to, text);
+  bool done = s.wait([&](const client::EventLog& l) {
+    for (auto& a : l.acks) if (a.id == id) return true;
+    for (auto& e : l.errors) if (e.id == id || e.code == "unauthorized") return true;
+    return l.disconnects > 0 && l.connects == 0;
+  }, 15000);
+  auto log = s.snapshot();
+  for (auto& e : log.errors) return fail(e.code + ": " + e.message);
+  for (auto& a : log.acks)
+    if (a.id == id) {
+      print_sent(a);
+      return 0;
+    }
+  return fail(done ? cannot_connect(c) : "no answer from the server in 15 s");
+}
+
+int cmd_listen(Context& c, bool once, bool active) {
+  if (int rc = c.signed_in()) return rc;
+  auto opts = connection_options(c);
+  opts.foreground = active;
+  client::Session s(opts);
+  s.on_typing = [](const client::Typing& t) { print_typing(t); };
+  s.on_message = [&](const client::Message& m) { print_message(m, c.profile.user); };
+  s.on_receipt = [](const client::Receipt& r) { print_receipt(r); };
+  stop_on_signals();
+  if (!s.wait([](const client::EventLog& l) { return l.synced > 0 || !l.errors.empty(); }, 15000))
+    return fail(cannot_connect(c));
+  for (auto& e : s.snapshot().errors) return fail(e.code + ": " + e.message);
+  while (!stop_requested() && !once) {
+    s.wait([](const client::EventLog& l) { return !l.errors.empty() && l.errors.back().code == "unauthorized"; }, 200);
+    auto log = s.snapshot();
+    if (!log.errors.empty() && log.errors.back().code == "unauthorized") return fail("this device was signed out");
+    if (!log.messages.empty())
+      save_position(c, std::max(log.messages.back().pts, log.receipts.empty() ? 0 : log.receipts.back().pts));
+  }
+  auto log = s.snapshot();
+  std::int64_t pos = 0;
+  for (auto& m : log.messages) pos = std::max(pos, m.pts);
+  for (auto& r : log.receipts) pos = std::max(pos, r.pts);
+  save_position(c, pos);
+  return 0;
+}
+
+int cmd_chats(Context& c) {
+  if (int rc = c.signed_in()) return rc;
+  auto r = client::http_call(c.endpoint, "GET", "/v1/chats", {}, c.profile.token);
+  if (!r.ok()) return fail(explain(r));
+  print_chats(r.json.at("chats").as_array());
+  return 0;
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,147 @@
+#include "cli/render.h"
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <iostream>
+
+namespace parley::cli {
+
+namespace json = boost::json;
+
+std::string when(std::int64_t ms) {
+  std::time_t t = ms / 1000;
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+std::string describe_event(const std::string& system) {
+  json::error_code ec;
+  auto v = json::parse(system, ec);
+  if (ec || !v.is_object()) return system;
+  auto& o = v.as_object();
+  auto field = [&](const char* k) { return o.contains(k) ? json::serialize(o.at(k)) : std::string(); };
+  std::string event = o.contains("event") && o.at("event").is_string() ? std::string(o.at("event").as_string()) : "";
+  if (event == "created") return "created " + field("kind") + " " + field("name") + " with " + field("members");
+  if (event == "added" || event == "removed" || event == "promoted" || event == "demoted")
+    return event + " " + field("users");
+  if (event == "left") return "left" + (o.contains("promoted") ? "; now admin: " + field("promoted") : std::string());
+  if (event == "renamed") return "renamed to " + field("name");
+  return system;
+}
+
+std::string describe(const client::Presence& p) {
+  if (!p.visible) return "hidden (their privacy settings, or yours, do not share it)";
+  if (p.online) return "online";
+  if (p.last_seen == 0) return "offline, never seen";
+  return "last seen " + when(p.last_seen);
+}
+
+void print_signed_in(const std::string& phone, std::int64_t user, std::int64_t device) {
+  std::cout << "Signed in as " << phone << " (user " << user << ", device " << device << ")\n";
+}
+
+void print_sent(const client::Ack& a) {
+  std::cout << "sent (chat " << a.chat << ", #" << a.seq << ", " << when(a.ts) << ")\n";
+}
+
+void print_message(const client::Message& m, std::int64_t me) {
+  std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
+            << (m.from == me ? " (you)" : "") << ": " << (m.system.empty() ? m.text : "* " + describe_event(m.system))
+            << std::endl;
+}
+
+void print_receipt(const client::Receipt& r) {
+  if (r.all)
+    std::cout << "[receipt] chat " << r.chat << ": everyone has delivered up to #" << r.delivered << ", read up to #"
+              << r.read << std::endl;
+  else
+    std::cout << "[receipt] chat " << r.chat << ": user " << r.user << " has delivered up to #" << r.delivered
+              << ", read up to #" << r.read << std::endl;
+}
+
+void print_typing(const client::Typing& t) {
+  std::cout << "[typing] chat " << t.chat << ": user " << t.user << (t.typing ? " is typing..." : " stopped typing")
+            << std::endl;
+}
+
+void print_presence(const client::Presence& p, bool stamped) {
+  std::cout << (stamped ? "[" + when(std::time(nullptr) * 1000LL) + "] " : "") << "user " << p.user << ": "
+            << describe(p) << std::endl;
+}
+
+void print_privacy(const std::string& last_seen) {
+  std::cout << "last seen and online: " << last_seen
+            << (last_seen == "contacts" ? " (people you have a one-to-one chat with)" : "") << "\n";
+}
+
+void print_typing_sent(std::int64_t chat, bool stop) {
+  std::cout << (stop ? "stopped typing in chat " : "typing in chat ") << chat
+            << (stop ? "" : " (it ends by itself after a few seconds)") << "\n";
+}
+
+void print_created(const std::string& kind, const std::string& name, const client::Done& d) {
+  std::cout << kind << " " << d.chat << " created: " << name << "\n";
+  if (!d.invited.empty()) {
+    std::cout << "  invited (they join when they accept):";
+    for (auto u : d.invited) std::cout << " user " << u;
+    std::cout << "\n";
+  }
+}
+
+void print_changed(std::int64_t chat, const client::Done& d) {
+  std::cout << (d.changed ? "done" : "nothing to change") << " (chat " << chat
+            << (d.seq ? ", #" + std::to_string(d.seq) : "") << ")\n";
+}
+
+void print_joined(const client::Done& d) {
+  std::cout << (d.changed ? "joined room " : "already in room ") << d.chat << "\n";
+}
+
+void print_chat_info(std::int64_t chat, const json::object& o) {
+  std::cout << std::string(o.at("kind").as_string()) << " " << chat << ": " << std::string(o.at("name").as_string()) << "\n"
+            << "  members: " << o.at("member_count").as_int64() << ", you are " << std::string(o.at("role").as_string())
+            << "\n  " << (o.at("everyone_posts").as_bool() ? "everyone posts" : "only admins post") << ", "
+            << (o.at("members_can_add").as_bool() ? "members may add members" : "only admins add members") << "\n";
+  if (o.contains("public"))
+    std::cout << "  " << (o.at("public").as_bool() ? "public: anyone may join by id" : "private: joined by invite code only")
+              << "\n";
+  if (o.contains("invite")) std::cout << "  invite code: " << std::string(o.at("invite").as_string()) << "\n";
+  for (auto& m : o.at("members").as_array()) {
+    auto& mo = m.as_object();
+    std::cout << "  user " << mo.at("user").as_int64() << (mo.at("role").as_string() == "admin" ? "  admin" : "")
+              << "  delivered #" << mo.at("delivered").as_int64() << ", read #" << mo.at("read").as_int64() << "\n";
+  }
+}
+
+void print_chats(const json::array& chats) {
+  if (chats.empty()) std::cout << "no chats yet\n";
+  for (auto& ch : chats) {
+    auto& o = ch.as_object();
+    std::int64_t unread = o.at("last_seq").as_int64() - o.at("read").as_int64();
+    if (o.at("kind").as_string() == "direct")
+      std::cout << "chat " << o.at("chat").as_int64() << "  " << std::string(o.at("peer_phone").as_string()) << " (user "
+                << o.at("peer").as_int64() << ")  " << o.at("last_seq").as_int64() << " messages";
+    else
+      std::cout << std::string(o.at("kind").as_string()) << " " << o.at("chat").as_int64() << "  "
+                << std::string(o.at("name").as_string()) << " (" << o.at("member_count").as_int64() << " members)  "
+                << o.at("last_seq").as_int64() << " messages";
+    if (unread > 0) std::cout << ", " << unread << " unread";
+    if (o.at("last_seq").as_int64() > 0)
+      std::cout << "\n    last: " << std::string(o.at("last_text").as_string()) << "  (" << when(o.at("last_ts").as_int64())
+                << ")";
+    std::cout << "\n";
+  }
+}
+
+void print_devices(const json::array& devices) {
+  for (auto& d : devices) {
+    auto& o = d.as_object();
+    std::cout << "device " << o.at("device").as_int64() << "  " << std::string(o.at("name").as_string()) << "  signed in "
+              << when(o.at("created_at").as_int64()) << (o.at("current").as_bool() ? "  (this device)" : "") << "\n";
+  }
+}
+
+void print_revoked(std::int64_t device) { std::cout << "device " << device << " revoked\n"; }
+
+}  // namespace parley::cli

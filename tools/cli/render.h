@@ -1,0 +1,45 @@
+// What the parley CLI prints on stdout: the server's answers and events in words, one
+// function per kind of output. Scripts read these lines (tests/cli_test.sh greps them),
+// so their text is part of the CLI's interface. Event lines (message, receipt, typing,
+// presence) are flushed at once: `listen` and `presence --follow` are read while they run.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
+
+#include "parley/connection.h"
+
+namespace parley::cli {
+
+// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM:SS".
+std::string when(std::int64_t ms);
+// A system message's event (its JSON) in words; the JSON itself if it is not one we know.
+std::string describe_event(const std::string& system);
+// What `p` says about the user: hidden, online, never seen or last seen when.
+std::string describe(const client::Presence& p);
+
+void print_signed_in(const std::string& phone, std::int64_t user, std::int64_t device);
+void print_sent(const client::Ack& a);
+// `me`: the signed-in user, whose own messages are marked "(you)".
+void print_message(const client::Message& m, std::int64_t me);
+void print_receipt(const client::Receipt& r);
+void print_typing(const client::Typing& t);
+// With `stamped`, the line starts with the time it is printed.
+void print_presence(const client::Presence& p, bool stamped);
+void print_privacy(const std::string& last_seen);
+void print_typing_sent(std::int64_t chat, bool stop);
+
+void print_created(const std::string& kind, const std::string& name, const client::Done& d);
+void print_changed(std::int64_t chat, const client::Done& d);
+void print_joined(const client::Done& d);
+// A `chat_info` answer.
+void print_chat_info(std::int64_t chat, const boost::json::object& info);
+// GET /v1/chats's `chats`.
+void print_chats(const boost::json::array& chats);
+// GET /v1/devices's `devices`.
+void print_devices(const boost::json::array& devices);
+void print_revoked(std::int64_t device);
+
+}  // namespace parley::cli
