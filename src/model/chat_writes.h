@@ -75,7 +75,9 @@ class AppendTx {
   // The chat a message goes to: its `chat`, or the direct chat with `to` (created on first
   // use; kNoSuchUser when `to` does not exist).
   virtual Result<ChatId> chat_of(const NewMessage& m) = 0;
-  virtual std::optional<ChatRow> chat(ChatId chat) = 0;  // as this message must see it
+  // The chat as this message must see it (nullptr: none); valid until the next call. Not a
+  // copy: this runs for every message.
+  virtual const ChatRow* chat(ChatId chat) = 0;
   virtual std::optional<Role> role(ChatId chat, UserId user) = 0;
   virtual const std::vector<UserId>& members(ChatId chat) = 0;  // sorted; not asked for rooms
   // The message at the chat's next seq, with a log entry for each of `recipients` (none in

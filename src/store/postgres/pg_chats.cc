@@ -152,15 +152,17 @@ class AppendTx final : public chat_writes::AppendTx {
   AppendTx(PostgresStore& store, PostgresStore::Batch& b, ChatId planned) : s_(store), b_(b), planned_(planned) {}
 
   Result<ChatId> chat_of(const NewMessage&) override { return planned_; }
-  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
+  const chat_writes::ChatRow* chat(ChatId chat) override {
     const auto* cc = s_.chat_cache(b_.conn, chat);
-    if (!cc) return std::nullopt;
-    chat_writes::ChatRow row{cc->kind, cc->settings, 0};
+    if (!cc) return nullptr;
+    row_.kind = cc->kind;
+    row_.settings.everyone_posts = cc->settings.everyone_posts;  // what append reads of the settings
     // A change earlier in this batch (only admins posting, say): the cached settings are
     // stale; the rule is judged on the row as this transaction has it.
-    if (changed(chat)) row.settings.everyone_posts =
-        b_.conn.query("SELECT everyone_posts FROM chats WHERE id = $1", {chat.value}).text(0, 0) == "t";
-    return row;
+    if (changed(chat))
+      row_.settings.everyone_posts =
+          b_.conn.query("SELECT everyone_posts FROM chats WHERE id = $1", {chat.value}).text(0, 0) == "t";
+    return &row_;
   }
   std::optional<Role> role(ChatId chat, UserId user) override {
     const auto* cc = s_.chat_cache(b_.conn, chat);
@@ -212,6 +214,7 @@ class AppendTx final : public chat_writes::AppendTx {
   PostgresStore& s_;
   PostgresStore::Batch& b_;
   const ChatId planned_;
+  chat_writes::ChatRow row_;
   std::vector<UserId> fresh_;
 };
 

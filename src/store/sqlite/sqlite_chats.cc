@@ -163,10 +163,8 @@ class AppendTx final : public chat_writes::AppendTx {
     if (!s_.user_exists(db_, *m.to)) return Status(Code::kNoSuchUser, "no such user");
     return s_.direct_chat(db_, m.sender, *m.to);
   }
-  std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
-    const auto* row = s_.chat_row(db_, chat);  // one writer: the cache is what the rows say
-    if (!row) return std::nullopt;
-    return *row;
+  const chat_writes::ChatRow* chat(ChatId chat) override {
+    return s_.chat_row(db_, chat);  // one writer: the cache is what the rows say
   }
   std::optional<Role> role(ChatId chat, UserId user) override { return s_.role_in(db_, chat, user); }
   const std::vector<UserId>& members(ChatId chat) override { return s_.members(db_, chat); }
