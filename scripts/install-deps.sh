@@ -17,6 +17,7 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer: the fuzz_* tests (docs/fuzzing.md)
   procps
   libpq-dev postgresql nats-server libnats-dev
+  libvips-dev  # media: images resized, turned upright, metadata stripped (docs/media.md)
   chromium fonts-dejavu-core
 )
 # The browser client builds with Node.js and npm (web/). A machine that already has a
