@@ -18,6 +18,7 @@ packages=(
   procps
   libpq-dev postgresql nats-server libnats-dev
   libvips-dev  # media: images resized, turned upright, metadata stripped (docs/media.md)
+  libmagic-dev  # media: an upload's type from its bytes
   chromium fonts-dejavu-core
 )
 # The browser client builds with Node.js and npm (web/). A machine that already has a
