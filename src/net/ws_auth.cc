@@ -1,6 +1,7 @@
 // WsSession: from the upgrade to `hello` (see ws_session.h). The token check and the reads
-// that follow it wait on the store, so they run on the query pool; frames that arrive
-// meanwhile are held and handled, in order, once `hello` has been sent.
+// that follow it wait on the store, so they run on the query pool; meanwhile the
+// connection stops reading, and what the client sent behind its token is read, in order,
+// once `hello` has been sent.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/beast/http/field.hpp>
@@ -18,19 +19,16 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using asio::awaitable;
 
-namespace {
-// What a client may send between its token and `hello` (pipelined frames): held, then handled.
-constexpr std::size_t kMaxHeldFrames = 64;
-constexpr std::size_t kMaxHeldBytes = 256 * 1024;
-}  // namespace
-
 void WsSession::start(const Request& request, std::string_view early) {
   registry_.add(this, self());
   std::string net = auth::network_of(remote());
   std::string header_token;
   if (auto auth = request[http::field::authorization]; auth.starts_with("Bearer "))
     header_token = std::string(auth.substr(7));
-  if (!header_token.empty()) authenticating_ = true;  // frames that came with the request wait for it
+  if (!header_token.empty()) {  // frames that came with the request wait for it
+    authenticating_ = true;
+    pause_reading();
+  }
   if (!accept(request, early)) return;
   if (!registry_.admit_ip(net)) {
     svc_.metrics.rate_limited++;
@@ -55,17 +53,6 @@ void WsSession::start(const Request& request, std::string_view early) {
 }
 
 void WsSession::on_message(std::string_view payload, bool text) {
-  if (authenticating_) {
-    held_bytes_ += payload.size();
-    if (held_.size() >= kMaxHeldFrames || held_bytes_ > kMaxHeldBytes) {
-      svc_.metrics.protocol_errors++;
-      send(proto::error_frame(proto::err::kBadFrame, "too many frames before hello; wait for it"));
-      close(proto::kClosePolicy, "too many frames before hello");
-      return;
-    }
-    held_.emplace_back(std::string(payload), text);
-    return;
-  }
   if (!text && !device_) {
     send(proto::error_frame(proto::err::kNotAuthenticated, "the first frame must be auth"));
     close(proto::kCloseUnauthorized, "not authenticated");
@@ -78,6 +65,7 @@ void WsSession::on_message(std::string_view payload, bool text) {
 
 void WsSession::authenticate(std::string token) {
   authenticating_ = true;
+  pause_reading();  // until hello: frames behind the token are read after it
   auth_timer_.cancel();
   asio::co_spawn(io().context(), sign_in(std::move(token)), asio::detached);
 }
@@ -132,13 +120,7 @@ awaitable<void> WsSession::sign_in(std::string token) {
   if (closing()) co_return;
   spdlog::debug("net: device {} of user {} connected from {}", device_->id.value, device_->user.value, remote());
   authenticating_ = false;
-  auto held = std::move(held_);
-  held_.clear();
-  held_bytes_ = 0;
-  for (auto& [payload, text] : held) {
-    if (closing()) break;
-    on_message(payload, text);
-  }
+  resume_reading();
 }
 
 }  // namespace parley::net

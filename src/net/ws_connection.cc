@@ -88,6 +88,26 @@ bool WsConnection::accept(const Request& req, std::string_view early) {
   return true;
 }
 
+void WsConnection::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->deliver_partial(); });
+}
+
+void WsConnection::deliver_partial() {
+  if (state_ == State::kGone || paused_) return;
+  if (state_ == State::kOpen && !partial_.empty()) {
+    std::string pending = std::move(partial_);
+    partial_.clear();
+    std::size_t used = parse(pending.data(), pending.size());
+    if (state_ == State::kGone) return;
+    if (state_ != State::kOpen) used = pending.size();
+    partial_.assign(pending, used);
+    if (paused_) return;
+  }
+  on_readable();
+}
+
 void WsConnection::arm_read() {
   socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return self->finish();
@@ -96,7 +116,7 @@ void WsConnection::arm_read() {
 }
 
 void WsConnection::on_readable() {
-  if (state_ == State::kGone) return;
+  if (state_ == State::kGone || paused_) return;
   for (int round = 0; round < kMaxReadsPerRound; ++round) {
     const std::size_t have = partial_.size();
     char* buf = io_.read_buffer(std::max<std::size_t>(have + 16384, 65536));
@@ -117,6 +137,7 @@ void WsConnection::on_readable() {
     if (state_ != State::kOpen) used = total;
     partial_.assign(buf + used, total - used);
     if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
+    if (paused_) return;  // the rest waits in partial_; resume_reading() goes on
   }
   // Still readable after a full round: let the thread's other connections go first.
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->on_readable(); });
@@ -124,7 +145,7 @@ void WsConnection::on_readable() {
 
 std::size_t WsConnection::parse(char* data, std::size_t n) {
   std::size_t pos = 0;
-  while (state_ == State::kOpen && n - pos >= 2) {
+  while (state_ == State::kOpen && !paused_ && n - pos >= 2) {
     auto* p = reinterpret_cast<unsigned char*>(data + pos);
     const bool fin = p[0] & 0x80;
     const int opcode = p[0] & 0x0f;
@@ -255,6 +276,7 @@ void WsConnection::close(int code, std::string_view reason) {
   append_frame(kOpClose, std::string_view(body, n + 2));
   close_sent_ = true;
   state_ = State::kClosing;
+  resume_reading();  // closing reads (and discards) until the peer closes too
 }
 
 void WsConnection::abort() {

@@ -72,6 +72,11 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   // after each write and while the socket is not writable, not per frame.
   virtual void on_queued(std::int64_t /*delta*/) {}
 
+  // Stop reading: frames not yet handled wait, unread, until resume_reading() (what the
+  // peer sends meanwhile stays in the socket: TCP's flow control holds the rest).
+  void pause_reading() { paused_ = true; }
+  void resume_reading();
+
   // The queue size under which on_drained fires (set by the subclass).
   std::size_t low_water_mark_ = 0;
 
@@ -87,6 +92,7 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   void append_frame(int opcode, std::string_view payload) { append_frame(opcode, {payload, {}, {}}); }
   void append_frame(int opcode, const std::array<std::string_view, 3>& payload);
   void write_some();
+  void deliver_partial();  // after resume_reading(): the frames that waited, then reading again
   void finish();
 
   boost::asio::ip::tcp::socket socket_;
@@ -98,6 +104,7 @@ class WsConnection : public Corked, public std::enable_shared_from_this<WsConnec
   bool was_high_ = false;
   bool close_sent_ = false;
   bool peer_closed_ = false;
+  bool paused_ = false;
   std::string out_;            // encoded frames; out_[out_head_..] not yet written
   std::size_t out_head_ = 0;
   std::string partial_;        // an incomplete frame from the last read

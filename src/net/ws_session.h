@@ -139,9 +139,7 @@ class WsSession final : public WsConnection,
   boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
 
   std::optional<DeviceRecord> device_;
-  bool authenticating_ = false;  // a token is being checked: frames are held until hello
-  std::vector<std::pair<std::string, bool>> held_;  // (payload, text), in arrival order
-  std::size_t held_bytes_ = 0;
+  bool authenticating_ = false;  // a token is being checked: reading waits until hello
   bool present_ = false;  // counted as connected by the presence service
   std::string admitted_net_;    // counted against its network's connection cap (empty: not)
   bool admitted_user_ = false;  // counted against its user's connection cap

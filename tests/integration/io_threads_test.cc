@@ -136,6 +136,21 @@ TEST(Limits, frames_sent_right_after_the_token_are_answered_after_hello) {
     answers.insert(std::string(f->at("type").as_string()));
   }
   EXPECT_EQ(answers, (std::multiset<std::string>{"pong", "privacy", "synced"}));
+  // Hundreds behind the token, as a client resending its outbox does: every one is
+  // answered (the connection stops reading while the token is checked; nothing is dropped).
+  RawWs many(server.port());
+  many.send(R"({"type":"auth","token":")" + u[0].token + R"("})");
+  for (int i = 0; i < 300; ++i) many.send(R"({"type":"ping"})");
+  auto first = many.recv();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->at("type"), "hello");
+  int pongs = 0;
+  while (pongs < 300) {
+    auto f = many.recv();
+    ASSERT_TRUE(f) << "after " << pongs << " pongs";
+    ASSERT_EQ(f->at("type"), "pong");
+    ++pongs;
+  }
   // The token in the header, and a frame right behind the upgrade.
   RawWs header(server.port(), u[0].token);
   header.send(R"({"type":"ping"})");
