@@ -17,20 +17,22 @@ declare -A allowed=(
   [bus]="core model"
   [media]="core model"
   [media/fs]="core model media"
+  [media/s3]="core model media"
   [auth]="core model store bus"
   [chat]="core model proto store bus"
   [presence]="core model proto store bus"
   [net]="core model proto auth chat presence bus"
-  [app]="core model proto store store/sqlite store/postgres bus media media/fs auth chat presence net"
+  [app]="core model proto store store/sqlite store/postgres bus media media/fs media/s3 auth chat presence net"
 )
 # The adapters: only app (and the adapter itself) may include these.
-adapters='^(store/sqlite/|store/postgres/|media/fs/|bus/nats_bus\.h|bus/local_bus\.h|net/webhook_code_sender\.h)'
+adapters='^(store/sqlite/|store/postgres/|media/fs/|media/s3/|bus/nats_bus\.h|bus/local_bus\.h|net/webhook_code_sender\.h)'
 
 module_of() {  # src-relative path -> its module
   case $1 in
     store/sqlite/*) echo store/sqlite ;;
     store/postgres/*) echo store/postgres ;;
     media/fs/*) echo media/fs ;;
+    media/s3/*) echo media/s3 ;;
     *) echo "${1%%/*}" ;;
   esac
 }
