@@ -41,6 +41,9 @@ class ChatService {
   // ChangeResult::invited lists them. A kJoin naming a group invite's code accepts it.
   void create(NewChat chat, std::function<void(Result<ChangeResult>)> done);
   void change(ChatChange change, std::function<void(Result<ChangeResult>)> done);
+  // True for the changes change() reads the store for before it writes (invites, who may
+  // be added, a private room): callers keep those off threads that must not wait.
+  static bool reads_first(ChangeOp op) { return op == ChangeOp::kJoin || op == ChangeOp::kAdd; }
   // Turns down `user`'s invite with this code; kNotFound when they have no such invite.
   void decline(UserId user, const std::string& code, std::function<void(Result<ChatId>)> done);
   // `user`'s pending invites.

@@ -78,6 +78,7 @@ class AppendTx {
   // The chat as this message must see it (nullptr: none); valid until the next call. Not a
   // copy: this runs for every message.
   virtual const ChatRow* chat(ChatId chat) = 0;
+  // Asked after chat(), for the same chat.
   virtual std::optional<Role> role(ChatId chat, UserId user) = 0;
   virtual const std::vector<UserId>& members(ChatId chat) = 0;  // sorted; not asked for rooms
   // The message at the chat's next seq, with a log entry for each of `recipients` (none in

@@ -229,7 +229,7 @@ void WsSession::on_change(const proto::ChangeFrame& f) {
   };
   // Joins and adds read invites, settings and contacts first: on the query pool. The other
   // changes go straight to the writer, in order with this device's sends.
-  if (f.op == ChangeOp::kJoin || f.op == ChangeOp::kAdd) boost::asio::post(query_strand_, std::move(change));
+  if (chat::ChatService::reads_first(f.op)) boost::asio::post(query_strand_, std::move(change));
   else change();
 }
 

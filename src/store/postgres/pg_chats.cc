@@ -153,7 +153,7 @@ class AppendTx final : public chat_writes::AppendTx {
 
   Result<ChatId> chat_of(const NewMessage&) override { return planned_; }
   const chat_writes::ChatRow* chat(ChatId chat) override {
-    const auto* cc = s_.chat_cache(b_.conn, chat);
+    const auto* cc = cc_ = s_.chat_cache(b_.conn, chat);  // append asks for its one chat only
     if (!cc) return nullptr;
     row_.kind = cc->kind;
     row_.settings.everyone_posts = cc->settings.everyone_posts;  // what append reads of the settings
@@ -165,7 +165,7 @@ class AppendTx final : public chat_writes::AppendTx {
     return &row_;
   }
   std::optional<Role> role(ChatId chat, UserId user) override {
-    const auto* cc = s_.chat_cache(b_.conn, chat);
+    const auto* cc = cc_;
     if (cc->kind != ChatKind::kRoom && !changed(chat)) {  // the members the plan checked and locked
       if (std::binary_search(cc->admins.begin(), cc->admins.end(), user)) return Role::kAdmin;
       if (std::binary_search(cc->members.begin(), cc->members.end(), user)) return Role::kMember;
@@ -176,7 +176,7 @@ class AppendTx final : public chat_writes::AppendTx {
     return static_cast<Role>(r.i64(0, 0));
   }
   const std::vector<UserId>& members(ChatId chat) override {
-    if (!changed(chat)) return s_.chat_cache(b_.conn, chat)->members;
+    if (!changed(chat)) return cc_->members;
     fresh_ = s_.fresh_members(b_.conn, chat);  // a change earlier in this batch
     return fresh_;
   }
@@ -214,6 +214,7 @@ class AppendTx final : public chat_writes::AppendTx {
   PostgresStore& s_;
   PostgresStore::Batch& b_;
   const ChatId planned_;
+  const PostgresStore::ChatCache* cc_ = nullptr;  // the chat, as chat() found it
   chat_writes::ChatRow row_;
   std::vector<UserId> fresh_;
 };
