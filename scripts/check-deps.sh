@@ -15,13 +15,13 @@ declare -A allowed=(
   [store/sqlite]="core model store"
   [store/postgres]="core model store"
   [bus]="core model"
-  [media]="core model"
+  [media]="core model store"
   [media/fs]="core model media"
   [media/s3]="core model media"
   [auth]="core model store bus"
   [chat]="core model proto store bus"
   [presence]="core model proto store bus"
-  [net]="core model proto auth chat presence bus"
+  [net]="core model proto auth chat presence bus media"
   [app]="core model proto store store/sqlite store/postgres bus media media/fs media/s3 auth chat presence net"
 )
 # The adapters: only app (and the adapter itself) may include these.

@@ -19,6 +19,8 @@ packages=(
   libpq-dev postgresql nats-server libnats-dev
   libvips-dev  # media: images resized, turned upright, metadata stripped (docs/media.md)
   libmagic-dev  # media: an upload's type from its bytes
+  # media: a video's duration and poster frame, a voice note's waveform (FFmpeg)
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev
   chromium fonts-dejavu-core
 )
 # The browser client builds with Node.js and npm (web/). A machine that already has a
@@ -27,9 +29,21 @@ command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
+# s3rver (npm), the S3-compatible server the S3 media store's tests run against
+# (tools/s3rver): `npm ci` installs the committed lockfile's versions, and only when
+# node_modules is missing or older than the lockfile (as scripts/build-web.sh does for web/).
+npm_s3rver() {
+  local d
+  d="$(dirname "$0")/../tools/s3rver"
+  if [[ ! -d $d/node_modules ]] || [[ $d/package-lock.json -nt $d/node_modules/.package-lock.json ]]; then
+    (cd "$d" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 missing=()
 for p in "${packages[@]}" libphonenumber-dev; do installed "$p" || missing+=("$p"); done
 if ((${#missing[@]} == 0)); then
+  npm_s3rver
   echo "install-deps: all packages present"
   exit 0
 fi
@@ -57,4 +71,5 @@ CONTROL
   rm -rf "$meta"
 fi
 apt-get install -y -qq --no-install-recommends libphonenumber-dev
+npm_s3rver
 echo "install-deps: done"

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# Starts and stops the real PostgreSQL and NATS servers that cluster mode needs, on free
-# 127.0.0.1 ports, with their data in a private directory under /tmp. Used by the test
-# suite (a ctest fixture), by tests that restart them, and by scripts/cluster.sh.
+# Starts and stops the real PostgreSQL and NATS servers that cluster mode needs, and an
+# S3-compatible object store (s3rver, tools/s3rver) for media, on free 127.0.0.1 ports, with
+# their data in a private directory under /tmp. Used by the test suite (a ctest fixture), by
+# tests that restart them, and by scripts/cluster.sh.
 #
-#   services.sh start STATE [NATS_SERVERS]  start postgres and NATS (a cluster of
-#                                           NATS_SERVERS servers, default 1); write STATE
+#   services.sh start STATE [NATS_SERVERS]  start postgres, NATS (a cluster of
+#                                           NATS_SERVERS servers, default 1) and s3rver; write STATE
 #   services.sh stop STATE                  stop everything, remove the directory
 #   services.sh pg-stop STATE | pg-start STATE      stop / start postgres (same port, same data)
 #   services.sh nats-stop STATE | nats-start STATE  the same for every NATS server
+#   services.sh s3-stop STATE | s3-start STATE      the same for s3rver (its objects kept)
 #
 # STATE is a shell file others read: dir, pg_port, pg_url (a libpq string for the
-# `parley` database), nats_ports, nats_urls (comma-separated nats:// URLs).
+# `parley` database), nats_ports, nats_urls (comma-separated nats:// URLs), s3_url
+# (http://127.0.0.1:PORT), s3_bucket (made at start), s3_access_key, s3_secret_key.
 # PostgreSQL refuses to run as root: as root, it runs as the `postgres` user.
 set -euo pipefail
 
-cmd=${1:?usage: services.sh start|stop|pg-stop|pg-start|nats-stop|nats-start STATE}
+cmd=${1:?usage: services.sh start|stop|pg-stop|pg-start|nats-stop|nats-start|s3-stop|s3-start STATE}
 state=${2:?STATE file required}
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [[ -x "$pg_bin/postgres" ]] || { echo "services: postgres not installed (run scripts/install-deps.sh)" >&2; exit 1; }
 command -v nats-server >/dev/null || { echo "services: nats-server not installed (run scripts/install-deps.sh)" >&2; exit 1; }
+s3rver_run="$(cd "$(dirname "$0")/.." && pwd)/tools/s3rver/run.mjs"
 
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -72,6 +76,24 @@ nats_stop() {
   done
 }
 
+# s3rver checks SigV4 signatures for the keys S3RVER/S3RVER (tools/s3rver/run.mjs).
+s3_start() {
+  [[ -d $(dirname "$s3rver_run")/node_modules/s3rver ]] && command -v node >/dev/null ||
+    { echo "services: s3rver not installed in tools/s3rver (run scripts/install-deps.sh)" >&2; return 1; }
+  setsid node "$s3rver_run" --dir "$dir/s3" --port "$s3_port" --bucket "$s3_bucket" \
+    </dev/null >>"$dir/s3rver.log" 2>&1 &
+  echo $! >"$dir/s3rver.pid"
+  wait_port "$s3_port" || { cat "$dir/s3rver.log" >&2; return 1; }
+}
+s3_stop() {
+  [[ -f $dir/s3rver.pid ]] || return 0
+  local pid; pid=$(cat "$dir/s3rver.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/s3rver.pid"
+}
+
 case $cmd in
   start)
     servers=${3:-1}
@@ -89,6 +111,8 @@ case $cmd in
     pg_start
     as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U parley parley
     nats_start
+    s3_port=$(free_port) s3_bucket=parley-media
+    s3_start
     cat >"$state" <<STATE
 dir=$dir
 pg_port=$pg_port
@@ -96,13 +120,19 @@ pg_url="host=127.0.0.1 port=$pg_port user=parley dbname=parley"
 nats_ports="$nats_ports"
 nats_cluster_ports="$nats_cluster_ports"
 nats_urls=$nats_urls
+s3_port=$s3_port
+s3_url=http://127.0.0.1:$s3_port
+s3_bucket=$s3_bucket
+s3_access_key=S3RVER
+s3_secret_key=S3RVER
 STATE
-    echo "services: postgres on 127.0.0.1:$pg_port, nats on $nats_urls (state in $state)"
+    echo "services: postgres on 127.0.0.1:$pg_port, nats on $nats_urls, s3rver on 127.0.0.1:$s3_port (state in $state)"
     ;;
   stop)
     [[ -f $state ]] || exit 0
     source "$state"
     nats_stop
+    s3_stop
     pg_stop immediate  # the data goes away next: skip the shutdown checkpoint
     rm -rf "$dir" "$state"
     echo "services: stopped"
@@ -111,5 +141,7 @@ STATE
   pg-start) source "$state"; pg_start ;;
   nats-stop) source "$state"; nats_stop ;;
   nats-start) source "$state"; nats_start ;;
+  s3-stop) source "$state"; s3_stop ;;
+  s3-start) source "$state"; s3_start ;;
   *) echo "services: unknown command $cmd" >&2; exit 2 ;;
 esac

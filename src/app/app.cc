@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "bus/nats_bus.h"
+#include "media/fs/fs_media_store.h"
+#include "media/s3/s3_media_store.h"
 #include "net/webhook_code_sender.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -97,6 +99,8 @@ Status App::start() {
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, config_.presence);
 
+  if (Status st = start_media(); !st.ok()) return st;
+
   net::Options no = config_.server;
   no.limits.max_sync_page = no.sync_page;  // a client's sync page is capped by the server's
   if (!no.web_root.empty() && !std::filesystem::exists(no.web_root + "/index.html")) {
@@ -105,7 +109,8 @@ Status App::start() {
   }
 
   services_ = std::make_unique<net::Services>(net::Services{*auth_, *chat_, *presence_, *bus_, metrics_, clock_,
-                                                            config_.testing.clock_control ? &clock_ : nullptr});
+                                                            config_.testing.clock_control ? &clock_ : nullptr,
+                                                            media_.get()});
   server_ = std::make_unique<net::Server>(no, *services_);
   if (auto st = server_->listen(); !st.ok()) return st;
   server_->start();
@@ -117,6 +122,8 @@ Status App::start() {
       else if (*r > 0) spdlog::info("retention: removed {} expired rows", *r);
     });
   });
+  media_sweep_.start("media-sweep", std::chrono::seconds(config_.media_storage.sweep_interval_s),
+                     [this] { media_->sweep(); });
   spdlog::info("app: parleyd listening on http://{}:{} with {} io threads, store {}, bus {}", no.host,
                server_->port(), server_->threads(),
                config_.store.kind == "postgres" ? "postgres at " + pg::describe(config_.store.postgres_url)
@@ -128,9 +135,33 @@ Status App::start() {
   return Status::Ok();
 }
 
+Status App::start_media() {
+  const auto& ms = config_.media_storage;
+  std::string local = config_.store.data_dir + "/media";  // this node's disk: staged uploads
+  try {
+    if (ms.backend == "s3") {
+      media::S3Options so{ms.s3_endpoint, ms.s3_bucket, ms.s3_region, ms.s3_access_key, ms.s3_secret_key,
+                          local + "/s3-spool"};
+      auto s3 = std::make_unique<media::S3MediaStore>(so, clock_);
+      if (Status st = s3->ensure_bucket(); !st.ok()) return Status(st.code(), "media store: " + st.message());
+      media_store_ = std::move(s3);
+    } else {
+      media_store_ = std::make_unique<media::FsMediaStore>(ms.dir.empty() ? local : ms.dir);
+    }
+  } catch (const std::exception& e) {
+    return Status(Code::kUnavailable, std::string("cannot open the media store: ") + e.what());
+  }
+  media::Options mo = config_.media;
+  mo.staging_dir = local + "/incoming";
+  mo.node = config_.server.port;
+  media_ = std::make_unique<media::MediaService>(*store_, *media_store_, clock_, mo);
+  return Status::Ok();
+}
+
 void App::stop() {
   if (stopped_.exchange(true)) return;
   maintenance_.stop();
+  media_sweep_.stop();
   spdlog::info("app: shutting down");
   if (server_) server_->shutdown();
   if (presence_) presence_->stop();  // writes every pending last seen

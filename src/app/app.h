@@ -13,6 +13,8 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/periodic.h"
+#include "media/media_service.h"
+#include "media/media_store.h"
 #include "net/server.h"
 #include "presence/presence_service.h"
 #include "store/store.h"
@@ -38,6 +40,7 @@ class App {
   void stop();
 
  private:
+  Status start_media();
   // /metrics beyond core/metrics.h: the store's writer, the bus, sign-in, presence, the io
   // threads (app_metrics.cc).
   std::string node_metrics(NatsBus* nats) const;
@@ -54,12 +57,15 @@ class App {
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::Retention> retention_;
   std::unique_ptr<presence::PresenceService> presence_;
+  std::unique_ptr<media::MediaStore> media_store_;
+  std::unique_ptr<media::MediaService> media_;
   std::unique_ptr<net::Services> services_;
   std::unique_ptr<net::Server> server_;
 
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stopped_{false};
   PeriodicThread maintenance_;  // retention sweeps
+  PeriodicThread media_sweep_;  // media nothing refers to, unfinished uploads
 };
 
 }  // namespace parley::app

@@ -86,6 +86,7 @@ const std::map<std::string, Setter>& keys() {
   using A = auth::Options;
   using P = presence::Options;
   using H = chat::Options;
+  using M = media::Options;
   static const std::map<std::string, Setter> k = {
       {"server.listen", address(&N::host, &N::port, false)},
       {"server.admin_listen", address(&N::admin_host, &N::admin_port, true)},
@@ -151,6 +152,29 @@ const std::map<std::string, Setter>& keys() {
       {"groups.max_members", integer(&C::chat, &H::max_group_members)},
       {"groups.invite_ttl_h", integer(&C::chat, &H::invite_ttl_ms, 3'600'000)},
       {"rooms.max_members", integer(&C::chat, &H::max_room_members)},
+      {"media.max_image_mb", integer(&C::media, &M::max_image_bytes, 1 << 20)},
+      {"media.max_video_mb", integer(&C::media, &M::max_video_bytes, 1 << 20)},
+      {"media.max_voice_mb", integer(&C::media, &M::max_voice_bytes, 1 << 20)},
+      {"media.max_file_mb", integer(&C::media, &M::max_file_bytes, 1 << 20)},
+      {"media.max_image_side",
+       [](Config& c, const toml::node& n) -> std::string {
+         auto v = n.value<std::int64_t>();
+         if (!v || n.is_floating_point()) return "must be an integer";
+         c.media.image.max_side = static_cast<int>(std::clamp<std::int64_t>(*v, 0, 1 << 20));
+         return {};
+       }},
+      {"media.uploads_in_progress", integer(&C::media, &M::uploads_in_progress)},
+      {"media.uploads_per_hour", integer(&C::media, &M::uploads_per_hour)},
+      {"media.upload_ttl_h", integer(&C::media, &M::upload_ttl_ms, 3'600'000)},
+      {"media.grace_h", integer(&C::media, &M::grace_ms, 3'600'000)},
+      {"media.backend", string(&C::media_storage, &C::MediaStorage::backend)},
+      {"media.dir", string(&C::media_storage, &C::MediaStorage::dir)},
+      {"media.s3_endpoint", string(&C::media_storage, &C::MediaStorage::s3_endpoint)},
+      {"media.s3_bucket", string(&C::media_storage, &C::MediaStorage::s3_bucket)},
+      {"media.s3_region", string(&C::media_storage, &C::MediaStorage::s3_region)},
+      {"media.s3_access_key", string(&C::media_storage, &C::MediaStorage::s3_access_key)},
+      {"media.s3_secret_key", string(&C::media_storage, &C::MediaStorage::s3_secret_key)},
+      {"media.sweep_interval_s", integer(&C::media_storage, &C::MediaStorage::sweep_interval_s)},
       {"retention.days", integer(&C::retention, &C::Retention::days)},
       {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
       {"log.level", string(&C::log, &C::Log::level)},
@@ -313,6 +337,18 @@ std::vector<std::string> validate(const Config& c) {
        "groups.invite_ttl_h must be 1..8760");
   need(c.chat.max_room_members >= 2 && c.chat.max_room_members <= 10000000, "rooms.max_members must be 2..10000000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
+  need(c.media.max_image_bytes >= 1 << 20 && c.media.max_video_bytes >= 1 << 20 && c.media.max_voice_bytes >= 1 << 20 &&
+           c.media.max_file_bytes >= 1 << 20,
+       "media.max_*_mb must be >= 1");
+  need(c.media.image.max_side >= 64 && c.media.image.max_side <= 16384, "media.max_image_side must be 64..16384");
+  need(c.media.uploads_in_progress >= 1, "media.uploads_in_progress must be >= 1");
+  need(c.media.uploads_per_hour >= 1, "media.uploads_per_hour must be >= 1");
+  need(c.media.upload_ttl_ms >= 3'600'000, "media.upload_ttl_h must be >= 1");
+  need(c.media.grace_ms >= 0, "media.grace_h must be >= 0");
+  need(c.media_storage.backend == "fs" || c.media_storage.backend == "s3", "media.backend must be fs or s3");
+  need(c.media_storage.backend != "s3" || !c.media_storage.s3_endpoint.empty(),
+       "media.s3_endpoint is required with media.backend = s3");
+  need(c.media_storage.sweep_interval_s >= 1, "media.sweep_interval_s must be >= 1");
   need(c.retention.sweep_interval_s >= 1, "retention.sweep_interval_s must be >= 1");
   static const char* levels[] = {"trace", "debug", "info", "warn", "error"};
   need(std::find(std::begin(levels), std::end(levels), c.log.level) != std::end(levels),

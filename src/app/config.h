@@ -8,6 +8,7 @@
 
 #include "auth/auth_service.h"
 #include "chat/chat_service.h"
+#include "media/media_service.h"
 #include "core/status.h"
 #include "net/services.h"
 #include "presence/presence_service.h"
@@ -55,6 +56,18 @@ struct Config {
   } codes;
   presence::Options presence;  // [presence]
   chat::Options chat;          // [groups] and [rooms]
+  media::Options media;  // [media]: limits of uploads and the sweep's grace
+  struct MediaStorage {  // [media]: where the bytes live
+    std::string backend = "fs";  // fs (a directory) | s3 (an S3-compatible object store, for clusters)
+    std::string dir;             // fs: empty = <store.data_dir>/media
+    std::string s3_endpoint;     // s3: http://host:port (path-style requests)
+    std::string s3_bucket = "parley-media";
+    std::string s3_region = "us-east-1";
+    std::string s3_access_key;
+    std::string s3_secret_key;
+    int sweep_interval_s = 600;
+    bool operator==(const MediaStorage&) const = default;
+  } media_storage;
   struct Retention {
     int days = 30;                  // undelivered updates kept this long
     int sweep_interval_s = 3600;

@@ -7,6 +7,8 @@
 namespace parley {
 
 std::string base64url(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 §4), as data: URLs want it.
+std::string base64(std::string_view bytes);
 std::string hex(std::string_view bytes);
 // Raw 32-byte SHA-256 digest.
 std::string sha256(std::string_view data);

@@ -20,6 +20,8 @@ enum class Code {
   kNotMember,       // caller may not access this chat
   kForbidden,       // a member, but the chat's rules do not let them (admins only)
   kChatFull,        // the chat is at its member limit
+  kNoSuchMedia,     // no media the caller may use under that id
+  kUnsupportedMedia,  // an upload whose type is not taken, or contradicts what was declared
   kRateLimited,
   kCodeExpired,     // sign-in code is past its lifetime
   kCodeInvalid,     // wrong sign-in code

@@ -71,6 +71,22 @@ Result<std::string> jpeg(VipsImage* img, int quality) {
   return out;
 }
 
+// The preview (quality 75) and the inline thumbnail (quality 40) of an upright image.
+Result<Previews> previews(VipsImage* upright, const ImageLimits& limits) {
+  Previews p;
+  auto preview = fit(upright, limits.preview_side);
+  if (!preview) return preview.status();
+  auto preview_jpeg = jpeg(preview->get(), 75);
+  if (!preview_jpeg) return preview_jpeg.status();
+  p.preview = std::move(*preview_jpeg);
+  auto thumb = fit(upright, limits.thumbnail_side);
+  if (!thumb) return thumb.status();
+  auto thumb_jpeg = jpeg(thumb->get(), 40);
+  if (!thumb_jpeg) return thumb_jpeg.status();
+  p.thumbnail = std::move(*thumb_jpeg);
+  return p;
+}
+
 }  // namespace
 
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits) {
@@ -99,17 +115,26 @@ Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& 
   auto full_jpeg = jpeg(full->get(), 85);
   if (!full_jpeg) return full_jpeg.status();
   p.full = std::move(*full_jpeg);
-  auto preview = fit(upright.get(), limits.preview_side);
-  if (!preview) return preview.status();
-  auto preview_jpeg = jpeg(preview->get(), 75);
-  if (!preview_jpeg) return preview_jpeg.status();
-  p.preview = std::move(*preview_jpeg);
-  auto thumb = fit(upright.get(), limits.thumbnail_side);
-  if (!thumb) return thumb.status();
-  auto thumb_jpeg = jpeg(thumb->get(), 40);
-  if (!thumb_jpeg) return thumb_jpeg.status();
-  p.thumbnail = std::move(*thumb_jpeg);
+  auto small = previews(upright.get(), limits);
+  if (!small) return small.status();
+  p.preview = std::move(small->preview);
+  p.thumbnail = std::move(small->thumbnail);
   return p;
+}
+
+Result<Previews> previews_from_rgb(std::string_view rgb, int width, int height, const ImageLimits& limits) {
+  if (width <= 0 || height <= 0 ||
+      rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
+    return Status(Code::kInvalid, "the picture's pixels do not match its size");
+  if (!start_vips()) return Status(Code::kUnavailable, "the image library could not start");
+  // Borrows `rgb`: every image made from it is done with before this returns.
+  Image raw(vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR));
+  if (!raw) return vips_failed("cannot read the picture");
+  VipsImage* out = nullptr;
+  if (vips_copy(raw.get(), &out, "interpretation", VIPS_INTERPRETATION_sRGB, nullptr) != 0)
+    return vips_failed("cannot read the picture");
+  Image srgb(out);
+  return previews(srgb.get(), limits);
 }
 
 }  // namespace parley::media

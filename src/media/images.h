@@ -19,6 +19,7 @@ struct ImageLimits {
   int preview_side = 320;                  // longest side of the preview
   int thumbnail_side = 64;                 // longest side of the inline thumbnail
   std::uint64_t max_pixels = 50'000'000;   // larger images are refused before decoding
+  bool operator==(const ImageLimits&) const = default;
 };
 
 struct ProcessedImage {
@@ -30,5 +31,15 @@ struct ProcessedImage {
 
 // kInvalid (naming why) for bytes no loader takes, or an image over max_pixels.
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits = {});
+
+struct Previews {
+  std::string preview;    // JPEG, at most preview_side
+  std::string thumbnail;  // JPEG, at most thumbnail_side, low quality
+};
+
+// The preview and thumbnail of pixels decoded elsewhere (a video's poster frame): `rgb`
+// holds width x height packed 8-bit RGB pixels, top row first, no padding.
+Result<Previews> previews_from_rgb(std::string_view rgb, int width, int height,
+                                   const ImageLimits& limits = {});
 
 }  // namespace parley::media

@@ -1,6 +1,6 @@
 // Where the bytes of photos, videos, voice notes and files live (issue 16), behind one
 // interface: the filesystem in one-node mode (media/fs), an S3-compatible object store in
-// cluster mode (to come). Content-addressed: an object's id is the SHA-256 of its bytes in
+// cluster mode (media/s3). Content-addressed: an object's id is the SHA-256 of its bytes in
 // lowercase hex, so the same bytes uploaded twice are stored once. Who may read an object
 // is not this module's business: the domain checks that before it asks (docs/media.md).
 #pragma once

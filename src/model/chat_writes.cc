@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "model/media_object.h"
 #include "model/membership.h"
 
 namespace parley::chat_writes {
@@ -18,6 +19,7 @@ ChangeResult resent(const Message& original, ChatKind kind) {
 }
 
 Status used_before() { return Status(Code::kInvalid, "this request id was used before"); }
+Status no_such_media() { return Status(Code::kNoSuchMedia, "no such media (upload it first)"); }
 
 }  // namespace
 
@@ -39,8 +41,14 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& m) {
       allowed = membership::may_post(row->kind, row->settings, tx.role(chat, m.sender));
   }
   if (!allowed.ok()) return allowed;
+  std::string media;  // filled from what the server stored: a client cannot claim a size or a kind
+  if (!m.media_id.empty()) {
+    auto record = tx.media(m.sender, m.media_id);
+    if (!record) return no_such_media();
+    media = media_object::json(*record, m.media_name);
+  }
   static const std::vector<UserId> nobody;
-  auto r = tx.insert(chat, m, members ? *members : nobody);
+  auto r = tx.insert(chat, m, members ? *members : nobody, media);
   if (!r) {  // a resend of a committed message: found by the insert, so a first send costs no lookup
     auto original = tx.sent_before(m.sender, m.client_id);
     if (!original) return used_before();
@@ -68,6 +76,7 @@ Result<ChangeResult> create(ChatTx& tx, const NewChat& nc) {
   std::vector<UserId> existing = tx.existing(others);
   auto event = membership::created_event(nc, existing);
   if (!event) return event.status();
+  if (!nc.settings.avatar.empty() && !tx.media(nc.creator, nc.settings.avatar)) return no_such_media();
   std::vector<UserId> all = existing;
   all.insert(std::lower_bound(all.begin(), all.end(), nc.creator), nc.creator);
 
@@ -77,6 +86,7 @@ Result<ChangeResult> create(ChatTx& tx, const NewChat& nc) {
   r.changed = true;
   tx.add_members(r.chat, all, 0);
   tx.set_role(r.chat, nc.creator, Role::kAdmin);
+  if (!nc.settings.avatar.empty()) tx.avatar_changed(r.chat, "", nc.settings.avatar);
   const bool room = nc.kind == ChatKind::kRoom;
   auto m = tx.append_event(r.chat, nc.creator, nc.device, nc.client_id, *event, room ? std::vector<UserId>{} : all);
   if (!m) return used_before();  // checked above
@@ -117,6 +127,10 @@ Result<ChangeResult> change(ChatTx& tx, const ChatChange& c) {
   if (!effects) return effects.status();
   if (!effects->changed) return r;
   r.changed = true;
+  if (c.op == ChangeOp::kAvatar) {
+    if (!c.value.empty() && !tx.media(c.actor, c.value)) return no_such_media();
+    tx.avatar_changed(chat, row->settings.avatar, c.value);
+  }
 
   const bool room = row->kind == ChatKind::kRoom;
   const std::vector<UserId> before = room ? std::vector<UserId>{} : tx.members(chat);

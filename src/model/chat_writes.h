@@ -45,6 +45,8 @@ class ChatTx {
   // Everyone's lowest delivered and read positions ({INT64_MAX, INT64_MAX}: no members).
   virtual std::pair<Seq, Seq> receipt_minimum(ChatId chat) = 0;
   virtual TimeMs now() = 0;
+  // The media `user` may use under `id` (uploaded it, or may read it); nullopt: none.
+  virtual std::optional<MediaRecord> media(UserId user, const std::string& id) = 0;
 
   // ---- writes
   virtual ChatId insert_chat(const NewChat& chat, std::int64_t member_count) = 0;
@@ -66,6 +68,8 @@ class ChatTx {
   virtual void removal_reached(ChatId chat, std::pair<Seq, Seq> before, AppendResult& m) = 0;
   // A membership entry (a room joined or left) in `user`'s log; returns its pts.
   virtual Pts log_membership(UserId user, ChatId chat, Seq seq, bool member, TimeMs at) = 0;
+  // The chat's avatar is now `now` (""; none) instead of `before`: its members may read it.
+  virtual void avatar_changed(ChatId chat, const std::string& before, const std::string& now) = 0;
 };
 
 // What a store does to append one message, inside one write transaction.
@@ -81,9 +85,13 @@ class AppendTx {
   // Asked after chat(), for the same chat.
   virtual std::optional<Role> role(ChatId chat, UserId user) = 0;
   virtual const std::vector<UserId>& members(ChatId chat) = 0;  // sorted; not asked for rooms
+  // The media `user` may attach under `id` (uploaded it, or may read it: forwarding).
+  virtual std::optional<MediaRecord> media(UserId user, const std::string& id) = 0;
   // The message at the chat's next seq, with a log entry for each of `recipients` (none in
-  // rooms). Nullopt, and no seq used: (sender, client_id) was committed before.
-  virtual std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) = 0;
+  // rooms). Nullopt, and no seq used: (sender, client_id) was committed before. `media`:
+  // its media object ("" for none); the message then refers to m.media_id (who may read it).
+  virtual std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
+                                             const std::string& media) = 0;
   virtual std::optional<Message> sent_before(UserId sender, const std::string& client_id) = 0;
   // Groups: sending means having seen the chat; the sender's delivered and read positions
   // move to `seq`, and if everyone's minimum moved, the senders it now covers are told (in r).

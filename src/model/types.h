@@ -50,6 +50,7 @@ struct Message {
   TimeMs ts = 0;
   std::string text;
   std::string system;
+  std::string media{};  // a photo, video, voice note or file: its media object (JSON); "" for none
 };
 
 // A message to commit. Exactly one of `to` (one-to-one, chat created on first use) and
@@ -60,7 +61,25 @@ struct NewMessage {
   std::string client_id;
   std::optional<UserId> to;
   std::optional<ChatId> chat;
-  std::string text;
+  std::string text;  // with media: the caption ("" for none)
+  std::string media_id{};    // media to attach (the sender uploaded it or may read it); "" for none
+  std::string media_name{};  // the file name to show; "" keeps the one given at upload
+};
+
+// A stored photo, video, voice note or file (docs/media.md). Shared by everyone who
+// uploaded the same bytes; who may read it is the store's media_refs and uploads.
+struct MediaRecord {
+  std::string id;    // SHA-256 of the stored bytes, lowercase hex
+  std::string kind;  // "image", "video", "voice" or "file"
+  std::string mime;  // read from the bytes (libmagic)
+  std::int64_t size = 0;
+  int width = 0, height = 0;       // images and videos; 0: unknown
+  std::int64_t duration_ms = 0;    // videos and voice notes; 0: unknown
+  std::string thumbnail;           // base64 JPEG of at most 64 px; "" for none
+  std::string waveform;            // voice notes: base64 of 64 loudness bytes
+  std::string preview;             // the id of the 320 px preview object; "" for none
+  std::string name{};              // the uploader's file name (not stored with the bytes)
+  TimeMs uploaded_at = 0;          // the last upload of these bytes (the sweep's grace runs from it)
 };
 
 enum class ChatKind { kDirect = 1, kGroup = 2, kRoom = 3 };

@@ -18,6 +18,7 @@
 
 #include "core/encoding.h"
 #include "net/await.h"
+#include "net/http_reply.h"
 #include "proto/errors.h"
 
 namespace parley::net {
@@ -34,21 +35,13 @@ constexpr int kMaxAdminUsers = 10000;
 
 HttpResponse reply(const HttpRequest& req, http::status status, std::string body,
                    std::string_view type = "application/json") {
-  HttpResponse res{status, req.version()};
-  res.set(http::field::server, "parleyd");
-  res.set(http::field::content_type, type);
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
+  return http_reply(req.version(), req.keep_alive(), status, std::move(body), type);
 }
 
 HttpResponse ok(const HttpRequest& req, const json::value& v) { return reply(req, http::status::ok, json::serialize(v)); }
 
 HttpResponse error(const HttpRequest& req, int status, std::string_view code, std::string_view message) {
-  json::object o{{"error", code}, {"message", message}};
-  return reply(req, static_cast<http::status>(status), json::serialize(o));
+  return http_error(req.version(), req.keep_alive(), status, code, message);
 }
 
 HttpResponse error(const HttpRequest& req, const Status& st) {

@@ -10,12 +10,12 @@
 #include <string>
 
 #include "auth/rate_limiter.h"
+#include "net/http_reply.h"
 #include "net/services.h"
 
 namespace parley::net {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
 class HttpApi {
  public:

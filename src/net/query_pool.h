@@ -1,4 +1,4 @@
-// A few named threads ("query-N") that run the read-only queries sessions answer (chat_info,
+// A few named threads ("query-N", or another name) that run the read-only queries sessions answer (chat_info,
 // receipts, views): their store reads wait on a database here, not on an io thread that
 // serves thousands of other connections. The answer goes back to the session as mail.
 #pragma once
@@ -15,10 +15,10 @@ namespace parley::net {
 
 class QueryPool {
  public:
-  explicit QueryPool(int threads) : guard_(ctx_.get_executor()) {
+  explicit QueryPool(int threads, std::string name = "query") : guard_(ctx_.get_executor()) {
     for (int i = 0; i < threads; ++i)
-      threads_.emplace_back([this, i] {
-        set_thread_name("query-" + std::to_string(i));
+      threads_.emplace_back([this, i, name] {
+        set_thread_name(name + "-" + std::to_string(i));
         ctx_.run();
       });
   }

@@ -41,7 +41,8 @@ Server::Server(Options options, Services& services)
       registry_(services.clock, SessionRegistry::Caps{opt_.connections_per_ip, opt_.connections_per_user,
                                                       opt_.max_output_bytes, opt_.queries_per_s, opt_.query_burst}),
       rooms_(services.bus),
-      api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }) {}
+      api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }),
+      media_(services, media_pool_.context().get_executor()) {}
 
 Server::~Server() { shutdown(); }
 
@@ -138,10 +139,19 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool i
   beast::flat_buffer buf;
   for (;;) {
     stream.expires_after(std::chrono::seconds(30));
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(16 * 1024);
+    // The header first: media routes stream their bodies (net/media_http); the others
+    // read theirs whole, up to 256 KiB.
+    HeaderParser header;
+    header.header_limit(16 * 1024);
+    auto [hec, hn] = co_await http::async_read_header(stream, buf, header, use_nothrow);
+    if (!hec && !internal && MediaHttp::handles(header.get().target().substr(0, header.get().target().find('?')))) {
+      if (!co_await media_.serve(stream, buf, header)) break;
+      continue;
+    }
+    http::request_parser<http::string_body> parser(std::move(header));
     parser.body_limit(256 * 1024);
-    auto [rec, n] = co_await http::async_read(stream, buf, parser, use_nothrow);
+    beast::error_code rec = hec;
+    if (!rec && !parser.is_done()) std::tie(rec, std::ignore) = co_await http::async_read(stream, buf, parser, use_nothrow);
     if (rec) {
       if (rec == http::error::body_limit || rec == http::error::header_limit || rec == http::error::bad_method ||
           rec == http::error::bad_target || rec == http::error::bad_version) {

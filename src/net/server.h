@@ -11,6 +11,7 @@
 
 #include "net/http_api.h"
 #include "net/io_thread.h"
+#include "net/media_http.h"
 #include "net/query_pool.h"
 #include "net/room_fanout.h"
 #include "net/services.h"
@@ -53,7 +54,9 @@ class Server {
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
   QueryPool queries_{4};  // threads: they mostly wait on the store
+  QueryPool media_pool_{4, "media"};  // uploads staged, images processed, objects read and written
   HttpApi api_;
+  MediaHttp media_;
   std::atomic<bool> accepting_{false};
   unsigned short port_ = 0;
   unsigned short admin_port_ = 0;

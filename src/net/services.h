@@ -9,6 +9,7 @@
 #include "chat/chat_service.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "media/media_service.h"
 #include "presence/presence_service.h"
 #include "proto/frames.h"
 
@@ -52,6 +53,7 @@ struct Services {
   Metrics& metrics;
   const Clock& clock;
   OffsetClock* clock_control = nullptr;  // set only when [testing] clock_control = true
+  media::MediaService* media = nullptr;  // photos, videos, voice notes, files; null: media are off
 };
 
 }  // namespace parley::net

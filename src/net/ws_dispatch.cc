@@ -108,7 +108,7 @@ bool WsSession::over_send_rate(const std::string& id) {
 void WsSession::on_send(const proto::SendFrame& f) {
   if (over_send_rate(f.id)) return;
   if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
-  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text};
+  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name};
   svc_.chat.send(std::move(m), [self = self(), id = f.id](Result<AppendResult> r) {
     std::string frame;
     if (r) {

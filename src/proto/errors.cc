@@ -14,6 +14,8 @@ std::string_view wire_code(Code code) {
     case Code::kNotMember: return err::kNotMember;
     case Code::kForbidden: return err::kForbidden;
     case Code::kChatFull: return err::kChatFull;
+    case Code::kNoSuchMedia: return err::kNoSuchMedia;
+    case Code::kUnsupportedMedia: return err::kUnsupportedMedia;
     case Code::kRateLimited: return err::kRateLimited;
     case Code::kCodeExpired: return err::kCodeExpired;
     case Code::kCodeInvalid: return err::kCodeInvalid;
@@ -37,7 +39,9 @@ int http_status(Code code) {
     case Code::kChatFull: return 409;
     case Code::kNotFound:
     case Code::kNoSuchUser:
-    case Code::kNoSuchChat: return 404;
+    case Code::kNoSuchChat:
+    case Code::kNoSuchMedia: return 404;
+    case Code::kUnsupportedMedia: return 415;
     case Code::kTooManyAttempts:
     case Code::kRateLimited: return 429;
     case Code::kUnavailable: return 503;

@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "proto/errors.h"
 #include "proto/json_out.h"
+#include "model/media_object.h"
 #include "model/membership.h"
 
 namespace parley::proto {
@@ -83,15 +84,33 @@ struct Fields {
   }
 };
 
+// `media`: {"id": "<64 hex>", "name": "..."}; fills s or says what is wrong.
+std::optional<FrameError> parse_media(const json::value& v, SendFrame& s) {
+  auto wrong = [&](std::string what) { return bad(err::kBadFrame, "field 'media' " + what, s.id); };
+  if (!v.is_object()) return wrong("must be an object with a media 'id'");
+  Fields m{v.get_object(), s.id, {}};
+  auto id = m.string("id", true);
+  auto name = m.string("name", false);
+  if (m.error) return wrong("must hold a string 'id' and optionally a string 'name'");
+  if (!media_object::valid_id(*id)) return wrong("'id' must be a media id (64 hex digits)");
+  if (name && !media_object::valid_name(*name))
+    return wrong("'name' must be 1 to 255 bytes without '/', '\\' or control characters");
+  s.media_id = std::move(*id);
+  s.media_name = name.value_or("");
+  return std::nullopt;
+}
+
 Parsed parse_send(Fields& f, const Limits& limits) {
-  auto text = f.string("text", true);
+  const bool with_media = f.o.contains("media");
+  auto text = f.string("text", !with_media);
   auto to = f.integer("to", false, 1);
   auto chat = f.integer("chat", false, 1);
   auto background = f.boolean("background");
   if (f.error) return *f.error;
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client message id)");
   if (to.has_value() == chat.has_value()) return bad(err::kBadFrame, "exactly one of 'to' and 'chat' is required", f.id);
-  if (text->empty()) return bad(err::kBadFrame, "field 'text' is empty", f.id);
+  if (!text) text.emplace();
+  if (text->empty() && !with_media) return bad(err::kBadFrame, "field 'text' is empty", f.id);
   if (utf8_length(*text) > limits.max_text_chars)
     return bad(err::kTextTooLong, "text is longer than " + std::to_string(limits.max_text_chars) + " characters", f.id);
   SendFrame s;
@@ -100,6 +119,8 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   if (chat) s.chat = ChatId(*chat);
   s.text = std::move(*text);
   s.background = background.value_or(false);
+  if (with_media)
+    if (auto e = parse_media(f.o.at("media"), s)) return *e;
   return ClientFrame{std::move(s)};
 }
 
@@ -437,7 +458,7 @@ std::string privacy_frame(const PresenceRecord& settings) {
 
 std::string message_frame(Pts pts, const Message& m) {
   std::string out;
-  JsonOut o(out, "msg", 160 + m.client_id.size() + m.text.size() + m.system.size());
+  JsonOut o(out, "msg", 160 + m.client_id.size() + m.text.size() + m.system.size() + m.media.size());
   if (pts > 0) o.num("pts", pts);
   o.num("chat", m.chat.value).num("seq", m.seq).num("from", m.sender.value).num("device", m.sender_device.value);
   o.str("id", m.client_id).num("ts", m.ts).str("text", m.text);
@@ -446,6 +467,7 @@ std::string message_frame(Pts pts, const Message& m) {
     auto event = json::parse(m.system, ec);  // written by this server; checked all the same
     if (!ec) o.raw("system", json::serialize(event));
   }
+  if (!m.media.empty()) o.raw("media", m.media);  // written by this server (model/media_object)
   return std::move(o.close());
 }
 

@@ -36,7 +36,8 @@ struct SendFrame {
   std::string id;  // client message id
   std::optional<UserId> to;
   std::optional<ChatId> chat;
-  std::string text;
+  std::string text;              // with media: the caption, may be empty
+  std::string media_id, media_name;  // a photo, video, voice note or file (docs/media.md)
   bool background = false;  // sent by the app on its own (a resend): not user activity
 };
 struct SyncFrame {

@@ -152,6 +152,22 @@ class Store {
   virtual Result<std::vector<GroupInvite>> invites_for(UserId user, TimeMs now) = 0;
   virtual void delete_invite(ChatId chat, UserId user, DoneStatus done) = 0;
 
+  // --- media (docs/media.md) ---
+  // Records an upload of `media` by `uploader`: the object (its description kept as first
+  // recorded, its upload time moved to media.uploaded_at) and who uploaded it.
+  virtual void record_media(MediaRecord media, UserId uploader, DoneStatus done) = 0;
+  // The media `user` may read under `id`: they uploaded it; or a message with it that they
+  // may read (members: after they joined; former members: up to their removal) still
+  // exists; or it is the avatar of a chat they are in. kNotFound otherwise, the same as for
+  // an id that does not exist.
+  virtual Result<MediaRecord> readable_media(UserId user, const std::string& id) = 0;
+  // Forgets up to `limit` media nothing refers to (no message that still exists, no avatar)
+  // whose last upload was before `cutoff`, and answers the stored objects that go with
+  // them (the media and their previews, save those another media still uses): removing
+  // the bytes is the caller's job. In cluster mode one node sweeps at a time; a node that
+  // finds another sweeping answers nothing.
+  virtual void sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) = 0;
+
   // --- retention ---
   // One bounded step of deleting update-log entries older than `log_cutoff`, and sign-in
   // codes, group invites and rate-limit windows expired at `now`. Call again until `finished`: a step never stalls the writer for

@@ -140,6 +140,16 @@ class ChatTx final : public chat_writes::ChatTx {
     b_.add_update(user, pts, UpdateKind::kMembership, chat, seq, 0, member ? 1 : 0, 0, at);
     return pts;
   }
+  std::optional<MediaRecord> media(UserId user, const std::string& id) override {
+    return s_.readable_media(b_.conn, user, id);
+  }
+  void avatar_changed(ChatId chat, const std::string& before, const std::string& now) override {
+    if (!before.empty())
+      b_.conn.query("DELETE FROM media_refs WHERE media = $1 AND chat_id = $2 AND seq = 0", {before, chat.value});
+    if (!now.empty())
+      b_.conn.query("INSERT INTO media_refs (media, chat_id, seq) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+                    {now, chat.value});
+  }
 
  private:
   PostgresStore& s_;
@@ -180,12 +190,21 @@ class AppendTx final : public chat_writes::AppendTx {
     fresh_ = s_.fresh_members(b_.conn, chat);  // a change earlier in this batch
     return fresh_;
   }
-  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) override {
+  std::optional<MediaRecord> media(UserId user, const std::string& id) override {
+    return s_.readable_media(b_.conn, user, id);
+  }
+  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
+                                     const std::string& media) override {
     Key key{m.sender.value, m.client_id};
     if (b_.existing.count(key)) return std::nullopt;
     AppendResult r;
-    r.message = Message{chat, b_.next_seq(chat), m.sender, m.sender_device, m.client_id, s_.stamp(), m.text, {}};
+    r.message = Message{chat, b_.next_seq(chat), m.sender, m.sender_device, m.client_id, s_.stamp(), m.text, {}, media};
     b_.add_message(r.message);
+    if (!m.media_id.empty()) {
+      b_.ref_media.push_back(m.media_id);
+      b_.ref_chats.push_back(chat.value);
+      b_.ref_seqs.push_back(r.message.seq);
+    }
     if (!recipients.empty()) s_.mark_posted(b_, chat, m.sender);  // not in rooms
     for (UserId u : recipients) {
       Pts pts = b_.next_pts(u);

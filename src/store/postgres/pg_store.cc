@@ -197,7 +197,7 @@ void PostgresStore::lock_counters(Batch& b) {
   std::optional<std::size_t> dup, unlocked_q, chats_q, users_q, receipts_q;
   if (!b.dedupe_senders.empty())
     dup = p.add(
-        "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, '') "
+        "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
         "FROM messages m JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
         "ON m.sender = k.sender AND m.client_id = k.client_id",
         {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
@@ -232,7 +232,8 @@ void PostgresStore::lock_counters(Batch& b) {
     for (int i = 0; i < r.size(); ++i)
       b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
                                                          DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
-                                                         r.text(i, 6),          r.text(i, 7)};
+                                                         r.text(i, 6),          r.text(i, 7),
+                                                         r.text(i, 8)};
   }
   if (unlocked_q) {
     const auto& r = rows[*unlocked_q];
@@ -261,7 +262,7 @@ void PostgresStore::lock_counters(Batch& b) {
 
 void PostgresStore::flush(Batch& b) {
   if (!b.message_rows.empty())
-    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system) FROM STDIN",
+    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media) FROM STDIN",
                    b.message_rows);
   if (!b.update_rows.empty())
     b.conn.copy_in("COPY updates (user_id, pts, kind, chat_id, seq, member, delivered, read, ts) FROM STDIN",
@@ -297,6 +298,11 @@ void PostgresStore::flush(Batch& b) {
         "UPDATE chat_members m SET posted = true FROM unnest($1::bigint[], $2::bigint[]) AS t(c, u) "
         "WHERE m.chat_id = t.c AND m.user_id = t.u AND NOT m.posted",
         {int_array(b.posted_chats), int_array(b.posted_users)});
+  if (!b.ref_media.empty())
+    p.add(
+        "INSERT INTO media_refs (media, chat_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) "
+        "ON CONFLICT DO NOTHING",
+        {text_array(b.ref_media), int_array(b.ref_chats), int_array(b.ref_seqs)});
   if (!b.positions.empty()) {
     std::vector<std::int64_t> ids, pos, ts;
     for (auto& [id, v] : b.positions) {
@@ -623,7 +629,7 @@ Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, 
   return read([&](Conn& c) -> Result<std::vector<Update>> {
     auto q = c.query(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
+        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
         "FROM updates u LEFT JOIN messages m ON u.kind = $4 AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = $1 AND u.pts > $2 ORDER BY u.pts LIMIT $3",
         {user.value, after, limit, stored(UpdateKind::kMessage)});
@@ -636,7 +642,8 @@ Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, 
       if (u.kind == UpdateKind::kMessage) {
         if (q.is_null(i, 7)) continue;  // message deleted by retention
         u.message = Message{chat,         q.i64(i, 3),  UserId(q.i64(i, 7)), DeviceId(q.i64(i, 8)),
-                            q.text(i, 9), q.i64(i, 10), q.text(i, 11),       q.text(i, 12)};
+                            q.text(i, 9), q.i64(i, 10), q.text(i, 11),       q.text(i, 12),
+                            q.text(i, 13)};
       } else if (u.kind == UpdateKind::kMembership) {
         u.membership = MembershipUpdate{chat, q.i64(i, 5) != 0, q.i64(i, 3)};
       } else {
@@ -712,13 +719,13 @@ Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId mem
     Seq from = m.i64(0, 0);
     Seq until = m.is_null(0, 1) ? INT64_MAX : m.i64(0, 1) + 1;
     auto q = c.query(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
         "WHERE chat_id = $1 AND seq < $2 AND seq > $3 ORDER BY seq DESC LIMIT $4",
         {chat.value, std::min(before > 0 ? before : INT64_MAX, until), from, limit});
     std::vector<Message> out;
     for (int i = 0; i < q.size(); ++i)
       out.push_back(Message{chat, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
-                            q.text(i, 5), q.text(i, 6)});
+                            q.text(i, 5), q.text(i, 6), q.text(i, 7)});
     return out;
   });
 }
@@ -797,13 +804,13 @@ Result<std::vector<Message>> PostgresStore::read_room(ChatId room, UserId member
     auto m = c.query("SELECT joined_seq FROM chat_members WHERE chat_id = $1 AND user_id = $2", {room.value, member.value});
     if (m.empty()) return Status(Code::kNotMember, "not a member of this chat");
     auto q = c.query(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
         "WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         {room.value, std::max(after, m.i64(0, 0)), limit});
     std::vector<Message> out;
     for (int i = 0; i < q.size(); ++i)
       out.push_back(Message{room, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
-                            q.text(i, 5), q.text(i, 6)});
+                            q.text(i, 5), q.text(i, 6), q.text(i, 7)});
     return out;
   });
 }

@@ -107,6 +107,9 @@ class PostgresStore final : public Store {
   void take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) override;
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
+  void record_media(MediaRecord media, UserId uploader, DoneStatus done) override;
+  Result<MediaRecord> readable_media(UserId user, const std::string& id) override;
+  void sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) override;
   WriterStats writer_stats() const override;
   const WriterHistograms& writer_histograms() const override { return histograms_; }
   // Identifies this database's data set; every node on it reads the same id.
@@ -152,6 +155,8 @@ class PostgresStore final : public Store {
   const ChatCache* chat_cache(Conn& c, ChatId chat);  // nullptr: no such chat
   // The chat's members now, read under its row lock (a change earlier in this batch).
   std::vector<UserId> fresh_members(Conn& c, ChatId chat);
+  // What `user` may read under media `id` (pg_media.cc).
+  std::optional<MediaRecord> readable_media(Conn& c, UserId user, const std::string& id);
   // Everyone's minimum positions in a group moved from `before` to `after`: log
   // kReceiptAll for the senders (still `members`) of the messages now covered.
   void everyone_reached(Batch& b, ChatId chat, const std::vector<UserId>& members, std::pair<Seq, Seq> before,

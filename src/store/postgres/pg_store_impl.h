@@ -58,6 +58,8 @@ struct PostgresStore::Batch {
   std::unordered_set<std::int64_t> changed_chats;                   // membership changed in this batch
   std::unordered_map<std::int64_t, std::vector<std::pair<Seq, std::int64_t>>> appended;  // chat -> (seq, sender)
   std::vector<std::int64_t> posted_chats, posted_users;  // first posts of a member (PostgresStore::mark_posted)
+  std::vector<std::string> ref_media;                    // media_refs rows written at flush
+  std::vector<std::int64_t> ref_chats, ref_seqs;
 
   void add_message(const Message& m) {
     for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),
@@ -71,6 +73,9 @@ struct PostgresStore::Batch {
     message_rows += '\t';
     if (m.system.empty()) message_rows += "\\N";
     else copy_field(message_rows, m.system);
+    message_rows += '\t';
+    if (m.media.empty()) message_rows += "\\N";
+    else copy_field(message_rows, m.media);
     message_rows += '\n';
     if (m.system.empty()) appended[m.chat.value].emplace_back(m.seq, m.sender.value);
   }

@@ -165,6 +165,37 @@ CREATE TABLE rate_windows (
   count       BIGINT NOT NULL
 );
 )sql",
+    // 8: media (issue 16), as SQLite migration 7.
+    R"sql(
+ALTER TABLE messages ADD COLUMN media TEXT;
+CREATE TABLE media (
+  id          TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  mime        TEXT NOT NULL,
+  size        BIGINT NOT NULL,
+  width       INTEGER NOT NULL DEFAULT 0,
+  height      INTEGER NOT NULL DEFAULT 0,
+  duration_ms BIGINT NOT NULL DEFAULT 0,
+  thumbnail   TEXT NOT NULL DEFAULT '',
+  waveform    TEXT NOT NULL DEFAULT '',
+  preview     TEXT NOT NULL DEFAULT '',
+  uploaded_at BIGINT NOT NULL
+);
+CREATE INDEX media_uploaded_at ON media(uploaded_at);
+CREATE INDEX media_preview ON media(preview) WHERE preview <> '';
+CREATE TABLE media_uploads (
+  media       TEXT NOT NULL,
+  user_id     BIGINT NOT NULL,
+  at          BIGINT NOT NULL,
+  PRIMARY KEY (media, user_id)
+);
+CREATE TABLE media_refs (
+  media       TEXT NOT NULL,
+  chat_id     BIGINT NOT NULL,
+  seq         BIGINT NOT NULL,
+  PRIMARY KEY (media, chat_id, seq)
+);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

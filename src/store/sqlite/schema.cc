@@ -157,6 +157,38 @@ CREATE TABLE rate_windows (
   count       INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 7: media (issue 16, docs/media.md). A message's media object; the stored objects and
+    // who uploaded them; which chats' messages (seq) or avatars (seq 0) refer to them.
+    R"sql(
+ALTER TABLE messages ADD COLUMN media TEXT;
+CREATE TABLE media (
+  id          TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  mime        TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  width       INTEGER NOT NULL DEFAULT 0,
+  height      INTEGER NOT NULL DEFAULT 0,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  thumbnail   TEXT NOT NULL DEFAULT '',
+  waveform    TEXT NOT NULL DEFAULT '',
+  preview     TEXT NOT NULL DEFAULT '',
+  uploaded_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX media_uploaded_at ON media(uploaded_at);
+CREATE INDEX media_preview ON media(preview) WHERE preview <> '';
+CREATE TABLE media_uploads (
+  media       TEXT NOT NULL,
+  user_id     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (media, user_id)
+) WITHOUT ROWID;
+CREATE TABLE media_refs (
+  media       TEXT NOT NULL,
+  chat_id     INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (media, chat_id, seq)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -148,6 +148,11 @@ class ChatTx final : public chat_writes::ChatTx {
         .exec();
     return pts;
   }
+  std::optional<MediaRecord> media(UserId user, const std::string& id) override { return s_.readable_media(db_, user, id); }
+  void avatar_changed(ChatId chat, const std::string& before, const std::string& now) override {
+    if (!before.empty()) s_.unrefer_media(db_, before, chat, 0);
+    if (!now.empty()) s_.refer_media(db_, now, chat, 0);
+  }
 
  private:
   SqliteStore& s_;
@@ -168,8 +173,11 @@ class AppendTx final : public chat_writes::AppendTx {
   }
   std::optional<Role> role(ChatId chat, UserId user) override { return s_.role_in(db_, chat, user); }
   const std::vector<UserId>& members(ChatId chat) override { return s_.members(db_, chat); }
-  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients) override {
-    return s_.insert_message(db_, chat, m.sender, m.sender_device, m.client_id, m.text, {}, recipients);
+  std::optional<MediaRecord> media(UserId user, const std::string& id) override { return s_.readable_media(db_, user, id); }
+  std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
+                                     const std::string& media) override {
+    return s_.insert_message(db_, chat, m.sender, m.sender_device, m.client_id, m.text, {}, recipients, media,
+                             m.media_id);
   }
   std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
     return s_.sent_before(db_, sender, client_id);

@@ -381,21 +381,22 @@ std::optional<Role> SqliteStore::role_in(Db& db, ChatId chat, UserId user) {
 
 std::optional<Message> SqliteStore::sent_before(Db& db, UserId sender, const std::string& client_id) {
   auto& q = db.prepare(
-      "SELECT chat_id, seq, sender_device, ts, text, coalesce(system, '') FROM messages WHERE sender = ? AND client_id = ?");
+      "SELECT chat_id, seq, sender_device, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages WHERE sender = ? AND client_id = ?");
   q.bind(1, sender.value).bind(2, client_id);
   if (!q.step()) return std::nullopt;
-  return Message{ChatId(q.i64(0)), q.i64(1), sender, DeviceId(q.i64(2)), client_id, q.i64(3), q.text(4), q.text(5)};
+  return Message{ChatId(q.i64(0)), q.i64(1), sender, DeviceId(q.i64(2)), client_id, q.i64(3), q.text(4), q.text(5), q.text(6)};
 }
 
 std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, DeviceId device,
                                                         const std::string& client_id, const std::string& text,
                                                         const std::string& system,
-                                                        const std::vector<UserId>& recipients) {
+                                                        const std::vector<UserId>& recipients,
+                                                        const std::string& media, const std::string& media_id) {
   AppendResult r;
-  r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system};
+  r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system, media};
   auto& ins = db.prepare(
-      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
+      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
   ins.bind(1, chat.value)
       .bind(2, r.message.seq)
       .bind(3, sender.value)
@@ -405,11 +406,14 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
       .bind_static(7, text);
   if (system.empty()) ins.bind_null(8);
   else ins.bind_static(8, system);
+  if (media.empty()) ins.bind_null(9);
+  else ins.bind_static(9, media);
   ins.exec();
   if (db.changes() == 0) {  // the client id was used before: give the seq back (no gap)
     --chat_seq_[chat.value];
     return std::nullopt;
   }
+  if (!media_id.empty()) refer_media(db, media_id, chat, r.message.seq);
   if (!recipients.empty()) mark_posted(db, chat, sender);  // not in rooms
   auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, ?, ?, ?, ?)");
   for (UserId u : recipients) {
@@ -542,7 +546,7 @@ Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, in
   return read([&](Db& db) -> Result<std::vector<Update>> {
     auto& q = db.prepare(
         "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, '') "
+        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
         "FROM updates u LEFT JOIN messages m ON u.kind = ? AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = ? AND u.pts > ? ORDER BY u.pts LIMIT ?");
     q.bind(1, stored(UpdateKind::kMessage)).bind(2, user.value).bind(3, after).bind(4, limit);
@@ -555,7 +559,7 @@ Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, in
       if (u.kind == UpdateKind::kMessage) {
         if (q.is_null(7)) continue;  // message deleted by retention
         u.message = Message{chat,      q.i64(3),  UserId(q.i64(7)), DeviceId(q.i64(8)),
-                            q.text(9), q.i64(10), q.text(11),       q.text(12)};
+                            q.text(9), q.i64(10), q.text(11),       q.text(12), q.text(13)};
       } else if (u.kind == UpdateKind::kMembership) {
         u.membership = MembershipUpdate{chat, q.i64(5) != 0, q.i64(3)};
       } else {
@@ -637,13 +641,13 @@ Result<std::vector<Message>> SqliteStore::read_history(ChatId chat, UserId membe
     Seq until = m.is_null(1) ? INT64_MAX : m.i64(1) + 1;
     m.reset();
     auto& q = db.prepare(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
         "WHERE chat_id = ? AND seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?");
     q.bind(1, chat.value).bind(2, std::min(before > 0 ? before : INT64_MAX, until)).bind(3, from).bind(4, limit);
     std::vector<Message> out;
     while (q.step())
       out.push_back(Message{chat, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3),
-                            q.i64(4), q.text(5), q.text(6)});
+                            q.i64(4), q.text(5), q.text(6), q.text(7)});
     return out;
   });
 }
@@ -656,13 +660,13 @@ Result<std::vector<Message>> SqliteStore::read_room(ChatId room, UserId member, 
     Seq from = std::max(after, m.i64(0));
     m.reset();
     auto& q = db.prepare(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, '') FROM messages "
+        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
         "WHERE chat_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     q.bind(1, room.value).bind(2, from).bind(3, limit);
     std::vector<Message> out;
     while (q.step())
       out.push_back(Message{room, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3), q.i64(4), q.text(5),
-                            q.text(6)});
+                            q.text(6), q.text(7)});
     return out;
   });
 }

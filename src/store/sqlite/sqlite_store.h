@@ -89,6 +89,9 @@ class SqliteStore final : public Store {
   void take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) override;
 
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
+  void record_media(MediaRecord media, UserId uploader, DoneStatus done) override;
+  Result<MediaRecord> readable_media(UserId user, const std::string& id) override;
+  void sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) override;
   void close() override;
 
   WriterStats writer_stats() const override;
@@ -116,7 +119,13 @@ class SqliteStore final : public Store {
   // Inserts a message at the chat's next seq; logs it for `recipients` (empty for rooms).
   // nullopt (and no seq used) when (sender, client_id) is already committed.
   std::optional<AppendResult> insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
-                              const std::string& text, const std::string& system, const std::vector<UserId>& recipients);
+                              const std::string& text, const std::string& system, const std::vector<UserId>& recipients,
+                              const std::string& media = {}, const std::string& media_id = {});
+  // Media (sqlite_media.cc): what `user` may read under `id`; `chat`'s message `seq` (0: its
+  // avatar) refers to `id`.
+  std::optional<MediaRecord> readable_media(Db& db, UserId user, const std::string& id);
+  void refer_media(Db& db, const std::string& id, ChatId chat, Seq seq);
+  void unrefer_media(Db& db, const std::string& id, ChatId chat, Seq seq);
   // A group member's positions moved from `was` to `now`: if everyone's minimum moved,
   // log kReceiptAll for the senders of the messages it now covers. The minimum is cached
   // and recounted only when this member may have held it.
