@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
+import { mediaScenarios } from "./media.mjs";
 
 const ALICE = "+14155550101";
 const BOB = "+14155550102";
@@ -467,4 +468,6 @@ export const scenarios = {
     await page.getByRole("complementary", { name: "Settings" }).getByText("(this browser)").waitFor();
     await accessible(page, "settings");
   },
+
+  ...mediaScenarios,
 };

@@ -28,7 +28,7 @@ function connect(session: Session): { state: AppState; outbox: IndexedDbOutbox }
     session.position = pts;
     saveTimer ??= setTimeout(() => { saveTimer = null; saveSession(session); }, 250);
   });
-  return { state: new AppState(session.user, session.phone, api, client), outbox };
+  return { state: new AppState(session.user, session.phone, api, client, outbox.uploads), outbox };
 }
 
 function Root() {
@@ -51,6 +51,7 @@ function Root() {
     return () => {
       a.state.client.stop();
       a.state.dispose();
+      a.state.media.clear();
       setApp(null);
     };
   }, [session]);

@@ -9,6 +9,7 @@ import type { Invites } from "./invites";
 import type { RoomAccess, View } from "./model";
 import type { Requests } from "./requests";
 import type { TypingStore } from "./typing";
+import type { UploadQueue } from "./uploads";
 import type { ParleyClient } from "../protocol/client";
 import type { ErrorFrame } from "../protocol/frames";
 import { describe, inviteAnswered, joinError } from "./words";
@@ -29,6 +30,7 @@ export interface ActionParts {
   requests: Requests;
   invites: Invites;
   typing: TypingStore;
+  uploads: UploadQueue;
 }
 
 export class Actions {
@@ -38,6 +40,7 @@ export class Actions {
   private readonly requests: Requests;
   private readonly invites: Invites;
   private readonly typing: TypingStore;
+  private readonly uploads: UploadQueue;
 
   constructor(private readonly host: ActionHost, parts: ActionParts) {
     this.api = parts.api;
@@ -46,6 +49,7 @@ export class Actions {
     this.requests = parts.requests;
     this.invites = parts.invites;
     this.typing = parts.typing;
+    this.uploads = parts.uploads;
   }
 
   /** Sends to the open chat, or to a draft's peer (the draft becomes the chat). False if nothing was sent. */
@@ -60,6 +64,27 @@ export class Actions {
       const id = this.client.sendToUser(host.view.draft.peer, body);
       const peer = host.view.draft.peer;
       this.requests.whenAnswered(id, (chat) => {
+        void host.refreshChats().then(() => {
+          if (host.view && "draft" in host.view && host.view.draft.peer === peer) host.open({ chat });
+        });
+      });
+    }
+    return true;
+  }
+
+  /** Uploads files and sends them to the open chat or draft (the caption goes with the first). False if there is none. */
+  sendFiles(files: File[], caption: string): boolean {
+    const view = this.host.view;
+    if (!files.length || !view) return false;
+    const text = caption.trim() ? caption.replace(/\s+$/, "") : "";
+    if ("chat" in view) {
+      this.uploads.add({ chat: view.chat }, files, text);
+      this.typing.stop(view.chat);
+    } else {
+      const peer = view.draft.peer;
+      const [first] = this.uploads.add({ to: peer }, files, text);
+      const host = this.host;
+      this.requests.whenAnswered(first, (chat) => {
         void host.refreshChats().then(() => {
           if (host.view && "draft" in host.view && host.view.draft.peer === peer) host.open({ chat });
         });
@@ -166,6 +191,10 @@ export class Actions {
     if (request?.type === "join") {
       // Answered after a reload, or after its dialog closed: the notice says it.
       host.notice = joinError(e, request);
+      return true;
+    }
+    if (e.id && request?.type === "send" && request.media && this.uploads.refused(e.id, describe(e))) {
+      host.notice = describe(e);
       return true;
     }
     if (e.id && request?.type === "send") {

@@ -1,5 +1,6 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
-// contact lookup, pending group invites. Every failure is an ApiError with the server's code and message.
+// contact lookup, pending group invites. Every failure is an ApiError with the server's code
+// and message. The media routes read their answers themselves through `authorized`.
 
 import type { MsgFrame } from "../protocol/frames";
 
@@ -62,6 +63,16 @@ export class Api {
   }
   async lookup(phones: string[]): Promise<{ phone: string; user: number }[]> {
     return (await this.call<{ users: { phone: string; user: number }[] }>("POST", "/v1/contacts/lookup", { phones })).users;
+  }
+
+  /**
+   * A request with this device's token whose answer the caller reads itself (media bytes,
+   * uploads). A network failure rejects, as `fetch` does.
+   */
+  authorized(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.token) headers.set("Authorization", `Bearer ${this.token}`);
+    return fetch(this.base + path, { ...init, headers });
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -60,7 +60,8 @@ export class ChatStore {
       c.read = Math.max(c.read, s.read);
       c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
       c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
-      if (s.last_seq >= c.lastSeq) {
+      if (s.last_seq > c.lastSeq || (s.last_seq === c.lastSeq && !c.lastMedia)) {
+        c.lastMedia = undefined;       // the list has the text only
         c.lastSeq = s.last_seq;
         c.lastTs = s.last_ts;
         c.lastText = s.last_text;
@@ -84,6 +85,7 @@ export class ChatStore {
       c.lastText = msg.text;
       c.lastSender = msg.from;
       c.lastSystem = !!msg.system;
+      c.lastMedia = msg.media ? { kind: msg.media.kind, name: msg.media.name } : undefined;
       if (msg.from === this.me) c.unread = 0;
       else if (msg.seq > c.read && !msg.system) c.unread += 1;
     }

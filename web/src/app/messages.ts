@@ -24,7 +24,10 @@ export class MessageStore {
     const list = this.messages.get(msg.chat) ?? [];
     let i = list.length;
     while (i > 0 && list[i - 1].seq > msg.seq) i--;
-    if (i > 0 && list[i - 1].seq === msg.seq) return;
+    if (i > 0 && list[i - 1].seq === msg.seq) {
+      if (msg.media && !list[i - 1].media) list[i - 1] = msg;   // an ack's copy, before its `msg`
+      return;
+    }
     list.splice(i, 0, msg);
     this.messages.set(msg.chat, list);
   }
@@ -50,7 +53,7 @@ export class MessageStore {
   /** The page arrived: a short one means the chat's first message is loaded. */
   addPage(chat: number, page: MsgFrame[]): void {
     if (page.length < PAGE) this.complete.add(chat);
-    for (const m of page) this.insert({ chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system });
+    for (const m of page) this.insert({ chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system, media: m.media });
     if (!this.messages.has(chat)) this.messages.set(chat, []);
   }
 

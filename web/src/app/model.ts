@@ -1,7 +1,7 @@
 // What the app state is made of: chats, messages, ticks, presence and the open view. Types
 // only; the stores beside this file keep them up to date and `state.ts` puts them together.
 
-import type { ChatInfoFrame, MsgFrame } from "../protocol/frames";
+import type { ChatInfoFrame, MediaKind, MediaObject, MsgFrame } from "../protocol/frames";
 
 export type ChatKind = "direct" | "group" | "room";
 export type Tick = "pending" | "sent" | "delivered" | "read" | "failed";
@@ -18,6 +18,7 @@ export interface Chat {
   lastText: string;
   lastSender: number;
   lastSystem: boolean;
+  lastMedia?: { kind: MediaKind; name?: string };   // the last message's media, when this client saw it
   read: number;           // my read position
   peerDelivered: number;  // one-to-one: the other member's positions
   peerRead: number;
@@ -36,10 +37,34 @@ export interface Message {
   text: string;
   id: string;
   system?: MsgFrame["system"];
+  media?: MediaObject;    // a photo, video, voice note or file; `text` is its caption
 }
 
 /** A send not yet acknowledged (shown with a clock), or one the server refused. */
 export interface Outgoing { id: string; chat?: number; to?: number; text: string; failed?: string }
+
+/**
+ * A photo, video, voice note or file on its way: uploading, uploaded and waiting for its send's
+ * ack, or failed (`error` says why; `retryable`: Retry may help). Kept in IndexedDB with its
+ * bytes until the ack, so a reload can still retry it. `id` is its send's client message id.
+ */
+export interface OutgoingMedia {
+  id: string;
+  chat?: number;
+  to?: number;
+  blob: Blob;
+  name: string;
+  type: string;
+  kind: MediaKind;
+  caption: string;
+  order: number;
+  state: "uploading" | "sending" | "failed";
+  upload?: string;        // the server's upload id, to resume
+  media?: MediaObject;    // once uploaded
+  sent?: number;          // bytes uploaded so far
+  error?: string;
+  retryable?: boolean;
+}
 
 export interface Presence { online?: boolean; lastSeen?: number; hidden: boolean }
 

@@ -1,9 +1,13 @@
 // The client's queue of unanswered requests (sends, group changes), kept in IndexedDB so a
-// message typed while offline survives a reload and is sent when the server is reachable.
+// message typed while offline survives a reload and is sent when the server is reachable. The
+// same database keeps the photos and files being sent, with their bytes (`uploads`).
 
 import type { Outbox, Pending } from "../protocol/client";
+import type { OutgoingMedia } from "./model";
+import type { UploadStore } from "./uploads";
 
-const STORE = "pending";
+const PENDING = "pending";
+const UPLOADS = "uploads";
 
 function promised<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -14,25 +18,34 @@ function promised<T>(req: IDBRequest<T>): Promise<T> {
 
 export class IndexedDbOutbox implements Outbox {
   private db: Promise<IDBDatabase>;
+  /** Outgoing media, in the same database. */
+  readonly uploads: UploadStore;
 
   /** One database per signed-in device: `parley-outbox-<device>`. */
   constructor(readonly name: string) {
     this.db = new Promise((resolve, reject) => {
-      const open = indexedDB.open(name, 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: "id" });
+      const open = indexedDB.open(name, 2);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains(PENDING)) db.createObjectStore(PENDING, { keyPath: "id" });
+        if (!db.objectStoreNames.contains(UPLOADS)) db.createObjectStore(UPLOADS, { keyPath: "id" });
+      };
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
+    this.uploads = {
+      load: () => this.all<OutgoingMedia>(UPLOADS),
+      put: (item) => this.write(UPLOADS, (s) => s.put(item)),
+      remove: (id) => this.write(UPLOADS, (s) => s.delete(id)),
+    };
   }
 
   async load(): Promise<Pending[]> {
-    const db = await this.db;
-    const all = await promised(db.transaction(STORE).objectStore(STORE).getAll() as IDBRequest<Pending[]>);
-    return all.sort((a, b) => a.order - b.order);
+    return (await this.all<Pending>(PENDING)).sort((a, b) => a.order - b.order);
   }
 
-  async put(p: Pending): Promise<void> { await this.write((s) => s.put(p)); }
-  async remove(id: string): Promise<void> { await this.write((s) => s.delete(id)); }
+  async put(p: Pending): Promise<void> { await this.write(PENDING, (s) => s.put(p)); }
+  async remove(id: string): Promise<void> { await this.write(PENDING, (s) => s.delete(id)); }
 
   /** Drops the database (sign-out). */
   async destroy(): Promise<void> {
@@ -40,10 +53,15 @@ export class IndexedDbOutbox implements Outbox {
     await promised(indexedDB.deleteDatabase(this.name) as IDBRequest<unknown>);
   }
 
-  private async write(op: (s: IDBObjectStore) => IDBRequest): Promise<void> {
+  private async all<T>(store: string): Promise<T[]> {
     const db = await this.db;
-    const tx = db.transaction(STORE, "readwrite");
-    op(tx.objectStore(STORE));
+    return promised(db.transaction(store).objectStore(store).getAll() as IDBRequest<T[]>);
+  }
+
+  private async write(store: string, op: (s: IDBObjectStore) => IDBRequest): Promise<void> {
+    const db = await this.db;
+    const tx = db.transaction(store, "readwrite");
+    op(tx.objectStore(store));
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);

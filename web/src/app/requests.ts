@@ -45,7 +45,7 @@ export class Requests {
     const out: Outgoing[] = [];
     for (const p of this.client.unanswered as Pending[]) {
       const f = p.frame;
-      if (f.type !== "send") continue;
+      if (f.type !== "send" || f.media) continue;   // media sends: UploadQueue.outgoing
       const chat = typeof f.chat === "number" ? f.chat : undefined;
       const to = typeof f.to === "number" ? f.to : undefined;
       const mine = target.chat !== undefined

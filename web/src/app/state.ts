@@ -4,26 +4,28 @@
 // is tested with a fake socket (test/).
 //
 // This is the facade the UI imports: it routes the client's events to one store per concern
-// (chats.ts, messages.ts, receipts.ts, typing.ts, presence.ts, views.ts, requests.ts), keeps
-// the open view and the notice, and hands the requests to the server to actions.ts. Every
+// (chats.ts, messages.ts, receipts.ts, typing.ts, presence.ts, views.ts, requests.ts; media
+// being sent in uploads.ts, downloaded media in media_cache.ts), keeps the open view and the notice, and hands the requests to the server to actions.ts. Every
 // change, whichever store holds it, is told to the listeners from here.
 
 import { Actions } from "./actions";
 import { Api, ApiError, type ChatSummary, type Device } from "./api";
 import { ChatStore } from "./chats";
 import { Invites, type Invite } from "./invites";
+import { MediaCache } from "./media_cache";
 import { MessageStore, PAGE } from "./messages";
-import type { Chat, Invited, Message, Outgoing, Presence, RoomAccess, Tick, View } from "./model";
+import type { Chat, Invited, Message, Outgoing, OutgoingMedia, Presence, RoomAccess, Tick, View } from "./model";
 import { PresenceStore } from "./presence";
 import { tickOf } from "./receipts";
 import { Requests } from "./requests";
 import { TypingStore } from "./typing";
+import { MemoryUploadStore, UploadQueue, type UploadStore } from "./uploads";
 import { RoomViews } from "./views";
 import type { ParleyClient } from "../protocol/client";
 import type { MsgFrame, Visibility } from "../protocol/frames";
 import { inviteAnswered } from "./words";
 
-export type { Chat, ChatKind, Draft, Invited, Member, Message, Outgoing, Presence, RoomAccess, Tick, View } from "./model";
+export type { Chat, ChatKind, Draft, Invited, Member, Message, Outgoing, OutgoingMedia, Presence, RoomAccess, Tick, View } from "./model";
 export { describe, joinError } from "./words";
 
 export class AppState {
@@ -37,6 +39,8 @@ export class AppState {
   devices: Device[] = [];
   notice = "";            // the last error worth telling the user
   maxTextChars = 4096;
+  readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
+  readonly uploads: UploadQueue;        // media being sent
 
   private readonly chatStore: ChatStore;
   private readonly messageStore = new MessageStore();
@@ -51,14 +55,25 @@ export class AppState {
   private visible = true;
   private seconds = 0;
 
-  constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient) {
+  constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient,
+    uploadStore: UploadStore = new MemoryUploadStore()) {
     this.chatStore = new ChatStore(me, myPhone);
+    const fetch = (path: string, init?: RequestInit) => api.authorized(path, init);
+    this.media = new MediaCache(fetch);
+    this.uploads = new UploadQueue({
+      fetch, client, store: uploadStore, changed: () => this.changed(),
+      uploaded: (m, blob) => {
+        // The sender shows what it sent without downloading it (a photo's preview is the original).
+        if (m.kind !== "image") this.media.seed(m.id, "full", blob);
+        else if (/^image\/(jpeg|png|webp|gif)$/.test(blob.type)) this.media.seed(m.id, "preview", blob);
+      },
+    });
     this.typingStore = new TypingStore(me, client);
     this.presenceStore = new PresenceStore(client);
     this.roomViews = new RoomViews(client, this.chatStore, this.messageStore);
     this.requests = new Requests(client, this.chatStore);
     this.actions = new Actions(this, {
-      api, client, chats: this.chatStore, requests: this.requests, invites: this.invites, typing: this.typingStore,
+      api, client, chats: this.chatStore, requests: this.requests, invites: this.invites, typing: this.typingStore, uploads: this.uploads,
     });
     client.on("state", (up) => {
       this.connected = up;
@@ -79,8 +94,11 @@ export class AppState {
     client.on("message", (m) => this.onMessage(m));
     client.on("receipt", (r) => { if (this.chatStore.applyReceipt(r)) this.changed(); });
     client.on("ack", (a, request) => {
-      // Shown at once, before its `msg` comes back through the log.
-      if (request) this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(request.text ?? ""), id: a.id });
+      // Shown at once, before its `msg` comes back through the log (a media send's object is
+      // the one its upload answered; without it, the `msg` brings it).
+      const media = this.uploads.acked(a.id);
+      if (request && (media || !request.media))
+        this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(request.text ?? ""), id: a.id, media });
       this.requests.answered(a.id, a.chat);
       if (!this.chats.has(a.chat)) this.scheduleRefresh();
       this.changed();
@@ -145,6 +163,11 @@ export class AppState {
 
   name(user: number): string { return this.chatStore.name(user); }
 
+  /** Photos and files being sent to one chat (or a draft's peer), oldest first. */
+  outgoingMedia(target: { chat?: number; to?: number }): OutgoingMedia[] {
+    return this.uploads.outgoing(target, (to) => this.directWith(to)?.chat);
+  }
+
   /** Sends not yet acknowledged, for one chat (or a draft's peer). */
   outgoing(target: { chat?: number; to?: number }): Outgoing[] { return this.requests.outgoing(target); }
 
@@ -169,6 +192,7 @@ export class AppState {
   async start(): Promise<void> {
     await this.refreshChats();
     await this.client.start();
+    await this.uploads.load();
   }
 
   setVisible(visible: boolean): void {
@@ -273,6 +297,8 @@ export class AppState {
   // ------------------------------------------------------------ requests (actions.ts)
 
   send(text: string): void { if (this.actions.send(text)) this.changed(); }
+  /** Sends files to the open chat (or draft); `caption` goes with the first. */
+  sendFiles(files: File[], caption = ""): void { if (this.actions.sendFiles(files, caption)) this.changed(); }
   startChat(phone: string): Promise<void> { return this.actions.startChat(phone); }
   createGroup(name: string, phones: string[]): Promise<void> { return this.actions.createGroup(name, phones); }
   createRoom(name: string, everyonePosts: boolean, access: RoomAccess = "private"): Promise<void> {
@@ -315,7 +341,7 @@ export class AppState {
   // ------------------------------------------------------------ incoming
 
   private onMessage(m: MsgFrame): void {
-    this.addMessage({ chat: m.chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system });
+    this.addMessage({ chat: m.chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system, media: m.media });
     if (m.system && this.view && "chat" in this.view && this.view.chat === m.chat) this.askAbout(m.chat);
     if (this.typingStore.ended(m.chat, m.from)) this.changed();
   }

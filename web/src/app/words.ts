@@ -16,6 +16,7 @@ export function describe(e: { code: string; message?: string }): string {
     case "not_found": return "Nothing was found for that id or invite code.";
     case "no_such_chat": return "No such chat.";
     case "text_too_long": return "The message is too long.";
+    case "no_such_media": return "The file is no longer on the server. Send it again.";
     default: return e.message || e.code;
   }
 }

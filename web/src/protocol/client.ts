@@ -186,6 +186,12 @@ export class ParleyClient {
 
   sendToUser(user: number, text: string, id?: string): string { return this.request({ type: "send", to: user, text }, id); }
   sendToChat(chat: number, text: string, id?: string): string { return this.request({ type: "send", chat, text }, id); }
+  /** Sends uploaded media (`media.id`, optionally a file name) with `caption` as its text. */
+  sendMedia(target: { chat: number } | { to: number }, media: { id: string; name?: string }, caption: string, id?: string): string {
+    return this.request({ type: "send", ...target, text: caption, media }, id);
+  }
+  /** A fresh client message id, for a send prepared before it goes out (a file still uploading). */
+  newId(): string { return this.idPrefix + String(++this.idCounter); }
   createChat(kind: "group" | "room", name: string, members: number[], extra: Record<string, unknown> = {}): string {
     return this.request({ ...extra, type: "create", kind, name, members });
   }
@@ -267,7 +273,7 @@ export class ParleyClient {
   }
 
   private request(frame: Record<string, unknown>, id?: string): string {
-    const clientId = id ?? this.idPrefix + String(++this.idCounter);
+    const clientId = id ?? this.newId();
     if (this.pending.has(clientId)) return clientId;
     const p: Pending = { id: clientId, order: this.nextOrder++, frame: { ...frame, id: clientId } };
     this.pending.set(clientId, p);

@@ -3,6 +3,26 @@
 
 export type Visibility = "everyone" | "contacts" | "nobody";
 
+export type MediaKind = "image" | "video" | "voice" | "file";
+
+/**
+ * A photo, video, voice note or file (docs/protocol.md §7, Media): in upload answers and in
+ * `msg` frames. The server fills every field from the bytes it stored; absent when not applicable.
+ */
+export interface MediaObject {
+  id: string;               // SHA-256 of the stored bytes, 64 hex digits
+  kind: MediaKind;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+  duration_ms?: number;
+  thumbnail?: string;       // base64 JPEG, at most 64 px
+  preview?: boolean;        // GET /v1/media/{id}/preview has a 320 px JPEG
+  waveform?: string;        // voice: 64 loudness bars (bytes 0-255), base64
+  name?: string;
+}
+
 /** A message. `pts` is absent for a room's message (rooms are read by seq, outside the log). */
 export interface MsgFrame {
   type: "msg";
@@ -16,6 +36,8 @@ export interface MsgFrame {
   text: string;
   /** A group's membership or settings change, written by the server (§5.2). */
   system?: { event: string; [field: string]: unknown };
+  /** A photo, video, voice note or file; `text` is then its caption ("" for none). */
+  media?: MediaObject;
 }
 
 /** A member's receipt; `all: true`: every member of a group has delivered / read up to. */

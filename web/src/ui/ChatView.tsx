@@ -1,8 +1,13 @@
-// One chat: header with presence / typing / members, messages with day separators and ticks,
-// earlier messages on scroll, and the composer (Enter sends, Shift+Enter is a new line).
+// One chat: header with presence / typing / members, messages (text, photos, videos, voice
+// notes, files) with day separators and ticks, earlier messages on scroll, media on their way,
+// the full-size viewer, files dropped on the chat, and the composer.
 
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Chat, Draft, Message, Outgoing } from "../app/state";
+import { Composer } from "./Composer";
+import { MediaContent } from "./media/MediaContent";
+import { UploadBubble } from "./media/UploadBubble";
+import { Viewer } from "./media/Viewer";
 import { initials, systemText, who } from "./format";
 import { clock, dayLabel, lastSeen, sameDay } from "./time";
 import { Ticks } from "./Ticks";
@@ -25,13 +30,14 @@ function statusLine(state: AppState, chat: Chat | undefined, peer: number | unde
   return p.lastSeen ? lastSeen(p.lastSeen) : "";
 }
 
-function Bubble({ state, chat, m, views }: { state: AppState; chat: Chat; m: Message; views?: number }) {
+function Bubble({ state, chat, m, views, onOpen }: { state: AppState; chat: Chat; m: Message; views?: number; onOpen: (m: Message) => void }) {
   if (m.system) return <li class="system" data-seq={m.seq}><span>{systemText(state, m)}</span></li>;
   const mine = m.from === state.me;
   return (
-    <li class={`bubble ${mine ? "mine" : "theirs"}`} data-seq={m.seq}>
+    <li class={`bubble ${mine ? "mine" : "theirs"}${m.media ? ` media kind-${m.media.kind}` : ""}`} data-seq={m.seq}>
       {!mine && chat.kind === "group" && <span class="sender">{who(state, m.from)}</span>}
-      <span class="text">{m.text}</span>
+      {m.media && <MediaContent state={state} media={m.media} onOpen={() => onOpen(m)} />}
+      {(m.text || !m.media) && <span class="text">{m.text}</span>}
       <span class="meta">
         {views !== undefined && <span class="views" aria-label={`${views} views`} data-views={views}><EyeIcon /> {views}</span>}
         <time dateTime={new Date(m.ts).toISOString()}>{clock(m.ts)}</time>
@@ -58,40 +64,17 @@ function Queued({ state, o }: { state: AppState; o: Outgoing }) {
   );
 }
 
-function Composer({ state, chat, onSend }: { state: AppState; chat?: Chat; onSend: (text: string) => void }) {
-  const [text, setText] = useState("");
-  const ref = useRef<HTMLTextAreaElement>(null);
-  const key = chat?.chat ?? 0;
-  useEffect(() => { ref.current?.focus(); setText(""); }, [key]);
-  function submit() {
-    if (!text.trim()) return;
-    onSend(text);
-    setText("");
-    ref.current?.focus();
-  }
-  const over = [...text].length > state.maxTextChars;
-  return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <label for="composer-text" class="sr-only">Message</label>
-      <textarea id="composer-text" ref={ref} rows={1} placeholder="Type a message" value={text}
-        aria-invalid={over ? "true" : undefined}
-        onInput={(e) => { setText((e.target as HTMLTextAreaElement).value); if (chat) state.typed(chat.chat); }}
-        onBlur={() => chat && state.stopTyping(chat.chat)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
-        }} />
-      {over && <span class="error" role="alert">Too long: at most {state.maxTextChars} characters.</span>}
-      <button type="submit" class="send" aria-label="Send" disabled={!text.trim() || over}>➤</button>
-    </form>
-  );
-}
-
 export function ChatView({ state, chatId, draft, onBack, onInfo }: {
   state: AppState; chatId?: number; draft?: Draft; onBack: () => void; onInfo: () => void;
 }) {
   const chat = chatId !== undefined ? state.chats.get(chatId) : undefined;
   const messages = chatId !== undefined ? state.messages.get(chatId) ?? [] : [];
-  const queued = state.outgoing(chatId !== undefined ? { chat: chatId } : { to: draft?.peer });
+  const target = chatId !== undefined ? { chat: chatId } : { to: draft?.peer };
+  const queued = state.outgoing(target);
+  const sending = state.outgoingMedia(target);
+  const [files, setFiles] = useState<File[]>([]);
+  const [viewing, setViewing] = useState<Message | null>(null);
+  const [dragging, setDragging] = useState(0);
   const peer = chat?.kind === "direct" ? chat.peer : draft?.peer;
   const title = chat ? (chat.kind === "direct" ? who(state, chat.peer ?? 0) : chat.name) : draft ? who(state, draft.peer) : "";
   const views = chatId !== undefined ? state.views.get(chatId) : undefined;
@@ -111,7 +94,8 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
     }
     prevTop.current = { first, height: el.scrollHeight };
   });
-  useEffect(() => { stick.current = true; prevTop.current = null; }, [chatId, draft?.peer]);
+  useEffect(() => { stick.current = true; prevTop.current = null; setFiles([]); setViewing(null); }, [chatId, draft?.peer]);
+  useEffect(() => { if (sending.length) stick.current = true; }, [sending.length]);
 
   function onScroll() {
     const el = listRef.current;
@@ -121,6 +105,20 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
   }
 
   const canPost = chat ? state.canPost(chat) : true;
+  // Files dragged over the chat: an overlay says they can be dropped; dropped, they wait in the composer.
+  const hasFiles = (e: DragEvent) => canPost && !!e.dataTransfer?.types.includes("Files");
+  const drag = {
+    onDragEnter: (e: DragEvent) => { if (hasFiles(e)) { e.preventDefault(); setDragging((n) => n + 1); } },
+    onDragOver: (e: DragEvent) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer!.dropEffect = "copy"; } },
+    onDragLeave: (e: DragEvent) => { if (hasFiles(e)) setDragging((n) => Math.max(0, n - 1)); },
+    onDrop: (e: DragEvent) => {
+      setDragging(0);
+      const dropped = [...(e.dataTransfer?.files ?? [])];
+      if (!canPost || !dropped.length) return;
+      e.preventDefault();
+      setFiles((f) => [...f, ...dropped]);
+    },
+  };
   const status = statusLine(state, chat, peer);
   const rows: preact.JSX.Element[] = [];
   let prev = 0;
@@ -128,11 +126,11 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
     if (!prev || !sameDay(prev, m.ts))
       rows.push(<li class="day" key={`d${m.seq}`}><span>{dayLabel(m.ts)}</span></li>);
     prev = m.ts;
-    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} />);
+    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} onOpen={setViewing} />);
   }
 
   return (
-    <section class="chat-view" aria-label={`Chat with ${title}`}>
+    <section class="chat-view" aria-label={`Chat with ${title}`} {...drag}>
       <header class="chat-head">
         <button type="button" class="icon back" aria-label="Back to chats" onClick={onBack}>←</button>
         <span class={`avatar kind-${chat?.kind ?? "direct"}`} aria-hidden="true">{initials(title)}</span>
@@ -152,15 +150,18 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
           <ol>
             {rows}
             {queued.map((o) => <Queued key={o.id} state={state} o={o} />)}
+            {sending.map((item) => <UploadBubble key={item.id} state={state} item={item} />)}
           </ol>
         </div>
-        {!messages.length && !queued.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
+        {!messages.length && !queued.length && !sending.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
       </div>
       {canPost ? (
-        <Composer state={state} chat={chat} onSend={(t) => state.send(t)} />
+        <Composer state={state} chat={chat} files={files} onFiles={setFiles} />
       ) : (
         <p class="read-only" role="note">Only admins can send messages{chat?.kind === "room" ? " in this room" : ""}.</p>
       )}
+      {dragging > 0 && <div class="drop-overlay" aria-hidden="true" data-drop-overlay><span>Drop files to send them</span></div>}
+      {viewing?.media && <Viewer state={state} message={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
 }

@@ -24,3 +24,21 @@ export const LockIcon = () => (
 export const GlobeIcon = () => (
   <svg {...common}><circle cx="12" cy="12" r="10" /><path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20" /></svg>
 );
+export const PaperclipIcon = () => (
+  <svg {...common} width={22} height={22}><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" /></svg>
+);
+export const DownloadIcon = () => (
+  <svg {...common} width={18} height={18}><path d="M12 3v12M7 10l5 5 5-5M5 21h14" /></svg>
+);
+export const PlayIcon = () => (
+  <svg {...common} width={18} height={18} fill="currentColor"><path d="M7 4l13 8-13 8z" /></svg>
+);
+export const PauseIcon = () => (
+  <svg {...common} width={18} height={18} fill="currentColor"><path d="M7 4h3v16H7zM14 4h3v16h-3z" /></svg>
+);
+export const FileIcon = () => (
+  <svg {...common} width={28} height={28}><path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" /><path d="M14 2v6h6" /></svg>
+);
+export const RetryIcon = () => (
+  <svg {...common} width={16} height={16}><path d="M3 12a9 9 0 1 0 3-6.7L3 8" /><path d="M3 3v5h5" /></svg>
+);

@@ -1,6 +1,7 @@
 // Words for system messages and chat previews.
 
 import type { AppState, Chat, Message } from "../app/state";
+import type { MediaKind } from "../protocol/frames";
 import { formatPhone } from "./countries";
 
 export function who(state: AppState, user: number): string {
@@ -34,11 +35,21 @@ export function systemText(state: AppState, m: Pick<Message, "from" | "system">)
   }
 }
 
+const MEDIA: Record<MediaKind, [string, string]> = {
+  image: ["📷", "Photo"], video: ["🎥", "Video"], voice: ["🎤", "Voice message"], file: ["📄", "File"],
+};
+
+/** "📷 Photo", "🎥 Video", "🎤 Voice message", "📄 report.pdf"; the caption instead of the word when there is one. */
+export function mediaText(media: { kind: MediaKind; name?: string }, caption: string): string {
+  const [icon, word] = MEDIA[media.kind] ?? MEDIA.file;
+  return `${icon} ${caption || (media.kind === "file" ? media.name || word : word)}`;
+}
+
 export function preview(state: AppState, c: Chat): string {
   if (!c.lastSeq) return c.kind === "direct" ? "" : "No messages yet";
   if (c.lastSystem) return c.kind === "direct" ? "" : "Chat updated";
   const prefix = c.lastSender === state.me ? "You: " : c.kind === "group" ? `${who(state, c.lastSender)}: ` : "";
-  return prefix + c.lastText;
+  return prefix + (c.lastMedia ? mediaText(c.lastMedia, c.lastText) : c.lastText);
 }
 
 export function initials(name: string): string {
