@@ -40,6 +40,15 @@ std::string App::node_metrics(NatsBus* nats) const {
         .counter("parley_store_wal_restarts_total", "WAL restarts after it grew past store.wal_limit_mb", st.wal_restarts)
         .counter("parley_store_checkpoint_seconds_total", "Time the checkpoint thread spent checkpointing",
                  static_cast<double>(st.checkpoint_us) / 1e6);
+  if (media_) {
+    auto& mc = media_->counters();
+    t.counter("parley_media_uploads_total", "Uploads finished and stored", mc.uploads.load())
+        .counter("parley_media_refused_total", "Uploads refused at their last byte (type or image)", mc.refused.load())
+        .counter("parley_media_bytes_in_total", "Bytes of finished uploads", mc.bytes_in.load())
+        .counter("parley_media_bytes_out_total", "Bytes of media read for downloads", mc.bytes_out.load())
+        .counter("parley_media_swept_total", "Stored objects removed because nothing referred to them", mc.swept.load())
+        .gauge("parley_media_uploads_in_progress", "Uploads open on this node", media_->uploads_in_progress());
+  }
   if (server_) {
     std::vector<std::pair<std::string, std::string>> waiting, wakeups;
     auto stats = server_->io_stats();

@@ -208,6 +208,18 @@ Result<MediaRecord> MediaService::finish(Uploads::Held up) {
   return m;
 }
 
+Status MediaService::set_avatar(UserId user, const std::string& id) {
+  if (!id.empty()) {
+    auto m = readable(user, id);
+    if (!m && m.status().code() != Code::kNotFound) return m.status();
+    if (!m || m->kind != "image") return Status(Code::kNoSuchMedia, "no such image (upload it first)");
+  }
+  auto r = wait<bool>([&](auto done) {
+    store_.set_user_avatar(user, id, [done](Status st) { done(st.ok() ? Result<bool>(true) : Result<bool>(st)); });
+  });
+  return r.status();
+}
+
 Result<MediaRecord> MediaService::readable(UserId user, const std::string& id) {
   if (!valid_id(id)) return Status(Code::kNotFound, "no such media");
   return store_.readable_media(user, id);

@@ -44,6 +44,7 @@ class MediaService {
 
   const Options& options() const { return opt_; }
   Counters& counters() { return counters_; }
+  std::size_t uploads_in_progress() const { return uploads_.open_count(); }
 
   // A new upload of `length` bytes of what the client calls `content_type`, sent as `kind`
   // ("" = from the content type). kInvalid (bad kind or name), kTooLarge (over the kind's
@@ -58,6 +59,10 @@ class MediaService {
   // either way. kUnsupportedMedia (naming why) for a type not taken or not as declared, or
   // an image that does not decode; kUnavailable when storing failed (upload again).
   Result<MediaRecord> finish(Uploads::Held upload);
+
+  // `user`'s avatar becomes image `id` ("" for none): one they may read (kNoSuchMedia otherwise).
+  // Whoever shares a chat with them may then read it.
+  Status set_avatar(UserId user, const std::string& id);
 
   // The media `user` may read (kNotFound otherwise, as for no such id).
   Result<MediaRecord> readable(UserId user, const std::string& id);

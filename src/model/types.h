@@ -78,7 +78,7 @@ struct MediaRecord {
   std::string thumbnail;           // base64 JPEG of at most 64 px; "" for none
   std::string waveform;            // voice notes: base64 of 64 loudness bytes
   std::string preview;             // the id of the 320 px preview object; "" for none
-  std::string name{};              // the uploader's file name (not stored with the bytes)
+  std::string name{};              // the file name the reading user gave it at upload ("" for none)
   TimeMs uploaded_at = 0;          // the last upload of these bytes (the sweep's grace runs from it)
 };
 
@@ -254,6 +254,9 @@ struct ChatSummary {
   Seq my_read = 0;
   Seq peer_delivered = 0;
   Seq peer_read = 0;
+  std::string last_media;   // the last message's media object (JSON), "" for none
+  std::string avatar;       // groups and rooms: the chat's avatar (a media id)
+  std::string peer_avatar;  // direct chats: the other member's avatar
 };
 
 // Who may see a user's last seen and online state (docs/protocol.md, privacy).

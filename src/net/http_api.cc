@@ -147,6 +147,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
       co_return ok(req, json::object{{"user", dev->user.value}, {"device", dev->id.value}});
     }
     if (path == "/v1/devices" && verb == http::verb::get) co_return devices(req, *dev);
+    if (path == "/v1/me/avatar" && verb == http::verb::put) co_return set_avatar(req, *dev);
     if (path.starts_with("/v1/devices/") && verb == http::verb::delete_) {
       auto id = to_int(std::string_view(path).substr(12));
       if (!id) co_return error(req, 404, proto::err::kNotFound, "no such device");
@@ -305,6 +306,18 @@ HttpResponse HttpApi::invites(const HttpRequest& req, const DeviceRecord& dev) {
   return ok(req, json::object{{"invites", std::move(out)}});
 }
 
+HttpResponse HttpApi::set_avatar(const HttpRequest& req, const DeviceRecord& dev) {
+  HttpResponse bad;
+  auto body = body_object(req, bad);
+  if (!body) return bad;
+  auto avatar = string_field(*body, "avatar");
+  if (!avatar) return error(req, 400, proto::err::kBadFrame, "'avatar' must be a media id, or \"\" for none");
+  if (!svc_.media) return error(req, 404, proto::err::kNotFound, "media are off on this server");
+  Status st = svc_.media->set_avatar(dev.user, *avatar);
+  if (!st.ok()) return error(req, st);
+  return ok(req, json::object{{"avatar", *avatar}});
+}
+
 HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
   auto list = svc_.chat.chats(dev.user);
   if (!list) return error(req, list.status());
@@ -314,7 +327,18 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
                    {"last_seq", c.last_seq},   {"last_ts", c.last_ts},
                    {"last_text", c.last_text}, {"last_sender", c.last_sender.value},
                    {"read", c.my_read}};
+    if (!c.last_media.empty()) {  // what the list shows: the kind and name, not the thumbnail
+      json::error_code ec;
+      auto m = json::parse(c.last_media, ec);
+      if (!ec && m.is_object()) {
+        json::object brief;
+        for (const char* key : {"id", "kind", "name", "duration_ms"})
+          if (auto* v = m.as_object().if_contains(key)) brief[key] = *v;
+        o["last_media"] = std::move(brief);
+      }
+    }
     if (c.kind == ChatKind::kDirect) {
+      if (!c.peer_avatar.empty()) o["peer_avatar"] = c.peer_avatar;
       o["peer"] = c.peer.value;
       if (!c.peer_phone.empty()) o["peer_phone"] = c.peer_phone;
       o["peer_delivered"] = c.peer_delivered;
@@ -322,6 +346,7 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
     } else {
       o["name"] = c.name;
       o["member_count"] = c.member_count;
+      if (!c.avatar.empty()) o["avatar"] = c.avatar;
     }
     out.push_back(std::move(o));
   }
@@ -401,7 +426,7 @@ HttpResponse HttpApi::static_file(const HttpRequest& req) {
   // Everything else (index.html, favicon, manifest) keeps its name, so it is revalidated.
   res.set(http::field::cache_control, path.starts_with("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   res.set("Content-Security-Policy",
-          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; style-src 'self'; "
+          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; "
           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   res.set("X-Content-Type-Options", "nosniff");
   return res;

@@ -34,6 +34,7 @@ class HttpApi {
   boost::asio::awaitable<HttpResponse> contacts_lookup(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse invites(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse chats(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse set_avatar(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);
   HttpResponse devices(const HttpRequest& req, const DeviceRecord& dev);
   boost::asio::awaitable<HttpResponse> revoke(const HttpRequest& req, const DeviceRecord& dev, DeviceId target);

@@ -37,6 +37,7 @@ struct MediaHttp::Request {
   bool keep_alive = true;
   http::verb method = http::verb::get;
   bool body_unread = false;  // body bytes not read yet: the connection cannot carry another request
+  std::optional<std::uint64_t> body_length;  // Content-Length, when the body has one
   DeviceRecord dev{};
   const http::request<http::empty_body>& req() const { return parser.get(); }
   HttpResponse error(int status, std::string_view code, std::string_view message) const {
@@ -81,6 +82,7 @@ awaitable<bool> MediaHttp::serve(beast::tcp_stream& stream, beast::flat_buffer& 
   r.keep_alive = parser.get().keep_alive();
   r.method = parser.get().method();
   r.body_unread = !parser.is_done();
+  if (auto n = parser.content_length()) r.body_length = *n;
   svc_.metrics.http_requests++;
   if (!svc_.media) co_return co_await send(r, r.error(404, proto::err::kNotFound, "media are off on this server"));
   auto url = boost::urls::parse_origin_form(r.req().target());
@@ -119,6 +121,7 @@ awaitable<std::optional<Status>> MediaHttp::read_body(Request& r, std::shared_pt
     if (ec) co_return Status(Code::kUnavailable, "");
   }
   http::request_parser<http::buffer_body> body(std::move(r.parser));
+  r.buf.reserve(kPiece);  // Beast reads at most the buffer's spare room at once: make it a piece
   body.body_limit(boost::none);  // the upload's length is the limit (Held::write)
   auto piece = std::make_shared<std::string>(kPiece, '\0');
   std::optional<Status> outcome;
@@ -206,6 +209,11 @@ awaitable<bool> MediaHttp::upload(Request& r, const std::string& id) {
 }
 
 awaitable<bool> MediaHttp::finish_or_stand(Request& r, std::shared_ptr<Held> held) {
+  // A body that says it goes past Upload-Length is refused before a byte of it is kept.
+  const auto& info = held->info();
+  if (r.body_length && *r.body_length > info.length - info.offset)
+    co_return co_await send(r, r.error(413, proto::err::kTooLarge,
+                                       "the body goes past Upload-Length (" + std::to_string(info.length) + ")"));
   auto outcome = co_await read_body(r, held);
   if (outcome) {
     if (outcome->code() == Code::kTooLarge)

@@ -5,6 +5,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,10 +17,12 @@ namespace parley::net {
 
 class QueryPool {
  public:
-  explicit QueryPool(int threads, std::string name = "query") : guard_(ctx_.get_executor()) {
+  // `nice`: the threads' CPU priority (0 as the process; higher yields to everything else).
+  explicit QueryPool(int threads, std::string name = "query", int nice = 0) : guard_(ctx_.get_executor()) {
     for (int i = 0; i < threads; ++i)
-      threads_.emplace_back([this, i, name] {
+      threads_.emplace_back([this, i, name, nice] {
         set_thread_name(name + "-" + std::to_string(i));
+        if (nice) setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);  // this thread only (Linux)
         ctx_.run();
       });
   }

@@ -26,6 +26,7 @@ namespace http = beast::http;
 using asio::awaitable;
 using asio::ip::tcp;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t kMaxBody = 256 * 1024;  // a JSON route's body (media bodies are streamed)
 
 Server::Server(Options options, Services& services)
     : opt_(std::move(options)),
@@ -128,29 +129,60 @@ awaitable<void> Server::accept_loop(tcp::acceptor& acceptor, bool internal) {
     }
     beast::error_code nec;
     socket.set_option(tcp::no_delay(true), nec);
-    asio::co_spawn(io.context(), http_connection(std::move(socket), io, internal), asio::detached);
+    asio::co_spawn(io.context(), http_connection(std::move(socket), &io, internal), asio::detached);
   }
 }
 
-awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool internal) {
+// A connection moving to the media threads, with what was read of it: the bytes past the
+// header, and the header of its first media request.
+struct Server::Handover {
+  beast::flat_buffer buf;
+  std::unique_ptr<HeaderParser> header;
+};
+
+awaitable<void> Server::http_connection(tcp::socket socket, IoThread* io, bool internal,
+                                        std::shared_ptr<Handover> handover) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   std::string ip = stream.socket().remote_endpoint(ec).address().to_string();
   beast::flat_buffer buf;
+  if (handover) buf = std::move(handover->buf);
   for (;;) {
     stream.expires_after(std::chrono::seconds(30));
     // The header first: media routes stream their bodies (net/media_http); the others
     // read theirs whole, up to 256 KiB.
-    HeaderParser header;
-    header.header_limit(16 * 1024);
-    auto [hec, hn] = co_await http::async_read_header(stream, buf, header, use_nothrow);
+    auto parsed = handover ? std::move(handover->header) : std::make_unique<HeaderParser>();
+    HeaderParser& header = *parsed;
+    beast::error_code hec;
+    if (handover) {
+      handover.reset();
+    } else {
+      header.header_limit(16 * 1024);
+      header.body_limit(boost::none);  // media bodies are streamed; other routes are held to 256 KiB below
+      std::tie(hec, std::ignore) = co_await http::async_read_header(stream, buf, header, use_nothrow);
+    }
     if (!hec && !internal && MediaHttp::handles(header.get().target().substr(0, header.get().target().find('?')))) {
+      if (io) {
+        // Media traffic leaves the io thread: the socket moves to the media threads (run at
+        // a lower priority), where its body is read and its bytes written, so an upload
+        // never competes with messages for an io thread (docs/media.md).
+        auto h = std::make_shared<Handover>(Handover{std::move(buf), std::move(parsed)});
+        tcp::socket plain = stream.release_socket();
+        const auto protocol = plain.local_endpoint(ec).protocol();
+        auto fd = plain.release(ec);
+        if (ec) co_return;
+        tcp::socket moved(media_pool_.context(), protocol, fd);
+        asio::co_spawn(media_pool_.context(), http_connection(std::move(moved), nullptr, internal, std::move(h)),
+                       asio::detached);
+        co_return;
+      }
       if (!co_await media_.serve(stream, buf, header)) break;
       continue;
     }
     http::request_parser<http::string_body> parser(std::move(header));
-    parser.body_limit(256 * 1024);
+    parser.body_limit(kMaxBody);
     beast::error_code rec = hec;
+    if (!rec && parser.content_length() && *parser.content_length() > kMaxBody) rec = http::error::body_limit;
     if (!rec && !parser.is_done()) std::tie(rec, std::ignore) = co_await http::async_read(stream, buf, parser, use_nothrow);
     if (rec) {
       if (rec == http::error::body_limit || rec == http::error::header_limit || rec == http::error::bad_method ||
@@ -167,9 +199,9 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread& io, bool i
     }
     auto req = parser.release();
     if (beast::websocket::is_upgrade(req)) {
-      if (req.target() == "/v1/ws" && accepting_ && !internal) {
+      if (req.target() == "/v1/ws" && accepting_ && !internal && io) {
         std::string early(static_cast<const char*>(buf.data().data()), buf.size());
-        std::make_shared<WsSession>(stream.release_socket(), io, svc_, opt_, registry_, rooms_, queries_)->start(req, early);
+        std::make_shared<WsSession>(stream.release_socket(), *io, svc_, opt_, registry_, rooms_, queries_)->start(req, early);
         co_return;
       }
       http::response<http::string_body> res{http::status::not_found, req.version()};

@@ -40,7 +40,11 @@ class Server {
 
  private:
   boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, bool internal);
-  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket, IoThread& io, bool internal);
+  struct Handover;
+  // Serves HTTP requests on `socket` until it closes. `io`: the io thread it lives on (null
+  // on the media threads, where a media request moved it, with what was read in `handover`).
+  boost::asio::awaitable<void> http_connection(boost::asio::ip::tcp::socket socket, IoThread* io, bool internal,
+                                               std::shared_ptr<Handover> handover = nullptr);
   Status bind(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host, unsigned short port,
               const char* setting);
 
@@ -54,7 +58,9 @@ class Server {
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
   QueryPool queries_{4};  // threads: they mostly wait on the store
-  QueryPool media_pool_{4, "media"};  // uploads staged, images processed, objects read and written
+  // Media connections, uploads staged, images processed, objects read and written: at a
+  // lower CPU priority than everything else (nice 10), so media never delays a message.
+  QueryPool media_pool_{4, "media", 10};
   HttpApi api_;
   MediaHttp media_;
   std::atomic<bool> accepting_{false};

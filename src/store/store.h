@@ -161,6 +161,9 @@ class Store {
   // exists; or it is the avatar of a chat they are in. kNotFound otherwise, the same as for
   // an id that does not exist.
   virtual Result<MediaRecord> readable_media(UserId user, const std::string& id) = 0;
+  // `user`'s avatar is now media `id` ("" for none); the caller checked they may use it.
+  // Whoever shares a chat with them (and they) may then read it.
+  virtual void set_user_avatar(UserId user, std::string id, DoneStatus done) = 0;
   // Forgets up to `limit` media nothing refers to (no message that still exists, no avatar)
   // whose last upload was before `cutoff`, and answers the stored objects that go with
   // them (the media and their previews, save those another media still uses): removing

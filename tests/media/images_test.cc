@@ -4,6 +4,8 @@
 // view") and a camera's EXIF fields, among them a GPS position.
 #include "media/images.h"
 
+#include "support/media_samples.h"
+
 #include <gtest/gtest.h>
 #include <vips/vips.h>
 
@@ -12,46 +14,8 @@
 namespace parley::media {
 namespace {
 
-// A w x h JPEG of noise (so it does not compress to nothing), with EXIF orientation and
-// fields that must not survive.
-std::string camera_jpeg(int w, int h, int orientation) {
-  VipsImage* noise = nullptr;
-  EXPECT_EQ(vips_gaussnoise(&noise, w, h, "mean", 128.0, "sigma", 40.0, nullptr), 0);
-  VipsImage* rgb = nullptr;
-  EXPECT_EQ(vips_bandjoin_const1(noise, &rgb, 90.0, nullptr), 0);
-  VipsImage* three = nullptr;
-  EXPECT_EQ(vips_bandjoin_const1(rgb, &three, 200.0, nullptr), 0);
-  VipsImage* img = nullptr;
-  EXPECT_EQ(vips_cast_uchar(three, &img, nullptr), 0);
-  vips_image_set_int(img, "orientation", orientation);
-  vips_image_set_string(img, "exif-ifd0-Make", "SecretCam");
-  vips_image_set_string(img, "exif-ifd0-ImageDescription", "at home, Elm Street 12");
-  vips_image_set_string(img, "exif-ifd3-GPSLatitudeRef", "N");
-  void* buf = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(vips_jpegsave_buffer(img, &buf, &len, "Q", 90, nullptr), 0) << vips_error_buffer();
-  std::string out(static_cast<const char*>(buf), len);
-  g_free(buf);
-  for (VipsImage* i : {noise, rgb, three, img}) g_object_unref(i);
-  return out;
-}
-
-struct Seen {
-  int width = 0, height = 0;
-  bool exif = false, xmp = false;
-};
-Seen look(const std::string& jpeg) {
-  Seen s;
-  VipsImage* img = vips_image_new_from_buffer(jpeg.data(), jpeg.size(), "", nullptr);
-  EXPECT_NE(img, nullptr);
-  if (!img) return s;
-  s.width = vips_image_get_width(img);
-  s.height = vips_image_get_height(img);
-  s.exif = vips_image_get_typeof(img, VIPS_META_EXIF_NAME) != 0;
-  s.xmp = vips_image_get_typeof(img, VIPS_META_XMP_NAME) != 0;
-  g_object_unref(img);
-  return s;
-}
+using testing::camera_jpeg;
+testing::SeenImage look(const std::string& jpeg) { return testing::look_at_image(jpeg); }
 
 TEST(Images, a_sideways_camera_photo_is_stored_upright_bounded_and_without_metadata) {
   // 2400 x 1200 as the sensor wrote it; orientation 6: a portrait 1200 x 2400 photo.
@@ -63,7 +27,7 @@ TEST(Images, a_sideways_camera_photo_is_stored_upright_bounded_and_without_metad
   EXPECT_EQ(p->width, 800);  // upright, and its longest side bounded to 1600
   EXPECT_EQ(p->height, 1600);
   for (const std::string* out : {&p->full, &p->preview, &p->thumbnail}) {
-    Seen s = look(*out);
+    auto s = look(*out);
     EXPECT_FALSE(s.exif) << "EXIF written";
     EXPECT_FALSE(s.xmp);
     EXPECT_EQ(out->find("SecretCam"), std::string::npos);

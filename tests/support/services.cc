@@ -45,6 +45,7 @@ Services::Services(std::string state_file, bool owned) : state_file_(std::move(s
   auto s = read_state(state_file_);
   pg_url_ = s["pg_url"];
   nats_urls_ = s["nats_urls"];
+  s3_ = {s["s3_url"], s["s3_bucket"], s["s3_access_key"], s["s3_secret_key"]};
 }
 
 const Services& Services::shared() {

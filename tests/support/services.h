@@ -3,6 +3,7 @@
 // for a test that restarts them.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ class Services {
   std::string fresh_database() const;
   // --set overrides that make a parleyd a node of this cluster on `database`.
   std::vector<std::string> node_overrides(const std::string& database) const;
+  // --set overrides that keep a node's media in the services' S3-compatible store (s3rver).
+  std::vector<std::string> s3_overrides() const {
+    return {"media.backend=s3", "media.s3_endpoint=" + s3_[0], "media.s3_bucket=" + s3_[1],
+            "media.s3_access_key=" + s3_[2], "media.s3_secret_key=" + s3_[3]};
+  }
 
   void stop_postgres() const { run("pg-stop"); }
   void start_postgres() const { run("pg-start"); }
@@ -35,6 +41,7 @@ class Services {
   void run(const std::string& command) const;
 
   std::string state_file_, pg_url_, nats_urls_;
+  std::array<std::string, 4> s3_;  // url, bucket, access key, secret key
   bool owned_ = false;
 };
 

@@ -8,7 +8,8 @@ namespace {
 
 // Who may read a media ($1 = id, $2 = user): the same rule as SQLite's kReadable.
 constexpr const char* kReadable =
-    "SELECT id, kind, mime, size, width, height, duration_ms, thumbnail, waveform, preview, uploaded_at "
+    "SELECT id, kind, mime, size, width, height, duration_ms, thumbnail, waveform, preview, uploaded_at, "
+    "  coalesce((SELECT name FROM media_uploads n WHERE n.media = m.id AND n.user_id = $2), '') "
     "FROM media m WHERE m.id = $1 AND ("
     " EXISTS (SELECT 1 FROM media_uploads u WHERE u.media = m.id AND u.user_id = $2)"
     " OR EXISTS (SELECT 1 FROM media_refs r JOIN chat_members c ON c.chat_id = r.chat_id AND c.user_id = $2"
@@ -16,7 +17,10 @@ constexpr const char* kReadable =
     "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))))"
     " OR EXISTS (SELECT 1 FROM media_refs r JOIN former_members f ON f.chat_id = r.chat_id AND f.user_id = $2"
     "   WHERE r.media = m.id AND r.seq > f.joined_seq AND r.seq <= f.left_seq AND EXISTS"
-    "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq)))";
+    "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))"
+    " OR EXISTS (SELECT 1 FROM users w WHERE w.avatar = m.id AND (w.id = $2 OR EXISTS"
+    "   (SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = $2"
+    "    WHERE a.user_id = w.id))))";
 
 // The sweep takes this transaction-scoped advisory lock: one node sweeps at a time.
 constexpr std::int64_t kSweepLock = 7046737265790016;
@@ -27,7 +31,7 @@ std::optional<MediaRecord> PostgresStore::readable_media(Conn& c, UserId user, c
   auto q = c.query(kReadable, {id, user.value});
   if (q.empty()) return std::nullopt;
   return MediaRecord{q.text(0, 0), q.text(0, 1), q.text(0, 2), q.i64(0, 3),  static_cast<int>(q.i64(0, 4)),
-                     static_cast<int>(q.i64(0, 5)), q.i64(0, 6), q.text(0, 7), q.text(0, 8), q.text(0, 9), {},
+                     static_cast<int>(q.i64(0, 5)), q.i64(0, 6), q.text(0, 7), q.text(0, 8), q.text(0, 9), q.text(0, 11),
                      q.i64(0, 10)};
 }
 
@@ -42,9 +46,9 @@ void PostgresStore::record_media(MediaRecord m, UserId uploader, DoneStatus done
             {m.id, m.kind, m.mime, m.size, std::int64_t{m.width}, std::int64_t{m.height}, m.duration_ms, m.thumbnail,
              m.waveform, m.preview, m.uploaded_at});
         b.conn.query(
-            "INSERT INTO media_uploads (media, user_id, at) VALUES ($1, $2, $3) "
-            "ON CONFLICT (media, user_id) DO UPDATE SET at = excluded.at",
-            {m.id, uploader.value, m.uploaded_at});
+            "INSERT INTO media_uploads (media, user_id, at, name) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (media, user_id) DO UPDATE SET at = excluded.at, name = excluded.name",
+            {m.id, uploader.value, m.uploaded_at, m.name});
         return true;
       },
       status_of(std::move(done)));
@@ -58,6 +62,16 @@ Result<MediaRecord> PostgresStore::readable_media(UserId user, const std::string
   });
 }
 
+void PostgresStore::set_user_avatar(UserId user, std::string id, DoneStatus done) {
+  write<bool>(
+      no_plan,
+      [user, id = std::move(id)](Batch& b) -> Result<bool> {
+        b.conn.query("UPDATE users SET avatar = $1 WHERE id = $2", {id, user.value});
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
 void PostgresStore::sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) {
   write<std::vector<std::string>>(
       no_plan,
@@ -68,6 +82,7 @@ void PostgresStore::sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::
             "DELETE FROM media WHERE id IN (SELECT id FROM media m WHERE m.uploaded_at < $1 AND NOT EXISTS ("
             " SELECT 1 FROM media_refs r WHERE r.media = m.id AND (r.seq = 0 OR EXISTS"
             "   (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))) "
+            " AND NOT EXISTS (SELECT 1 FROM users w WHERE w.avatar = m.id)"
             " ORDER BY uploaded_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id, preview",
             {cutoff, std::int64_t{limit}});
         std::vector<std::string> ids, candidates;

@@ -679,7 +679,8 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
         "  CASE WHEN c.kind = $2 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, "
         "  CASE WHEN c.kind = $2 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
-        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
+        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
+        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = $2 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = $2 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
@@ -702,6 +703,9 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
       s.last_ts = q.i64(i, 7);
       s.last_text = q.text(i, 8);
       s.last_sender = UserId(q.i64(i, 9));
+      s.last_media = q.text(i, 13);
+      s.avatar = q.text(i, 14);
+      s.peer_avatar = q.text(i, 15);
       out.push_back(std::move(s));
     }
     return out;

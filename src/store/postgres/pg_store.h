@@ -109,6 +109,7 @@ class PostgresStore final : public Store {
   void expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) override;
   void record_media(MediaRecord media, UserId uploader, DoneStatus done) override;
   Result<MediaRecord> readable_media(UserId user, const std::string& id) override;
+  void set_user_avatar(UserId user, std::string id, DoneStatus done) override;
   void sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) override;
   WriterStats writer_stats() const override;
   const WriterHistograms& writer_histograms() const override { return histograms_; }

@@ -196,6 +196,12 @@ CREATE TABLE media_refs (
   PRIMARY KEY (media, chat_id, seq)
 );
 )sql",
+    // 9: users' avatars (issue 16), as SQLite migration 8.
+    R"sql(
+ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_avatar ON users(avatar) WHERE avatar <> '';
+ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

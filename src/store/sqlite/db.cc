@@ -118,10 +118,11 @@ void Db::exec(const char* sql) {
 }
 
 Stmt& Db::prepare(const char* sql) {
-  auto& slot = cache_[sql];
-  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
-  slot->reset();
-  return *slot;
+  auto it = cache_.find(sql);
+  if (it == cache_.end())  // a statement that does not prepare throws and leaves no slot behind
+    it = cache_.emplace(sql, std::make_unique<Stmt>(db_, sql)).first;
+  it->second->reset();
+  return *it->second;
 }
 
 void Db::reset_all() {

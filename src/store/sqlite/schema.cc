@@ -189,6 +189,13 @@ CREATE TABLE media_refs (
   PRIMARY KEY (media, chat_id, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 8: users' avatars (issue 16): a media id, readable by whoever shares a chat with them;
+    // the name each uploader gave a media.
+    R"sql(
+ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_avatar ON users(avatar) WHERE avatar <> '';
+ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

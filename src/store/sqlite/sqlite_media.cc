@@ -9,9 +9,10 @@ namespace {
 
 // Who may read a media (?1 = id, ?2 = user): its uploaders; members of a chat with a message
 // they may read that carries it (and still exists); members of a chat whose avatar it is
-// (seq 0). The same rule as history (read_history) and as PostgreSQL's pg_media.cc.
+// (seq 0); whoever shares a chat with a user whose avatar it is. The same rule as history (read_history) and as PostgreSQL's pg_media.cc.
 constexpr const char* kReadable =
-    "SELECT id, kind, mime, size, width, height, duration_ms, thumbnail, waveform, preview, uploaded_at "
+    "SELECT id, kind, mime, size, width, height, duration_ms, thumbnail, waveform, preview, uploaded_at, "
+    "  coalesce((SELECT name FROM media_uploads n WHERE n.media = m.id AND n.user_id = ?2), '') "
     "FROM media m WHERE m.id = ?1 AND ("
     " EXISTS (SELECT 1 FROM media_uploads u WHERE u.media = m.id AND u.user_id = ?2)"
     " OR EXISTS (SELECT 1 FROM media_refs r JOIN chat_members c ON c.chat_id = r.chat_id AND c.user_id = ?2"
@@ -19,7 +20,10 @@ constexpr const char* kReadable =
     "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))))"
     " OR EXISTS (SELECT 1 FROM media_refs r JOIN former_members f ON f.chat_id = r.chat_id AND f.user_id = ?2"
     "   WHERE r.media = m.id AND r.seq > f.joined_seq AND r.seq <= f.left_seq AND EXISTS"
-    "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq)))";
+    "     (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))"
+    " OR EXISTS (SELECT 1 FROM users w WHERE w.avatar = m.id AND (w.id = ?2 OR EXISTS"
+    "   (SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = ?2"
+    "    WHERE a.user_id = w.id))))";
 
 std::optional<MediaRecord> readable(Db& db, UserId user, const std::string& id) {
   auto& q = db.prepare(kReadable);
@@ -28,8 +32,8 @@ std::optional<MediaRecord> readable(Db& db, UserId user, const std::string& id) 
     q.reset();
     return std::nullopt;
   }
-  MediaRecord m{q.text(0), q.text(1), q.text(2), q.i64(3), static_cast<int>(q.i64(4)), static_cast<int>(q.i64(5)),
-                q.i64(6),  q.text(7), q.text(8), q.text(9), {},        q.i64(10)};
+  MediaRecord m{q.text(0), q.text(1), q.text(2), q.i64(3),  static_cast<int>(q.i64(4)), static_cast<int>(q.i64(5)),
+                q.i64(6),  q.text(7), q.text(8), q.text(9), q.text(11),                 q.i64(10)};
   q.reset();
   return m;
 }
@@ -76,11 +80,12 @@ void SqliteStore::record_media(MediaRecord m, UserId uploader, DoneStatus done) 
             .bind(11, m.uploaded_at)
             .exec();
         db.prepare(
-              "INSERT INTO media_uploads (media, user_id, at) VALUES (?, ?, ?) "
-              "ON CONFLICT(media, user_id) DO UPDATE SET at = excluded.at")
+              "INSERT INTO media_uploads (media, user_id, at, name) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT(media, user_id) DO UPDATE SET at = excluded.at, name = excluded.name")
             .bind(1, m.id)
             .bind(2, uploader.value)
             .bind(3, m.uploaded_at)
+            .bind(4, m.name)
             .exec();
         return true;
       },
@@ -95,6 +100,15 @@ Result<MediaRecord> SqliteStore::readable_media(UserId user, const std::string& 
   });
 }
 
+void SqliteStore::set_user_avatar(UserId user, std::string id, DoneStatus done) {
+  write<bool>(
+      [user, id = std::move(id)](Db& db) -> Result<bool> {
+        db.prepare("UPDATE users SET avatar = ? WHERE id = ?").bind(1, id).bind(2, user.value).exec();
+        return true;
+      },
+      status_of(std::move(done)));
+}
+
 void SqliteStore::sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) {
   write<std::vector<std::string>>(
       [cutoff, limit](Db& db) -> Result<std::vector<std::string>> {
@@ -102,6 +116,7 @@ void SqliteStore::sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::st
             "SELECT id, preview FROM media m WHERE m.uploaded_at < ? AND NOT EXISTS ("
             " SELECT 1 FROM media_refs r WHERE r.media = m.id AND (r.seq = 0 OR EXISTS"
             "   (SELECT 1 FROM messages x WHERE x.chat_id = r.chat_id AND x.seq = r.seq))) "
+            "AND NOT EXISTS (SELECT 1 FROM users w WHERE w.avatar = m.id) "
             "ORDER BY uploaded_at LIMIT ?");
         q.bind(1, cutoff).bind(2, limit);
         std::vector<std::pair<std::string, std::string>> gone;

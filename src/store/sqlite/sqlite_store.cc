@@ -597,8 +597,9 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
         "SELECT me.chat_id, c.last_seq, me.read_seq, "
         "  CASE WHEN c.kind = ?1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
-        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count "
-        "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
+        "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
+        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = ?1 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END "
+        "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = ?1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
         "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
@@ -620,6 +621,9 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
       s.kind = static_cast<ChatKind>(q.i64(10));
       s.name = q.text(11);
       s.member_count = q.i64(12);
+      s.last_media = q.text(13);
+      s.avatar = q.text(14);
+      s.peer_avatar = q.text(15);
       out.push_back(std::move(s));
     }
     for (auto& s : out)
