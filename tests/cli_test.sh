@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The parley CLI end to end against a real parleyd: login with the code from the log,
-# send, listen --once, chats, devices, presence, privacy, typing, groups, rooms, errors.
+# send, listen --once, chats, devices, presence, privacy, typing, groups, rooms, media, errors.
 # Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE]; with the state file of
 # scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
 set -euo pipefail
@@ -119,6 +119,35 @@ grep -q "public: anyone may join by id" "$dir/info"
 ! "$parley" --profile "$dir/c.json" room join 4 2>"$dir/err"
 grep -q "no_such_chat" "$dir/err"
 ! "$parley" --profile "$dir/a.json" send --chat 3 2>"$dir/err"
+# Media: a sends b a photo (a 2x2 PNG, which the server turns into a JPEG) and a file big
+# enough to go up in several chunks; b downloads both by id (the file byte for byte, also
+# resuming a partial download), listen shows them, and c, in no chat with them, may not.
+printf '%s' 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4zwAE/xkgFAAb8gP91pbyKwAAAABJRU5ErkJggg==' |
+  base64 -d >"$dir/dot.png"
+"$parley" --profile "$dir/a.json" send-file +14155550102 "$dir/dot.png" --caption "a red dot" >"$dir/sent"
+grep -q "sent (chat 1, #" "$dir/sent"
+grep -q "\[photo 2x2 " "$dir/sent"
+photo=$(awk '/^media / {print $2}' "$dir/sent")
+[[ $photo =~ ^[0-9a-f]{64}$ ]]
+seq 1 260000 >"$dir/numbers.txt"  # 1.7 MB: a POST and two PATCHes
+"$parley" --profile "$dir/a.json" send-file --chat 1 "$dir/numbers.txt" >"$dir/sent"
+grep -q "\[file numbers.txt 1.7 MB\]" "$dir/sent"
+file=$(awk '/^media / {print $2}' "$dir/sent")
+"$parley" --profile "$dir/b.json" listen --once >"$dir/b.out"
+grep -q "\[photo 2x2 [0-9]* B\] a red dot (media $photo)" "$dir/b.out"
+grep -q "\[file numbers.txt 1.7 MB\] (media $file)" "$dir/b.out"
+"$parley" --profile "$dir/b.json" download "$file" -o "$dir/got.txt" | grep -q "saved $dir/got.txt"
+cmp "$dir/numbers.txt" "$dir/got.txt"
+head -c 1000000 "$dir/numbers.txt" >"$dir/again.txt.part"  # what an interrupted download left
+"$parley" --profile "$dir/b.json" download "$file" -o "$dir/again.txt" >/dev/null
+cmp "$dir/numbers.txt" "$dir/again.txt"
+! "$parley" --profile "$dir/b.json" download "$file" -o "$dir/got.txt" 2>"$dir/err"
+grep -q "exists" "$dir/err"
+(exe=$(realpath "$parley") && cd "$dir" && "$exe" --profile "$dir/b.json" download "$photo" >/dev/null)  # to ./ID.jpg
+[[ $(head -c 2 "$dir/$photo.jpg" | od -An -tx1 | tr -d ' \n') == ffd8 ]]  # a JPEG
+! "$parley" --profile "$dir/c.json" download "$photo" -o "$dir/stolen" 2>"$dir/err"
+grep -q "not_found" "$dir/err"
+[[ ! -e "$dir/stolen" && ! -e "$dir/stolen.part" ]]
 # Errors are clear messages with a non-zero exit.
 ! "$parley" --profile "$dir/a.json" send +14155550199 "nobody" 2>"$dir/err"
 grep -q "not on parley" "$dir/err"

@@ -37,20 +37,6 @@ struct Connection::Impl {
   std::uint64_t generation = 0;  // bumps at every (re)connect
 };
 
-namespace {
-std::int64_t i64(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  return 0;
-}
-std::string str(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-}  // namespace
-
 std::shared_ptr<Connection> Connection::create(asio::io_context& ioc, Options options, Handlers handlers) {
   return std::shared_ptr<Connection>(new Connection(ioc, std::move(options), std::move(handlers)));
 }
@@ -196,8 +182,16 @@ void Connection::write(std::string frame) {
       asio::detached);
 }
 
-std::string Connection::queue_send(std::string field, std::int64_t target, std::string text, std::string client_id) {
-  return queue_request(json::object{{"type", "send"}, {field, target}, {"text", std::move(text)}}, std::move(client_id));
+std::string Connection::queue_send(std::string field, std::int64_t target, std::string text, const MediaRef* media,
+                                   std::string client_id) {
+  json::object o{{"type", "send"}, {field, target}};
+  if (media) {
+    json::object m{{"id", media->id}};
+    if (!media->name.empty()) m["name"] = media->name;
+    o["media"] = std::move(m);
+  }
+  if (!media || !text.empty()) o["text"] = std::move(text);  // with media, the text is an optional caption
+  return queue_request(std::move(o), std::move(client_id));
 }
 
 std::string Connection::queue_request(json::object o, std::string client_id) {
@@ -218,11 +212,21 @@ std::string Connection::queue_request(json::object o, std::string client_id) {
 }
 
 std::string Connection::send_text_to_user(std::int64_t user, std::string text, std::string client_id) {
-  return queue_send("to", user, std::move(text), std::move(client_id));
+  return queue_send("to", user, std::move(text), nullptr, std::move(client_id));
 }
 
 std::string Connection::send_text_to_chat(std::int64_t chat, std::string text, std::string client_id) {
-  return queue_send("chat", chat, std::move(text), std::move(client_id));
+  return queue_send("chat", chat, std::move(text), nullptr, std::move(client_id));
+}
+
+std::string Connection::send_media_to_user(std::int64_t user, MediaRef media, std::string caption,
+                                           std::string client_id) {
+  return queue_send("to", user, std::move(caption), &media, std::move(client_id));
+}
+
+std::string Connection::send_media_to_chat(std::int64_t chat, MediaRef media, std::string caption,
+                                           std::string client_id) {
+  return queue_send("chat", chat, std::move(caption), &media, std::move(client_id));
 }
 
 namespace {
@@ -388,111 +392,6 @@ void Connection::flush_room_acks() {
   }
 }
 
-void Connection::dispatch(const std::string& text) {
-  if (h_.on_frame) h_.on_frame(text);
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return;
-  const auto& o = v.get_object();
-  std::string type = str(o, "type");
-  if (type == "msg") {
-    Message m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), i64(o, "from"), i64(o, "device"), i64(o, "ts"),
-              str(o, "id"), str(o, "text"), {}};
-    if (auto* sys = o.if_contains("system")) m.system = json::serialize(*sys);
-    if (m.pts == 0) {  // a room's message: de-duplicated by seq, acknowledged per room
-      auto& seen = room_seen_[m.chat];
-      if (m.seq <= seen) return;
-      seen = m.seq;
-      if (!room_flush_scheduled_) {  // a room's position is reported lazily: it is only a resume point
-        room_flush_scheduled_ = true;
-        auto t = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(opt_.room_ack_ms));
-        t->async_wait([self = shared_from_this(), t](beast::error_code) { self->flush_room_acks(); });
-      }
-      if (h_.on_message) h_.on_message(m);
-      return;
-    }
-    if (m.pts <= position_) return;  // already seen
-    position_ = m.pts;
-    if (opt_.auto_delivered && m.from != user_) {
-      auto& d = delivered_[m.chat];
-      d = std::max(d, m.seq);
-    }
-    schedule_flush();
-    if (h_.on_message) h_.on_message(m);
-  } else if (type == "receipt") {
-    Receipt r{i64(o, "pts"), i64(o, "chat"), i64(o, "user"), i64(o, "delivered"), i64(o, "read"), o.contains("all")};
-    if (r.pts <= position_) return;
-    position_ = r.pts;
-    schedule_flush();
-    if (h_.on_receipt) h_.on_receipt(r);
-  } else if (type == "ack") {
-    Ack a{str(o, "id"), i64(o, "chat"), i64(o, "seq"), i64(o, "ts"), o.contains("duplicate")};
-    settle(a.id);
-    if (h_.on_ack) h_.on_ack(a);
-  } else if (type == "done") {
-    Done d{str(o, "id"), i64(o, "chat"), i64(o, "seq"), false, o.contains("duplicate")};
-    if (auto* c = o.if_contains("changed"); c && c->is_bool()) d.changed = c->get_bool();
-    if (auto* inv = o.if_contains("invited"); inv && inv->is_array())
-      for (const auto& u : inv->get_array())
-        if (u.is_int64()) d.invited.push_back(u.get_int64());
-    settle(d.id);
-    if (h_.on_done) h_.on_done(d);
-  } else if (type == "membership") {
-    Membership m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), false};
-    if (auto* c = o.if_contains("member"); c && c->is_bool()) m.member = c->get_bool();
-    if (m.pts <= position_) return;
-    position_ = m.pts;
-    if (m.member) room_seen_[m.chat] = std::max(room_seen_[m.chat], m.seq);
-    else room_seen_.erase(m.chat), room_acked_.erase(m.chat);
-    schedule_flush();
-    if (h_.on_membership) h_.on_membership(m);
-  } else if (type == "chat_info" || type == "receipts" || type == "views") {
-    if (h_.on_reply) h_.on_reply(type, o);
-  } else if (type == "error") {
-    Error e{str(o, "code"), str(o, "message"), str(o, "id")};
-    if (!e.id.empty()) {
-      auto it = pending_ids_.find(e.id);
-      if (it != pending_ids_.end()) {
-        if (e.code == "rate_limited" || e.code == "unavailable") {
-          // Retry the same frame later; the client id keeps it idempotent.
-          auto t = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(std::max<std::int64_t>(50, i64(o, "retry_after_ms"))));
-          t->async_wait([self = shared_from_this(), t, order = it->second](beast::error_code) {
-            if (auto p = self->pending_.find(order); p != self->pending_.end()) self->write(p->second);
-          });
-        } else {
-          pending_.erase(it->second);
-          pending_ids_.erase(it);
-          unacked_atomic_ = pending_.size();
-        }
-      }
-    }
-    if (h_.on_error) h_.on_error(e);
-  } else if (type == "synced") {
-    if (h_.on_synced) h_.on_synced(i64(o, "pts"), o.contains("truncated"));
-  } else if (type == "presence") {
-    Presence p{i64(o, "user"), o.contains("online"), false, i64(o, "last_seen")};
-    if (auto* on = o.if_contains("online"); on && on->is_bool()) p.online = on->get_bool();
-    if (h_.on_presence) h_.on_presence(p);
-  } else if (type == "typing") {
-    Typing t{i64(o, "chat"), i64(o, "user"), false};
-    if (auto* on = o.if_contains("typing"); on && on->is_bool()) t.typing = on->get_bool();
-    if (h_.on_typing) h_.on_typing(t);
-  } else if (type == "privacy") {
-    if (h_.on_privacy) h_.on_privacy(str(o, "last_seen"));
-  } else if (type == "hello") {
-    user_ = i64(o, "user");
-    if (auto* p = o.if_contains("presence"); p && p->is_object() && i64(p->get_object(), "heartbeat_ms") > 0)
-      heartbeat_ms_ = i64(p->get_object(), "heartbeat_ms");
-    if (opt_.foreground) {
-      write(json::serialize(json::object{{"type", "heartbeat"}, {"active", true}}));
-      heartbeat_loop(impl_->generation);
-    }
-    for (auto& f : queued_) write(std::move(f));
-    queued_.clear();
-    greeted_ = true;
-    if (!watched_.empty()) write_presence_frames("presence_subscribe", watched_);
-    if (h_.on_hello) h_.on_hello(user_, i64(o, "device"), i64(o, "head"));
-  }
-}
+std::uint64_t Connection::generation() const { return impl_->generation; }
 
 }  // namespace parley::client

@@ -27,9 +27,18 @@ namespace parley::client {
 
 // A message. pts is 0 for a room's message (rooms are read by seq, outside the log).
 // A system message (group membership or settings) has its event in `system` (JSON).
+// A photo, video, voice note or file has its media object in `media` (docs/protocol.md §7:
+// id, kind, mime, size, width, height, duration_ms, name, thumbnail...); `text` is then the
+// caption, "" for none.
 struct Message {
   std::int64_t pts = 0, chat = 0, seq = 0, from = 0, device = 0, ts = 0;
   std::string id, text, system;
+  boost::json::object media{};
+};
+// Media to send: the id an upload returned (parley/media.h), and optionally the name
+// recipients see (without it, the name given at upload).
+struct MediaRef {
+  std::string id, name;
 };
 // A member's receipt; all = true: every member of a group has delivered / read up to.
 struct Receipt {
@@ -119,6 +128,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Queues a text message; returns its client id. Resent after reconnects until acked.
   std::string send_text_to_user(std::int64_t user, std::string text, std::string client_id = {});
   std::string send_text_to_chat(std::int64_t chat, std::string text, std::string client_id = {});
+  // Queues a photo, video, voice note or file uploaded before, with `caption` (may be
+  // empty); returns its client id. Acked and resent like a text.
+  std::string send_media_to_user(std::int64_t user, MediaRef media, std::string caption = {},
+                                 std::string client_id = {});
+  std::string send_media_to_chat(std::int64_t chat, MediaRef media, std::string caption = {},
+                                 std::string client_id = {});
   void mark_read(std::int64_t chat, std::int64_t seq);
   void mark_delivered(std::int64_t chat, std::int64_t seq);
   // Presence: the app came to the foreground (true) or went to the background (false).
@@ -159,7 +174,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   struct Impl;
   Connection(boost::asio::io_context& ioc, Options options, Handlers handlers);
-  std::string queue_send(std::string target_field, std::int64_t target, std::string text, std::string client_id);
+  std::string queue_send(std::string target_field, std::int64_t target, std::string text, const MediaRef* media,
+                         std::string client_id);
+  std::uint64_t generation() const;  // the current connection's number (Impl's)
   // Queues a frame with a client id until acked/done; resent after reconnects.
   std::string queue_request(boost::json::object frame, std::string client_id = {});
   void settle(const std::string& id);

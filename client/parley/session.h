@@ -44,6 +44,15 @@ class Session {
   std::string send_to_chat(std::int64_t chat, std::string text, std::string client_id = {}) {
     return conn_->send_text_to_chat(chat, std::move(text), std::move(client_id));
   }
+  // A photo, video, voice note or file uploaded before (parley/media.h), with a caption.
+  std::string send_media_to_user(std::int64_t user, MediaRef media, std::string caption = {},
+                                 std::string client_id = {}) {
+    return conn_->send_media_to_user(user, std::move(media), std::move(caption), std::move(client_id));
+  }
+  std::string send_media_to_chat(std::int64_t chat, MediaRef media, std::string caption = {},
+                                 std::string client_id = {}) {
+    return conn_->send_media_to_chat(chat, std::move(media), std::move(caption), std::move(client_id));
+  }
 
   // Blocking group and room requests: wait for the answer (done or error) to this id.
   // The Result holds the Done, or the error's code and message.

@@ -3,6 +3,7 @@
 // This file reads the command line and runs one scenario; the scenarios live beside it.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <stdexcept>
 
 #include "bench/common.h"
 #include "bench/report.h"
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
   one->add_option("--window", po.window, "unacked messages per sender")->check(CLI::Range(1, 100000));
   one->add_flag("--library-client", po.library,
                 "drive the load with the C++ client library (as the crash scenarios do) instead of the lean path");
+  one->add_option("--upload-burst", po.upload_burst, "uploaders running in the middle third of the window (lean path)")
+      ->check(CLI::Range(0, 1000));
+  one->add_option("--burst-file-mb", po.burst_file_mb, "MiB per file the burst uploads")->check(CLI::Range(1, 100));
+  one->add_option("--burst-megapixels", po.burst_megapixels, "megapixels per photo the burst uploads")
+      ->check(CLI::Range(0.1, 50.0));
   PairsOptions co;
   co.pairs = 20;
   co.duration = 6;
@@ -93,10 +99,28 @@ int main(int argc, char** argv) {
   room->add_option("--rate", ro.rate, "total posts per second (default: flat out)")->check(CLI::NonNegativeNumber);
   room->add_option("--duration", ro.duration, "seconds of posting")->check(CLI::Range(0.5, 3600.0));
   room->add_option("--window", ro.window, "unacked posts per poster")->check(CLI::Range(1, 100000));
+  MediaTransferOptions mt;
+  auto* transfer = app.add_subcommand("media-transfer", "C workers upload files of N MiB for S s, then download them");
+  transfer->add_option("--concurrency", mt.concurrency, "workers (users, connections)")->check(CLI::Range(1, 1000));
+  transfer->add_option("--size-mb", mt.size_mb, "MiB per file (the server's media.max_file_mb at most)")
+      ->check(CLI::Range(1, 1024));
+  transfer->add_option("--duration", mt.duration, "seconds of uploads, then at most as long of downloads")
+      ->check(CLI::Range(0.5, 3600.0));
+  transfer->add_option("--max-files", mt.max_files, "files in all (default: 8 GiB worth)")
+      ->check(CLI::Range(1, 10000000));
+  transfer->add_flag("--single-request", mt.single_request, "each file in one POST instead of PATCHes of 1 MiB");
+  MediaImagesOptions mi;
+  auto* images = app.add_subcommand("media-images", "upload one synthetic JPEG N times: processing time, peak memory");
+  images->add_option("--count", mi.count, "uploads")->check(CLI::Range(1, 100000));
+  images->add_option("--megapixels", mi.megapixels, "size of the photo (4:3)")->check(CLI::Range(0.1, 50.0));
+  images->add_option("--concurrency", mi.concurrency, "uploaders (1: peak memory is one photo's)")
+      ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
   try {
     json::object r;
+    if (*one && po.library && po.upload_burst > 0)
+      throw std::runtime_error("--upload-burst runs on the lean path only");
     if (*one) r = po.library ? run_pairs_library(c, po) : run_one_to_one(c, po);
     if (*crash) {
       co.crash = true;
@@ -111,10 +135,17 @@ int main(int argc, char** argv) {
     if (*presence) r = run_presence(c, pr);
     if (*group) r = run_fanout(c, go);
     if (*room) r = run_fanout(c, ro);
+    if (*transfer) r = run_media_transfer(c, mt);
+    if (*images) r = run_media_images(c, mi);
     std::cout << to_line(r) << std::endl;
     if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 ||
                                        r["out_of_order"].as_int64() != 0 || r["acked"].as_int64() == 0))
       return 3;
+    // Media runs in which an upload or download failed measured something else.
+    auto count = [&r](const char* key) { return r.contains(key) ? r[key].as_int64() : 0; };
+    const auto media_failures = count("upload_errors") + count("download_errors") + count("download_mismatches") +
+                                count("burst_upload_errors");
+    if (media_failures > 0 || (r.contains("upload_burst") && count("burst_uploads") == 0)) return 3;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "parley-bench: " << e.what() << "\n";

@@ -2,6 +2,8 @@
 // on one epoll loop (so a pair's state has one thread), flat out with a window of unacked
 // messages per sender or paced at a total rate. Loss, duplicates and order are checked
 // by message identity (the client id the sender chose, seen again in the receiver's msg).
+// --upload-burst K: K uploaders run in the middle third of the window (upload_burst.h),
+// and latency is reported apart for messages sent during the burst and outside it.
 #include <algorithm>
 #include <atomic>
 #include <climits>
@@ -12,6 +14,7 @@
 #include "bench/lean_loops.h"
 #include "bench/lean_sender.h"
 #include "bench/pairs.h"
+#include "bench/upload_burst.h"
 
 namespace parley::bench {
 
@@ -27,6 +30,8 @@ struct LeanPair : lean::Handler, LeanSender {
   std::int64_t window_end_us = LLONG_MAX, in_window = 0;
   Stream stream;  // stream.acked is filled from acked_ids once the loop stopped
   Latencies lat;
+  std::vector<std::int64_t> lat_sent_us;  // with a burst: when lat's samples were sent, in order
+  bool track_sent = false;
   std::atomic<std::int64_t> received{0};  // read by the main thread while the loop runs
 
   void send(std::int64_t n, std::int64_t sent_us) override {
@@ -48,6 +53,7 @@ struct LeanPair : lean::Handler, LeanSender {
     if (n < 0 || sent_us < 0 || !stream.receive(n, f.seq)) return;
     received.fetch_add(1, std::memory_order_relaxed);
     lat.add(static_cast<double>(t - sent_us) / 1000.0);
+    if (track_sent) lat_sent_us.push_back(sent_us);
     if (t <= window_end_us) ++in_window;
   }
 };
@@ -57,8 +63,12 @@ struct LeanPair : lean::Handler, LeanSender {
 json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   raise_fd_limit();
   auto target = make_targets(common);
-  std::cerr << "bench: creating " << 2 * o.pairs << " users\n";
-  auto users = target.make_users(2 * o.pairs);
+  std::cerr << "bench: creating " << 2 * o.pairs + o.upload_burst << " users\n";
+  auto users = target.make_users(2 * o.pairs + o.upload_burst);
+  std::unique_ptr<UploadBurst> burst;
+  if (o.upload_burst > 0)
+    burst = std::make_unique<UploadBurst>(target, std::vector<BenchUser>(users.begin() + 2 * o.pairs, users.end()),
+                                          o.burst_file_mb, o.burst_megapixels);
   const int nloops = std::max(1, std::min(common.threads, o.pairs));
   // Declared before the loops, so that they outlive the loop threads even on a throw.
   std::vector<std::unique_ptr<LeanPair>> pairs;
@@ -72,6 +82,7 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
     p->idx = i;
     p->to = users[2 * i + 1].user;
     p->window = o.window;
+    p->track_sent = burst != nullptr;
     if (o.rate > 0) p->interval_us = static_cast<std::int64_t>(1e6 * o.pairs / o.rate);
     auto& loop = *loops[i % nloops];
     p->tx = &loop.add(conn(2 * i, p.get()));
@@ -93,7 +104,25 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
         p->begin(start + p->interval_us * p->idx / n);
       }
     });
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  BurstSplit split;
+  double burst_cpu_s = 0;
+  if (burst) {  // the middle third of the window (longer if the uploads in flight take longer)
+    auto sleep_until_us = [](std::int64_t at) {
+      if (at > now_us()) std::this_thread::sleep_for(std::chrono::microseconds(at - now_us()));
+    };
+    sleep_until_us(start + (end_us - start) / 3);
+    const double cpu0 = target.cpu_seconds();
+    split.from_us = now_us();
+    burst->start();
+    sleep_until_us(start + 2 * (end_us - start) / 3);
+    burst->stop();
+    split.to_us = now_us();
+    burst_cpu_s = target.cpu_seconds() - cpu0;
+    if (!burst->first_error().empty()) std::cerr << "bench: first upload failure: " << burst->first_error() << "\n";
+    sleep_until_us(end_us);
+  } else {
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
+  }
   cpu.stop();
   long rss = target.rss_kib();
   for (int k = 0; k < nloops; ++k)
@@ -118,11 +147,16 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
     totals.in_window += p->in_window;
     refused += p->refused;
     for (double v : p->lat.samples()) totals.latency.add(v);
+    for (std::size_t i = 0; i < p->lat_sent_us.size(); ++i) split.add(p->lat_sent_us[i], p->lat.samples()[i]);
   }
   auto r = pairs_result("one-to-one", "lean", common, o, target, totals, cpu, rss, drained);
   r["refused"] = refused;
   r["dropped_connections"] = dropped;
   r["protocol_errors"] = protocol_errors;
+  if (burst) {
+    r["upload_burst"] = o.upload_burst;
+    report_burst(r, target, *burst, split, start, std::max(end_us, split.to_us), burst_cpu_s, cpu.server_s());
+  }
   return r;
 }
 

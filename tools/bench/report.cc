@@ -39,7 +39,7 @@ void report_percentiles(json::object& r, Latencies& l, std::string_view prefix) 
 }
 
 void report_rss(json::object& r, const Targets& t, long rss_kib) {
-  if (t.spawned()) r["server_rss_mb"] = round_to(static_cast<double>(rss_kib) / 1024.0, 1);
+  if (t.spawned() && rss_kib > 0) r["server_rss_mb"] = round_to(static_cast<double>(rss_kib) / 1024.0, 1);
 }
 
 }  // namespace parley::bench

@@ -22,7 +22,8 @@ std::string to_line(const boost::json::object& o);
 // <prefix>p50_ms and <prefix>p99_ms, to 0.01 ms; nothing without samples.
 void report_percentiles(boost::json::object& r, Latencies& l, std::string_view prefix = {});
 
-// server_rss_mb, to 0.1 MiB; only for spawned servers (a running one's is not readable).
+// server_rss_mb, to 0.1 MiB; only for spawned servers (a running one's is not readable)
+// that still ran when it was read.
 void report_rss(boost::json::object& r, const Targets& t, long rss_kib);
 
 }  // namespace parley::bench

@@ -16,6 +16,11 @@ struct PairsOptions {
   bool crash = false;       // kill -9 the server and restart it
   bool crash_node = false;  // kill -9 node 1 of a cluster; its clients move to other nodes
   bool library = false;     // one-to-one on the client library instead of the lean path
+  // one-to-one on the lean path: uploaders in the middle third of the window (0: none), and
+  // the MiB of their files and the megapixels of their photos.
+  int upload_burst = 0;
+  int burst_file_mb = 4;
+  double burst_megapixels = 12;
 };
 
 struct PresenceOptions {
@@ -36,7 +41,21 @@ struct FanoutOptions {
   int window = 16;  // unacked posts per poster
 };
 
-// one-to-one on the lean load path (lean_ws.h).
+struct MediaTransferOptions {
+  int concurrency = 1;          // uploaders (then downloaders), each its own user and connection
+  int size_mb = 10;             // MiB per file
+  double duration = 10;         // seconds of each phase: uploads, then downloads
+  int max_files = 0;            // files in all; 0: 8 GiB worth, at least one per worker
+  bool single_request = false;  // the whole file in the POST instead of PATCHes of 1 MiB
+};
+
+struct MediaImagesOptions {
+  int count = 20;
+  double megapixels = 12;
+  int concurrency = 1;  // 1: the peak memory is one image's
+};
+
+// one-to-one on the lean load path (lean_ws.h), with an upload burst (upload_burst.h).
 boost::json::object run_one_to_one(const Common& c, const PairsOptions& o);
 // one-to-one on the client library (--library-client), crash and cluster-crash.
 boost::json::object run_pairs_library(const Common& c, const PairsOptions& o);
@@ -45,5 +64,8 @@ boost::json::object run_connections(const Common& c, int conns, double hold);
 boost::json::object run_presence(const Common& c, const PresenceOptions& o);
 // group and room, on the lean load path.
 boost::json::object run_fanout(const Common& c, const FanoutOptions& o);
+// Media over HTTP (media_client.h): bytes per second up and down, and photos processed.
+boost::json::object run_media_transfer(const Common& c, const MediaTransferOptions& o);
+boost::json::object run_media_images(const Common& c, const MediaImagesOptions& o);
 
 }  // namespace parley::bench

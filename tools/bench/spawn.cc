@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "common/fresh_database.h"
@@ -26,7 +27,8 @@ Target Target::spawn(const std::string& parleyd, const std::vector<std::string>&
   fs::create_directories(t.data_dir_);
   t.sets_ = {"auth.admin_secret=" + t.admin_secret_, "limits.send_rate_per_s=1000000", "limits.send_burst=1000000",
              "server.max_queue_bytes=16777216", "server.idle_timeout_s=300", "log.level=warn",
-             "limits.connections_per_ip=0"};  // every load connection comes from 127.0.0.1
+             "limits.connections_per_ip=0",  // every load connection comes from 127.0.0.1
+             "media.uploads_per_hour=1000000"};
   for (auto& s : extra_sets) t.sets_.push_back(s);
   t.start_process();
   return t;
@@ -94,6 +96,22 @@ std::vector<BenchUser> Target::make_users(int n) {
 }
 
 long Target::rss_kib() const { return process_.rss_kib(); }
+
+long Target::peak_rss_kib() const {
+  if (!process_.running()) return 0;
+  std::ifstream in("/proc/" + std::to_string(process_.pid()) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+bool Target::reset_peak_rss() const {
+  if (!process_.running()) return false;
+  std::ofstream out("/proc/" + std::to_string(process_.pid()) + "/clear_refs");
+  out << "5" << std::flush;
+  return static_cast<bool>(out);
+}
 
 double Target::cpu_seconds() const { return dead_cpu_s_ + process_.cpu_seconds(); }
 

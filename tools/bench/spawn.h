@@ -31,6 +31,12 @@ class Target {
   std::vector<BenchUser> make_users(int n);
   // RSS of the spawned server in KiB (0 when not spawned).
   long rss_kib() const;
+  // Peak RSS of the spawned server in KiB (VmHWM: the process's lifetime peak, unless
+  // reset_peak_rss() reset it); 0 when not spawned.
+  long peak_rss_kib() const;
+  // Resets the spawned server's peak RSS to its current RSS (/proc/PID/clear_refs, "5");
+  // false when that is not possible (not spawned, or a kernel before 4.0).
+  bool reset_peak_rss() const;
   // User+system CPU seconds of the spawned server, including processes of it that kill9 ended
   // (so a window across a crash and restart counts both).
   double cpu_seconds() const;

@@ -1,6 +1,7 @@
 // The parley CLI's commands, one function each, in groups: account.cc (login, devices),
-// messaging.cc (send, listen, chats), groups.cc (groups and rooms), presence.cc (presence,
-// privacy, typing). Each returns the process's exit code; what it prints is in render.h.
+// messaging.cc (send, listen, chats), media.cc (send-file, download), groups.cc (groups and
+// rooms), presence.cc (presence, privacy, typing). Each returns the process's exit code;
+// what it prints is in render.h.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,10 @@
 #include <vector>
 
 #include "cli/context.h"
+
+namespace parley::client {
+class Session;
+}
 
 namespace parley::cli {
 
@@ -20,6 +25,15 @@ int cmd_devices(Context& c, std::int64_t revoke);
 int cmd_send(Context& c, const std::string& who, std::int64_t chat, const std::string& text);
 int cmd_listen(Context& c, bool once, bool active);
 int cmd_chats(Context& c);
+// Waits for the ack of the send with client id `id` and prints it; the exit code.
+int await_sent(Context& c, client::Session& s, const std::string& id);
+
+// media.cc. `as`: image | video | voice | file, or empty (from the file's extension).
+int cmd_send_file(Context& c, const std::string& who, std::int64_t chat, const std::string& path,
+                  const std::string& caption, const std::string& as);
+// `output` empty: the media id, with the extension of its type. Resumes a PATH.part left by
+// an interrupted download.
+int cmd_download(Context& c, const std::string& id, std::string output, bool preview, bool force);
 
 // groups.cc
 int cmd_create(Context& c, const std::string& kind, const std::string& name, const std::vector<std::string>& who,

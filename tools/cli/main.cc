@@ -55,6 +55,48 @@ void add_send(CLI::App& app, Context& c, Commands& out) {
                  }});
 }
 
+void add_send_file(CLI::App& app, Context& c, Commands& out) {
+  struct Args {
+    std::int64_t chat = 0;
+    std::string who, caption, as;
+    std::vector<std::string> rest;
+  };
+  auto a = std::make_shared<Args>();
+  auto* send =
+      app.add_subcommand("send-file", "send a photo, video, voice note or file to a user, or to a chat with --chat");
+  send->add_option("--chat", a->chat, "chat id (see `parley chats`)")->check(CLI::PositiveNumber);
+  send->add_option("to_and_path", a->who, "recipient (phone number or user id), then the file; with --chat: the file")
+      ->required()
+      ->expected(1);
+  send->add_option("path", a->rest, "the file")->expected(0, 1);
+  send->add_option("--caption", a->caption, "text shown with it");
+  send->add_option("--as", a->as, "image | video | voice | file (default: by the file's extension; "
+                                   "`file` sends a photo as it is, not resized)")
+      ->check(CLI::IsMember({"image", "video", "voice", "file"}));
+  out.push_back({send, [&c, a] {
+                   if (a->chat) {
+                     if (!a->rest.empty()) return fail("with --chat, give only the file");
+                     return cmd_send_file(c, {}, a->chat, a->who, a->caption, a->as);
+                   }
+                   if (a->rest.empty()) return fail("give the recipient and the file");
+                   return cmd_send_file(c, a->who, 0, a->rest.front(), a->caption, a->as);
+                 }});
+}
+
+void add_download(CLI::App& app, Context& c, Commands& out) {
+  struct Args {
+    std::string id, output;
+    bool preview = false, force = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* download = app.add_subcommand("download", "download a photo, video, voice note or file by its media id");
+  download->add_option("media", a->id, "media id (shown by `listen` and `send-file`)")->required();
+  download->add_option("-o,--output", a->output, "where to save it (default: the media id, with its type's extension)");
+  download->add_flag("--preview", a->preview, "the small preview (320 px JPEG) of a photo or video instead");
+  download->add_flag("--force", a->force, "overwrite the output file if it exists");
+  out.push_back({download, [&c, a] { return cmd_download(c, a->id, a->output, a->preview, a->force); }});
+}
+
 // The group's or room's id, a positional option of `sub`.
 std::shared_ptr<std::int64_t> add_chat_id(CLI::App* sub, const char* description) {
   auto chat = std::make_shared<std::int64_t>(0);
@@ -172,8 +214,8 @@ int main(int argc, char** argv) {
   app.add_option("--server", c.server_flag, "server URL, e.g. http://127.0.0.1:8080 (default: the profile's, or that)");
   app.add_option("--profile", c.profile_path, "profile file holding the sign-in (default ~/.config/parley/profile.json)");
   Commands commands;  // in the order `parley --help` lists them
-  for (auto add : {add_login, add_send, add_group, add_room, add_listen, add_presence, add_typing, add_privacy, add_chats,
-                   add_devices})
+  for (auto add : {add_login, add_send, add_send_file, add_download, add_group, add_room, add_listen, add_presence,
+                   add_typing, add_privacy, add_chats, add_devices})
     add(app, c, commands);
 
   CLI11_PARSE(app, argc, argv);

@@ -16,7 +16,10 @@ int cmd_send(Context& c, const std::string& who, std::int64_t chat, const std::s
   if (chat == 0)
     if (int rc = resolve_user(c, who, to)) return rc;
   client::Session s(one_shot_options(c));
-  auto id = chat ? s.send_to_chat(chat, text) : s.send_to_user(to, text);
+  return await_sent(c, s, chat ? s.send_to_chat(chat, text) : s.send_to_user(to, text));
+}
+
+int await_sent(Context& c, client::Session& s, const std::string& id) {
   bool done = s.wait([&](const client::EventLog& l) {
     for (auto& a : l.acks) if (a.id == id) return true;
     for (auto& e : l.errors) if (e.id == id || e.code == "unauthorized") return true;

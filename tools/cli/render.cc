@@ -1,6 +1,7 @@
 #include "cli/render.h"
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 
@@ -30,6 +31,41 @@ std::string describe_event(const std::string& system) {
   return system;
 }
 
+std::string human_bytes(std::uint64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  char buf[32];
+  const char* units[] = {"KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = -1;
+  while (v >= 1000 && u < 3) v /= 1000, ++u;
+  std::snprintf(buf, sizeof buf, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+std::string describe_media(const json::object& m) {
+  auto text = [&](const char* k) {
+    auto* v = m.if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  auto number = [&](const char* k) -> std::int64_t {
+    auto* v = m.if_contains(k);
+    return v && v->is_int64() ? v->get_int64() : 0;
+  };
+  std::string kind = text("kind");
+  std::string out = "[" + (kind == "image" ? std::string("photo") : kind.empty() ? std::string("media") : kind);
+  if (kind == "file" && !text("name").empty()) out += " " + text("name");
+  if (std::int64_t ms = number("duration_ms"); ms > 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " %lld:%02lld", static_cast<long long>(ms / 60000),
+                  static_cast<long long>(ms / 1000 % 60));
+    out += buf;
+  }
+  if (number("width") > 0 && number("height") > 0)
+    out += " " + std::to_string(number("width")) + "x" + std::to_string(number("height"));
+  if (number("size") > 0) out += " " + human_bytes(static_cast<std::uint64_t>(number("size")));
+  return out + "]";
+}
+
 std::string describe(const client::Presence& p) {
   if (!p.visible) return "hidden (their privacy settings, or yours, do not share it)";
   if (p.online) return "online";
@@ -45,10 +81,27 @@ void print_sent(const client::Ack& a) {
   std::cout << "sent (chat " << a.chat << ", #" << a.seq << ", " << when(a.ts) << ")\n";
 }
 
+void print_uploaded(const json::object& media) {
+  auto* id = media.if_contains("id");
+  std::cout << "media " << (id && id->is_string() ? std::string(id->get_string()) : "?") << " "
+            << describe_media(media) << "\n";
+}
+
+void print_downloaded(const std::string& path, const std::string& mime, std::uint64_t size) {
+  std::cout << "saved " << path << " (" << (mime.empty() ? "" : mime + ", ") << human_bytes(size) << ")\n";
+}
+
 void print_message(const client::Message& m, std::int64_t me) {
+  std::string body = m.text;
+  if (!m.system.empty()) {
+    body = "* " + describe_event(m.system);
+  } else if (!m.media.empty()) {
+    auto* id = m.media.if_contains("id");
+    body = describe_media(m.media) + (m.text.empty() ? "" : " " + m.text) + " (media " +
+           (id && id->is_string() ? std::string(id->get_string()) : "?") + ")";
+  }
   std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
-            << (m.from == me ? " (you)" : "") << ": " << (m.system.empty() ? m.text : "* " + describe_event(m.system))
-            << std::endl;
+            << (m.from == me ? " (you)" : "") << ": " << body << std::endl;
 }
 
 void print_receipt(const client::Receipt& r) {

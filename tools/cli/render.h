@@ -19,10 +19,18 @@ std::string when(std::int64_t ms);
 std::string describe_event(const std::string& system);
 // What `p` says about the user: hidden, online, never seen or last seen when.
 std::string describe(const client::Presence& p);
+// A media object in brackets: "[photo 1600x1200 183 KB]", "[file report.pdf 90 KB]".
+std::string describe_media(const boost::json::object& media);
+// Bytes for people: "94 B", "183 KB", "5.2 MB" (powers of 1000).
+std::string human_bytes(std::uint64_t bytes);
 
 void print_signed_in(const std::string& phone, std::int64_t user, std::int64_t device);
 void print_sent(const client::Ack& a);
-// `me`: the signed-in user, whose own messages are marked "(you)".
+// An upload's media object: "media <id> [photo 2x2 94 B]".
+void print_uploaded(const boost::json::object& media);
+void print_downloaded(const std::string& path, const std::string& mime, std::uint64_t size);
+// `me`: the signed-in user, whose own messages are marked "(you)". A media message shows as
+// "[photo 2x2 94 B] caption (media <id>)".
 void print_message(const client::Message& m, std::int64_t me);
 void print_receipt(const client::Receipt& r);
 void print_typing(const client::Typing& t);
