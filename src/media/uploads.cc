@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/encoding.h"
+#include "media/write_behind.h"
 
 namespace parley::media {
 
@@ -20,6 +21,7 @@ struct Uploads::Entry {
   int fd = -1;
   bool held = false;
   bool dropped = false;  // cancelled or finished: the file goes when the holder lets go
+  WriteBehind behind;
   ~Entry() {
     if (fd >= 0) ::close(fd);
     if (dropped) {
@@ -41,8 +43,10 @@ Uploads::~Uploads() {
 }
 
 Uploads::Held::Held(Held&& o) noexcept : owner_(o.owner_), entry_(std::move(o.entry_)) {}
-Uploads::Held::~Held() {
+Uploads::Held::~Held() { release(); }
+void Uploads::Held::release() {
   if (entry_) owner_->release(entry_);
+  entry_.reset();
 }
 const UploadInfo& Uploads::Held::info() const { return entry_->info; }
 const std::string& Uploads::Held::path() const { return entry_->path; }
@@ -61,6 +65,7 @@ Status Uploads::Held::write(std::string_view bytes) {
     e.info.offset += static_cast<std::uint64_t>(n);
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
+  e.behind.wrote(e.fd, e.info.offset);
   return Status::Ok();
 }
 

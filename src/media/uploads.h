@@ -46,6 +46,9 @@ class Uploads {
     // Appends; kTooLarge (nothing written) past the declared length; kUnavailable on a disk error.
     Status write(std::string_view bytes);
     bool complete() const { return info().offset == info().length; }
+    // Lets go of the upload now (another request may hold it next), not when the last
+    // copy of this object goes.
+    void release();
 
    private:
     friend class Uploads;

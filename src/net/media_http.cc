@@ -210,21 +210,24 @@ awaitable<bool> MediaHttp::upload(Request& r, const std::string& id) {
 
 awaitable<bool> MediaHttp::finish_or_stand(Request& r, std::shared_ptr<Held> held) {
   // A body that says it goes past Upload-Length is refused before a byte of it is kept.
-  const auto& info = held->info();
-  if (r.body_length && *r.body_length > info.length - info.offset)
+  const auto& at = held->info();
+  if (r.body_length && *r.body_length > at.length - at.offset)
     co_return co_await send(r, r.error(413, proto::err::kTooLarge,
-                                       "the body goes past Upload-Length (" + std::to_string(info.length) + ")"));
+                                       "the body goes past Upload-Length (" + std::to_string(at.length) + ")"));
   auto outcome = co_await read_body(r, held);
   if (outcome) {
+    held->release();
     if (outcome->code() == Code::kTooLarge)
       co_return co_await send(r, r.error(413, proto::err::kTooLarge, outcome->message()));
     if (outcome->message().empty()) co_return false;  // the connection is gone
     co_return co_await send(r, r.error(*outcome));
   }
   if (!held->complete()) {
+    const media::UploadInfo info = held->info();
+    held->release();  // before the answer: the client's next PATCH may come at once
     const bool created = r.method == http::verb::post;
-    HttpResponse res = r.json(created ? http::status::created : http::status::ok, upload_json(held->info()));
-    if (created) res.set(http::field::location, "/v1/media/uploads/" + held->info().id);
+    HttpResponse res = r.json(created ? http::status::created : http::status::ok, upload_json(info));
+    if (created) res.set(http::field::location, "/v1/media/uploads/" + info.id);
     co_return co_await send(r, std::move(res));
   }
   auto& media = *svc_.media;

@@ -5,8 +5,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <sys/resource.h>
-#include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,12 +17,16 @@ namespace parley::net {
 
 class QueryPool {
  public:
-  // `nice`: the threads' CPU priority (0 as the process; higher yields to everything else).
-  explicit QueryPool(int threads, std::string name = "query", int nice = 0) : guard_(ctx_.get_executor()) {
+  // `background`: the threads run under SCHED_IDLE (Linux): they get the CPU only when no
+  // other thread of the machine wants it, so their work never delays a message.
+  explicit QueryPool(int threads, std::string name = "query", bool background = false) : guard_(ctx_.get_executor()) {
     for (int i = 0; i < threads; ++i)
-      threads_.emplace_back([this, i, name, nice] {
+      threads_.emplace_back([this, i, name, background] {
         set_thread_name(name + "-" + std::to_string(i));
-        if (nice) setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);  // this thread only (Linux)
+        if (background) {
+          sched_param none{};
+          pthread_setschedparam(pthread_self(), SCHED_IDLE, &none);
+        }
         ctx_.run();
       });
   }

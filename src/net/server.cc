@@ -12,6 +12,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/json.hpp>
+#include <array>
 
 #include "net/ws_session.h"
 #include "proto/errors.h"
@@ -216,6 +217,17 @@ awaitable<void> Server::http_connection(tcp::socket socket, IoThread* io, bool i
     if (wec || !res.keep_alive()) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  // A lingering close: what the client still sends (a body answered before it was read,
+  // such as an upload refused at its header) is read and dropped for a moment, so that
+  // closing does not reset the connection and lose the answer on its way (as nginx does).
+  std::array<char, 16384> drop;
+  std::size_t dropped = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (dropped < (64u << 20)) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(drop), use_nothrow);
+    if (rec) break;
+    dropped += n;
+  }
 }
 
 }  // namespace parley::net

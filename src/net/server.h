@@ -58,9 +58,9 @@ class Server {
   SessionRegistry registry_;
   RoomFanout rooms_;  // one bus listener per room and io thread
   QueryPool queries_{4};  // threads: they mostly wait on the store
-  // Media connections, uploads staged, images processed, objects read and written: at a
-  // lower CPU priority than everything else (nice 10), so media never delays a message.
-  QueryPool media_pool_{4, "media", 10};
+  // Media connections, uploads staged, images processed, objects read and written: in the
+  // background (SCHED_IDLE), so media never delays a message.
+  QueryPool media_pool_{4, "media", true};
   HttpApi api_;
   MediaHttp media_;
   std::atomic<bool> accepting_{false};

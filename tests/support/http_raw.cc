@@ -29,8 +29,7 @@ RawHttp http_raw(unsigned short port, const std::string& method, const std::stri
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();
-  http::write(stream, req, ec);
-  if (ec) return out;
+  http::write(stream, req, ec);  // on failure, an answer sent early may still be there to read
   beast::flat_buffer buf;
   http::response_parser<http::string_body> parser;
   parser.body_limit(512ULL << 20);

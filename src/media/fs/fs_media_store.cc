@@ -1,6 +1,8 @@
 // MediaStore on the local filesystem (see fs_media_store.h).
 #include "media/fs/fs_media_store.h"
 
+#include "media/write_behind.h"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
@@ -62,6 +64,7 @@ class FsUpload final : public MediaStore::Upload {
       bytes.remove_prefix(static_cast<std::size_t>(n));
       size_ += static_cast<std::uint64_t>(n);
     }
+    behind_.wrote(fd_, size_);
     return Status::Ok();
   }
   std::uint64_t size() const override { return size_; }
@@ -90,6 +93,7 @@ class FsUpload final : public MediaStore::Upload {
 
  private:
   fs::path temp_, objects_;
+  WriteBehind behind_;
   int fd_;
   EVP_MD_CTX* ctx_ = EVP_MD_CTX_new();
   std::uint64_t size_ = 0;
