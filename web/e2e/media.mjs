@@ -1,101 +1,38 @@
 // The end-to-end scenarios of photos, videos, voice notes and files (docs/protocol.md §7,
-// Media), merged into scenarios.mjs. Test files are made in the page (a canvas JPEG, a recorded
-// voice note) or here (bytes), so no fixture is committed.
+// Media), merged into scenarios.mjs. The test files come from media_files.mjs; the helpers here
+// are shared with avatars.mjs.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
+import { jpeg, pdf, voiceNote, webmVideo } from "./media_files.mjs";
 
-const ALICE = "+14155550101";
-const BOB = "+14155550102";
-const SHOWN_ALICE = "+1 415 555 0101";
-const SHOWN_BOB = "+1 415 555 0102";
+export const ALICE = "+14155550101";
+export const BOB = "+14155550102";
+export const SHOWN_ALICE = "+1 415 555 0101";
+export const SHOWN_BOB = "+1 415 555 0102";
 
-const box = (page) => page.getByLabel("Message", { exact: true });
-const mediaBubble = (page, kind) => page.locator(`li.bubble.media.kind-${kind}`);
+export const box = (page) => page.getByLabel("Message", { exact: true });
+export const mediaBubble = (page, kind) => page.locator(`li.bubble.media.kind-${kind}`);
 const uploadBubble = (page) => page.locator("li.bubble.upload");
-const SENT = "[data-tick='sent'], [data-tick='delivered'], [data-tick='read']";   // committed (Bob may have read it)
+export const SENT = "[data-tick='sent'], [data-tick='delivered'], [data-tick='read']";   // committed (Bob may have read it)
 
 /** Fails the scenario on any Content-Security-Policy refusal in the page. */
-function watchCsp(page) {
+export function watchCsp(page) {
   const refused = [];
   page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
   return () => assert.deepEqual(refused, [], "the page broke its Content-Security-Policy");
 }
 
-/** A JPEG of `width` × `height` drawn on a canvas in the page (a gradient and a few shapes). */
-async function jpeg(page, width, height) {
-  const b64 = await page.evaluate(async ({ width, height }) => {
-    const c = document.createElement("canvas");
-    c.width = width;
-    c.height = height;
-    const g = c.getContext("2d");
-    const grad = g.createLinearGradient(0, 0, width, height);
-    grad.addColorStop(0, "#0b6e4f");
-    grad.addColorStop(1, "#f2c14e");
-    g.fillStyle = grad;
-    g.fillRect(0, 0, width, height);
-    for (let i = 0; i < 40; i++) {
-      g.fillStyle = `hsl(${i * 37 % 360} 70% 50%)`;
-      g.beginPath();
-      g.arc((i * 97) % width, (i * 53) % height, 20 + (i % 5) * 8, 0, Math.PI * 2);
-      g.fill();
-    }
-    const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.85));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let s = "";
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-  }, { width, height });
-  return Buffer.from(b64, "base64");
-}
-
-/** A second of a rising tone recorded by the page's MediaRecorder: Opus in WebM (or Ogg). */
-async function voiceNote(page) {
-  const { b64, type } = await page.evaluate(async () => {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    const dest = ctx.createMediaStreamDestination();
-    osc.frequency.setValueAtTime(220, ctx.currentTime);
-    osc.frequency.linearRampToValueAtTime(660, ctx.currentTime + 1);
-    gain.gain.setValueAtTime(0.2, ctx.currentTime);
-    gain.gain.linearRampToValueAtTime(0.9, ctx.currentTime + 1);
-    osc.connect(gain).connect(dest);
-    const type = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus"].find((t) => MediaRecorder.isTypeSupported(t));
-    const rec = new MediaRecorder(dest.stream, { mimeType: type });
-    const parts = [];
-    rec.ondataavailable = (e) => parts.push(e.data);
-    const stopped = new Promise((r) => { rec.onstop = r; });
-    osc.start();
-    rec.start();
-    await new Promise((r) => setTimeout(r, 1200));
-    rec.stop();
-    await stopped;
-    osc.stop();
-    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
-    let s = "";
-    for (const b of bytes) s += String.fromCharCode(b);
-    return { b64: btoa(s), type: type.split(";")[0] };
-  });
-  return { buffer: Buffer.from(b64, "base64"), mimeType: type, name: type === "audio/ogg" ? "voice.ogg" : "voice.webm" };
-}
-
-/** A small PDF (libmagic knows it by its first bytes). */
-function pdf(text) {
-  const body = `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% ${text}\n`;
-  return Buffer.from(body + "x".repeat(Math.max(0, 1500 - body.length)) + "\n%%EOF\n");
-}
-
 /** Picks files with the paperclip button (the browser's file chooser). */
-async function attach(page, files) {
+export async function attach(page, files) {
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Attach files" }).click()]);
   await chooser.setFiles(files);
 }
 
 /** Alice and Bob signed in, each with their one-to-one chat open (started by Alice's "hi"). */
-async function twoInAChat(server, browser, { bobBypassesCsp = false } = {}) {
+export async function twoInAChat(server, browser, { bobBypassesCsp = false } = {}) {
   const a = await userPage(browser, server);
   await signIn(a.page, server, ALICE);
   const b = await userPage(browser, server, { bypassCSP: bobBypassesCsp });   // axe-core is injected
@@ -115,6 +52,32 @@ async function tokenOf(page) {
 }
 
 export const mediaScenarios = {
+  /**
+   * A video recorded in the page is sent; Bob opens it from its bubble and the viewer plays it
+   * in a <video> from a blob: URL (the CSP's media-src allows it): it loads its metadata, with
+   * no "can't be played" and no CSP refusal.
+   */
+  async video_plays_in_the_viewer({ server, browser }) {
+    const { a, b } = await twoInAChat(server, browser);
+    const cspOk = watchCsp(b.page);
+    await attach(a.page, await webmVideo(a.page));
+    await box(a.page).fill("a square");
+    await box(a.page).press("Enter");
+    const clip = mediaBubble(b.page, "video").filter({ hasText: "a square" });
+    await clip.getByRole("button", { name: "Play video" }).click();
+    const viewer = b.page.getByRole("dialog", { name: `Video from ${SHOWN_ALICE}` });
+    const video = viewer.locator("video[data-full='true']");
+    await video.waitFor();
+    assert.match(await video.getAttribute("src"), /^blob:/, "the video plays from a blob: URL");
+    await until("the video's metadata", () => video.evaluate((v) => v.readyState >= 1 || v.duration > 0));
+    assert.equal(await video.evaluate((v) => v.error), null, "no media error");
+    assert.equal(await viewer.getByText("This video can't be played here", { exact: false }).count(), 0);
+    await shoot(b.page, "video-viewer");
+    await b.page.keyboard.press("Escape");
+    await viewer.waitFor({ state: "detached" });
+    cspOk();
+  },
+
   /**
    * Alice sends a photo with a caption from the paperclip. Bob sees it at once as its blurred
    * inline thumbnail, shaped like the photo, then sharp when the preview is downloaded; a click
@@ -167,6 +130,34 @@ export const mediaScenarios = {
     await viewer.waitFor({ state: "detached" });
     await accessible(b.page, "a chat with a photo");
     cspOk();
+  },
+
+  /**
+   * After a reload the chat list still names the last media, from GET /v1/chats alone (the
+   * socket is held back): "📷 Photo" for an uncaptioned photo, "You: 📄 notes.pdf" for my file,
+   * never the empty preview of a system message.
+   */
+  async chat_list_names_the_last_media_after_reload({ server, browser }) {
+    const { a, b } = await twoInAChat(server, browser);
+    const firstRow = (page) => page.locator(".chat-list .chat-row").first();
+    /** Reloads with the WebSocket answered by nobody, so only the HTTP chat list speaks. */
+    const reloadWithoutSocket = async (page) => {
+      await page.routeWebSocket(/\/v1\/ws$/, () => {});
+      await page.reload();
+    };
+    await attach(a.page, { name: "plain.jpg", mimeType: "image/jpeg", buffer: await jpeg(a.page, 400, 300) });
+    await box(a.page).press("Enter");
+    await mediaBubble(b.page, "image").locator("img").waitFor();
+    await firstRow(b.page).filter({ hasText: "📷 Photo" }).waitFor();
+    await reloadWithoutSocket(b.page);
+    await firstRow(b.page).filter({ hasText: "📷 Photo" }).waitFor();
+
+    await attach(a.page, { name: "notes.pdf", mimeType: "application/pdf", buffer: pdf("notes") });
+    await box(a.page).press("Enter");
+    await mediaBubble(a.page, "file").locator(SENT).waitFor();
+    await reloadWithoutSocket(a.page);
+    await firstRow(a.page).filter({ hasText: "You: 📄 notes.pdf" }).waitFor();
+    await shoot(a.page, "chat-list-last-media");
   },
 
   /**

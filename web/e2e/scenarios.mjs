@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
+import { avatarScenarios } from "./avatars.mjs";
 import { mediaScenarios } from "./media.mjs";
 
 const ALICE = "+14155550101";
@@ -470,4 +471,5 @@ export const scenarios = {
   },
 
   ...mediaScenarios,
+  ...avatarScenarios,
 };

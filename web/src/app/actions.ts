@@ -147,6 +147,17 @@ export class Actions {
     this.requests.whenAnswered(id, () => this.host.refreshInfo(chat));
   }
 
+  /** A `change` whose caller waits: resolves once done (info and list read again), rejects with the reason in words. */
+  changeAndWait(chat: number, op: string, extra: Record<string, unknown>): Promise<void> {
+    const id = this.client.changeChat(chat, op, [], extra);
+    return new Promise<void>((resolve, reject) => {
+      this.requests.whenAnswered(id, () => {
+        this.host.refreshInfo(chat);
+        void this.host.refreshChats().then(resolve);
+      }, (e) => reject(new Error(describe(e))));
+    });
+  }
+
   leave(chat: number): void {
     const id = this.client.leaveChat(chat);
     this.requests.whenAnswered(id, () => {

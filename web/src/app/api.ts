@@ -1,8 +1,8 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
-// contact lookup, pending group invites. Every failure is an ApiError with the server's code
+// contact lookup, pending group invites, my avatar. Every failure is an ApiError with the server's code
 // and message. The media routes read their answers themselves through `authorized`.
 
-import type { MsgFrame } from "../protocol/frames";
+import type { MediaKind, MsgFrame } from "../protocol/frames";
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -24,6 +24,10 @@ export interface ChatSummary {
   peer_phone?: string;     // absent when I may not see the peer's number
   peer_delivered?: number;
   peer_read?: number;
+  /** The last message's media, when it has one: what the list names ("📷 Photo", "📄 name"). */
+  last_media?: { id: string; kind: MediaKind; name?: string; duration_ms?: number };
+  avatar?: string;         // groups and rooms: the chat's avatar (a media id)
+  peer_avatar?: string;    // one-to-one chats: the other member's avatar (a media id)
 }
 
 export interface Device {
@@ -61,6 +65,8 @@ export class Api {
   async invites(): Promise<InviteSummary[]> {
     return (await this.call<{ invites: InviteSummary[] }>("GET", "/v1/invites")).invites;
   }
+  /** Makes an image I uploaded my avatar (`""` removes it). */
+  setAvatar(avatar: string): Promise<{ avatar: string }> { return this.call("PUT", "/v1/me/avatar", { avatar }); }
   async lookup(phones: string[]): Promise<{ phone: string; user: number }[]> {
     return (await this.call<{ users: { phone: string; user: number }[] }>("POST", "/v1/contacts/lookup", { phones })).users;
   }

@@ -1,5 +1,6 @@
-// The chat list and the phone numbers of the people in it: merged from GET /v1/chats, moved
-// by each message, receipt and `chat_info`. Data only: it sends nothing and notifies no one.
+// The chat list and the phone numbers of the people in it: merged from GET /v1/chats (previews
+// of the last message, its media included, and avatars), moved by each message, receipt and
+// `chat_info`. Data only: it sends nothing and notifies no one.
 
 import type { ChatSummary } from "./api";
 import type { ChatInfoFrame, ReceiptFrame } from "../protocol/frames";
@@ -60,13 +61,17 @@ export class ChatStore {
       c.read = Math.max(c.read, s.read);
       c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
       c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
-      if (s.last_seq > c.lastSeq || (s.last_seq === c.lastSeq && !c.lastMedia)) {
-        c.lastMedia = undefined;       // the list has the text only
+      c.avatar = (s.kind === "direct" ? s.peer_avatar : s.avatar) || undefined;
+      // The same message as a `msg` already showed keeps what that said (a server without
+      // `last_media` must not turn a photo into a system message).
+      if (s.last_seq > c.lastSeq || (s.last_seq === c.lastSeq && (!c.lastMedia || s.last_media))) {
+        const media = s.last_media;
+        c.lastMedia = media ? { kind: media.kind, name: media.name } : undefined;
         c.lastSeq = s.last_seq;
         c.lastTs = s.last_ts;
         c.lastText = s.last_text;
         c.lastSender = s.last_sender;
-        c.lastSystem = s.last_seq > 0 && s.last_text === "";
+        c.lastSystem = s.last_seq > 0 && s.last_text === "" && !media;
       }
       if (!old) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - s.read);
       else if (c.lastSender === this.me || c.read >= c.lastSeq) c.unread = 0;
@@ -86,6 +91,7 @@ export class ChatStore {
       c.lastSender = msg.from;
       c.lastSystem = !!msg.system;
       c.lastMedia = msg.media ? { kind: msg.media.kind, name: msg.media.name } : undefined;
+      if (msg.system?.event === "avatar" && c.kind !== "direct") c.avatar = String(msg.system.avatar ?? "") || undefined;
       if (msg.from === this.me) c.unread = 0;
       else if (msg.seq > c.read && !msg.system) c.unread += 1;
     }
@@ -107,6 +113,7 @@ export class ChatStore {
     if (c) {
       c.info = r;
       c.name = r.kind === "direct" ? c.name : r.name;
+      if (r.kind !== "direct") c.avatar = r.avatar || undefined;
       c.memberCount = r.member_count;
     }
   }

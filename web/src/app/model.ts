@@ -18,7 +18,8 @@ export interface Chat {
   lastText: string;
   lastSender: number;
   lastSystem: boolean;
-  lastMedia?: { kind: MediaKind; name?: string };   // the last message's media, when this client saw it
+  lastMedia?: { kind: MediaKind; name?: string };   // the last message's media (kind and file name)
+  avatar?: string;        // the picture's media id: a group's or room's own, a one-to-one peer's
   read: number;           // my read position
   peerDelivered: number;  // one-to-one: the other member's positions
   peerRead: number;

@@ -1,15 +1,17 @@
 // What the app shows, kept up to date from the protocol client and the HTTP API: the chat
-// list, each open chat's messages, ticks, presence, typing, members, group invites and the
-// privacy settings. The UI reads it and calls its actions; it knows nothing of the DOM, so it
-// is tested with a fake socket (test/).
+// list, each open chat's messages, ticks, presence, typing, members, group invites, the
+// privacy settings and my photo. The UI reads it and calls its actions; it knows nothing of the
+// DOM, so it is tested with a fake socket (test/).
 //
 // This is the facade the UI imports: it routes the client's events to one store per concern
 // (chats.ts, messages.ts, receipts.ts, typing.ts, presence.ts, views.ts, requests.ts; media
-// being sent in uploads.ts, downloaded media in media_cache.ts), keeps the open view and the notice, and hands the requests to the server to actions.ts. Every
+// being sent in uploads.ts, downloaded media in media_cache.ts, photos in avatars.ts), keeps
+// the open view and the notice, and hands the requests to the server to actions.ts. Every
 // change, whichever store holds it, is told to the listeners from here.
 
 import { Actions } from "./actions";
 import { Api, ApiError, type ChatSummary, type Device } from "./api";
+import { MyAvatar, uploadPhoto } from "./avatars";
 import { ChatStore } from "./chats";
 import { Invites, type Invite } from "./invites";
 import { MediaCache } from "./media_cache";
@@ -23,7 +25,7 @@ import { MemoryUploadStore, UploadQueue, type UploadStore } from "./uploads";
 import { RoomViews } from "./views";
 import type { ParleyClient } from "../protocol/client";
 import type { MsgFrame, Visibility } from "../protocol/frames";
-import { inviteAnswered } from "./words";
+import { describe, inviteAnswered } from "./words";
 
 export type { Chat, ChatKind, Draft, Invited, Member, Message, Outgoing, OutgoingMedia, Presence, RoomAccess, Tick, View } from "./model";
 export { describe, joinError } from "./words";
@@ -41,6 +43,7 @@ export class AppState {
   maxTextChars = 4096;
   readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
   readonly uploads: UploadQueue;        // media being sent
+  readonly myAvatar: MyAvatar;          // my profile photo's media id, as set from this browser
 
   private readonly chatStore: ChatStore;
   private readonly messageStore = new MessageStore();
@@ -68,6 +71,7 @@ export class AppState {
         else if (/^image\/(jpeg|png|webp|gif)$/.test(blob.type)) this.media.seed(m.id, "preview", blob);
       },
     });
+    this.myAvatar = new MyAvatar(typeof localStorage === "undefined" ? undefined : localStorage, `parley.avatar.${me}`);
     this.typingStore = new TypingStore(me, client);
     this.presenceStore = new PresenceStore(client);
     this.roomViews = new RoomViews(client, this.chatStore, this.messageStore);
@@ -327,6 +331,30 @@ export class AppState {
       return;   // offline or signed out: the next hello reads again
     }
     this.changed();
+  }
+
+  /** Makes `file` my profile photo (uploaded first), or removes it (null); then reads the chat list again. */
+  async setMyPhoto(file: File | null): Promise<void> {
+    const id = file ? await this.uploadAvatar(file) : "";
+    try {
+      await this.api.setAvatar(id);
+    } catch (e) {
+      throw e instanceof ApiError ? new Error(describe(e)) : e;
+    }
+    this.myAvatar.set(id);
+    await this.refreshChats();
+  }
+
+  /** Makes `file` a group's or room's photo, or removes it (null); admins only. Rejects with the reason. */
+  async setChatPhoto(chat: number, file: File | null): Promise<void> {
+    const id = file ? await this.uploadAvatar(file) : "";
+    await this.actions.changeAndWait(chat, "avatar", { avatar: id });
+  }
+
+  private async uploadAvatar(file: File): Promise<string> {
+    const media = await uploadPhoto((path, init) => this.api.authorized(path, init), file);
+    if (/^image\/(jpeg|png|webp|gif)$/.test(file.type)) this.media.seed(media.id, "preview", file);   // shown without a download
+    return media.id;
   }
 
   async loadDevices(): Promise<void> {

@@ -1,7 +1,8 @@
-// The chat list: most recent activity first, preview, time, unread count, my last message's tick.
+// The chat list: most recent activity first, picture, preview, time, unread count, my last message's tick.
 
 import type { AppState, Chat } from "../app/state";
-import { initials, preview, who } from "./format";
+import { Avatar } from "./Avatar";
+import { preview, who } from "./format";
 import { listTime } from "./time";
 import { Ticks } from "./Ticks";
 import { RoomIcon } from "./Icons";
@@ -16,10 +17,7 @@ function Row({ state, chat, selected }: { state: AppState; chat: Chat; selected:
     <li>
       <button type="button" class={`chat-row${selected ? " selected" : ""}`} aria-current={selected ? "true" : undefined}
         aria-label={label} data-chat={chat.chat} onClick={() => state.open({ chat: chat.chat })}>
-        <span class={`avatar kind-${chat.kind}`} aria-hidden="true">
-          {initials(name)}
-          {peer?.online && <span class="online-dot" />}
-        </span>
+        <Avatar state={state} id={chat.avatar} name={name} kind={chat.kind} online={peer?.online} />
         <span class="chat-row-main">
           <span class="chat-row-top">
             <span class="chat-name">{chat.kind === "room" && <><RoomIcon />{" "}</>}{name}</span>

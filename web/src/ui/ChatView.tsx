@@ -8,7 +8,8 @@ import { Composer } from "./Composer";
 import { MediaContent } from "./media/MediaContent";
 import { UploadBubble } from "./media/UploadBubble";
 import { Viewer } from "./media/Viewer";
-import { initials, systemText, who } from "./format";
+import { Avatar } from "./Avatar";
+import { systemText, who } from "./format";
 import { clock, dayLabel, lastSeen, sameDay } from "./time";
 import { Ticks } from "./Ticks";
 import { EyeIcon, InfoIcon } from "./Icons";
@@ -133,7 +134,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
     <section class="chat-view" aria-label={`Chat with ${title}`} {...drag}>
       <header class="chat-head">
         <button type="button" class="icon back" aria-label="Back to chats" onClick={onBack}>←</button>
-        <span class={`avatar kind-${chat?.kind ?? "direct"}`} aria-hidden="true">{initials(title)}</span>
+        <Avatar state={state} id={chat?.avatar} name={title} kind={chat?.kind ?? "direct"} />
         <div class="chat-title">
           <h2>{title}</h2>
           <p class="status" aria-live="polite" data-status>{status}</p>

@@ -1,11 +1,14 @@
-// The side panels and dialogs: group / room info with admin actions (a room's access and invite
-// code), settings (who sees my last seen, who may add me to groups, devices, sign out), and the
-// forms to start a chat, create a group or a room (private or public), join a room.
+// The side panels and dialogs: group / room info with admin actions (the photo, a room's access
+// and invite code), settings (profile photo, who sees my last seen, who may add me to groups,
+// devices, sign out), and the forms to start a chat, create a group or a room (private or
+// public), join a room.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Chat, RoomAccess } from "../app/state";
 import type { Visibility } from "../protocol/frames";
+import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
+import { PhotoSetting } from "./PhotoSetting";
 import { GlobeIcon, LockIcon } from "./Icons";
 import { who } from "./format";
 import { listTime } from "./time";
@@ -115,6 +118,10 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
               <button type="submit">Rename</button>
             </form>
           ) : <p class="big-name">{info.name}</p>}
+          {admin ? (
+            <PhotoSetting state={state} title={chat.kind === "room" ? "Room photo" : "Group photo"} id={chat.avatar} name={chat.name}
+              kind={chat.kind} onSet={(file) => state.setChatPhoto(chat.chat, file)} />
+          ) : chat.avatar && <Avatar state={state} id={chat.avatar} name={chat.name} kind={chat.kind} large />}
           <p>{info.member_count} {info.member_count === 1 ? "member" : "members"} · you are {info.role === "none" ? "not a member" : `${info.role === "admin" ? "an admin" : "a member"}`}</p>
           {chat.kind === "room" && <RoomAccessInfo chat={chat} />}
           {admin && (
@@ -197,6 +204,9 @@ export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; 
       </header>
       <div class="panel-body">
         <p>Signed in as <strong>{who(state, state.me)}</strong> ({state.myPhone})</p>
+        <PhotoSetting state={state} title="Profile photo" id={state.myAvatar.id} name={state.myPhone} kind="direct"
+          onSet={(file) => state.setMyPhoto(file)} />
+        <p class="hint">Everyone you share a chat with sees it.</p>
         <PrivacyChoice state={state} name="last-seen" legend="Who can see my last seen and online" value={state.privacy}
           hint="If you hide yours, you do not see other people's either." onChange={(v) => state.setPrivacy(v)} />
         <PrivacyChoice state={state} name="group-add" legend="Who can add me to groups" value={state.groupAdd}

@@ -28,7 +28,7 @@ export function systemText(state: AppState, m: Pick<Message, "from" | "system">)
     case "promoted": return `${by} made ${people(state, s.users)} admin`;
     case "demoted": return `${by} made ${people(state, s.users)} a member`;
     case "renamed": return `${by} renamed the chat to “${String(s.name ?? "")}”`;
-    case "avatar": return `${by} changed the picture`;
+    case "avatar": return s.avatar ? `${by} changed the picture` : `${by} removed the picture`;
     case "settings": return `${by} changed the settings: ` +
       `${s.members_can_add ? "all members" : "only admins"} can add, ${s.everyone_posts ? "everyone" : "only admins"} can send`;
     default: return `${by} changed the chat`;

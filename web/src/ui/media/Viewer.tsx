@@ -1,6 +1,8 @@
 // The full-size viewer of a photo or video: a modal <dialog> over the app, the full object
-// downloaded with the token (the preview or thumbnail meanwhile), a download button, closed by
-// Escape, the ✕ or a click beside the picture; focus goes back to the bubble that opened it.
+// downloaded with the token (the preview or thumbnail meanwhile) and shown from a blob: URL (a
+// video plays in a <video controls>, which the CSP's `media-src 'self' blob:` allows), a download
+// button, closed by Escape, the ✕ or a click beside the picture; focus goes back to the bubble
+// that opened it.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Message } from "../../app/state";
@@ -16,7 +18,7 @@ export function Viewer({ state, message, onClose }: { state: AppState; message: 
   const video = media.kind === "video";
   const full = useMediaUrl(state.media, media.id, "full");
   const preview = state.media.peek(media.id, "preview");
-  const [unplayable, setUnplayable] = useState(false);   // a format this browser lacks, or a CSP without blob: media
+  const [unplayable, setUnplayable] = useState(false);   // a format this browser cannot decode
   useEffect(() => {
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
@@ -43,7 +45,8 @@ export function Viewer({ state, message, onClose }: { state: AppState; message: 
       <div class="viewer-stage">
         {video ? (
           full.url && !unplayable
-            ? <video src={full.url} controls autoplay playsInline aria-label={message.text || "Video"} data-full="true" onError={() => setUnplayable(true)} />
+            ? <video src={full.url} controls autoplay playsInline poster={preview ?? thumbnailUrl(media)} aria-label={message.text || "Video"}
+                data-full="true" onError={() => setUnplayable(true)} />
             : unplayable ? <p class="viewer-wait" role="status">This video can't be played here. Download it to watch it.</p>
             : <p class="viewer-wait" role="status">{full.failed ? "The video could not be downloaded." : "Loading the video…"}</p>
         ) : (

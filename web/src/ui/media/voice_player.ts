@@ -1,6 +1,5 @@
-// Plays a voice note with Web Audio: downloaded with the token, decoded and played from memory.
-// (An <audio> element cannot send the token, and the page's Content-Security-Policy allows no
-// `blob:` media source: media-src falls back to default-src 'self'.) One plays at a time.
+// Plays a voice note with Web Audio: downloaded with the token (an <audio src> cannot send it),
+// decoded and played from memory, so the bars can follow the position exactly. One plays at a time.
 
 let context: AudioContext | null = null;
 let current: VoicePlayer | null = null;
