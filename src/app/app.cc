@@ -137,7 +137,7 @@ Status App::start() {
 
 Status App::start_media() {
   const auto& ms = config_.media_storage;
-  std::string local = config_.store.data_dir + "/media";  // this node's disk: staged uploads
+  std::string local = config_.store.data_dir + "/media";  // this node's disk
   try {
     if (ms.backend == "s3") {
       media::S3Options so{ms.s3_endpoint, ms.s3_bucket, ms.s3_region, ms.s3_access_key, ms.s3_secret_key,
@@ -146,13 +146,17 @@ Status App::start_media() {
       if (Status st = s3->ensure_bucket(); !st.ok()) return Status(st.code(), "media store: " + st.message());
       media_store_ = std::move(s3);
     } else {
-      media_store_ = std::make_unique<media::FsMediaStore>(ms.dir.empty() ? local : ms.dir);
+      // A directory of its own, or one the nodes share: then each node's uploads in
+      // progress go under its host name and port.
+      char host[256] = {};
+      gethostname(host, sizeof host - 1);
+      std::string node = ms.dir.empty() ? "" : fmt::format("{}-{}", host, config_.server.port);
+      media_store_ = std::make_unique<media::FsMediaStore>(ms.dir.empty() ? local : ms.dir, node);
     }
   } catch (const std::exception& e) {
     return Status(Code::kUnavailable, std::string("cannot open the media store: ") + e.what());
   }
   media::Options mo = config_.media;
-  mo.staging_dir = local + "/incoming";
   mo.node = config_.server.port;
   media_ = std::make_unique<media::MediaService>(*store_, *media_store_, clock_, mo);
   return Status::Ok();

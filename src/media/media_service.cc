@@ -13,7 +13,7 @@ namespace parley::media {
 
 namespace {
 
-constexpr std::size_t kChunk = 1 << 20;  // bytes moved between the staging file and the store at once
+constexpr std::size_t kChunk = 1 << 20;  // bytes handed to the store at once
 constexpr int kSweepPage = 100;
 
 // Waits for a store write (the media threads may block; io threads never run this).
@@ -52,7 +52,7 @@ Result<std::string> read_file(const std::string& path, std::uint64_t offset, std
 }  // namespace
 
 MediaService::MediaService(Store& store, MediaStore& objects, const Clock& clock, Options options)
-    : store_(store), objects_(objects), clock_(clock), opt_(std::move(options)), uploads_(opt_.staging_dir, opt_.node) {}
+    : store_(store), objects_(objects), clock_(clock), opt_(std::move(options)), uploads_(objects, opt_.node) {}
 
 std::uint64_t MediaService::limit_of(Kind kind) const {
   switch (kind) {
@@ -98,21 +98,6 @@ Result<std::string> MediaService::store_bytes(std::string_view bytes) {
   return (*up)->finish();
 }
 
-Result<std::string> MediaService::store_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(Code::kUnavailable, "cannot read the staged upload");
-  auto up = objects_.begin();
-  if (!up) return up.status();
-  std::string buf(kChunk, '\0');
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() <= 0) break;
-    if (Status st = (*up)->write(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))); !st.ok())
-      return st;
-  }
-  return (*up)->finish();
-}
-
 Status MediaService::record(const MediaRecord& m, UserId uploader) {
   auto r = wait<bool>([&](auto done) {
     store_.record_media(m, uploader, [done](Status st) {
@@ -125,7 +110,7 @@ Status MediaService::record(const MediaRecord& m, UserId uploader) {
 
 Result<MediaRecord> MediaService::finish(Uploads::Held up) {
   const UploadInfo info = up.info();
-  const std::string path = up.path();
+  const std::string path = up.bytes().local_path();
   struct Drop {  // whatever happens, the upload is over
     Uploads& uploads;
     Uploads::Held& held;
@@ -136,9 +121,7 @@ Result<MediaRecord> MediaService::finish(Uploads::Held up) {
     return Status(Code::kUnsupportedMedia, why.message());
   };
 
-  auto head = read_file(path, 0, 4096);
-  if (!head) return head.status();
-  auto sniffed = sniff(*head, info.declared, info.kind);
+  auto sniffed = sniff(up.head(), info.declared, info.kind);
   if (!sniffed) return refuse(sniffed.status());
 
   MediaRecord m;
@@ -153,6 +136,7 @@ Result<MediaRecord> MediaService::finish(Uploads::Held up) {
       std::counting_semaphore<>& s;
       ~Release() { s.release(); }
     } release{processing_};
+    // The upload's own bytes are not kept: the stored photo is the processed one.
     auto bytes = read_file(path, 0, info.length);  // bounded by max_image_bytes
     if (!bytes) return bytes.status();
     auto processed = process_image(*bytes, opt_.image);
@@ -189,18 +173,20 @@ Result<MediaRecord> MediaService::finish(Uploads::Held up) {
         }
       }
     }
-    auto id = store_file(path);
+    auto id = up.bytes().finish();  // the staged file becomes the object: no copy
     if (!id) return id.status();
     m.id = *id;
     m.size = static_cast<std::int64_t>(info.length);
   }
   if (Status st = record(m, info.user); !st.ok()) return st;
   // A sweep may have removed these very bytes between storing and recording them: the
-  // record now protects them, so storing them again is enough.
+  // record now protects them. A photo is stored again; other bytes went with the upload,
+  // so the client is asked to upload again (a race with a 24-hour-old copy, rare).
   if (auto size = objects_.size(m.id); !size && size.status().code() == Code::kNotFound) {
-    spdlog::info("media: {} was swept while it was uploaded again; storing it again", m.id);
-    auto again = image ? store_bytes(image->full) : store_file(path);
-    if (again && image) again = store_bytes(image->preview);
+    spdlog::info("media: {} was swept while it was uploaded again", m.id);
+    if (!image) return Status(Code::kUnavailable, "the upload collided with a cleanup; upload it again");
+    auto again = store_bytes(image->full);
+    if (again) again = store_bytes(image->preview);
     if (!again) return again.status();
   }
   counters_.uploads++;

@@ -29,8 +29,7 @@ struct Options {
   std::int64_t uploads_per_hour = 200;  // per user, on every node (Store::take_rates)
   TimeMs upload_ttl_ms = 24LL * 3600 * 1000;
   TimeMs grace_ms = 24LL * 3600 * 1000;  // unreferenced media are kept this long after their upload
-  int node = 1;
-  std::string staging_dir;  // uploads in progress (node-local)
+  int node = 1;  // upload ids begin with "u<node>-"
   bool operator==(const Options&) const = default;
 };
 
@@ -77,7 +76,6 @@ class MediaService {
  private:
   std::uint64_t limit_of(Kind kind) const;
   Result<std::string> store_bytes(std::string_view bytes);
-  Result<std::string> store_file(const std::string& path);
   Status record(const MediaRecord& media, UserId uploader);
 
   Store& store_;

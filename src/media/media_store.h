@@ -28,6 +28,9 @@ class MediaStore {
     virtual ~Upload() = default;
     virtual Status write(std::string_view bytes) = 0;
     virtual std::uint64_t size() const = 0;
+    // The file on this machine that holds the bytes written so far (to read them before
+    // finish(): a photo to process, a video to probe).
+    virtual std::string local_path() const = 0;
     // Keeps the bytes under their SHA-256 and returns it; bytes already stored under that id
     // are kept as they are (the new copy is dropped).
     virtual Result<std::string> finish() = 0;

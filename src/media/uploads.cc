@@ -1,46 +1,21 @@
 #include "media/uploads.h"
 
-#include <fcntl.h>
 #include <openssl/rand.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 
 #include "core/encoding.h"
-#include "media/write_behind.h"
 
 namespace parley::media {
 
-namespace fs = std::filesystem;
-
 struct Uploads::Entry {
   UploadInfo info;
-  std::string path;
-  int fd = -1;
+  std::unique_ptr<MediaStore::Upload> bytes;  // dropped unfinished, it leaves nothing behind
+  std::string head;
   bool held = false;
-  bool dropped = false;  // cancelled or finished: the file goes when the holder lets go
-  WriteBehind behind;
-  ~Entry() {
-    if (fd >= 0) ::close(fd);
-    if (dropped) {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-  }
 };
 
-Uploads::Uploads(std::string dir, int node) : dir_(std::move(dir)), node_(node) {
-  std::error_code ec;
-  fs::remove_all(dir_, ec);  // uploads of an earlier run: their state is gone with it
-  fs::create_directories(dir_, ec);
-}
+Uploads::Uploads(MediaStore& objects, int node) : objects_(objects), node_(node) {}
 
-Uploads::~Uploads() {
-  std::lock_guard lock(mu_);
-  for (auto& [id, e] : uploads_) e->dropped = true;
-}
+Uploads::~Uploads() = default;
 
 Uploads::Held::Held(Held&& o) noexcept : owner_(o.owner_), entry_(std::move(o.entry_)) {}
 Uploads::Held::~Held() { release(); }
@@ -49,23 +24,21 @@ void Uploads::Held::release() {
   entry_.reset();
 }
 const UploadInfo& Uploads::Held::info() const { return entry_->info; }
-const std::string& Uploads::Held::path() const { return entry_->path; }
+const std::string& Uploads::Held::head() const { return entry_->head; }
+MediaStore::Upload& Uploads::Held::bytes() { return *entry_->bytes; }
 
 Status Uploads::Held::write(std::string_view bytes) {
   auto& e = *entry_;
   if (bytes.size() > e.info.length - e.info.offset)
     return Status(Code::kTooLarge, "more bytes than Upload-Length (" + std::to_string(e.info.length) + ")");
-  while (!bytes.empty()) {
-    ssize_t n = ::write(e.fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      // Keep the offset true to the file: what was written stays, the rest is resent.
-      return Status(Code::kUnavailable, std::string("cannot stage the upload: ") + std::strerror(errno));
-    }
-    e.info.offset += static_cast<std::uint64_t>(n);
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+  constexpr std::size_t kHead = 4096;
+  if (e.head.size() < kHead) e.head.append(bytes.substr(0, kHead - e.head.size()));
+  if (Status st = e.bytes->write(bytes); !st.ok()) {
+    // What the store took is in it; the offset stays true to that, the rest is resent.
+    e.info.offset = e.bytes->size();
+    return Status(Code::kUnavailable, "cannot keep the upload: " + st.message());
   }
-  e.behind.wrote(e.fd, e.info.offset);
+  e.info.offset = e.bytes->size();
   return Status::Ok();
 }
 
@@ -74,15 +47,15 @@ Result<Uploads::Held> Uploads::open(UploadInfo info, std::size_t max_open) {
   if (RAND_bytes(raw, sizeof raw) != 1) return Status(Code::kInternal, "no randomness for an upload id");
   info.id = "u" + std::to_string(node_) + "-" + base64url(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
   info.offset = 0;
+  auto bytes = objects_.begin();
+  if (!bytes) return bytes.status();
   auto e = std::make_shared<Entry>();
-  e->path = dir_ + "/" + info.id;
+  e->bytes = std::move(*bytes);
   std::lock_guard lock(mu_);
   std::size_t mine = 0;
   for (auto& [id, other] : uploads_) mine += other->info.user == info.user;
   if (mine >= max_open)
     return Status(Code::kRateLimited, "at most " + std::to_string(max_open) + " uploads in progress; finish or cancel one");
-  e->fd = ::open(e->path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (e->fd < 0) return Status(Code::kUnavailable, std::string("cannot stage the upload: ") + std::strerror(errno));
   e->info = std::move(info);
   e->held = true;
   uploads_.emplace(e->info.id, e);
@@ -119,10 +92,7 @@ void Uploads::finish(Held& held) {
 }
 
 void Uploads::erase_locked(const std::string& id) {
-  auto it = uploads_.find(id);
-  if (it == uploads_.end()) return;
-  it->second->dropped = true;  // the file goes with the last reference (a holder's, or this one)
-  uploads_.erase(it);
+  uploads_.erase(id);  // its bytes go with the last reference (a holder's, or this one)
 }
 
 void Uploads::release(const std::shared_ptr<Entry>& entry) {

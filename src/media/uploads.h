@@ -1,7 +1,8 @@
-// Uploads in progress (docs/media.md): the bytes of each are staged in a file of this node's
-// data directory as they arrive, so an upload is resumable (its offset is the file's size)
-// and never whole in memory. One request at a time writes an upload: it holds it.
-// Thread-safe. A restart drops every upload in progress.
+// Uploads in progress (docs/media.md): the bytes of each go straight into a MediaStore
+// upload as they arrive (a file of this node: the store's own, which finish() makes the
+// object without copying it), so an upload is resumable and never whole in memory. Its
+// first bytes are kept aside for the type check. One request at a time writes an upload:
+// it holds it. Thread-safe. A restart drops every upload in progress.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "media/media_store.h"
 #include "media/sniff.h"
 #include "model/ids.h"
 
@@ -32,8 +34,8 @@ class Uploads {
   struct Entry;
 
  public:
-  // Stages under `dir` (created; files left there by an earlier run are removed).
-  Uploads(std::string dir, int node);
+  // Upload ids begin with "u<node>-".
+  Uploads(MediaStore& objects, int node);
   ~Uploads();
 
   // An upload held by one request: it alone writes, until it is released (destroyed).
@@ -42,7 +44,10 @@ class Uploads {
     Held(Held&&) noexcept;
     ~Held();
     const UploadInfo& info() const;
-    const std::string& path() const;
+    // The first bytes (up to 4 KiB): what the type is read from.
+    const std::string& head() const;
+    // The store's upload: read its local_path(), finish() it.
+    MediaStore::Upload& bytes();
     // Appends; kTooLarge (nothing written) past the declared length; kUnavailable on a disk error.
     Status write(std::string_view bytes);
     bool complete() const { return info().offset == info().length; }
@@ -74,7 +79,7 @@ class Uploads {
   void release(const std::shared_ptr<Entry>& entry);
   void erase_locked(const std::string& id);
 
-  const std::string dir_;
+  MediaStore& objects_;
   const int node_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> uploads_;

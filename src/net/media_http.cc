@@ -37,7 +37,7 @@ struct MediaHttp::Request {
   bool keep_alive = true;
   http::verb method = http::verb::get;
   bool body_unread = false;  // body bytes not read yet: the connection cannot carry another request
-  std::optional<std::uint64_t> body_length;  // Content-Length, when the body has one
+  std::optional<std::uint64_t> body_length{};  // Content-Length, when the body has one
   DeviceRecord dev{};
   const http::request<http::empty_body>& req() const { return parser.get(); }
   HttpResponse error(int status, std::string_view code, std::string_view message) const {

@@ -68,6 +68,7 @@ class FsUpload final : public MediaStore::Upload {
     return Status::Ok();
   }
   std::uint64_t size() const override { return size_; }
+  std::string local_path() const override { return temp_.string(); }
 
   Result<std::string> finish() override {
     if (finished_ || fd_ < 0) return Status(Code::kInvalid, "media: the upload is over");
@@ -102,13 +103,15 @@ class FsUpload final : public MediaStore::Upload {
 
 }  // namespace
 
-FsMediaStore::FsMediaStore(fs::path root) : root_(std::move(root)) {
+FsMediaStore::FsMediaStore(fs::path root, const std::string& node)
+    : root_(std::move(root)), uploads_(node.empty() ? root_ / "uploads" : root_ / "uploads" / node) {
   std::error_code ec;
   fs::create_directories(root_ / "objects", ec);
-  if (!ec) fs::create_directories(root_ / "uploads", ec);
+  if (!ec) fs::create_directories(uploads_, ec);
   if (ec) throw std::runtime_error("media: cannot create " + root_.string() + ": " + ec.message());
-  // Uploads a crash cut short are of no use to anyone: they are dropped at start.
-  for (const auto& entry : fs::directory_iterator(root_ / "uploads", ec)) fs::remove(entry.path(), ec);
+  // Uploads a crash cut short are of no use to anyone: this node's are dropped at start.
+  for (const auto& entry : fs::directory_iterator(uploads_, ec))
+    if (entry.is_regular_file(ec)) fs::remove(entry.path(), ec);
 }
 
 fs::path FsMediaStore::path_of(std::string_view id) const {
@@ -116,7 +119,7 @@ fs::path FsMediaStore::path_of(std::string_view id) const {
 }
 
 Result<std::unique_ptr<MediaStore::Upload>> FsMediaStore::begin() {
-  fs::path temp = root_ / "uploads" / random_name();
+  fs::path temp = uploads_ / random_name();
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("cannot create", temp);
   return std::unique_ptr<Upload>(std::make_unique<FsUpload>(temp, root_ / "objects", fd));

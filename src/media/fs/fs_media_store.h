@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "media/media_store.h"
 
@@ -13,7 +14,9 @@ namespace parley::media {
 class FsMediaStore final : public MediaStore {
  public:
   // Creates the directories when missing; throws std::runtime_error when it cannot.
-  explicit FsMediaStore(std::filesystem::path root);
+  // `node`: on a directory several nodes share, each keeps its uploads in progress under
+  // uploads/<node> (and drops only its own leftovers at start).
+  explicit FsMediaStore(std::filesystem::path root, const std::string& node = {});
 
   Result<std::unique_ptr<Upload>> begin() override;
   Result<std::string> read(std::string_view id, std::uint64_t offset, std::uint64_t length) override;
@@ -24,6 +27,7 @@ class FsMediaStore final : public MediaStore {
   std::filesystem::path path_of(std::string_view id) const;
 
   std::filesystem::path root_;
+  std::filesystem::path uploads_;
 };
 
 }  // namespace parley::media

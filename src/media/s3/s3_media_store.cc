@@ -72,6 +72,7 @@ class S3Upload final : public MediaStore::Upload {
     return Status::Ok();
   }
   std::uint64_t size() const override { return size_; }
+  std::string local_path() const override { return spool_.string(); }
 
   // After a failure (the store unreachable) finish() may be called again: the spool file
   // stays until the upload is dropped.
