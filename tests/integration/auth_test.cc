@@ -180,7 +180,7 @@ TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_car
   {
     ServerProcess server({"server.web_root=" + root.string()});
     const std::string csp =
-        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; style-src 'self'; "
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
     struct Case {
       std::string target, type, cache;

@@ -382,5 +382,26 @@ TEST(Media, a_users_avatar_is_for_those_who_share_a_chat_and_the_chat_list_names
   EXPECT_EQ(get(server, u[1], "/v1/media/" + face).status, 404) << "no longer an avatar";
 }
 
+TEST(Media, room_members_read_media_posted_after_they_joined_and_strangers_do_not) {
+  ServerProcess server;
+  auto u = make_users(server, 3);
+  auto a = connect(server, u[0]);
+  auto b = connect(server, u[1]);
+  auto created = request(*a, {{"type", "create"}, {"id", "r1"}, {"kind", "room"}, {"name", "news"}, {"public", true}});
+  ASSERT_EQ(str(created, "type"), "done") << json::serialize(created);
+  const std::int64_t room = created.at("chat").as_int64();
+  const std::string before = str(media_of(upload(server, u[0], noise(600, 8), "application/octet-stream")), "id");
+  ASSERT_EQ(str(send_media(*a, "chat", room, before, "", "rm1"), "type"), "ack");
+  ASSERT_EQ(str(request(*b, {{"type", "join"}, {"id", "j1"}, {"chat", room}}), "type"), "done");
+  const std::string photo = str(media_of(upload(server, u[0], camera_jpeg(640, 480, 1), "image/jpeg")), "id");
+  ASSERT_EQ(str(send_media(*a, "chat", room, photo, "today", "rm2"), "type"), "ack");
+  auto msg = next_media_msg(*b);
+  ASSERT_TRUE(msg) << "room posts reach members with their media";
+  EXPECT_EQ(str(msg->at("media").as_object(), "id"), photo);
+  EXPECT_EQ(get(server, u[1], "/v1/media/" + photo).status, 200);
+  EXPECT_EQ(get(server, u[1], "/v1/media/" + before).status, 404) << "posted before b joined";
+  EXPECT_EQ(get(server, u[2], "/v1/media/" + photo).status, 404) << "not a member";
+}
+
 }  // namespace
 }  // namespace parley::testing
