@@ -152,6 +152,7 @@ const std::map<std::string, Setter>& keys() {
       {"groups.max_members", integer(&C::chat, &H::max_group_members)},
       {"groups.invite_ttl_h", integer(&C::chat, &H::invite_ttl_ms, 3'600'000)},
       {"rooms.max_members", integer(&C::chat, &H::max_room_members)},
+      {"media.threads", integer(&C::server, &N::media_threads)},
       {"media.max_image_mb", integer(&C::media, &M::max_image_bytes, 1 << 20)},
       {"media.max_video_mb", integer(&C::media, &M::max_video_bytes, 1 << 20)},
       {"media.max_voice_mb", integer(&C::media, &M::max_voice_bytes, 1 << 20)},
@@ -342,6 +343,7 @@ std::vector<std::string> validate(const Config& c) {
        "media.max_*_mb must be >= 1");
   need(c.media.image.max_side >= 64 && c.media.image.max_side <= 16384, "media.max_image_side must be 64..16384");
   need(c.media.uploads_in_progress >= 1, "media.uploads_in_progress must be >= 1");
+  need(c.server.media_threads >= 0 && c.server.media_threads <= 256, "media.threads must be 0..256");
   need(c.media.uploads_per_hour >= 1, "media.uploads_per_hour must be >= 1");
   need(c.media.upload_ttl_ms >= 3'600'000, "media.upload_ttl_h must be >= 1");
   need(c.media.grace_ms >= 0, "media.grace_h must be >= 0");

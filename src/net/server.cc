@@ -43,6 +43,9 @@ Server::Server(Options options, Services& services)
       registry_(services.clock, SessionRegistry::Caps{opt_.connections_per_ip, opt_.connections_per_user,
                                                       opt_.max_output_bytes, opt_.queries_per_s, opt_.query_burst}),
       rooms_(services.bus),
+      media_pool_(opt_.media_threads > 0 ? opt_.media_threads
+                                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2),
+                  "media", true),
       api_(services, opt_, [this, &services] { return accepting_.load() && services.bus.available(); }),
       media_(services, media_pool_.context().get_executor()) {}
 

@@ -59,8 +59,9 @@ class Server {
   RoomFanout rooms_;  // one bus listener per room and io thread
   QueryPool queries_{4};  // threads: they mostly wait on the store
   // Media connections, uploads staged, images processed, objects read and written: in the
-  // background (SCHED_IDLE), so media never delays a message.
-  QueryPool media_pool_{4, "media", true};
+  // background (SCHED_IDLE), so media never delays a message; Options::media_threads of
+  // them (default half the cores), so media never take more than their share either.
+  QueryPool media_pool_;
   HttpApi api_;
   MediaHttp media_;
   std::atomic<bool> accepting_{false};

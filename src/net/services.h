@@ -23,6 +23,7 @@ struct Options {
   std::string admin_host;
   unsigned short admin_port = 0;
   int threads = 0;  // io threads; 0 = one per core
+  int media_threads = 0;  // threads for media requests (uploads, downloads, images); 0 = half the cores
   std::size_t max_frame_bytes = 65536;
   std::size_t max_queue_bytes = 4 << 20;
   int auth_timeout_ms = 10000;
