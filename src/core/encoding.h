@@ -1,6 +1,8 @@
 // Small encoding helpers shared by every module: base64url, hex, SHA-256, UTF-8 checks.
 #pragma once
 
+#include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,14 @@ std::size_t utf8_length(std::string_view s);
 // Every user-supplied string is checked with it: such characters have no place in text a
 // person typed, and some (NUL) are refused by PostgreSQL.
 std::size_t find_control(std::string_view s);
+// `s` as a whole decimal number of type T (nothing before or after it), or nullopt.
+template <class T>
+std::optional<T> parse_decimal(std::string_view s) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
 // "U+0000"-style name of a character below U+0080.
 std::string code_point_name(char c);
 

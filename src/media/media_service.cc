@@ -25,7 +25,16 @@ Result<T> wait(Start start) {
   return future.get();
 }
 
-std::optional<Kind> kind_of(std::string_view kind, std::string_view content_type) {
+// The same, for a write that reports only a Status.
+template <class Start>
+Status wait_status(Start start) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  start(DoneStatus([promise](Status st) { promise->set_value(std::move(st)); }));
+  return future.get();
+}
+
+std::optional<Kind> kind_of(std::string_view kind, std::string_view content_type) {  // "" = from the type
   if (kind == "image") return Kind::kImage;
   if (kind == "video") return Kind::kVideo;
   if (kind == "voice") return Kind::kVoice;
@@ -64,9 +73,9 @@ std::uint64_t MediaService::limit_of(Kind kind) const {
   return opt_.max_file_bytes;
 }
 
-Result<Uploads::Held> MediaService::open(UserId user, std::string_view content_type, std::string_view kind_name_,
+Result<Uploads::Held> MediaService::open(UserId user, std::string_view content_type, std::string_view as,
                                          std::uint64_t length, std::string name) {
-  auto kind = kind_of(kind_name_, content_type);
+  auto kind = kind_of(as, content_type);
   if (!kind) return Status(Code::kInvalid, "X-Parley-Kind must be image, video, voice or file");
   if (length == 0) return Status(Code::kInvalid, "Upload-Length must be 1 or more");
   if (!name.empty() && !media_object::valid_name(name))
@@ -99,13 +108,7 @@ Result<std::string> MediaService::store_bytes(std::string_view bytes) {
 }
 
 Status MediaService::record(const MediaRecord& m, UserId uploader) {
-  auto r = wait<bool>([&](auto done) {
-    store_.record_media(m, uploader, [done](Status st) {
-      if (st.ok()) done(Result<bool>(true));
-      else done(Result<bool>(st));
-    });
-  });
-  return r.status();
+  return wait_status([&](DoneStatus done) { store_.record_media(m, uploader, std::move(done)); });
 }
 
 Result<MediaRecord> MediaService::finish(Uploads::Held up) {
@@ -200,10 +203,7 @@ Status MediaService::set_avatar(UserId user, const std::string& id) {
     if (!m && m.status().code() != Code::kNotFound) return m.status();
     if (!m || m->kind != "image") return Status(Code::kNoSuchMedia, "no such image (upload it first)");
   }
-  auto r = wait<bool>([&](auto done) {
-    store_.set_user_avatar(user, id, [done](Status st) { done(st.ok() ? Result<bool>(true) : Result<bool>(st)); });
-  });
-  return r.status();
+  return wait_status([&](DoneStatus done) { store_.set_user_avatar(user, id, std::move(done)); });
 }
 
 Result<MediaRecord> MediaService::readable(UserId user, const std::string& id) {

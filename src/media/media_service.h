@@ -48,7 +48,7 @@ class MediaService {
   // A new upload of `length` bytes of what the client calls `content_type`, sent as `kind`
   // ("" = from the content type). kInvalid (bad kind or name), kTooLarge (over the kind's
   // limit), kRateLimited (too many in progress, or this hour).
-  Result<Uploads::Held> open(UserId user, std::string_view content_type, std::string_view kind,
+  Result<Uploads::Held> open(UserId user, std::string_view content_type, std::string_view as,
                              std::uint64_t length, std::string name);
   Result<Uploads::Held> hold(UserId user, const std::string& upload) { return uploads_.hold(user, upload); }
   Result<UploadInfo> state(UserId user, const std::string& upload) { return uploads_.state(user, upload); }

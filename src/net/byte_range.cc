@@ -1,20 +1,10 @@
 #include "net/byte_range.h"
 
-#include <charconv>
-#include <optional>
+#include <algorithm>
+
+#include "core/encoding.h"
 
 namespace parley::net {
-
-namespace {
-
-std::optional<std::uint64_t> number(std::string_view s) {
-  std::uint64_t v;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-}  // namespace
 
 RangeAnswer parse_range(std::string_view h, std::uint64_t size, ByteRange& out) {
   constexpr std::string_view kUnit = "bytes=";
@@ -25,17 +15,17 @@ RangeAnswer parse_range(std::string_view h, std::uint64_t size, ByteRange& out) 
   if (dash == std::string_view::npos) return RangeAnswer::kWhole;
   auto from = h.substr(0, dash), to = h.substr(dash + 1);
   if (from.empty()) {  // the last N bytes
-    auto n = number(to);
+    auto n = parse_decimal<std::uint64_t>(to);
     if (!n) return RangeAnswer::kWhole;
     if (*n == 0 || size == 0) return RangeAnswer::kUnsatisfiable;
     out = {size - std::min(*n, size), size - 1};
     return RangeAnswer::kPart;
   }
-  auto first = number(from);
+  auto first = parse_decimal<std::uint64_t>(from);
   if (!first) return RangeAnswer::kWhole;
   std::uint64_t last = size == 0 ? 0 : size - 1;
   if (!to.empty()) {
-    auto l = number(to);
+    auto l = parse_decimal<std::uint64_t>(to);
     if (!l || *l < *first) return RangeAnswer::kWhole;  // malformed: ignored, as RFC 9110 allows
     last = std::min(*l, last);
   }

@@ -10,7 +10,6 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -74,13 +73,6 @@ std::optional<std::string> string_field(const json::object& o, std::string_view 
 json::object device_json(const DeviceRecord& d) {
   return {{"device", d.id.value},   {"name", d.name},       {"created_at", d.created_at},
           {"last_active_at", d.last_active_at}, {"position", d.position}};
-}
-
-std::optional<std::int64_t> to_int(std::string_view s) {
-  std::int64_t v;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -149,7 +141,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
     if (path == "/v1/devices" && verb == http::verb::get) co_return devices(req, *dev);
     if (path == "/v1/me/avatar" && verb == http::verb::put) co_return set_avatar(req, *dev);
     if (path.starts_with("/v1/devices/") && verb == http::verb::delete_) {
-      auto id = to_int(std::string_view(path).substr(12));
+      auto id = parse_decimal<std::int64_t>(std::string_view(path).substr(12));
       if (!id) co_return error(req, 404, proto::err::kNotFound, "no such device");
       co_return co_await revoke(req, *dev, DeviceId(*id));
     }
@@ -157,7 +149,7 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
     if (path == "/v1/chats" && verb == http::verb::get) co_return chats(req, *dev);
     if (path == "/v1/invites" && verb == http::verb::get) co_return invites(req, *dev);
     if (path.starts_with("/v1/chats/") && path.ends_with("/messages") && verb == http::verb::get) {
-      auto id = to_int(std::string_view(path).substr(10, path.size() - 10 - 9));
+      auto id = parse_decimal<std::int64_t>(std::string_view(path).substr(10, path.size() - 10 - 9));
       if (!id) co_return error(req, 404, proto::err::kNoSuchChat, "no such chat");
       co_return history(req, *dev, ChatId(*id));
     }
@@ -358,7 +350,7 @@ HttpResponse HttpApi::history(const HttpRequest& req, const DeviceRecord& dev, C
   Seq before = 0;
   int limit = 50;
   for (auto param : url->params()) {
-    auto v = to_int(param.value);
+    auto v = parse_decimal<std::int64_t>(param.value);
     if (!v || *v < 0) return error(req, 400, proto::err::kInvalid, "'" + std::string(param.key) + "' must be a non-negative integer");
     if (param.key == "before") before = *v;
     if (param.key == "limit") limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));

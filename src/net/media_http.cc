@@ -11,8 +11,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/pct_string_view.hpp>
-#include <charconv>
 
+#include "core/encoding.h"
 #include "media/media_service.h"
 #include "model/media_object.h"
 #include "net/await.h"
@@ -44,6 +44,8 @@ struct MediaHttp::Request {
     return http_error(version, keep_alive, status, code, message);
   }
   HttpResponse error(const Status& st) const {
+    // On these routes "too large" is an upload over its limit: 413 too_large, not a text's 400.
+    if (st.code() == Code::kTooLarge) return error(413, proto::err::kTooLarge, st.message());
     return error(proto::http_status(st.code()), proto::wire_code(st.code()), st.message());
   }
   HttpResponse json(http::status status, std::string body) const {
@@ -53,11 +55,10 @@ struct MediaHttp::Request {
 
 namespace {
 
-std::optional<std::uint64_t> number(std::string_view s) {
-  std::uint64_t v;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
+// A held upload the media threads' steps can share (each `await_on` step copies its work).
+Result<std::shared_ptr<Held>> shared(Result<Held> held) {
+  if (!held) return held.status();
+  return std::make_shared<Held>(std::move(*held));
 }
 
 std::string upload_json(const media::UploadInfo& u) {
@@ -71,7 +72,6 @@ MediaHttp::MediaHttp(Services& services, asio::any_io_executor media) : svc_(ser
 
 awaitable<bool> MediaHttp::send(Request& r, HttpResponse res) {
   if (r.body_unread) res.keep_alive(false);  // a body left unread: the connection cannot go on
-  res.set(http::field::server, "parleyd");
   auto [ec, n] = co_await http::async_write(r.stream, res, use_nothrow);
   co_return !ec && res.keep_alive();
 }
@@ -149,7 +149,7 @@ awaitable<bool> MediaHttp::upload(Request& r, const std::string& id) {
   const UserId user = r.dev.user;
   auto& media = *svc_.media;
   if (id.empty()) {  // POST /v1/media: a new upload
-    auto length = number(r.req()["Upload-Length"]);
+    auto length = parse_decimal<std::uint64_t>(r.req()["Upload-Length"]);
     if (!length) co_return co_await send(r, r.error(400, proto::err::kInvalid, "Upload-Length must be a number of bytes"));
     std::string type(r.req()[http::field::content_type]);
     if (auto semi = type.find(';'); semi != std::string::npos) type.resize(semi);
@@ -159,16 +159,9 @@ awaitable<bool> MediaHttp::upload(Request& r, const std::string& id) {
       if (!pct) co_return co_await send(r, r.error(400, proto::err::kInvalid, "X-Parley-Name must be percent-encoded"));
       name = pct->decode();
     }
-    const auto open = [&media, user, type, kind, length, name] {
-      auto h = media.open(user, type, kind, *length, name);
-      return h ? Result<std::shared_ptr<Held>>(std::make_shared<Held>(std::move(*h))) : h.status();
-    };
+    const auto open = [&media, user, type, kind, length, name] { return shared(media.open(user, type, kind, *length, name)); };
     auto held = co_await await_on(media_, open);
-    if (!held) {
-      if (held.status().code() == Code::kTooLarge)
-        co_return co_await send(r, r.error(413, proto::err::kTooLarge, held.status().message()));
-      co_return co_await send(r, r.error(held.status()));
-    }
+    if (!held) co_return co_await send(r, r.error(held.status()));
     co_return co_await finish_or_stand(r, *held);
   }
   // /v1/media/uploads/{id}
@@ -188,12 +181,9 @@ awaitable<bool> MediaHttp::upload(Request& r, const std::string& id) {
     co_return co_await send(r, r.json(http::status::no_content, ""));
   }
   if (verb != http::verb::patch) co_return co_await send(r, r.error(404, proto::err::kNotFound, "no such route"));
-  auto offset = number(r.req()["Upload-Offset"]);
+  auto offset = parse_decimal<std::uint64_t>(r.req()["Upload-Offset"]);
   if (!offset) co_return co_await send(r, r.error(400, proto::err::kInvalid, "Upload-Offset must be a number of bytes"));
-  const auto hold = [&media, user, id] {
-    auto h = media.hold(user, id);
-    return h ? Result<std::shared_ptr<Held>>(std::make_shared<Held>(std::move(*h))) : h.status();
-  };
+  const auto hold = [&media, user, id] { return shared(media.hold(user, id)); };
   auto held = co_await await_on(media_, hold);
   if (!held) {
     if (held.status().code() == Code::kNotFound)
@@ -217,8 +207,6 @@ awaitable<bool> MediaHttp::finish_or_stand(Request& r, std::shared_ptr<Held> hel
   auto outcome = co_await read_body(r, held);
   if (outcome) {
     held->release();
-    if (outcome->code() == Code::kTooLarge)
-      co_return co_await send(r, r.error(413, proto::err::kTooLarge, outcome->message()));
     if (outcome->message().empty()) co_return false;  // the connection is gone
     co_return co_await send(r, r.error(*outcome));
   }
