@@ -1,11 +1,12 @@
 // A modal dialog on the native <dialog> element: focus moves into it, Escape closes it and
 // focus returns to what opened it.
 
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
-export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
-  const ref = useRef<HTMLDialogElement>(null);
+// Opens the <dialog> as a modal while the component is mounted; on unmount closes it and
+// gives focus back to what had it before.
+export function useModal(ref: RefObject<HTMLDialogElement>) {
   useEffect(() => {
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
@@ -16,6 +17,11 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
       opener?.focus?.();
     };
   }, []);
+}
+
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useModal(ref);
   return (
     <dialog ref={ref} class="dialog" aria-labelledby="dialog-title" onClose={onClose} onCancel={(e) => { e.preventDefault(); onClose(); }}>
       <header class="dialog-head">

@@ -4,10 +4,11 @@
 // button, closed by Escape, the ✕ or a click beside the picture; focus goes back to the bubble
 // that opened it.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { AppState, Message } from "../../app/state";
 import { who } from "../format";
 import { clock } from "../time";
+import { useModal } from "../Dialog";
 import { DownloadIcon } from "../Icons";
 import { fileName, thumbnailUrl } from "./MediaContent";
 import { saveBlob, useMediaUrl } from "./useMedia";
@@ -19,15 +20,7 @@ export function Viewer({ state, message, onClose }: { state: AppState; message: 
   const full = useMediaUrl(state.media, media.id, "full");
   const preview = state.media.peek(media.id, "preview");
   const [unplayable, setUnplayable] = useState(false);   // a format this browser cannot decode
-  useEffect(() => {
-    const d = ref.current;
-    const opener = document.activeElement as HTMLElement | null;
-    if (d && !d.open) d.showModal();
-    return () => {
-      if (d?.open) d.close();
-      opener?.focus?.();
-    };
-  }, []);
+  useModal(ref);
   const title = `${video ? "Video" : "Photo"} from ${who(state, message.from)}`;
   const name = fileName(media);
   return (
