@@ -229,7 +229,8 @@ export const mediaScenarios = {
     let releaseSecond;
     const secondHeld = new Promise((r) => { releaseSecond = r; });
     const deletes = [];
-    a.page.on("request", (r) => { if (r.method() === "DELETE" && r.url().includes("/v1/media/uploads/")) deletes.push(r.url()); });
+    // The DELETE counts once the server has answered it: a request event fires as it is sent.
+    a.page.on("requestfinished", (r) => { if (r.method() === "DELETE" && r.url().includes("/v1/media/uploads/")) deletes.push(r.url()); });
     await a.page.route("**/v1/media/uploads/*", async (route) => {
       if (route.request().method() === "PATCH" && ++patches === 2) await secondHeld;
       await route.continue().catch(() => {});
@@ -244,7 +245,7 @@ export const mediaScenarios = {
     await pending.getByRole("button", { name: "Cancel sending big.bin" }).click();
     await pending.waitFor({ state: "detached" });
     releaseSecond();
-    await until("the DELETE of the upload", () => deletes.length === 1);
+    await until("the answered DELETE of the upload", () => deletes.length === 1);
     const head = await fetch(deletes[0].replace(/^.*(\/v1\/)/, `${server.url}$1`), { method: "HEAD", headers: { Authorization: `Bearer ${await tokenOf(a.page)}` } });
     assert.equal(head.status, 404, "the server dropped the upload");
     await box(a.page).fill("after the cancel");
