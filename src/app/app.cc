@@ -44,6 +44,7 @@ Status App::start() {
       so.readers = 8;
       so.wal_limit_bytes = static_cast<std::uint64_t>(config_.store.wal_limit_mb) << 20;
       so.commit_gap = std::chrono::microseconds(config_.store.commit_gap_us);
+      so.search_index = config_.store.search_index;
       store_ = std::make_unique<sqlite::SqliteStore>(so, clock_);
     }
   } catch (const std::exception& e) {

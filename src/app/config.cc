@@ -105,6 +105,7 @@ const std::map<std::string, Setter>& keys() {
       {"store.wal_limit_mb", integer(&C::store, &C::Store::wal_limit_mb)},
       {"store.commit_gap_us", integer(&C::store, &C::Store::commit_gap_us)},
       {"store.postgres_url", string(&C::store, &C::Store::postgres_url)},
+      {"store.search_index", boolean(&C::store, &C::Store::search_index)},
       {"bus.kind", string(&C::bus, &C::Bus::kind)},
       {"bus.nats_urls", string(&C::bus, &C::Bus::nats_urls)},
       {"bus.node_id", string(&C::bus, &C::Bus::node_id)},
@@ -152,6 +153,8 @@ const std::map<std::string, Setter>& keys() {
       {"groups.max_members", integer(&C::chat, &H::max_group_members)},
       {"groups.invite_ttl_h", integer(&C::chat, &H::invite_ttl_ms, 3'600'000)},
       {"rooms.max_members", integer(&C::chat, &H::max_room_members)},
+      {"messages.edit_window_min", integer(&C::chat, &H::edit_window_ms, 60'000)},
+      {"messages.delete_window_h", integer(&C::chat, &H::delete_window_ms, 3'600'000)},
       {"media.threads", integer(&C::server, &N::media_threads)},
       {"media.max_image_mb", integer(&C::media, &M::max_image_bytes, 1 << 20)},
       {"media.max_video_mb", integer(&C::media, &M::max_video_bytes, 1 << 20)},
@@ -336,6 +339,9 @@ std::vector<std::string> validate(const Config& c) {
   need(c.chat.max_group_members >= 2 && c.chat.max_group_members <= 10000, "groups.max_members must be 2..10000");
   need(c.chat.invite_ttl_ms >= 3'600'000 && c.chat.invite_ttl_ms <= 24LL * 365 * 3'600'000,
        "groups.invite_ttl_h must be 1..8760");
+  need(c.chat.edit_window_ms >= 0 && c.chat.edit_window_ms <= 7LL * 86'400'000, "messages.edit_window_min must be 0..10080");
+  need(c.chat.delete_window_ms >= 0 && c.chat.delete_window_ms <= 24LL * 365 * 3'600'000,
+       "messages.delete_window_h must be 0..8760");
   need(c.chat.max_room_members >= 2 && c.chat.max_room_members <= 10000000, "rooms.max_members must be 2..10000000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
   need(c.media.max_image_bytes >= 1 << 20 && c.media.max_video_bytes >= 1 << 20 && c.media.max_voice_bytes >= 1 << 20 &&

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/search_text.h"
 #include "proto/frames.h"
 
 namespace parley::chat {
@@ -57,6 +58,48 @@ void ChatService::send(NewMessage message, std::function<void(Result<AppendResul
     if (r && !r->duplicate) announce_message(*r);
     done(std::move(r));
   });
+}
+
+void ChatService::announce_action(const ActionResult& r) {
+  const Message& m = r.message;
+  if (r.personal) {
+    announce(r.deliveries,
+             [&](BusEvent& ev) { ev.frame = proto::marked_frame(ev.pts, m.chat, m.seq, m.starred, r.hidden); });
+  } else if (r.kind == ChatKind::kRoom) {
+    // Live only (seq 0: not a new post); a device that syncs later reads the message as it is.
+    auto ev = std::make_shared<BusEvent>();
+    ev->kind = BusEvent::Kind::kRoom;
+    ev->chat = m.chat;
+    ev->frame = proto::changed_frame(0, m);
+    bus_.publish_room(m.chat, std::move(ev));
+  } else {
+    auto frame = std::make_shared<const std::string>(proto::changed_frame(0, m));
+    announce(r.deliveries, [&](BusEvent& ev) {
+      ev.shared = frame;
+      ev.insert_at = proto::kChangedPtsAt;
+      ev.insert = proto::pts_field(ev.pts);
+    });
+  }
+}
+
+void ChatService::act(MessageAction action, std::function<void(Result<ActionResult>)> done) {
+  if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
+  action.edit_window_ms = options_.edit_window_ms;
+  action.delete_window_ms = options_.delete_window_ms;
+  store_.act_on_message(std::move(action), [this, done = std::move(done)](Result<ActionResult> r) {
+    if (r && r->changed) announce_action(*r);
+    done(std::move(r));
+  });
+}
+
+Result<std::vector<SearchHit>> ChatService::search(UserId user, std::string_view query, std::optional<ChatId> chat,
+                                                   int limit, int offset) {
+  SearchQuery q{user, search_text::terms(query), chat, limit, offset};
+  if (q.terms.empty()) return Status(Code::kInvalid, "the query has no words to search for");
+  auto hits = store_.search(q);
+  if (hits)
+    for (auto& h : *hits) h.snippet = search_text::readable(h.snippet);
+  return hits;
 }
 
 void ChatService::report(UserId member, ChatId chat, Seq delivered, Seq read,

@@ -18,6 +18,8 @@ struct Options {
   std::size_t max_group_members = 256;
   std::size_t max_room_members = 100000;
   TimeMs invite_ttl_ms = 72 * 3'600'000;  // how long a group invite can be accepted
+  TimeMs edit_window_ms = 15 * 60'000;       // a sender may edit a message this long
+  TimeMs delete_window_ms = 48 * 3'600'000;  // and delete it for everyone this long (admins: always)
   bool operator==(const Options&) const = default;
 };
 
@@ -30,6 +32,13 @@ class ChatService {
   // its channel). `done` gets the committed message (or the original one for a resent
   // client id).
   void send(NewMessage message, std::function<void(Result<AppendResult>)> done);
+  // Edits, deletes, reacts to, stars or hides a message (model/message_actions.h), then
+  // tells every member's devices (a room: its channel; personal actions: the actor's).
+  void act(MessageAction action, std::function<void(Result<ActionResult>)> done);
+  Result<std::vector<Message>> starred(UserId user, int limit, int offset) { return store_.starred(user, limit, offset); }
+  // Full-text search (docs/search.md): `query` cut into terms as the index cuts text.
+  Result<std::vector<SearchHit>> search(UserId user, std::string_view query, std::optional<ChatId> chat, int limit,
+                                        int offset);
   // Cumulative delivered / read report of `member` in `chat` (0 = no change).
   void report(UserId member, ChatId chat, Seq delivered, Seq read, std::function<void(Status)> done);
   // The device has everything up to pts.
@@ -85,6 +94,7 @@ class ChatService {
   // A committed message: to the members' logs, or to the room's channel.
   void announce_message(const AppendResult& r);
   void announce_changed(const ChangeResult& r);
+  void announce_action(const ActionResult& r);
 
   // A private room does not exist for whoever is not in it (protocol §5.6).
   static bool hidden(const ChatInfo& info) {

@@ -21,6 +21,8 @@ enum class Code {
   kForbidden,       // a member, but the chat's rules do not let them (admins only)
   kChatFull,        // the chat is at its member limit
   kNoSuchMedia,     // no media the caller may use under that id
+  kNoSuchMessage,   // no message the caller may read at that chat and seq
+  kTooLate,         // an edit or delete for everyone past its window
   kUnsupportedMedia,  // an upload whose type is not taken, or contradicts what was declared
   kRateLimited,
   kCodeExpired,     // sign-in code is past its lifetime

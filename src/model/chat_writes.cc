@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
+
 #include "model/media_object.h"
 #include "model/membership.h"
 
@@ -23,7 +25,39 @@ Status no_such_media() { return Status(Code::kNoSuchMedia, "no such media (uploa
 
 }  // namespace
 
-Result<AppendResult> append(AppendTx& tx, const NewMessage& m) {
+namespace {
+
+// A forward is the message it copies: its text and its media (by id, with its name).
+Result<NewMessage> forwarded_copy(AppendTx& tx, const NewMessage& m, std::int64_t& hops) {
+  auto [chat, seq] = *m.forward;
+  auto source = message_actions::quotable(tx.reader(chat, m.sender), tx.message(chat, seq));
+  if (!source) return source.status();
+  NewMessage copy = m;
+  copy.text = source->text;
+  copy.forward.reset();
+  if (!source->media.empty()) {
+    boost::json::error_code ec;
+    auto media = boost::json::parse(source->media, ec);  // written by this server
+    if (ec || !media.is_object()) return Status(Code::kInternal, "a stored media object does not parse");
+    const auto& o = media.as_object();
+    if (const auto* id = o.if_contains("id"); id && id->is_string()) copy.media_id = id->as_string().c_str();
+    if (const auto* name = o.if_contains("name"); name && name->is_string()) copy.media_name = name->as_string().c_str();
+  }
+  hops = source->forwarded + 1;
+  return copy;
+}
+
+}  // namespace
+
+Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
+  std::int64_t hops = 0;
+  std::optional<NewMessage> copy;
+  if (in.forward) {
+    auto c = forwarded_copy(tx, in, hops);
+    if (!c) return c.status();
+    copy = std::move(*c);
+  }
+  const NewMessage& m = copy ? *copy : in;
   auto chat_id = tx.chat_of(m);
   if (!chat_id) return chat_id.status();
   const ChatId chat = *chat_id;
@@ -41,6 +75,9 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& m) {
       allowed = membership::may_post(row->kind, row->settings, tx.role(chat, m.sender));
   }
   if (!allowed.ok()) return allowed;
+  if (m.reply_to > 0)
+    if (auto quoted = message_actions::quotable(tx.reader(chat, m.sender), tx.message(chat, m.reply_to)); !quoted)
+      return quoted.status();
   std::string media;  // filled from what the server stored: a client cannot claim a size or a kind
   if (!m.media_id.empty()) {
     auto record = tx.media(m.sender, m.media_id);
@@ -48,7 +85,7 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& m) {
     media = media_object::json(*record, m.media_name);
   }
   static const std::vector<UserId> nobody;
-  auto r = tx.insert(chat, m, members ? *members : nobody, media);
+  auto r = tx.insert(chat, m, members ? *members : nobody, media, hops);
   if (!r) {  // a resend of a committed message: found by the insert, so a first send costs no lookup
     auto original = tx.sent_before(m.sender, m.client_id);
     if (!original) return used_before();

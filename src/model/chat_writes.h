@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/message_actions.h"
 #include "model/types.h"
 
 namespace parley::chat_writes {
@@ -90,9 +91,13 @@ class AppendTx {
   // The message at the chat's next seq, with a log entry for each of `recipients` (none in
   // rooms). Nullopt, and no seq used: (sender, client_id) was committed before. `media`:
   // its media object ("" for none); the message then refers to m.media_id (who may read it).
+  // `forwarded`: the hops the message took (0: not forwarded).
   virtual std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                             const std::string& media) = 0;
+                                             const std::string& media, std::int64_t forwarded) = 0;
   virtual std::optional<Message> sent_before(UserId sender, const std::string& client_id) = 0;
+  // Replies and forwards: which messages of `chat` `user` may read, and one of them.
+  virtual std::optional<message_actions::Reader> reader(ChatId chat, UserId user) = 0;
+  virtual std::optional<Message> message(ChatId chat, Seq seq) = 0;
   // Groups: sending means having seen the chat; the sender's delivered and read positions
   // move to `seq`, and if everyone's minimum moved, the senders it now covers are told (in r).
   virtual void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) = 0;
@@ -100,7 +105,8 @@ class AppendTx {
 
 // One message: the sender's right to post checked on the chat as the transaction sees it,
 // the message logged for every member (rooms: for nobody; their devices read the room), a
-// resend answered with the original.
+// resend answered with the original. A reply names a message of the same chat the sender may
+// read; a forward copies the text and media of one they may read, one hop further.
 Result<AppendResult> append(AppendTx& tx, const NewMessage& m);
 
 // A new group or room: its creator (admin) and the existing users of `chat.members`, the

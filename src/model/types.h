@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/ids.h"
@@ -51,7 +52,17 @@ struct Message {
   std::string text;
   std::string system;
   std::string media{};  // a photo, video, voice note or file: its media object (JSON); "" for none
+  // What happened to it since (docs/protocol.md, "Message actions"):
+  TimeMs edited_at{};      // last edit; 0: never edited
+  std::int64_t deleted{};  // 0: not deleted; a user id: deleted for everyone by them; -1: expired
+  Seq reply_to{};          // the message of the same chat it answers; 0: none
+  std::int64_t forwarded{};  // how many times it was forwarded to get here; 0: not forwarded
+  std::string reactions{};   // JSON array [{"emoji","count","users"}] kept by the store; "" for none
+  TimeMs expires_at{};       // disappearing messages: when it goes; 0: never
+  bool starred{};            // the reader starred it (history and the starred list only)
 };
+
+inline constexpr std::int64_t kExpired = -1;  // Message::deleted of a message that expired
 
 // A message to commit. Exactly one of `to` (one-to-one, chat created on first use) and
 // `chat` is set.
@@ -64,7 +75,10 @@ struct NewMessage {
   std::string text;  // with media: the caption ("" for none)
   std::string media_id{};    // media to attach (the sender uploaded it or may read it); "" for none
   std::string media_name{};  // the file name to show; "" keeps the one given at upload
+  Seq reply_to{};            // a message of the same chat it answers; 0: none
+  std::optional<std::pair<ChatId, Seq>> forward{};  // forward this message (text and media copied)
 };
+
 
 // A stored photo, video, voice note or file (docs/media.md). Shared by everyone who
 // uploaded the same bytes; who may read it is the store's media_refs and uploads.
@@ -167,6 +181,44 @@ struct AppendResult {
   Seq all_delivered = 0, all_read = 0;
 };
 
+// What a member does to a message already sent (docs/protocol.md, "Message actions").
+enum class ActionOp { kEdit, kDeleteForEveryone, kDeleteForMe, kReact, kStar, kUnstar };
+
+struct MessageAction {
+  UserId actor;
+  DeviceId device;
+  ChatId chat;
+  Seq seq = 0;
+  ActionOp op = ActionOp::kEdit;
+  std::string value;  // kEdit: the new text; kReact: the emoji ("" removes the reaction)
+  TimeMs edit_window_ms = 15 * 60 * 1000;         // chat::Options
+  TimeMs delete_window_ms = 48 * 3600 * 1000;     // delete for everyone, by the sender
+};
+
+struct ActionResult {
+  Message message;     // as it is now
+  ChatKind kind = ChatKind::kDirect;
+  bool changed = false;
+  bool personal = false;  // kDeleteForMe, kStar, kUnstar: only the actor's devices hear of it
+  bool hidden = false;    // kDeleteForMe (message.starred says kStar or kUnstar)
+  // A log entry per member told (personal: the actor; rooms: none, the room's channel carries it).
+  std::vector<Delivery> deliveries;
+};
+
+// A full-text search over the chats a user may read (Store::search, docs/search.md).
+struct SearchQuery {
+  UserId user;
+  std::vector<std::string> terms;  // search_text::terms: every one must match (the last as a prefix too)
+  std::optional<ChatId> chat;      // only this chat
+  int limit = 20;
+  int offset = 0;
+};
+
+struct SearchHit {
+  Message message;
+  std::string snippet;  // from the index: \x02 and \x03 around each match
+};
+
 // A create or change of a group or room, as committed.
 struct ChangeResult {
   ChatId chat;
@@ -206,7 +258,10 @@ struct ReceiptResult {
 
 // kMessage, kReceipt: as named. kReceiptAll: in a group, every member has delivered / read
 // up to these seqs (receipt.member is unset). kMembership: the user joined or left a room.
-enum class UpdateKind { kMessage = 1, kReceipt = 2, kReceiptAll = 3, kMembership = 4 };
+// kChanged: a message was edited, deleted, reacted to or expired (the entry reads it as it is
+// now). kMarked: the user starred, unstarred or hid (deleted for me) a message: member =
+// starred, delivered = hidden.
+enum class UpdateKind { kMessage = 1, kReceipt = 2, kReceiptAll = 3, kMembership = 4, kChanged = 5, kMarked = 6 };
 
 // The numbers both stores keep for a kind (they are on disk: never renumber an enum above).
 constexpr std::int64_t stored(UpdateKind kind) { return static_cast<std::int64_t>(kind); }
@@ -225,6 +280,7 @@ struct Update {
   Message message;       // kMessage
   ReceiptState receipt;  // kReceipt, kReceiptAll
   MembershipUpdate membership;  // kMembership
+  bool starred = false, hidden = false;  // kMarked (message.chat and message.seq say which)
 };
 
 // A room the user belongs to, with this device's position in its log.

@@ -78,7 +78,7 @@ json::object device_json(const DeviceRecord& d) {
 }  // namespace
 
 HttpApi::HttpApi(Services& services, const Options& options, std::function<bool()> ready)
-    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000) {}
+    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000), searches_(services.clock, 30, 60'000) {}
 
 awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip, bool internal) {
   svc_.metrics.http_requests++;
@@ -148,6 +148,8 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
     if (path == "/v1/contacts/lookup" && verb == http::verb::post) co_return co_await contacts_lookup(req, *dev);
     if (path == "/v1/chats" && verb == http::verb::get) co_return chats(req, *dev);
     if (path == "/v1/invites" && verb == http::verb::get) co_return invites(req, *dev);
+    if (path == "/v1/search" && verb == http::verb::get) co_return search(req, *dev);
+    if (path == "/v1/starred" && verb == http::verb::get) co_return starred(req, *dev);
     if (path.starts_with("/v1/chats/") && path.ends_with("/messages") && verb == http::verb::get) {
       auto id = parse_decimal<std::int64_t>(std::string_view(path).substr(10, path.size() - 10 - 9));
       if (!id) co_return error(req, 404, proto::err::kNoSuchChat, "no such chat");
@@ -343,26 +345,6 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
     out.push_back(std::move(o));
   }
   return ok(req, json::object{{"chats", std::move(out)}});
-}
-
-HttpResponse HttpApi::history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat) {
-  auto url = boost::urls::parse_origin_form(req.target());
-  Seq before = 0;
-  int limit = 50;
-  for (auto param : url->params()) {
-    auto v = parse_decimal<std::int64_t>(param.value);
-    if (!v || *v < 0) return error(req, 400, proto::err::kInvalid, "'" + std::string(param.key) + "' must be a non-negative integer");
-    if (param.key == "before") before = *v;
-    if (param.key == "limit") limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
-  }
-  auto msgs = svc_.chat.history(chat, dev.user, before, limit);
-  if (!msgs) return error(req, msgs.status());
-  json::array out;
-  for (const auto& m : *msgs) {  // the msg frame without a pts
-    json::error_code ec;
-    out.push_back(json::parse(proto::message_frame(0, m), ec));
-  }
-  return ok(req, json::object{{"messages", std::move(out)}});
 }
 
 HttpResponse HttpApi::devices(const HttpRequest& req, const DeviceRecord& dev) {

@@ -1,4 +1,5 @@
-// The HTTP routes of parleyd: sign-in, devices, contacts, chats, admin, health, metrics.
+// The HTTP routes of parleyd: sign-in, devices, contacts, chats, history and search, admin,
+// health, metrics.
 // Every route answers JSON; errors are {"error": <wire code>, "message": ...}
 // (docs/protocol.md). Runs on the query pool (net/server.cc): routes wait on the store.
 #pragma once
@@ -35,7 +36,10 @@ class HttpApi {
   HttpResponse invites(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse chats(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse set_avatar(const HttpRequest& req, const DeviceRecord& dev);
+  // http_messages.cc: history, search and the starred list.
   HttpResponse history(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);
+  HttpResponse search(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse starred(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse devices(const HttpRequest& req, const DeviceRecord& dev);
   boost::asio::awaitable<HttpResponse> revoke(const HttpRequest& req, const DeviceRecord& dev, DeviceId target);
   HttpResponse static_file(const HttpRequest& req);
@@ -44,7 +48,8 @@ class HttpApi {
   Services& svc_;
   const Options& opt_;
   std::function<bool()> ready_;
-  auth::RateLimiter lookups_;  // contact discovery, per user
+  auth::RateLimiter lookups_;   // contact discovery, per user
+  auth::RateLimiter searches_;  // full-text searches, per user
 };
 
 }  // namespace parley::net

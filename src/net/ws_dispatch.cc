@@ -86,6 +86,8 @@ void WsSession::handle(std::string_view text) {
           on_change(f);
         } else if constexpr (std::is_same_v<T, proto::DeclineFrame>) {
           on_decline(f);
+        } else if constexpr (std::is_same_v<T, proto::ActionFrame>) {
+          on_action(f);
         } else if constexpr (std::is_same_v<T, proto::ChatInfoFrame> || std::is_same_v<T, proto::ReceiptsFrame> ||
                              std::is_same_v<T, proto::ViewsFrame>) {
           if (!query_allowed()) return;
@@ -108,7 +110,7 @@ bool WsSession::over_send_rate(const std::string& id) {
 void WsSession::on_send(const proto::SendFrame& f) {
   if (over_send_rate(f.id)) return;
   if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
-  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name};
+  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name, f.reply_to, f.forward};
   svc_.chat.send(std::move(m), [self = self(), id = f.id](Result<AppendResult> r) {
     std::string frame;
     if (r) {
@@ -124,6 +126,23 @@ void WsSession::on_send(const proto::SendFrame& f) {
       frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
     }
     self->reply(std::move(frame));
+  });
+}
+
+void WsSession::on_action(const proto::ActionFrame& f) {
+  if (over_send_rate(f.id)) return;  // an action costs the writer what a message does
+  MessageAction a;
+  a.actor = device_->user;
+  a.device = device_->id;
+  a.chat = f.chat;
+  a.seq = f.seq;
+  a.op = f.op;
+  a.value = f.value;
+  svc_.chat.act(std::move(a), [self = self(), id = f.id](Result<ActionResult> r) {
+    if (r) return self->reply(proto::done_frame(id, r->message.chat, r->message.seq, r->changed, false));
+    if (r.status().code() == Code::kUnavailable) self->svc_.metrics.store_errors++;
+    self->reply(proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id,
+                                   r.status().code() == Code::kUnavailable ? std::optional<std::int64_t>(500) : std::nullopt));
   });
 }
 

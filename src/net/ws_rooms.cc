@@ -67,6 +67,10 @@ void WsSession::on_room_event(const BusEvent& event) {
   auto it = rooms_.find(event.chat.value);
   if (it == rooms_.end()) return;  // not (or no longer) in it
   auto& r = it->second;
+  if (event.seq == 0) {  // a message changed (edited, deleted, reacted to): live, no position
+    send(event.pieces());
+    return;
+  }
   if (r.syncing) {
     r.dirty = true;
     return;

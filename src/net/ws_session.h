@@ -88,6 +88,7 @@ class WsSession final : public WsConnection,
   // Sends, creates and changes share one rate bucket; true (and an error frame) when empty.
   bool over_send_rate(const std::string& id);
   void on_send(const proto::SendFrame& f);
+  void on_action(const proto::ActionFrame& f);
   void on_typing(const proto::TypingFrame& f);
   void on_presence_frame(const proto::PresenceFrame& f);
   void on_privacy(const proto::PrivacyFrame& f);

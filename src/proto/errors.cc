@@ -15,6 +15,8 @@ std::string_view wire_code(Code code) {
     case Code::kForbidden: return err::kForbidden;
     case Code::kChatFull: return err::kChatFull;
     case Code::kNoSuchMedia: return err::kNoSuchMedia;
+    case Code::kNoSuchMessage: return err::kNoSuchMessage;
+    case Code::kTooLate: return err::kTooLate;
     case Code::kUnsupportedMedia: return err::kUnsupportedMedia;
     case Code::kRateLimited: return err::kRateLimited;
     case Code::kCodeExpired: return err::kCodeExpired;
@@ -35,12 +37,14 @@ int http_status(Code code) {
     case Code::kCodeExpired:
     case Code::kCodeInvalid: return 401;
     case Code::kNotMember:
+    case Code::kTooLate:
     case Code::kForbidden: return 403;
     case Code::kChatFull: return 409;
     case Code::kNotFound:
     case Code::kNoSuchUser:
     case Code::kNoSuchChat:
-    case Code::kNoSuchMedia: return 404;
+    case Code::kNoSuchMedia:
+    case Code::kNoSuchMessage: return 404;
     case Code::kUnsupportedMedia: return 415;
     case Code::kTooManyAttempts:
     case Code::kRateLimited: return 429;

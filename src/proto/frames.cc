@@ -8,6 +8,7 @@
 #include "proto/json_out.h"
 #include "model/media_object.h"
 #include "model/membership.h"
+#include "model/message_actions.h"
 
 namespace parley::proto {
 
@@ -100,13 +101,33 @@ std::optional<FrameError> parse_media(const json::value& v, SendFrame& s) {
   return std::nullopt;
 }
 
+// `forward`: {"chat": C, "seq": S}.
+std::optional<std::pair<ChatId, Seq>> parse_forward(Fields& f) {
+  auto* v = f.o.if_contains("forward");
+  if (!v) return std::nullopt;
+  if (v->is_object()) {
+    Fields fw{v->get_object(), f.id, {}};
+    auto chat = fw.integer("chat", true, 1);
+    auto seq = fw.integer("seq", true, 1);
+    if (!fw.error) return std::pair{ChatId(*chat), *seq};
+  }
+  if (!f.error) f.error = bad(err::kBadFrame, "field 'forward' must be {\"chat\": C, \"seq\": S}", f.id);
+  return std::nullopt;
+}
+
 Parsed parse_send(Fields& f, const Limits& limits) {
   const bool with_media = f.o.contains("media");
-  auto text = f.string("text", !with_media);
+  const bool forwarding = f.o.contains("forward");
+  auto text = f.string("text", !with_media && !forwarding);
   auto to = f.integer("to", false, 1);
   auto chat = f.integer("chat", false, 1);
   auto background = f.boolean("background");
+  auto reply_to = f.integer("reply_to", false, 1);
+  auto forward = parse_forward(f);
   if (f.error) return *f.error;
+  if (forward && ((text && !text->empty()) || with_media || reply_to))
+    return bad(err::kBadFrame, "a forward carries the message it copies: no 'text', 'media' or 'reply_to'", f.id);
+  if (forward) text.emplace(" ");  // checked below as present; the copy's text comes from the store
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client message id)");
   if (to.has_value() == chat.has_value()) return bad(err::kBadFrame, "exactly one of 'to' and 'chat' is required", f.id);
   if (!text) text.emplace();
@@ -119,9 +140,47 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   if (chat) s.chat = ChatId(*chat);
   s.text = std::move(*text);
   s.background = background.value_or(false);
+  s.reply_to = reply_to.value_or(0);
+  if (forward) {
+    s.forward = forward;
+    s.text.clear();
+  }
   if (with_media)
     if (auto e = parse_media(f.o.at("media"), s)) return *e;
   return ClientFrame{std::move(s)};
+}
+
+// "edit", "delete", "react", "star" (docs/protocol.md, "Message actions").
+Parsed parse_action(Fields& f, const Limits& limits, std::string_view type) {
+  auto chat = f.integer("chat", true, 1);
+  auto seq = f.integer("seq", true, 1);
+  if (f.error) return *f.error;
+  if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client id of the request)");
+  ActionFrame a{f.id, ChatId(*chat), *seq, ActionOp::kEdit, {}};
+  if (type == "edit") {
+    auto text = f.string("text", true);
+    if (f.error) return *f.error;
+    if (utf8_length(*text) > limits.max_text_chars)
+      return bad(err::kTextTooLong, "text is longer than " + std::to_string(limits.max_text_chars) + " characters", f.id);
+    a.value = std::move(*text);
+  } else if (type == "delete") {
+    auto who = f.string("for", true);
+    if (f.error) return *f.error;
+    if (*who != "everyone" && *who != "me") return bad(err::kBadFrame, "field 'for' must be \"everyone\" or \"me\"", f.id);
+    a.op = *who == "everyone" ? ActionOp::kDeleteForEveryone : ActionOp::kDeleteForMe;
+  } else if (type == "react") {
+    auto emoji = f.string("emoji", true);
+    if (f.error) return *f.error;
+    if (!emoji->empty() && !message_actions::is_reaction(*emoji))
+      return bad(err::kBadFrame, "field 'emoji' must be one emoji, or \"\" to remove the reaction", f.id);
+    a.op = ActionOp::kReact;
+    a.value = std::move(*emoji);
+  } else {
+    auto starred = f.boolean("starred");
+    if (f.error) return *f.error;
+    a.op = starred.value_or(true) ? ActionOp::kStar : ActionOp::kUnstar;
+  }
+  return ClientFrame{std::move(a)};
 }
 
 Parsed parse_presence_users(Fields& f, const Limits& limits, bool unsubscribe) {
@@ -329,6 +388,7 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
     }
     return ClientFrame{r};
   }
+  if (*type == "edit" || *type == "delete" || *type == "react" || *type == "star") return parse_action(f, limits, *type);
   if (*type == "create") return parse_create(f, limits);
   if (*type == "change" || *type == "join" || *type == "leave") return parse_change(f, limits, *type);
   if (*type == "chat_info") {
@@ -456,9 +516,11 @@ std::string privacy_frame(const PresenceRecord& settings) {
   return json::serialize(o);
 }
 
-std::string message_frame(Pts pts, const Message& m) {
+namespace {
+
+std::string message_fields(std::string_view type, Pts pts, const Message& m) {
   std::string out;
-  JsonOut o(out, "msg", 160 + m.client_id.size() + m.text.size() + m.system.size() + m.media.size());
+  JsonOut o(out, type, 160 + m.client_id.size() + m.text.size() + m.system.size() + m.media.size() + m.reactions.size());
   if (pts > 0) o.num("pts", pts);
   o.num("chat", m.chat.value).num("seq", m.seq).num("from", m.sender.value).num("device", m.sender_device.value);
   o.str("id", m.client_id).num("ts", m.ts).str("text", m.text);
@@ -468,6 +530,28 @@ std::string message_frame(Pts pts, const Message& m) {
     if (!ec) o.raw("system", json::serialize(event));
   }
   if (!m.media.empty()) o.raw("media", m.media);  // written by this server (model/media_object)
+  // What happened to it since (docs/protocol.md, "Message actions"); absent when nothing did.
+  if (m.reply_to > 0) o.num("reply_to", m.reply_to);
+  if (m.forwarded > 0) o.num("forwarded", m.forwarded);
+  if (m.edited_at > 0 && m.deleted == 0) o.num("edited", m.edited_at);
+  if (m.deleted == kExpired) o.boolean("expired", true);
+  else if (m.deleted > 0) o.num("deleted", m.deleted);
+  if (!m.reactions.empty()) o.raw("reactions", m.reactions);  // written by this server (model/message_actions)
+  if (m.expires_at > 0) o.num("expires_at", m.expires_at);
+  if (m.starred) o.boolean("starred", true);
+  return std::move(o.close());
+}
+
+}  // namespace
+
+std::string message_frame(Pts pts, const Message& m) { return message_fields("msg", pts, m); }
+
+std::string changed_frame(Pts pts, const Message& m) { return message_fields("changed", pts, m); }
+
+std::string marked_frame(Pts pts, ChatId chat, Seq seq, bool starred, bool hidden) {
+  std::string out;
+  JsonOut o(out, "marked", 96);
+  o.num("pts", pts).num("chat", chat.value).num("seq", seq).boolean("starred", starred).boolean("hidden", hidden);
   return std::move(o.close());
 }
 
@@ -608,6 +692,8 @@ std::string update_frame(const Update& u) {
     case UpdateKind::kReceipt: return receipt_frame(u.pts, u.receipt);
     case UpdateKind::kReceiptAll: return receipt_all_frame(u.pts, u.receipt.chat, u.receipt.delivered, u.receipt.read);
     case UpdateKind::kMembership: return membership_frame(u.pts, u.membership);
+    case UpdateKind::kChanged: return changed_frame(u.pts, u.message);
+    case UpdateKind::kMarked: return marked_frame(u.pts, u.message.chat, u.message.seq, u.starred, u.hidden);
   }
   return receipt_frame(u.pts, u.receipt);
 }

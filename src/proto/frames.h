@@ -39,6 +39,16 @@ struct SendFrame {
   std::string text;              // with media: the caption, may be empty
   std::string media_id, media_name;  // a photo, video, voice note or file (docs/media.md)
   bool background = false;  // sent by the app on its own (a resend): not user activity
+  Seq reply_to = 0;         // answers this message of the same chat
+  std::optional<std::pair<ChatId, Seq>> forward;  // copies this message (no text or media of its own)
+};
+// "edit", "delete", "react", "star": an action on a message already sent.
+struct ActionFrame {
+  std::string id;
+  ChatId chat;
+  Seq seq = 0;
+  ActionOp op = ActionOp::kEdit;
+  std::string value;  // edit: the text; react: the emoji ("" removes)
 };
 struct SyncFrame {
   std::optional<Pts> after;  // absent: the device's stored position
@@ -105,7 +115,7 @@ struct ViewsFrame {  // view counts of room messages
 
 using ClientFrame = std::variant<AuthFrame, SendFrame, SyncFrame, ReceivedFrame, ReceiptFrame, PingFrame,
                                  HeartbeatFrame, TypingFrame, PresenceFrame, PrivacyFrame, CreateFrame, ChangeFrame,
-                                 ChatInfoFrame, ReceiptsFrame, ViewsFrame, DeclineFrame>;
+                                 ChatInfoFrame, ReceiptsFrame, ViewsFrame, DeclineFrame, ActionFrame>;
 
 struct FrameError {
   std::string_view code;  // an err:: code
@@ -134,6 +144,12 @@ std::string message_frame(Pts pts, const Message& m);
 // It is message_frame(0, m) with pts_field(pts) put in at kPtsAt.
 std::string with_pts(std::string_view frame_without_pts, Pts pts);
 inline constexpr std::size_t kPtsAt = sizeof(R"({"type":"msg",)") - 1;
+// A message as it is now, after an edit, a delete, a reaction or its expiry: message_frame's
+// fields under type "changed". changed_frame(0, m) takes pts_field at kChangedPtsAt.
+std::string changed_frame(Pts pts, const Message& m);
+inline constexpr std::size_t kChangedPtsAt = sizeof(R"({"type":"changed",)") - 1;
+// The user starred, unstarred or hid (deleted for me) a message.
+std::string marked_frame(Pts pts, ChatId chat, Seq seq, bool starred, bool hidden);
 std::string pts_field(Pts pts);  // "pts":N,
 // A group's "everyone has delivered / read up to".
 std::string receipt_all_frame(Pts pts, ChatId chat, Seq delivered, Seq read);

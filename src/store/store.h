@@ -93,6 +93,17 @@ class Store {
   virtual Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                                     int limit) = 0;
 
+  // --- message actions and search (docs/protocol.md "Message actions", docs/search.md) ---
+  // Edits, deletes, reacts to, stars or hides one message (model/message_actions.h). Shared
+  // changes log kChanged for every member of a direct chat or group (rooms: none); personal
+  // ones kMarked for the actor only.
+  virtual void act_on_message(MessageAction action, Done<ActionResult> done) = 0;
+  // `user`'s starred messages that still exist, most recently starred first.
+  virtual Result<std::vector<Message>> starred(UserId user, int limit, int offset) = 0;
+  // Messages `user` may read (members: after they joined; former members: up to their
+  // removal) matching every term, best first; none deleted, expired or hidden by the user.
+  virtual Result<std::vector<SearchHit>> search(const SearchQuery& query) = 0;
+
   // --- groups and rooms ---
   // Creates a group or room and its "created" system message, in one transaction. A
   // (creator, client_id) seen before answers the original chat with a duplicate message.

@@ -194,11 +194,13 @@ class AppendTx final : public chat_writes::AppendTx {
     return s_.readable_media(b_.conn, user, id);
   }
   std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                     const std::string& media) override {
+                                     const std::string& media, std::int64_t forwarded) override {
     Key key{m.sender.value, m.client_id};
     if (b_.existing.count(key)) return std::nullopt;
     AppendResult r;
     r.message = Message{chat, b_.next_seq(chat), m.sender, m.sender_device, m.client_id, s_.stamp(), m.text, {}, media};
+    r.message.reply_to = m.reply_to;
+    r.message.forwarded = forwarded;
     b_.add_message(r.message);
     if (!m.media_id.empty()) {
       b_.ref_media.push_back(m.media_id);
@@ -218,6 +220,10 @@ class AppendTx final : public chat_writes::AppendTx {
     if (auto it = b_.existing.find({sender.value, client_id}); it != b_.existing.end()) return it->second;
     return std::nullopt;
   }
+  std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override {
+    return s_.reader(b_.conn, chat, user);
+  }
+  std::optional<Message> message(ChatId chat, Seq seq) override { return s_.message(b_.conn, chat, seq, false); }
   void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) override {
     auto before = b_.minimum(chat, members);
     auto& mine = b_.receipts[{chat.value, sender.value}];

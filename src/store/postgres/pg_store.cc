@@ -197,7 +197,7 @@ void PostgresStore::lock_counters(Batch& b) {
   std::optional<std::size_t> dup, unlocked_q, chats_q, users_q, receipts_q;
   if (!b.dedupe_senders.empty())
     dup = p.add(
-        "SELECT m.sender, m.client_id, m.chat_id, m.seq, m.sender_device, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
+        "SELECT " PARLEY_MESSAGE_COLUMNS " "
         "FROM messages m JOIN unnest($1::bigint[], $2::text[]) AS k(sender, client_id) "
         "ON m.sender = k.sender AND m.client_id = k.client_id",
         {int_array(b.dedupe_senders), text_array(b.dedupe_ids)});
@@ -229,11 +229,10 @@ void PostgresStore::lock_counters(Batch& b) {
   auto rows = p.run();
   if (dup) {
     const auto& r = rows[*dup];
-    for (int i = 0; i < r.size(); ++i)
-      b.existing[{r.i64(i, 0), r.text(i, 1)}] = Message{ChatId(r.i64(i, 2)), r.i64(i, 3),      UserId(r.i64(i, 0)),
-                                                         DeviceId(r.i64(i, 4)), r.text(i, 1), r.i64(i, 5),
-                                                         r.text(i, 6),          r.text(i, 7),
-                                                         r.text(i, 8)};
+    for (int i = 0; i < r.size(); ++i) {
+      Message m = message_at(r, i, 0);
+      b.existing[{m.sender.value, m.client_id}] = std::move(m);
+    }
   }
   if (unlocked_q) {
     const auto& r = rows[*unlocked_q];
@@ -262,7 +261,8 @@ void PostgresStore::lock_counters(Batch& b) {
 
 void PostgresStore::flush(Batch& b) {
   if (!b.message_rows.empty())
-    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media) FROM STDIN",
+    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, forwarded, search) "
+                   "FROM STDIN",
                    b.message_rows);
   if (!b.update_rows.empty())
     b.conn.copy_in("COPY updates (user_id, pts, kind, chat_id, seq, member, delivered, read, ts) FROM STDIN",
@@ -628,22 +628,24 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
 Result<std::vector<Update>> PostgresStore::read_updates(UserId user, Pts after, int limit) {
   return read([&](Conn& c) -> Result<std::vector<Update>> {
     auto q = c.query(
-        "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
-        "FROM updates u LEFT JOIN messages m ON u.kind = $4 AND m.chat_id = u.chat_id AND m.seq = u.seq "
+        "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, " PARLEY_MESSAGE_COLUMNS " "
+        "FROM updates u LEFT JOIN messages m ON u.kind IN ($4, $5) AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = $1 AND u.pts > $2 ORDER BY u.pts LIMIT $3",
-        {user.value, after, limit, stored(UpdateKind::kMessage)});
+        {user.value, after, limit, stored(UpdateKind::kMessage), stored(UpdateKind::kChanged)});
     std::vector<Update> out;
     for (int i = 0; i < q.size(); ++i) {
       Update u;
       u.pts = q.i64(i, 0);
       u.kind = static_cast<UpdateKind>(q.i64(i, 1));
       ChatId chat(q.i64(i, 2));
-      if (u.kind == UpdateKind::kMessage) {
+      if (u.kind == UpdateKind::kMessage || u.kind == UpdateKind::kChanged) {
         if (q.is_null(i, 7)) continue;  // message deleted by retention
-        u.message = Message{chat,         q.i64(i, 3),  UserId(q.i64(i, 7)), DeviceId(q.i64(i, 8)),
-                            q.text(i, 9), q.i64(i, 10), q.text(i, 11),       q.text(i, 12),
-                            q.text(i, 13)};
+        u.message = message_at(q, i, 7);
+      } else if (u.kind == UpdateKind::kMarked) {
+        u.message.chat = chat;
+        u.message.seq = q.i64(i, 3);
+        u.starred = q.i64(i, 4) != 0;
+        u.hidden = q.i64(i, 5) != 0;
       } else if (u.kind == UpdateKind::kMembership) {
         u.membership = MembershipUpdate{chat, q.i64(i, 5) != 0, q.i64(i, 3)};
       } else {
@@ -722,14 +724,18 @@ Result<std::vector<Message>> PostgresStore::read_history(ChatId chat, UserId mem
     if (m.empty()) return Status(Code::kNotMember, "not a member of this chat");
     Seq from = m.i64(0, 0);
     Seq until = m.is_null(0, 1) ? INT64_MAX : m.i64(0, 1) + 1;
+    // Newest first along the primary key; what the reader hid or what expired is skipped.
     auto q = c.query(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
-        "WHERE chat_id = $1 AND seq < $2 AND seq > $3 ORDER BY seq DESC LIMIT $4",
-        {chat.value, std::min(before > 0 ? before : INT64_MAX, until), from, limit});
+        "SELECT " PARLEY_MESSAGE_COLUMNS ", EXISTS (SELECT 1 FROM stars s WHERE s.user_id = $5 AND s.chat_id = m.chat_id "
+        "AND s.seq = m.seq) FROM messages m WHERE m.chat_id = $1 AND m.seq < $2 AND m.seq > $3 AND m.deleted <> -1 "
+        "AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = $5 AND h.chat_id = m.chat_id AND h.seq = m.seq) "
+        "ORDER BY m.seq DESC LIMIT $4",
+        {chat.value, std::min(before > 0 ? before : INT64_MAX, until), from, limit, member.value});
     std::vector<Message> out;
-    for (int i = 0; i < q.size(); ++i)
-      out.push_back(Message{chat, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
-                            q.text(i, 5), q.text(i, 6), q.text(i, 7)});
+    for (int i = 0; i < q.size(); ++i) {
+      out.push_back(message_at(q, i, 0));
+      out.back().starred = q.text(i, kMessageColumnCount) == "t";
+    }
     return out;
   });
 }
@@ -807,14 +813,10 @@ Result<std::vector<Message>> PostgresStore::read_room(ChatId room, UserId member
   return read([&](Conn& c) -> Result<std::vector<Message>> {
     auto m = c.query("SELECT joined_seq FROM chat_members WHERE chat_id = $1 AND user_id = $2", {room.value, member.value});
     if (m.empty()) return Status(Code::kNotMember, "not a member of this chat");
-    auto q = c.query(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
-        "WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        {room.value, std::max(after, m.i64(0, 0)), limit});
+    auto q = c.query("SELECT " PARLEY_MESSAGE_COLUMNS " FROM messages m WHERE m.chat_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3",
+                     {room.value, std::max(after, m.i64(0, 0)), limit});
     std::vector<Message> out;
-    for (int i = 0; i < q.size(); ++i)
-      out.push_back(Message{room, q.i64(i, 0), UserId(q.i64(i, 1)), DeviceId(q.i64(i, 2)), q.text(i, 3), q.i64(i, 4),
-                            q.text(i, 5), q.text(i, 6), q.text(i, 7)});
+    for (int i = 0; i < q.size(); ++i) out.push_back(message_at(q, i, 0));
     return out;
   });
 }

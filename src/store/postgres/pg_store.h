@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "model/message_actions.h"
 #include "store/postgres/pg.h"
 #include "store/reader_pool.h"
 #include "store/store.h"
@@ -81,6 +82,10 @@ class PostgresStore final : public Store {
   Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                             int limit) override;
 
+
+  void act_on_message(MessageAction action, Done<ActionResult> done) override;
+  Result<std::vector<Message>> starred(UserId user, int limit, int offset) override;
+  Result<std::vector<SearchHit>> search(const SearchQuery& query) override;
 
   void create_chat(NewChat chat, Done<ChangeResult> done) override;
   void change_chat(ChatChange change, Done<ChangeResult> done) override;
@@ -166,8 +171,13 @@ class PostgresStore final : public Store {
   // `sender` posted in `chat` (not a room): their member row's flag is set at flush, once
   // (see SqliteStore::mark_posted).
   void mark_posted(Batch& b, ChatId chat, UserId sender);
+  // Which messages of `chat` `user` may read, and one message (`lock`: held for the batch)
+  // (pg_messages.cc).
+  std::optional<message_actions::Reader> reader(Conn& c, ChatId chat, UserId user);
+  std::optional<Message> message(Conn& c, ChatId chat, Seq seq, bool lock);
   friend class ChatTx;    // create_chat and change_chat (pg_chats.cc)
   friend class AppendTx;  // append_message (pg_chats.cc)
+  friend class ActionTx;  // act_on_message (pg_messages.cc)
 
   const Options options_;
   const Clock& clock_;

@@ -16,11 +16,33 @@
 #include <unordered_set>
 #include <vector>
 
+#include "model/search_text.h"
 #include "store/postgres/pg_store.h"
 
 namespace parley::pg {
 
 using Key = std::pair<std::int64_t, std::string>;  // (sender, client_id)
+
+// The columns every read of a message selects, in this order, from `messages m`
+// (message_at reads them).
+#define PARLEY_MESSAGE_COLUMNS                                                                               \
+  "m.chat_id, m.seq, m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, ''), "      \
+  "coalesce(m.media, ''), m.edited_at, m.deleted, m.reply_to, m.forwarded, coalesce(m.reactions, ''), " \
+  "m.expires_at"
+inline constexpr int kMessageColumnCount = 15;
+
+inline Message message_at(const Rows& q, int i, int first) {
+  Message m{ChatId(q.i64(i, first)), q.i64(i, first + 1), UserId(q.i64(i, first + 2)), DeviceId(q.i64(i, first + 3)),
+            q.text(i, first + 4),   q.i64(i, first + 5), q.text(i, first + 6),        q.text(i, first + 7),
+            q.text(i, first + 8)};
+  m.edited_at = q.i64(i, first + 9);
+  m.deleted = q.i64(i, first + 10);
+  m.reply_to = q.i64(i, first + 11);
+  m.forwarded = q.i64(i, first + 12);
+  m.reactions = q.text(i, first + 13);
+  m.expires_at = q.i64(i, first + 14);
+  return m;
+}
 
 inline Status unavailable(const std::exception& e) {
   spdlog::error("store: read failed: {}", e.what());
@@ -76,6 +98,10 @@ struct PostgresStore::Batch {
     message_rows += '\t';
     if (m.media.empty()) message_rows += "\\N";
     else copy_field(message_rows, m.media);
+    message_rows += '\t' + std::to_string(m.reply_to) + '\t' + std::to_string(m.forwarded) + '\t';
+    std::string search = m.system.empty() ? search_text::indexable(m.text) : std::string();
+    if (search.empty() || search == m.text) message_rows += "\\N";
+    else copy_field(message_rows, search);
     message_rows += '\n';
     if (m.system.empty()) appended[m.chat.value].emplace_back(m.seq, m.sender.value);
   }

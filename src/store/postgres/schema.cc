@@ -165,7 +165,7 @@ CREATE TABLE rate_windows (
   count       BIGINT NOT NULL
 );
 )sql",
-    // 8: media (issue 16), as SQLite migration 7.
+    // 8: media (issue 16), as SQLite migration 6.
     R"sql(
 ALTER TABLE messages ADD COLUMN media TEXT;
 CREATE TABLE media (
@@ -196,11 +196,49 @@ CREATE TABLE media_refs (
   PRIMARY KEY (media, chat_id, seq)
 );
 )sql",
-    // 9: users' avatars (issue 16), as SQLite migration 8.
+    // 9: users' avatars (issue 16), as SQLite migration 7.
     R"sql(
 ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
 CREATE INDEX users_avatar ON users(avatar) WHERE avatar <> '';
 ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql",
+    // 10: message actions, search and chat modes (issue 17), as SQLite migration 8. `search`
+    // is the text as model/search_text.h indexes it when that differs from `text` (CJK); the
+    // full-text index is a GIN index on its tsvector ('simple': no stemming; docs/search.md).
+    R"sql(
+ALTER TABLE messages ADD COLUMN edited_at BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN deleted BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN reply_to BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN forwarded BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN reactions TEXT,
+  ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN search TEXT;
+CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0;
+CREATE TABLE reactions (
+  chat_id  BIGINT NOT NULL,
+  seq      BIGINT NOT NULL,
+  user_id  BIGINT NOT NULL,
+  emoji    TEXT NOT NULL,
+  at       BIGINT NOT NULL,
+  PRIMARY KEY (chat_id, seq, user_id)
+);
+CREATE TABLE stars (
+  user_id  BIGINT NOT NULL,
+  chat_id  BIGINT NOT NULL,
+  seq      BIGINT NOT NULL,
+  at       BIGINT NOT NULL,
+  PRIMARY KEY (user_id, chat_id, seq)
+);
+CREATE TABLE hidden (
+  user_id  BIGINT NOT NULL,
+  chat_id  BIGINT NOT NULL,
+  seq      BIGINT NOT NULL,
+  PRIMARY KEY (user_id, chat_id, seq)
+);
+ALTER TABLE chats ADD COLUMN temporary BOOLEAN NOT NULL DEFAULT false,
+  ADD COLUMN disappear_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX messages_search ON messages USING gin (to_tsvector('simple', coalesce(search, text)))
+  WHERE system IS NULL AND deleted = 0;
 )sql",
 };
 

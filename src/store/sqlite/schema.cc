@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "model/search_text.h"
+
 namespace parley::sqlite {
 
 namespace {
@@ -157,7 +159,7 @@ CREATE TABLE rate_windows (
   count       INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 7: media (issue 16, docs/media.md). A message's media object; the stored objects and
+    // 6: media (issue 16, docs/media.md). A message's media object; the stored objects and
     // who uploaded them; which chats' messages (seq) or avatars (seq 0) refer to them.
     R"sql(
 ALTER TABLE messages ADD COLUMN media TEXT;
@@ -189,12 +191,52 @@ CREATE TABLE media_refs (
   PRIMARY KEY (media, chat_id, seq)
 ) WITHOUT ROWID;
 )sql",
-    // 8: users' avatars (issue 16): a media id, readable by whoever shares a chat with them;
+    // 7: users' avatars (issue 16): a media id, readable by whoever shares a chat with them;
     // the name each uploader gave a media.
     R"sql(
 ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
 CREATE INDEX users_avatar ON users(avatar) WHERE avatar <> '';
 ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql",
+    // 8: message actions, search, chat modes (issue 17, docs/protocol.md "Message actions").
+    // What happened to a message since it was sent; reactions (one per user), stars and
+    // messages hidden ("deleted for me") per user; the full-text index (model/search_text.h:
+    // rowid = chat_id * 2^32 + seq; letters, digits and marks make words); a chat's mode
+    // (temporary: messages go once every device has them) and disappearing timer.
+    R"sql(
+ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN reactions TEXT;
+ALTER TABLE messages ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0;
+CREATE TABLE reactions (
+  chat_id  INTEGER NOT NULL,
+  seq      INTEGER NOT NULL,
+  user_id  INTEGER NOT NULL,
+  emoji    TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (chat_id, seq, user_id)
+) WITHOUT ROWID;
+CREATE TABLE stars (
+  user_id  INTEGER NOT NULL,
+  chat_id  INTEGER NOT NULL,
+  seq      INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (user_id, chat_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE hidden (
+  user_id  INTEGER NOT NULL,
+  chat_id  INTEGER NOT NULL,
+  seq      INTEGER NOT NULL,
+  PRIMARY KEY (user_id, chat_id, seq)
+) WITHOUT ROWID;
+ALTER TABLE chats ADD COLUMN temporary INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chats ADD COLUMN disappear_ms INTEGER NOT NULL DEFAULT 0;
+CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'");
+INSERT INTO messages_fts (rowid, body)
+  SELECT chat_id * 4294967296 + seq, parley_indexable(text) FROM messages WHERE text <> '' AND system IS NULL;
 )sql",
 };
 
@@ -202,7 +244,19 @@ ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
 
 int latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 
+void register_functions(Db& db) {
+  auto indexable = [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    std::string out = search_text::indexable(text ? std::string_view(text, sqlite3_value_bytes(argv[0])) : "");
+    sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  };
+  int rc = sqlite3_create_function_v2(db.raw(), "parley_indexable", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                      indexable, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw SqliteError(rc, "cannot register parley_indexable");
+}
+
 int migrate(Db& db) {
+  register_functions(db);
   auto& q = db.prepare("PRAGMA user_version");
   q.step();
   int version = static_cast<int>(q.i64(0));

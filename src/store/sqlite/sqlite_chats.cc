@@ -175,10 +175,12 @@ class AppendTx final : public chat_writes::AppendTx {
   const std::vector<UserId>& members(ChatId chat) override { return s_.members(db_, chat); }
   std::optional<MediaRecord> media(UserId user, const std::string& id) override { return s_.readable_media(db_, user, id); }
   std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                     const std::string& media) override {
+                                     const std::string& media, std::int64_t forwarded) override {
     return s_.insert_message(db_, chat, m.sender, m.sender_device, m.client_id, m.text, {}, recipients, media,
-                             m.media_id);
+                             m.media_id, m.reply_to, forwarded);
   }
+  std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override { return s_.reader(db_, chat, user); }
+  std::optional<Message> message(ChatId chat, Seq seq) override { return s_.message(db_, chat, seq); }
   std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
     return s_.sent_before(db_, sender, client_id);
   }

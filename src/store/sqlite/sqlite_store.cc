@@ -380,23 +380,28 @@ std::optional<Role> SqliteStore::role_in(Db& db, ChatId chat, UserId user) {
 }
 
 std::optional<Message> SqliteStore::sent_before(Db& db, UserId sender, const std::string& client_id) {
-  auto& q = db.prepare(
-      "SELECT chat_id, seq, sender_device, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages WHERE sender = ? AND client_id = ?");
+  auto& q = db.prepare("SELECT " PARLEY_MESSAGE_COLUMNS " FROM messages m WHERE m.sender = ? AND m.client_id = ?");
   q.bind(1, sender.value).bind(2, client_id);
   if (!q.step()) return std::nullopt;
-  return Message{ChatId(q.i64(0)), q.i64(1), sender, DeviceId(q.i64(2)), client_id, q.i64(3), q.text(4), q.text(5), q.text(6)};
+  auto m = message_at(q, 0);
+  q.reset();
+  return m;
 }
 
 std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, UserId sender, DeviceId device,
                                                         const std::string& client_id, const std::string& text,
                                                         const std::string& system,
                                                         const std::vector<UserId>& recipients,
-                                                        const std::string& media, const std::string& media_id) {
+                                                        const std::string& media, const std::string& media_id,
+                                                        Seq reply_to, std::int64_t forwarded) {
   AppendResult r;
   r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system, media};
+  r.message.reply_to = reply_to;
+  r.message.forwarded = forwarded;
   auto& ins = db.prepare(
-      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
+      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, forwarded) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
+  ins.bind(10, reply_to).bind(11, forwarded);
   ins.bind(1, chat.value)
       .bind(2, r.message.seq)
       .bind(3, sender.value)
@@ -414,6 +419,7 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
     return std::nullopt;
   }
   if (!media_id.empty()) refer_media(db, media_id, chat, r.message.seq);
+  if (system.empty()) index_text(db, chat, r.message.seq, text);
   if (!recipients.empty()) mark_posted(db, chat, sender);  // not in rooms
   auto& up = db.prepare("INSERT INTO updates (user_id, pts, kind, chat_id, seq, ts) VALUES (?, ?, ?, ?, ?, ?)");
   for (UserId u : recipients) {
@@ -545,21 +551,25 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
 Result<std::vector<Update>> SqliteStore::read_updates(UserId user, Pts after, int limit) {
   return read([&](Db& db) -> Result<std::vector<Update>> {
     auto& q = db.prepare(
-        "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, "
-        "m.sender, m.sender_device, m.client_id, m.ts, m.text, coalesce(m.system, ''), coalesce(m.media, '') "
-        "FROM updates u LEFT JOIN messages m ON u.kind = ? AND m.chat_id = u.chat_id AND m.seq = u.seq "
+        "SELECT u.pts, u.kind, u.chat_id, u.seq, u.member, u.delivered, u.read, " PARLEY_MESSAGE_COLUMNS " "
+        "FROM updates u LEFT JOIN messages m ON u.kind IN (?, ?) AND m.chat_id = u.chat_id AND m.seq = u.seq "
         "WHERE u.user_id = ? AND u.pts > ? ORDER BY u.pts LIMIT ?");
-    q.bind(1, stored(UpdateKind::kMessage)).bind(2, user.value).bind(3, after).bind(4, limit);
+    q.bind(1, stored(UpdateKind::kMessage)).bind(2, stored(UpdateKind::kChanged));
+    q.bind(3, user.value).bind(4, after).bind(5, limit);
     std::vector<Update> out;
     while (q.step()) {
       Update u;
       u.pts = q.i64(0);
       u.kind = static_cast<UpdateKind>(q.i64(1));
       ChatId chat(q.i64(2));
-      if (u.kind == UpdateKind::kMessage) {
+      if (u.kind == UpdateKind::kMessage || u.kind == UpdateKind::kChanged) {
         if (q.is_null(7)) continue;  // message deleted by retention
-        u.message = Message{chat,      q.i64(3),  UserId(q.i64(7)), DeviceId(q.i64(8)),
-                            q.text(9), q.i64(10), q.text(11),       q.text(12), q.text(13)};
+        u.message = message_at(q, 7);
+      } else if (u.kind == UpdateKind::kMarked) {
+        u.message.chat = chat;
+        u.message.seq = q.i64(3);
+        u.starred = q.i64(4) != 0;
+        u.hidden = q.i64(5) != 0;
       } else if (u.kind == UpdateKind::kMembership) {
         u.membership = MembershipUpdate{chat, q.i64(5) != 0, q.i64(3)};
       } else {
@@ -644,14 +654,19 @@ Result<std::vector<Message>> SqliteStore::read_history(ChatId chat, UserId membe
     Seq from = m.i64(0);
     Seq until = m.is_null(1) ? INT64_MAX : m.i64(1) + 1;
     m.reset();
+    // Newest first along the primary key; what the reader hid or what expired is skipped.
     auto& q = db.prepare(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
-        "WHERE chat_id = ? AND seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?");
+        "SELECT " PARLEY_MESSAGE_COLUMNS ", EXISTS (SELECT 1 FROM stars s WHERE s.user_id = ?5 AND s.chat_id = m.chat_id "
+        "AND s.seq = m.seq) FROM messages m WHERE m.chat_id = ?1 AND m.seq < ?2 AND m.seq > ?3 AND m.deleted <> -1 "
+        "AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?5 AND h.chat_id = m.chat_id AND h.seq = m.seq) "
+        "ORDER BY m.seq DESC LIMIT ?4");
     q.bind(1, chat.value).bind(2, std::min(before > 0 ? before : INT64_MAX, until)).bind(3, from).bind(4, limit);
+    q.bind(5, member.value);
     std::vector<Message> out;
-    while (q.step())
-      out.push_back(Message{chat, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3),
-                            q.i64(4), q.text(5), q.text(6), q.text(7)});
+    while (q.step()) {
+      out.push_back(message_at(q, 0));
+      out.back().starred = q.i64(kMessageColumnCount) != 0;
+    }
     return out;
   });
 }
@@ -663,14 +678,10 @@ Result<std::vector<Message>> SqliteStore::read_room(ChatId room, UserId member, 
     if (!m.step()) return Status(Code::kNotMember, "not a member of this chat");
     Seq from = std::max(after, m.i64(0));
     m.reset();
-    auto& q = db.prepare(
-        "SELECT seq, sender, sender_device, client_id, ts, text, coalesce(system, ''), coalesce(media, '') FROM messages "
-        "WHERE chat_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    auto& q = db.prepare("SELECT " PARLEY_MESSAGE_COLUMNS " FROM messages m WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?");
     q.bind(1, room.value).bind(2, from).bind(3, limit);
     std::vector<Message> out;
-    while (q.step())
-      out.push_back(Message{room, q.i64(0), UserId(q.i64(1)), DeviceId(q.i64(2)), q.text(3), q.i64(4), q.text(5),
-                            q.text(6), q.text(7)});
+    while (q.step()) out.push_back(message_at(q, 0));
     return out;
   });
 }

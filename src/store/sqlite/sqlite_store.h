@@ -31,6 +31,7 @@ struct Options {
   std::size_t readers = 4;      // reader connections
   std::uint64_t wal_limit_bytes = 32ull << 20;  // the WAL is restarted when it grows past this
   std::chrono::microseconds commit_gap{1000};    // at most one commit (fsync) per gap
+  bool search_index = true;  // keep the full-text index (search.index); off: search finds what was indexed before
 };
 
 class SqliteStore final : public Store {
@@ -62,6 +63,10 @@ class SqliteStore final : public Store {
   Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                             int limit) override;
 
+
+  void act_on_message(MessageAction action, Done<ActionResult> done) override;
+  Result<std::vector<Message>> starred(UserId user, int limit, int offset) override;
+  Result<std::vector<SearchHit>> search(const SearchQuery& query) override;
 
   void create_chat(NewChat chat, Done<ChangeResult> done) override;
   void change_chat(ChatChange change, Done<ChangeResult> done) override;
@@ -114,6 +119,7 @@ class SqliteStore final : public Store {
   using ChatRow = chat_writes::ChatRow;
   friend class ChatTx;    // create_chat and change_chat (sqlite_chats.cc)
   friend class AppendTx;  // append_message (sqlite_chats.cc)
+  friend class ActionTx;  // act_on_message (sqlite_messages.cc)
   const ChatRow* chat_row(Db& db, ChatId chat);  // nullptr: no such chat
   std::optional<Role> role_in(Db& db, ChatId chat, UserId user);
   std::optional<Message> sent_before(Db& db, UserId sender, const std::string& client_id);
@@ -121,7 +127,12 @@ class SqliteStore final : public Store {
   // nullopt (and no seq used) when (sender, client_id) is already committed.
   std::optional<AppendResult> insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
                               const std::string& text, const std::string& system, const std::vector<UserId>& recipients,
-                              const std::string& media = {}, const std::string& media_id = {});
+                              const std::string& media = {}, const std::string& media_id = {}, Seq reply_to = 0,
+                              std::int64_t forwarded = 0);
+  // The full-text index (sqlite_messages.cc): `text` is message `seq`'s now ("" takes it out).
+  void index_text(Db& db, ChatId chat, Seq seq, const std::string& text, const std::string& old_text = {});
+  std::optional<message_actions::Reader> reader(Db& db, ChatId chat, UserId user);
+  std::optional<Message> message(Db& db, ChatId chat, Seq seq);
   // Media (sqlite_media.cc): what `user` may read under `id`; `chat`'s message `seq` (0: its
   // avatar) refers to `id`.
   std::optional<MediaRecord> readable_media(Db& db, UserId user, const std::string& id);

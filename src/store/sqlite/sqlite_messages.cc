@@ -1,0 +1,215 @@
+// SqliteStore: message actions (edit, delete, react, star, hide), the starred list and
+// full-text search. The rules are the domain's (model/message_actions.h); this file is how
+// SQLite reads and writes the rows, and its FTS5 index (model/search_text.h, docs/search.md).
+#include <climits>
+
+#include "model/message_actions.h"
+#include "model/search_text.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace parley::sqlite {
+
+namespace {
+
+// Which messages of `chat` `user` may read; shared by actions, replies and forwards.
+std::optional<message_actions::Reader> reader_of(Db& db, ChatId chat, UserId user) {
+  auto& q = db.prepare(
+      "SELECT joined_seq, NULL, role FROM chat_members WHERE chat_id = ?1 AND user_id = ?2 "
+      "UNION ALL SELECT joined_seq, left_seq, 0 FROM former_members WHERE chat_id = ?1 AND user_id = ?2");
+  q.bind(1, chat.value).bind(2, user.value);
+  if (!q.step()) return std::nullopt;
+  message_actions::Reader r{q.i64(0), q.is_null(1) ? INT64_MAX : q.i64(1), q.is_null(1), static_cast<Role>(q.i64(2))};
+  q.reset();
+  return r;
+}
+
+std::optional<Message> message_of(Db& db, ChatId chat, Seq seq) {
+  auto& q = db.prepare("SELECT " PARLEY_MESSAGE_COLUMNS " FROM messages m WHERE m.chat_id = ? AND m.seq = ?");
+  q.bind(1, chat.value).bind(2, seq);
+  if (!q.step()) return std::nullopt;
+  auto m = message_at(q, 0);
+  q.reset();
+  return m;
+}
+
+// An FTS5 query matching every term, the last one as a prefix too: each term a quoted
+// phrase (a term holds letters, digits and marks only: search_text::terms).
+std::string fts_query(const std::vector<std::string>& terms) {
+  std::string q;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i) q += ' ';
+    q += '"' + terms[i] + '"';
+    if (i + 1 == terms.size()) q += '*';
+  }
+  return q;
+}
+
+}  // namespace
+
+class ActionTx final : public message_actions::ActionTx {
+ public:
+  ActionTx(SqliteStore& store, Db& db) : s_(store), db_(db) {}
+
+  std::optional<ChatKind> kind(ChatId chat) override {
+    const auto* row = s_.chat_row(db_, chat);
+    if (!row) return std::nullopt;
+    return row->kind;
+  }
+  std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override { return reader_of(db_, chat, user); }
+  std::optional<Message> message(ChatId chat, Seq seq) override { return message_of(db_, chat, seq); }
+  std::vector<UserId> members(ChatId chat) override { return s_.members(db_, chat); }
+  TimeMs now() override { return s_.stamp(); }
+  std::vector<std::pair<std::string, UserId>> reactions(ChatId chat, Seq seq) override {
+    auto& q = db_.prepare("SELECT emoji, user_id FROM reactions WHERE chat_id = ? AND seq = ? ORDER BY at, user_id");
+    q.bind(1, chat.value).bind(2, seq);
+    std::vector<std::pair<std::string, UserId>> out;
+    while (q.step()) out.emplace_back(q.text(0), UserId(q.i64(1)));
+    return out;
+  }
+
+  void set_text(const Message& m, const std::string& text, TimeMs at) override {
+    db_.prepare("UPDATE messages SET text = ?, edited_at = ? WHERE chat_id = ? AND seq = ?")
+        .bind(1, text)
+        .bind(2, at)
+        .bind(3, m.chat.value)
+        .bind(4, m.seq)
+        .exec();
+    s_.index_text(db_, m.chat, m.seq, text, m.text);
+  }
+  void remove_content(const Message& m, std::int64_t by) override {
+    db_.prepare("UPDATE messages SET text = '', media = NULL, reactions = NULL, deleted = ? WHERE chat_id = ? AND seq = ?")
+        .bind(1, by)
+        .bind(2, m.chat.value)
+        .bind(3, m.seq)
+        .exec();
+    db_.prepare("DELETE FROM reactions WHERE chat_id = ? AND seq = ?").bind(1, m.chat.value).bind(2, m.seq).exec();
+    // Its media is no longer referred to by this message: the sweep may reclaim it.
+    db_.prepare("DELETE FROM media_refs WHERE chat_id = ? AND seq = ?").bind(1, m.chat.value).bind(2, m.seq).exec();
+    s_.index_text(db_, m.chat, m.seq, {}, m.text);
+  }
+  bool set_reaction(ChatId chat, Seq seq, UserId user, const std::string& emoji) override {
+    if (emoji.empty()) {
+      db_.prepare("DELETE FROM reactions WHERE chat_id = ? AND seq = ? AND user_id = ?")
+          .bind(1, chat.value)
+          .bind(2, seq)
+          .bind(3, user.value)
+          .exec();
+    } else {
+      db_.prepare(
+             "INSERT INTO reactions (chat_id, seq, user_id, emoji, at) VALUES (?, ?, ?, ?, ?) "
+             "ON CONFLICT (chat_id, seq, user_id) DO UPDATE SET emoji = excluded.emoji, at = excluded.at "
+             "WHERE emoji <> excluded.emoji")
+          .bind(1, chat.value)
+          .bind(2, seq)
+          .bind(3, user.value)
+          .bind(4, emoji)
+          .bind(5, s_.stamp())
+          .exec();
+    }
+    return db_.changes() > 0;
+  }
+  void set_reactions_summary(ChatId chat, Seq seq, const std::string& json) override {
+    db_.prepare("UPDATE messages SET reactions = NULLIF(?, '') WHERE chat_id = ? AND seq = ?")
+        .bind(1, json)
+        .bind(2, chat.value)
+        .bind(3, seq)
+        .exec();
+  }
+  bool mark(UserId user, ChatId chat, Seq seq, ActionOp op) override {
+    const char* sql = op == ActionOp::kStar     ? "INSERT OR IGNORE INTO stars (user_id, chat_id, seq, at) VALUES (?, ?, ?, ?)"
+                      : op == ActionOp::kUnstar ? "DELETE FROM stars WHERE user_id = ? AND chat_id = ? AND seq = ? AND ? > 0"
+                                                : "INSERT OR IGNORE INTO hidden (user_id, chat_id, seq) VALUES (?, ?, ?)";
+    auto& q = db_.prepare(sql);
+    q.bind(1, user.value).bind(2, chat.value).bind(3, seq);
+    if (op != ActionOp::kDeleteForMe) q.bind(4, s_.stamp());
+    q.exec();
+    return db_.changes() > 0;
+  }
+  std::vector<Delivery> log(const std::vector<UserId>& users, ChatId chat, Seq seq, UpdateKind kind, bool starred,
+                            bool hidden) override {
+    std::vector<Delivery> out;
+    const TimeMs ts = s_.stamp();
+    auto& up = db_.prepare(
+        "INSERT INTO updates (user_id, pts, kind, chat_id, seq, member, delivered, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (UserId u : users) {
+      Pts pts = s_.next_pts(db_, u);
+      up.reset();
+      up.bind(1, u.value).bind(2, pts).bind(3, stored(kind)).bind(4, chat.value).bind(5, seq);
+      up.bind(6, starred ? 1 : 0).bind(7, hidden ? 1 : 0).bind(8, ts).exec();
+      out.push_back({u, pts});
+    }
+    return out;
+  }
+
+ private:
+  SqliteStore& s_;
+  Db& db_;
+};
+
+std::optional<message_actions::Reader> SqliteStore::reader(Db& db, ChatId chat, UserId user) {
+  return reader_of(db, chat, user);
+}
+
+std::optional<Message> SqliteStore::message(Db& db, ChatId chat, Seq seq) { return message_of(db, chat, seq); }
+
+void SqliteStore::index_text(Db& db, ChatId chat, Seq seq, const std::string& text, const std::string& old_text) {
+  if (!options_.search_index) return;
+  if (!old_text.empty()) db.prepare("DELETE FROM messages_fts WHERE rowid = ?").bind(1, fts_rowid(chat, seq)).exec();
+  if (text.empty()) return;
+  std::string body = search_text::indexable(text);
+  db.prepare("INSERT INTO messages_fts (rowid, body) VALUES (?, ?)")
+      .bind(1, fts_rowid(chat, seq))
+      .bind_static(2, body)
+      .exec();
+}
+
+void SqliteStore::act_on_message(MessageAction a, Done<ActionResult> done) {
+  write<ActionResult>(
+      [this, a = std::move(a)](Db& db) -> Result<ActionResult> {
+        ActionTx tx(*this, db);
+        return message_actions::act(tx, a);
+      },
+      std::move(done));
+}
+
+Result<std::vector<Message>> SqliteStore::starred(UserId user, int limit, int offset) {
+  return read([&](Db& db) -> Result<std::vector<Message>> {
+    auto& q = db.prepare(
+        "SELECT " PARLEY_MESSAGE_COLUMNS " FROM stars s JOIN messages m ON m.chat_id = s.chat_id AND m.seq = s.seq "
+        "WHERE s.user_id = ? AND m.deleted = 0 ORDER BY s.at DESC, s.chat_id DESC, s.seq DESC LIMIT ? OFFSET ?");
+    q.bind(1, user.value).bind(2, limit).bind(3, offset);
+    std::vector<Message> out;
+    while (q.step()) {
+      out.push_back(message_at(q, 0));
+      out.back().starred = true;
+    }
+    return out;
+  });
+}
+
+Result<std::vector<SearchHit>> SqliteStore::search(const SearchQuery& s) {
+  return read([&](Db& db) -> Result<std::vector<SearchHit>> {
+    std::vector<SearchHit> out;
+    if (s.terms.empty()) return out;
+    // FTS5 finds the rows (in one chat: a rowid range), best first by bm25; each is then
+    // kept only if the user may read it now.
+    auto& q = db.prepare(
+        "SELECT " PARLEY_MESSAGE_COLUMNS ", snippet(messages_fts, 0, char(2), char(3), '…', 16) "
+        "FROM messages_fts f JOIN messages m ON m.chat_id = f.rowid >> 32 AND m.seq = f.rowid & 4294967295 "
+        "JOIN (SELECT chat_id, joined_seq AS after, 9223372036854775807 AS until FROM chat_members WHERE user_id = ?1 "
+        "      UNION ALL SELECT chat_id, joined_seq, left_seq FROM former_members WHERE user_id = ?1) r "
+        "  ON r.chat_id = m.chat_id "
+        "WHERE messages_fts MATCH ?2 AND f.rowid BETWEEN ?3 AND ?4 AND m.seq > r.after AND m.seq <= r.until "
+        "  AND m.deleted = 0 "
+        "  AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?1 AND h.chat_id = m.chat_id AND h.seq = m.seq) "
+        "ORDER BY bm25(messages_fts), f.rowid DESC LIMIT ?5 OFFSET ?6");
+    const std::int64_t lo = s.chat ? fts_rowid(*s.chat, 0) : 0;
+    const std::int64_t hi = s.chat ? fts_rowid(*s.chat, 4294967295LL) : INT64_MAX;
+    q.bind(1, s.user.value).bind(2, fts_query(s.terms)).bind(3, lo).bind(4, hi).bind(5, s.limit).bind(6, s.offset);
+    while (q.step()) out.push_back(SearchHit{message_at(q, 0), q.text(kMessageColumnCount)});
+    return out;
+  });
+}
+
+}  // namespace parley::sqlite
