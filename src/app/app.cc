@@ -96,7 +96,9 @@ Status App::start() {
 
   // Each module gets its Options as the configuration holds them (app/config.h).
   auth_ = std::make_unique<auth::AuthService>(config_.auth, *store_, *bus_, *sender_, clock_, random_);
-  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, config_.chat);
+  chat::Options co = config_.chat;
+  co.temporary_ttl_ms = TimeMs(config_.retention.days) * 86'400'000;  // a temporary chat's messages at the latest
+  chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, co);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, config_.presence);
 
@@ -121,6 +123,11 @@ Status App::start() {
     retention_->run_once([](Result<std::int64_t> r) {
       if (!r) spdlog::warn("retention: sweep failed: {}", r.status().message());
       else if (*r > 0) spdlog::info("retention: removed {} expired rows", *r);
+    });
+  });
+  expiry_.start("expiry", std::chrono::milliseconds(config_.chat.expiry_interval_ms), [this] {
+    chat_->expire_messages([](Result<std::size_t> r) {
+      if (!r) spdlog::warn("expiry: sweep failed: {}", r.status().message());
     });
   });
   media_sweep_.start("media-sweep", std::chrono::seconds(config_.media_storage.sweep_interval_s),
@@ -167,6 +174,7 @@ void App::stop() {
   if (stopped_.exchange(true)) return;
   maintenance_.stop();
   media_sweep_.stop();
+  expiry_.stop();
   spdlog::info("app: shutting down");
   if (server_) server_->shutdown();
   if (presence_) presence_->stop();  // writes every pending last seen

@@ -66,6 +66,7 @@ class App {
   std::atomic<bool> stopped_{false};
   PeriodicThread maintenance_;  // retention sweeps
   PeriodicThread media_sweep_;  // media nothing refers to, unfinished uploads
+  PeriodicThread expiry_;       // disappearing messages, and temporary chats' delivered ones
 };
 
 }  // namespace parley::app

@@ -155,6 +155,7 @@ const std::map<std::string, Setter>& keys() {
       {"rooms.max_members", integer(&C::chat, &H::max_room_members)},
       {"messages.edit_window_min", integer(&C::chat, &H::edit_window_ms, 60'000)},
       {"messages.delete_window_h", integer(&C::chat, &H::delete_window_ms, 3'600'000)},
+      {"messages.expiry_interval_ms", integer(&C::chat, &H::expiry_interval_ms)},
       {"media.threads", integer(&C::server, &N::media_threads)},
       {"media.max_image_mb", integer(&C::media, &M::max_image_bytes, 1 << 20)},
       {"media.max_video_mb", integer(&C::media, &M::max_video_bytes, 1 << 20)},
@@ -339,6 +340,7 @@ std::vector<std::string> validate(const Config& c) {
   need(c.chat.max_group_members >= 2 && c.chat.max_group_members <= 10000, "groups.max_members must be 2..10000");
   need(c.chat.invite_ttl_ms >= 3'600'000 && c.chat.invite_ttl_ms <= 24LL * 365 * 3'600'000,
        "groups.invite_ttl_h must be 1..8760");
+  need(c.chat.expiry_interval_ms >= 10 && c.chat.expiry_interval_ms <= 3'600'000, "messages.expiry_interval_ms must be 10..3600000");
   need(c.chat.edit_window_ms >= 0 && c.chat.edit_window_ms <= 7LL * 86'400'000, "messages.edit_window_min must be 0..10080");
   need(c.chat.delete_window_ms >= 0 && c.chat.delete_window_ms <= 24LL * 365 * 3'600'000,
        "messages.delete_window_h must be 0..8760");

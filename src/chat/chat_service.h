@@ -20,6 +20,8 @@ struct Options {
   TimeMs invite_ttl_ms = 72 * 3'600'000;  // how long a group invite can be accepted
   TimeMs edit_window_ms = 15 * 60'000;       // a sender may edit a message this long
   TimeMs delete_window_ms = 48 * 3'600'000;  // and delete it for everyone this long (admins: always)
+  TimeMs expiry_interval_ms = 1000;  // how often disappearing and delivered temporary messages are swept
+  TimeMs temporary_ttl_ms = 0;       // a temporary chat's message goes after this long at the latest (0: never)
   bool operator==(const Options&) const = default;
 };
 
@@ -35,6 +37,9 @@ class ChatService {
   // Edits, deletes, reacts to, stars or hides a message (model/message_actions.h), then
   // tells every member's devices (a room: its channel; personal actions: the actor's).
   void act(MessageAction action, std::function<void(Result<ActionResult>)> done);
+  // Removes the messages whose time came (Store::expire_messages, a bounded step) and tells
+  // every member's devices; `done` gets how many went.
+  void expire_messages(std::function<void(Result<std::size_t>)> done);
   Result<std::vector<Message>> starred(UserId user, int limit, int offset) { return store_.starred(user, limit, offset); }
   // Full-text search (docs/search.md): `query` cut into terms as the index cuts text.
   Result<std::vector<SearchHit>> search(UserId user, std::string_view query, std::optional<ChatId> chat, int limit,

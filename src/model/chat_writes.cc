@@ -85,7 +85,15 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
     media = media_object::json(*record, m.media_name);
   }
   static const std::vector<UserId> nobody;
-  auto r = tx.insert(chat, m, members ? *members : nobody, media, hops);
+  // Disappearing: the timer's time; temporary: the retention limit at the latest.
+  Expiry expiry;
+  if (row->kind != ChatKind::kRoom) {
+    expiry.transient = row->settings.temporary;
+    expiry.after_ms = row->settings.disappear_ms;
+    if (expiry.transient && m.temporary_ttl_ms > 0 && (expiry.after_ms == 0 || m.temporary_ttl_ms < expiry.after_ms))
+      expiry.after_ms = m.temporary_ttl_ms;
+  }
+  auto r = tx.insert(chat, m, members ? *members : nobody, media, hops, expiry);
   if (!r) {  // a resend of a committed message: found by the insert, so a first send costs no lookup
     auto original = tx.sent_before(m.sender, m.client_id);
     if (!original) return used_before();

@@ -73,6 +73,14 @@ class ChatTx {
   virtual void avatar_changed(ChatId chat, const std::string& before, const std::string& now) = 0;
 };
 
+// When a message goes (Message::expires_at), decided at append from the chat's mode:
+// `after_ms` past its ts (0: never); `transient`: sent while the chat was temporary, so it
+// goes once every member's devices have it.
+struct Expiry {
+  TimeMs after_ms = 0;
+  bool transient = false;
+};
+
 // What a store does to append one message, inside one write transaction.
 class AppendTx {
  public:
@@ -93,7 +101,7 @@ class AppendTx {
   // its media object ("" for none); the message then refers to m.media_id (who may read it).
   // `forwarded`: the hops the message took (0: not forwarded).
   virtual std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                             const std::string& media, std::int64_t forwarded) = 0;
+                                             const std::string& media, std::int64_t forwarded, Expiry expiry) = 0;
   virtual std::optional<Message> sent_before(UserId sender, const std::string& client_id) = 0;
   // Replies and forwards: which messages of `chat` `user` may read, and one of them.
   virtual std::optional<message_actions::Reader> reader(ChatId chat, UserId user) = 0;

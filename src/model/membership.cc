@@ -96,9 +96,37 @@ Result<std::string> created_event(const NewChat& chat, const std::vector<UserId>
   return json::serialize(o);
 }
 
+namespace {
+
+// Temporary or permanent, and the disappearing timer: either member of a direct chat, a
+// group's admins; rooms keep their history.
+Result<Effects> mode(const Facts& f, const ChatChange& c) {
+  Effects e;
+  if (f.kind == ChatKind::kRoom) return Status(Code::kInvalid, "rooms keep their history: no temporary or disappearing mode");
+  auto actor = role_of(f, c.actor);
+  if (!actor) return Status(Code::kNotMember, "not a member of this chat");
+  if (f.kind == ChatKind::kGroup && *actor != Role::kAdmin)
+    return Status(Code::kForbidden, "only admins change a group's temporary or disappearing mode");
+  ChatSettings s = f.settings;
+  if (c.temporary) s.temporary = *c.temporary;
+  if (c.disappear_ms) s.disappear_ms = *c.disappear_ms;
+  if (s.temporary == f.settings.temporary && s.disappear_ms == f.settings.disappear_ms) return e;
+  json::object ev;
+  ev["event"] = "mode";
+  ev["temporary"] = s.temporary;
+  ev["disappear"] = s.disappear_ms / 1000;
+  e.event = json::serialize(ev);
+  e.settings = s;
+  e.changed = true;
+  return e;
+}
+
+}  // namespace
+
 Result<Effects> apply(const Facts& f, const ChatChange& c) {
   Effects e;
   const bool room = f.kind == ChatKind::kRoom;
+  if (c.op == ChangeOp::kMode) return mode(f, c);
   if (f.kind == ChatKind::kDirect) return Status(Code::kInvalid, "a direct chat has no members to change");
   auto actor = role_of(f, c.actor);
   const bool admin = actor && *actor == Role::kAdmin;
@@ -121,7 +149,8 @@ Result<Effects> apply(const Facts& f, const ChatChange& c) {
   if (!actor) return Status(Code::kNotMember, "not a member of this chat");
 
   switch (c.op) {
-    case ChangeOp::kJoin: break;
+    case ChangeOp::kJoin:
+    case ChangeOp::kMode: break;  // handled above
     case ChangeOp::kAdd: {
       if (Status st = may_add(f.kind, f.settings, actor); !st.ok()) return st;
       if (targets.empty()) return Status(Code::kInvalid, "name at least one user to add");

@@ -108,6 +108,24 @@ Result<ActionResult> act(ActionTx& tx, const MessageAction& a) {
   return r;
 }
 
+Result<ActionResult> expire(ActionTx& tx, ChatId chat, Seq seq) {
+  ActionResult r;
+  auto kind = tx.kind(chat);
+  auto found = tx.message(chat, seq);
+  if (!kind || !found || found->deleted != 0) return r;
+  r.kind = *kind;
+  r.message = std::move(*found);
+  Message& m = r.message;
+  tx.remove_content(m, kExpired);
+  m.text.clear();
+  m.media.clear();
+  m.reactions.clear();
+  m.deleted = kExpired;
+  r.changed = true;
+  if (r.kind != ChatKind::kRoom) r.deliveries = tx.log(tx.members(chat), chat, seq, UpdateKind::kChanged, false, false);
+  return r;
+}
+
 std::string reactions_json(const std::vector<std::pair<std::string, UserId>>& rows, bool with_users) {
   if (rows.empty()) return {};
   std::vector<std::string> order;

@@ -51,6 +51,11 @@ class ActionTx {
 // One action, checked against the message and the actor's place in the chat.
 Result<ActionResult> act(ActionTx& tx, const MessageAction& a);
 
+// A disappearing message's time came, or every device of a temporary chat has it: its
+// content goes as a delete for everyone does (deleted = kExpired) and every member is told.
+// Unchanged (changed = false) when it is gone or deleted already.
+Result<ActionResult> expire(ActionTx& tx, ChatId chat, Seq seq);
+
 // The message `user` may forward or reply to: one they may read, not deleted or expired, not
 // a system message. kNoSuchMessage otherwise, the same as for a seq that does not exist.
 Result<Message> quotable(std::optional<Reader> reader, std::optional<Message> m);

@@ -77,6 +77,7 @@ struct NewMessage {
   std::string media_name{};  // the file name to show; "" keeps the one given at upload
   Seq reply_to{};            // a message of the same chat it answers; 0: none
   std::optional<std::pair<ChatId, Seq>> forward{};  // forward this message (text and media copied)
+  TimeMs temporary_ttl_ms{};  // in a temporary chat, the message goes after this long at the latest (retention)
 };
 
 
@@ -109,6 +110,10 @@ struct ChatSettings {
   // Rooms: anyone may find and join it by its id (public), or only with its invite code
   // (private, the default). Chosen at creation.
   bool is_public = false;
+  // Direct chats and groups (change op kMode): messages sent while `temporary` go once every
+  // member's devices have them; while `disappear_ms` > 0 they go that long after they were sent.
+  bool temporary = false;
+  TimeMs disappear_ms = 0;
 };
 
 // A group or room to create, with its first system message ("created"). The creator is
@@ -124,7 +129,7 @@ struct NewChat {
   std::size_t max_members = 256;
 };
 
-enum class ChangeOp { kAdd, kRemove, kPromote, kDemote, kLeave, kJoin, kRename, kAvatar, kSettings };
+enum class ChangeOp { kAdd, kRemove, kPromote, kDemote, kLeave, kJoin, kRename, kAvatar, kSettings, kMode };
 
 // One change to a group or room by `actor`, checked against the chat's rules
 // (store/membership.h) and committed with its system message in one transaction.
@@ -137,6 +142,8 @@ struct ChatChange {
   std::vector<UserId> users;  // kAdd, kRemove, kPromote, kDemote
   std::string value;          // kRename: the name; kAvatar: the media id; kJoin: an invite code
   std::optional<bool> members_can_add, everyone_posts;  // kSettings
+  std::optional<bool> temporary;                        // kMode
+  std::optional<TimeMs> disappear_ms;                   // kMode
   std::size_t max_group_members = 256;  // the limit is the chat's kind's
   std::size_t max_room_members = 100000;
 };
@@ -313,6 +320,8 @@ struct ChatSummary {
   std::string last_media;   // the last message's media object (JSON), "" for none
   std::string avatar;       // groups and rooms: the chat's avatar (a media id)
   std::string peer_avatar;  // direct chats: the other member's avatar
+  bool temporary = false;    // the chat's mode (ChatSettings)
+  TimeMs disappear_ms = 0;
 };
 
 // Who may see a user's last seen and online state (docs/protocol.md, privacy).

@@ -331,6 +331,8 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
         o["last_media"] = std::move(brief);
       }
     }
+    if (c.temporary) o["temporary"] = true;
+    if (c.disappear_ms > 0) o["disappear"] = c.disappear_ms / 1000;
     if (c.kind == ChatKind::kDirect) {
       if (!c.peer_avatar.empty()) o["peer_avatar"] = c.peer_avatar;
       o["peer"] = c.peer.value;

@@ -241,6 +241,8 @@ void WsSession::on_change(const proto::ChangeFrame& f) {
   c.value = f.value;
   c.members_can_add = f.members_can_add;
   c.everyone_posts = f.everyone_posts;
+  c.temporary = f.temporary;
+  c.disappear_ms = f.disappear_ms;
   // Joins and leaves of a room have no system message: the id only names the answer.
   if (c.op == ChangeOp::kJoin) c.client_id.clear();
   auto change = [self = self(), c = std::move(c), id = f.id]() mutable {

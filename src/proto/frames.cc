@@ -284,14 +284,23 @@ Parsed parse_change(Fields& f, const Limits& limits, std::string_view type) {
   auto avatar = f.string("avatar", false);
   c.members_can_add = f.boolean("members_can_add");
   c.everyone_posts = f.boolean("everyone_posts");
+  c.temporary = f.boolean("temporary");
+  auto disappear = f.integer("disappear", false);
   if (f.error) return *f.error;
   static const std::pair<std::string_view, ChangeOp> kOps[] = {
       {"add", ChangeOp::kAdd},       {"remove", ChangeOp::kRemove}, {"promote", ChangeOp::kPromote},
       {"demote", ChangeOp::kDemote}, {"leave", ChangeOp::kLeave},   {"rename", ChangeOp::kRename},
-      {"avatar", ChangeOp::kAvatar}, {"settings", ChangeOp::kSettings}};
+      {"avatar", ChangeOp::kAvatar}, {"settings", ChangeOp::kSettings}, {"mode", ChangeOp::kMode}};
   auto it = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return p.first == *op; });
   if (it == std::end(kOps))
-    return bad(err::kBadFrame, "field 'op' must be add, remove, promote, demote, leave, rename, avatar or settings", f.id);
+    return bad(err::kBadFrame, "field 'op' must be add, remove, promote, demote, leave, rename, avatar, settings or mode",
+               f.id);
+  if (disappear) {
+    // Off, 24 hours, 7 days or 90 days, in seconds.
+    if (*disappear != 0 && *disappear != 86'400 && *disappear != 604'800 && *disappear != 7'776'000)
+      return bad(err::kBadFrame, "field 'disappear' must be 0, 86400, 604800 or 7776000 (seconds)", f.id);
+    c.disappear_ms = *disappear * 1000;
+  }
   c.op = it->second;
   if (c.op == ChangeOp::kAdd || c.op == ChangeOp::kRemove || c.op == ChangeOp::kPromote || c.op == ChangeOp::kDemote) {
     auto users = id_array(f, "users", limits.max_frame_users, true);
@@ -305,6 +314,8 @@ Parsed parse_change(Fields& f, const Limits& limits, std::string_view type) {
     c.value = std::move(*avatar);
   } else if (c.op == ChangeOp::kSettings && !c.members_can_add && !c.everyone_posts) {
     return bad(err::kBadFrame, "name 'members_can_add' or 'everyone_posts'", f.id);
+  } else if (c.op == ChangeOp::kMode && !c.temporary && !c.disappear_ms) {
+    return bad(err::kBadFrame, "name 'temporary' or 'disappear'", f.id);
   }
   return ClientFrame{std::move(c)};
 }
@@ -634,6 +645,8 @@ std::string chat_info_frame(const ChatInfo& info) {
   o["members_can_add"] = info.settings.members_can_add;
   if (info.kind == ChatKind::kRoom) o["public"] = info.settings.is_public;
   o["everyone_posts"] = info.settings.everyone_posts;
+  if (info.settings.temporary) o["temporary"] = true;
+  if (info.settings.disappear_ms > 0) o["disappear"] = info.settings.disappear_ms / 1000;
   o["created_by"] = info.created_by.value;
   o["created_at"] = info.created_at;
   o["last_seq"] = info.last_seq;

@@ -102,6 +102,8 @@ struct ChangeFrame {
   std::vector<UserId> users;
   std::string value;  // name, avatar or invite code
   std::optional<bool> members_can_add, everyone_posts;
+  std::optional<bool> temporary;       // mode
+  std::optional<TimeMs> disappear_ms;  // mode (the frame says seconds)
 };
 struct ChatInfoFrame { ChatId chat; };
 struct ReceiptsFrame {  // per-member detail of one message

@@ -10,6 +10,7 @@
 #include "support/eventually.h"
 #include "support/http_raw.h"
 #include "support/media_samples.h"
+#include "support/raw_requests.h"
 #include "support/raw_ws.h"
 #include "support/server_process.h"
 
@@ -17,13 +18,6 @@ namespace parley::testing {
 namespace {
 
 namespace json = boost::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-Headers auth(const TestUser& u, Headers more = {}) {
-  more.emplace_back("Authorization", "Bearer " + u.token);
-  return more;
-}
-
 // One POST with the whole body; the answer as it came.
 RawHttp upload(const ServerProcess& s, const TestUser& u, const std::string& bytes, const std::string& type,
                Headers more = {}) {
@@ -38,40 +32,9 @@ json::object media_of(const RawHttp& r) {
   return json::parse(r.body).at("media").as_object();
 }
 
-std::string str(const json::object& o, const char* key) {
-  return o.contains(key) ? std::string(o.at(key).as_string()) : "";
-}
-
 std::string error_code(const RawHttp& r) {
   auto v = json::parse(r.body);
   return std::string(v.at("error").as_string());
-}
-
-RawHttp get(const ServerProcess& s, const TestUser& u, const std::string& path, Headers more = {}) {
-  return http_raw(s.port(), "GET", path, auth(u, std::move(more)));
-}
-
-std::unique_ptr<RawWs> connect(const ServerProcess& s, const TestUser& u) {
-  auto ws = std::make_unique<RawWs>(s.port(), u.token);
-  EXPECT_TRUE(ws->recv_type("hello"));
-  ws->send(R"({"type":"sync"})");  // live updates follow the catch-up
-  EXPECT_TRUE(ws->recv_type("synced"));
-  return ws;
-}
-
-// Sends `frame` and answers the ack, done or error that names its id.
-json::object request(RawWs& ws, json::object frame) {
-  std::string id(frame.at("id").as_string());
-  ws.send(json::serialize(frame));
-  for (int i = 0; i < 100; ++i) {
-    auto f = ws.recv();
-    if (!f) break;
-    const auto& o = f->as_object();
-    auto type = str(o, "type");
-    if ((type == "ack" || type == "done" || type == "error") && str(o, "id") == id) return o;
-  }
-  ADD_FAILURE() << "no answer to " << id;
-  return {};
 }
 
 json::object send_media(RawWs& ws, const char* target, std::int64_t to, const std::string& id, const std::string& caption,

@@ -34,6 +34,11 @@ void RawWs::send_binary(const std::string& data) {
 }
 
 std::optional<boost::json::value> RawWs::recv(int timeout_ms) {
+  if (!backlog_.empty()) {
+    auto v = std::move(backlog_.front());
+    backlog_.pop_front();
+    return v;
+  }
   if (closed_) return std::nullopt;
   beast::flat_buffer buf;
   beast::error_code result = boost::asio::error::timed_out;

@@ -6,6 +6,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/value.hpp>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,8 @@ class RawWs {
   void send_binary(const std::string& data);
   // Next text frame as JSON; nullopt on timeout or when the connection closed.
   std::optional<boost::json::value> recv(int timeout_ms = 5000);
+  // Puts a frame back: the next recv returns it (frames put back come first, in order).
+  void put_back(boost::json::value frame) { backlog_.push_back(std::move(frame)); }
   // Next frame whose "type" equals `type`, skipping others; nullopt on timeout/close.
   std::optional<boost::json::value> recv_type(const std::string& type, int timeout_ms = 5000);
   // Waits for the server to close; returns the close code (0 on timeout or no code).
@@ -31,6 +34,7 @@ class RawWs {
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   bool closed_ = false;
   int close_code_ = 0;
+  std::deque<boost::json::value> backlog_;
 };
 
 }  // namespace parley::testing

@@ -30,11 +30,16 @@ class ChatTx final : public chat_writes::ChatTx {
   std::optional<chat_writes::ChatRow> chat(ChatId chat) override {
     // Under the chat's row lock: the chat as it is.
     auto row = b_.conn.query(
-        "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = $1", {chat.value});
+        "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count, temporary, disappear_ms FROM chats "
+        "WHERE id = $1",
+        {chat.value});
     if (row.empty()) return std::nullopt;
-    return chat_writes::ChatRow{static_cast<ChatKind>(row.i64(0, 0)),
-                                {row.text(0, 1), row.text(0, 2), row.text(0, 3) == "t", row.text(0, 4) == "t"},
-                                row.i64(0, 5)};
+    chat_writes::ChatRow r{static_cast<ChatKind>(row.i64(0, 0)),
+                           {row.text(0, 1), row.text(0, 2), row.text(0, 3) == "t", row.text(0, 4) == "t"},
+                           row.i64(0, 5)};
+    r.settings.temporary = row.text(0, 6) == "t";
+    r.settings.disappear_ms = row.i64(0, 7);
+    return r;
   }
   std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
     if (auto it = b_.existing.find({sender.value, client_id}); it != b_.existing.end()) return it->second;
@@ -110,9 +115,10 @@ class ChatTx final : public chat_writes::ChatTx {
     // old members then run again (a room join leaves it, so they need not).
     b_.conn.query(
         "UPDATE chats SET name = $2, avatar = $3, members_can_add = $4, everyone_posts = $5, member_count = $6, "
-        "members_version = members_version + $7 WHERE id = $1",
+        "members_version = members_version + $7, temporary = $8, disappear_ms = $9 WHERE id = $1",
         {chat.value, settings.name, settings.avatar, settings.members_can_add ? "true" : "false",
-         settings.everyone_posts ? "true" : "false", member_count, rights_changed ? 1 : 0});
+         settings.everyone_posts ? "true" : "false", member_count, rights_changed ? 1 : 0,
+         settings.temporary ? "true" : "false", settings.disappear_ms});
     s_.chats_.erase(chat.value);
     b_.changed_chats.insert(chat.value);
   }
@@ -166,12 +172,18 @@ class AppendTx final : public chat_writes::AppendTx {
     const auto* cc = cc_ = s_.chat_cache(b_.conn, chat);  // append asks for its one chat only
     if (!cc) return nullptr;
     row_.kind = cc->kind;
-    row_.settings.everyone_posts = cc->settings.everyone_posts;  // what append reads of the settings
+    // What append reads of the settings: who posts, and the chat's mode.
+    row_.settings.everyone_posts = cc->settings.everyone_posts;
+    row_.settings.temporary = cc->settings.temporary;
+    row_.settings.disappear_ms = cc->settings.disappear_ms;
     // A change earlier in this batch (only admins posting, say): the cached settings are
     // stale; the rule is judged on the row as this transaction has it.
-    if (changed(chat))
-      row_.settings.everyone_posts =
-          b_.conn.query("SELECT everyone_posts FROM chats WHERE id = $1", {chat.value}).text(0, 0) == "t";
+    if (changed(chat)) {
+      auto r = b_.conn.query("SELECT everyone_posts, temporary, disappear_ms FROM chats WHERE id = $1", {chat.value});
+      row_.settings.everyone_posts = r.text(0, 0) == "t";
+      row_.settings.temporary = r.text(0, 1) == "t";
+      row_.settings.disappear_ms = r.i64(0, 2);
+    }
     return &row_;
   }
   std::optional<Role> role(ChatId chat, UserId user) override {
@@ -194,14 +206,15 @@ class AppendTx final : public chat_writes::AppendTx {
     return s_.readable_media(b_.conn, user, id);
   }
   std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                     const std::string& media, std::int64_t forwarded) override {
+                                     const std::string& media, std::int64_t forwarded, chat_writes::Expiry expiry) override {
     Key key{m.sender.value, m.client_id};
     if (b_.existing.count(key)) return std::nullopt;
     AppendResult r;
     r.message = Message{chat, b_.next_seq(chat), m.sender, m.sender_device, m.client_id, s_.stamp(), m.text, {}, media};
     r.message.reply_to = m.reply_to;
     r.message.forwarded = forwarded;
-    b_.add_message(r.message);
+    if (expiry.after_ms > 0) r.message.expires_at = r.message.ts + expiry.after_ms;
+    b_.add_message(r.message, expiry.transient);
     if (!m.media_id.empty()) {
       b_.ref_media.push_back(m.media_id);
       b_.ref_chats.push_back(chat.value);

@@ -261,7 +261,8 @@ void PostgresStore::lock_counters(Batch& b) {
 
 void PostgresStore::flush(Batch& b) {
   if (!b.message_rows.empty())
-    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, forwarded, search) "
+    b.conn.copy_in("COPY messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, forwarded, "
+                   "expires_at, transient, search) "
                    "FROM STDIN",
                    b.message_rows);
   if (!b.update_rows.empty())
@@ -339,12 +340,16 @@ bool PostgresStore::user_exists(Conn& c, UserId user) {
 
 const PostgresStore::ChatCache* PostgresStore::chat_cache(Conn& c, ChatId chat) {
   if (auto it = chats_.find(chat.value); it != chats_.end()) return &it->second;
-  auto r = c.query("SELECT kind, name, avatar, members_can_add, everyone_posts, members_version FROM chats WHERE id = $1",
-                   {chat.value});
+  auto r = c.query(
+      "SELECT kind, name, avatar, members_can_add, everyone_posts, members_version, temporary, disappear_ms FROM chats "
+      "WHERE id = $1",
+      {chat.value});
   if (r.empty()) return nullptr;
   ChatCache cc;
   cc.kind = static_cast<ChatKind>(r.i64(0, 0));
   cc.settings = {r.text(0, 1), r.text(0, 2), r.text(0, 3) == "t", r.text(0, 4) == "t"};
+  cc.settings.temporary = r.text(0, 6) == "t";
+  cc.settings.disappear_ms = r.i64(0, 7);
   cc.version = r.i64(0, 5);
   if (cc.kind != ChatKind::kRoom) {
     auto m = c.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 ORDER BY user_id", {chat.value});
@@ -682,7 +687,8 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
         "  CASE WHEN c.kind = $2 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
-        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = $2 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END "
+        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = $2 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
+        "  c.temporary, c.disappear_ms "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = $2 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
@@ -708,6 +714,8 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
       s.last_media = q.text(i, 13);
       s.avatar = q.text(i, 14);
       s.peer_avatar = q.text(i, 15);
+      s.temporary = q.text(i, 16) == "t";
+      s.disappear_ms = q.i64(i, 17);
       out.push_back(std::move(s));
     }
     return out;
@@ -746,13 +754,14 @@ Result<ChatInfo> PostgresStore::chat_info(ChatId chat, UserId viewer) {
   return read([&](Conn& c) -> Result<ChatInfo> {
     auto q = c.query(
         "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
-        "coalesce(invite, ''), public FROM chats WHERE id = $1",
+        "coalesce(invite, ''), public, temporary, disappear_ms FROM chats WHERE id = $1",
         {chat.value});
     if (q.empty()) return Status(Code::kNoSuchChat, "no such chat");
     ChatInfo info;
     info.chat = chat;
     info.kind = static_cast<ChatKind>(q.i64(0, 0));
-    info.settings = {q.text(0, 1), q.text(0, 2), q.text(0, 3) == "t", q.text(0, 4) == "t", q.text(0, 10) == "t"};
+    info.settings = {q.text(0, 1),       q.text(0, 2),       q.text(0, 3) == "t", q.text(0, 4) == "t",
+                     q.text(0, 10) == "t", q.text(0, 11) == "t", q.i64(0, 12)};
     info.created_by = UserId(q.i64(0, 5));
     info.created_at = q.i64(0, 6);
     info.last_seq = q.i64(0, 7);

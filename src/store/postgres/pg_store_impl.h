@@ -83,7 +83,7 @@ struct PostgresStore::Batch {
   std::vector<std::string> ref_media;                    // media_refs rows written at flush
   std::vector<std::int64_t> ref_chats, ref_seqs;
 
-  void add_message(const Message& m) {
+  void add_message(const Message& m, bool transient = false) {
     for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),
                    std::to_string(m.sender_device.value)}) {
       copy_field(message_rows, f);
@@ -98,7 +98,8 @@ struct PostgresStore::Batch {
     message_rows += '\t';
     if (m.media.empty()) message_rows += "\\N";
     else copy_field(message_rows, m.media);
-    message_rows += '\t' + std::to_string(m.reply_to) + '\t' + std::to_string(m.forwarded) + '\t';
+    message_rows += '\t' + std::to_string(m.reply_to) + '\t' + std::to_string(m.forwarded) + '\t' +
+                    std::to_string(m.expires_at) + '\t' + (transient ? "t\t" : "f\t");
     std::string search = m.system.empty() ? search_text::indexable(m.text) : std::string();
     if (search.empty() || search == m.text) message_rows += "\\N";
     else copy_field(message_rows, search);

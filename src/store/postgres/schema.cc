@@ -212,8 +212,10 @@ ALTER TABLE messages ADD COLUMN edited_at BIGINT NOT NULL DEFAULT 0,
   ADD COLUMN forwarded BIGINT NOT NULL DEFAULT 0,
   ADD COLUMN reactions TEXT,
   ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN transient BOOLEAN NOT NULL DEFAULT false,
   ADD COLUMN search TEXT;
-CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0;
+CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0 AND deleted = 0;
+CREATE INDEX messages_transient ON messages(chat_id, seq) WHERE transient AND deleted = 0;
 CREATE TABLE reactions (
   chat_id  BIGINT NOT NULL,
   seq      BIGINT NOT NULL,

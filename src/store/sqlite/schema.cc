@@ -202,7 +202,8 @@ ALTER TABLE media_uploads ADD COLUMN name TEXT NOT NULL DEFAULT '';
     // What happened to a message since it was sent; reactions (one per user), stars and
     // messages hidden ("deleted for me") per user; the full-text index (model/search_text.h:
     // rowid = chat_id * 2^32 + seq; letters, digits and marks make words); a chat's mode
-    // (temporary: messages go once every device has them) and disappearing timer.
+    // (temporary: messages sent meanwhile are `transient`, gone once every device has them)
+    // and disappearing timer (`expires_at`). The partial indexes hold live messages only.
     R"sql(
 ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
@@ -210,7 +211,9 @@ ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN reactions TEXT;
 ALTER TABLE messages ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0;
+ALTER TABLE messages ADD COLUMN transient INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0 AND deleted = 0;
+CREATE INDEX messages_transient ON messages(chat_id, seq) WHERE transient = 1 AND deleted = 0;
 CREATE TABLE reactions (
   chat_id  INTEGER NOT NULL,
   seq      INTEGER NOT NULL,

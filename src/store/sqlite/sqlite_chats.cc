@@ -113,13 +113,17 @@ class ChatTx final : public chat_writes::ChatTx {
         .exec();
   }
   void update_chat(ChatId chat, const ChatSettings& settings, std::int64_t member_count, bool) override {
-    db_.prepare("UPDATE chats SET name = ?, avatar = ?, members_can_add = ?, everyone_posts = ?, member_count = ? WHERE id = ?")
+    db_.prepare(
+           "UPDATE chats SET name = ?, avatar = ?, members_can_add = ?, everyone_posts = ?, member_count = ?, "
+           "temporary = ?, disappear_ms = ? WHERE id = ?")
         .bind(1, settings.name)
         .bind(2, settings.avatar)
         .bind(3, settings.members_can_add ? 1 : 0)
         .bind(4, settings.everyone_posts ? 1 : 0)
         .bind(5, member_count)
-        .bind(6, chat.value)
+        .bind(6, settings.temporary ? 1 : 0)
+        .bind(7, settings.disappear_ms)
+        .bind(8, chat.value)
         .exec();
     // One writer: what the caches say of this chat is read again from the rows just written.
     s_.members_.erase(chat.value);
@@ -175,9 +179,9 @@ class AppendTx final : public chat_writes::AppendTx {
   const std::vector<UserId>& members(ChatId chat) override { return s_.members(db_, chat); }
   std::optional<MediaRecord> media(UserId user, const std::string& id) override { return s_.readable_media(db_, user, id); }
   std::optional<AppendResult> insert(ChatId chat, const NewMessage& m, const std::vector<UserId>& recipients,
-                                     const std::string& media, std::int64_t forwarded) override {
+                                     const std::string& media, std::int64_t forwarded, chat_writes::Expiry expiry) override {
     return s_.insert_message(db_, chat, m.sender, m.sender_device, m.client_id, m.text, {}, recipients, media,
-                             m.media_id, m.reply_to, forwarded);
+                             m.media_id, m.reply_to, forwarded, expiry);
   }
   std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override { return s_.reader(db_, chat, user); }
   std::optional<Message> message(ChatId chat, Seq seq) override { return s_.message(db_, chat, seq); }

@@ -365,10 +365,13 @@ void SqliteStore::delete_auth_code(std::string phone, DoneStatus done) {
 const SqliteStore::ChatRow* SqliteStore::chat_row(Db& db, ChatId chat) {
   if (auto it = chat_rows_.find(chat.value); it != chat_rows_.end()) return &it->second;
   auto& q = db.prepare(
-      "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count FROM chats WHERE id = ?");
+      "SELECT kind, name, avatar, members_can_add, everyone_posts, member_count, temporary, disappear_ms FROM chats "
+      "WHERE id = ?");
   q.bind(1, chat.value);
   if (!q.step()) return nullptr;
   ChatRow row{static_cast<ChatKind>(q.i64(0)), {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0}, q.i64(5)};
+  row.settings.temporary = q.i64(6) != 0;
+  row.settings.disappear_ms = q.i64(7);
   return &chat_rows_.emplace(chat.value, std::move(row)).first->second;
 }
 
@@ -393,15 +396,18 @@ std::optional<AppendResult> SqliteStore::insert_message(Db& db, ChatId chat, Use
                                                         const std::string& system,
                                                         const std::vector<UserId>& recipients,
                                                         const std::string& media, const std::string& media_id,
-                                                        Seq reply_to, std::int64_t forwarded) {
+                                                        Seq reply_to, std::int64_t forwarded,
+                                                        chat_writes::Expiry expiry) {
   AppendResult r;
   r.message = Message{chat, next_seq(db, chat), sender, device, client_id, stamp(), text, system, media};
   r.message.reply_to = reply_to;
   r.message.forwarded = forwarded;
+  if (expiry.after_ms > 0) r.message.expires_at = r.message.ts + expiry.after_ms;
   auto& ins = db.prepare(
-      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, forwarded) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, client_id) DO NOTHING");
-  ins.bind(10, reply_to).bind(11, forwarded);
+      "INSERT INTO messages (chat_id, seq, sender, sender_device, client_id, ts, text, system, media, reply_to, "
+      "forwarded, expires_at, transient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(sender, client_id) DO NOTHING");
+  ins.bind(10, reply_to).bind(11, forwarded).bind(12, r.message.expires_at).bind(13, expiry.transient ? 1 : 0);
   ins.bind(1, chat.value)
       .bind(2, r.message.seq)
       .bind(3, sender.value)
@@ -608,7 +614,8 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
         "  CASE WHEN c.kind = ?1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
-        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = ?1 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END "
+        "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = ?1 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
+        "  c.temporary, c.disappear_ms "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = ?1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
@@ -634,6 +641,8 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
       s.last_media = q.text(13);
       s.avatar = q.text(14);
       s.peer_avatar = q.text(15);
+      s.temporary = q.i64(16) != 0;
+      s.disappear_ms = q.i64(17);
       out.push_back(std::move(s));
     }
     for (auto& s : out)
@@ -692,13 +701,13 @@ Result<ChatInfo> SqliteStore::chat_info(ChatId chat, UserId viewer) {
   return read([&](Db& db) -> Result<ChatInfo> {
     auto& q = db.prepare(
         "SELECT kind, name, avatar, members_can_add, everyone_posts, created_by, created_at, last_seq, member_count, "
-        "coalesce(invite, ''), public FROM chats WHERE id = ?");
+        "coalesce(invite, ''), public, temporary, disappear_ms FROM chats WHERE id = ?");
     q.bind(1, chat.value);
     if (!q.step()) return Status(Code::kNoSuchChat, "no such chat");
     ChatInfo info;
     info.chat = chat;
     info.kind = static_cast<ChatKind>(q.i64(0));
-    info.settings = {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0, q.i64(10) != 0};
+    info.settings = {q.text(1), q.text(2), q.i64(3) != 0, q.i64(4) != 0, q.i64(10) != 0, q.i64(11) != 0, q.i64(12)};
     info.created_by = UserId(q.i64(5));
     info.created_at = q.i64(6);
     info.last_seq = q.i64(7);

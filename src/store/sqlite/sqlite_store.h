@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
 
 
   void act_on_message(MessageAction action, Done<ActionResult> done) override;
+  void expire_messages(TimeMs now, int limit, Done<std::vector<ActionResult>> done) override;
   Result<std::vector<Message>> starred(UserId user, int limit, int offset) override;
   Result<std::vector<SearchHit>> search(const SearchQuery& query) override;
 
@@ -128,7 +129,7 @@ class SqliteStore final : public Store {
   std::optional<AppendResult> insert_message(Db& db, ChatId chat, UserId sender, DeviceId device, const std::string& client_id,
                               const std::string& text, const std::string& system, const std::vector<UserId>& recipients,
                               const std::string& media = {}, const std::string& media_id = {}, Seq reply_to = 0,
-                              std::int64_t forwarded = 0);
+                              std::int64_t forwarded = 0, chat_writes::Expiry expiry = {});
   // The full-text index (sqlite_messages.cc): `text` is message `seq`'s now ("" takes it out).
   void index_text(Db& db, ChatId chat, Seq seq, const std::string& text, const std::string& old_text = {});
   std::optional<message_actions::Reader> reader(Db& db, ChatId chat, UserId user);
