@@ -1,43 +1,12 @@
 #!/usr/bin/env bash
 # The parley CLI end to end against a real parleyd: login with the code from the log,
 # send, listen --once, chats, devices, presence, privacy, typing, groups, rooms, media, errors.
-# Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE]; with the state file of
-# scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
+# Usage: cli_test.sh PARLEYD PARLEY [SERVICES-STATE] (cli_setup.sh). Message actions,
+# history and search: cli_messages_test.sh.
 set -euo pipefail
-parleyd=$1 parley=$2
-dir=$(mktemp -d)
-trap 'kill $(cat "$dir/pid") $(cat "$dir/listen.pid" "$dir/follow.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
-store=()
-if [[ -n ${3:-} ]]; then
-  pg_url=$(source "$3" && echo "$pg_url")  # only this: the state file also sets `dir`
-  db=cli_$$_$RANDOM
-  psql -q "$pg_url" -c "CREATE DATABASE $db"
-  store=(--set store.kind=postgres --set "store.postgres_url=$pg_url dbname=$db")
-fi
-"$parleyd" --listen 127.0.0.1:0 --data-dir "$dir/data" --port-file "$dir/port" "${store[@]}" \
-  --set presence.typing_timeout_ms=300 --set presence.online_threshold_ms=1000 --set presence.heartbeat_ms=300 \
-  >"$dir/log" 2>&1 &
-echo $! >"$dir/pid"
-# Polls wait on a deadline (bash's SECONDS), not a count: a loaded machine only makes them longer.
-until_done() { local end=$((SECONDS + $1)); shift; while ((SECONDS < end)); do "$@" && return 0; sleep 0.05; done; return 1; }
-until_done 30 test -s "$dir/port"
-url="http://127.0.0.1:$(cat "$dir/port")"
-
-code_for() { grep -o "sign-in code for $1 is [0-9]*" "$dir/log" | tail -n1 | awk '{print $NF}'; }
-codes_sent() { grep -c "sign-in code for $1 is" "$dir/log" || true; }
-login() {  # phone profile: answers the code prompt once the code shows up in the log
-  local before; before=$(codes_sent "$1")
-  rm -f "$dir/fifo"; mkfifo "$dir/fifo"
-  "$parley" --server "$url" --profile "$2" login "$1" <"$dir/fifo" >"$dir/out" 2>&1 &
-  local pid=$!
-  exec 3>"$dir/fifo"
-  code_arrived() { [[ $(codes_sent "$1") -gt $2 ]]; }
-  until_done 10 code_arrived "$1" "$before"
-  code_for "$1" >&3
-  exec 3>&-
-  wait $pid
-  cat "$dir/out"
-}
+PARLEYD_EXTRA=(--set presence.typing_timeout_ms=300 --set presence.online_threshold_ms=1000
+  --set presence.heartbeat_ms=300)
+source "$(dirname "$0")/cli_setup.sh"
 "$parley" --server "$url" --profile "$dir/a.json" login +14155550101 --code 999999 2>"$dir/err" && exit 1
 grep -q "code_invalid" "$dir/err"
 login +14155550101 "$dir/a.json" | grep -q "Signed in as +14155550101"
@@ -49,7 +18,6 @@ grep -q "hello from the CLI" "$dir/b.out"
 "$parley" --profile "$dir/b.json" chats | grep -q "+14155550101"
 "$parley" --profile "$dir/a.json" devices | grep -q "(this device)"
 # Presence, privacy and typing. Polls are bounded (at most 10 s each).
-eventually() { until_done 10 "$@"; }
 "$parley" --profile "$dir/a.json" privacy | grep -q "last seen and online: everyone"
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "offline, never seen"
 "$parley" --profile "$dir/a.json" presence --follow +14155550102 >"$dir/follow" 2>&1 &

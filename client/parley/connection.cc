@@ -183,8 +183,9 @@ void Connection::write(std::string frame) {
 }
 
 std::string Connection::queue_send(std::string field, std::int64_t target, std::string text, const MediaRef* media,
-                                   std::string client_id) {
+                                   std::string client_id, std::int64_t reply_to) {
   json::object o{{"type", "send"}, {field, target}};
+  if (reply_to > 0) o["reply_to"] = reply_to;
   if (media) {
     json::object m{{"id", media->id}};
     if (!media->name.empty()) m["name"] = media->name;

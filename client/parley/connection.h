@@ -22,19 +22,10 @@
 #include <unordered_map>
 
 #include "parley/http.h"
+#include "parley/message.h"
 
 namespace parley::client {
 
-// A message. pts is 0 for a room's message (rooms are read by seq, outside the log).
-// A system message (group membership or settings) has its event in `system` (JSON).
-// A photo, video, voice note or file has its media object in `media` (docs/protocol.md §7:
-// id, kind, mime, size, width, height, duration_ms, name, thumbnail...); `text` is then the
-// caption, "" for none.
-struct Message {
-  std::int64_t pts = 0, chat = 0, seq = 0, from = 0, device = 0, ts = 0;
-  std::string id, text, system;
-  boost::json::object media{};
-};
 // Media to send: the id an upload returned (parley/media.h), and optionally the name
 // recipients see (without it, the name given at upload).
 struct MediaRef {
@@ -65,6 +56,11 @@ struct Ack {
 struct Error {
   std::string code, message, id;
 };
+// This user starred or unstarred a message, or hid it (deleted it for me): remove it from view.
+struct Marked {
+  std::int64_t pts = 0, chat = 0, seq = 0;
+  bool starred = false, hidden = false;
+};
 // A watched user's presence as this device may see it.
 struct Presence {
   std::int64_t user = 0;
@@ -80,6 +76,10 @@ struct Typing {
 struct Handlers {
   std::function<void(std::int64_t user, std::int64_t device, std::int64_t head)> on_hello;
   std::function<void(const Message&)> on_message;
+  // A message as it is now, after an edit, a delete, a reaction or its expiry (replace the
+  // copy of its chat and seq); in rooms it comes without pts.
+  std::function<void(const Message&)> on_changed;
+  std::function<void(const Marked&)> on_marked;
   std::function<void(const Receipt&)> on_receipt;
   std::function<void(const Ack&)> on_ack;
   std::function<void(const Error&)> on_error;
@@ -134,6 +134,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                  std::string client_id = {});
   std::string send_media_to_chat(std::int64_t chat, MediaRef media, std::string caption = {},
                                  std::string client_id = {});
+  // A text answering message `seq` of `chat` (it quotes it); acked like any send.
+  std::string reply(std::int64_t chat, std::int64_t seq, std::string text, std::string client_id = {});
+  // A copy of message `seq` of `chat` (text and media) sent to a user or a chat; acked.
+  std::string forward_to_user(std::int64_t user, std::int64_t chat, std::int64_t seq, std::string client_id = {});
+  std::string forward_to_chat(std::int64_t to_chat, std::int64_t chat, std::int64_t seq, std::string client_id = {});
+  // Message actions (connection_actions.cc). Each returns the request's client id, answered
+  // by on_done (changed = false: nothing changed) or on_error, and resent like a send.
+  std::string edit(std::int64_t chat, std::int64_t seq, std::string text);
+  // for_everyone: the sender (within 48 h) or an admin; else hidden on this user's devices only.
+  std::string delete_message(std::int64_t chat, std::int64_t seq, bool for_everyone);
+  std::string react(std::int64_t chat, std::int64_t seq, std::string emoji);  // "" removes this user's
+  std::string star(std::int64_t chat, std::int64_t seq, bool starred = true);
+  // Chat modes (`change` op `mode`): a temporary chat's messages go once every device has
+  // them; disappearing ones after `seconds` (0 off, 86400, 604800, 7776000). Answered by on_done.
+  std::string set_temporary(std::int64_t chat, bool temporary);
+  std::string set_disappearing(std::int64_t chat, std::int64_t seconds);
   void mark_read(std::int64_t chat, std::int64_t seq);
   void mark_delivered(std::int64_t chat, std::int64_t seq);
   // Presence: the app came to the foreground (true) or went to the background (false).
@@ -175,7 +191,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct Impl;
   Connection(boost::asio::io_context& ioc, Options options, Handlers handlers);
   std::string queue_send(std::string target_field, std::int64_t target, std::string text, const MediaRef* media,
-                         std::string client_id);
+                         std::string client_id, std::int64_t reply_to = 0);
+  std::string queue_action(const char* type, std::int64_t chat, std::int64_t seq, boost::json::object fields);
   std::uint64_t generation() const;  // the current connection's number (Impl's)
   // Queues a frame with a client id until acked/done; resent after reconnects.
   std::string queue_request(boost::json::object frame, std::string client_id = {});

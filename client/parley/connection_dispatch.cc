@@ -36,10 +36,7 @@ void Connection::dispatch(const std::string& text) {
   const auto& o = v.get_object();
   std::string type = str(o, "type");
   if (type == "msg") {
-    Message m{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), i64(o, "from"), i64(o, "device"), i64(o, "ts"),
-              str(o, "id"), str(o, "text"), {}, {}};
-    if (auto* sys = o.if_contains("system")) m.system = json::serialize(*sys);
-    if (auto* media = o.if_contains("media"); media && media->is_object()) m.media = media->get_object();
+    Message m = parse_message(o);
     if (m.pts == 0) {  // a room's message: de-duplicated by seq, acknowledged per room
       auto& seen = room_seen_[m.chat];
       if (m.seq <= seen) return;
@@ -60,6 +57,22 @@ void Connection::dispatch(const std::string& text) {
     }
     schedule_flush();
     if (h_.on_message) h_.on_message(m);
+  } else if (type == "changed") {
+    Message m = parse_message(o);
+    if (m.pts > 0) {  // a room's changes come live, without pts: nothing to de-duplicate
+      if (m.pts <= position_) return;
+      position_ = m.pts;
+      schedule_flush();
+    }
+    if (h_.on_changed) h_.on_changed(m);
+  } else if (type == "marked") {
+    Marked k{i64(o, "pts"), i64(o, "chat"), i64(o, "seq"), false, false};
+    if (auto* v = o.if_contains("starred"); v && v->is_bool()) k.starred = v->get_bool();
+    if (auto* v = o.if_contains("hidden"); v && v->is_bool()) k.hidden = v->get_bool();
+    if (k.pts <= position_) return;
+    position_ = k.pts;
+    schedule_flush();
+    if (h_.on_marked) h_.on_marked(k);
   } else if (type == "receipt") {
     Receipt r{i64(o, "pts"), i64(o, "chat"), i64(o, "user"), i64(o, "delivered"), i64(o, "read"), o.contains("all")};
     if (r.pts <= position_) return;

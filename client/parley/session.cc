@@ -2,6 +2,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <algorithm>
+
 namespace parley::client {
 
 Session::Session(Options options) {
@@ -10,11 +12,19 @@ Session::Session(Options options) {
     record([&](EventLog& l) { l.user = user; l.device = device; });
   };
   h.on_message = [this](const Message& m) {
-    record([&](EventLog& l) { l.messages.push_back(m); });
+    record([&](EventLog& l) { l.messages.push_back(m); l.pts = std::max(l.pts, m.pts); });
     if (on_message) on_message(m);
   };
+  h.on_changed = [this](const Message& m) {
+    record([&](EventLog& l) { l.changes.push_back(m); l.pts = std::max(l.pts, m.pts); });
+    if (on_changed) on_changed(m);
+  };
+  h.on_marked = [this](const Marked& k) {
+    record([&](EventLog& l) { l.marks.push_back(k); l.pts = std::max(l.pts, k.pts); });
+    if (on_marked) on_marked(k);
+  };
   h.on_receipt = [this](const Receipt& r) {
-    record([&](EventLog& l) { l.receipts.push_back(r); });
+    record([&](EventLog& l) { l.receipts.push_back(r); l.pts = std::max(l.pts, r.pts); });
     if (on_receipt) on_receipt(r);
   };
   h.on_presence = [this](const Presence& p) {
@@ -28,7 +38,9 @@ Session::Session(Options options) {
   h.on_privacy = [this](const std::string& v) { record([&](EventLog& l) { l.privacy.push_back(v); }); };
   h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
   h.on_done = [this](const Done& d) { record([&](EventLog& l) { l.done.push_back(d); }); };
-  h.on_membership = [this](const Membership& m) { record([&](EventLog& l) { l.memberships.push_back(m); }); };
+  h.on_membership = [this](const Membership& m) {
+    record([&](EventLog& l) { l.memberships.push_back(m); l.pts = std::max(l.pts, m.pts); });
+  };
   h.on_reply = [this](const std::string& type, const boost::json::object& o) {
     record([&](EventLog& l) { l.replies.emplace_back(type, o); });
   };

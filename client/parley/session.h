@@ -16,6 +16,8 @@ namespace parley::client {
 struct EventLog {
   std::int64_t user = 0, device = 0;
   std::vector<Message> messages;
+  std::vector<Message> changes;  // `changed`: messages as they are now (edited, deleted, ...)
+  std::vector<Marked> marks;     // `marked`: this user's stars and hidden messages
   std::vector<Receipt> receipts;
   std::vector<Ack> acks;
   std::vector<Error> errors;
@@ -26,6 +28,7 @@ struct EventLog {
   std::vector<Membership> memberships;
   std::vector<std::pair<std::string, boost::json::object>> replies;  // chat_info, receipts, views
   std::vector<std::string> frames;  // raw text frames, in arrival order
+  std::int64_t pts = 0;  // the highest pts of the updates above: the position to save
   int connects = 0, disconnects = 0, synced = 0;
   bool truncated = false;
 };
@@ -73,6 +76,8 @@ class Session {
   void close();
   // Called on the io thread for each message, after it is logged (CLI printing).
   std::function<void(const Message&)> on_message;
+  std::function<void(const Message&)> on_changed;
+  std::function<void(const Marked&)> on_marked;
   std::function<void(const Receipt&)> on_receipt;
   std::function<void(const Presence&)> on_presence;
   std::function<void(const Typing&)> on_typing;

@@ -54,7 +54,6 @@ void ChatService::send(NewMessage message, std::function<void(Result<AppendResul
   // Without the bus, a committed message would reach other nodes' devices only when
   // they next sync: refuse instead, and let the client resend (same client id).
   if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
-  message.temporary_ttl_ms = options_.temporary_ttl_ms;
   store_.append_message(std::move(message), [this, done = std::move(done)](Result<AppendResult> r) {
     if (r && !r->duplicate) announce_message(*r);
     done(std::move(r));
@@ -94,7 +93,9 @@ void ChatService::act(MessageAction action, std::function<void(Result<ActionResu
 }
 
 void ChatService::expire_messages(std::function<void(Result<std::size_t>)> done) {
-  store_.expire_messages(clock_.now_ms(), 500, [this, done = std::move(done)](Result<std::vector<ActionResult>> r) {
+  const TimeMs now = clock_.now_ms();
+  const TimeMs undelivered_before = options_.temporary_ttl_ms > 0 ? now - options_.temporary_ttl_ms : 0;
+  store_.expire_messages(now, undelivered_before, 500, [this, done = std::move(done)](Result<std::vector<ActionResult>> r) {
     if (!r) return done(r.status());
     for (const auto& a : *r) announce_action(a);
     done(r->size());

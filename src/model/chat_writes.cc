@@ -85,13 +85,11 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
     media = media_object::json(*record, m.media_name);
   }
   static const std::vector<UserId> nobody;
-  // Disappearing: the timer's time; temporary: the retention limit at the latest.
+  // Disappearing: the timer's time; temporary: once delivered (Store::expire_messages).
   Expiry expiry;
   if (row->kind != ChatKind::kRoom) {
     expiry.transient = row->settings.temporary;
     expiry.after_ms = row->settings.disappear_ms;
-    if (expiry.transient && m.temporary_ttl_ms > 0 && (expiry.after_ms == 0 || m.temporary_ttl_ms < expiry.after_ms))
-      expiry.after_ms = m.temporary_ttl_ms;
   }
   auto r = tx.insert(chat, m, members ? *members : nobody, media, hops, expiry);
   if (!r) {  // a resend of a committed message: found by the insert, so a first send costs no lookup

@@ -77,7 +77,6 @@ struct NewMessage {
   std::string media_name{};  // the file name to show; "" keeps the one given at upload
   Seq reply_to{};            // a message of the same chat it answers; 0: none
   std::optional<std::pair<ChatId, Seq>> forward{};  // forward this message (text and media copied)
-  TimeMs temporary_ttl_ms{};  // in a temporary chat, the message goes after this long at the latest (retention)
 };
 
 

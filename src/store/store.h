@@ -100,9 +100,11 @@ class Store {
   virtual void act_on_message(MessageAction action, Done<ActionResult> done) = 0;
   // Up to `limit` messages whose time came: disappearing ones past expires_at at `now`, and
   // those sent while their chat was temporary that every device of every member has
-  // acknowledged (its position passed their log entry). Each goes as message_actions::expire
+  // acknowledged (its position passed their log entry), or that were sent before
+  // `undelivered_before` (the retention limit; 0: none). Each goes as message_actions::expire
   // says; the answer lists those that went. Safe on every node at once.
-  virtual void expire_messages(TimeMs now, int limit, Done<std::vector<ActionResult>> done) = 0;
+  virtual void expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
+                               Done<std::vector<ActionResult>> done) = 0;
   // `user`'s starred messages that still exist, most recently starred first.
   virtual Result<std::vector<Message>> starred(UserId user, int limit, int offset) = 0;
   // Messages `user` may read (members: after they joined; former members: up to their

@@ -139,5 +139,24 @@ TEST(ChatModes, a_temporary_chats_message_goes_exactly_when_the_last_device_has_
   EXPECT_TRUE(in_history(server, u[0], chat, 1));
 }
 
+TEST(ChatModes, a_temporary_message_no_device_fetched_goes_at_the_retention_limit) {
+  ServerProcess server({"testing.clock_control=true", "messages.expiry_interval_ms=50", "retention.days=1"});
+  auto u = make_users(server, 2);
+  auto a = connect(server, u[0]);
+  auto chat = chat_with(*a, u[1].user);
+  ASSERT_EQ(str(set_mode(*a, chat, "t1", {{"temporary", true}}), "type"), "done");
+  auto m = request(*a, {{"type", "send"}, {"id", "m1"}, {"chat", chat}, {"text", "never fetched"}});
+  auto seq = m.at("seq").as_int64();
+  EXPECT_FALSE(m.contains("expires_at"));
+  ack_all(*a, pts_of_msg(*a, chat, seq));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(in_history(server, u[0], chat, seq)) << "the recipient's device has not fetched it";
+  EXPECT_FALSE(in_history(server, u[0], chat, seq)->contains("expires_at")) << "no timer to show";
+  advance_clock(server, 25LL * 3'600'000);
+  auto told = next_about(*a, "changed", chat, seq);
+  ASSERT_TRUE(told);
+  EXPECT_TRUE(told->at("expired").as_bool());
+}
+
 }  // namespace
 }  // namespace parley::testing

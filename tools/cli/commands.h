@@ -1,7 +1,9 @@
 // The parley CLI's commands, one function each, in groups: account.cc (login, devices),
-// messaging.cc (send, listen, chats), media.cc (send-file, download), groups.cc (groups and
-// rooms), presence.cc (presence, privacy, typing). Each returns the process's exit code;
-// what it prints is in render.h.
+// messaging.cc (send, listen, chats), history.cc (history, search, starred), actions.cc
+// (reply, forward, edit, delete, react, star), media.cc (send-file, download), groups.cc
+// (groups and rooms), modes.cc (chat-mode, disappear), presence.cc (presence, privacy,
+// typing). Each returns the process's exit code; what it prints is in render.h. A `chat`
+// given as a string is a chat id or the phone number of a one-to-one chat (resolve_chat).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,25 @@ int cmd_listen(Context& c, bool once, bool active);
 int cmd_chats(Context& c);
 // Waits for the ack of the send with client id `id` and prints it; the exit code.
 int await_sent(Context& c, client::Session& s, const std::string& id);
+
+// history.cc. `before`: only messages before this seq (0: the newest).
+int cmd_history(Context& c, const std::string& chat, std::int64_t before, int limit);
+// `chat` empty: every chat of the user.
+int cmd_search(Context& c, const std::string& query, const std::string& chat, int limit, int offset);
+int cmd_starred(Context& c, int offset);
+
+// actions.cc: message `seq` of `chat`. `to`: a phone number or a chat id.
+int cmd_reply(Context& c, const std::string& chat, std::int64_t seq, const std::string& text);
+int cmd_forward(Context& c, const std::string& chat, std::int64_t seq, const std::string& to);
+int cmd_edit(Context& c, const std::string& chat, std::int64_t seq, const std::string& text);
+int cmd_delete(Context& c, const std::string& chat, std::int64_t seq, bool for_everyone);
+// `emoji` empty: removes your reaction.
+int cmd_react(Context& c, const std::string& chat, std::int64_t seq, const std::string& emoji);
+int cmd_star(Context& c, const std::string& chat, std::int64_t seq, bool starred);
+
+// modes.cc. `period`: 24h | 7d | 90d | off.
+int cmd_chat_mode(Context& c, const std::string& chat, bool temporary);
+int cmd_disappear(Context& c, const std::string& chat, const std::string& period);
 
 // media.cc. `as`: image | video | voice | file, or empty (from the file's extension).
 int cmd_send_file(Context& c, const std::string& who, std::int64_t chat, const std::string& path,

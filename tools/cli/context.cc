@@ -1,5 +1,7 @@
 #include "cli/context.h"
 
+#include "parley/session.h"
+
 #include <boost/json.hpp>
 #include <csignal>
 #include <iostream>
@@ -58,6 +60,36 @@ int resolve_users(Context& c, const std::vector<std::string>& who, std::vector<s
     if (int rc = resolve_user(c, w, u)) return rc;
     users.push_back(u);
   }
+  return 0;
+}
+
+int resolve_chat(Context& c, const std::string& ref, std::int64_t& chat) {
+  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos) {
+    chat = std::stoll(ref);
+    return 0;
+  }
+  if (!ref.starts_with('+')) return fail("name a chat by its id (see `parley chats`) or by a phone number, not " + ref);
+  std::int64_t user = 0;
+  if (int rc = resolve_user(c, ref, user)) return rc;
+  auto r = client::http_call(c.endpoint, "GET", "/v1/chats", {}, c.profile.token);
+  if (!r.ok()) return fail(explain(r));
+  for (auto& ch : r.json.at("chats").as_array()) {
+    auto& o = ch.as_object();
+    if (o.at("kind").as_string() == "direct" && o.at("peer").as_int64() == user) {
+      chat = o.at("chat").as_int64();
+      return 0;
+    }
+  }
+  return fail("no chat with " + ref + " yet");
+}
+
+int request(Context& c, const std::function<std::string(client::Connection&)>& make, client::Done* done) {
+  if (int rc = c.signed_in()) return rc;
+  client::Session s(one_shot_options(c));
+  auto out = s.await_request(make(s.connection()), 15000);
+  if (out.error) return fail(out.error->code + ": " + out.error->message);
+  if (!out.done) return fail(s.snapshot().connects == 0 ? cannot_connect(c) : "no answer from the server in 15 s");
+  if (done) *done = *out.done;
   return 0;
 }
 

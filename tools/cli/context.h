@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,14 @@ std::string cannot_connect(const Context& c);
 int resolve_user(Context& c, const std::string& who, std::int64_t& user);
 // Signs in, then resolves every entry of `who` in order into `users`.
 int resolve_users(Context& c, const std::vector<std::string>& who, std::vector<std::int64_t>& users);
+
+// A chat named by its id, or by a phone number: the one-to-one chat with that user (asks the
+// server); 0, or fail()'s code.
+int resolve_chat(Context& c, const std::string& ref, std::int64_t& chat);
+
+// Signs in, runs one request (a create, change or message action: `make` returns its client
+// id) on a short connection and waits for its answer; 0 with `done` filled, or fail()'s code.
+int request(Context& c, const std::function<std::string(client::Connection&)>& make, client::Done* done = nullptr);
 
 // A connection as this device, from the saved sync position.
 client::Options connection_options(const Context& c);

@@ -1,7 +1,6 @@
 // The group and room commands: create, change (add, remove, promote, demote, leave,
 // rename), join a room, and info. Each is one request on a short connection.
 #include <boost/json.hpp>
-#include <functional>
 
 #include "cli/commands.h"
 #include "cli/render.h"
@@ -10,21 +9,6 @@
 namespace parley::cli {
 
 namespace json = boost::json;
-
-namespace {
-
-// Runs one group or room request on a short connection and waits for its answer.
-int request(Context& c, const std::function<std::string(client::Connection&)>& make, client::Done* done = nullptr) {
-  if (int rc = c.signed_in()) return rc;
-  client::Session s(one_shot_options(c));
-  auto out = s.await_request(make(s.connection()), 15000);
-  if (out.error) return fail(out.error->code + ": " + out.error->message);
-  if (!out.done) return fail(s.snapshot().connects == 0 ? cannot_connect(c) : "no answer from the server in 15 s");
-  if (done) *done = *out.done;
-  return 0;
-}
-
-}  // namespace
 
 int cmd_create(Context& c, const std::string& kind, const std::string& name, const std::vector<std::string>& who,
                bool everyone_posts, bool is_public) {

@@ -158,6 +158,94 @@ void add_room(CLI::App& app, Context& c, Commands& out) {
   out.push_back({info, [&c, info_chat] { return cmd_info(c, *info_chat); }});
 }
 
+// How the commands about messages name a chat (cli/context.h resolve_chat).
+constexpr const char* kChatHelp = "chat id (see `parley chats`), or the phone number of a one-to-one chat";
+
+// The message a command is about: its chat and seq, positional options of `sub`.
+struct MessageRef {
+  std::string chat;
+  std::int64_t seq = 0;
+};
+std::shared_ptr<MessageRef> add_message_ref(CLI::App* sub) {
+  auto r = std::make_shared<MessageRef>();
+  sub->add_option("chat", r->chat, kChatHelp)->required();
+  sub->add_option("seq", r->seq, "the message's number in the chat (#N in `history` and `listen`)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  return r;
+}
+
+void add_history(CLI::App& app, Context& c, Commands& out) {
+  struct Args {
+    std::string chat, query;
+    std::int64_t before = 0;
+    int limit = 50, search_limit = 20, offset = 0;
+  };
+  auto a = std::make_shared<Args>();
+  auto* history = app.add_subcommand("history", "show a chat's messages, the latest page (oldest first)");
+  history->add_option("chat", a->chat, kChatHelp)->required();
+  history->add_option("--before", a->before, "only messages before this #")->check(CLI::PositiveNumber);
+  history->add_option("--limit", a->limit, "messages on the page (default 50, at most 200)")->check(CLI::Range(1, 200));
+  out.push_back({history, [&c, a] { return cmd_history(c, a->chat, a->before, a->limit); }});
+  auto* search = app.add_subcommand("search", "search the messages of all your chats (matches in [brackets])");
+  search->add_option("query", a->query, "words; the last one also matches as a prefix")->required();
+  search->add_option("--chat", a->chat, std::string("only this chat: ") + kChatHelp);
+  search->add_option("--limit", a->search_limit, "results (default 20, at most 50)")->check(CLI::Range(1, 50));
+  search->add_option("--offset", a->offset, "skip this many results (the next page)")->check(CLI::Range(0, 1000));
+  out.push_back({search, [&c, a] { return cmd_search(c, a->query, a->chat, a->search_limit, a->offset); }});
+  auto* starred = app.add_subcommand("starred", "list the messages you starred, the latest first");
+  starred->add_option("--offset", a->offset, "skip this many (the next page)")->check(CLI::NonNegativeNumber);
+  out.push_back({starred, [&c, a] { return cmd_starred(c, a->offset); }});
+}
+
+void add_message_actions(CLI::App& app, Context& c, Commands& out) {
+  auto text = std::make_shared<std::string>();
+  auto* reply = app.add_subcommand("reply", "answer a message, quoting it");
+  auto reply_ref = add_message_ref(reply);
+  reply->add_option("text", *text, "message text")->required();
+  out.push_back({reply, [&c, reply_ref, text] { return cmd_reply(c, reply_ref->chat, reply_ref->seq, *text); }});
+  auto to = std::make_shared<std::string>();
+  auto* forward = app.add_subcommand("forward", "forward a message (its text and media) to a user or a chat");
+  auto forward_ref = add_message_ref(forward);
+  forward->add_option("to", *to, "a phone number, or a chat id")->required();
+  out.push_back({forward, [&c, forward_ref, to] { return cmd_forward(c, forward_ref->chat, forward_ref->seq, *to); }});
+  auto* edit = app.add_subcommand("edit", "change the text of a message you sent (within 15 minutes)");
+  auto edit_ref = add_message_ref(edit);
+  edit->add_option("text", *text, "the new text")->required();
+  out.push_back({edit, [&c, edit_ref, text] { return cmd_edit(c, edit_ref->chat, edit_ref->seq, *text); }});
+  auto flag = std::make_shared<bool>(false);
+  auto* del = app.add_subcommand("delete", "delete a message for you (on all your devices), or for everyone");
+  auto del_ref = add_message_ref(del);
+  del->add_flag("--for-everyone", *flag, "for everyone: your message within 48 hours, or any message as an admin");
+  out.push_back({del, [&c, del_ref, flag] { return cmd_delete(c, del_ref->chat, del_ref->seq, *flag); }});
+  auto emoji = std::make_shared<std::string>();
+  auto* react = app.add_subcommand("react", "react to a message with an emoji (one per message: another replaces it)");
+  auto react_ref = add_message_ref(react);
+  react->add_option("emoji", *emoji, "one emoji, e.g. 👍");
+  react->add_flag("--remove", *flag, "remove your reaction");
+  out.push_back({react, [&c, react_ref, emoji, flag] {
+                   if (*flag == !emoji->empty()) return fail("give an emoji, or --remove");
+                   return cmd_react(c, react_ref->chat, react_ref->seq, *emoji);
+                 }});
+  auto* star = app.add_subcommand("star", "star a message (see `parley starred`)");
+  auto star_ref = add_message_ref(star);
+  star->add_flag("--remove", *flag, "unstar it");
+  out.push_back({star, [&c, star_ref, flag] { return cmd_star(c, star_ref->chat, star_ref->seq, !*flag); }});
+}
+
+void add_modes(CLI::App& app, Context& c, Commands& out) {
+  auto chat = std::make_shared<std::string>(), value = std::make_shared<std::string>();
+  auto* mode = app.add_subcommand("chat-mode", "make a chat temporary (messages leave the server once delivered), "
+                                               "or permanent again");
+  mode->add_option("chat", *chat, kChatHelp)->required();
+  mode->add_option("mode", *value, "temporary | permanent")->required()->check(CLI::IsMember({"temporary", "permanent"}));
+  out.push_back({mode, [&c, chat, value] { return cmd_chat_mode(c, *chat, *value == "temporary"); }});
+  auto* disappear = app.add_subcommand("disappear", "make the messages sent to a chat from now on disappear after a time");
+  disappear->add_option("chat", *chat, kChatHelp)->required();
+  disappear->add_option("after", *value, "24h | 7d | 90d | off")->required()->check(CLI::IsMember({"24h", "7d", "90d", "off"}));
+  out.push_back({disappear, [&c, chat, value] { return cmd_disappear(c, *chat, *value); }});
+}
+
 void add_listen(CLI::App& app, Context& c, Commands& out) {
   auto once = std::make_shared<bool>(false), active = std::make_shared<bool>(false);
   auto* listen = app.add_subcommand("listen", "print incoming messages and receipts until Ctrl-C");
@@ -214,8 +302,8 @@ int main(int argc, char** argv) {
   app.add_option("--server", c.server_flag, "server URL, e.g. http://127.0.0.1:8080 (default: the profile's, or that)");
   app.add_option("--profile", c.profile_path, "profile file holding the sign-in (default ~/.config/parley/profile.json)");
   Commands commands;  // in the order `parley --help` lists them
-  for (auto add : {add_login, add_send, add_send_file, add_download, add_group, add_room, add_listen, add_presence,
-                   add_typing, add_privacy, add_chats, add_devices})
+  for (auto add : {add_login, add_send, add_message_actions, add_send_file, add_download, add_history, add_group,
+                   add_room, add_modes, add_listen, add_presence, add_typing, add_privacy, add_chats, add_devices})
     add(app, c, commands);
 
   CLI11_PARSE(app, argc, argv);

@@ -1,7 +1,9 @@
 // The messaging commands: send (one message, waits for its ack), listen (prints messages,
-// receipts and typing as they come, saves the sync position) and chats (the chat list).
-#include <algorithm>
+// their changes, receipts and typing as they come, saves the sync position) and chats (the
+// chat list).
 #include <iostream>
+#include <map>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/render.h"
@@ -39,9 +41,29 @@ int cmd_listen(Context& c, bool once, bool active) {
   if (int rc = c.signed_in()) return rc;
   auto opts = connection_options(c);
   opts.foreground = active;
+  // The messages seen so far, for the quotes of replies (bounded: forgotten past kSeen).
+  // Declared before the session, which calls back until it ends.
+  constexpr std::size_t kSeen = 10000;
+  std::map<std::pair<std::int64_t, std::int64_t>, client::Message> seen;
+  auto quoted = [&](const client::Message& m) -> const client::Message* {
+    auto it = m.reply_to > 0 ? seen.find({m.chat, m.reply_to}) : seen.end();
+    return it == seen.end() ? nullptr : &it->second;
+  };
+  auto keep = [&](const client::Message& m) {
+    if (seen.size() >= kSeen) seen.clear();
+    seen[{m.chat, m.seq}] = m;
+  };
   client::Session s(opts);
   s.on_typing = [](const client::Typing& t) { print_typing(t); };
-  s.on_message = [&](const client::Message& m) { print_message(m, c.profile.user); };
+  s.on_message = [&](const client::Message& m) {
+    print_message(m, c.profile.user, quoted(m));
+    keep(m);
+  };
+  s.on_changed = [&](const client::Message& m) {
+    print_change(m, c.profile.user, quoted(m));
+    keep(m);
+  };
+  s.on_marked = [](const client::Marked& k) { print_marked(k); };
   s.on_receipt = [](const client::Receipt& r) { print_receipt(r); };
   stop_on_signals();
   if (!s.wait([](const client::EventLog& l) { return l.synced > 0 || !l.errors.empty(); }, 15000))
@@ -51,14 +73,9 @@ int cmd_listen(Context& c, bool once, bool active) {
     s.wait([](const client::EventLog& l) { return !l.errors.empty() && l.errors.back().code == "unauthorized"; }, 200);
     auto log = s.snapshot();
     if (!log.errors.empty() && log.errors.back().code == "unauthorized") return fail("this device was signed out");
-    if (!log.messages.empty())
-      save_position(c, std::max(log.messages.back().pts, log.receipts.empty() ? 0 : log.receipts.back().pts));
+    save_position(c, log.pts);
   }
-  auto log = s.snapshot();
-  std::int64_t pos = 0;
-  for (auto& m : log.messages) pos = std::max(pos, m.pts);
-  for (auto& r : log.receipts) pos = std::max(pos, r.pts);
-  save_position(c, pos);
+  save_position(c, s.snapshot().pts);
   return 0;
 }
 

@@ -16,6 +16,12 @@ std::string when(std::int64_t ms) {
   return buf;
 }
 
+std::string describe_period(std::int64_t seconds) {
+  if (seconds > 0 && seconds % 86400 == 0) return seconds == 86400 ? "24h" : std::to_string(seconds / 86400) + "d";
+  if (seconds > 0 && seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  return std::to_string(seconds) + "s";
+}
+
 std::string describe_event(const std::string& system) {
   json::error_code ec;
   auto v = json::parse(system, ec);
@@ -28,6 +34,13 @@ std::string describe_event(const std::string& system) {
     return event + " " + field("users");
   if (event == "left") return "left" + (o.contains("promoted") ? "; now admin: " + field("promoted") : std::string());
   if (event == "renamed") return "renamed to " + field("name");
+  if (event == "mode") {
+    auto* t = o.if_contains("temporary");
+    auto* d = o.if_contains("disappear");
+    std::int64_t seconds = d && d->is_int64() ? d->get_int64() : 0;
+    return std::string(t && t->is_bool() && t->get_bool() ? "chat mode: temporary" : "chat mode: permanent") +
+           (seconds > 0 ? ", new messages disappear after " + describe_period(seconds) : ", messages do not disappear");
+  }
   return system;
 }
 
@@ -91,17 +104,84 @@ void print_downloaded(const std::string& path, const std::string& mime, std::uin
   std::cout << "saved " << path << " (" << (mime.empty() ? "" : mime + ", ") << human_bytes(size) << ")\n";
 }
 
-void print_message(const client::Message& m, std::int64_t me) {
-  std::string body = m.text;
-  if (!m.system.empty()) {
-    body = "* " + describe_event(m.system);
-  } else if (!m.media.empty()) {
-    auto* id = m.media.if_contains("id");
-    body = describe_media(m.media) + (m.text.empty() ? "" : " " + m.text) + " (media " +
-           (id && id->is_string() ? std::string(id->get_string()) : "?") + ")";
+namespace {
+
+// At most `n` bytes of `s`, cut before a UTF-8 character that would not fit, "..." after.
+std::string shorten(const std::string& s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "...";
+}
+
+// What a message says: its text, media, system event, or that it is gone.
+std::string content(const client::Message& m) {
+  if (m.expired) return "This message disappeared";
+  if (m.deleted) return "This message was deleted";
+  if (!m.system.empty()) return "* " + describe_event(m.system);
+  if (m.media.empty()) return m.text;
+  auto* id = m.media.if_contains("id");
+  return describe_media(m.media) + (m.text.empty() ? "" : " " + m.text) + " (media " +
+         (id && id->is_string() ? std::string(id->get_string()) : "?") + ")";
+}
+
+std::string message_line(const client::Message& m, std::int64_t me, const client::Message* quoted) {
+  std::string line = "[" + when(m.ts) + "] chat " + std::to_string(m.chat) + " #" + std::to_string(m.seq) + " from " +
+                     std::to_string(m.from) + (m.from == me ? " (you)" : "") + ": ";
+  if (m.forwarded > 0) line += m.forwarded >= 5 ? "[Forwarded many times] " : "[Forwarded] ";
+  if (m.reply_to > 0) {
+    line += "(reply to #" + std::to_string(m.reply_to);
+    if (quoted) line += ": " + shorten(content(*quoted), 60);
+    line += ") ";
   }
+  line += content(m);
+  if (m.edited > 0 && !m.deleted) line += " (edited)";
+  if (!m.reactions.empty()) {
+    line += " (reactions:";
+    for (std::size_t i = 0; i < m.reactions.size(); ++i)
+      line += (i ? ", " : " ") + m.reactions[i].emoji + " " + std::to_string(m.reactions[i].count);
+    line += ")";
+  }
+  if (m.starred) line += " (starred)";
+  if (m.expires_at > 0) line += " (disappears " + when(m.expires_at) + ")";
+  return line;
+}
+
+}  // namespace
+
+void print_message(const client::Message& m, std::int64_t me, const client::Message* quoted) {
+  std::cout << message_line(m, me, quoted) << std::endl;
+}
+
+void print_change(const client::Message& m, std::int64_t me, const client::Message* quoted) {
+  if (m.expired)
+    std::cout << "[disappeared] chat " << m.chat << " #" << m.seq << std::endl;
+  else
+    std::cout << "[changed] " << message_line(m, me, quoted) << std::endl;
+}
+
+void print_marked(const client::Marked& k) {
+  std::cout << (k.hidden ? "[hidden] chat " : k.starred ? "[starred] chat " : "[unstarred] chat ") << k.chat << " #"
+            << k.seq << (k.hidden ? " (deleted for you)" : "") << std::endl;
+}
+
+void print_search_hit(const client::SearchHit& hit, std::int64_t me) {
+  const auto& m = hit.message;
+  std::string snippet;
+  for (std::size_t i = 0; i < hit.snippet.size(); ++i) snippet += i % 2 ? "[" + hit.snippet[i] + "]" : hit.snippet[i];
   std::cout << "[" << when(m.ts) << "] chat " << m.chat << " #" << m.seq << " from " << m.from
-            << (m.from == me ? " (you)" : "") << ": " << body << std::endl;
+            << (m.from == me ? " (you)" : "") << ": " << snippet << "\n";
+}
+
+void print_more(const std::string& how) { std::cout << "(more: " << how << ")\n"; }
+
+void print_none(const std::string& what) { std::cout << what << "\n"; }
+
+void print_action(const std::string& what, std::int64_t chat, std::int64_t seq, const client::Done& d) {
+  std::cout << (d.changed ? what : "nothing to change") << " (chat " << chat << ", #" << seq << ")\n";
+}
+
+void print_mode(std::int64_t chat, const std::string& what, const client::Done& d) {
+  std::cout << "chat " << chat << ": " << (d.changed ? "" : "already ") << what << "\n";
 }
 
 void print_receipt(const client::Receipt& r) {

@@ -10,11 +10,14 @@
 #include <string>
 
 #include "parley/connection.h"
+#include "parley/history.h"
 
 namespace parley::cli {
 
 // Milliseconds since the epoch as local "YYYY-MM-DD HH:MM:SS".
 std::string when(std::int64_t ms);
+// A disappearing-message timer in seconds as "24h", "7d", "90d" (else hours or seconds).
+std::string describe_period(std::int64_t seconds);
 // A system message's event (its JSON) in words; the JSON itself if it is not one we know.
 std::string describe_event(const std::string& system);
 // What `p` says about the user: hidden, online, never seen or last seen when.
@@ -30,8 +33,23 @@ void print_sent(const client::Ack& a);
 void print_uploaded(const boost::json::object& media);
 void print_downloaded(const std::string& path, const std::string& mime, std::uint64_t size);
 // `me`: the signed-in user, whose own messages are marked "(you)". A media message shows as
-// "[photo 2x2 94 B] caption (media <id>)".
-void print_message(const client::Message& m, std::int64_t me);
+// "[photo 2x2 94 B] caption (media <id>)"; a reply starts with "(reply to #N: quote)", the
+// quote from `quoted` when the caller has that message; a forward with "[Forwarded]"; then
+// "(edited)", "(reactions: 👍 2, ❤️ 1)", "(starred)", "(disappears <when>)" as they apply.
+void print_message(const client::Message& m, std::int64_t me, const client::Message* quoted = nullptr);
+// A `changed` message: "[changed] " and the message line, or "[disappeared] chat C #S".
+void print_change(const client::Message& m, std::int64_t me, const client::Message* quoted = nullptr);
+// A `marked`: "[starred] chat C #S", "[unstarred] ...", or "[hidden] ..." (deleted for you).
+void print_marked(const client::Marked& k);
+// A search result: the message line with its snippet, the matched words in [brackets].
+void print_search_hit(const client::SearchHit& hit, std::int64_t me);
+// How to ask for the next page: "(more: <how>)".
+void print_more(const std::string& how);
+void print_none(const std::string& what);
+// A message action's answer: "<what> (chat C, #S)", or "nothing to change (chat C, #S)".
+void print_action(const std::string& what, std::int64_t chat, std::int64_t seq, const client::Done& d);
+// A chat mode's answer: "chat C: <what>", or "chat C: already <what>".
+void print_mode(std::int64_t chat, const std::string& what, const client::Done& d);
 void print_receipt(const client::Receipt& r);
 void print_typing(const client::Typing& t);
 // With `stamped`, the line starts with the time it is printed.

@@ -157,21 +157,22 @@ void PostgresStore::act_on_message(MessageAction a, Done<ActionResult> done) {
       std::move(done));
 }
 
-void PostgresStore::expire_messages(TimeMs now, int limit, Done<std::vector<ActionResult>> done) {
+void PostgresStore::expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
+                                    Done<std::vector<ActionResult>> done) {
   auto due = std::make_shared<std::vector<std::pair<ChatId, Seq>>>();
   write<std::vector<ActionResult>>(
-      [this, now, limit, due](Batch& b) -> Status {
+      [this, now, undelivered_before, limit, due](Batch& b) -> Status {
         due->clear();
         // As SqliteStore::expire_messages: disappearing messages past their time, and those of
         // temporary chats no member's devices still wait for.
         auto r = b.conn.query(
             "(SELECT chat_id, seq FROM messages WHERE expires_at > 0 AND deleted = 0 AND expires_at <= $1 LIMIT $2) "
-            "UNION (SELECT m.chat_id, m.seq FROM messages m WHERE m.transient AND m.deleted = 0 AND NOT EXISTS ("
+            "UNION (SELECT m.chat_id, m.seq FROM messages m WHERE m.transient AND m.deleted = 0 AND (m.ts < $4 OR NOT EXISTS ("
             "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
             "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
             "               WHERE d.user_id = cm.user_id AND NOT d.revoked) "
-            "  WHERE cm.chat_id = m.chat_id AND u.kind = $3 AND u.chat_id = m.chat_id AND u.seq = m.seq) LIMIT $2)",
-            {now, limit, stored(UpdateKind::kMessage)});
+            "  WHERE cm.chat_id = m.chat_id AND u.kind = $3 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT $2)",
+            {now, limit, stored(UpdateKind::kMessage), undelivered_before});
         for (int i = 0; i < r.size(); ++i) {
           ChatId chat(r.i64(i, 0));
           due->emplace_back(chat, r.i64(i, 1));

@@ -173,9 +173,10 @@ void SqliteStore::act_on_message(MessageAction a, Done<ActionResult> done) {
       std::move(done));
 }
 
-void SqliteStore::expire_messages(TimeMs now, int limit, Done<std::vector<ActionResult>> done) {
+void SqliteStore::expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
+                                  Done<std::vector<ActionResult>> done) {
   write<std::vector<ActionResult>>(
-      [this, now, limit](Db& db) -> Result<std::vector<ActionResult>> {
+      [this, now, undelivered_before, limit](Db& db) -> Result<std::vector<ActionResult>> {
         std::vector<std::pair<ChatId, Seq>> due;
         // Disappearing: past their time (the partial index holds live timed messages only).
         auto& timed = db.prepare(
@@ -186,12 +187,12 @@ void SqliteStore::expire_messages(TimeMs now, int limit, Done<std::vector<Action
         // devices (a user with no device has nothing to wait for). Each member's unacknowledged
         // tail of the log is a range of its primary key.
         auto& acked = db.prepare(
-            "SELECT m.chat_id, m.seq FROM messages m WHERE m.transient = 1 AND m.deleted = 0 AND NOT EXISTS ("
+            "SELECT m.chat_id, m.seq FROM messages m WHERE m.transient = 1 AND m.deleted = 0 AND (m.ts < ?3 OR NOT EXISTS ("
             "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
             "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
             "               WHERE d.user_id = cm.user_id AND d.revoked = 0) "
-            "  WHERE cm.chat_id = m.chat_id AND u.kind = ? AND u.chat_id = m.chat_id AND u.seq = m.seq) LIMIT ?");
-        acked.bind(1, stored(UpdateKind::kMessage)).bind(2, limit);
+            "  WHERE cm.chat_id = m.chat_id AND u.kind = ?1 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT ?2");
+        acked.bind(1, stored(UpdateKind::kMessage)).bind(2, limit).bind(3, undelivered_before);
         while (acked.step()) due.emplace_back(ChatId(acked.i64(0)), acked.i64(1));
         ActionTx tx(*this, db);
         std::vector<ActionResult> out;

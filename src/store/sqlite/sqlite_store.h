@@ -65,7 +65,7 @@ class SqliteStore final : public Store {
 
 
   void act_on_message(MessageAction action, Done<ActionResult> done) override;
-  void expire_messages(TimeMs now, int limit, Done<std::vector<ActionResult>> done) override;
+  void expire_messages(TimeMs now, TimeMs undelivered_before, int limit, Done<std::vector<ActionResult>> done) override;
   Result<std::vector<Message>> starred(UserId user, int limit, int offset) override;
   Result<std::vector<SearchHit>> search(const SearchQuery& query) override;
 
