@@ -145,6 +145,7 @@ const std::map<std::string, Setter>& keys() {
       {"limits.connections_per_user", integer(&C::server, &N::connections_per_user)},
       {"limits.queries_per_s", number(&C::server, &N::queries_per_s)},
       {"limits.query_burst", number(&C::server, &N::query_burst)},
+      {"limits.searches_per_minute", integer(&C::server, &N::searches_per_minute)},
       {"presence.online_threshold_ms", integer(&C::presence, &P::online_threshold_ms)},
       {"presence.heartbeat_ms", integer(&C::presence, &P::heartbeat_ms)},
       {"presence.typing_timeout_ms", integer(&C::presence, &P::typing_timeout_ms)},
@@ -340,6 +341,8 @@ std::vector<std::string> validate(const Config& c) {
   need(c.chat.max_group_members >= 2 && c.chat.max_group_members <= 10000, "groups.max_members must be 2..10000");
   need(c.chat.invite_ttl_ms >= 3'600'000 && c.chat.invite_ttl_ms <= 24LL * 365 * 3'600'000,
        "groups.invite_ttl_h must be 1..8760");
+  need(c.server.searches_per_minute >= 1 && c.server.searches_per_minute <= 1'000'000,
+       "limits.searches_per_minute must be 1..1000000");
   need(c.chat.expiry_interval_ms >= 10 && c.chat.expiry_interval_ms <= 3'600'000, "messages.expiry_interval_ms must be 10..3600000");
   need(c.chat.edit_window_ms >= 0 && c.chat.edit_window_ms <= 7LL * 86'400'000, "messages.edit_window_min must be 0..10080");
   need(c.chat.delete_window_ms >= 0 && c.chat.delete_window_ms <= 24LL * 365 * 3'600'000,

@@ -40,6 +40,7 @@ struct Options {
   std::int64_t max_output_bytes = 1LL << 30;    // queued for all connections together; 0 = no budget
   double queries_per_s = 20;                    // sync, chat_info, receipts, views, presence_subscribe per user
   double query_burst = 100;
+  int searches_per_minute = 30;                 // GET /v1/search per user (a burst of as many, refilled per minute)
   std::string admin_secret;
   std::string web_root;
   proto::Limits limits;
