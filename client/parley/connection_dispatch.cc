@@ -14,19 +14,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace json = boost::json;
 
-namespace {
-std::int64_t i64(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  return 0;
-}
-std::string str(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-}  // namespace
+using fields::i64;
+using fields::str;
 
 void Connection::dispatch(const std::string& text) {
   if (h_.on_frame) h_.on_frame(text);

@@ -1,5 +1,7 @@
 #include "parley/media.h"
 
+#include "parley/history.h"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -37,21 +39,6 @@ std::uint64_t field(const json::value& v, std::string_view key) {
 }
 
 // X-Parley-Name is percent-encoded UTF-8: everything but unreserved characters is escaped.
-std::string percent_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // A failure found on this side: no request answered it.
 HttpResult local_failure(std::string message) {
   HttpResult r;
@@ -127,7 +114,7 @@ class Uploader {
     auto open = request("POST", "/v1/media");
     open.headers = {{"Content-Type", opt_.content_type}, {"Upload-Length", std::to_string(length_)}};
     if (!opt_.kind.empty()) open.headers.emplace_back("X-Parley-Kind", opt_.kind);
-    if (!opt_.name.empty()) open.headers.emplace_back("X-Parley-Name", percent_encode(opt_.name));
+    if (!opt_.name.empty()) open.headers.emplace_back("X-Parley-Name", query_escape(opt_.name));
     const bool whole = length_ <= opt_.chunk_bytes;  // one request, no resuming
     HttpResult r;
     for (int failures = 0;;) {

@@ -6,7 +6,7 @@ namespace parley::client {
 
 namespace json = boost::json;
 
-namespace {
+namespace fields {
 std::int64_t i64(const json::object& o, std::string_view k) {
   auto* v = o.if_contains(k);
   if (!v) return 0;
@@ -22,7 +22,11 @@ bool flag(const json::object& o, std::string_view k) {
   auto* v = o.if_contains(k);
   return v && v->is_bool() && v->get_bool();
 }
-}  // namespace
+}  // namespace fields
+
+using fields::flag;
+using fields::i64;
+using fields::str;
 
 Message parse_message(const json::object& o) {
   Message m;

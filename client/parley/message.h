@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,12 @@ struct Message {
 
 // Parses a message object (a `msg` or `changed` frame, or one message of an HTTP read).
 Message parse_message(const boost::json::object& o);
+
+// Fields of a server frame or answer, lenient: 0, "" or false when absent or of another type.
+namespace fields {
+std::int64_t i64(const boost::json::object& o, std::string_view key);
+std::string str(const boost::json::object& o, std::string_view key);
+bool flag(const boost::json::object& o, std::string_view key);
+}  // namespace fields
 
 }  // namespace parley::client

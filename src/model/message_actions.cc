@@ -104,7 +104,7 @@ Result<ActionResult> act(ActionTx& tx, const MessageAction& a) {
       return Status(Code::kInvalid, "unknown action");
   }
   r.changed = true;
-  if (*kind != ChatKind::kRoom) r.deliveries = tx.log(tx.members(a.chat), a.chat, a.seq, UpdateKind::kChanged, false, false);
+  if (*kind != ChatKind::kRoom) r.deliveries = tx.log(tx.readers(a.chat, a.seq), a.chat, a.seq, UpdateKind::kChanged, false, false);
   return r;
 }
 
@@ -122,7 +122,7 @@ Result<ActionResult> expire(ActionTx& tx, ChatId chat, Seq seq) {
   m.reactions.clear();
   m.deleted = kExpired;
   r.changed = true;
-  if (r.kind != ChatKind::kRoom) r.deliveries = tx.log(tx.members(chat), chat, seq, UpdateKind::kChanged, false, false);
+  if (r.kind != ChatKind::kRoom) r.deliveries = tx.log(tx.readers(chat, seq), chat, seq, UpdateKind::kChanged, false, false);
   return r;
 }
 

@@ -29,7 +29,8 @@ class ActionTx {
   virtual std::optional<Reader> reader(ChatId chat, UserId user) = 0;
   // The message as it is, held for the rest of the transaction.
   virtual std::optional<Message> message(ChatId chat, Seq seq) = 0;
-  virtual std::vector<UserId> members(ChatId chat) = 0;  // sorted; not asked for rooms
+  // The members who may read message `seq` (they joined before it), sorted; not asked for rooms.
+  virtual std::vector<UserId> readers(ChatId chat, Seq seq) = 0;
   virtual TimeMs now() = 0;
   // Everyone's reaction to the message: (emoji, user), oldest first.
   virtual std::vector<std::pair<std::string, UserId>> reactions(ChatId chat, Seq seq) = 0;

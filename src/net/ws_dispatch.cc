@@ -112,21 +112,20 @@ void WsSession::on_send(const proto::SendFrame& f) {
   if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
   NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name, f.reply_to, f.forward};
   svc_.chat.send(std::move(m), [self = self(), id = f.id](Result<AppendResult> r) {
-    std::string frame;
-    if (r) {
-      (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;
-      frame = proto::ack_frame(r->message, r->duplicate);
-    } else {
-      // Store or bus down: tell the client when to resend (same id, so never twice).
-      std::optional<std::int64_t> retry;
-      if (r.status().code() == Code::kUnavailable) {
-        self->svc_.metrics.store_errors++;
-        retry = 500;
-      }
-      frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
-    }
-    self->reply(std::move(frame));
+    if (!r) return self->reply_failure(id, r.status());
+    (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;
+    self->reply(proto::ack_frame(r->message, r->duplicate));
   });
+}
+
+void WsSession::reply_failure(const std::string& id, const Status& st) {
+  // Store or bus down: tell the client when to resend (same id, so never twice).
+  std::optional<std::int64_t> retry;
+  if (st.code() == Code::kUnavailable) {
+    svc_.metrics.store_errors++;
+    retry = 500;
+  }
+  reply(proto::error_frame(proto::wire_code(st.code()), st.message(), id, retry));
 }
 
 void WsSession::on_action(const proto::ActionFrame& f) {
@@ -139,10 +138,8 @@ void WsSession::on_action(const proto::ActionFrame& f) {
   a.op = f.op;
   a.value = f.value;
   svc_.chat.act(std::move(a), [self = self(), id = f.id](Result<ActionResult> r) {
-    if (r) return self->reply(proto::done_frame(id, r->message.chat, r->message.seq, r->changed, false));
-    if (r.status().code() == Code::kUnavailable) self->svc_.metrics.store_errors++;
-    self->reply(proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id,
-                                   r.status().code() == Code::kUnavailable ? std::optional<std::int64_t>(500) : std::nullopt));
+    if (!r) return self->reply_failure(id, r.status());
+    self->reply(proto::done_frame(id, r->message.chat, r->message.seq, r->changed, false));
   });
 }
 
@@ -201,17 +198,10 @@ void WsSession::on_decline(const proto::DeclineFrame& f) {
 }
 
 void WsSession::reply_done(const std::string& id, const Result<ChangeResult>& r) {
-  std::string frame;
-  if (r) {
-    Seq seq = r->message ? r->message->message.seq : 0;
-    bool duplicate = r->message && r->message->duplicate;
-    frame = proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate, r->invited);
-  } else {
-    std::optional<std::int64_t> retry;
-    if (r.status().code() == Code::kUnavailable) retry = 500;
-    frame = proto::error_frame(proto::wire_code(r.status().code()), r.status().message(), id, retry);
-  }
-  reply(std::move(frame));
+  if (!r) return reply_failure(id, r.status());
+  Seq seq = r->message ? r->message->message.seq : 0;
+  bool duplicate = r->message && r->message->duplicate;
+  reply(proto::done_frame(id, r->chat, seq, r->changed || duplicate, duplicate, r->invited));
 }
 
 void WsSession::on_create(const proto::CreateFrame& f) {

@@ -89,6 +89,8 @@ class WsSession final : public WsConnection,
   bool over_send_rate(const std::string& id);
   void on_send(const proto::SendFrame& f);
   void on_action(const proto::ActionFrame& f);
+  // The error answer to a send or action that failed; `unavailable` says when to retry.
+  void reply_failure(const std::string& id, const Status& st);
   void on_typing(const proto::TypingFrame& f);
   void on_presence_frame(const proto::PresenceFrame& f);
   void on_privacy(const proto::PrivacyFrame& f);

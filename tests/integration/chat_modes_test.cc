@@ -25,6 +25,13 @@ std::optional<json::object> in_history(const ServerProcess& s, const TestUser& u
   return std::nullopt;
 }
 
+// How many messages a search finds.
+std::size_t found(const ServerProcess& s, const TestUser& u, const std::string& word) {
+  auto r = get(s, u, "/v1/search?q=" + word);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.status == 200 ? json::parse(r.body).at("results").as_array().size() : 0;
+}
+
 // Acknowledges everything the device received so far (its log position).
 void ack_all(RawWs& ws, std::int64_t pts) { ws.send(R"({"type":"received","pts":)" + std::to_string(pts) + "}"); }
 
@@ -97,6 +104,7 @@ TEST(ChatModes, disappearing_messages_go_when_their_timer_runs_out_and_every_dev
   advance_clock(server, 23LL * 3'600'000);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(in_history(server, u[1], chat, seq)) << "not yet";
+  EXPECT_EQ(found(server, u[1], "goes"), 1u);
   advance_clock(server, 2LL * 3'600'000);
   auto told = next_about(*b, "changed", chat, seq);
   ASSERT_TRUE(told);
@@ -104,6 +112,7 @@ TEST(ChatModes, disappearing_messages_go_when_their_timer_runs_out_and_every_dev
   EXPECT_EQ(str(*told, "text"), "");
   EXPECT_TRUE(next_about(*a, "changed", chat, seq)) << "the sender's device too";
   EXPECT_FALSE(in_history(server, u[1], chat, seq)) << "gone from history";
+  EXPECT_EQ(found(server, u[1], "goes"), 0u) << "and from search";
   EXPECT_TRUE(in_history(server, u[1], chat, before.at("seq").as_int64())) << "sent before the timer was set: kept";
 }
 

@@ -85,6 +85,30 @@ TEST(MessageActions, an_edit_reaches_every_device_of_both_members_and_history_sh
   EXPECT_FALSE(act(*a, "edit", m, "e2", {{"text", "see you at 6"}}).at("changed").as_bool());
 }
 
+TEST(MessageActions, a_member_added_later_hears_nothing_of_a_message_from_before_they_joined) {
+  ServerProcess server;
+  auto u = make_users(server, 3);
+  auto a = connect(server, u[0]);
+  auto b = connect(server, u[1]);
+  auto c = connect(server, u[2]);
+  auto chat = group(*a, {u[1].user}, "g1");
+  Sent old = send_text(*a, "chat", chat, "before you came", "m1");
+  auto added = request(*a, {{"type", "change"}, {"id", "c1"}, {"chat", chat}, {"op", "add"}, {"users", json::array{u[2].user}}});
+  ASSERT_EQ(str(added, "type"), "done");
+  ASSERT_EQ(answer(act(*a, "edit", old, "e1", {{"text", "secret plans"}})), "done");
+  ASSERT_TRUE(next_about(*b, "changed", old.chat, old.seq));
+  Sent later = send_text(*a, "chat", chat, "welcome", "m2");
+  // The new member's next message frame is the welcome; no change of the older message came first.
+  for (int i = 0; i < 20; ++i) {
+    auto f = c->recv();
+    ASSERT_TRUE(f);
+    const auto& o = f->as_object();
+    EXPECT_NE(str(o, "type"), "changed") << json::serialize(o);
+    if (str(o, "type") == "msg" && o.at("seq").as_int64() == later.seq) break;
+  }
+  EXPECT_EQ(answer(act(*c, "react", old, "r1", {{"emoji", "👍"}})), "no_such_message");
+}
+
 TEST(MessageActions, only_the_sender_edits_and_only_within_the_window) {
   ServerProcess server({"testing.clock_control=true", "messages.edit_window_min=15"});
   auto u = make_users(server, 2);

@@ -47,7 +47,13 @@ class ActionTx final : public message_actions::ActionTx {
   }
   std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override { return s_.reader(b_.conn, chat, user); }
   std::optional<Message> message(ChatId chat, Seq seq) override { return s_.message(b_.conn, chat, seq, true); }
-  std::vector<UserId> members(ChatId chat) override { return s_.fresh_members(b_.conn, chat); }
+  std::vector<UserId> readers(ChatId chat, Seq seq) override {
+    auto r = b_.conn.query("SELECT user_id FROM chat_members WHERE chat_id = $1 AND joined_seq < $2 ORDER BY user_id",
+                           {chat.value, seq});
+    std::vector<UserId> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(UserId(r.i64(i, 0)));
+    return out;
+  }
   TimeMs now() override { return s_.stamp(); }
   std::vector<std::pair<std::string, UserId>> reactions(ChatId chat, Seq seq) override {
     auto r = b_.conn.query("SELECT emoji, user_id FROM reactions WHERE chat_id = $1 AND seq = $2 ORDER BY at, user_id",

@@ -58,7 +58,13 @@ class ActionTx final : public message_actions::ActionTx {
   }
   std::optional<message_actions::Reader> reader(ChatId chat, UserId user) override { return reader_of(db_, chat, user); }
   std::optional<Message> message(ChatId chat, Seq seq) override { return message_of(db_, chat, seq); }
-  std::vector<UserId> members(ChatId chat) override { return s_.members(db_, chat); }
+  std::vector<UserId> readers(ChatId chat, Seq seq) override {
+    auto& q = db_.prepare("SELECT user_id FROM chat_members WHERE chat_id = ? AND joined_seq < ? ORDER BY user_id");
+    q.bind(1, chat.value).bind(2, seq);
+    std::vector<UserId> out;
+    while (q.step()) out.push_back(UserId(q.i64(0)));
+    return out;
+  }
   TimeMs now() override { return s_.stamp(); }
   std::vector<std::pair<std::string, UserId>> reactions(ChatId chat, Seq seq) override {
     auto& q = db_.prepare("SELECT emoji, user_id FROM reactions WHERE chat_id = ? AND seq = ? ORDER BY at, user_id");
@@ -154,9 +160,9 @@ std::optional<message_actions::Reader> SqliteStore::reader(Db& db, ChatId chat, 
 std::optional<Message> SqliteStore::message(Db& db, ChatId chat, Seq seq) { return message_of(db, chat, seq); }
 
 void SqliteStore::index_text(Db& db, ChatId chat, Seq seq, const std::string& text, const std::string& old_text) {
-  if (!options_.search_index) return;
+  // Old words always go (an edit or delete made while the index is off must not stay findable).
   if (!old_text.empty()) db.prepare("DELETE FROM messages_fts WHERE rowid = ?").bind(1, fts_rowid(chat, seq)).exec();
-  if (text.empty()) return;
+  if (text.empty() || !options_.search_index) return;
   std::string body = search_text::indexable(text);
   db.prepare("INSERT INTO messages_fts (rowid, body) VALUES (?, ?)")
       .bind(1, fts_rowid(chat, seq))
