@@ -82,7 +82,7 @@ export class Parleyd {
       "--listen", `127.0.0.1:${this.port}`, "--data-dir", path.join(this.dir, "data"), "--port-file", portFile,
       "--set", `server.web_root=${this.webRoot}`, "--set", "auth.code_sender=webhook",
       "--set", `auth.webhook_url=http://127.0.0.1:${this.sink.port}/codes`, "--set", `auth.admin_secret=${ADMIN_SECRET}`,
-      "--set", "server.threads=2", ...this.store.flatMap((kv) => ["--set", kv]),
+      "--set", "server.threads=2", "--set", "testing.clock_control=true", ...this.store.flatMap((kv) => ["--set", kv]),
     ];
     this.proc = spawn(this.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
     const onData = (d) => { this.log += d.toString(); };
@@ -118,6 +118,16 @@ export class Parleyd {
     });
     if (!res.ok) throw new Error(`admin/users: ${res.status} ${await res.text()}`);
     return (await res.json()).users;
+  }
+
+  /** Moves the server's clock forward (POST /v1/admin/clock; the server runs with testing.clock_control). */
+  async advanceClock(ms) {
+    const res = await fetch(`${this.url}/v1/admin/clock`, {
+      method: "POST", headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ advance_ms: ms }),
+    });
+    if (!res.ok) throw new Error(`admin/clock: ${res.status} ${await res.text()}`);
+    return (await res.json()).now;
   }
 
   async close() {

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
 import { avatarScenarios } from "./avatars.mjs";
 import { mediaScenarios } from "./media.mjs";
+import { findingScenarios } from "./finding.mjs";
+import { messageScenarios } from "./messages.mjs";
 
 const ALICE = "+14155550101";
 const BOB = "+14155550102";
@@ -472,4 +474,6 @@ export const scenarios = {
 
   ...mediaScenarios,
   ...avatarScenarios,
+  ...messageScenarios,
+  ...findingScenarios,
 };

@@ -12,7 +12,7 @@ import type { TypingStore } from "./typing";
 import type { UploadQueue } from "./uploads";
 import type { ParleyClient } from "../protocol/client";
 import type { ErrorFrame } from "../protocol/frames";
-import { describe, inviteAnswered, joinError } from "./words";
+import { actionError, describe, inviteAnswered, joinError } from "./words";
 
 /** What the actions read and move in the app state around them. */
 export interface ActionHost {
@@ -52,13 +52,17 @@ export class Actions {
     this.uploads = parts.uploads;
   }
 
-  /** Sends to the open chat, or to a draft's peer (the draft becomes the chat). False if nothing was sent. */
-  send(text: string): boolean {
+  /**
+   * Sends to the open chat (a reply to message `replyTo` of it), or to a draft's peer (the draft
+   * becomes the chat). False if nothing was sent.
+   */
+  send(text: string, replyTo?: number): boolean {
     const body = text.trim() ? text.replace(/\s+$/, "") : "";
     const host = this.host;
     if (!body || !host.view) return false;
     if ("chat" in host.view) {
-      this.client.sendToChat(host.view.chat, body);
+      if (replyTo) this.client.reply(host.view.chat, replyTo, body);
+      else this.client.sendToChat(host.view.chat, body);
       this.typing.stop(host.view.chat);
     } else {
       const id = this.client.sendToUser(host.view.draft.peer, body);
@@ -197,6 +201,11 @@ export class Actions {
       this.invites.remove(code);
       if (request?.type === "join") host.notice = e.code === "not_found" ? "This invitation is no longer valid." : describe(e);
       else if (e.code !== "not_found") host.notice = describe(e);
+      return true;
+    }
+    const action = actionError(e, request);
+    if (action) {   // an edit, delete, reaction, star or forward: nothing on screen changed, the notice says why
+      host.notice = action;
       return true;
     }
     if (request?.type === "join") {

@@ -1,5 +1,5 @@
-// The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, devices,
-// contact lookup, pending group invites, my avatar. Every failure is an ApiError with the server's code
+// The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, search,
+// starred messages, devices, contact lookup, pending group invites, my avatar. Every failure is an ApiError with the server's code
 // and message. The media routes read their answers themselves through `authorized`.
 
 import type { MediaKind, MsgFrame } from "../protocol/frames";
@@ -28,7 +28,14 @@ export interface ChatSummary {
   last_media?: { id: string; kind: MediaKind; name?: string; duration_ms?: number };
   avatar?: string;         // groups and rooms: the chat's avatar (a media id)
   peer_avatar?: string;    // one-to-one chats: the other member's avatar (a media id)
+  temporary?: boolean;     // direct chats and groups: the chat's mode
+  disappear?: number;      // seconds; absent: off
 }
+
+/** A search hit: the message (without pts) and its snippet, plain at even places, matched words at odd ones. */
+export interface SearchResult { message: Omit<MsgFrame, "type">; snippet: string[] }
+export interface SearchPage { results: SearchResult[]; next_offset?: number }
+export interface StarredPage { messages: Omit<MsgFrame, "type">[]; next_offset?: number }
 
 export interface Device {
   device: number;
@@ -59,6 +66,18 @@ export class Api {
   async history(chat: number, before = 0, limit = 50): Promise<MsgFrame[]> {
     const q = `?limit=${limit}` + (before > 0 ? `&before=${before}` : "");
     return (await this.call<{ messages: MsgFrame[] }>("GET", `/v1/chats/${chat}/messages${q}`)).messages;
+  }
+  /** Full-text search over my chats (or one `chat`); the last word matches as a prefix. */
+  search(q: string, opts: { chat?: number; offset?: number; limit?: number } = {}): Promise<SearchPage> {
+    let query = `q=${encodeURIComponent(q)}`;   // spaces as %20, not "+"
+    if (opts.chat) query += `&chat=${opts.chat}`;
+    if (opts.offset) query += `&offset=${opts.offset}`;
+    if (opts.limit) query += `&limit=${opts.limit}`;
+    return this.call("GET", `/v1/search?${query}`);
+  }
+  /** The messages I starred, newest star first. */
+  starred(offset = 0, limit = 50): Promise<StarredPage> {
+    return this.call("GET", `/v1/starred?limit=${limit}` + (offset ? `&offset=${offset}` : ""));
   }
   async devices(): Promise<Device[]> { return (await this.call<{ devices: Device[] }>("GET", "/v1/devices")).devices; }
   revoke(device: number): Promise<{ revoked: number }> { return this.call("DELETE", `/v1/devices/${device}`); }

@@ -62,6 +62,8 @@ export class ChatStore {
       c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
       c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
       c.avatar = (s.kind === "direct" ? s.peer_avatar : s.avatar) || undefined;
+      c.temporary = s.temporary || undefined;
+      c.disappear = s.disappear || undefined;
       // The same message as a `msg` already showed keeps what that said (a server without
       // `last_media` must not turn a photo into a system message).
       if (s.last_seq > c.lastSeq || (s.last_seq === c.lastSeq && (!c.lastMedia || s.last_media))) {
@@ -72,6 +74,7 @@ export class ChatStore {
         c.lastText = s.last_text;
         c.lastSender = s.last_sender;
         c.lastSystem = s.last_seq > 0 && s.last_text === "" && !media;
+        c.lastGone = undefined;
       }
       if (!old) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - s.read);
       else if (c.lastSender === this.me || c.read >= c.lastSeq) c.unread = 0;
@@ -91,11 +94,25 @@ export class ChatStore {
       c.lastSender = msg.from;
       c.lastSystem = !!msg.system;
       c.lastMedia = msg.media ? { kind: msg.media.kind, name: msg.media.name } : undefined;
+      c.lastGone = msg.deleted ? "deleted" : undefined;
       if (msg.system?.event === "avatar" && c.kind !== "direct") c.avatar = String(msg.system.avatar ?? "") || undefined;
+      if (msg.system?.event === "mode") {
+        c.temporary = msg.system.temporary === true || undefined;
+        c.disappear = Number(msg.system.disappear) || undefined;
+      }
       if (msg.from === this.me) c.unread = 0;
       else if (msg.seq > c.read && !msg.system) c.unread += 1;
     }
     return c;
+  }
+
+  /** A message changed (`now`) or went from view (null): the preview follows when it is the last one. */
+  applyChange(chat: number, seq: number, now: Message | null): void {
+    const c = this.chats.get(chat);
+    if (!c || c.lastSeq !== seq) return;
+    c.lastText = now?.text ?? "";
+    c.lastMedia = now?.media ? { kind: now.media.kind, name: now.media.name } : undefined;
+    c.lastGone = !now ? "expired" : now.deleted ? "deleted" : undefined;
   }
 
   /** A receipt moves its chat's ticks (or my read position); false if the chat is not listed. */
@@ -114,6 +131,10 @@ export class ChatStore {
       c.info = r;
       c.name = r.kind === "direct" ? c.name : r.name;
       if (r.kind !== "direct") c.avatar = r.avatar || undefined;
+      if (r.kind !== "room") {
+        c.temporary = r.temporary || undefined;
+        c.disappear = r.disappear || undefined;
+      }
       c.memberCount = r.member_count;
     }
   }

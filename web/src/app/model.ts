@@ -1,7 +1,7 @@
 // What the app state is made of: chats, messages, ticks, presence and the open view. Types
 // only; the stores beside this file keep them up to date and `state.ts` puts them together.
 
-import type { ChatInfoFrame, MediaKind, MediaObject, MsgFrame } from "../protocol/frames";
+import type { ChangedFrame, ChatInfoFrame, MediaKind, MediaObject, MsgFrame, Reaction } from "../protocol/frames";
 
 export type ChatKind = "direct" | "group" | "room";
 export type Tick = "pending" | "sent" | "delivered" | "read" | "failed";
@@ -19,6 +19,7 @@ export interface Chat {
   lastSender: number;
   lastSystem: boolean;
   lastMedia?: { kind: MediaKind; name?: string };   // the last message's media (kind and file name)
+  lastGone?: "deleted" | "expired";   // the last message was deleted for everyone, or disappeared (or was hidden)
   avatar?: string;        // the picture's media id: a group's or room's own, a one-to-one peer's
   read: number;           // my read position
   peerDelivered: number;  // one-to-one: the other member's positions
@@ -28,6 +29,8 @@ export interface Chat {
   unread: number;
   memberCount: number;
   info?: ChatInfoFrame;   // settings, my role, members (asked for when the chat opens)
+  temporary?: boolean;    // messages go once every member's devices have them
+  disappear?: number;     // messages go this many seconds after they are sent (0 / absent: off)
 }
 
 export interface Message {
@@ -39,6 +42,25 @@ export interface Message {
   id: string;
   system?: MsgFrame["system"];
   media?: MediaObject;    // a photo, video, voice note or file; `text` is its caption
+  // What happened to it since (the wire's names; each only when it applies).
+  reply_to?: number;      // the seq of the message it answers, in the same chat
+  forwarded?: number;     // hops (>= 5: "Forwarded many times")
+  edited?: number;        // ms of the last edit
+  deleted?: number;       // who deleted it for everyone: text "" and no media
+  reactions?: Reaction[];
+  expires_at?: number;
+  starred?: boolean;      // I starred it
+}
+
+const EXTRA = ["reply_to", "forwarded", "edited", "deleted", "reactions", "expires_at", "starred"] as const;
+
+/** The message a `msg` or `changed` frame (or a history page's entry) carries. */
+export function messageOf(f: MsgFrame | ChangedFrame | Omit<MsgFrame, "type">): Message {
+  const m: Message = { chat: f.chat, seq: f.seq, from: f.from, ts: f.ts, text: f.text, id: f.id };
+  if (f.system) m.system = f.system;
+  if (f.media) m.media = f.media;
+  for (const k of EXTRA) if (f[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = f[k];
+  return m;
 }
 
 /** A send not yet acknowledged (shown with a clock), or one the server refused. */

@@ -51,7 +51,7 @@ export class Requests {
       const mine = target.chat !== undefined
         ? chat === target.chat || (to !== undefined && this.chats.directWith(to)?.chat === target.chat)
         : to === target.to;
-      if (mine) out.push({ id: p.id, chat, to, text: String(f.text ?? "") });
+      if (mine) out.push({ id: p.id, chat, to, text: f.forward ? "Forwarded message" : String(f.text ?? "") });
     }
     for (const f of this.failed.values())
       if ((target.chat !== undefined && f.chat === target.chat) || (target.to !== undefined && f.to === target.to)) out.push(f);

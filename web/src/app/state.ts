@@ -5,8 +5,10 @@
 //
 // This is the facade the UI imports: it routes the client's events to one store per concern
 // (chats.ts, messages.ts, receipts.ts, typing.ts, presence.ts, views.ts, requests.ts; media
-// being sent in uploads.ts, downloaded media in media_cache.ts, photos in avatars.ts), keeps
-// the open view and the notice, and hands the requests to the server to actions.ts. Every
+// being sent in uploads.ts, downloaded media in media_cache.ts, photos in avatars.ts; edits,
+// deletes, reactions, stars and forwards in message_actions.ts, quoted messages in quotes.ts,
+// search, the starred list and going to a message in finder.ts), keeps the open view and the
+// notice, and hands the requests to the server to actions.ts. Every
 // change, whichever store holds it, is told to the listeners from here.
 
 import { Actions } from "./actions";
@@ -14,10 +16,13 @@ import { Api, ApiError, type ChatSummary, type Device } from "./api";
 import { MyAvatar, uploadPhoto } from "./avatars";
 import { ChatStore } from "./chats";
 import { Invites, type Invite } from "./invites";
+import { Finder } from "./finder";
 import { MediaCache } from "./media_cache";
+import { MessageActions } from "./message_actions";
 import { MessageStore, PAGE } from "./messages";
-import type { Chat, Invited, Message, Outgoing, OutgoingMedia, Presence, RoomAccess, Tick, View } from "./model";
+import { messageOf, type Chat, type Invited, type Message, type Outgoing, type OutgoingMedia, type Presence, type RoomAccess, type Tick, type View } from "./model";
 import { PresenceStore } from "./presence";
+import { Quotes } from "./quotes";
 import { tickOf } from "./receipts";
 import { Requests } from "./requests";
 import { TypingStore } from "./typing";
@@ -44,6 +49,9 @@ export class AppState {
   readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
   readonly uploads: UploadQueue;        // media being sent
   readonly myAvatar: MyAvatar;          // my profile photo's media id, as set from this browser
+  readonly messageActions: MessageActions;   // edit, delete, react, star, forward; who may
+  readonly quotes: Quotes;              // the messages replies quote, as they are now
+  readonly finder: Finder;              // search, the starred list, going to a message
 
   private readonly chatStore: ChatStore;
   private readonly messageStore = new MessageStore();
@@ -57,6 +65,8 @@ export class AppState {
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private visible = true;
   private seconds = 0;
+  private skew = 0;                     // the server's clock minus this page's
+  private readonly pages = new Map<number, Promise<void>>();   // chat -> its history page on its way
 
   constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient,
     uploadStore: UploadStore = new MemoryUploadStore()) {
@@ -76,6 +86,11 @@ export class AppState {
     this.presenceStore = new PresenceStore(client);
     this.roomViews = new RoomViews(client, this.chatStore, this.messageStore);
     this.requests = new Requests(client, this.chatStore);
+    const changed = () => this.changed();
+    this.quotes = new Quotes(this.messageStore, (chat, before, limit) => api.history(chat, before, limit), changed);
+    this.messageActions = new MessageActions({ me, client, chats: this.chatStore, messages: this.messageStore, quotes: this.quotes,
+      now: () => Date.now() + this.skew, changed });
+    this.finder = new Finder(this, api, this.messageStore, changed);
     this.actions = new Actions(this, {
       api, client, chats: this.chatStore, requests: this.requests, invites: this.invites, typing: this.typingStore, uploads: this.uploads,
     });
@@ -92,17 +107,22 @@ export class AppState {
     client.on("hello", (h) => {
       if (h.presence?.typing_ms) this.typingStore.typingMs = h.presence.typing_ms;
       this.maxTextChars = h.max_text_chars;
+      if (h.server_time > 0) this.skew = h.server_time - Date.now();
       client.privacy();
       void this.loadInvites();
     });
     client.on("message", (m) => this.onMessage(m));
+    client.on("changed", (f) => { this.messageActions.onChanged(f); this.finder.onChanged(f); });
+    client.on("marked", (f) => { this.messageActions.onMarked(f); this.finder.onMarked(f); });
     client.on("receipt", (r) => { if (this.chatStore.applyReceipt(r)) this.changed(); });
     client.on("ack", (a, request) => {
       // Shown at once, before its `msg` comes back through the log (a media send's object is
-      // the one its upload answered; without it, the `msg` brings it).
+      // the one its upload answered; without it, the `msg` brings it). A forward waits for its
+      // `msg`: the server copied the text and media.
       const media = this.uploads.acked(a.id);
-      if (request && (media || !request.media))
-        this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(request.text ?? ""), id: a.id, media });
+      if (request && (media || !request.media) && !request.forward)
+        this.addMessage({ chat: a.chat, seq: a.seq, from: me, ts: a.ts, text: String(request.text ?? ""), id: a.id, media,
+          ...(typeof request.reply_to === "number" ? { reply_to: request.reply_to } : {}) });
       this.requests.answered(a.id, a.chat);
       if (!this.chats.has(a.chat)) this.scheduleRefresh();
       this.changed();
@@ -145,6 +165,7 @@ export class AppState {
 
   dispose(): void {
     if (this.typingTimer) clearInterval(this.typingTimer);
+    this.finder.dispose();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.roomViews.dispose();
     this.listeners.clear();
@@ -242,20 +263,25 @@ export class AppState {
     this.changed();
   }
 
-  /** Loads the page of messages before the oldest loaded one. */
-  async loadEarlier(chat: number): Promise<void> {
+  /** Loads the page of messages before the oldest loaded one (or waits for the one on its way). */
+  loadEarlier(chat: number, limit = PAGE): Promise<void> {
     const before = this.messageStore.beginPage(chat);
-    if (before === undefined) return;
-    try {
-      this.messageStore.addPage(chat, await this.api.history(chat, before, PAGE));
-      this.markRead(chat);
-      this.roomViews.ask(chat);
-    } catch (e) {
-      this.notice = e instanceof ApiError ? e.message : String(e);
-    } finally {
-      this.messageStore.endPage(chat);
-    }
-    this.changed();
+    if (before === undefined) return this.pages.get(chat) ?? Promise.resolve();
+    const page = (async () => {
+      try {
+        this.messageStore.addPage(chat, await this.api.history(chat, before, limit), limit);
+        this.markRead(chat);
+        this.roomViews.ask(chat);
+      } catch (e) {
+        this.notice = e instanceof ApiError ? e.message : String(e);
+      } finally {
+        this.messageStore.endPage(chat);
+        this.pages.delete(chat);
+      }
+      this.changed();
+    })();
+    this.pages.set(chat, page);
+    return page;
   }
 
   markRead(chat: number): void {
@@ -300,7 +326,8 @@ export class AppState {
 
   // ------------------------------------------------------------ requests (actions.ts)
 
-  send(text: string): void { if (this.actions.send(text)) this.changed(); }
+  /** Sends text to the open chat (or draft); `replyTo`: the seq of the message it answers. */
+  send(text: string, replyTo?: number): void { if (this.actions.send(text, replyTo)) this.changed(); }
   /** Sends files to the open chat (or draft); `caption` goes with the first. */
   sendFiles(files: File[], caption = ""): void { if (this.actions.sendFiles(files, caption)) this.changed(); }
   startChat(phone: string): Promise<void> { return this.actions.startChat(phone); }
@@ -369,7 +396,7 @@ export class AppState {
   // ------------------------------------------------------------ incoming
 
   private onMessage(m: MsgFrame): void {
-    this.addMessage({ chat: m.chat, seq: m.seq, from: m.from, ts: m.ts, text: m.text, id: m.id, system: m.system, media: m.media });
+    this.addMessage(messageOf(m));
     if (m.system && this.view && "chat" in this.view && this.view.chat === m.chat) this.askAbout(m.chat);
     if (this.typingStore.ended(m.chat, m.from)) this.changed();
   }
@@ -383,10 +410,14 @@ export class AppState {
     this.changed();
   }
 
-  /** Once a second: typing indicators and invites expire; an open room's view counts refresh every 5 s. */
+  /**
+   * Once a second: typing indicators, invites and kept temporary messages expire; an open
+   * room's view counts refresh every 5 s.
+   */
   private tickSecond(): void {
     if (this.typingStore.expire()) this.changed();
     if (this.invites.expire()) this.changed();
+    this.messageActions.expireKept();
     if (++this.seconds % 5 === 0 && this.connected && this.visible && this.view && "chat" in this.view) this.roomViews.ask(this.view.chat);
   }
 

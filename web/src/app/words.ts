@@ -17,6 +17,8 @@ export function describe(e: { code: string; message?: string }): string {
     case "no_such_chat": return "No such chat.";
     case "text_too_long": return "The message is too long.";
     case "no_such_media": return "The file is no longer on the server. Send it again.";
+    case "no_such_message": return "That message is no longer there.";
+    case "too_late": return "It is too late to change that message.";
     default: return e.message || e.code;
   }
 }
@@ -34,4 +36,22 @@ export function joinError(e: { code: string; message?: string }, request: Record
     case "chat_full": return "The room is full.";
     default: return describe(e);
   }
+}
+
+const ACTIONS = new Set(["edit", "delete", "react", "star"]);
+
+/** A readable sentence for a refused edit, delete, reaction, star or forward; undefined for other requests. */
+export function actionError(e: { code: string; message?: string }, request?: Record<string, unknown>): string | undefined {
+  const type = String(request?.type ?? "");
+  const forward = type === "send" && !!request?.forward;
+  if (!ACTIONS.has(type) && !forward) return undefined;
+  if (e.code === "too_late")
+    return type === "edit" ? "Messages can be edited for 15 minutes only." : "Messages can be deleted for everyone for 48 hours only.";
+  if (e.code === "forbidden") {
+    if (type === "edit") return "You can only edit your own messages.";
+    if (type === "delete") return "You can only delete your own messages for everyone.";
+    if (type === "star") return "This message cannot be starred.";
+  }
+  if (forward && e.code === "no_such_message") return "That message can no longer be forwarded.";
+  return describe(e);
 }

@@ -9,10 +9,13 @@
 
 import {
   parseServerFrame,
-  type AckFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type InviteFrame,
-  type MembershipFrame, type MsgFrame, type PresenceFrame, type PrivacyFrame, type PrivacySettings, type ReceiptFrame,
+  type AckFrame, type ChangedFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type InviteFrame,
+  type MarkedFrame, type MembershipFrame, type MsgFrame, type PresenceFrame, type PrivacyFrame, type PrivacySettings, type ReceiptFrame,
   type ReceiptsFrame, type SyncedFrame, type TypingFrame, type ViewsFrame,
 } from "./frames";
+import { MemoryOutbox, type Outbox, type Pending } from "./outbox";
+
+export { MemoryOutbox, type Outbox, type Pending } from "./outbox";
 
 /** The part of the browser's WebSocket the client uses (tests pass a fake). */
 export interface SocketLike {
@@ -24,27 +27,6 @@ export interface SocketLike {
   onerror: ((ev: unknown) => void) | null;
 }
 export type SocketFactory = (url: string) => SocketLike;
-
-/** A request waiting for its ack or done: resent (marked background) after reconnects. */
-export interface Pending {
-  id: string;
-  order: number;
-  frame: Record<string, unknown>;
-}
-
-/** Where pending requests live; the app keeps them in IndexedDB so a reload loses nothing. */
-export interface Outbox {
-  load(): Promise<Pending[]>;
-  put(p: Pending): Promise<void>;
-  remove(id: string): Promise<void>;
-}
-
-export class MemoryOutbox implements Outbox {
-  private items = new Map<string, Pending>();
-  async load() { return [...this.items.values()].sort((a, b) => a.order - b.order); }
-  async put(p: Pending) { this.items.set(p.id, p); }
-  async remove(id: string) { this.items.delete(id); }
-}
 
 export interface ClientOptions {
   url: string;                 // ws(s)://host/v1/ws
@@ -63,6 +45,10 @@ export interface ClientEvents {
   state: (connected: boolean) => void;
   hello: (h: HelloFrame) => void;
   message: (m: MsgFrame) => void;
+  /** A message as it is now (edited, deleted, reacted to, expired): replace the copy of (chat, seq). */
+  changed: (c: ChangedFrame) => void;
+  /** I starred, unstarred or hid a message (on any of my devices). */
+  marked: (m: MarkedFrame) => void;
   receipt: (r: ReceiptFrame) => void;
   /** `request`: the frame this answers, while it was still unanswered. */
   ack: (a: AckFrame, request?: Record<string, unknown>) => void;
@@ -190,6 +176,17 @@ export class ParleyClient {
   sendMedia(target: { chat: number } | { to: number }, media: { id: string; name?: string }, caption: string, id?: string): string {
     return this.request({ type: "send", ...target, text: caption, media }, id);
   }
+  /** A reply: text that quotes message `replyTo` of the same chat. */
+  reply(chat: number, replyTo: number, text: string): string { return this.request({ type: "send", chat, text, reply_to: replyTo }); }
+  /** Forwards message `source` (text and media copied by the server). */
+  forward(target: { chat: number } | { to: number }, source: { chat: number; seq: number }): string {
+    return this.request({ type: "send", ...target, forward: { chat: source.chat, seq: source.seq } });
+  }
+  edit(chat: number, seq: number, text: string): string { return this.request({ type: "edit", chat, seq, text }); }
+  deleteMessage(chat: number, seq: number, scope: "me" | "everyone"): string { return this.request({ type: "delete", chat, seq, for: scope }); }
+  /** My reaction to a message: one emoji, or "" to take it back. */
+  react(chat: number, seq: number, emoji: string): string { return this.request({ type: "react", chat, seq, emoji }); }
+  star(chat: number, seq: number, starred: boolean): string { return this.request({ type: "star", chat, seq, starred }); }
   /** A fresh client message id, for a send prepared before it goes out (a file still uploading). */
   newId(): string { return this.idPrefix + String(++this.idCounter); }
   createChat(kind: "group" | "room", name: string, members: number[], extra: Record<string, unknown> = {}): string {
@@ -385,6 +382,12 @@ export class ParleyClient {
         this.emit("message", f);
         return;
       }
+      case "changed":   // in the log like a message; a room's comes live, without pts
+        if (f.pts === undefined || this.advance(f.pts)) this.emit("changed", f);
+        return;
+      case "marked":
+        if (this.advance(f.pts)) this.emit("marked", f);
+        return;
       case "receipt":
         if (this.advance(f.pts)) this.emit("receipt", f);
         return;

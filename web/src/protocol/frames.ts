@@ -23,6 +23,9 @@ export interface MediaObject {
   name?: string;
 }
 
+/** One emoji's reactions to a message, in first-use order; rooms count only (no `users`). */
+export interface Reaction { emoji: string; count: number; users?: number[] }
+
 /** A message. `pts` is absent for a room's message (rooms are read by seq, outside the log). */
 export interface MsgFrame {
   type: "msg";
@@ -38,7 +41,25 @@ export interface MsgFrame {
   system?: { event: string; [field: string]: unknown };
   /** A photo, video, voice note or file; `text` is then its caption ("" for none). */
   media?: MediaObject;
+  // What happened to it since it was sent; each present only when it applies.
+  reply_to?: number;        // the seq (same chat) it answers
+  forwarded?: number;       // hops: 1 forwarded once
+  edited?: number;          // ms of the last edit
+  deleted?: number;         // who deleted it for everyone (text "" and no media)
+  expired?: boolean;        // it disappeared (timer or temporary chat): remove it from view
+  reactions?: Reaction[];
+  expires_at?: number;      // ms when a disappearing message goes
+  starred?: boolean;        // history pages and the starred list: I starred it
 }
+
+/**
+ * A message as it is now, after an edit, a delete, a reaction or its expiry: replaces the
+ * copy of (chat, seq). In the log (with `pts`), except a room's, which comes live.
+ */
+export interface ChangedFrame extends Omit<MsgFrame, "type"> { type: "changed" }
+
+/** I starred, unstarred or hid (deleted for me) a message, on one of my devices. */
+export interface MarkedFrame { type: "marked"; pts: number; chat: number; seq: number; starred: boolean; hidden: boolean }
 
 /** A member's receipt; `all: true`: every member of a group has delivered / read up to. */
 export interface ReceiptFrame {
@@ -108,16 +129,20 @@ export interface ChatInfoFrame {
   /** Rooms, and only for admins: the code anyone joins with (the only way into a private room). */
   invite?: string;
   members: MemberInfo[];
+  /** Direct chats and groups: messages go once every member's devices have them. */
+  temporary?: boolean;
+  /** Direct chats and groups: messages go this many seconds after they were sent (absent: off). */
+  disappear?: number;
 }
 export interface ReceiptsFrame { type: "receipts"; chat: number; seq: number; read: number[]; delivered: number[]; pending: number[] }
 export interface ViewsFrame { type: "views"; chat: number; views: { seq: number; count: number }[] }
 
 export type ServerFrame =
-  | MsgFrame | ReceiptFrame | HelloFrame | AckFrame | ErrorFrame | SyncedFrame | PresenceFrame | TypingFrame
+  | MsgFrame | ChangedFrame | MarkedFrame | ReceiptFrame | HelloFrame | AckFrame | ErrorFrame | SyncedFrame | PresenceFrame | TypingFrame
   | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame | InviteFrame;
 
 const KNOWN = new Set<string>([
-  "msg", "receipt", "hello", "ack", "error", "synced", "presence", "typing", "privacy", "done", "membership", "pong",
+  "msg", "changed", "marked", "receipt", "hello", "ack", "error", "synced", "presence", "typing", "privacy", "done", "membership", "pong",
   "chat_info", "receipts", "views", "invite",
 ]);
 

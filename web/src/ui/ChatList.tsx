@@ -37,8 +37,9 @@ function Row({ state, chat, selected }: { state: AppState; chat: Chat; selected:
   );
 }
 
-export function ChatList({ state }: { state: AppState }) {
-  const list = state.chatList();
+/** The chats (those `filter` keeps, when given); `empty` is said when none is left. */
+export function ChatList({ state, filter, empty }: { state: AppState; filter?: (c: Chat) => boolean; empty?: string }) {
+  const list = filter ? state.chatList().filter(filter) : state.chatList();
   const current = state.view && "chat" in state.view ? state.view.chat : 0;
   function keys(e: KeyboardEvent) {
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
@@ -49,7 +50,7 @@ export function ChatList({ state }: { state: AppState }) {
     e.preventDefault();
   }
   if (!list.length)
-    return <p class="empty-list">No chats yet. Start one with <strong>New chat</strong>.</p>;
+    return <p class="empty-list">{empty ?? <>No chats yet. Start one with <strong>New chat</strong>.</>}</p>;
   return (
     <ul class="chat-list" aria-label="Chats" onKeyDown={keys}>
       {list.map((c) => <Row key={c.chat} state={state} chat={c} selected={c.chat === current} />)}

@@ -1,52 +1,21 @@
-// One chat: header with presence / typing / members, messages (text, photos, videos, voice
-// notes, files) with day separators and ticks, earlier messages on scroll, media on their way,
-// the full-size viewer, files dropped on the chat, and the composer.
+// One chat: the header, messages (text, photos, videos, voice notes, files; replies, reactions,
+// edits and deletes) with day separators and ticks, earlier messages on scroll, media on their
+// way, the full-size viewer, files dropped on the chat, the composer (replying or editing), the
+// dialogs a message's menu opens, and the scroll to a message gone to (search, star, quote).
 
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { AppState, Chat, Draft, Message, Outgoing } from "../app/state";
+import type { AppState, Draft, Message, Outgoing } from "../app/state";
+import { Bubble } from "./Bubble";
+import { ChatHeader } from "./ChatHeader";
 import { Composer } from "./Composer";
-import { MediaContent } from "./media/MediaContent";
 import { UploadBubble } from "./media/UploadBubble";
 import { Viewer } from "./media/Viewer";
-import { Avatar } from "./Avatar";
-import { systemText, who } from "./format";
-import { clock, dayLabel, lastSeen, sameDay } from "./time";
+import { modeOf, who, type Mode } from "./format";
+import { DeleteDialog, DisappearingDialog, ForwardDialog } from "./MessageDialogs";
+import type { MessageAction } from "./MessageMenu";
+import { dayLabel, sameDay } from "./time";
 import { Ticks } from "./Ticks";
-import { EyeIcon, InfoIcon } from "./Icons";
 
-function statusLine(state: AppState, chat: Chat | undefined, peer: number | undefined): string {
-  const typists = chat ? state.typists(chat.chat) : [];
-  if (chat && chat.kind !== "direct") {
-    if (typists.length === 1) return `${who(state, typists[0])} is typing…`;
-    if (typists.length > 1) return `${typists.length} people are typing…`;
-    if (chat.kind === "room") return `${chat.memberCount} ${chat.memberCount === 1 ? "member" : "members"}`;
-    const members = chat.info?.members.map((m) => who(state, m.user)) ?? [];
-    return members.length ? members.join(", ") : `${chat.memberCount} members`;
-  }
-  if (typists.length) return "typing…";
-  if (peer === undefined || peer === state.me) return "";
-  const p = state.presence.get(peer);
-  if (!p || p.hidden) return "";
-  if (p.online) return "online";
-  return p.lastSeen ? lastSeen(p.lastSeen) : "";
-}
-
-function Bubble({ state, chat, m, views, onOpen }: { state: AppState; chat: Chat; m: Message; views?: number; onOpen: (m: Message) => void }) {
-  if (m.system) return <li class="system" data-seq={m.seq}><span>{systemText(state, m)}</span></li>;
-  const mine = m.from === state.me;
-  return (
-    <li class={`bubble ${mine ? "mine" : "theirs"}${m.media ? ` media kind-${m.media.kind}` : ""}`} data-seq={m.seq}>
-      {!mine && chat.kind === "group" && <span class="sender">{who(state, m.from)}</span>}
-      {m.media && <MediaContent state={state} media={m.media} onOpen={() => onOpen(m)} />}
-      {(m.text || !m.media) && <span class="text">{m.text}</span>}
-      <span class="meta">
-        {views !== undefined && <span class="views" aria-label={`${views} views`} data-views={views}><EyeIcon /> {views}</span>}
-        <time dateTime={new Date(m.ts).toISOString()}>{clock(m.ts)}</time>
-        {mine && chat.kind !== "room" && <Ticks tick={state.tick(chat, m.seq)} />}
-      </span>
-    </li>
-  );
-}
 
 function Queued({ state, o }: { state: AppState; o: Outgoing }) {
   return (
@@ -65,8 +34,8 @@ function Queued({ state, o }: { state: AppState; o: Outgoing }) {
   );
 }
 
-export function ChatView({ state, chatId, draft, onBack, onInfo }: {
-  state: AppState; chatId?: number; draft?: Draft; onBack: () => void; onInfo: () => void;
+export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
+  state: AppState; chatId?: number; draft?: Draft; onBack: () => void; onInfo: () => void; onSearch: () => void;
 }) {
   const chat = chatId !== undefined ? state.chats.get(chatId) : undefined;
   const messages = chatId !== undefined ? state.messages.get(chatId) ?? [] : [];
@@ -76,7 +45,10 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
   const [files, setFiles] = useState<File[]>([]);
   const [viewing, setViewing] = useState<Message | null>(null);
   const [dragging, setDragging] = useState(0);
-  const peer = chat?.kind === "direct" ? chat.peer : draft?.peer;
+  const [reply, setReply] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [dialog, setDialog] = useState<{ kind: "forward" | "delete"; m: Message } | { kind: "disappearing" } | null>(null);
+  const [flash, setFlash] = useState<{ seq: number; n: number } | null>(null);   // the message gone to last (CSS fades its mark)
   const title = chat ? (chat.kind === "direct" ? who(state, chat.peer ?? 0) : chat.name) : draft ? who(state, draft.peer) : "";
   const views = chatId !== undefined ? state.views.get(chatId) : undefined;
   const listRef = useRef<HTMLDivElement>(null);
@@ -95,7 +67,27 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
     }
     prevTop.current = { first, height: el.scrollHeight };
   });
-  useEffect(() => { stick.current = true; prevTop.current = null; setFiles([]); setViewing(null); }, [chatId, draft?.peer]);
+  useEffect(() => {
+    stick.current = true; prevTop.current = null; setFiles([]); setViewing(null); setReply(null); setEditing(null); setDialog(null);
+    setFlash(null);
+  }, [chatId, draft?.peer]);
+  // A message gone to (a search result, a star, a quote): scrolled to the middle and highlighted a moment.
+  const jump = state.finder.highlight;
+  const jumped = useRef(0);   // the last jump scrolled to (coming back to the chat does not do it again)
+  useEffect(() => {
+    if (!jump || jump.chat !== chatId || jump.n === jumped.current) return;
+    const el = listRef.current?.querySelector<HTMLElement>(`[data-seq="${jump.seq}"]`);
+    if (!el) return;
+    jumped.current = jump.n;
+    stick.current = false;
+    el.scrollIntoView({ block: "center" });
+    setFlash({ seq: jump.seq, n: jump.n });
+  }, [jump?.n, chatId]);
+  // A message being replied to or edited that goes (deleted, hidden, expired) ends the reply or edit.
+  useEffect(() => {
+    if (reply && !messages.some((m) => m.seq === reply.seq && !m.deleted)) setReply(null);
+    if (editing && !messages.some((m) => m.seq === editing.seq && !m.deleted)) setEditing(null);
+  });
   useEffect(() => { if (sending.length) stick.current = true; }, [sending.length]);
 
   function onScroll() {
@@ -120,29 +112,28 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
       setFiles((f) => [...f, ...dropped]);
     },
   };
-  const status = statusLine(state, chat, peer);
+  function onAction(a: MessageAction, m: Message) {
+    if (a === "reply") { setEditing(null); setReply(m); }
+    else if (a === "edit") { setReply(null); setEditing(m); }
+    else setDialog({ kind: a, m });
+  }
   const rows: preact.JSX.Element[] = [];
   let prev = 0;
+  let mode: Mode | undefined;   // the mode the last `mode` system message set (unknown before the first loaded)
   for (const m of messages) {
     if (!prev || !sameDay(prev, m.ts))
       rows.push(<li class="day" key={`d${m.seq}`}><span>{dayLabel(m.ts)}</span></li>);
     prev = m.ts;
-    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} onOpen={setViewing} />);
+    const before = mode;
+    if (m.system?.event === "mode") mode = modeOf(m.system);
+    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} before={before} highlighted={flash?.seq === m.seq ? flash.n : 0}
+      onOpen={setViewing} onAction={onAction} />);
   }
 
   return (
     <section class="chat-view" aria-label={`Chat with ${title}`} {...drag}>
-      <header class="chat-head">
-        <button type="button" class="icon back" aria-label="Back to chats" onClick={onBack}>←</button>
-        <Avatar state={state} id={chat?.avatar} name={title} kind={chat?.kind ?? "direct"} />
-        <div class="chat-title">
-          <h2>{title}</h2>
-          <p class="status" aria-live="polite" data-status>{status}</p>
-        </div>
-        {chat && chat.kind !== "direct" && (
-          <button type="button" class="icon" aria-label={chat.kind === "room" ? "Room info" : "Group info"} onClick={onInfo}><InfoIcon /></button>
-        )}
-      </header>
+      <ChatHeader state={state} chat={chat} draft={draft} title={title} onBack={onBack} onInfo={onInfo} onSearch={onSearch}
+        onDisappearing={() => setDialog({ kind: "disappearing" })} />
       <div class="messages" ref={listRef} onScroll={onScroll}>
         {chatId !== undefined && !state.complete.has(chatId) && messages.length > 0 && (
           <button type="button" class="link load-earlier" onClick={() => void state.loadEarlier(chatId)}>Load earlier messages</button>
@@ -157,12 +148,16 @@ export function ChatView({ state, chatId, draft, onBack, onInfo }: {
         {!messages.length && !queued.length && !sending.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
       </div>
       {canPost ? (
-        <Composer state={state} chat={chat} files={files} onFiles={setFiles} />
+        <Composer state={state} chat={chat} files={files} onFiles={setFiles} reply={reply} editing={editing}
+          onCancel={() => { setReply(null); setEditing(null); }} onSent={() => { stick.current = true; }} />
       ) : (
         <p class="read-only" role="note">Only admins can send messages{chat?.kind === "room" ? " in this room" : ""}.</p>
       )}
       {dragging > 0 && <div class="drop-overlay" aria-hidden="true" data-drop-overlay><span>Drop files to send them</span></div>}
       {viewing?.media && <Viewer state={state} message={viewing} onClose={() => setViewing(null)} />}
+      {dialog?.kind === "forward" && <ForwardDialog state={state} m={dialog.m} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "delete" && chat && <DeleteDialog state={state} chat={chat} m={dialog.m} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "disappearing" && chat && <DisappearingDialog state={state} chat={chat} onClose={() => setDialog(null)} />}
     </section>
   );
 }

@@ -1,39 +1,55 @@
 // The message box: Enter sends and Shift+Enter is a new line; the paperclip picks files, and
-// pasted images join them. With files chosen, the text is the caption of the first.
+// pasted images join them. With files chosen, the text is the caption of the first. Replying,
+// the quoted message shows above it; editing, the message's text is in it and Enter saves it.
+// Escape cancels a reply or an edit.
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AppState, Chat } from "../app/state";
+import type { AppState, Chat, Message } from "../app/state";
 import { AttachStrip } from "./media/AttachStrip";
+import { ComposeQuote } from "./Quote";
 import { PaperclipIcon } from "./Icons";
 
-export function Composer({ state, chat, files, onFiles }: {
+export function Composer({ state, chat, files, onFiles, reply, editing, onCancel, onSent }: {
   state: AppState; chat?: Chat; files: File[]; onFiles: (files: File[]) => void;
+  reply?: Message | null; editing?: Message | null; onCancel: () => void;
+  onSent?: () => void;       // a message went (not an edit): the chat scrolls to its end
 }) {
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const key = chat?.chat ?? 0;
   useEffect(() => { ref.current?.focus(); setText(""); }, [key]);
+  useEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);
+  useEffect(() => { if (reply || editing) ref.current?.focus(); }, [reply?.seq, editing?.seq]);
   const over = [...text].length > state.maxTextChars;
-  const ready = (text.trim() !== "" || files.length > 0) && !over;
+  const ready = editing ? (text.trim() !== "" || !!editing.media) && !over : (text.trim() !== "" || files.length > 0) && !over;
   function submit() {
     if (!ready) return;
-    if (files.length) state.sendFiles(files, text);
-    else state.send(text);
+    if (editing) {
+      state.messageActions.edit(editing, text);
+      onCancel();
+    } else {
+      if (files.length) state.sendFiles(files, text);
+      else state.send(text, reply?.seq);
+      onSent?.();
+    }
+    if (reply) onCancel();
     onFiles([]);
     setText("");
     ref.current?.focus();
   }
   function paste(e: ClipboardEvent) {
     const pasted = [...(e.clipboardData?.files ?? [])];
-    if (!pasted.length) return;
+    if (!pasted.length || editing) return;
     e.preventDefault();
     onFiles([...files, ...pasted]);
   }
+  const quoted = editing ?? reply;
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      {quoted && <ComposeQuote state={state} m={quoted} editing={!!editing} onCancel={onCancel} />}
       <AttachStrip files={files} onChange={onFiles} />
-      <button type="button" class="icon attach" aria-label="Attach files" onClick={() => picker.current?.click()}><PaperclipIcon /></button>
+      {!editing && <button type="button" class="icon attach" aria-label="Attach files" onClick={() => picker.current?.click()}><PaperclipIcon /></button>}
       <input ref={picker} type="file" multiple hidden aria-label="Files to attach" data-picker
         onChange={(e) => {
           const input = e.target as HTMLInputElement;
@@ -43,14 +59,15 @@ export function Composer({ state, chat, files, onFiles }: {
       <label for="composer-text" class="sr-only">Message</label>
       <textarea id="composer-text" ref={ref} rows={1} placeholder={files.length ? "Add a caption" : "Type a message"} value={text}
         aria-invalid={over ? "true" : undefined}
-        onInput={(e) => { setText((e.target as HTMLTextAreaElement).value); if (chat) state.typed(chat.chat); }}
+        onInput={(e) => { setText((e.target as HTMLTextAreaElement).value); if (chat && !editing) state.typed(chat.chat); }}
         onBlur={() => chat && state.stopTyping(chat.chat)}
         onPaste={paste}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+          if (e.key === "Escape" && quoted) { e.preventDefault(); onCancel(); }
         }} />
       {over && <span class="error" role="alert">Too long: at most {state.maxTextChars} characters.</span>}
-      <button type="submit" class="send" aria-label="Send" disabled={!ready}>➤</button>
+      <button type="submit" class="send" aria-label={editing ? "Save" : "Send"} disabled={!ready}>{editing ? "✓" : "➤"}</button>
     </form>
   );
 }

@@ -42,3 +42,18 @@ export const FileIcon = () => (
 export const RetryIcon = () => (
   <svg {...common} width={16} height={16}><path d="M3 12a9 9 0 1 0 3-6.7L3 8" /><path d="M3 3v5h5" /></svg>
 );
+export const SearchIcon = () => (
+  <svg {...common} width={18} height={18}><circle cx="11" cy="11" r="7" /><path d="M21 21l-4.3-4.3" /></svg>
+);
+export const StarIcon = () => (
+  <svg {...common} width={18} height={18}><path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z" /></svg>
+);
+export const MoreIcon = () => (
+  <svg {...common} width={20} height={20} fill="currentColor"><circle cx="12" cy="5" r="1.6" /><circle cx="12" cy="12" r="1.6" /><circle cx="12" cy="19" r="1.6" /></svg>
+);
+export const ChevronIcon = () => (
+  <svg {...common} width={16} height={16}><path d="M6 9l6 6 6-6" /></svg>
+);
+export const TimerIcon = () => (
+  <svg {...common} width={14} height={14}><circle cx="12" cy="13" r="8" /><path d="M12 9v4l2 2M10 2h4" /></svg>
+);

@@ -1,6 +1,7 @@
-// The signed-in app: chat list on the left, the open chat on the right (one at a time on a
-// narrow screen), group invitations above the list, info and settings panels, the reconnect
-// banner, and toasts (errors; whom a new group or an add invited instead of adding).
+// The signed-in app: chat list on the left (or, while searching, the chats and messages found),
+// the open chat on the right (one at a time on a narrow screen), group invitations above the
+// list, info, settings, starred-messages and search-in-chat panels, the reconnect banner, and
+// toasts (errors; whom a new group or an add invited instead of adding).
 
 import { useEffect, useState } from "preact/hooks";
 import type { AppState, Invited } from "../app/state";
@@ -10,11 +11,16 @@ import { Invitations } from "./Invitations";
 import { who } from "./format";
 import { ChatView } from "./ChatView";
 import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog, SettingsPanel } from "./Panels";
+import { ChatSearchPanel, SearchBox, SidebarResults } from "./Search";
+import { StarredPanel } from "./StarredPanel";
 import { formatPhone } from "./countries";
-import { GearIcon } from "./Icons";
+import { GearIcon, StarIcon } from "./Icons";
 
 type Modal = "chat" | "group" | "room" | null;
-type Side = "info" | "settings" | null;
+type Side = "info" | "settings" | "starred" | "search" | null;
+
+/** On a narrow screen a panel covers the chat: going to a message closes it. */
+const narrow = () => typeof matchMedia === "function" && matchMedia("(max-width: 720px)").matches;
 
 function Banner({ state }: { state: AppState }) {
   const [show, setShow] = useState(false);
@@ -52,7 +58,14 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
     document.addEventListener("visibilitychange", onVis);
     return () => document.removeEventListener("visibilitychange", onVis);
   }, [state]);
-  useEffect(() => { if (side === "info" && !chat) setSide(null); }, [chat, side]);
+  useEffect(() => { if ((side === "info" || side === "search") && !chat) setSide(null); }, [chat, side]);
+  // "Search in chat" follows the open chat: another chat closes it.
+  useEffect(() => {
+    if (side === "search" && state.finder.chatSearch?.chat !== chat?.chat) setSide(null);
+  }, [chat?.chat]);
+  useEffect(() => { if (side !== "search" && state.finder.chatSearch) state.finder.searchIn(null); }, [side]);
+  const searching = state.finder.search.query.trim() !== "";
+  const went = () => { if (narrow()) setSide(null); };
   const unread = state.chatList().reduce((n, c) => n + c.unread, 0);
   useEffect(() => { document.title = unread ? `(${unread}) parley` : "parley"; }, [unread]);
 
@@ -62,21 +75,31 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
       <Banner state={state} />
       <nav class="sidebar" aria-label="Chats">
         <header class="side-head">
-          <h1 class="me"><span class="logo" aria-hidden="true">●</span> {formatPhone(state.myPhone)}</h1>
+          <div class="side-top">
+            <h1 class="me"><span class="logo" aria-hidden="true">●</span> {formatPhone(state.myPhone)}</h1>
+            <button type="button" class="icon" aria-label="Starred messages" aria-pressed={side === "starred" ? "true" : "false"}
+              onClick={() => setSide(side === "starred" ? null : "starred")}><StarIcon /></button>
+            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
+          </div>
           <div class="actions">
             <button type="button" onClick={() => setModal("chat")}>New chat</button>
             <button type="button" onClick={() => setModal("group")}>New group</button>
             <button type="button" onClick={() => setModal("room")}>Rooms</button>
-            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
           </div>
         </header>
-        <Invitations state={state} />
-        <ChatList state={state} />
+        <SearchBox state={state} />
+        {searching ? <SidebarResults state={state} onGo={went} /> : (
+          <>
+            <Invitations state={state} />
+            <ChatList state={state} />
+          </>
+        )}
       </nav>
       <main class="main">
         {view ? (
           <ChatView state={state} chatId={"chat" in view ? view.chat : undefined} draft={"draft" in view ? view.draft : undefined}
-            onBack={() => state.open(null)} onInfo={() => setSide(side === "info" ? null : "info")} />
+            onBack={() => state.open(null)} onInfo={() => setSide(side === "info" ? null : "info")}
+            onSearch={() => { if (chat) { state.finder.searchIn(chat.chat); setSide("search"); } }} />
         ) : (
           <div class="welcome"><h2>parley</h2><p>Pick a chat, or start one with <strong>New chat</strong>.</p></div>
         )}
@@ -95,6 +118,8 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
       </main>
       {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
       {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}
+      {side === "starred" && <StarredPanel state={state} onClose={() => setSide(null)} onGo={went} />}
+      {side === "search" && <ChatSearchPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {modal === "chat" && <NewChatDialog state={state} onClose={() => setModal(null)} />}
       {modal === "group" && <NewGroupDialog state={state} onClose={() => setModal(null)} />}
       {modal === "room" && <RoomDialog state={state} onClose={() => setModal(null)} />}
