@@ -30,6 +30,7 @@ WsSession::WsSession(asio::ip::tcp::socket socket, IoThread& io, Services& servi
       auth_timer_(io.context()),
       typing_timer_(io.context()),
       idle_timer_(io.context()),
+      persist_timer_(io.context()),
       send_rate_(options.send_rate_per_s, options.send_burst),
       typing_rate_(options.typing_rate_per_s, options.typing_burst),
       stream_(*this, options.sync_page) {
@@ -80,6 +81,7 @@ void WsSession::on_closed() {
   auth_timer_.cancel();
   idle_timer_.cancel();
   typing_timer_.cancel();
+  persist_timer_.cancel();
   drain_.cancel();
   persist_position(true);
   persist_room_positions(true);
@@ -144,7 +146,21 @@ void WsSession::protocol_error(std::string_view code, std::string message, std::
 bool WsSession::persist_position(bool force, std::function<void(Status)> done) {
   if (!device_ || device_->position <= persisted_position_) return false;
   TimeMs now = svc_.clock.now_ms();
-  if (!force && now - persisted_at_ < 1000) return false;
+  if (!force && now - persisted_at_ < 1000) {
+    // At most one write a second, and the last position of a burst is written when the second
+    // is up even if no ack follows: a temporary chat's message goes once every device has it.
+    if (!persist_armed_) {
+      persist_armed_ = true;
+      persist_timer_.expires_after(std::chrono::milliseconds(std::clamp<TimeMs>(1000 - (now - persisted_at_), 1, 1000)));
+      persist_timer_.async_wait([weak = weak_self()](boost::system::error_code ec) {
+        auto self = weak.lock();
+        if (!self) return;
+        self->persist_armed_ = false;
+        if (!ec && !self->gone()) self->persist_position(true);
+      });
+    }
+    return false;
+  }
   persisted_position_ = device_->position;
   persisted_at_ = now;
   svc_.chat.received(device_->id, device_->position, std::move(done));

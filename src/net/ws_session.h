@@ -140,6 +140,8 @@ class WsSession final : public WsConnection,
   boost::asio::steady_timer auth_timer_;
   boost::asio::steady_timer typing_timer_;
   boost::asio::steady_timer idle_timer_;  // pings a quiet peer at idle/2, cuts a silent one at idle
+  boost::asio::steady_timer persist_timer_;  // writes the last position of a burst of acks
+  bool persist_armed_ = false;
 
   std::optional<DeviceRecord> device_;
   bool authenticating_ = false;  // a token is being checked: reading waits until hello
