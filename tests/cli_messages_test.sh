@@ -93,7 +93,7 @@ has "chat 2 #2 from 2: \[Forwarded\] yes, coffee sounds good$"
 run "${a[@]}" forward 2 2 +14155550103
 has "sent (chat 3, #1"
 : >"$dir/fwd"
-forwarded() { "$parley" "${c[@]}" listen --once >>"$dir/fwd" && grep -q "^chat 3 #1 from 1: \[Forwarded\] yes, coffee sounds good$" "$dir/fwd"; }
+forwarded() { "$parley" "${c[@]}" listen --once >>"$dir/fwd" && grep -q "chat 3 #1 from 1: \[Forwarded\] yes, coffee sounds good$" "$dir/fwd"; }
 eventually forwarded
 # Delete for me: gone from b's history and devices only. For everyone: a tombstone for all,
 # the quote of the reply too; not someone else's message in a one-to-one chat.

@@ -113,6 +113,8 @@ export async function carolWithAlice(server, browser, alicePage) {
   await alicePage.getByRole("button", { name: "New chat" }).click();
   await alicePage.getByLabel("Phone number (with country code)").fill(CAROL);
   await alicePage.getByRole("button", { name: "Start chat" }).click();
+  // Bob's chat was open: type only once Carol's has taken its place.
+  await alicePage.locator(".chat-head h2").getByText(SHOWN_CAROL, { exact: true }).waitFor();
   await say(alicePage, "hello carol");
   await row(c.page, SHOWN_ALICE).click();
   await bubble(c.page, "hello carol").waitFor();

@@ -159,6 +159,15 @@ Rows Conn::query(const std::string& sql, const std::vector<Param>& params) {
   return Rows(r);
 }
 
+Rows Conn::query_planned_each_time(const std::string& sql, const std::vector<Param>& params) {
+  if (pending_begin_) return query(sql, params);  // inside a write batch: as any other statement
+  WireParams w(params);
+  PGresult* r = PQexecParams(conn_, sql.c_str(), w.size(), nullptr, w.values.data(), w.lengths.data(), w.formats.data(), 0);
+  auto st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "query");
+  return Rows(r);
+}
+
 std::size_t Pipeline::add(const std::string& sql, std::vector<Param> params) {
   statements_.emplace_back(sql, std::move(params));
   return statements_.size() - 1;

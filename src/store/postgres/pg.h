@@ -88,6 +88,10 @@ class Conn {
   void exec(const char* sql);
   // Runs a statement with parameters, prepared once per connection (cached by text).
   Rows query(const std::string& sql, const std::vector<Param>& params = {});
+  // Runs a statement planned for these parameter values every time (never a cached generic
+  // plan): for queries whose best plan depends on them, such as a full-text search, where a
+  // generic plan cannot know how rare the words are.
+  Rows query_planned_each_time(const std::string& sql, const std::vector<Param>& params);
   // COPY table (cols) FROM STDIN with rows already in text format ("a\tb\n...").
   void copy_in(const std::string& copy_sql, const std::string& data);
 
