@@ -49,7 +49,8 @@ Targets make_targets(const Common& c) {
     auto sets = c.sets;
     if (!c.postgres.empty()) {
       sets.push_back("store.kind=postgres");
-      sets.push_back("store.postgres_url=" + fresh_database(c.postgres));
+      t.postgres_url = fresh_database(c.postgres);
+      sets.push_back("store.postgres_url=" + t.postgres_url);
     }
     if (!c.nats.empty()) {
       sets.push_back("bus.kind=nats");

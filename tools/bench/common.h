@@ -42,6 +42,7 @@ struct Common {
 // The server under test: one node, or the nodes of a cluster (users spread over them).
 struct Targets {
   std::vector<Target> nodes;
+  std::string postgres_url;  // spawned on --postgres: the fresh database's libpq string
 
   Target& front() { return nodes.front(); }
   std::size_t size() const { return nodes.size(); }

@@ -115,6 +115,24 @@ int main(int argc, char** argv) {
   images->add_option("--megapixels", mi.megapixels, "size of the photo (4:3)")->check(CLI::Range(0.1, 50.0));
   images->add_option("--concurrency", mi.concurrency, "uploaders (1: peak memory is one photo's)")
       ->check(CLI::Range(1, 64));
+  HistorySearchOptions hs;
+  auto* history_search = app.add_subcommand(
+      "history-search", "load a long chat and a search set, then time history pages and searches over HTTP");
+  history_search->add_option("--history-messages", hs.history_messages, "messages in the history chat (A to B)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
+  history_search->add_option("--search-messages", hs.search_messages, "messages of the search set (S to its peers)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
+  history_search->add_option("--search-chats", hs.search_chats, "direct chats of the search set")
+      ->check(CLI::Range(1, 100000));
+  history_search->add_option("--queries", hs.queries, "requests per measurement (at least)")
+      ->check(CLI::Range(1, 1000000));
+  history_search->add_option("--min-window", hs.min_window,
+                             "seconds per measurement at least (more requests, at most 100 x --queries)")
+      ->check(CLI::Range(0.0, 600.0));
+  history_search->add_option("--max-window", hs.max_window, "seconds per measurement at most (fewer requests then)")
+      ->check(CLI::Range(1.0, 3600.0));
+  history_search->add_option("--window", hs.window, "unacked messages on each loading connection")
+      ->check(CLI::Range(1, 100000));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -137,6 +155,7 @@ int main(int argc, char** argv) {
     if (*room) r = run_fanout(c, ro);
     if (*transfer) r = run_media_transfer(c, mt);
     if (*images) r = run_media_images(c, mi);
+    if (*history_search) r = run_history_search(c, hs);
     std::cout << to_line(r) << std::endl;
     if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 ||
                                        r["out_of_order"].as_int64() != 0 || r["acked"].as_int64() == 0))
@@ -146,6 +165,8 @@ int main(int argc, char** argv) {
     const auto media_failures = count("upload_errors") + count("download_errors") + count("download_mismatches") +
                                 count("burst_upload_errors");
     if (media_failures > 0 || (r.contains("upload_burst") && count("burst_uploads") == 0)) return 3;
+    // history-search: a load that stopped short or a request that failed.
+    if (count("incomplete_loads") + count("request_errors") > 0) return 3;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "parley-bench: " << e.what() << "\n";

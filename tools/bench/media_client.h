@@ -1,6 +1,7 @@
 // The media routes as parley-bench drives them (docs/protocol.md, "Media"): uploads
 // (POST /v1/media, then PATCHes) and downloads (GET /v1/media/{id}) over one kept-alive
-// HTTP/1.1 connection, blocking, every step bounded by a timeout. One object per worker
+// HTTP/1.1 connection, blocking, every step bounded by a timeout; call() sends any other
+// request on it (history-search's pages and searches). One object per worker
 // thread; not thread-safe. Failures are values (`error` set), never exceptions.
 #pragma once
 
@@ -52,15 +53,17 @@ class MediaClient {
   UploadResult upload(std::string_view bytes, const UploadSpec& spec);
   DownloadResult download(const std::string& id);
 
- private:
   struct Answer {
     int status = 0;
-    std::string body;
+    std::string body;  // at most 1 MiB
     std::string error;  // transport failure (status 0)
   };
-  // One request with `body` (which may be empty) and its whole answer.
+  // One request with `body` (which may be empty) and its whole answer, on this client's
+  // connection: the media routes above, and any other (history-search's GETs).
   Answer call(const char* method, const std::string& target, std::string_view body,
               std::initializer_list<std::pair<std::string_view, std::string>> headers);
+
+ private:
   bool connect(std::string& error);
   void close();
 

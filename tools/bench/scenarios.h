@@ -55,6 +55,16 @@ struct MediaImagesOptions {
   int concurrency = 1;  // 1: the peak memory is one image's
 };
 
+struct HistorySearchOptions {
+  std::int64_t history_messages = 1000000;  // user A to user B, one direct chat
+  std::int64_t search_messages = 1000000;   // user S to its peers, round robin
+  int search_chats = 1000;                  // S's peers (direct chats)
+  int queries = 500;                        // requests per measurement, at least
+  double min_window = 2;                    // seconds per measurement, at least (CPU resolution)
+  double max_window = 120;                  // seconds per measurement, at most (fewer than Q requests then)
+  int window = 512;                         // unacked messages on each loading connection
+};
+
 // one-to-one on the lean load path (lean_ws.h), with an upload burst (upload_burst.h).
 boost::json::object run_one_to_one(const Common& c, const PairsOptions& o);
 // one-to-one on the client library (--library-client), crash and cluster-crash.
@@ -67,5 +77,8 @@ boost::json::object run_fanout(const Common& c, const FanoutOptions& o);
 // Media over HTTP (media_client.h): bytes per second up and down, and photos processed.
 boost::json::object run_media_transfer(const Common& c, const MediaTransferOptions& o);
 boost::json::object run_media_images(const Common& c, const MediaImagesOptions& o);
+// History pages and full-text search over loaded data (history_search.cc). Prints a line
+// per phase and measurement itself and returns the last (`data`).
+boost::json::object run_history_search(const Common& c, const HistorySearchOptions& o);
 
 }  // namespace parley::bench

@@ -27,6 +27,8 @@ class Target {
 
   const client::Endpoint& endpoint() const { return endpoint_; }
   bool spawned() const { return process_.running() || !parleyd_.empty(); }
+  // The spawned server's --data-dir (empty when not spawned).
+  const std::string& data_dir() const { return data_dir_; }
   // Creates `n` users with one device each (admin endpoint, in chunks).
   std::vector<BenchUser> make_users(int n);
   // RSS of the spawned server in KiB (0 when not spawned).

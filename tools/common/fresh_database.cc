@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace parley::tools {
 
@@ -22,11 +24,48 @@ void exec(PGconn* conn, const std::string& sql) {
   throw std::runtime_error("exec: " + trimmed(msg));
 }
 
+using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+
+Conn connect(const std::string& url) {
+  Conn conn(PQconnectdb(url.c_str()), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(trimmed(PQerrorMessage(conn.get())));
+  return conn;
+}
+
+// The first column of every row of `sql`.
+std::vector<std::string> column(const std::string& url, const char* sql) {
+  auto conn = connect(url);
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql), &PQclear);
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error("query: " + trimmed(PQerrorMessage(conn.get())));
+  std::vector<std::string> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) out.emplace_back(PQgetvalue(r.get(), i, 0));
+  return out;
+}
+
 }  // namespace
 
+std::vector<int> database_backend_pids(const std::string& db_url) {
+  std::vector<int> pids;
+  for (auto& v : column(db_url,
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND backend_type = 'client backend'"))
+    pids.push_back(std::stoi(v));
+  return pids;
+}
+
+std::int64_t database_bytes(const std::string& db_url) {
+  auto v = column(db_url, "SELECT pg_database_size(current_database())");
+  return v.empty() ? 0 : std::stoll(v.front());
+}
+
+void analyze_database(const std::string& db_url) {
+  auto conn = connect(db_url);
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  exec(conn.get(), "ANALYZE");
+}
+
 std::string create_database(const std::string& url, const std::string& name) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(url.c_str()), &PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(trimmed(PQerrorMessage(conn.get())));
+  auto conn = connect(url);
   // NOTICEs ("database ... does not exist, skipping") are not for stderr.
   PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   exec(conn.get(), "DROP DATABASE IF EXISTS " + name);

@@ -94,9 +94,9 @@ bool ParleydProcess::signal_and_wait(int sig, std::optional<std::chrono::millise
   return true;
 }
 
-double ParleydProcess::cpu_seconds() const {
-  if (pid_ <= 0) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+double process_cpu_seconds(pid_t pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string s((std::istreambuf_iterator<char>(in)), {});
   auto p = s.rfind(')');  // the command name may hold spaces and parentheses
   if (p == std::string::npos || p + 2 > s.size()) return 0;
@@ -109,6 +109,8 @@ double ParleydProcess::cpu_seconds() const {
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
+
+double ParleydProcess::cpu_seconds() const { return process_cpu_seconds(pid_); }
 
 long ParleydProcess::rss_kib() const {
   if (pid_ <= 0) return 0;

@@ -14,6 +14,10 @@
 
 namespace parley::tools {
 
+// User+system CPU seconds of any process of this machine (/proc/PID/stat); 0 when it is
+// gone or unreadable.
+double process_cpu_seconds(pid_t pid);
+
 struct ParleydArgs {
   std::string binary;                  // path of the parleyd to run
   std::string listen = "127.0.0.1:0";  // --listen
