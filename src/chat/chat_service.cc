@@ -17,25 +17,30 @@ void ChatService::announce(const std::vector<Delivery>& deliveries, const std::f
   }
 }
 
+void ChatService::announce_shared(const std::vector<Delivery>& deliveries, std::string frame, std::size_t pts_at) {
+  // Serialised once; each member's event holds it shared, with its own pts put in where
+  // the frame is written (BusEvent::pieces).
+  auto shared = std::make_shared<const std::string>(std::move(frame));
+  announce(deliveries, [&](BusEvent& ev) {
+    ev.shared = shared;
+    ev.insert_at = pts_at;
+    ev.insert = proto::pts_field(ev.pts);
+  });
+}
+
+void ChatService::publish_room(ChatId room, Seq seq, std::string frame) {
+  auto ev = std::make_shared<BusEvent>();
+  ev->kind = BusEvent::Kind::kRoom;
+  ev->chat = room;
+  ev->seq = seq;
+  ev->frame = std::move(frame);
+  bus_.publish_room(room, std::move(ev));
+}
+
 void ChatService::announce_message(const AppendResult& r) {
   const Message& m = r.message;
-  if (r.kind == ChatKind::kRoom) {
-    auto ev = std::make_shared<BusEvent>();
-    ev->kind = BusEvent::Kind::kRoom;
-    ev->chat = m.chat;
-    ev->seq = m.seq;
-    ev->frame = proto::message_frame(0, m);
-    bus_.publish_room(m.chat, std::move(ev));
-  } else {
-    // Serialised once; each member's event holds it shared, with its own pts put in where
-    // the frame is written (BusEvent::pieces).
-    auto frame = std::make_shared<const std::string>(proto::message_frame(0, m));
-    announce(r.deliveries, [&](BusEvent& ev) {
-      ev.shared = frame;
-      ev.insert_at = proto::kPtsAt;
-      ev.insert = proto::pts_field(ev.pts);
-    });
-  }
+  if (r.kind == ChatKind::kRoom) publish_room(m.chat, m.seq, proto::message_frame(0, m));
+  else announce_shared(r.deliveries, proto::message_frame(0, m), proto::kPtsAt);
   announce(r.all_deliveries,
            [&](BusEvent& ev) { ev.frame = proto::receipt_all_frame(ev.pts, m.chat, r.all_delivered, r.all_read); });
 }
@@ -67,18 +72,9 @@ void ChatService::announce_action(const ActionResult& r) {
              [&](BusEvent& ev) { ev.frame = proto::marked_frame(ev.pts, m.chat, m.seq, m.starred, r.hidden); });
   } else if (r.kind == ChatKind::kRoom) {
     // Live only (seq 0: not a new post); a device that syncs later reads the message as it is.
-    auto ev = std::make_shared<BusEvent>();
-    ev->kind = BusEvent::Kind::kRoom;
-    ev->chat = m.chat;
-    ev->frame = proto::changed_frame(0, m);
-    bus_.publish_room(m.chat, std::move(ev));
+    publish_room(m.chat, 0, proto::changed_frame(0, m));
   } else {
-    auto frame = std::make_shared<const std::string>(proto::changed_frame(0, m));
-    announce(r.deliveries, [&](BusEvent& ev) {
-      ev.shared = frame;
-      ev.insert_at = proto::kChangedPtsAt;
-      ev.insert = proto::pts_field(ev.pts);
-    });
+    announce_shared(r.deliveries, proto::changed_frame(0, m), proto::kChangedPtsAt);
   }
 }
 

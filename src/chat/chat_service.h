@@ -96,6 +96,10 @@ class ChatService {
  private:
   // One kUpdate event per delivery (its user and pts set); `fill` adds the frame and the rest.
   void announce(const std::vector<Delivery>& deliveries, const std::function<void(BusEvent&)>& fill);
+  // One frame (without pts) to each delivery's user, its pts put in at `pts_at` per event.
+  void announce_shared(const std::vector<Delivery>& deliveries, std::string frame, std::size_t pts_at);
+  // A frame on a room's channel: a new post (`seq`) or, with seq 0, a change of one.
+  void publish_room(ChatId room, Seq seq, std::string frame);
   // A committed message: to the members' logs, or to the room's channel.
   void announce_message(const AppendResult& r);
   void announce_changed(const ChangeResult& r);

@@ -38,7 +38,9 @@ bool wordy(char32_t c) {
 
 }  // namespace
 
-std::string indexable(std::string_view text) {
+std::string indexable(std::string_view text) { return cjk_split(text).value_or(std::string(text)); }
+
+std::optional<std::string> cjk_split(std::string_view text) {
   std::string out;
   bool any = false;
   for (std::size_t i = 0; i < text.size();) {
@@ -54,7 +56,8 @@ std::string indexable(std::string_view text) {
     }
     i += n;
   }
-  return any ? out : std::string(text);
+  if (!any) return std::nullopt;
+  return out;
 }
 
 std::vector<std::string> terms(std::string_view query, std::size_t max_terms) {

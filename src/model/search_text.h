@@ -6,6 +6,7 @@
 // and in the query alike, and a query of several such characters matches them in a row.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,9 @@ namespace parley::search_text {
 
 // The text a store indexes for `text`: `text` itself unless it holds CJK characters.
 std::string indexable(std::string_view text);
+// The same, only when it differs from `text` (nullopt: index `text` as it is). For the write
+// path: most messages hold no CJK and need no copy.
+std::optional<std::string> cjk_split(std::string_view text);
 
 // A query's terms: its words (split at spaces and ASCII punctuation, as the index splits
 // them), each as indexable() makes it, at most `max_terms`. A term holds only letters, digits

@@ -127,11 +127,10 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   if (f.error) return *f.error;
   if (forward && ((text && !text->empty()) || with_media || reply_to))
     return bad(err::kBadFrame, "a forward carries the message it copies: no 'text', 'media' or 'reply_to'", f.id);
-  if (forward) text.emplace(" ");  // checked below as present; the copy's text comes from the store
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client message id)");
   if (to.has_value() == chat.has_value()) return bad(err::kBadFrame, "exactly one of 'to' and 'chat' is required", f.id);
   if (!text) text.emplace();
-  if (text->empty() && !with_media) return bad(err::kBadFrame, "field 'text' is empty", f.id);
+  if (text->empty() && !with_media && !forward) return bad(err::kBadFrame, "field 'text' is empty", f.id);
   if (utf8_length(*text) > limits.max_text_chars)
     return bad(err::kTextTooLong, "text is longer than " + std::to_string(limits.max_text_chars) + " characters", f.id);
   SendFrame s;
@@ -141,10 +140,7 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   s.text = std::move(*text);
   s.background = background.value_or(false);
   s.reply_to = reply_to.value_or(0);
-  if (forward) {
-    s.forward = forward;
-    s.text.clear();
-  }
+  s.forward = forward;
   if (with_media)
     if (auto e = parse_media(f.o.at("media"), s)) return *e;
   return ClientFrame{std::move(s)};

@@ -102,7 +102,8 @@ class Store {
   // those sent while their chat was temporary that every device of every member has
   // acknowledged (its position passed their log entry), or that were sent before
   // `undelivered_before` (the retention limit; 0: none). Each goes as message_actions::expire
-  // says; the answer lists those that went. Safe on every node at once.
+  // says; the answer lists those that went. Safe on every node at once. With nothing due,
+  // `done` runs at once on the calling thread and the writer is not involved.
   virtual void expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
                                Done<std::vector<ActionResult>> done) = 0;
   // `user`'s starred messages that still exist, most recently starred first.

@@ -22,6 +22,8 @@
 #include "bench/search_corpus.h"
 #include "common/fresh_database.h"
 
+#include "bench/splitmix.h"
+
 namespace parley::bench {
 
 namespace json = boost::json;
@@ -104,13 +106,6 @@ void settle(const Targets& t) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     if (t.cpu_seconds() - c0 <= 0.01) return;
   }
-}
-
-std::uint64_t next_random(std::uint64_t& s) {  // splitmix64: the same sequence everywhere
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 // What the search set holds for each query (terms split at spaces; every term a whole
@@ -340,7 +335,7 @@ json::object run_history_search(const Common& common, const HistorySearchOptions
   const auto span = static_cast<std::uint64_t>(std::max<std::int64_t>(1, o.history_messages - 49));
   measure("history-older", users[0].token,
           [&](int) {
-            const auto before = 50 + static_cast<std::int64_t>(next_random(rng) % span);
+            const auto before = 50 + static_cast<std::int64_t>(splitmix64(rng) % span);
             return chat_path + "before=" + std::to_string(before) + "&limit=" + std::to_string(kHistoryPage);
           },
           "messages", {{"chat_messages", o.history_messages}, {"limit", kHistoryPage}});

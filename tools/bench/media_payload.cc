@@ -9,16 +9,11 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "bench/splitmix.h"
+
 namespace parley::bench {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 // This run's part of every stamp: two runs against one server make different files.
 std::uint64_t run_nonce() {

@@ -5,16 +5,11 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "bench/splitmix.h"
+
 namespace parley::bench {
 
 namespace {
-
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 constexpr std::string_view kConsonants = "bcdfghklmnprstvw";  // no j, q, x, y, z: the planted words' letters
 constexpr std::string_view kVowels = "aeiou";
@@ -33,10 +28,10 @@ SearchCorpus::SearchCorpus(std::uint64_t seed, int vocabulary) : seed_(seed) {
   // Bounded: 80 syllables make 80^2 + 80^3 + 80^4 words, far more than are drawn.
   for (int tries = 0; static_cast<int>(words_.size()) < vocabulary && tries < vocabulary * 20; ++tries) {
     std::string w;
-    const int syllables = 2 + static_cast<int>(splitmix(state) % 3);
+    const int syllables = 2 + static_cast<int>(splitmix64(state) % 3);
     for (int s = 0; s < syllables; ++s) {
-      w += kConsonants[splitmix(state) % kConsonants.size()];
-      w += kVowels[splitmix(state) % kVowels.size()];
+      w += kConsonants[splitmix64(state) % kConsonants.size()];
+      w += kVowels[splitmix64(state) % kVowels.size()];
     }
     if (seen.insert(w).second) words_.push_back(std::move(w));
   }
@@ -48,9 +43,9 @@ SearchCorpus::SearchCorpus(std::uint64_t seed, int vocabulary) : seed_(seed) {
 
 std::uint64_t SearchCorpus::hash(std::uint64_t stream, std::int64_t n, std::uint64_t salt) const {
   std::uint64_t state = seed_ ^ (stream * 0xd1b54a32d192ed03ULL);
-  state = splitmix(state) ^ static_cast<std::uint64_t>(n);
-  state = splitmix(state) ^ (salt * 0xa0761d6478bd642fULL);
-  return splitmix(state);
+  state = splitmix64(state) ^ static_cast<std::uint64_t>(n);
+  state = splitmix64(state) ^ (salt * 0xa0761d6478bd642fULL);
+  return splitmix64(state);
 }
 
 bool SearchCorpus::planted(std::uint64_t stream, std::int64_t n, std::size_t which) const {
@@ -61,20 +56,20 @@ void SearchCorpus::text(std::uint64_t stream, std::int64_t n, std::string& out) 
   out.clear();
   std::uint64_t state = hash(stream, n, 1);
   std::vector<std::string_view> parts;
-  if (splitmix(state) % 100 == 0) {  // about 1 %: a phrase in Chinese or in Hindi
-    const std::uint64_t pick = splitmix(state);
+  if (splitmix64(state) % 100 == 0) {  // about 1 %: a phrase in Chinese or in Hindi
+    const std::uint64_t pick = splitmix64(state);
     parts.push_back(pick % 2 == 0 ? kChinese[(pick / 2) % kChinese.size()] : kHindi[(pick / 2) % kHindi.size()]);
   } else {
-    const int count = 4 + static_cast<int>(splitmix(state) % 9);
+    const int count = 4 + static_cast<int>(splitmix64(state) % 9);
     for (int i = 0; i < count; ++i) {
-      const double u = static_cast<double>(splitmix(state) >> 11) / 9007199254740992.0;  // [0, 1)
+      const double u = static_cast<double>(splitmix64(state) >> 11) / 9007199254740992.0;  // [0, 1)
       auto at = std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();
       parts.push_back(words_[static_cast<std::size_t>(std::min<std::ptrdiff_t>(at, cdf_.size() - 1))]);
     }
   }
   for (std::size_t k = 0; k < kPlanted.size(); ++k)
     if (planted(stream, n, k))
-      parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(splitmix(state) % (parts.size() + 1)), kPlanted[k].word);
+      parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(splitmix64(state) % (parts.size() + 1)), kPlanted[k].word);
   for (auto p : parts) {
     if (!out.empty()) out += ' ';
     out += p;

@@ -13,11 +13,6 @@ namespace parley::pg {
 
 namespace {
 
-// The `search` column: the indexed text when it differs from the text (CJK), else NULL.
-std::string search_column(const std::string& text) {
-  std::string s = search_text::indexable(text);
-  return s == text ? std::string() : s;
-}
 
 // A tsquery matching every term, the last one as a prefix too. A term holds letters, digits
 // and marks only (search_text::terms); quoting makes the parser split it as it splits the
@@ -65,7 +60,7 @@ class ActionTx final : public message_actions::ActionTx {
 
   void set_text(const Message& m, const std::string& text, TimeMs at) override {
     b_.conn.query("UPDATE messages SET text = $3, edited_at = $4, search = NULLIF($5, '') WHERE chat_id = $1 AND seq = $2",
-                  {m.chat.value, m.seq, text, at, search_column(text)});
+                  {m.chat.value, m.seq, text, at, search_text::cjk_split(text).value_or("")});
   }
   void remove_content(const Message& m, std::int64_t by) override {
     b_.conn.query(
@@ -165,28 +160,33 @@ void PostgresStore::act_on_message(MessageAction a, Done<ActionResult> done) {
 
 void PostgresStore::expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
                                     Done<std::vector<ActionResult>> done) {
-  auto due = std::make_shared<std::vector<std::pair<ChatId, Seq>>>();
+  // As SqliteStore::expire_messages: found on a reader (a sweep with nothing due never takes
+  // the writer), disappearing messages past their time and those of temporary chats no
+  // member's devices still wait for.
+  using Due = std::vector<std::pair<ChatId, Seq>>;
+  auto found = read([&](Conn& c) -> Result<Due> {
+    auto r = c.query(
+        "(SELECT chat_id, seq FROM messages WHERE expires_at > 0 AND deleted = 0 AND expires_at <= $1 LIMIT $2) "
+        "UNION (SELECT m.chat_id, m.seq FROM messages m WHERE m.transient AND m.deleted = 0 AND (m.ts < $4 OR NOT EXISTS ("
+        "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
+        "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
+        "               WHERE d.user_id = cm.user_id AND NOT d.revoked) "
+        "  WHERE cm.chat_id = m.chat_id AND u.kind = $3 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT $2)",
+        {now, limit, stored(UpdateKind::kMessage), undelivered_before});
+    Due out;
+    for (int i = 0; i < r.size(); ++i) out.emplace_back(ChatId(r.i64(i, 0)), r.i64(i, 1));
+    return out;
+  });
+  if (!found) return done(found.status());
+  if (found->empty()) return done(std::vector<ActionResult>{});
+  auto due = std::make_shared<const Due>(std::move(*found));
   write<std::vector<ActionResult>>(
-      [this, now, undelivered_before, limit, due](Batch& b) -> Status {
-        due->clear();
-        // As SqliteStore::expire_messages: disappearing messages past their time, and those of
-        // temporary chats no member's devices still wait for.
-        auto r = b.conn.query(
-            "(SELECT chat_id, seq FROM messages WHERE expires_at > 0 AND deleted = 0 AND expires_at <= $1 LIMIT $2) "
-            "UNION (SELECT m.chat_id, m.seq FROM messages m WHERE m.transient AND m.deleted = 0 AND (m.ts < $4 OR NOT EXISTS ("
-            "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
-            "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
-            "               WHERE d.user_id = cm.user_id AND NOT d.revoked) "
-            "  WHERE cm.chat_id = m.chat_id AND u.kind = $3 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT $2)",
-            {now, limit, stored(UpdateKind::kMessage), undelivered_before});
-        for (int i = 0; i < r.size(); ++i) {
-          ChatId chat(r.i64(i, 0));
-          due->emplace_back(chat, r.i64(i, 1));
+      [this, due](Batch& b) -> Status {
+        for (auto [chat, seq] : *due)
           if (const ChatCache* cc = chat_cache(b.conn, chat)) {
             b.lock_chats.insert(chat.value);
             for (UserId u : cc->members) b.lock_users.insert(u.value);
           }
-        }
         return Status::Ok();
       },
       [this, due](Batch& b) -> Result<std::vector<ActionResult>> {

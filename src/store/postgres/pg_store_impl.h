@@ -100,9 +100,9 @@ struct PostgresStore::Batch {
     else copy_field(message_rows, m.media);
     message_rows += '\t' + std::to_string(m.reply_to) + '\t' + std::to_string(m.forwarded) + '\t' +
                     std::to_string(m.expires_at) + '\t' + (transient ? "t\t" : "f\t");
-    std::string search = m.system.empty() ? search_text::indexable(m.text) : std::string();
-    if (search.empty() || search == m.text) message_rows += "\\N";
-    else copy_field(message_rows, search);
+    auto split = m.system.empty() ? search_text::cjk_split(m.text) : std::nullopt;  // the `search` column
+    if (!split) message_rows += "\\N";
+    else copy_field(message_rows, *split);
     message_rows += '\n';
     if (m.system.empty()) appended[m.chat.value].emplace_back(m.seq, m.sender.value);
   }

@@ -163,10 +163,10 @@ void SqliteStore::index_text(Db& db, ChatId chat, Seq seq, const std::string& te
   // Old words always go (an edit or delete made while the index is off must not stay findable).
   if (!old_text.empty()) db.prepare("DELETE FROM messages_fts WHERE rowid = ?").bind(1, fts_rowid(chat, seq)).exec();
   if (text.empty() || !options_.search_index) return;
-  std::string body = search_text::indexable(text);
+  const auto split = search_text::cjk_split(text);
   db.prepare("INSERT INTO messages_fts (rowid, body) VALUES (?, ?)")
       .bind(1, fts_rowid(chat, seq))
-      .bind_static(2, body)
+      .bind_static(2, split ? *split : text)
       .exec();
 }
 
@@ -181,25 +181,33 @@ void SqliteStore::act_on_message(MessageAction a, Done<ActionResult> done) {
 
 void SqliteStore::expire_messages(TimeMs now, TimeMs undelivered_before, int limit,
                                   Done<std::vector<ActionResult>> done) {
+  // Found on a reader: a sweep with nothing due (nearly every one) never takes the writer.
+  using Due = std::vector<std::pair<ChatId, Seq>>;
+  auto due = read([&](Db& db) -> Result<Due> {
+    Due out;
+    // Disappearing: past their time (the partial index holds live timed messages only).
+    auto& timed = db.prepare(
+        "SELECT chat_id, seq FROM messages WHERE expires_at > 0 AND deleted = 0 AND expires_at <= ? LIMIT ?");
+    timed.bind(1, now).bind(2, limit);
+    while (timed.step()) out.emplace_back(ChatId(timed.i64(0)), timed.i64(1));
+    // Temporary: no member has a log entry for it past the lowest position of their
+    // devices (a user with no device has nothing to wait for). Each member's unacknowledged
+    // tail of the log is a range of its primary key.
+    auto& acked = db.prepare(
+        "SELECT m.chat_id, m.seq FROM messages m WHERE m.transient = 1 AND m.deleted = 0 AND (m.ts < ?3 OR NOT EXISTS ("
+        "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
+        "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
+        "               WHERE d.user_id = cm.user_id AND d.revoked = 0) "
+        "  WHERE cm.chat_id = m.chat_id AND u.kind = ?1 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT ?2");
+    acked.bind(1, stored(UpdateKind::kMessage)).bind(2, limit).bind(3, undelivered_before);
+    while (acked.step()) out.emplace_back(ChatId(acked.i64(0)), acked.i64(1));
+    return out;
+  });
+  if (!due) return done(due.status());
+  if (due->empty()) return done(std::vector<ActionResult>{});
   write<std::vector<ActionResult>>(
-      [this, now, undelivered_before, limit](Db& db) -> Result<std::vector<ActionResult>> {
-        std::vector<std::pair<ChatId, Seq>> due;
-        // Disappearing: past their time (the partial index holds live timed messages only).
-        auto& timed = db.prepare(
-            "SELECT chat_id, seq FROM messages WHERE expires_at > 0 AND deleted = 0 AND expires_at <= ? LIMIT ?");
-        timed.bind(1, now).bind(2, limit);
-        while (timed.step()) due.emplace_back(ChatId(timed.i64(0)), timed.i64(1));
-        // Temporary: no member has a log entry for it past the lowest position of their
-        // devices (a user with no device has nothing to wait for). Each member's unacknowledged
-        // tail of the log is a range of its primary key.
-        auto& acked = db.prepare(
-            "SELECT m.chat_id, m.seq FROM messages m WHERE m.transient = 1 AND m.deleted = 0 AND (m.ts < ?3 OR NOT EXISTS ("
-            "  SELECT 1 FROM chat_members cm JOIN updates u ON u.user_id = cm.user_id "
-            "  AND u.pts > (SELECT coalesce(min(d.position), 9223372036854775807) FROM devices d "
-            "               WHERE d.user_id = cm.user_id AND d.revoked = 0) "
-            "  WHERE cm.chat_id = m.chat_id AND u.kind = ?1 AND u.chat_id = m.chat_id AND u.seq = m.seq)) LIMIT ?2");
-        acked.bind(1, stored(UpdateKind::kMessage)).bind(2, limit).bind(3, undelivered_before);
-        while (acked.step()) due.emplace_back(ChatId(acked.i64(0)), acked.i64(1));
+      [this, due = std::move(*due)](Db& db) -> Result<std::vector<ActionResult>> {
+        // Already gone meanwhile (a delete for everyone): expire() leaves it unchanged.
         ActionTx tx(*this, db);
         std::vector<ActionResult> out;
         for (auto [chat, seq] : due)
