@@ -21,11 +21,14 @@ declare -A allowed=(
   [auth]="core model store bus"
   [chat]="core model proto store bus"
   [presence]="core model proto store bus"
-  [net]="core model proto auth chat presence bus media"
-  [app]="core model proto store store/sqlite store/postgres bus media media/fs media/s3 auth chat presence net"
+  [people]="core model proto store bus"
+  [push]="core model store"
+  [push/providers]="core model push"
+  [net]="core model proto auth chat presence people push bus media"
+  [app]="core model proto store store/sqlite store/postgres bus media media/fs media/s3 auth chat presence people push push/providers net"
 )
 # The adapters: only app (and the adapter itself) may include these.
-adapters='^(store/sqlite/|store/postgres/|media/fs/|media/s3/|bus/nats_bus\.h|bus/local_bus\.h|net/webhook_code_sender\.h)'
+adapters='^(store/sqlite/|store/postgres/|media/fs/|media/s3/|push/providers/|bus/nats_bus\.h|bus/local_bus\.h|net/webhook_code_sender\.h)'
 
 module_of() {  # src-relative path -> its module
   case $1 in
@@ -33,6 +36,7 @@ module_of() {  # src-relative path -> its module
     store/postgres/*) echo store/postgres ;;
     media/fs/*) echo media/fs ;;
     media/s3/*) echo media/s3 ;;
+    push/providers/*) echo push/providers ;;
     *) echo "${1%%/*}" ;;
   esac
 }

@@ -19,6 +19,7 @@ packages=(
   libpq-dev postgresql nats-server libnats-dev
   libvips-dev  # media: images resized, turned upright, metadata stripped (docs/media.md)
   libmagic-dev  # media: an upload's type from its bytes
+  libcurl4-openssl-dev  # push notifications: HTTP/2 for APNs (libcurl with nghttp2)
   # media: a video's duration and poster frame, a voice note's waveform (FFmpeg)
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev
   chromium fonts-dejavu-core

@@ -101,6 +101,16 @@ Status App::start() {
   chat_ = std::make_unique<chat::ChatService>(*store_, *bus_, clock_, random_, co);
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, config_.presence);
+  people_ = std::make_unique<people::PeopleService>(*store_, *bus_, clock_, config_.people);
+  auto providers = push::make_providers(config_.push_providers, clock_);
+  if (!providers) return providers.status();
+  // A notification waits while its user has a foreground device (this node's knowledge for
+  // queueing; every node's before sending).
+  push_ = std::make_unique<push::PushService>(
+      *store_, clock_, random_, config_.push, std::move(providers->list),
+      [this](UserId user, bool ask_nodes) { return presence_->online_anywhere(user, ask_nodes); });
+  chat_->observe({[p = push_.get()](const AppendResult& r) { p->on_message(r); },
+                  [p = push_.get()](const GroupInvite& i) { p->on_invite(i); }});
 
   if (Status st = start_media(); !st.ok()) return st;
 
@@ -113,11 +123,13 @@ Status App::start() {
 
   services_ = std::make_unique<net::Services>(net::Services{*auth_, *chat_, *presence_, *bus_, metrics_, clock_,
                                                             config_.testing.clock_control ? &clock_ : nullptr,
-                                                            media_.get()});
+                                                            media_.get(), people_.get(), push_.get(),
+                                                            providers->vapid_public_key});
   server_ = std::make_unique<net::Server>(no, *services_);
   if (auto st = server_->listen(); !st.ok()) return st;
   server_->start();
   presence_->start();
+  push_->start();
   if (nats) nats->set_node_address(fmt::format("{}:{}", no.host, server_->port()));
   maintenance_.start("retention", std::chrono::seconds(config_.retention.sweep_interval_s), [this] {
     retention_->run_once([](Result<std::int64_t> r) {
@@ -177,6 +189,7 @@ void App::stop() {
   expiry_.stop();
   spdlog::info("app: shutting down");
   if (server_) server_->shutdown();
+  if (push_) push_->stop();          // stores the events still queued
   if (presence_) presence_->stop();  // writes every pending last seen
   if (store_) store_->close();
   spdlog::info("app: stopped; every acknowledged message is committed");

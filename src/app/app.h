@@ -57,6 +57,8 @@ class App {
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::Retention> retention_;
   std::unique_ptr<presence::PresenceService> presence_;
+  std::unique_ptr<people::PeopleService> people_;
+  std::unique_ptr<push::PushService> push_;
   std::unique_ptr<media::MediaStore> media_store_;
   std::unique_ptr<media::MediaService> media_;
   std::unique_ptr<net::Services> services_;

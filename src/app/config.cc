@@ -6,56 +6,12 @@
 #include <map>
 #include <sstream>
 
+#include "app/config_setters.h"
 #include "auth/phone.h"
 
 namespace parley::app {
 
 namespace {
-
-// One entry per key: how to read it from a TOML node into the struct.
-using Setter = std::function<std::string(Config&, const toml::node&)>;
-
-// An integer key into a member of a section, times `unit` (a key in seconds into an
-// option in milliseconds: 1000), refusing values the multiplication would overflow.
-template <class T, class M>
-Setter integer(T Config::*section, M T::*member, std::int64_t unit = 1) {
-  return [=](Config& c, const toml::node& n) -> std::string {
-    auto v = n.value<std::int64_t>();
-    if (!v || n.is_floating_point()) return "must be an integer";
-    if (*v > INT64_MAX / unit || *v < INT64_MIN / unit) return "is out of range";
-    (c.*section).*member = static_cast<M>(*v * unit);
-    return {};
-  };
-}
-
-template <class T>
-Setter number(T Config::*section, double T::*member) {
-  return [=](Config& c, const toml::node& n) -> std::string {
-    auto v = n.value<double>();
-    if (!v) return "must be a number";
-    (c.*section).*member = *v;
-    return {};
-  };
-}
-
-template <class T>
-Setter string(T Config::*section, std::string T::*member) {
-  return [=](Config& c, const toml::node& n) -> std::string {
-    auto v = n.value<std::string>();
-    if (!v || !n.is_string()) return "must be a string";
-    (c.*section).*member = *v;
-    return {};
-  };
-}
-
-template <class T>
-Setter boolean(T Config::*section, bool T::*member) {
-  return [=](Config& c, const toml::node& n) -> std::string {
-    if (!n.is_boolean()) return "must be true or false";
-    (c.*section).*member = *n.value<bool>();
-    return {};
-  };
-}
 
 // HOST:PORT into the server's host and port (the port may be 0: any free port); `optional`:
 // an empty string turns the listener off.
@@ -87,7 +43,8 @@ const std::map<std::string, Setter>& keys() {
   using P = presence::Options;
   using H = chat::Options;
   using M = media::Options;
-  static const std::map<std::string, Setter> k = {
+  static const std::map<std::string, Setter> k = [] {
+    std::map<std::string, Setter> k = {
       {"server.listen", address(&N::host, &N::port, false)},
       {"server.admin_listen", address(&N::admin_host, &N::admin_port, true)},
       {"server.threads", integer(&C::server, &N::threads)},
@@ -185,7 +142,10 @@ const std::map<std::string, Setter>& keys() {
       {"retention.sweep_interval_s", integer(&C::retention, &C::Retention::sweep_interval_s)},
       {"log.level", string(&C::log, &C::Log::level)},
       {"testing.clock_control", boolean(&C::testing, &C::Testing::clock_control)},
-  };
+    };
+    add_people_and_push_keys(k);
+    return k;
+  }();
   return k;
 }
 

@@ -11,7 +11,10 @@
 #include "media/media_service.h"
 #include "core/status.h"
 #include "net/services.h"
+#include "people/people_service.h"
 #include "presence/presence_service.h"
+#include "push/providers/providers.h"
+#include "push/push_service.h"
 #include "proto/frames.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -57,6 +60,9 @@ struct Config {
   } codes;
   presence::Options presence;  // [presence]
   chat::Options chat;          // [groups] and [rooms]
+  people::Options people;  // [limits]: contact discovery's limits, pinned chats
+  push::Options push;      // [push]: workers, collapsing, retries, leases
+  push::ProvidersOptions push_providers;  // [push]: which providers, their keys and endpoints
   media::Options media;  // [media]: limits of uploads and the sweep's grace
   struct MediaStorage {  // [media]: where the bytes live
     std::string backend = "fs";  // fs (a directory) | s3 (an S3-compatible object store, for clusters)

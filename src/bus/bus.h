@@ -25,6 +25,7 @@ struct BusEvent {
     kEphemeral,      // a frame for the user's live devices only, outside the log (typing)
     kPrivacy,        // the user's own privacy setting changed: refresh what they see
     kRoom,           // a room's new message (on the room's channel): chat, seq and frame
+    kRelation,       // a block between the user and another changed: refresh what they see (no frame)
   };
   Kind kind = Kind::kUpdate;
   Pts pts = 0;

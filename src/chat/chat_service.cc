@@ -60,7 +60,10 @@ void ChatService::send(NewMessage message, std::function<void(Result<AppendResul
   // they next sync: refuse instead, and let the client resend (same client id).
   if (!bus_.available()) return done(Status(Code::kUnavailable, "message bus unavailable; retry"));
   store_.append_message(std::move(message), [this, done = std::move(done)](Result<AppendResult> r) {
-    if (r && !r->duplicate) announce_message(*r);
+    if (r && !r->duplicate) {
+      announce_message(*r);
+      if (observer_.message) observer_.message(*r);
+    }
     done(std::move(r));
   });
 }

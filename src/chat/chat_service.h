@@ -30,6 +30,14 @@ class ChatService {
   ChatService(Store& store, Bus& bus, const Clock& clock, Random& random, Options options = {})
       : store_(store), bus_(bus), clock_(clock), random_(random), options_(options) {}
 
+  // Told of what was committed, after it was announced, on the store's writer thread (push
+  // notifications): must not block. Set before traffic starts.
+  struct Observer {
+    std::function<void(const AppendResult&)> message;
+    std::function<void(const GroupInvite&)> invite;
+  };
+  void observe(Observer observer) { observer_ = std::move(observer); }
+
   // Commits the message and announces it to every member's devices (a room: once, on
   // its channel). `done` gets the committed message (or the original one for a resent
   // client id).
@@ -94,6 +102,7 @@ class ChatService {
   const Options& options() const { return options_; }
 
  private:
+  Observer observer_;
   // One kUpdate event per delivery (its user and pts set); `fill` adds the frame and the rest.
   void announce(const std::vector<Delivery>& deliveries, const std::function<void(BusEvent&)>& fill);
   // One frame (without pts) to each delivery's user, its pts put in at `pts_at` per event.

@@ -29,9 +29,14 @@ Result<ChatService::Consent> ChatService::consent(UserId actor, const std::vecto
   if (others.empty()) return c;
   auto records = store_.read_presence(others);
   if (!records) return records.status();
+  // A block either way (docs/protocol.md §4.8): neither added nor invited, answered like an
+  // id that does not exist.
+  auto blocked = store_.blocked_among(actor, others);
+  if (!blocked) return blocked.status();
   std::unordered_set<std::int64_t> existing;
   std::vector<UserId> if_contact;
   for (const auto& r : *records) {
+    if (std::find(blocked->begin(), blocked->end(), r.user) != blocked->end()) continue;
     existing.insert(r.user.value);
     if (r.group_add == Visibility::kEveryone) c.add.push_back(r.user);
     else if (r.group_add == Visibility::kContacts) if_contact.push_back(r.user);
@@ -126,7 +131,10 @@ void ChatService::send_invites(ChatId chat, const std::string& name, UserId invi
     invites.push_back(GroupInvite{chat, u, inviter, random_.alphanumeric(kInviteCodeChars), expires, name});
   store_.put_invites(invites, [this, invites, r = std::move(r), done = std::move(done)](Status st) mutable {
     if (!st.ok()) return done(st);
-    for (const auto& i : invites) tell(i, "pending");
+    for (const auto& i : invites) {
+      tell(i, "pending");
+      if (observer_.invite) observer_.invite(i);
+    }
     done(std::move(r));
   });
 }

@@ -75,6 +75,20 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
       allowed = membership::may_post(row->kind, row->settings, tx.role(chat, m.sender));
   }
   if (!allowed.ok()) return allowed;
+  // Blocks (docs/protocol.md §4.8): the blocker may not write; the blocked user's message is
+  // theirs alone, logged for them only and hidden from the blocker.
+  UserId blocker;
+  std::vector<UserId> sender_only;
+  if (row->kind == ChatKind::kDirect && members->size() == 2) {
+    UserId peer = (*members)[0] == m.sender ? (*members)[1] : (*members)[0];
+    auto [blocks_peer, blocked_by_peer] = tx.blocks(m.sender, peer);
+    if (blocks_peer) return Status(Code::kForbidden, "you blocked this user; unblock them to write");
+    if (blocked_by_peer) {
+      blocker = peer;
+      sender_only.push_back(m.sender);
+      members = &sender_only;
+    }
+  }
   if (m.reply_to > 0)
     if (auto quoted = message_actions::quotable(tx.reader(chat, m.sender), tx.message(chat, m.reply_to)); !quoted)
       return quoted.status();
@@ -102,6 +116,7 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
     return dup;
   }
   r->kind = row->kind;
+  if (blocker.valid()) tx.hide(chat, r->message.seq, blocker);
   if (row->kind == ChatKind::kGroup) tx.sender_saw(chat, m.sender, r->message.seq, *members, *r);
   return std::move(*r);
 }

@@ -106,6 +106,11 @@ class AppendTx {
   // Replies and forwards: which messages of `chat` `user` may read, and one of them.
   virtual std::optional<message_actions::Reader> reader(ChatId chat, UserId user) = 0;
   virtual std::optional<Message> message(ChatId chat, Seq seq) = 0;
+  // One-to-one chats (docs/protocol.md §4.8): whether `sender` blocks `peer`, and whether
+  // `peer` blocks `sender`.
+  virtual std::pair<bool, bool> blocks(UserId sender, UserId peer) = 0;
+  // Message `seq` is hidden from `user` (a message from a user they block).
+  virtual void hide(ChatId chat, Seq seq, UserId user) = 0;
   // Groups: sending means having seen the chat; the sender's delivered and read positions
   // move to `seq`, and if everyone's minimum moved, the senders it now covers are told (in r).
   virtual void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) = 0;

@@ -321,6 +321,14 @@ struct ChatSummary {
   std::string peer_avatar;  // direct chats: the other member's avatar
   bool temporary = false;    // the chat's mode (ChatSettings)
   TimeMs disappear_ms = 0;
+  // The user's own settings of the chat (model/people.h ChatPrefs).
+  TimeMs muted_until = 0;
+  bool archived = false;
+  bool pinned = false;
+  // Direct chats, filled by the domain from the profile rules: the peer's name as the user
+  // may see it, and the name they saved the peer under.
+  std::string peer_name;
+  std::string peer_contact_name;
 };
 
 // Who may see a user's last seen and online state (docs/protocol.md, privacy).
@@ -334,6 +342,10 @@ struct PresenceRecord {
   TimeMs last_seen = 0;
   Visibility last_seen_visibility = Visibility::kEveryone;
   Visibility group_add = Visibility::kEveryone;
+  // Who sees the display name, the about line and the profile photo (docs/protocol.md §4.8).
+  Visibility name = Visibility::kEveryone;
+  Visibility about = Visibility::kEveryone;
+  Visibility photo = Visibility::kEveryone;
 };
 
 // A fixed-window counter shared by every node (Store::take_rates): at most `limit` events
@@ -342,6 +354,7 @@ struct RateLimit {
   std::string key;
   TimeMs window_ms = 0;
   std::int64_t limit = 0;
+  std::int64_t cost = 1;  // events this request counts as (contact lookups: the numbers asked)
 };
 
 // take_rates' answer: 0 = allowed; otherwise the milliseconds until the first refusing

@@ -12,13 +12,16 @@
 #include <boost/url/parse.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 
 #include "core/encoding.h"
 #include "net/await.h"
+#include "net/http_json.h"
 #include "net/http_reply.h"
 #include "proto/errors.h"
+#include "proto/people_frames.h"
 
 namespace parley::net {
 
@@ -37,38 +40,13 @@ HttpResponse reply(const HttpRequest& req, http::status status, std::string body
   return http_reply(req.version(), req.keep_alive(), status, std::move(body), type);
 }
 
-HttpResponse ok(const HttpRequest& req, const json::value& v) { return reply(req, http::status::ok, json::serialize(v)); }
+HttpResponse ok(const HttpRequest& req, const json::value& v) { return json_ok(req, v); }
 
 HttpResponse error(const HttpRequest& req, int status, std::string_view code, std::string_view message) {
-  return http_error(req.version(), req.keep_alive(), status, code, message);
+  return json_error(req, status, code, message);
 }
 
-HttpResponse error(const HttpRequest& req, const Status& st) {
-  return error(req, proto::http_status(st.code()), proto::wire_code(st.code()), st.message());
-}
-
-// Parses the body as a JSON object; nullopt (and `out` set to an error reply) otherwise.
-std::optional<json::object> body_object(const HttpRequest& req, HttpResponse& out) {
-  json::error_code ec;
-  json::parse_options opt;
-  opt.max_depth = 8;
-  json::value v = json::parse(req.body(), ec, {}, opt);
-  if (ec || !v.is_object()) {
-    out = error(req, 400, proto::err::kBadJson, "body must be a JSON object");
-    return std::nullopt;
-  }
-  if (auto bad = proto::control_in(v)) {
-    out = error(req, 400, proto::err::kBadFrame, *bad);
-    return std::nullopt;
-  }
-  return std::move(v.get_object());
-}
-
-std::optional<std::string> string_field(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (!v || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
-}
+HttpResponse error(const HttpRequest& req, const Status& st) { return json_error(req, st); }
 
 json::object device_json(const DeviceRecord& d) {
   return {{"device", d.id.value},   {"name", d.name},       {"created_at", d.created_at},
@@ -78,7 +56,8 @@ json::object device_json(const DeviceRecord& d) {
 }  // namespace
 
 HttpApi::HttpApi(Services& services, const Options& options, std::function<bool()> ready)
-    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000), searches_(services.clock, options.searches_per_minute, 60'000) {}
+    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000), searches_(services.clock, options.searches_per_minute, 60'000),
+      profile_changes_(services.clock, options.profile_changes_per_minute, 60'000) {}
 
 awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip, bool internal) {
   svc_.metrics.http_requests++;
@@ -146,6 +125,8 @@ awaitable<HttpResponse> HttpApi::route(const HttpRequest& req, const std::string
       co_return co_await revoke(req, *dev, DeviceId(*id));
     }
     if (path == "/v1/contacts/lookup" && verb == http::verb::post) co_return co_await contacts_lookup(req, *dev);
+    if (auto r = people_route(req, path, *dev)) co_return std::move(*r);
+    if (auto r = push_route(req, path, *dev)) co_return std::move(*r);
     if (path == "/v1/chats" && verb == http::verb::get) co_return chats(req, *dev);
     if (path == "/v1/invites" && verb == http::verb::get) co_return invites(req, *dev);
     if (path == "/v1/search" && verb == http::verb::get) co_return search(req, *dev);
@@ -271,20 +252,40 @@ awaitable<HttpResponse> HttpApi::contacts_lookup(const HttpRequest& req, const D
   auto* phones = body->if_contains("phones");
   if (!phones || !phones->is_array() || phones->get_array().size() > kMaxLookupPhones)
     co_return error(req, 400, proto::err::kBadFrame, "'phones' must be an array of at most 256 phone numbers");
-  json::array found;
+  // The daily and global limits count every number asked about (docs/protocol.md §7).
+  if (svc_.people && !phones->get_array().empty()) {
+    if (Status st = svc_.people->take_lookups(dev.user, static_cast<std::int64_t>(phones->get_array().size())); !st.ok()) {
+      if (st.code() == Code::kRateLimited) svc_.metrics.rate_limited++;
+      co_return error(req, st);
+    }
+  }
+  std::vector<std::pair<std::string, UserId>> hits;
   std::vector<UserId> ids;
   for (const auto& p : phones->get_array()) {
     if (!p.is_string()) continue;
     auto user = svc_.auth.lookup(std::string(p.get_string()));
     if (!user) continue;
-    found.push_back(json::object{{"phone", user->phone}, {"user", user->id.value}});
+    hits.emplace_back(user->phone, user->id);
     ids.push_back(user->id);
   }
   // From now on the caller may see these numbers (in chats, chat_info): they had them.
   if (!ids.empty()) {
     auto st = co_await await_callback<Status>(
-        [&](auto done) { svc_.chat.found_by_phone(dev.user, std::move(ids), std::move(done)); });
+        [&](auto done) { svc_.chat.found_by_phone(dev.user, ids, std::move(done)); });
     if (!st.ok()) co_return error(req, st);
+  }
+  // With the profile fields the caller may now see.
+  std::map<std::int64_t, json::object> profiles;
+  if (svc_.people && !ids.empty())
+    if (auto views = svc_.people->profiles(dev.user, ids))
+      for (const auto& v : *views) profiles[v.user.value] = proto::profile_json(v);
+  json::array found;
+  for (const auto& [phone, id] : hits) {
+    json::object o{{"phone", phone}, {"user", id.value}};
+    if (auto it = profiles.find(id.value); it != profiles.end())
+      for (const char* key : {"name", "about", "avatar"})
+        if (auto* v = it->second.if_contains(key)) o[key] = *v;
+    found.push_back(std::move(o));
   }
   co_return ok(req, json::object{{"users", std::move(found)}});
 }
@@ -307,14 +308,18 @@ HttpResponse HttpApi::set_avatar(const HttpRequest& req, const DeviceRecord& dev
   auto avatar = string_field(*body, "avatar");
   if (!avatar) return error(req, 400, proto::err::kBadFrame, "'avatar' must be a media id, or \"\" for none");
   if (!svc_.media) return error(req, 404, proto::err::kNotFound, "media are off on this server");
+  if (auto limited = over_profile_rate(req, dev.user)) return std::move(*limited);
   Status st = svc_.media->set_avatar(dev.user, *avatar);
   if (!st.ok()) return error(req, st);
+  if (svc_.people) svc_.people->announce(dev.user);
   return ok(req, json::object{{"avatar", *avatar}});
 }
 
 HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
   auto list = svc_.chat.chats(dev.user);
   if (!list) return error(req, list.status());
+  if (svc_.people)  // names, and avatars only where the profile rules allow
+    if (Status st = svc_.people->decorate(dev.user, *list); !st.ok()) return error(req, st);
   json::array out;
   for (const auto& c : *list) {
     json::object o{{"chat", c.chat.value},     {"kind", membership::kind_name(c.kind)},
@@ -333,8 +338,14 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
     }
     if (c.temporary) o["temporary"] = true;
     if (c.disappear_ms > 0) o["disappear"] = c.disappear_ms / 1000;
+    if (c.muted_until != 0 && (c.muted_until == kMutedForever || c.muted_until > svc_.clock.now_ms()))
+      o["muted_until"] = c.muted_until;
+    if (c.archived) o["archived"] = true;
+    if (c.pinned) o["pinned"] = true;
     if (c.kind == ChatKind::kDirect) {
       if (!c.peer_avatar.empty()) o["peer_avatar"] = c.peer_avatar;
+      if (!c.peer_name.empty()) o["peer_name"] = c.peer_name;
+      if (!c.peer_contact_name.empty()) o["peer_contact_name"] = c.peer_contact_name;
       o["peer"] = c.peer.value;
       if (!c.peer_phone.empty()) o["peer_phone"] = c.peer_phone;
       o["peer_delivered"] = c.peer_delivered;

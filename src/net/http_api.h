@@ -1,5 +1,6 @@
 // The HTTP routes of parleyd: sign-in, devices, contacts, chats, history and search, admin,
-// health, metrics.
+// health, metrics; profiles, saved contacts, blocks and chat settings (http_people.cc); push
+// targets (http_push.cc).
 // Every route answers JSON; errors are {"error": <wire code>, "message": ...}
 // (docs/protocol.md). Runs on the query pool (net/server.cc): routes wait on the store.
 #pragma once
@@ -11,12 +12,10 @@
 #include <string>
 
 #include "auth/rate_limiter.h"
-#include "net/http_reply.h"
+#include "net/http_json.h"
 #include "net/services.h"
 
 namespace parley::net {
-
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 class HttpApi {
  public:
@@ -41,6 +40,16 @@ class HttpApi {
   HttpResponse search(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse starred(const HttpRequest& req, const DeviceRecord& dev);
   HttpResponse devices(const HttpRequest& req, const DeviceRecord& dev);
+  // http_people.cc and http_push.cc: nullopt when the route is not theirs.
+  std::optional<HttpResponse> people_route(const HttpRequest& req, const std::string& path, const DeviceRecord& dev);
+  std::optional<HttpResponse> push_route(const HttpRequest& req, const std::string& path, const DeviceRecord& dev);
+  HttpResponse set_profile(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse users(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse save_contact(const HttpRequest& req, const DeviceRecord& dev);
+  HttpResponse chat_settings(const HttpRequest& req, const DeviceRecord& dev, ChatId chat);
+  HttpResponse add_target(const HttpRequest& req, const DeviceRecord& dev);
+  // One profile change more for this user (profile, privacy of a field, avatar): 429 past the limit.
+  std::optional<HttpResponse> over_profile_rate(const HttpRequest& req, UserId user);
   boost::asio::awaitable<HttpResponse> revoke(const HttpRequest& req, const DeviceRecord& dev, DeviceId target);
   HttpResponse static_file(const HttpRequest& req);
   bool admin_ok(const HttpRequest& req) const;
@@ -50,6 +59,7 @@ class HttpApi {
   std::function<bool()> ready_;
   auth::RateLimiter lookups_;   // contact discovery, per user
   auth::RateLimiter searches_;  // full-text searches, per user
+  auth::RateLimiter profile_changes_;  // profile and avatar changes, per user
 };
 
 }  // namespace parley::net

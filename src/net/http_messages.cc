@@ -7,6 +7,7 @@
 
 #include "core/encoding.h"
 #include "net/http_api.h"
+#include "net/http_json.h"
 #include "net/http_reply.h"
 #include "proto/errors.h"
 #include "proto/frames.h"
@@ -18,17 +19,13 @@ namespace json = boost::json;
 
 namespace {
 
-HttpResponse ok(const HttpRequest& req, const json::value& v) {
-  return http_reply(req.version(), req.keep_alive(), http::status::ok, json::serialize(v));
-}
+HttpResponse ok(const HttpRequest& req, const json::value& v) { return json_ok(req, v); }
 
 HttpResponse error(const HttpRequest& req, int status, std::string_view code, std::string_view message) {
-  return http_error(req.version(), req.keep_alive(), status, code, message);
+  return json_error(req, status, code, message);
 }
 
-HttpResponse error(const HttpRequest& req, const Status& st) {
-  return error(req, proto::http_status(st.code()), proto::wire_code(st.code()), st.message());
-}
+HttpResponse error(const HttpRequest& req, const Status& st) { return json_error(req, st); }
 
 json::value message_json(const Message& m) {
   json::error_code ec;

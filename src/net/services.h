@@ -10,7 +10,9 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "media/media_service.h"
+#include "people/people_service.h"
 #include "presence/presence_service.h"
+#include "push/push_service.h"
 #include "proto/frames.h"
 
 namespace parley::net {
@@ -41,6 +43,7 @@ struct Options {
   double queries_per_s = 20;                    // sync, chat_info, receipts, views, presence_subscribe per user
   double query_burst = 100;
   int searches_per_minute = 30;                 // GET /v1/search per user (a burst of as many, refilled per minute)
+  int profile_changes_per_minute = 10;          // PUT /v1/me/profile, privacy and avatar changes per user
   std::string admin_secret;
   std::string web_root;
   proto::Limits limits;
@@ -56,6 +59,9 @@ struct Services {
   const Clock& clock;
   OffsetClock* clock_control = nullptr;  // set only when [testing] clock_control = true
   media::MediaService* media = nullptr;  // photos, videos, voice notes, files; null: media are off
+  people::PeopleService* people = nullptr;  // profiles, contacts, blocks, chat settings
+  push::PushService* push = nullptr;        // push targets and notifications
+  std::string vapid_public_key;             // Web Push's applicationServerKey ("" when webpush is off)
 };
 
 }  // namespace parley::net

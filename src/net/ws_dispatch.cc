@@ -171,7 +171,7 @@ void WsSession::on_presence_frame(const proto::PresenceFrame& f) {
 }
 
 void WsSession::on_privacy(const proto::PrivacyFrame& f) {
-  if (!f.last_seen && !f.group_add) {
+  if (!f.sets_anything()) {
     boost::asio::post(query_strand_, [self = self(), user = device_->user] {
       auto v = self->svc_.presence.privacy(user);
       self->reply(v ? proto::privacy_frame(*v) : proto::error_frame(proto::wire_code(v.status().code()), v.status().message()));
@@ -185,6 +185,12 @@ void WsSession::on_privacy(const proto::PrivacyFrame& f) {
   };
   if (f.last_seen) svc_.presence.set_privacy(device_->user, *f.last_seen, failed);
   if (f.group_add) svc_.presence.set_group_add(device_->user, *f.group_add, failed);
+  if ((f.name || f.about || f.photo) && svc_.people)  // profile fields: written and announced off the io thread
+    boost::asio::post(query_strand_, [self = self(), user = device_->user, f, failed] {
+      for (auto [field, who] : {std::pair{PrivacyField::kName, f.name}, std::pair{PrivacyField::kAbout, f.about},
+                                std::pair{PrivacyField::kPhoto, f.photo}})
+        if (who) failed(self->svc_.people->set_visibility(user, field, *who));
+    });
 }
 
 void WsSession::on_decline(const proto::DeclineFrame& f) {

@@ -120,7 +120,7 @@ class WsSession final : public WsConnection,
   // After a revoke event (or, `resync`, a bus outage): asks the store whether this device
   // still stands, then (resync) catches up what the bus may have lost.
   boost::asio::awaitable<void> recheck_device(bool resync);
-  boost::asio::awaitable<void> privacy_changed();  // the user's own setting changed
+  boost::asio::awaitable<void> privacy_changed(bool settings);  // the user's own setting changed
   // Device positions are written at most once a second, and at disconnect.
   bool persist_position(bool force, std::function<void(Status)> done = {});
 

@@ -103,7 +103,10 @@ void WsSession::handle_event(const std::shared_ptr<const BusEvent>& event) {
       if (event->has_frame()) send(event->pieces());
       return;
     case BusEvent::Kind::kPrivacy:
-      asio::co_spawn(io().context(), privacy_changed(), asio::detached);
+      asio::co_spawn(io().context(), privacy_changed(true), asio::detached);
+      return;
+    case BusEvent::Kind::kRelation:  // a block or a saved contact changed what this user sees
+      asio::co_spawn(io().context(), privacy_changed(false), asio::detached);
       return;
     case BusEvent::Kind::kResync:
       // The bus was away: a revoke announced meanwhile was lost. Ask the store, then catch up.
@@ -134,7 +137,7 @@ awaitable<void> WsSession::recheck_device(bool resync) {
   if (stream_.on_live(ev)) asio::co_spawn(io().context(), pump_stream(), asio::detached);
 }
 
-awaitable<void> WsSession::privacy_changed() {
+awaitable<void> WsSession::privacy_changed(bool settings) {
   auto keep = self();
   struct Changed {
     Result<PresenceRecord> mine;
@@ -147,7 +150,7 @@ awaitable<void> WsSession::privacy_changed() {
   };
   auto changed = co_await await_on(query_strand_, read);
   if (closing()) co_return;
-  if (changed.mine) send(proto::privacy_frame(*changed.mine));
+  if (settings && changed.mine) send(proto::privacy_frame(*changed.mine));
   if (changed.views && *changed.views) send_views(**changed.views);
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "model/people.h"
 #include "proto/frames.h"
 
 namespace parley::presence {
@@ -14,10 +15,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr TimeMs kRequeryWindowMs = 10'000;  // see PresenceService::requery_until_
-
-bool allows(Visibility v, bool contact) {
-  return v == Visibility::kEveryone || (v == Visibility::kContacts && contact);
-}
 
 // Notes between nodes. State: {"n":node,"v":version,"o":online,"a":last_active}.
 // Privacy: {"n":node,"p":visibility}. Query: {"u":[ids]}. Answer: {"n":node,"s":[[id,online,last_active,version]]}.
@@ -171,7 +168,8 @@ std::pair<bool, TimeMs> PresenceService::aggregate(UserId user, const Watched& w
 
 View PresenceService::view(const Watcher& watcher, UserId user, const Watched& w, bool contact) const {
   // Reciprocal, as on WhatsApp: hiding your own last seen hides others' from you.
-  bool visible = watcher.viewer_ == user || (allows(w.visibility, contact) && allows(watcher.own_, contact));
+  bool visible = watcher.viewer_ == user || (allows(w.visibility, contact) && allows(watcher.own_, contact) &&
+                                              !watcher.blocked_.count(user.value));
   if (!visible) return View{user, false, false, 0};
   auto [online, seen] = aggregate(user, w);
   return View{user, true, online, seen};
@@ -230,6 +228,8 @@ Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::ve
 
   auto contacts = contacts_among(watcher.viewer_, users);
   if (!contacts) return contacts.status();
+  auto blocked = store_.blocked_among(watcher.viewer_, users);
+  if (!blocked) return blocked.status();
   std::optional<Visibility> own;
   {
     std::lock_guard lk(mu_);
@@ -248,6 +248,8 @@ Result<std::vector<View>> PresenceService::watch(Watcher& watcher, const std::ve
       watcher.own_ = *own;
       watcher.loaded_ = true;
     }
+    for (UserId u : users) watcher.blocked_.erase(u.value);
+    for (UserId u : *blocked) watcher.blocked_.insert(u.value);
     std::size_t added = 0;
     for (UserId u : users) added += watcher.watching_.count(u.value) ? 0 : 1;
     if (watcher.watching_.size() + added > opt_.max_watched)
@@ -367,9 +369,13 @@ Result<std::vector<View>> PresenceService::refresh(Watcher& watcher) {
   if (!own) return own.status();
   auto contacts = contacts_among(watcher.viewer_, users);
   if (!contacts) return contacts.status();
+  auto blocked = store_.blocked_among(watcher.viewer_, users);
+  if (!blocked) return blocked.status();
   std::vector<View> views;
   std::lock_guard lk(mu_);
   if (!own->empty()) watcher.own_ = own->front().last_seen_visibility;
+  watcher.blocked_.clear();
+  for (UserId u : *blocked) watcher.blocked_.insert(u.value);
   watcher.loaded_ = true;
   for (auto& [u, contact] : watcher.watching_) {
     contact = contacts->count(u) > 0;
@@ -431,14 +437,33 @@ Status PresenceService::typing(UserId user, ChatId chat, bool typing) {
   for (const auto& m : info->members) members.push_back(m.user);
   if (std::find(members.begin(), members.end(), user) == members.end())
     return Status(Code::kNotMember, "not a member of this chat");
+  auto blocked = store_.blocked_among(user, members);
+  if (!blocked) return blocked.status();
   auto ev = std::make_shared<BusEvent>();
   ev->kind = BusEvent::Kind::kEphemeral;
   ev->frame = proto::typing_frame(chat, user, typing);
   std::shared_ptr<const BusEvent> shared = std::move(ev);
   for (UserId m : members)
-    if (m != user) bus_.publish(m, shared);
+    if (m != user && std::find(blocked->begin(), blocked->end(), m) == blocked->end()) bus_.publish(m, shared);
   metrics_.typing_events++;
   return Status::Ok();
+}
+
+bool PresenceService::online_anywhere(UserId user, bool ask_nodes) {
+  {
+    std::lock_guard lk(mu_);
+    if (auto it = local_.find(user.value); it != local_.end() && it->second.active > 0) return true;
+  }
+  if (!ask_nodes) return false;
+  auto answers = bus_.query_nodes(json::serialize(json::object{{"u", json::array{user.value}}}), opt_.query_timeout_ms);
+  for (const auto& a : answers) {
+    auto o = parse_object(a);
+    if (!o || !o->if_contains("s") || !o->at("s").is_array()) continue;
+    for (const auto& st : o->at("s").get_array())
+      if (st.is_array() && st.get_array().size() >= 2 && st.get_array()[1].is_bool() && st.get_array()[1].get_bool())
+        return true;
+  }
+  return false;
 }
 
 Stats PresenceService::stats() const {

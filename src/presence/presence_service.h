@@ -86,6 +86,7 @@ class Watcher {
   bool loaded_ = false;
   Visibility own_ = Visibility::kEveryone;  // the viewer's own setting (it limits what they see)
   std::unordered_map<std::int64_t, bool> watching_;  // user -> is a contact of the viewer
+  std::unordered_set<std::int64_t> blocked_;          // watched users with a block between them and the viewer
 };
 
 struct Stats {
@@ -135,8 +136,13 @@ class PresenceService final : public PresencePeer {
   // Stores who may add `user` to groups; their devices get a kPrivacy event.
   void set_group_add(UserId user, Visibility who, DoneStatus done);
 
+  // Whether `user` has a foreground device: on this node, or (`ask_nodes`) on any node,
+  // asked over the bus (blocks up to query_timeout_ms: off the io threads).
+  bool online_anywhere(UserId user, bool ask_nodes);
+
   // --- typing ---
-  // Announces to the other members' live devices; kNoSuchChat / kNotMember otherwise.
+  // Announces to the other members' live devices, but those with a block between them and
+  // `user`; kNoSuchChat / kNotMember otherwise.
   Status typing(UserId user, ChatId chat, bool typing);
 
   Stats stats() const;

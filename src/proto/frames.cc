@@ -440,17 +440,15 @@ std::variant<ClientFrame, FrameError> parse_client_frame(std::string_view text, 
   if (*type == "presence_subscribe") return parse_presence_users(f, limits, false);
   if (*type == "presence_unsubscribe") return parse_presence_users(f, limits, true);
   if (*type == "privacy") {
-    auto last_seen = f.string("last_seen", false);
-    auto group_add = f.string("group_add", false);
-    if (f.error) return *f.error;
     PrivacyFrame p;
-    if (last_seen) {
-      p.last_seen = parse_visibility(*last_seen);
-      if (!p.last_seen) return bad(err::kBadFrame, "field 'last_seen' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
-    }
-    if (group_add) {
-      p.group_add = parse_visibility(*group_add);
-      if (!p.group_add) return bad(err::kBadFrame, "field 'group_add' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
+    for (auto [key, into] : {std::pair{"last_seen", &p.last_seen}, std::pair{"group_add", &p.group_add},
+                             std::pair{"name", &p.name}, std::pair{"about", &p.about}, std::pair{"photo", &p.photo}}) {
+      auto value = f.string(key, false);
+      if (f.error) return *f.error;
+      if (!value) continue;
+      *into = parse_visibility(*value);
+      if (!*into)
+        return bad(err::kBadFrame, std::string("field '") + key + "' must be \"everyone\", \"contacts\" or \"nobody\"", f.id);
     }
     return ClientFrame{p};
   }
@@ -520,6 +518,9 @@ std::string privacy_frame(const PresenceRecord& settings) {
   o["type"] = "privacy";
   o["last_seen"] = visibility_name(settings.last_seen_visibility);
   o["group_add"] = visibility_name(settings.group_add);
+  o["name"] = visibility_name(settings.name);
+  o["about"] = visibility_name(settings.about);
+  o["photo"] = visibility_name(settings.photo);
   return json::serialize(o);
 }
 

@@ -80,6 +80,8 @@ struct PresenceFrame {  // presence_subscribe / presence_unsubscribe
 struct PrivacyFrame {  // nothing set: just ask
   std::optional<Visibility> last_seen;
   std::optional<Visibility> group_add;  // who may add me to groups and rooms
+  std::optional<Visibility> name, about, photo;  // who sees my profile's fields
+  bool sets_anything() const { return last_seen || group_add || name || about || photo; }
 };
 // "decline": turn down a group invite.
 struct DeclineFrame {

@@ -15,6 +15,8 @@
 
 #include "core/histogram.h"
 #include "core/status.h"
+#include "model/people.h"
+#include "model/push_jobs.h"
 #include "model/types.h"
 
 namespace parley {
@@ -146,8 +148,9 @@ class Store {
   virtual Result<std::vector<PresenceRecord>> read_presence(const std::vector<UserId>& users) = 0;
 
   // --- who knows whom ---
-  // Those of `others` who are `user`'s contacts: both have written in their one-to-one
-  // chat (one side's messages alone make no contact).
+  // Those of `others` who count `user` as their contact: they saved `user`
+  // (save_contact), or both have written in their one-to-one chat (one side's messages alone
+  // make no contact). Their privacy settings' "contacts" means these.
   virtual Result<std::vector<UserId>> contacts_among(UserId user, const std::vector<UserId>& others) = 0;
   // Those of `users` whose phone number `viewer` may see: the viewer themself, users the
   // viewer found by their number (remember_phones), and users who wrote to the viewer in
@@ -156,9 +159,49 @@ class Store {
   // `viewer` found `found` by their phone numbers.
   virtual void remember_phones(UserId viewer, std::vector<UserId> found, DoneStatus done) = 0;
 
+  // --- profiles, saved contacts, blocks, a user's chat settings (docs/protocol.md §4.8) ---
+  // Profiles of those of `users` that exist, in no particular order.
+  virtual Result<std::vector<Profile>> profiles(const std::vector<UserId>& users) = 0;
+  virtual void set_profile(UserId user, ProfileChange change, DoneStatus done) = 0;
+  virtual void set_visibility(UserId user, PrivacyField field, Visibility who, DoneStatus done) = 0;
+  // How `viewer` stands to each of `users` (one entry each, in order; users that do not
+  // exist know nothing). Knowing: a chat both are members of now, a number found, a
+  // contact saved. Contact: the user saved the viewer, or both wrote in their one-to-one chat.
+  virtual Result<std::vector<Relation>> relations(UserId viewer, const std::vector<UserId>& users) = 0;
+  // Who hears of `user`'s profile changes: the members of the one-to-one chats and groups
+  // they are in, and those who saved them.
+  virtual Result<std::vector<UserId>> profile_audience(UserId user) = 0;
+  virtual void save_contact(UserId owner, UserId contact, std::string name, DoneStatus done) = 0;
+  // false: it was not a saved contact.
+  virtual void remove_contact(UserId owner, UserId contact, Done<bool> done) = 0;
+  virtual Result<std::vector<SavedContact>> saved_contacts(UserId owner) = 0;
+  virtual void set_block(UserId blocker, UserId blocked, bool on, DoneStatus done) = 0;
+  // Whom `blocker` blocks, in id order.
+  virtual Result<std::vector<UserId>> blocked_by(UserId blocker) = 0;
+  // Those of `others` with a block between them and `user`, either way.
+  virtual Result<std::vector<UserId>> blocked_among(UserId user, const std::vector<UserId>& others) = 0;
+  // Members (now) only: kNotMember. Pinning past `max_pinned` chats: kInvalid.
+  virtual void set_chat_prefs(ChatPrefsChange change, Done<ChatPrefs> done) = 0;
+
+  // --- push notifications (docs/push.md) ---
+  // Stores the target, replacing the device's earlier one for the same provider; answers its id.
+  virtual void put_push_target(PushTarget target, Done<std::int64_t> done) = 0;
+  virtual Result<std::vector<PushTarget>> push_targets(UserId user) = 0;
+  // Removes a target and its jobs (`user` 0: whoever's it is); false: there was none.
+  virtual void delete_push_target(UserId user, std::int64_t id, Done<bool> done) = 0;
+  // A job per target of each event's user, or the event collapsed into the job already
+  // waiting for that target, chat and event. A new job is due `collapse_ms` after `at`.
+  virtual void queue_pushes(std::vector<PushEvent> events, TimeMs collapse_ms, DoneStatus done) = 0;
+  // Leases up to `limit` jobs due at `now` and not leased, until now + lease_ms. With none
+  // due, `done` runs at once on the calling thread and the writer is not involved. In
+  // cluster mode nodes claim different jobs.
+  virtual void claim_pushes(TimeMs now, TimeMs lease_ms, int limit, Done<std::vector<PushJob>> done) = 0;
+  virtual void finish_push(PushJob job, PushFinish finish, DoneStatus done) = 0;
+  virtual Result<PushContext> push_context(UserId user, ChatId chat) = 0;
+
   // --- rate limits shared by every node ---
-  // All or nothing: when every limit is under its `limit` in its current window, counts one
-  // event under each (when `count`) and answers wait 0; otherwise counts nothing and names
+  // All or nothing: when every limit has room for its `cost` in its current window, counts
+  // `cost` events under each (when `count`) and answers wait 0; otherwise counts nothing and names
   // the first limit that refused. Sign-in uses these, so a limit holds across nodes.
   virtual void take_rates(std::vector<RateLimit> limits, TimeMs now, bool count, Done<RateVerdict> done) = 0;
 

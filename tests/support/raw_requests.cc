@@ -20,6 +20,19 @@ RawHttp get(const ServerProcess& s, const TestUser& u, const std::string& path, 
   return http_raw(s.port(), "GET", path, auth(u, std::move(more)));
 }
 
+RawHttp call(const ServerProcess& s, const TestUser& u, const std::string& method, const std::string& path,
+             const std::string& body) {
+  Headers h = auth(u);
+  if (!body.empty()) h.emplace_back("Content-Type", "application/json");
+  return http_raw(s.port(), method, path, h, body);
+}
+
+json::object body_of(const RawHttp& r) {
+  json::error_code ec;
+  auto v = json::parse(r.body, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object{};
+}
+
 std::unique_ptr<RawWs> connect(const ServerProcess& s, const TestUser& u) {
   auto ws = std::make_unique<RawWs>(s.port(), u.token);
   EXPECT_TRUE(ws->recv_type("hello"));

@@ -22,6 +22,11 @@ Headers auth(const TestUser& u, Headers more = {});
 std::string str(const boost::json::object& o, const char* key);
 // GET with the user's token.
 RawHttp get(const ServerProcess& s, const TestUser& u, const std::string& path, Headers more = {});
+// Any method with the user's token and a JSON body ("" for none).
+RawHttp call(const ServerProcess& s, const TestUser& u, const std::string& method, const std::string& path,
+             const std::string& body = {});
+// The body of an answer as a JSON object (empty when it is not one).
+boost::json::object body_of(const RawHttp& r);
 // Connected, authenticated and caught up (sync answered): live updates follow.
 std::unique_ptr<RawWs> connect(const ServerProcess& s, const TestUser& u);
 // Sends `frame` and answers the ack, done or error that names its id.

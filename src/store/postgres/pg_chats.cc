@@ -237,6 +237,13 @@ class AppendTx final : public chat_writes::AppendTx {
     return s_.reader(b_.conn, chat, user);
   }
   std::optional<Message> message(ChatId chat, Seq seq) override { return s_.message(b_.conn, chat, seq, false); }
+  std::pair<bool, bool> blocks(UserId sender, UserId peer) override {  // read with the batch's locks
+    return {b_.blocks.count({sender.value, peer.value}) > 0, b_.blocks.count({peer.value, sender.value}) > 0};
+  }
+  void hide(ChatId chat, Seq seq, UserId user) override {
+    b_.conn.query("INSERT INTO hidden (user_id, chat_id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                  {user.value, chat.value, seq});
+  }
   void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>& members, AppendResult& r) override {
     auto before = b_.minimum(chat, members);
     auto& mine = b_.receipts[{chat.value, sender.value}];
@@ -289,6 +296,7 @@ void PostgresStore::append_message(NewMessage m, Done<AppendResult> done) {
         for (UserId u : cc->members) {
           b.lock_users.insert(u.value);
           if (cc->kind == ChatKind::kGroup) b.lock_receipts.insert({plan->chat.value, u.value});
+          if (cc->kind == ChatKind::kDirect) b.block_users.insert(u.value);  // blocks read once per batch
         }
         return Status::Ok();
       },

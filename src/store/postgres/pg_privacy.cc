@@ -60,13 +60,15 @@ void PostgresStore::set_group_add(UserId user, Visibility who, DoneStatus done) 
 Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vector<UserId>& users) {
   return read([&](Conn& c) -> Result<std::vector<PresenceRecord>> {
     auto q = c.query(
-        "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0), COALESCE(p.group_add, 0) FROM users u "
+        "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0), COALESCE(p.group_add, 0), "
+        "COALESCE(p.name_vis, 0), COALESCE(p.about_vis, 0), COALESCE(p.photo_vis, 0) FROM users u "
         "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
         {int_array(ids_of(users))});
     std::vector<PresenceRecord> out;
-    for (int i = 0; i < q.size(); ++i)
-      out.push_back(PresenceRecord{UserId(q.i64(i, 0)), q.i64(i, 1), static_cast<Visibility>(q.i64(i, 2)),
-                                   static_cast<Visibility>(q.i64(i, 3))});
+    for (int i = 0; i < q.size(); ++i) {
+      auto vis = [&](int col) { return static_cast<Visibility>(q.i64(i, col)); };
+      out.push_back(PresenceRecord{UserId(q.i64(i, 0)), q.i64(i, 1), vis(2), vis(3), vis(4), vis(5), vis(6)});
+    }
     return out;
   });
 }
@@ -77,7 +79,9 @@ Result<std::vector<UserId>> PostgresStore::contacts_among(UserId user, const std
         "SELECT o FROM unnest($2::bigint[]) AS t(o) "
         "JOIN direct_chats d ON d.user_lo = least($1, o) AND d.user_hi = greatest($1, o) "
         "JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = $1 AND a.posted "
-        "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = o AND b.posted WHERE o <> $1",
+        "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = o AND b.posted WHERE o <> $1 "
+        "UNION SELECT o FROM unnest($2::bigint[]) AS t(o) JOIN saved_contacts s ON s.user_id = o AND s.contact_id = $1 "
+        "WHERE o <> $1",
         {user.value, int_array(ids_of(others))}));
   });
 }
@@ -159,19 +163,29 @@ void PostgresStore::take_rates(std::vector<RateLimit> limits, TimeMs now, bool c
         auto q = b.conn.query(
             "SELECT key, window_end, count FROM rate_windows WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE",
             {text_array(keys)});
-        for (int r = 0; r < q.size(); ++r)
-          for (std::size_t i = 0; i < limits.size(); ++i)
-            if (limits[i].key == q.text(r, 0) && q.i64(r, 1) > now && q.i64(r, 2) >= limits[i].limit)
-              return RateVerdict{q.i64(r, 1) - now, i};
+        for (std::size_t i = 0; i < limits.size(); ++i) {
+          std::int64_t used = 0;
+          TimeMs wait = limits[i].window_ms;
+          for (int r = 0; r < q.size(); ++r)
+            if (limits[i].key == q.text(r, 0) && q.i64(r, 1) > now) {
+              used = q.i64(r, 2);
+              wait = q.i64(r, 1) - now;
+            }
+          if (used + limits[i].cost > limits[i].limit) return RateVerdict{wait, i};
+        }
         if (!count) return RateVerdict{};
-        std::vector<std::int64_t> windows;
-        for (const auto& l : limits) windows.push_back(l.window_ms);
+        std::vector<std::int64_t> windows, costs;
+        for (const auto& l : limits) {
+          windows.push_back(l.window_ms);
+          costs.push_back(l.cost);
+        }
         b.conn.query(
-            "INSERT INTO rate_windows (key, window_end, count) SELECT k, $2 + w, 1 FROM unnest($1::text[], $3::bigint[]) AS t(k, w) "
+            "INSERT INTO rate_windows (key, window_end, count) SELECT k, $2 + w, n "
+            "FROM unnest($1::text[], $3::bigint[], $4::bigint[]) AS t(k, w, n) "
             "ON CONFLICT (key) DO UPDATE SET "
-            "count = CASE WHEN rate_windows.window_end <= $2 THEN 1 ELSE rate_windows.count + 1 END, "
+            "count = CASE WHEN rate_windows.window_end <= $2 THEN excluded.count ELSE rate_windows.count + excluded.count END, "
             "window_end = CASE WHEN rate_windows.window_end <= $2 THEN excluded.window_end ELSE rate_windows.window_end END",
-            {text_array(keys), now, int_array(windows)});
+            {text_array(keys), now, int_array(windows), int_array(costs)});
         return RateVerdict{};
       },
       std::move(done));

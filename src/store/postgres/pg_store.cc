@@ -194,7 +194,7 @@ void PostgresStore::run_batch(Conn& conn, std::span<Task> batch) {
 
 void PostgresStore::lock_counters(Batch& b) {
   Pipeline p(b.conn);
-  std::optional<std::size_t> dup, unlocked_q, chats_q, users_q, receipts_q;
+  std::optional<std::size_t> dup, unlocked_q, chats_q, users_q, receipts_q, blocks_q;
   if (!b.dedupe_senders.empty())
     dup = p.add(
         "SELECT " PARLEY_MESSAGE_COLUMNS " "
@@ -225,8 +225,15 @@ void PostgresStore::lock_counters(Batch& b) {
         "ORDER BY m.chat_id, m.user_id FOR UPDATE OF m",
         {int_array(chats), int_array(members)});
   }
+  if (!b.block_users.empty())
+    blocks_q = p.add("SELECT user_id, blocked_id FROM blocks WHERE user_id = ANY($1::bigint[]) AND blocked_id = ANY($1::bigint[])",
+                     {int_array({b.block_users.begin(), b.block_users.end()})});
   if (p.empty()) return;
   auto rows = p.run();
+  if (blocks_q) {
+    const auto& r = rows[*blocks_q];
+    for (int i = 0; i < r.size(); ++i) b.blocks.insert({r.i64(i, 0), r.i64(i, 1)});
+  }
   if (dup) {
     const auto& r = rows[*dup];
     for (int i = 0; i < r.size(); ++i) {
@@ -446,6 +453,10 @@ void PostgresStore::revoke_device(UserId user, DeviceId device, DoneStatus done)
         auto r = b.conn.query("UPDATE devices SET revoked = true WHERE id = $1 AND user_id = $2 AND NOT revoked",
                               {device.value, user.value});
         if (r.affected() == 0) return Status(Code::kNotFound, "no such device");
+        // Its push targets go with it (and their jobs).
+        b.conn.query("DELETE FROM push_jobs WHERE target_id IN (SELECT id FROM push_targets WHERE device_id = $1)",
+                     {device.value});
+        b.conn.query("DELETE FROM push_targets WHERE device_id = $1", {device.value});
         return true;
       },
       status_of(std::move(done)));
@@ -682,17 +693,23 @@ Result<Pts> PostgresStore::log_tail(UserId user) {
 Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
   return read([&](Conn& c) -> Result<std::vector<ChatSummary>> {
     auto q = c.query(
-        "SELECT me.chat_id, c.last_seq, me.read_seq, "
+        "SELECT me.chat_id, CASE WHEN m.seq IS NULL AND EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = me.user_id "
+        "  AND h.chat_id = me.chat_id AND h.seq = c.last_seq) THEN 0 ELSE coalesce(m.seq, c.last_seq) END, me.read_seq, "
         "  CASE WHEN c.kind = $2 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, "
         "  CASE WHEN c.kind = $2 THEN coalesce(pu.phone, mu.phone) ELSE '' END, "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
         "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = $2 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
-        "  c.temporary, c.disappear_ms "
+        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, false), coalesce(p.pinned, false) "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = $2 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
-        "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
+        "LEFT JOIN chat_prefs p ON p.user_id = me.user_id AND p.chat_id = me.chat_id "
+        // The last message the user may see (as in SqliteStore::list_chats).
+        "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = CASE WHEN NOT EXISTS (SELECT 1 FROM hidden h "
+        "  WHERE h.user_id = me.user_id AND h.chat_id = me.chat_id AND h.seq = c.last_seq) THEN c.last_seq ELSE "
+        "  (SELECT max(x.seq) FROM messages x WHERE x.chat_id = me.chat_id AND NOT EXISTS (SELECT 1 FROM hidden h "
+        "   WHERE h.user_id = me.user_id AND h.chat_id = x.chat_id AND h.seq = x.seq)) END "
         "WHERE me.user_id = $1 ORDER BY 8 DESC, 1 DESC",
         {user.value, stored(ChatKind::kDirect)});
     std::vector<ChatSummary> out;
@@ -716,6 +733,9 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
       s.peer_avatar = q.text(i, 15);
       s.temporary = q.text(i, 16) == "t";
       s.disappear_ms = q.i64(i, 17);
+      s.muted_until = q.i64(i, 18);
+      s.archived = q.text(i, 19) == "t";
+      s.pinned = q.text(i, 20) == "t";
       out.push_back(std::move(s));
     }
     return out;

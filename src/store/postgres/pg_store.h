@@ -116,6 +116,27 @@ class PostgresStore final : public Store {
   void record_media(MediaRecord media, UserId uploader, DoneStatus done) override;
   Result<MediaRecord> readable_media(UserId user, const std::string& id) override;
   void set_user_avatar(UserId user, std::string id, DoneStatus done) override;
+  // Profiles, saved contacts, blocks, chat settings (pg_people.cc).
+  Result<std::vector<Profile>> profiles(const std::vector<UserId>& users) override;
+  void set_profile(UserId user, ProfileChange change, DoneStatus done) override;
+  void set_visibility(UserId user, PrivacyField field, Visibility who, DoneStatus done) override;
+  Result<std::vector<Relation>> relations(UserId viewer, const std::vector<UserId>& users) override;
+  Result<std::vector<UserId>> profile_audience(UserId user) override;
+  void save_contact(UserId owner, UserId contact, std::string name, DoneStatus done) override;
+  void remove_contact(UserId owner, UserId contact, Done<bool> done) override;
+  Result<std::vector<SavedContact>> saved_contacts(UserId owner) override;
+  void set_block(UserId blocker, UserId blocked, bool on, DoneStatus done) override;
+  Result<std::vector<UserId>> blocked_by(UserId blocker) override;
+  Result<std::vector<UserId>> blocked_among(UserId user, const std::vector<UserId>& others) override;
+  void set_chat_prefs(ChatPrefsChange change, Done<ChatPrefs> done) override;
+  // Push targets and jobs (pg_push.cc).
+  void put_push_target(PushTarget target, Done<std::int64_t> done) override;
+  Result<std::vector<PushTarget>> push_targets(UserId user) override;
+  void delete_push_target(UserId user, std::int64_t id, Done<bool> done) override;
+  void queue_pushes(std::vector<PushEvent> events, TimeMs collapse_ms, DoneStatus done) override;
+  void claim_pushes(TimeMs now, TimeMs lease_ms, int limit, Done<std::vector<PushJob>> done) override;
+  void finish_push(PushJob job, PushFinish finish, DoneStatus done) override;
+  Result<PushContext> push_context(UserId user, ChatId chat) override;
   void sweep_media(TimeMs cutoff, int limit, Done<std::vector<std::string>> done) override;
   WriterStats writer_stats() const override;
   const WriterHistograms& writer_histograms() const override { return histograms_; }

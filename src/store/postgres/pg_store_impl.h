@@ -82,6 +82,8 @@ struct PostgresStore::Batch {
   std::vector<std::int64_t> posted_chats, posted_users;  // first posts of a member (PostgresStore::mark_posted)
   std::vector<std::string> ref_media;                    // media_refs rows written at flush
   std::vector<std::int64_t> ref_chats, ref_seqs;
+  std::set<std::int64_t> block_users;                          // members of direct chats written to
+  std::set<std::pair<std::int64_t, std::int64_t>> blocks;      // (blocker, blocked) among them
 
   void add_message(const Message& m, bool transient = false) {
     for (auto f : {std::to_string(m.chat.value), std::to_string(m.seq), std::to_string(m.sender.value),

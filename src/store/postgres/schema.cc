@@ -242,6 +242,67 @@ ALTER TABLE chats ADD COLUMN temporary BOOLEAN NOT NULL DEFAULT false,
 CREATE INDEX messages_search ON messages USING gin (to_tsvector('simple', coalesce(search, text)))
   WHERE system IS NULL AND deleted = 0;
 )sql",
+    // 11: profiles, saved contacts, blocks, a user's chat settings, push targets and jobs
+    // (issue 18, as SQLite migration 9; docs/protocol.md §4.8, docs/push.md). Profile privacy settings sit beside
+    // last seen's in `presence`. A push job collapses events per target, chat and event; it
+    // is due at `due_at` and leased by one node until `lease_until`.
+    R"sql(
+ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN about TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN previews BOOLEAN NOT NULL DEFAULT true;
+ALTER TABLE presence ADD COLUMN name_vis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE presence ADD COLUMN about_vis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE presence ADD COLUMN photo_vis INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE saved_contacts (
+  user_id     BIGINT NOT NULL,
+  contact_id  BIGINT NOT NULL,
+  name        TEXT NOT NULL,
+  PRIMARY KEY (user_id, contact_id)
+);
+CREATE INDEX saved_contacts_contact ON saved_contacts(contact_id);
+CREATE TABLE blocks (
+  user_id     BIGINT NOT NULL,
+  blocked_id  BIGINT NOT NULL,
+  at          BIGINT NOT NULL,
+  PRIMARY KEY (user_id, blocked_id)
+);
+CREATE INDEX blocks_blocked ON blocks(blocked_id);
+CREATE TABLE chat_prefs (
+  user_id      BIGINT NOT NULL,
+  chat_id      BIGINT NOT NULL,
+  muted_until  BIGINT NOT NULL DEFAULT 0,
+  archived     BOOLEAN NOT NULL DEFAULT false,
+  pinned       BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (user_id, chat_id)
+);
+CREATE TABLE push_targets (
+  id          BIGSERIAL PRIMARY KEY,
+  user_id     BIGINT NOT NULL,
+  device_id   BIGINT NOT NULL,
+  provider    TEXT NOT NULL,
+  token       TEXT NOT NULL,
+  created_at  BIGINT NOT NULL,
+  UNIQUE (device_id, provider)
+);
+CREATE INDEX push_targets_user ON push_targets(user_id);
+CREATE TABLE push_jobs (
+  id           BIGSERIAL PRIMARY KEY,
+  target_id    BIGINT NOT NULL,
+  chat_id      BIGINT NOT NULL,
+  event        TEXT NOT NULL,
+  seq          BIGINT NOT NULL,
+  sender       BIGINT NOT NULL,
+  count        BIGINT NOT NULL,
+  preview      TEXT NOT NULL,
+  first_at     BIGINT NOT NULL,
+  due_at       BIGINT NOT NULL,
+  lease_until  BIGINT NOT NULL DEFAULT 0,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  version      BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (target_id, chat_id, event)
+);
+CREATE INDEX push_jobs_due ON push_jobs(due_at);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

@@ -241,6 +241,67 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = "unicode61 remove_
 INSERT INTO messages_fts (rowid, body)
   SELECT chat_id * 4294967296 + seq, parley_indexable(text) FROM messages WHERE text <> '' AND system IS NULL;
 )sql",
+    // 9: profiles, saved contacts, blocks, a user's chat settings, push targets and jobs
+    // (issue 18, docs/protocol.md §4.8, docs/push.md). Profile privacy settings sit beside
+    // last seen's in `presence`. A push job collapses events per target, chat and event; it
+    // is due at `due_at` and leased by one node until `lease_until`.
+    R"sql(
+ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN about TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN previews INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE presence ADD COLUMN name_vis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE presence ADD COLUMN about_vis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE presence ADD COLUMN photo_vis INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE saved_contacts (
+  user_id     INTEGER NOT NULL,
+  contact_id  INTEGER NOT NULL,
+  name        TEXT NOT NULL,
+  PRIMARY KEY (user_id, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX saved_contacts_contact ON saved_contacts(contact_id);
+CREATE TABLE blocks (
+  user_id     INTEGER NOT NULL,
+  blocked_id  INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (user_id, blocked_id)
+) WITHOUT ROWID;
+CREATE INDEX blocks_blocked ON blocks(blocked_id);
+CREATE TABLE chat_prefs (
+  user_id      INTEGER NOT NULL,
+  chat_id      INTEGER NOT NULL,
+  muted_until  INTEGER NOT NULL DEFAULT 0,
+  archived     INTEGER NOT NULL DEFAULT 0,
+  pinned       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, chat_id)
+) WITHOUT ROWID;
+CREATE TABLE push_targets (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL,
+  device_id   INTEGER NOT NULL,
+  provider    TEXT NOT NULL,
+  token       TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (device_id, provider)
+);
+CREATE INDEX push_targets_user ON push_targets(user_id);
+CREATE TABLE push_jobs (
+  id           INTEGER PRIMARY KEY,
+  target_id    INTEGER NOT NULL,
+  chat_id      INTEGER NOT NULL,
+  event        TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  sender       INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  preview      TEXT NOT NULL,
+  first_at     INTEGER NOT NULL,
+  due_at       INTEGER NOT NULL,
+  lease_until  INTEGER NOT NULL DEFAULT 0,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  version      INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (target_id, chat_id, event)
+);
+CREATE INDEX push_jobs_due ON push_jobs(due_at);
+)sql",
 };
 
 }  // namespace

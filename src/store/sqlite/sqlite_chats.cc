@@ -188,6 +188,21 @@ class AppendTx final : public chat_writes::AppendTx {
   std::optional<Message> sent_before(UserId sender, const std::string& client_id) override {
     return s_.sent_before(db_, sender, client_id);
   }
+  std::pair<bool, bool> blocks(UserId sender, UserId peer) override {
+    auto& q = db_.prepare(
+        "SELECT user_id FROM blocks WHERE (user_id = ?1 AND blocked_id = ?2) OR (user_id = ?2 AND blocked_id = ?1)");
+    q.bind(1, sender.value).bind(2, peer.value);
+    std::pair<bool, bool> out;
+    while (q.step()) (q.i64(0) == sender.value ? out.first : out.second) = true;
+    return out;
+  }
+  void hide(ChatId chat, Seq seq, UserId user) override {
+    db_.prepare("INSERT OR IGNORE INTO hidden (user_id, chat_id, seq) VALUES (?, ?, ?)")
+        .bind(1, user.value)
+        .bind(2, chat.value)
+        .bind(3, seq)
+        .exec();
+  }
   void sender_saw(ChatId chat, UserId sender, Seq seq, const std::vector<UserId>&, AppendResult& r) override {
     auto& q = db_.prepare("SELECT delivered_seq, read_seq FROM chat_members WHERE chat_id = ? AND user_id = ?");
     q.bind(1, chat.value).bind(2, sender.value);

@@ -53,13 +53,13 @@ void SqliteStore::set_group_add(UserId user, Visibility who, DoneStatus done) {
 Result<std::vector<PresenceRecord>> SqliteStore::read_presence(const std::vector<UserId>& users) {
   return read([&](Db& db) -> Result<std::vector<PresenceRecord>> {
     auto& q = db.prepare(
-        "SELECT p.last_seen, p.visibility, p.group_add FROM users u LEFT JOIN presence p ON p.user_id = u.id "
-        "WHERE u.id = ?");
+        "SELECT p.last_seen, p.visibility, p.group_add, p.name_vis, p.about_vis, p.photo_vis FROM users u "
+        "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ?");
     std::vector<PresenceRecord> out;
+    auto vis = [&](int col) { return static_cast<Visibility>(q.i64(col)); };
     for (UserId u : users) {
       q.bind(1, u.value);
-      if (q.step())
-        out.push_back(PresenceRecord{u, q.i64(0), static_cast<Visibility>(q.i64(1)), static_cast<Visibility>(q.i64(2))});
+      if (q.step()) out.push_back(PresenceRecord{u, q.i64(0), vis(1), vis(2), vis(3), vis(4), vis(5)});
       q.reset();
     }
     return out;
@@ -72,12 +72,19 @@ Result<std::vector<UserId>> SqliteStore::contacts_among(UserId user, const std::
         "SELECT 1 FROM direct_chats d JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = d.user_lo "
         "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = d.user_hi "
         "WHERE d.user_lo = ? AND d.user_hi = ? AND a.posted AND b.posted");
+    auto& saved = db.prepare("SELECT 1 FROM saved_contacts WHERE user_id = ? AND contact_id = ?");
     std::vector<UserId> out;
     for (UserId o : others) {
       if (o == user) continue;
-      q.bind(1, std::min(user, o).value).bind(2, std::max(user, o).value);
-      if (q.step()) out.push_back(o);
-      q.reset();
+      saved.bind(1, o.value).bind(2, user.value);
+      bool contact = saved.step();
+      saved.reset();
+      if (!contact) {
+        q.bind(1, std::min(user, o).value).bind(2, std::max(user, o).value);
+        contact = q.step();
+        q.reset();
+      }
+      if (contact) out.push_back(o);
     }
     return out;
   });
@@ -172,16 +179,18 @@ void SqliteStore::take_rates(std::vector<RateLimit> limits, TimeMs now, bool cou
         auto& q = db.prepare("SELECT window_end, count FROM rate_windows WHERE key = ?");
         for (std::size_t i = 0; i < limits.size(); ++i) {
           q.bind(1, limits[i].key);
-          if (q.step() && q.i64(0) > now && q.i64(1) >= limits[i].limit) return RateVerdict{q.i64(0) - now, i};
+          const bool open = q.step() && q.i64(0) > now;
+          if ((open ? q.i64(1) : 0) + limits[i].cost > limits[i].limit)
+            return RateVerdict{open ? q.i64(0) - now : limits[i].window_ms, i};
           q.reset();
         }
         if (!count) return RateVerdict{};
         auto& up = db.prepare(
-            "INSERT INTO rate_windows (key, window_end, count) VALUES (?1, ?2 + ?3, 1) ON CONFLICT(key) DO UPDATE SET "
-            "count = CASE WHEN window_end <= ?2 THEN 1 ELSE count + 1 END, "
+            "INSERT INTO rate_windows (key, window_end, count) VALUES (?1, ?2 + ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+            "count = CASE WHEN window_end <= ?2 THEN ?4 ELSE count + ?4 END, "
             "window_end = CASE WHEN window_end <= ?2 THEN ?2 + ?3 ELSE window_end END");
         for (const auto& l : limits) {
-          up.bind(1, l.key).bind(2, now).bind(3, l.window_ms).exec();
+          up.bind(1, l.key).bind(2, now).bind(3, l.window_ms).bind(4, l.cost).exec();
           up.reset();
         }
         return RateVerdict{};

@@ -257,6 +257,11 @@ void SqliteStore::revoke_device(UserId user, DeviceId device, DoneStatus done) {
             .bind(2, user.value)
             .exec();
         if (db.changes() == 0) return Status(Code::kNotFound, "no such device");
+        // Its push targets go with it (and their jobs).
+        db.prepare("DELETE FROM push_jobs WHERE target_id IN (SELECT id FROM push_targets WHERE device_id = ?)")
+            .bind(1, device.value)
+            .exec();
+        db.prepare("DELETE FROM push_targets WHERE device_id = ?").bind(1, device.value).exec();
         return true;
       },
       status_of(std::move(done)));
@@ -610,16 +615,23 @@ Result<Pts> SqliteStore::log_tail(UserId user) {
 Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
   return read([&](Db& db) -> Result<std::vector<ChatSummary>> {
     auto& q = db.prepare(
-        "SELECT me.chat_id, c.last_seq, me.read_seq, "
+        "SELECT me.chat_id, CASE WHEN m.seq IS NULL AND EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = me.user_id "
+        "  AND h.chat_id = me.chat_id AND h.seq = c.last_seq) THEN 0 ELSE coalesce(m.seq, c.last_seq) END, me.read_seq, "
         "  CASE WHEN c.kind = ?1 THEN coalesce(peer.user_id, me.user_id) ELSE 0 END, coalesce(pu.phone, ''), "
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
         "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = ?1 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
-        "  c.temporary, c.disappear_ms "
+        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, 0), coalesce(p.pinned, 0) "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = ?1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
-        "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = c.last_seq "
+        "LEFT JOIN chat_prefs p ON p.user_id = me.user_id AND p.chat_id = me.chat_id "
+        // The last message the user may see: hidden ones (deleted for them, or from a user
+        // they block) are passed over, which costs a lookup only when the last one is hidden.
+        "LEFT JOIN messages m ON m.chat_id = me.chat_id AND m.seq = CASE WHEN NOT EXISTS (SELECT 1 FROM hidden h "
+        "  WHERE h.user_id = me.user_id AND h.chat_id = me.chat_id AND h.seq = c.last_seq) THEN c.last_seq ELSE "
+        "  (SELECT max(x.seq) FROM messages x WHERE x.chat_id = me.chat_id AND NOT EXISTS (SELECT 1 FROM hidden h "
+        "   WHERE h.user_id = me.user_id AND h.chat_id = x.chat_id AND h.seq = x.seq)) END "
         "WHERE me.user_id = ?2 ORDER BY 8 DESC, 1 DESC");
     q.bind(1, stored(ChatKind::kDirect)).bind(2, user.value);
     std::vector<ChatSummary> out;
@@ -643,6 +655,9 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
       s.peer_avatar = q.text(15);
       s.temporary = q.i64(16) != 0;
       s.disappear_ms = q.i64(17);
+      s.muted_until = q.i64(18);
+      s.archived = q.i64(19) != 0;
+      s.pinned = q.i64(20) != 0;
       out.push_back(std::move(s));
     }
     for (auto& s : out)

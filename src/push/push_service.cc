@@ -1,0 +1,286 @@
+#include "push/push_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <future>
+
+#include "core/encoding.h"
+#include "core/thread_name.h"
+#include "model/people.h"
+
+namespace parley::push {
+
+namespace {
+
+constexpr std::size_t kPreviewChars = 100;
+
+// The first `n` code points of valid UTF-8.
+std::string cut(std::string_view s, std::size_t n) {
+  std::size_t i = 0, points = 0;
+  while (i < s.size() && points < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    ++points;
+  }
+  if (i >= s.size()) return std::string(s);
+  return std::string(s.substr(0, i)) + "…";
+}
+
+// What a message shows in a notification: its text, or what it carries.
+std::string preview_of(const Message& m) {
+  if (!m.text.empty()) return cut(m.text, kPreviewChars);
+  if (m.media.empty()) return {};
+  auto is = [&](std::string_view kind) { return m.media.find("\"kind\":\"" + std::string(kind) + "\"") != std::string::npos; };
+  if (is("image")) return "📷 Photo";
+  if (is("video")) return "🎥 Video";
+  if (is("voice")) return "🎤 Voice message";
+  return "📄 File";
+}
+
+std::string messages(std::int64_t n) { return std::to_string(n) + " new messages"; }
+
+}  // namespace
+
+PushService::PushService(Store& store, const Clock& clock, Random& random, Options options,
+                         std::vector<std::unique_ptr<Provider>> providers, std::function<bool(UserId, bool)> foreground)
+    : store_(store), clock_(clock), random_(random), opt_(options), foreground_(std::move(foreground)) {
+  for (auto& p : providers) {
+    std::string name(p->name());
+    providers_[name] = std::move(p);
+  }
+}
+
+PushService::~PushService() { stop(); }
+
+void PushService::start() {
+  flusher_.start("push-queue", std::chrono::milliseconds(opt_.flush_ms), [this] { flush(); });
+  for (int i = 0; i < opt_.workers; ++i) workers_.emplace_back([this, i] { work(i); });
+}
+
+void PushService::stop() {
+  {
+    std::lock_guard lk(wmu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wcv_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  flusher_.stop();
+  flush();
+}
+
+// ---------------------------------------------------------------- events in
+
+void PushService::on_message(const AppendResult& r) {
+  if (r.duplicate || r.kind == ChatKind::kRoom || !r.message.system.empty()) return;
+  Pending p;
+  p.event = PushEvent{UserId(), r.message.chat, "message", r.message.seq, r.message.sender, 1, preview_of(r.message),
+                      r.message.ts};
+  for (const auto& d : r.deliveries)
+    if (d.user != r.message.sender) p.recipients.push_back(d.user);
+  if (p.recipients.empty()) return;
+  std::lock_guard lk(mu_);
+  if (queued_events_ + p.recipients.size() > opt_.max_queued) {
+    stats_.overflow += p.recipients.size();
+    return;
+  }
+  queued_events_ += p.recipients.size();
+  queue_.push_back(std::move(p));
+}
+
+void PushService::on_invite(const GroupInvite& invite) {
+  Pending p;
+  p.event = PushEvent{UserId(), invite.chat, "invite", 0, invite.inviter, 1, invite.chat_name, clock_.now_ms()};
+  p.recipients.push_back(invite.user);
+  std::lock_guard lk(mu_);
+  queued_events_ += 1;
+  queue_.push_back(std::move(p));
+}
+
+void PushService::flush() {
+  std::vector<Pending> batch;
+  {
+    std::lock_guard lk(mu_);
+    batch.swap(queue_);
+    queued_events_ = 0;
+  }
+  if (batch.empty()) return;
+  std::vector<PushEvent> events;
+  for (auto& p : batch)
+    for (UserId u : p.recipients) {
+      if (p.event.event == "message" && foreground_(u, false)) continue;  // here and looking: no job at all
+      PushEvent e = p.event;
+      e.user = u;
+      events.push_back(std::move(e));
+    }
+  if (events.empty()) return;
+  const auto n = events.size();
+  std::promise<Status> done;
+  auto f = done.get_future();
+  store_.queue_pushes(std::move(events), opt_.collapse_ms, [&done](Status st) { done.set_value(st); });
+  if (Status st = f.get(); !st.ok()) spdlog::warn("push: {} events not stored: {}", n, st.message());
+  else stats_.queued += n;
+}
+
+// ---------------------------------------------------------------- targets
+
+std::vector<std::string> PushService::providers() const {
+  std::vector<std::string> out;
+  for (const auto& [name, p] : providers_) out.push_back(name);
+  return out;
+}
+
+Status PushService::validate(const std::string& provider, const std::string& token) const {
+  auto it = providers_.find(provider);
+  if (it == providers_.end()) return Status(Code::kInvalid, "push provider '" + provider + "' is not on in this server");
+  return it->second->validate(token);
+}
+
+Result<std::int64_t> PushService::register_target(UserId user, DeviceId device, const std::string& provider,
+                                                  std::string token) {
+  if (Status st = validate(provider, token); !st.ok()) return st;
+  std::promise<Result<std::int64_t>> p;
+  auto f = p.get_future();
+  store_.put_push_target(PushTarget{0, user, device, provider, std::move(token), 0},
+                         [&p](Result<std::int64_t> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+Status PushService::remove_target(UserId user, std::int64_t id) {
+  std::promise<Result<bool>> p;
+  auto f = p.get_future();
+  store_.delete_push_target(user, id, [&p](Result<bool> r) { p.set_value(std::move(r)); });
+  auto r = f.get();
+  if (!r) return r.status();
+  if (!*r) return Status(Code::kNotFound, "no such push target");
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- sending
+
+std::optional<Notification> PushService::compose(const PushJob& job, const PushContext& ctx, const std::string& sender,
+                                                 TimeMs now, const Options& opt) {
+  if (now - job.first_at > opt.ttl_ms) return std::nullopt;
+  const bool invite = job.event == "invite";
+  if (!invite && (muted(ChatPrefs{job.chat, ctx.muted_until}, now) || ctx.my_read >= job.seq)) return std::nullopt;
+  Notification n;
+  n.event = job.event;
+  n.chat = job.chat;
+  n.kind = ctx.kind;
+  n.seq = job.seq;
+  n.sender = job.sender;
+  n.count = job.count;
+  n.badge = ctx.badge;
+  n.collapse_key = "chat-" + std::to_string(job.chat.value);
+  n.ttl_s = std::max<TimeMs>(1, (opt.ttl_ms - (now - job.first_at)) / 1000);
+  if (!ctx.previews) {
+    n.title = "parley";
+    n.body = invite ? "New group invite" : job.count > 1 ? messages(job.count) : "New message";
+    return n;
+  }
+  if (invite) {
+    n.title = job.preview.empty() ? "parley" : job.preview;
+    n.body = sender + " invited you to a group";
+  } else if (ctx.kind == ChatKind::kDirect) {
+    n.title = sender;
+    n.body = job.count > 1 ? messages(job.count) : job.preview;
+  } else {
+    n.title = ctx.chat_name.empty() ? "parley" : ctx.chat_name;
+    n.body = job.count > 1 ? messages(job.count) : sender + ": " + job.preview;
+  }
+  return n;
+}
+
+std::string PushService::sender_name(UserId viewer, UserId sender) {
+  auto p = store_.profiles({sender});
+  auto r = store_.relations(viewer, {sender});
+  if (p && r && !p->empty() && !r->empty())
+    if (auto v = see(viewer, p->front(), r->front())) {
+      if (v->contact_name) return *v->contact_name;
+      if (v->name) return *v->name;
+      if (v->phone) return *v->phone;
+    }
+  return "Someone";
+}
+
+TimeMs PushService::backoff(int attempts) {
+  TimeMs cap = opt_.backoff_base_ms << std::min(attempts, 20);
+  cap = std::min(cap, opt_.backoff_max_ms);
+  return 1 + static_cast<TimeMs>(random_.next_u64() % static_cast<std::uint64_t>(std::max<TimeMs>(cap, 1)));
+}
+
+void PushService::finish(PushJob job, PushFinish f) {
+  store_.finish_push(std::move(job), f, [](Status st) {
+    if (!st.ok()) spdlog::warn("push: a job's outcome was not stored ({}); it is sent again after its lease", st.message());
+  });
+}
+
+void PushService::handle(PushJob job) {
+  const TimeMs now = clock_.now_ms();
+  const UserId user = job.target.user;
+  PushFinish done{PushFinish::What::kDone, 0, now, opt_.collapse_ms};
+  auto provider = providers_.find(job.target.provider);
+  auto ctx = store_.push_context(user, job.chat);
+  if (provider == providers_.end() || !ctx) {  // a provider turned off since, or the chat is gone
+    stats_.dropped++;
+    return finish(std::move(job), done);
+  }
+  auto n = compose(job, *ctx, sender_name(user, job.sender), now, opt_);
+  if (!n || (job.event == "message" && foreground_(user, true))) {
+    stats_.dropped++;
+    return finish(std::move(job), done);
+  }
+  SendResult r = provider->second->send(job.target, *n);
+  switch (r.outcome) {
+    case SendResult::Outcome::kSent:
+      stats_.sent++;
+      return finish(std::move(job), done);
+    case SendResult::Outcome::kInvalidTarget:
+      spdlog::info("push: {} target {} of user {} is no longer valid ({}): removed", job.target.provider, job.target.id,
+                   user.value, r.detail);
+      stats_.targets_removed++;
+      return finish(std::move(job), PushFinish{PushFinish::What::kDropTarget, 0, now, 0});
+    case SendResult::Outcome::kDropped:
+      spdlog::warn("push: {} refused a notification for user {} ({} {}): dropped", job.target.provider, user.value,
+                   r.http_status, r.detail);
+      stats_.dropped++;
+      return finish(std::move(job), done);
+    case SendResult::Outcome::kRetry: {
+      TimeMs wait = std::max(r.retry_after_ms, backoff(job.attempts));
+      const TimeMs later = clock_.now_ms();
+      if (later + wait - job.first_at > opt_.ttl_ms) {
+        stats_.dropped++;
+        return finish(std::move(job), done);
+      }
+      spdlog::debug("push: {} failed for user {} ({} {}); retry in {} ms", job.target.provider, user.value, r.http_status,
+                    r.detail, wait);
+      stats_.retried++;
+      return finish(std::move(job), PushFinish{PushFinish::What::kRetry, later + wait, later, 0});
+    }
+  }
+}
+
+void PushService::work(int index) {
+  set_thread_name("push-" + std::to_string(index));
+  for (;;) {
+    {
+      std::lock_guard lk(wmu_);
+      if (stopping_) return;
+    }
+    std::promise<Result<std::vector<PushJob>>> p;
+    auto f = p.get_future();
+    store_.claim_pushes(clock_.now_ms(), opt_.lease_ms, opt_.claim_batch,
+                        [&p](Result<std::vector<PushJob>> r) { p.set_value(std::move(r)); });
+    auto jobs = f.get();
+    if (jobs && !jobs->empty()) {
+      for (auto& j : *jobs) handle(std::move(j));
+      continue;
+    }
+    std::unique_lock lk(wmu_);
+    wcv_.wait_for(lk, std::chrono::milliseconds(opt_.poll_ms), [&] { return stopping_; });
+  }
+}
+
+}  // namespace parley::push
