@@ -102,7 +102,11 @@ Status App::start() {
   retention_ = std::make_unique<chat::Retention>(*store_, clock_, TimeMs(config_.retention.days) * 86'400'000);
   presence_ = std::make_unique<presence::PresenceService>(*store_, *bus_, clock_, metrics_, config_.presence);
   people_ = std::make_unique<people::PeopleService>(*store_, *bus_, clock_, config_.people);
-  auto providers = push::make_providers(config_.push_providers, clock_);
+  push::ProvidersOptions po = config_.push_providers;
+  // Every node must sign with the same VAPID key (subscriptions are bound to it): a cluster
+  // names one file; one node keeps it in its data directory.
+  if (po.webpush.key_file.empty()) po.webpush.key_file = config_.store.data_dir + "/vapid.pem";
+  auto providers = push::make_providers(po, clock_);
   if (!providers) return providers.status();
   // A notification waits while its user has a foreground device (this node's knowledge for
   // queueing; every node's before sending).

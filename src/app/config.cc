@@ -309,6 +309,18 @@ std::vector<std::string> validate(const Config& c) {
        "messages.delete_window_h must be 0..8760");
   need(c.chat.max_room_members >= 2 && c.chat.max_room_members <= 10000000, "rooms.max_members must be 2..10000000");
   need(c.retention.days >= 1, "retention.days must be >= 1");
+  const auto& push = c.push;
+  need(push.workers >= 1 && push.workers <= 64, "push.workers must be 1..64");
+  need(push.collapse_ms >= 0 && push.poll_ms >= 10 && push.backoff_base_ms >= 1 && push.backoff_max_ms >= push.backoff_base_ms,
+       "push.collapse_ms must be >= 0, push.poll_ms >= 10, push.backoff_base_ms >= 1 and backoff_max_s at least that");
+  need(push.ttl_ms >= 1000, "push.ttl_s must be >= 1");
+  // A lease shorter than one send would let a second node send the same notification.
+  need(push.lease_ms > c.push_providers.webhook.timeout_ms + 1000,
+       "push.lease_s must be longer than push.timeout_ms plus one second");
+  need(c.people.lookup_numbers_per_day >= 1 && c.people.lookup_numbers_per_hour >= 1,
+       "limits.lookup_numbers_per_day and limits.lookup_numbers_per_hour must be >= 1");
+  need(c.people.max_pinned >= 0 && c.server.profile_changes_per_minute >= 1,
+       "limits.max_pinned must be >= 0 and limits.profile_changes_per_minute >= 1");
   need(c.media.max_image_bytes >= 1 << 20 && c.media.max_video_bytes >= 1 << 20 && c.media.max_voice_bytes >= 1 << 20 &&
            c.media.max_file_bytes >= 1 << 20,
        "media.max_*_mb must be >= 1");

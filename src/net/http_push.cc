@@ -67,13 +67,8 @@ HttpResponse HttpApi::add_target(const HttpRequest& req, const DeviceRecord& dev
     token = std::move(*t);
   }
   if (token.size() > kMaxToken) return json_error(req, 400, proto::err::kBadFrame, "the token is too long");
-  if (Status st = svc_.push->validate(*provider, token); !st.ok()) {
-    // A provider that is not on is `invalid`; a token the provider cannot use is `bad_frame`,
-    // except a Web Push endpoint the server will not post to, which is `invalid` too.
-    const bool not_on = st.message().find("is not on") != std::string::npos;
-    const bool endpoint = st.message().find("endpoint") != std::string::npos;
-    return json_error(req, 400, not_on || endpoint ? proto::err::kInvalid : proto::err::kBadFrame, st.message());
-  }
+  if (Status st = svc_.push->validate(*provider, token); !st.ok())  // not here or not there; or unreadable
+    return json_error(req, 400, st.code() == Code::kForbidden ? proto::err::kInvalid : proto::err::kBadFrame, st.message());
   auto id = svc_.push->register_target(dev.user, dev.id, *provider, std::move(token));
   if (!id) return json_error(req, id.status());
   return json_ok(req, json::object{{"target", *id}, {"provider", *provider}});

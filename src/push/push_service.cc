@@ -78,8 +78,9 @@ void PushService::on_message(const AppendResult& r) {
   Pending p;
   p.event = PushEvent{UserId(), r.message.chat, "message", r.message.seq, r.message.sender, 1, preview_of(r.message),
                       r.message.ts};
+  // Here and looking (a foreground device on this node, as the message arrives): no job at all.
   for (const auto& d : r.deliveries)
-    if (d.user != r.message.sender) p.recipients.push_back(d.user);
+    if (d.user != r.message.sender && !foreground_(d.user, false)) p.recipients.push_back(d.user);
   if (p.recipients.empty()) return;
   std::lock_guard lk(mu_);
   if (queued_events_ + p.recipients.size() > opt_.max_queued) {
@@ -110,7 +111,6 @@ void PushService::flush() {
   std::vector<PushEvent> events;
   for (auto& p : batch)
     for (UserId u : p.recipients) {
-      if (p.event.event == "message" && foreground_(u, false)) continue;  // here and looking: no job at all
       PushEvent e = p.event;
       e.user = u;
       events.push_back(std::move(e));
@@ -134,7 +134,7 @@ std::vector<std::string> PushService::providers() const {
 
 Status PushService::validate(const std::string& provider, const std::string& token) const {
   auto it = providers_.find(provider);
-  if (it == providers_.end()) return Status(Code::kInvalid, "push provider '" + provider + "' is not on in this server");
+  if (it == providers_.end()) return Status(Code::kForbidden, "push provider '" + provider + "' is not on in this server");
   return it->second->validate(token);
 }
 

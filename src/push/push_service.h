@@ -1,8 +1,8 @@
 // Push notifications (docs/push.md): what to tell a user whose devices are away, and when.
 //
-// After a commit ChatService hands each message (and each group invite) here; a `push-queue`
-// thread turns them into events for the recipients who have no foreground device on this
-// node and stores them as jobs, a job per target, collapsed per target and chat (one store
+// After a commit ChatService hands each message (and each group invite) here, with the
+// recipients who have no foreground device on this node at that moment; a `push-queue`
+// thread stores them as jobs, a job per target, collapsed per target and chat (one store
 // write per round, never one per message, and never on the message path). `push-N` worker
 // threads claim due jobs, drop those no longer worth sending (the user came back, read the
 // chat, muted it, or it is too old), and send the rest through the target's Provider,
@@ -68,7 +68,8 @@ class PushService {
 
   // --- targets (POST/GET/DELETE /v1/push/targets) ---
   std::vector<std::string> providers() const;
-  // kInvalid: provider not on here; or its validate() refusal.
+  // kForbidden: the provider is not on here, or will not send there (a Web Push endpoint
+  // not allowed); kInvalid: a token or subscription the provider cannot read.
   Status validate(const std::string& provider, const std::string& token) const;
   // Blocks until committed.
   Result<std::int64_t> register_target(UserId user, DeviceId device, const std::string& provider, std::string token);
