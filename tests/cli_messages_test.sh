@@ -9,17 +9,6 @@ login +14155550101 "$dir/a.json" | grep -q "Signed in as +14155550101"
 login +14155550102 "$dir/b.json" | grep -q "Signed in as +14155550102"
 login +14155550103 "$dir/c.json" | grep -q "Signed in as +14155550103"
 a=(--profile "$dir/a.json") b=(--profile "$dir/b.json") c=(--profile "$dir/c.json")
-# run: parley's output to a file (grep -q on a pipe may SIGPIPE parley); has / lacks: a line
-# of it matches or none does; fails: parley exits non-zero and says PATTERN on stderr.
-run() { "$parley" "$@" >"$dir/out"; }
-has() { grep -q -- "$1" "$dir/out" || { echo "no line matches: $1" && cat "$dir/out" && return 1; }; }
-lacks() { ! grep -q -- "$1" "$dir/out" || { echo "a line matches: $1" && cat "$dir/out" && return 1; }; }
-fails() {
-  local pattern=$1; shift
-  ! "$parley" "$@" 2>"$dir/err" >/dev/null || { echo "parley $* succeeded" && return 1; }
-  grep -q -- "$pattern" "$dir/err" || { echo "no error matches: $pattern" && cat "$dir/err" && return 1; }
-}
-count() { grep -c -- "$1" "$dir/out" || true; }
 
 run "${a[@]}" send +14155550102 "coffee at noon?"
 has "sent (chat 1, #1"

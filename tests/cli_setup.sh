@@ -1,4 +1,4 @@
-# Sourced by the CLI tests (cli_test.sh, cli_messages_test.sh): starts a parleyd on a free
+# Sourced by the CLI tests (cli_test.sh, cli_messages_test.sh, cli_people_test.sh): starts a parleyd on a free
 # port in a temporary directory `dir` (killed and removed on exit), `url` names it, and
 # defines the helpers. Arguments: PARLEYD PARLEY [SERVICES-STATE]; with the state file of
 # scripts/services.sh the server runs on PostgreSQL (a fresh database) instead of SQLite.
@@ -37,3 +37,14 @@ login() {  # phone profile: answers the code prompt once the code shows up in th
   wait $pid
   cat "$dir/out"
 }
+# run: parley's output to a file (grep -q on a pipe may SIGPIPE parley); has / lacks: a line
+# of it matches or none does; fails: parley exits non-zero and says PATTERN on stderr.
+run() { "$parley" "$@" >"$dir/out"; }
+has() { grep -q -- "$1" "$dir/out" || { echo "no line matches: $1" && cat "$dir/out" && return 1; }; }
+lacks() { ! grep -q -- "$1" "$dir/out" || { echo "a line matches: $1" && cat "$dir/out" && return 1; }; }
+fails() {
+  local pattern=$1; shift
+  ! "$parley" "$@" 2>"$dir/err" >/dev/null || { echo "parley $* succeeded" && return 1; }
+  grep -q -- "$pattern" "$dir/err" || { echo "no error matches: $pattern" && cat "$dir/err" && return 1; }
+}
+count() { grep -c -- "$1" "$dir/out" || true; }

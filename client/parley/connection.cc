@@ -353,9 +353,16 @@ void Connection::set_typing(std::int64_t chat, bool typing) {
   });
 }
 
-void Connection::privacy(std::string last_seen) {
+void Connection::privacy(const PrivacySettings& change) {
   json::object o{{"type", "privacy"}};
-  if (!last_seen.empty()) o["last_seen"] = last_seen;
+  auto set = [&](const char* key, const std::string& value) {
+    if (!value.empty()) o[key] = value;
+  };
+  set("last_seen", change.last_seen);
+  set("group_add", change.group_add);
+  set("name", change.name);
+  set("about", change.about);
+  set("photo", change.photo);
   ask(json::serialize(o));
 }
 

@@ -21,8 +21,10 @@
 #include <vector>
 #include <unordered_map>
 
+#include "parley/chat_settings.h"
 #include "parley/http.h"
 #include "parley/message.h"
+#include "parley/people.h"
 
 namespace parley::client {
 
@@ -72,6 +74,11 @@ struct Typing {
   std::int64_t chat = 0, user = 0;
   bool typing = false;
 };
+// Privacy settings, each "everyone", "contacts" or "nobody" (docs/protocol.md §2 `privacy`).
+// In a change, an empty field stays as it is; in a `privacy` frame every field is set.
+struct PrivacySettings {
+  std::string last_seen{}, group_add{}, name{}, about{}, photo{};
+};
 
 struct Handlers {
   std::function<void(std::int64_t user, std::int64_t device, std::int64_t head)> on_hello;
@@ -86,7 +93,13 @@ struct Handlers {
   std::function<void(std::int64_t pts, bool truncated)> on_synced;
   std::function<void(const Presence&)> on_presence;
   std::function<void(const Typing&)> on_typing;
-  std::function<void(const std::string& last_seen)> on_privacy;  // "everyone" | "contacts" | "nobody"
+  std::function<void(const PrivacySettings&)> on_privacy;
+  // Live, not in the update log: a known user's profile as this user may see it, this user's
+  // settings of a chat, a saved contact added, renamed or removed, the whole block list.
+  std::function<void(const UserProfile&)> on_profile;
+  std::function<void(const ChatState&)> on_chat_state;
+  std::function<void(const ContactChange&)> on_contact;
+  std::function<void(const std::vector<std::int64_t>& blocked)> on_blocks;
   std::function<void(const Done&)> on_done;
   std::function<void(const Membership&)> on_membership;
   // Answers to queries: chat_info, receipts, views (the frame's JSON object).
@@ -158,8 +171,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void subscribe_presence(std::vector<std::int64_t> users);
   void unsubscribe_presence(std::vector<std::int64_t> users);
   void set_typing(std::int64_t chat, bool typing);
-  // "everyone" | "contacts" | "nobody"; empty asks for the current setting. Answer: on_privacy.
-  void privacy(std::string last_seen = {});
+  // Sets the fields of `change` that are not empty; with none, asks for the current settings.
+  // Answer: on_privacy, with every setting.
+  void privacy(const PrivacySettings& change);
+  // The same for last_seen only: "everyone" | "contacts" | "nobody", or empty to ask.
+  void privacy(std::string last_seen = {}) { privacy(PrivacySettings{.last_seen = std::move(last_seen)}); }
   // Groups and rooms. Each returns the request's client id, which names its on_done (or
   // on_error); like sends, requests are resent after reconnects until answered.
   // kind: "group" | "room". Extra fields (avatar, members_can_add, everyone_posts) go in `extra`.

@@ -121,7 +121,17 @@ void Connection::dispatch(const std::string& text) {
     if (auto* on = o.if_contains("typing"); on && on->is_bool()) t.typing = on->get_bool();
     if (h_.on_typing) h_.on_typing(t);
   } else if (type == "privacy") {
-    if (h_.on_privacy) h_.on_privacy(str(o, "last_seen"));
+    if (h_.on_privacy)
+      h_.on_privacy(PrivacySettings{str(o, "last_seen"), str(o, "group_add"), str(o, "name"), str(o, "about"),
+                                    str(o, "photo")});
+  } else if (type == "profile") {
+    if (h_.on_profile) h_.on_profile(parse_user_profile(o));
+  } else if (type == "chat_state") {
+    if (h_.on_chat_state) h_.on_chat_state(parse_chat_state(o));
+  } else if (type == "contact") {
+    if (h_.on_contact) h_.on_contact(ContactChange{i64(o, "user"), str(o, "contact_name"), fields::flag(o, "removed")});
+  } else if (type == "blocks") {
+    if (h_.on_blocks) h_.on_blocks(parse_blocked(o));
   } else if (type == "hello") {
     user_ = i64(o, "user");
     if (auto* p = o.if_contains("presence"); p && p->is_object() && i64(p->get_object(), "heartbeat_ms") > 0)

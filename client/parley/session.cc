@@ -35,7 +35,25 @@ Session::Session(Options options) {
     record([&](EventLog& l) { l.typing.push_back(t); });
     if (on_typing) on_typing(t);
   };
-  h.on_privacy = [this](const std::string& v) { record([&](EventLog& l) { l.privacy.push_back(v); }); };
+  h.on_privacy = [this](const PrivacySettings& p) {
+    record([&](EventLog& l) { l.privacy.push_back(p.last_seen); l.privacy_settings.push_back(p); });
+  };
+  h.on_profile = [this](const UserProfile& p) {
+    record([&](EventLog& l) { l.profiles.push_back(p); });
+    if (on_profile) on_profile(p);
+  };
+  h.on_chat_state = [this](const ChatState& c) {
+    record([&](EventLog& l) { l.chat_states.push_back(c); });
+    if (on_chat_state) on_chat_state(c);
+  };
+  h.on_contact = [this](const ContactChange& c) {
+    record([&](EventLog& l) { l.contacts.push_back(c); });
+    if (on_contact) on_contact(c);
+  };
+  h.on_blocks = [this](const std::vector<std::int64_t>& b) {
+    record([&](EventLog& l) { l.blocks.push_back(b); });
+    if (on_blocks) on_blocks(b);
+  };
   h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
   h.on_done = [this](const Done& d) { record([&](EventLog& l) { l.done.push_back(d); }); };
   h.on_membership = [this](const Membership& m) {

@@ -23,7 +23,12 @@ struct EventLog {
   std::vector<Error> errors;
   std::vector<Presence> presence;  // every presence view, in arrival order
   std::vector<Typing> typing;
-  std::vector<std::string> privacy;  // privacy settings announced to this device
+  std::vector<std::string> privacy;  // last_seen of each privacy frame to this device
+  std::vector<PrivacySettings> privacy_settings;  // each privacy frame, whole
+  std::vector<UserProfile> profiles;               // `profile` frames: known users' profiles changed
+  std::vector<ChatState> chat_states;              // `chat_state` frames: this user's chat settings
+  std::vector<ContactChange> contacts;             // `contact` frames
+  std::vector<std::vector<std::int64_t>> blocks;   // `blocks` frames: the whole list each time
   std::vector<Done> done;
   std::vector<Membership> memberships;
   std::vector<std::pair<std::string, boost::json::object>> replies;  // chat_info, receipts, views
@@ -81,6 +86,10 @@ class Session {
   std::function<void(const Receipt&)> on_receipt;
   std::function<void(const Presence&)> on_presence;
   std::function<void(const Typing&)> on_typing;
+  std::function<void(const UserProfile&)> on_profile;
+  std::function<void(const ChatState&)> on_chat_state;
+  std::function<void(const ContactChange&)> on_contact;
+  std::function<void(const std::vector<std::int64_t>&)> on_blocks;
 
  private:
   template <class F>

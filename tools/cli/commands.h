@@ -2,8 +2,10 @@
 // messaging.cc (send, listen, chats), history.cc (history, search, starred), actions.cc
 // (reply, forward, edit, delete, react, star), media.cc (send-file, download), groups.cc
 // (groups and rooms), modes.cc (chat-mode, disappear), presence.cc (presence, privacy,
-// typing). Each returns the process's exit code; what it prints is in render.h. A `chat`
-// given as a string is a chat id or the phone number of a one-to-one chat (resolve_chat).
+// typing), people.cc (profile, contacts, blocks), chat_settings.cc (mute, archive, pin),
+// push.cc (push targets). Each returns the process's exit code; what it prints is in
+// render.h. A `chat` given as a string is a chat id or the phone number of a one-to-one chat
+// (resolve_chat).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,9 @@
 #include <vector>
 
 #include "cli/context.h"
+#include "parley/chat_settings.h"
+#include "parley/connection.h"
+#include "parley/people.h"
 
 namespace parley::client {
 class Session;
@@ -68,8 +73,29 @@ int cmd_info(Context& c, std::int64_t chat);
 
 // presence.cc
 int cmd_presence(Context& c, const std::string& who, bool follow);
-// Shows the setting, or sets it when `last_seen` is not empty.
-int cmd_privacy(Context& c, const std::string& last_seen);
+// Sets the settings of `change` that are not empty, then shows them all.
+int cmd_privacy(Context& c, const client::PrivacySettings& change);
 int cmd_typing(Context& c, std::int64_t chat, bool stop);
+
+// people.cc. A user (`who`) is a user id or a phone number (resolve_user).
+// `who` empty: your own profile; else theirs as you may see it.
+int cmd_profile(Context& c, const std::string& who);
+int cmd_set_profile(Context& c, const client::ProfileChange& change);
+int cmd_contacts(Context& c);
+int cmd_add_contact(Context& c, const std::string& phone, const std::string& name);
+int cmd_remove_contact(Context& c, const std::string& who);
+int cmd_lookup(Context& c, const std::vector<std::string>& phones);
+// Blocks `who` (block) or unblocks them.
+int cmd_block(Context& c, const std::string& who, bool block);
+int cmd_blocks(Context& c);
+
+// chat_settings.cc: mute, archive, pin; prints the chat's settings after the change.
+int cmd_chat_settings(Context& c, const std::string& chat, const client::ChatSettingsChange& change);
+
+// push.cc. For webpush, `push_token` is the browser's subscription as JSON.
+int cmd_push_register(Context& c, const std::string& provider, const std::string& push_token);
+int cmd_push_list(Context& c);
+int cmd_push_remove(Context& c, std::int64_t target);
+int cmd_push_config(Context& c);
 
 }  // namespace parley::cli

@@ -1,24 +1,19 @@
 // parley: the command-line client. `parley --help` lists the commands. This file builds
-// the command line (CLI11) and runs the one command given; the commands live in
-// commands.h's files, what they print in render.h.
+// the command line (CLI11; the groups about people and settings in command_line_people.cc)
+// and runs the one command given; the commands live in commands.h's files, what they print
+// in render.h and render_people.h.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 
 using namespace parley::cli;
 
 namespace {
-
-// A subcommand and what runs when it is the one given.
-struct Command {
-  CLI::App* sub;
-  std::function<int()> run;
-};
-using Commands = std::vector<Command>;
 
 void add_login(CLI::App& app, Context& c, Commands& out) {
   struct Args {
@@ -158,9 +153,6 @@ void add_room(CLI::App& app, Context& c, Commands& out) {
   out.push_back({info, [&c, info_chat] { return cmd_info(c, *info_chat); }});
 }
 
-// How the commands about messages name a chat (cli/context.h resolve_chat).
-constexpr const char* kChatHelp = "chat id (see `parley chats`), or the phone number of a one-to-one chat";
-
 // The message a command is about: its chat and seq, positional options of `sub`.
 struct MessageRef {
   std::string chat;
@@ -272,16 +264,6 @@ void add_typing(CLI::App& app, Context& c, Commands& out) {
   out.push_back({typing, [&c, chat, stop] { return cmd_typing(c, *chat, *stop); }});
 }
 
-void add_privacy(CLI::App& app, Context& c, Commands& out) {
-  auto visibility = std::make_shared<std::string>();
-  auto* privacy = app.add_subcommand("privacy", "show or change who sees your last seen and online state");
-  auto* last_seen = privacy->add_subcommand("last-seen", "set who sees your last seen and online state");
-  last_seen->add_option("who", *visibility, "everyone | contacts (one-to-one chats) | nobody")
-      ->required()
-      ->check(CLI::IsMember({"everyone", "contacts", "nobody"}));
-  out.push_back({privacy, [&c, visibility] { return cmd_privacy(c, *visibility); }});
-}
-
 void add_chats(CLI::App& app, Context& c, Commands& out) {
   out.push_back({app.add_subcommand("chats", "list your chats"), [&c] { return cmd_chats(c); }});
 }
@@ -303,7 +285,8 @@ int main(int argc, char** argv) {
   app.add_option("--profile", c.profile_path, "profile file holding the sign-in (default ~/.config/parley/profile.json)");
   Commands commands;  // in the order `parley --help` lists them
   for (auto add : {add_login, add_send, add_message_actions, add_send_file, add_download, add_history, add_group,
-                   add_room, add_modes, add_listen, add_presence, add_typing, add_privacy, add_chats, add_devices})
+                   add_room, add_modes, add_listen, add_presence, add_typing, add_privacy, add_profile, add_contacts,
+                   add_blocks, add_chats, add_chat_settings, add_devices, add_push})
     add(app, c, commands);
 
   CLI11_PARSE(app, argc, argv);

@@ -1,12 +1,13 @@
 // The messaging commands: send (one message, waits for its ack), listen (prints messages,
-// their changes, receipts and typing as they come, saves the sync position) and chats (the
-// chat list).
+// their changes, receipts, typing, and changes of profiles, contacts, blocks and chat
+// settings as they come, saves the sync position) and chats (the chat list).
 #include <iostream>
 #include <map>
 #include <utility>
 
 #include "cli/commands.h"
 #include "cli/render.h"
+#include "cli/render_people.h"
 #include "parley/session.h"
 
 namespace parley::cli {
@@ -65,6 +66,10 @@ int cmd_listen(Context& c, bool once, bool active) {
   };
   s.on_marked = [](const client::Marked& k) { print_marked(k); };
   s.on_receipt = [](const client::Receipt& r) { print_receipt(r); };
+  s.on_profile = [](const client::UserProfile& p) { print_profile_changed(p); };
+  s.on_contact = [](const client::ContactChange& k) { print_contact_changed(k); };
+  s.on_blocks = [](const std::vector<std::int64_t>& blocked) { print_blocks_changed(blocked); };
+  s.on_chat_state = [](const client::ChatState& st) { print_chat_state_changed(st); };
   stop_on_signals();
   if (!s.wait([](const client::EventLog& l) { return l.synced > 0 || !l.errors.empty(); }, 15000))
     return fail(cannot_connect(c));

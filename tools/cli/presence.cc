@@ -1,5 +1,5 @@
 // The presence commands: presence (a user's online state or last seen, once or followed),
-// privacy (who sees yours) and typing (tell a chat's other members).
+// privacy (who sees yours, and your profile) and typing (tell a chat's other members).
 #include <string>
 
 #include "cli/commands.h"
@@ -38,17 +38,17 @@ int cmd_presence(Context& c, const std::string& who, bool follow) {
   return 0;
 }
 
-int cmd_privacy(Context& c, const std::string& last_seen) {
+int cmd_privacy(Context& c, const client::PrivacySettings& change) {
   if (int rc = c.signed_in()) return rc;
   client::Session s(one_shot_options(c));
-  s.connection().privacy(last_seen);
+  s.connection().privacy(change);
   bool got = s.wait([&](const client::EventLog& l) {
-    return !l.privacy.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
+    return !l.privacy_settings.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
   }, 15000);
   auto log = s.snapshot();
   for (auto& e : log.errors) return fail(e.code + ": " + e.message);
-  if (!got || log.privacy.empty()) return fail(cannot_connect(c));
-  print_privacy(log.privacy.back());
+  if (!got || log.privacy_settings.empty()) return fail(cannot_connect(c));
+  print_privacy(log.privacy_settings.back());
   return 0;
 }
 

@@ -1,9 +1,11 @@
 #include "cli/render.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <vector>
 
 namespace parley::cli {
 
@@ -203,9 +205,17 @@ void print_presence(const client::Presence& p, bool stamped) {
             << describe(p) << std::endl;
 }
 
-void print_privacy(const std::string& last_seen) {
-  std::cout << "last seen and online: " << last_seen
-            << (last_seen == "contacts" ? " (people you have a one-to-one chat with)" : "") << "\n";
+void print_privacy(const client::PrivacySettings& p) {
+  auto line = [](const char* what, const std::string& who) {
+    if (!who.empty())
+      std::cout << what << ": " << who
+                << (who == "contacts" ? " (people you saved, or have a two-way one-to-one chat with)" : "") << "\n";
+  };
+  line("last seen and online", p.last_seen);
+  line("add you to groups", p.group_add);
+  line("name", p.name);
+  line("about", p.about);
+  line("photo", p.photo);
 }
 
 void print_typing_sent(std::int64_t chat, bool stop) {
@@ -249,20 +259,35 @@ void print_chat_info(std::int64_t chat, const json::object& o) {
 
 void print_chats(const json::array& chats) {
   if (chats.empty()) std::cout << "no chats yet\n";
-  for (auto& ch : chats) {
-    auto& o = ch.as_object();
-    std::int64_t unread = o.at("last_seq").as_int64() - o.at("read").as_int64();
-    if (o.at("kind").as_string() == "direct")
-      std::cout << "chat " << o.at("chat").as_int64() << "  " << std::string(o.at("peer_phone").as_string()) << " (user "
-                << o.at("peer").as_int64() << ")  " << o.at("last_seq").as_int64() << " messages";
-    else
-      std::cout << std::string(o.at("kind").as_string()) << " " << o.at("chat").as_int64() << "  "
-                << std::string(o.at("name").as_string()) << " (" << o.at("member_count").as_int64() << " members)  "
-                << o.at("last_seq").as_int64() << " messages";
+  std::vector<const json::object*> order;
+  for (auto& ch : chats) order.push_back(&ch.as_object());
+  auto flag = [](const json::object* o, const char* k) { return client::fields::flag(*o, k); };
+  auto rest = std::stable_partition(order.begin(), order.end(), [&](auto* o) { return flag(o, "pinned"); });
+  std::stable_partition(rest, order.end(), [&](auto* o) { return !flag(o, "archived"); });
+  using client::fields::i64;
+  using client::fields::str;
+  for (const auto* c : order) {
+    const auto& o = *c;
+    std::int64_t unread = i64(o, "last_seq") - i64(o, "read");
+    if (str(o, "kind") == "direct") {
+      // "Bo (+14155550102, user 2)", "+14155550102 (user 2)", or "user 2": what you may see.
+      std::string name = str(o, "peer_contact_name"), phone = str(o, "peer_phone");
+      if (name.empty()) name = str(o, "peer_name");
+      std::string peer = "user " + std::to_string(i64(o, "peer"));
+      if (!name.empty()) peer = name + " (" + (phone.empty() ? "" : phone + ", ") + peer + ")";
+      else if (!phone.empty()) peer = phone + " (" + peer + ")";
+      std::cout << "chat " << i64(o, "chat") << "  " << peer;
+    } else {
+      std::cout << str(o, "kind") << " " << i64(o, "chat") << "  " << str(o, "name") << " (" << i64(o, "member_count")
+                << " members)";
+    }
+    std::cout << "  " << i64(o, "last_seq") << " messages";
     if (unread > 0) std::cout << ", " << unread << " unread";
-    if (o.at("last_seq").as_int64() > 0)
-      std::cout << "\n    last: " << std::string(o.at("last_text").as_string()) << "  (" << when(o.at("last_ts").as_int64())
-                << ")";
+    if (flag(c, "pinned")) std::cout << "  (pinned)";
+    if (std::int64_t muted = i64(o, "muted_until"); muted != 0)
+      std::cout << (muted < 0 ? "  (muted)" : "  (muted until " + when(muted) + ")");
+    if (flag(c, "archived")) std::cout << "  (archived)";
+    if (i64(o, "last_seq") > 0) std::cout << "\n    last: " << str(o, "last_text") << "  (" << when(i64(o, "last_ts")) << ")";
     std::cout << "\n";
   }
 }

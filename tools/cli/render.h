@@ -54,7 +54,8 @@ void print_receipt(const client::Receipt& r);
 void print_typing(const client::Typing& t);
 // With `stamped`, the line starts with the time it is printed.
 void print_presence(const client::Presence& p, bool stamped);
-void print_privacy(const std::string& last_seen);
+// Each setting the server gave, one a line: "last seen and online: everyone", "name: contacts".
+void print_privacy(const client::PrivacySettings& p);
 void print_typing_sent(std::int64_t chat, bool stop);
 
 void print_created(const std::string& kind, const std::string& name, const client::Done& d);
@@ -62,7 +63,10 @@ void print_changed(std::int64_t chat, const client::Done& d);
 void print_joined(const client::Done& d);
 // A `chat_info` answer.
 void print_chat_info(std::int64_t chat, const boost::json::object& info);
-// GET /v1/chats's `chats`.
+// GET /v1/chats's `chats`: pinned chats first, archived ones last, otherwise in the server's
+// order (latest activity first). A one-to-one chat shows the other by the name you saved,
+// else theirs, else their phone; your settings show as "(pinned)", "(muted until WHEN)" or
+// "(muted)" (for ever), "(archived)".
 void print_chats(const boost::json::array& chats);
 // GET /v1/devices's `devices`.
 void print_devices(const boost::json::array& devices);
