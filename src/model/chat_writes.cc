@@ -117,6 +117,9 @@ Result<AppendResult> append(AppendTx& tx, const NewMessage& in) {
   }
   r->kind = row->kind;
   if (blocker.valid()) tx.hide(chat, r->message.seq, blocker);
+  if (members)  // rooms mention nobody: their members get no notifications
+    for (UserId u : m.mentions)
+      if (u != m.sender && std::binary_search(members->begin(), members->end(), u)) r->mentions.push_back(u);
   if (row->kind == ChatKind::kGroup) tx.sender_saw(chat, m.sender, r->message.seq, *members, *r);
   return std::move(*r);
 }

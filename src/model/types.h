@@ -77,6 +77,7 @@ struct NewMessage {
   std::string media_name{};  // the file name to show; "" keeps the one given at upload
   Seq reply_to{};            // a message of the same chat it answers; 0: none
   std::optional<std::pair<ChatId, Seq>> forward{};  // forward this message (text and media copied)
+  std::vector<UserId> mentions{};  // users the text mentions (not stored: push notifications only)
 };
 
 
@@ -185,6 +186,7 @@ struct AppendResult {
   // to the new message); entries for the senders of the messages now covered.
   std::vector<Delivery> all_deliveries;
   Seq all_delivered = 0, all_read = 0;
+  std::vector<UserId> mentions;  // the members (not the sender) the message mentions
 };
 
 // What a member does to a message already sent (docs/protocol.md, "Message actions").

@@ -110,7 +110,7 @@ bool WsSession::over_send_rate(const std::string& id) {
 void WsSession::on_send(const proto::SendFrame& f) {
   if (over_send_rate(f.id)) return;
   if (f.chat) end_typing(*f.chat);  // the message ends the typing that led to it
-  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name, f.reply_to, f.forward};
+  NewMessage m{device_->user, device_->id, f.id, f.to, f.chat, f.text, f.media_id, f.media_name, f.reply_to, f.forward, f.mentions};
   svc_.chat.send(std::move(m), [self = self(), id = f.id](Result<AppendResult> r) {
     if (!r) return self->reply_failure(id, r.status());
     (r->duplicate ? self->svc_.metrics.messages_duplicate : self->svc_.metrics.messages_sent)++;

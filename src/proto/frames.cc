@@ -115,6 +115,10 @@ std::optional<std::pair<ChatId, Seq>> parse_forward(Fields& f) {
   return std::nullopt;
 }
 
+std::variant<std::vector<std::int64_t>, FrameError> id_array(Fields& f, std::string_view key, std::size_t max,
+                                                             bool required);
+constexpr std::size_t kMaxMentions = 50;
+
 Parsed parse_send(Fields& f, const Limits& limits) {
   const bool with_media = f.o.contains("media");
   const bool forwarding = f.o.contains("forward");
@@ -125,8 +129,10 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   auto reply_to = f.integer("reply_to", false, 1);
   auto forward = parse_forward(f);
   if (f.error) return *f.error;
-  if (forward && ((text && !text->empty()) || with_media || reply_to))
-    return bad(err::kBadFrame, "a forward carries the message it copies: no 'text', 'media' or 'reply_to'", f.id);
+  auto mentions = id_array(f, "mentions", kMaxMentions, false);
+  if (auto* e = std::get_if<FrameError>(&mentions)) return *e;
+  if (forward && ((text && !text->empty()) || with_media || reply_to || f.o.contains("mentions")))
+    return bad(err::kBadFrame, "a forward carries the message it copies: no 'text', 'media', 'reply_to' or 'mentions'", f.id);
   if (f.id.empty()) return bad(err::kBadFrame, "missing field 'id' (client message id)");
   if (to.has_value() == chat.has_value()) return bad(err::kBadFrame, "exactly one of 'to' and 'chat' is required", f.id);
   if (!text) text.emplace();
@@ -141,6 +147,7 @@ Parsed parse_send(Fields& f, const Limits& limits) {
   s.background = background.value_or(false);
   s.reply_to = reply_to.value_or(0);
   s.forward = forward;
+  for (auto id : std::get<std::vector<std::int64_t>>(mentions)) s.mentions.push_back(UserId(id));
   if (with_media)
     if (auto e = parse_media(f.o.at("media"), s)) return *e;
   return ClientFrame{std::move(s)};

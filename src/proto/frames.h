@@ -41,6 +41,7 @@ struct SendFrame {
   bool background = false;  // sent by the app on its own (a resend): not user activity
   Seq reply_to = 0;         // answers this message of the same chat
   std::optional<std::pair<ChatId, Seq>> forward;  // copies this message (no text or media of its own)
+  std::vector<UserId> mentions;  // members the text mentions (push notifications get through a mute)
 };
 // "edit", "delete", "react", "star": an action on a message already sent.
 struct ActionFrame {

@@ -75,20 +75,27 @@ void PushService::stop() {
 
 void PushService::on_message(const AppendResult& r) {
   if (r.duplicate || r.kind == ChatKind::kRoom || !r.message.system.empty()) return;
-  Pending p;
+  Pending p, mentioned;
   p.event = PushEvent{UserId(), r.message.chat, "message", r.message.seq, r.message.sender, 1, preview_of(r.message),
                       r.message.ts};
+  mentioned.event = p.event;
+  mentioned.event.event = "mention";  // its own job: it gets through a mute
   // Here and looking (a foreground device on this node, as the message arrives): no job at all.
-  for (const auto& d : r.deliveries)
-    if (d.user != r.message.sender && !foreground_(d.user, false)) p.recipients.push_back(d.user);
-  if (p.recipients.empty()) return;
-  std::lock_guard lk(mu_);
-  if (queued_events_ + p.recipients.size() > opt_.max_queued) {
-    stats_.overflow += p.recipients.size();
-    return;
+  for (const auto& d : r.deliveries) {
+    if (d.user == r.message.sender || foreground_(d.user, false)) continue;
+    const bool named = std::find(r.mentions.begin(), r.mentions.end(), d.user) != r.mentions.end();
+    (named ? mentioned : p).recipients.push_back(d.user);
   }
-  queued_events_ += p.recipients.size();
-  queue_.push_back(std::move(p));
+  std::lock_guard lk(mu_);
+  for (auto* pending : {&p, &mentioned}) {
+    if (pending->recipients.empty()) continue;
+    if (queued_events_ + pending->recipients.size() > opt_.max_queued) {
+      stats_.overflow += pending->recipients.size();
+      continue;
+    }
+    queued_events_ += pending->recipients.size();
+    queue_.push_back(std::move(*pending));
+  }
 }
 
 void PushService::on_invite(const GroupInvite& invite) {
@@ -163,8 +170,9 @@ Status PushService::remove_target(UserId user, std::int64_t id) {
 std::optional<Notification> PushService::compose(const PushJob& job, const PushContext& ctx, const std::string& sender,
                                                  TimeMs now, const Options& opt) {
   if (now - job.first_at > opt.ttl_ms) return std::nullopt;
-  const bool invite = job.event == "invite";
-  if (!invite && (muted(ChatPrefs{job.chat, ctx.muted_until}, now) || ctx.my_read >= job.seq)) return std::nullopt;
+  const bool invite = job.event == "invite", mention = job.event == "mention";
+  if (!invite && ctx.my_read >= job.seq) return std::nullopt;  // read on another device meanwhile
+  if (!invite && !mention && muted(ChatPrefs{job.chat, ctx.muted_until}, now)) return std::nullopt;
   Notification n;
   n.event = job.event;
   n.chat = job.chat;
@@ -177,10 +185,13 @@ std::optional<Notification> PushService::compose(const PushJob& job, const PushC
   n.ttl_s = std::max<TimeMs>(1, (opt.ttl_ms - (now - job.first_at)) / 1000);
   if (!ctx.previews) {
     n.title = "parley";
-    n.body = invite ? "New group invite" : job.count > 1 ? messages(job.count) : "New message";
+    n.body = invite ? "New group invite" : mention ? "You were mentioned" : job.count > 1 ? messages(job.count) : "New message";
     return n;
   }
-  if (invite) {
+  if (mention && ctx.kind != ChatKind::kDirect) {
+    n.title = ctx.chat_name.empty() ? "parley" : ctx.chat_name;
+    n.body = sender + " mentioned you: " + job.preview;
+  } else if (invite) {
     n.title = job.preview.empty() ? "parley" : job.preview;
     n.body = sender + " invited you to a group";
   } else if (ctx.kind == ChatKind::kDirect) {
@@ -228,7 +239,7 @@ void PushService::handle(PushJob job) {
     return finish(std::move(job), done);
   }
   auto n = compose(job, *ctx, sender_name(user, job.sender), now, opt_);
-  if (!n || (job.event == "message" && foreground_(user, true))) {
+  if (!n || (job.event != "invite" && foreground_(user, true))) {
     stats_.dropped++;
     return finish(std::move(job), done);
   }

@@ -191,6 +191,29 @@ TEST(Push, a_muted_chat_pushes_nothing_and_other_chats_still_do) {
   EXPECT_EQ(history.at("messages").as_array().size(), 2u);
 }
 
+TEST(Push, a_mention_gets_through_a_mute_and_the_others_of_a_muted_group_hear_nothing) {
+  Fixture f;
+  auto u = make_users(f.server, 3);
+  for (int i : {1, 2}) ASSERT_EQ(add_target(f.server, u[i], webhook_target("pk-" + std::to_string(i))).status, 200);
+  auto a = connect(f.server, u[0]);
+  auto g = request(*a, {{"type", "create"}, {"id", "g1"}, {"kind", "group"}, {"name", "Hikers"},
+                        {"members", json::array{u[1].user, u[2].user}}});
+  const auto chat = g.at("chat").as_int64();
+  for (int i : {1, 2})
+    ASSERT_EQ(call(f.server, u[i], "PUT", "/v1/chats/" + std::to_string(chat) + "/settings", R"({"mute":"always"})").status, 200);
+  auto m = request(*a, {{"type", "send"}, {"id", "m1"}, {"chat", chat}, {"text", "@Bo are you coming?"},
+                        {"mentions", json::array{u[1].user, 999999}}});
+  ASSERT_EQ(str(m, "type"), "ack") << "a mention of a non-member is ignored";
+  auto got = wait_for(f.receiver, "webhook", 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].at("target").as_string(), "pk-1") << "only the mentioned member";
+  EXPECT_EQ(got[0].at("payload").at("parley").at("event").as_string(), "mention");
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(of(f.receiver.received(), "webhook").size(), 1u) << "the muted, unmentioned member heard nothing";
+  auto bad = request(*a, {{"type", "send"}, {"id", "m2"}, {"chat", chat}, {"text", "x"}, {"mentions", json::array{0}}});
+  EXPECT_EQ(str(bad, "code"), "bad_frame");
+}
+
 TEST(Push, a_failing_service_is_retried_with_backoff_and_its_retry_after_is_honoured) {
   Fixture f;
   auto u = make_users(f.server, 2);
