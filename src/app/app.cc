@@ -112,7 +112,7 @@ Status App::start() {
   // queueing; every node's before sending).
   push_ = std::make_unique<push::PushService>(
       *store_, clock_, random_, config_.push, std::move(providers->list),
-      [this](UserId user, bool ask_nodes) { return presence_->online_anywhere(user, ask_nodes); });
+      [this](UserId user, bool ask_nodes) { return presence_->here_anywhere(user, ask_nodes); });
   chat_->observe({[p = push_.get()](const AppendResult& r) { p->on_message(r); },
                   [p = push_.get()](const GroupInvite& i) { p->on_invite(i); }});
 

@@ -315,11 +315,11 @@ std::vector<std::string> validate(const Config& c) {
        "push.collapse_ms must be >= 0, push.poll_ms >= 10, push.backoff_base_ms >= 1 and backoff_max_s at least that");
   need(push.ttl_ms >= 1000, "push.ttl_s must be >= 1");
   // A lease shorter than one send would let a second node send the same notification.
-  need(push.lease_ms > c.push_providers.webhook.timeout_ms + 1000,
+  need(push.lease_ms > push.send_timeout_ms + 1000,
        "push.lease_s must be longer than push.timeout_ms plus one second");
   need(c.people.lookup_numbers_per_day >= 1 && c.people.lookup_numbers_per_hour >= 1,
        "limits.lookup_numbers_per_day and limits.lookup_numbers_per_hour must be >= 1");
-  need(c.people.max_pinned >= 0 && c.server.profile_changes_per_minute >= 1,
+  need(c.people.max_pinned >= 0 && c.people.profile_changes_per_minute >= 1,
        "limits.max_pinned must be >= 0 and limits.profile_changes_per_minute >= 1");
   need(c.media.max_image_bytes >= 1 << 20 && c.media.max_video_bytes >= 1 << 20 && c.media.max_voice_bytes >= 1 << 20 &&
            c.media.max_file_bytes >= 1 << 20,

@@ -43,6 +43,7 @@ Setter timeout_ms() {
     if (!v || n.is_floating_point()) return "must be an integer";
     auto& p = c.push_providers;
     p.webpush.timeout_ms = p.fcm.timeout_ms = p.apns.timeout_ms = p.webhook.timeout_ms = *v;
+    c.push.send_timeout_ms = *v;
     return {};
   };
 }
@@ -51,7 +52,6 @@ Setter timeout_ms() {
 
 void add_people_and_push_keys(std::map<std::string, Setter>& k) {
   using C = Config;
-  using N = net::Options;
   using L = people::Options;
   using P = push::Options;
   using R = push::ProvidersOptions;
@@ -59,7 +59,7 @@ void add_people_and_push_keys(std::map<std::string, Setter>& k) {
       {"limits.lookup_numbers_per_day", integer(&C::people, &L::lookup_numbers_per_day)},
       {"limits.lookup_numbers_per_hour", integer(&C::people, &L::lookup_numbers_per_hour)},
       {"limits.max_pinned", integer(&C::people, &L::max_pinned)},
-      {"limits.profile_changes_per_minute", integer(&C::server, &N::profile_changes_per_minute)},
+      {"limits.profile_changes_per_minute", integer(&C::people, &L::profile_changes_per_minute)},
       {"push.workers", integer(&C::push, &P::workers)},
       {"push.collapse_ms", integer(&C::push, &P::collapse_ms)},
       {"push.ttl_s", integer(&C::push, &P::ttl_ms, 1000)},

@@ -55,6 +55,7 @@ struct PushFinish {
     kDone,        // sent, or dropped: it goes (events collapsed into it meanwhile stay, due again)
     kRetry,       // try again at `retry_at`
     kDropTarget,  // the target is gone for good: it and all its jobs go
+    kRelease,     // not tried: its lease would end before a send could (another worker takes it)
   };
   What what = What::kDone;
   TimeMs retry_at = 0;

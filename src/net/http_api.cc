@@ -56,8 +56,7 @@ json::object device_json(const DeviceRecord& d) {
 }  // namespace
 
 HttpApi::HttpApi(Services& services, const Options& options, std::function<bool()> ready)
-    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000), searches_(services.clock, options.searches_per_minute, 60'000),
-      profile_changes_(services.clock, options.profile_changes_per_minute, 60'000) {}
+    : svc_(services), opt_(options), ready_(std::move(ready)), lookups_(services.clock, 20, 60'000), searches_(services.clock, options.searches_per_minute, 60'000) {}
 
 awaitable<HttpResponse> HttpApi::handle(const HttpRequest& req, const std::string& ip, bool internal) {
   svc_.metrics.http_requests++;

@@ -59,7 +59,6 @@ class HttpApi {
   std::function<bool()> ready_;
   auth::RateLimiter lookups_;   // contact discovery, per user
   auth::RateLimiter searches_;  // full-text searches, per user
-  auth::RateLimiter profile_changes_;  // profile and avatar changes, per user
 };
 
 }  // namespace parley::net

@@ -43,12 +43,11 @@ HttpResponse field_error(const HttpRequest& req, const Status& st) {
 }  // namespace
 
 std::optional<HttpResponse> HttpApi::over_profile_rate(const HttpRequest& req, UserId user) {
-  if (TimeMs wait = profile_changes_.take(std::to_string(user.value))) {
-    svc_.metrics.rate_limited++;
-    return json_error(req, 429, proto::err::kRateLimited,
-                      "too many profile changes; retry in " + std::to_string(wait / 1000 + 1) + " s");
-  }
-  return std::nullopt;
+  if (!svc_.people) return std::nullopt;
+  Status st = svc_.people->take_change(user);
+  if (st.ok()) return std::nullopt;
+  svc_.metrics.rate_limited++;
+  return json_error(req, st);
 }
 
 std::optional<HttpResponse> HttpApi::people_route(const HttpRequest& req, const std::string& path, const DeviceRecord& dev) {

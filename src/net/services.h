@@ -43,7 +43,6 @@ struct Options {
   double queries_per_s = 20;                    // sync, chat_info, receipts, views, presence_subscribe per user
   double query_burst = 100;
   int searches_per_minute = 30;                 // GET /v1/search per user (a burst of as many, refilled per minute)
-  int profile_changes_per_minute = 10;          // PUT /v1/me/profile, privacy and avatar changes per user
   std::string admin_secret;
   std::string web_root;
   proto::Limits limits;

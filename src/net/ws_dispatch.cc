@@ -187,6 +187,7 @@ void WsSession::on_privacy(const proto::PrivacyFrame& f) {
   if (f.group_add) svc_.presence.set_group_add(device_->user, *f.group_add, failed);
   if ((f.name || f.about || f.photo) && svc_.people)  // profile fields: written and announced off the io thread
     boost::asio::post(query_strand_, [self = self(), user = device_->user, f, failed] {
+      if (Status st = self->svc_.people->take_change(user); !st.ok()) return failed(st);  // each tells many
       for (auto [field, who] : {std::pair{PrivacyField::kName, f.name}, std::pair{PrivacyField::kAbout, f.about},
                                 std::pair{PrivacyField::kPhoto, f.photo}})
         if (who) failed(self->svc_.people->set_visibility(user, field, *who));

@@ -42,6 +42,23 @@ Status committed_status(const std::function<void(DoneStatus)>& start) {
 
 }  // namespace
 
+Status PeopleService::take_change(UserId user) {
+  const TimeMs now = clock_.now_ms();
+  std::lock_guard lk(changes_mu_);
+  if (changes_.size() > 100'000)
+    std::erase_if(changes_, [&](const auto& e) { return now - e.second.first >= 60'000; });
+  auto& [start, count] = changes_[user.value];
+  if (now - start >= 60'000) {
+    start = now;
+    count = 0;
+  }
+  if (count >= opt_.profile_changes_per_minute)
+    return Status(Code::kRateLimited,
+                  "too many profile changes; retry in " + std::to_string((start + 60'000 - now) / 1000 + 1) + " s");
+  ++count;
+  return Status::Ok();
+}
+
 Result<Profile> PeopleService::own(UserId user) {
   auto p = store_.profiles({user});
   if (!p) return p.status();

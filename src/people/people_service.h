@@ -11,6 +11,8 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "bus/bus.h"
@@ -24,6 +26,7 @@ struct Options {
   std::int64_t lookup_numbers_per_hour = 100'000;  // ... and every user together, per hour (all nodes)
   int max_pinned = 3;
   std::size_t max_audience = 5'000;  // users told of one profile change at most (beyond: they re-read)
+  int profile_changes_per_minute = 10;  // name, about, avatar and profile-field privacy changes per user
   bool operator==(const Options&) const = default;
 };
 
@@ -34,6 +37,10 @@ class PeopleService {
  public:
   PeopleService(Store& store, Bus& bus, const Clock& clock, Options options = {})
       : store_(store), bus_(bus), clock_(clock), opt_(options) {}
+
+  // One change more of `user`'s profile (name, about, avatar, who sees a field): each tells
+  // up to max_audience users, so they are counted on this node; kRateLimited past the limit.
+  Status take_change(UserId user);
 
   // --- profiles ---
   Result<Profile> own(UserId user);
@@ -77,6 +84,8 @@ class PeopleService {
   Bus& bus_;
   const Clock& clock_;
   const Options opt_;
+  std::mutex changes_mu_;  // guards changes_
+  std::unordered_map<std::int64_t, std::pair<TimeMs, int>> changes_;  // user -> (window start, changes in it)
 };
 
 }  // namespace parley::people

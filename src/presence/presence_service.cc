@@ -17,7 +17,7 @@ namespace {
 constexpr TimeMs kRequeryWindowMs = 10'000;  // see PresenceService::requery_until_
 
 // Notes between nodes. State: {"n":node,"v":version,"o":online,"a":last_active}.
-// Privacy: {"n":node,"p":visibility}. Query: {"u":[ids]}. Answer: {"n":node,"s":[[id,online,last_active,version]]}.
+// Privacy: {"n":node,"p":visibility}. Query: {"u":[ids]}. Answer: {"n":node,"s":[[id,online,last_active,version,here]]} (here: an active device connected now).
 std::string state_note(const std::string& node, std::uint64_t version, bool online, TimeMs last_active) {
   json::object o;
   o["n"] = node;
@@ -90,7 +90,8 @@ void PresenceService::connected(DeviceId device, UserId user) {
     it->second.user = user;
     local_[user.value].devices++;
   }
-  it->second.connections++;  // a lingering device (dropped, reconnecting) keeps its activity
+  // A lingering device (dropped, reconnecting) keeps its activity.
+  if (it->second.connections++ == 0 && it->second.active) local_[user.value].here++;
 }
 
 void PresenceService::disconnected(DeviceId device) {
@@ -98,8 +99,11 @@ void PresenceService::disconnected(DeviceId device) {
   auto it = devices_.find(device.value);
   if (it == devices_.end()) return;
   if (--it->second.connections > 0) return;
-  if (it->second.active) return;  // counted until its activity is older than the threshold
   auto user = it->second.user.value;
+  if (it->second.active) {  // counted online until its activity is older than the threshold; not here
+    local_[user].here--;
+    return;
+  }
   local_[user].devices--;
   offline_unsaved_.insert(user);  // its last seen is written and the user forgotten at the next sweep
   devices_.erase(it);
@@ -126,6 +130,7 @@ void PresenceService::set_active(Device& d, bool active, TimeMs at, std::vector<
     l.last_active = std::max(l.last_active, at);
     if (d.active) return;
     d.active = true;
+    if (d.connections > 0) l.here++;
     if (!d.scheduled) {
       d.scheduled = true;
       expiries_.emplace(d.last_active + opt_.online_threshold_ms, d.id);
@@ -135,6 +140,7 @@ void PresenceService::set_active(Device& d, bool active, TimeMs at, std::vector<
   }
   if (!d.active) return;
   d.active = false;
+  if (d.connections > 0) l.here--;
   // Leaving the app is the last moment the user was seen; an expiry passes the last activity.
   d.last_active = std::max(d.last_active, at);
   l.last_active = std::max(l.last_active, at);
@@ -449,10 +455,10 @@ Status PresenceService::typing(UserId user, ChatId chat, bool typing) {
   return Status::Ok();
 }
 
-bool PresenceService::online_anywhere(UserId user, bool ask_nodes) {
+bool PresenceService::here_anywhere(UserId user, bool ask_nodes) {
   {
     std::lock_guard lk(mu_);
-    if (auto it = local_.find(user.value); it != local_.end() && it->second.active > 0) return true;
+    if (auto it = local_.find(user.value); it != local_.end() && it->second.here > 0) return true;
   }
   if (!ask_nodes) return false;
   auto answers = bus_.query_nodes(json::serialize(json::object{{"u", json::array{user.value}}}), opt_.query_timeout_ms);
@@ -460,7 +466,7 @@ bool PresenceService::online_anywhere(UserId user, bool ask_nodes) {
     auto o = parse_object(a);
     if (!o || !o->if_contains("s") || !o->at("s").is_array()) continue;
     for (const auto& st : o->at("s").get_array())
-      if (st.is_array() && st.get_array().size() >= 2 && st.get_array()[1].is_bool() && st.get_array()[1].get_bool())
+      if (st.is_array() && st.get_array().size() >= 5 && st.get_array()[4].is_bool() && st.get_array()[4].get_bool())
         return true;
   }
   return false;
@@ -487,7 +493,7 @@ void PresenceService::apply_answers(const std::vector<std::string>& answers, Tim
     if (!n || !n->is_string() || !s || !s->is_array()) continue;
     std::string node(n->get_string());
     for (const auto& row : s->get_array()) {
-      if (!row.is_array() || row.get_array().size() != 4) continue;
+      if (!row.is_array() || row.get_array().size() < 4) continue;
       const auto& r = row.get_array();
       auto it = watched_.find(int_of(&r[0]));
       if (it == watched_.end()) continue;
@@ -535,7 +541,8 @@ std::string PresenceService::on_query(std::string_view request) {
     for (const auto& u : o->at("u").get_array()) {
       auto it = local_.find(int_of(&u));
       if (it == local_.end() || it->second.version == 0) continue;
-      states.push_back(json::array{it->first, it->second.active > 0, it->second.last_active, it->second.version});
+      states.push_back(
+          json::array{it->first, it->second.active > 0, it->second.last_active, it->second.version, it->second.here > 0});
     }
   }
   return json::serialize(json::object{{"n", node_}, {"s", std::move(states)}});

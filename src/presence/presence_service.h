@@ -136,9 +136,10 @@ class PresenceService final : public PresencePeer {
   // Stores who may add `user` to groups; their devices get a kPrivacy event.
   void set_group_add(UserId user, Visibility who, DoneStatus done);
 
-  // Whether `user` has a foreground device: on this node, or (`ask_nodes`) on any node,
-  // asked over the bus (blocks up to query_timeout_ms: off the io threads).
-  bool online_anywhere(UserId user, bool ask_nodes);
+  // Whether `user` has a device connected and in the foreground (not one lingering after a
+  // drop, which still counts as online): on this node, or (`ask_nodes`) on any node, asked
+  // over the bus (blocks up to query_timeout_ms: off the io threads).
+  bool here_anywhere(UserId user, bool ask_nodes);
 
   // --- typing ---
   // Announces to the other members' live devices, but those with a block between them and
@@ -165,6 +166,7 @@ class PresenceService final : public PresencePeer {
   struct Local {  // a user with devices on this node
     int devices = 0;
     int active = 0;
+    int here = 0;  // active devices with a live connection (push notifications wait for none)
     TimeMs last_active = 0;
     TimeMs persisted = 0;  // last_seen written to the store
     std::uint64_t version = 0;

@@ -103,6 +103,10 @@ void PushService::on_invite(const GroupInvite& invite) {
   p.event = PushEvent{UserId(), invite.chat, "invite", 0, invite.inviter, 1, invite.chat_name, clock_.now_ms()};
   p.recipients.push_back(invite.user);
   std::lock_guard lk(mu_);
+  if (queued_events_ + 1 > opt_.max_queued) {
+    stats_.overflow++;
+    return;
+  }
   queued_events_ += 1;
   queue_.push_back(std::move(p));
 }
@@ -228,8 +232,11 @@ void PushService::finish(PushJob job, PushFinish f) {
   });
 }
 
-void PushService::handle(PushJob job) {
+void PushService::handle(PushJob job, TimeMs lease_end) {
   const TimeMs now = clock_.now_ms();
+  // A send that could outlast the lease might meet another node's send of the same job.
+  if (now + opt_.send_timeout_ms + 1000 > lease_end)
+    return finish(std::move(job), PushFinish{PushFinish::What::kRelease, 0, now, 0});
   const UserId user = job.target.user;
   PushFinish done{PushFinish::What::kDone, 0, now, opt_.collapse_ms};
   auto provider = providers_.find(job.target.provider);
@@ -282,11 +289,12 @@ void PushService::work(int index) {
     }
     std::promise<Result<std::vector<PushJob>>> p;
     auto f = p.get_future();
-    store_.claim_pushes(clock_.now_ms(), opt_.lease_ms, opt_.claim_batch,
+    const TimeMs claimed_at = clock_.now_ms();
+    store_.claim_pushes(claimed_at, opt_.lease_ms, opt_.claim_batch,
                         [&p](Result<std::vector<PushJob>> r) { p.set_value(std::move(r)); });
     auto jobs = f.get();
     if (jobs && !jobs->empty()) {
-      for (auto& j : *jobs) handle(std::move(j));
+      for (auto& j : *jobs) handle(std::move(j), claimed_at + opt_.lease_ms);
       continue;
     }
     std::unique_lock lk(wmu_);

@@ -32,6 +32,7 @@ struct Options {
   TimeMs collapse_ms = 1'000;         // a job waits this long for more of its chat's messages
   TimeMs ttl_ms = 86'400'000;         // a job older than this is dropped
   TimeMs lease_ms = 60'000;           // a claimed job is another node's to send after this long
+  TimeMs send_timeout_ms = 10'000;    // one provider request at most (push.timeout_ms)
   TimeMs poll_ms = 250;               // how often an idle worker looks for due jobs
   TimeMs flush_ms = 50;               // how often queued events are stored
   TimeMs backoff_base_ms = 1'000;     // first retry within this (full jitter), doubling
@@ -86,7 +87,7 @@ class PushService {
  private:
   void flush();
   void work(int index);
-  void handle(PushJob job);
+  void handle(PushJob job, TimeMs lease_end);
   TimeMs backoff(int attempts);
   std::string sender_name(UserId viewer, UserId sender);
   void finish(PushJob job, PushFinish f);

@@ -11,16 +11,6 @@
 
 namespace parley::pg {
 
-namespace {
-
-std::string ids_of(const std::vector<UserId>& users) {
-  std::vector<std::int64_t> out;
-  for (UserId u : users) out.push_back(u.value);
-  return int_array(out);
-}
-
-}  // namespace
-
 class ChatTx final : public chat_writes::ChatTx {
  public:
   // `planned`: the chat the plan resolved (and locked); unset for a create.
@@ -48,14 +38,14 @@ class ChatTx final : public chat_writes::ChatTx {
   std::vector<UserId> existing(const std::vector<UserId>& users) override {
     std::vector<UserId> out;
     if (users.empty()) return out;
-    auto r = b_.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {ids_of(users)});
+    auto r = b_.conn.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id", {user_array(users)});
     for (int i = 0; i < r.size(); ++i) out.push_back(UserId(r.i64(i, 0)));
     return out;
   }
   std::map<std::int64_t, Role> roles(ChatId chat, const std::vector<UserId>& users) override {
     std::map<std::int64_t, Role> out;
     auto r = b_.conn.query("SELECT user_id, role FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])",
-                           {chat.value, ids_of(users)});
+                           {chat.value, user_array(users)});
     for (int i = 0; i < r.size(); ++i) out[r.i64(i, 0)] = static_cast<Role>(r.i64(i, 1));
     return out;
   }
@@ -96,15 +86,15 @@ class ChatTx final : public chat_writes::ChatTx {
         "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
         "SELECT chat_id, user_id, joined_seq, $3 FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[]) "
         "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq",
-        {chat.value, ids_of(users), left_at});
-    b_.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, ids_of(users)});
+        {chat.value, user_array(users), left_at});
+    b_.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, user_array(users)});
   }
   void add_members(ChatId chat, const std::vector<UserId>& users, Seq joined_at) override {
     b_.conn.query(
         "INSERT INTO chat_members (chat_id, user_id, joined_seq, delivered_seq, read_seq) "
         "SELECT $1, u, $3, $3, $3 FROM unnest($2::bigint[]) AS t(u) ORDER BY u",
-        {chat.value, ids_of(users), joined_at});
-    b_.conn.query("DELETE FROM former_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, ids_of(users)});
+        {chat.value, user_array(users), joined_at});
+    b_.conn.query("DELETE FROM former_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, user_array(users)});
   }
   void set_role(ChatId chat, UserId user, Role role) override {
     b_.conn.query("UPDATE chat_members SET role = $3 WHERE chat_id = $1 AND user_id = $2",

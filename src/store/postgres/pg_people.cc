@@ -6,12 +6,6 @@ namespace parley::pg {
 
 namespace {
 
-std::vector<std::int64_t> ids_of(const std::vector<UserId>& users) {
-  std::vector<std::int64_t> ids;
-  for (UserId u : users) ids.push_back(u.value);
-  return ids;
-}
-
 const char* flag(bool b) { return b ? "t" : "f"; }
 
 }  // namespace
@@ -21,7 +15,7 @@ Result<std::vector<Profile>> PostgresStore::profiles(const std::vector<UserId>& 
     auto q = c.query(
         "SELECT u.id, u.phone, u.name, u.about, u.avatar, u.previews, coalesce(p.name_vis, 0), coalesce(p.about_vis, 0), "
         "coalesce(p.photo_vis, 0) FROM users u LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
-        {int_array(ids_of(users))});
+        {user_array(users)});
     std::vector<Profile> out;
     for (int i = 0; i < q.size(); ++i)
       out.push_back(Profile{UserId(q.i64(i, 0)), q.text(i, 1), q.text(i, 2), q.text(i, 3), q.text(i, 4),
@@ -77,7 +71,7 @@ Result<std::vector<Relation>> PostgresStore::relations(UserId viewer, const std:
         "EXISTS (SELECT 1 FROM blocks WHERE user_id = $1 AND blocked_id = u), "
         "EXISTS (SELECT 1 FROM blocks WHERE user_id = u AND blocked_id = $1) "
         "FROM unnest($2::bigint[]) WITH ORDINALITY AS t(u, i) ORDER BY i",
-        {viewer.value, int_array(ids_of(users))});
+        {viewer.value, user_array(users)});
     std::vector<Relation> out;
     for (int i = 0; i < q.size(); ++i) {
       Relation r;
@@ -176,7 +170,7 @@ Result<std::vector<UserId>> PostgresStore::blocked_among(UserId user, const std:
     auto q = c.query(
         "SELECT o FROM unnest($2::bigint[]) AS t(o) WHERE EXISTS (SELECT 1 FROM blocks WHERE "
         "(user_id = $1 AND blocked_id = o) OR (user_id = o AND blocked_id = $1))",
-        {user.value, int_array(ids_of(others))});
+        {user.value, user_array(others)});
     std::vector<UserId> out;
     for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
     return out;

@@ -6,12 +6,6 @@ namespace parley::pg {
 
 namespace {
 
-std::vector<std::int64_t> ids_of(const std::vector<UserId>& users) {
-  std::vector<std::int64_t> ids;
-  for (UserId u : users) ids.push_back(u.value);
-  return ids;
-}
-
 std::vector<UserId> users_of(const Rows& q) {
   std::vector<UserId> out;
   for (int i = 0; i < q.size(); ++i) out.push_back(UserId(q.i64(i, 0)));
@@ -63,7 +57,7 @@ Result<std::vector<PresenceRecord>> PostgresStore::read_presence(const std::vect
         "SELECT u.id, COALESCE(p.last_seen, 0), COALESCE(p.visibility, 0), COALESCE(p.group_add, 0), "
         "COALESCE(p.name_vis, 0), COALESCE(p.about_vis, 0), COALESCE(p.photo_vis, 0) FROM users u "
         "LEFT JOIN presence p ON p.user_id = u.id WHERE u.id = ANY($1::bigint[])",
-        {int_array(ids_of(users))});
+        {user_array(users)});
     std::vector<PresenceRecord> out;
     for (int i = 0; i < q.size(); ++i) {
       auto vis = [&](int col) { return static_cast<Visibility>(q.i64(i, col)); };
@@ -82,7 +76,7 @@ Result<std::vector<UserId>> PostgresStore::contacts_among(UserId user, const std
         "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = o AND b.posted WHERE o <> $1 "
         "UNION SELECT o FROM unnest($2::bigint[]) AS t(o) JOIN saved_contacts s ON s.user_id = o AND s.contact_id = $1 "
         "WHERE o <> $1",
-        {user.value, int_array(ids_of(others))}));
+        {user.value, user_array(others)}));
   });
 }
 
@@ -93,7 +87,7 @@ Result<std::vector<UserId>> PostgresStore::phones_visible(UserId viewer, const s
         "OR EXISTS (SELECT 1 FROM phone_known k WHERE k.user_id = $1 AND k.peer_id = u) "
         "OR EXISTS (SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = $1 "
         "WHERE a.user_id = u AND a.posted)",
-        {viewer.value, int_array(ids_of(users))}));
+        {viewer.value, user_array(users)}));
   });
 }
 
@@ -104,7 +98,7 @@ void PostgresStore::remember_phones(UserId viewer, std::vector<UserId> found, Do
         b.conn.query(
             "INSERT INTO phone_known (user_id, peer_id) SELECT $1, p FROM unnest($2::bigint[]) AS t(p) "
             "ON CONFLICT DO NOTHING",
-            {viewer.value, int_array(ids_of(found))});
+            {viewer.value, user_array(found)});
         return true;
       },
       status_of(std::move(done)));

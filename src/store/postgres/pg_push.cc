@@ -137,6 +137,9 @@ void PostgresStore::finish_push(PushJob job, PushFinish f, DoneStatus done) {
           case PushFinish::What::kDropTarget:
             drop_target(b.conn, job.target.id);
             break;
+          case PushFinish::What::kRelease:
+            b.conn.query("UPDATE push_jobs SET lease_until = 0 WHERE id = $1", {job.id});
+            break;
           case PushFinish::What::kRetry:
             b.conn.query("UPDATE push_jobs SET due_at = $1, lease_until = 0, attempts = attempts + 1 WHERE id = $2",
                          {f.retry_at, job.id});

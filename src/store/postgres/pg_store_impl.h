@@ -59,6 +59,13 @@ inline void copy_row(std::string& out, std::initializer_list<std::string_view> f
   out += '\n';
 }
 
+// User ids as a query's bigint[] parameter.
+inline std::string user_array(const std::vector<UserId>& users) {
+  std::vector<std::int64_t> ids;
+  for (UserId u : users) ids.push_back(u.value);
+  return int_array(ids);
+}
+
 struct PostgresStore::Batch {
   explicit Batch(Conn& c) : conn(c) {}
   Conn& conn;

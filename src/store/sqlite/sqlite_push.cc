@@ -126,6 +126,9 @@ void SqliteStore::finish_push(PushJob job, PushFinish f, DoneStatus done) {
           case PushFinish::What::kDropTarget:
             drop_target(db, job.target.id);
             break;
+          case PushFinish::What::kRelease:
+            db.prepare("UPDATE push_jobs SET lease_until = 0 WHERE id = ?").bind(1, job.id).exec();
+            break;
           case PushFinish::What::kRetry:
             db.prepare("UPDATE push_jobs SET due_at = ?, lease_until = 0, attempts = attempts + 1 WHERE id = ?")
                 .bind(1, f.retry_at)
