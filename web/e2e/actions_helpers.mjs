@@ -12,7 +12,8 @@ export const SHOWN_CAROL = "+1 415 555 0103";
 export const bubble = (page, text) => page.locator("li.bubble").filter({ has: page.locator(".text").getByText(text, { exact: true }) });
 
 /** A chat list row by the name it starts with. */
-export const row = (page, name) => page.locator(".chat-list").getByRole("button", { name: new RegExp("^" + name.replace(/[+]/g, "\\+")) });
+export const row = (page, name) =>
+  page.locator(".chat-list").getByRole("button", { name: new RegExp("^" + name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
 
 export async function say(page, text) {
   await box(page).fill(text);

@@ -82,7 +82,11 @@ export class Parleyd {
       "--listen", `127.0.0.1:${this.port}`, "--data-dir", path.join(this.dir, "data"), "--port-file", portFile,
       "--set", `server.web_root=${this.webRoot}`, "--set", "auth.code_sender=webhook",
       "--set", `auth.webhook_url=http://127.0.0.1:${this.sink.port}/codes`, "--set", `auth.admin_secret=${ADMIN_SECRET}`,
-      "--set", "server.threads=2", "--set", "testing.clock_control=true", ...this.store.flatMap((kv) => ["--set", kv]),
+      "--set", "server.threads=2", "--set", "testing.clock_control=true",
+      // Web Push on, as a browser needs it (a VAPID key made in the data directory); nothing reaches a push service in the tests.
+      "--set", "push.webpush=true", "--set", `push.webpush_key_file=${path.join(this.dir, "vapid.pem")}`,
+      "--set", "push.webpush_subject=mailto:e2e@parley.test",
+      ...this.store.flatMap((kv) => ["--set", kv]),
     ];
     this.proc = spawn(this.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
     const onData = (d) => { this.log += d.toString(); };

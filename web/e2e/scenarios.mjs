@@ -7,6 +7,9 @@ import { avatarScenarios } from "./avatars.mjs";
 import { mediaScenarios } from "./media.mjs";
 import { findingScenarios } from "./finding.mjs";
 import { messageScenarios } from "./messages.mjs";
+import { peopleScenarios } from "./people.mjs";
+import { chatSettingsScenarios } from "./chat_settings.mjs";
+import { notificationScenarios } from "./notifications.mjs";
 
 const ALICE = "+14155550101";
 const BOB = "+14155550102";
@@ -476,4 +479,7 @@ export const scenarios = {
   ...avatarScenarios,
   ...messageScenarios,
   ...findingScenarios,
+  ...peopleScenarios,
+  ...chatSettingsScenarios,
+  ...notificationScenarios,
 };

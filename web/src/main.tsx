@@ -1,5 +1,6 @@
 // The browser client's entry: signed out, the sign-in screen; signed in, the messenger over
-// one ParleyClient whose unanswered requests live in IndexedDB.
+// one ParleyClient whose unanswered requests live in IndexedDB, with notifications (the service
+// worker's, and this page's own while it is hidden) that open their chat.
 
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -8,6 +9,8 @@ import { IndexedDbOutbox } from "./app/outbox";
 import { clearSession, loadSession, saveSession, type Session } from "./app/session";
 import { AppState } from "./app/state";
 import { ParleyClient } from "./protocol/client";
+import { watchAlerts } from "./ui/alerts";
+import { browserPush, chatFromAddress, onNotificationClick, registerServiceWorker, showAlert } from "./ui/browser";
 import { Messenger } from "./ui/Messenger";
 import { SignIn } from "./ui/SignIn";
 import "./ui/styles.css";
@@ -28,7 +31,12 @@ function connect(session: Session): { state: AppState; outbox: IndexedDbOutbox }
     session.position = pts;
     saveTimer ??= setTimeout(() => { saveTimer = null; saveSession(session); }, 250);
   });
-  return { state: new AppState(session.user, session.phone, api, client, outbox.uploads), outbox };
+  return { state: new AppState(session.user, session.phone, api, client, outbox.uploads, browserPush), outbox };
+}
+
+/** Opens a chat a notification named, if it is one of mine. */
+function openChat(state: AppState, chat: number): void {
+  if (state.chats.has(chat)) state.open({ chat });
 }
 
 function Root() {
@@ -43,12 +51,18 @@ function Root() {
       // Revoked elsewhere, or the token is no longer valid: back to sign-in.
       clearSession();
       void a.outbox.destroy();
+      void a.state.notifications.signOut();
       setSignedOut("This browser was signed out. Sign in again to continue.");
       setSession(null);
     });
     setApp(a);
-    void a.state.start();
+    const opened = chatFromAddress();
+    void a.state.start().then(() => { if (opened) openChat(a.state, opened); });
+    const stopAlerts = watchAlerts(a.state, () => document.hidden, (alert) => void showAlert(alert, (chat) => openChat(a.state, chat)));
+    const stopClicks = onNotificationClick((chat) => openChat(a.state, chat));
     return () => {
+      stopAlerts();
+      stopClicks();
       a.state.client.stop();
       a.state.dispose();
       a.state.media.clear();
@@ -65,6 +79,7 @@ function Root() {
     }
     app.state.client.stop();
     clearSession();
+    await app.state.notifications.signOut();
     await app.outbox.destroy().catch(() => undefined);
     setSignedOut("You are signed out.");
     setSession(null);
@@ -86,4 +101,5 @@ function Root() {
   return <Messenger state={app.state} onSignOut={signOut} />;
 }
 
+registerServiceWorker();
 render(<Root />, document.getElementById("app")!);

@@ -94,15 +94,15 @@ describe("avatars", () => {
   it("my profile photo is uploaded as an image, set with PUT /v1/me/avatar, remembered, and the list read again", async () => {
     const { state, api, server } = await setup([direct(4)]);
     const reads = api.chats.mock.calls.length;
-    await state.setMyPhoto(file(1500, "me.png", "image/png"));
+    await state.account.setPhoto(file(1500, "me.png", "image/png"));
     expect(server.finished[0].upload).toMatchObject({ kind: "image", name: "me.png" });
     expect(api.setAvatar).toHaveBeenCalledWith(PIC);
-    expect(state.myAvatar.id).toBe(PIC);
+    expect(state.account.myAvatar.id).toBe(PIC);
     expect(api.chats.mock.calls.length).toBe(reads + 1);
-    await state.setMyPhoto(null);
+    await state.account.setPhoto(null);
     expect(api.setAvatar).toHaveBeenLastCalledWith("");
-    expect(state.myAvatar.id).toBeUndefined();
-    await expect(state.setMyPhoto(file(10, "notes.pdf", "application/pdf"))).rejects.toThrow("Pick a photo");
+    expect(state.account.myAvatar.id).toBeUndefined();
+    await expect(state.account.setPhoto(file(10, "notes.pdf", "application/pdf"))).rejects.toThrow("Pick a photo");
     expect(server.finished).toHaveLength(1);
     state.dispose();
   });

@@ -159,6 +159,23 @@ describe("ParleyClient", () => {
     expect(got).toEqual([{ type: "privacy", last_seen: "everyone", group_add: "contacts" }]);
   });
 
+  it("sets who sees my name, about and photo, and passes profile, chat_state, contact and blocks frames on", async () => {
+    const { client, last } = setup();
+    const got: unknown[] = [];
+    client.on("account", (f) => got.push(f.type));
+    await client.start();
+    last().open();
+    last().hello();
+    client.privacy({ name: "contacts", about: "nobody", photo: "everyone" });
+    expect(last().sent.at(-1)).toEqual({ type: "privacy", name: "contacts", about: "nobody", photo: "everyone" });
+    last().push({ type: "profile", user: 2, name: "Bo" });
+    last().push({ type: "chat_state", chat: 4, muted_until: -1, archived: false, pinned: true });
+    last().push({ type: "contact", user: 2, contact_name: "Bob" });
+    last().push({ type: "blocks", blocked: [3] });
+    expect(got).toEqual(["profile", "chat_state", "contact", "blocks"]);
+    expect(last().sent.filter((f) => f.type === "received")).toEqual([]);   // live frames: no position moves
+  });
+
   it("accepts and declines group invites as requests, and passes invite frames and invited ids on", async () => {
     const { client, sockets, last } = setup();
     const invites: unknown[] = [];

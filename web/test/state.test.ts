@@ -168,13 +168,13 @@ describe("AppState: privacy settings and group invites", () => {
     const { state, ws } = await setup([]);
     expect(ws.sent).toContainEqual({ type: "privacy" });   // asked after hello
     ws.push({ type: "privacy", last_seen: "contacts", group_add: "everyone" });
-    expect([state.privacy, state.groupAdd]).toEqual(["contacts", "everyone"]);
-    state.setGroupAdd("nobody");
+    expect(state.account.privacy).toMatchObject({ last_seen: "contacts", group_add: "everyone" });
+    state.account.setPrivacy("group_add", "nobody");
     expect(ws.sent.at(-1)).toEqual({ type: "privacy", group_add: "nobody" });
-    state.setPrivacy("everyone");
+    state.account.setPrivacy("last_seen", "everyone");
     expect(ws.sent.at(-1)).toEqual({ type: "privacy", last_seen: "everyone" });
     ws.push({ type: "privacy", last_seen: "everyone", group_add: "nobody" });   // from this or another device
-    expect([state.privacy, state.groupAdd]).toEqual(["everyone", "nobody"]);
+    expect(state.account.privacy).toMatchObject({ last_seen: "everyone", group_add: "nobody" });
   });
 
   it("reads pending invites after every hello and adds live ones once, by code", async () => {

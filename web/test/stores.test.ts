@@ -16,7 +16,8 @@ const BOB = 2;
 
 const chat = (over: Partial<Chat> = {}): Chat => ({
   chat: 4, kind: "direct", name: "bob", peer: BOB, lastSeq: 5, lastTs: 0, lastText: "", lastSender: BOB, lastSystem: false,
-  read: 0, peerDelivered: 0, peerRead: 0, allDelivered: 0, allRead: 0, unread: 5, memberCount: 2, ...over,
+  read: 0, peerDelivered: 0, peerRead: 0, allDelivered: 0, allRead: 0, unread: 5, memberCount: 2, mutedUntil: 0, archived: false, pinned: false,
+  ...over,
 });
 const message = (seq: number, chatId = 4): Message => ({ chat: chatId, seq, from: BOB, ts: seq, text: `m${seq}`, id: `c${seq}` });
 
@@ -52,8 +53,7 @@ describe("ChatStore", () => {
     store.merge([summary({ read: 0 })]);                     // an older list: nothing moves back
     expect(store.chats.get(4)).toMatchObject({ lastSeq: 4, read: 1, unread: 3 });
     expect([...store.chats.keys()]).toEqual([4]);
-    expect(store.name(BOB)).toBe("+14155550102");
-    expect(store.name(7)).toBe("User 7");
+    expect(store.phones.get(BOB)).toBe("+14155550102");
   });
 });
 

@@ -6,6 +6,7 @@
 import type { Api } from "./api";
 import type { ChatStore } from "./chats";
 import type { Invites } from "./invites";
+import type { People } from "./people";
 import type { RoomAccess, View } from "./model";
 import type { Requests } from "./requests";
 import type { TypingStore } from "./typing";
@@ -27,6 +28,7 @@ export interface ActionParts {
   api: Api;
   client: ParleyClient;
   chats: ChatStore;
+  people: People;
   requests: Requests;
   invites: Invites;
   typing: TypingStore;
@@ -37,6 +39,7 @@ export class Actions {
   private readonly api: Api;
   private readonly client: ParleyClient;
   private readonly chats: ChatStore;
+  private readonly people: People;
   private readonly requests: Requests;
   private readonly invites: Invites;
   private readonly typing: TypingStore;
@@ -46,6 +49,7 @@ export class Actions {
     this.api = parts.api;
     this.client = parts.client;
     this.chats = parts.chats;
+    this.people = parts.people;
     this.requests = parts.requests;
     this.invites = parts.invites;
     this.typing = parts.typing;
@@ -102,9 +106,15 @@ export class Actions {
     const found = await this.api.lookup([phone]);
     if (!found.length) throw new Error(`${phone} is not on parley yet.`);
     const { user, phone: normalised } = found[0];
-    this.chats.phones.set(user, normalised);
+    this.people.take(found[0]);
     const c = this.chats.directWith(user);
     this.host.open(c ? { chat: c.chat } : { draft: { peer: user, phone: normalised } });
+  }
+
+  /** Opens my chat with a user I know (a contact), or a draft of it. */
+  openChatWith(user: number): void {
+    const c = this.chats.directWith(user);
+    this.host.open(c ? { chat: c.chat } : { draft: { peer: user, phone: this.chats.phones.get(user) ?? "" } });
   }
 
   /** Creates a group of the registered numbers among `phones`; opens it when done. */
@@ -241,7 +251,7 @@ export class Actions {
       const names = list.filter((p) => !known.has(p));
       throw new Error(`Not on parley: ${names.join(", ")}` + (missing !== names.length ? " (or invalid)" : ""));
     }
-    for (const f of found) this.chats.phones.set(f.user, f.phone);
+    for (const f of found) this.people.take(f);
     return found.map((f) => f.user);
   }
 }

@@ -1,6 +1,8 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, search,
-// starred messages, devices, contact lookup, pending group invites, my avatar. Every failure is an ApiError with the server's code
-// and message. The media routes read their answers themselves through `authorized`.
+// starred messages, devices, contact lookup, pending group invites, my avatar and profile,
+// others' profiles, saved contacts, blocks, my settings of a chat, push targets. Every failure
+// is an ApiError with the server's code and message. The media routes read their answers
+// themselves through `authorized`.
 
 import type { MediaKind, MsgFrame } from "../protocol/frames";
 
@@ -30,7 +32,40 @@ export interface ChatSummary {
   peer_avatar?: string;    // one-to-one chats: the other member's avatar (a media id)
   temporary?: boolean;     // direct chats and groups: the chat's mode
   disappear?: number;      // seconds; absent: off
+  peer_name?: string;      // one-to-one chats: the peer's display name, when I may see it
+  peer_contact_name?: string;   // ... and the name I saved them under
+  muted_until?: number;    // my settings of the chat, each only when set: -1 muted for ever, else ms
+  archived?: boolean;
+  pinned?: boolean;
 }
+
+/**
+ * A user's profile as I may see it (GET /v1/users/{id}, POST /v1/users, contacts, lookups): a
+ * field is absent when it is not set or hidden from me.
+ */
+export interface Profile {
+  user: number;
+  name?: string;
+  about?: string;
+  avatar?: string;
+  phone?: string;
+  contact_name?: string;   // the name I saved them under
+  blocked?: boolean;       // I block them
+}
+
+/** My own profile (GET /v1/me/profile); `previews`: push notifications show the sender and text. */
+export interface MyProfile { user: number; phone: string; name?: string; about?: string; avatar?: string; previews: boolean }
+export type ProfileChange = Partial<Pick<MyProfile, "name" | "about" | "previews">>;
+
+/** My settings of one chat, as PUT /v1/chats/{id}/settings answers them (and `chat_state` carries). */
+export interface ChatSettings { chat: number; muted_until: number; archived: boolean; pinned: boolean }
+export type Mute = "8h" | "1w" | "always" | "off";
+export interface ChatSettingsChange { mute?: Mute; archived?: boolean; pinned?: boolean }
+
+/** The push providers the server sends through; the VAPID key when Web Push is on. */
+export interface PushConfig { providers: string[]; vapid_public_key?: string }
+/** What a device registers to get notifications (here: a Web Push subscription). */
+export type PushTarget = { provider: "webpush"; subscription: unknown } | { provider: string; token: string };
 
 /** A search hit: the message (without pts) and its snippet, plain at even places, matched words at odd ones. */
 export interface SearchResult { message: Omit<MsgFrame, "type">; snippet: string[] }
@@ -86,9 +121,36 @@ export class Api {
   }
   /** Makes an image I uploaded my avatar (`""` removes it). */
   setAvatar(avatar: string): Promise<{ avatar: string }> { return this.call("PUT", "/v1/me/avatar", { avatar }); }
-  async lookup(phones: string[]): Promise<{ phone: string; user: number }[]> {
-    return (await this.call<{ users: { phone: string; user: number }[] }>("POST", "/v1/contacts/lookup", { phones })).users;
+  /** The registered numbers among `phones`, with the profile fields I may see. */
+  async lookup(phones: string[]): Promise<(Profile & { phone: string })[]> {
+    return (await this.call<{ users: (Profile & { phone: string })[] }>("POST", "/v1/contacts/lookup", { phones })).users;
   }
+
+  myProfile(): Promise<MyProfile> { return this.call("GET", "/v1/me/profile"); }
+  setProfile(change: ProfileChange): Promise<MyProfile> { return this.call("PUT", "/v1/me/profile", change); }
+  /** The profiles of those among `users` (at most 256) I know, in order; the others are left out. */
+  async users(users: number[]): Promise<Profile[]> { return (await this.call<{ users: Profile[] }>("POST", "/v1/users", { users })).users; }
+
+  async contacts(): Promise<Profile[]> { return (await this.call<{ contacts: Profile[] }>("GET", "/v1/contacts")).contacts; }
+  /** Saves a contact (or renames it) by phone number; answers their profile. */
+  saveContact(phone: string, name: string): Promise<Profile> { return this.call("PUT", "/v1/contacts", { phone, name }); }
+  removeContact(user: number): Promise<{ removed: number }> { return this.call("DELETE", `/v1/contacts/${user}`); }
+
+  async blocks(): Promise<number[]> { return (await this.call<{ blocked: number[] }>("GET", "/v1/blocks")).blocked; }
+  /** Blocks (or unblocks) a user; answers my whole block list. */
+  async block(user: number, blocked: boolean): Promise<number[]> {
+    return (await this.call<{ blocked: number[] }>(blocked ? "PUT" : "DELETE", `/v1/blocks/${user}`)).blocked;
+  }
+
+  /** Mutes, archives or pins a chat for me. */
+  chatSettings(chat: number, change: ChatSettingsChange): Promise<ChatSettings> {
+    return this.call("PUT", `/v1/chats/${chat}/settings`, change);
+  }
+
+  pushConfig(): Promise<PushConfig> { return this.call("GET", "/v1/push/config"); }
+  /** Registers this device's push target (one per provider: a new one replaces it). */
+  registerPush(target: PushTarget): Promise<{ target: number; provider: string }> { return this.call("POST", "/v1/push/targets", target); }
+  removePushTarget(target: number): Promise<{ removed: number }> { return this.call("DELETE", `/v1/push/targets/${target}`); }
 
   /**
    * A request with this device's token whose answer the caller reads itself (media bytes,

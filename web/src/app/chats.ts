@@ -1,9 +1,9 @@
 // The chat list and the phone numbers of the people in it: merged from GET /v1/chats (previews
-// of the last message, its media included, and avatars), moved by each message, receipt and
-// `chat_info`. Data only: it sends nothing and notifies no one.
+// of the last message, its media included, avatars, my settings of each chat), moved by each
+// message, receipt, `chat_info` and `chat_state`. Data only: it sends nothing and notifies no one.
 
 import type { ChatSummary } from "./api";
-import type { ChatInfoFrame, ReceiptFrame } from "../protocol/frames";
+import type { ChatInfoFrame, ChatStateFrame, ReceiptFrame } from "../protocol/frames";
 import type { Chat, Message } from "./model";
 import { applyReceipt } from "./receipts";
 
@@ -15,14 +15,9 @@ export class ChatStore {
     this.phones.set(me, myPhone);
   }
 
-  /** Chats by last activity, newest first. */
+  /** Pinned chats first, then by last activity, newest first. */
   list(): Chat[] {
-    return [...this.chats.values()].sort((a, b) => b.lastTs - a.lastTs || b.chat - a.chat);
-  }
-
-  name(user: number): string {
-    if (user === this.me) return "You";
-    return this.phones.get(user) ?? `User ${user}`;
+    return [...this.chats.values()].sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.lastTs - a.lastTs || b.chat - a.chat);
   }
 
   directWith(user: number): Chat | undefined {
@@ -54,7 +49,7 @@ export class ChatStore {
       const c: Chat = old ?? {
         chat: s.chat, kind: s.kind, name, peer: s.peer, lastSeq: 0, lastTs: 0, lastText: "", lastSender: 0,
         lastSystem: false, read: 0, peerDelivered: 0, peerRead: 0, allDelivered: 0, allRead: 0, unread: 0,
-        memberCount: s.member_count ?? 2,
+        memberCount: s.member_count ?? 2, mutedUntil: 0, archived: false, pinned: false,
       };
       c.name = s.kind === "direct" ? name : c.info?.name ?? name;
       c.memberCount = s.member_count ?? c.memberCount;
@@ -64,6 +59,9 @@ export class ChatStore {
       c.avatar = (s.kind === "direct" ? s.peer_avatar : s.avatar) || undefined;
       c.temporary = s.temporary || undefined;
       c.disappear = s.disappear || undefined;
+      c.mutedUntil = s.muted_until ?? 0;
+      c.archived = s.archived === true;
+      c.pinned = s.pinned === true;
       // The same message as a `msg` already showed keeps what that said (a server without
       // `last_media` must not turn a photo into a system message).
       if (s.last_seq > c.lastSeq || (s.last_seq === c.lastSeq && (!c.lastMedia || s.last_media))) {
@@ -120,6 +118,16 @@ export class ChatStore {
     const c = this.chats.get(r.chat);
     if (!c) return false;
     applyReceipt(c, r, this.me);
+    return true;
+  }
+
+  /** My settings of a chat changed (on any of my devices); false if the chat is not listed. */
+  applyState(f: ChatStateFrame): boolean {
+    const c = this.chats.get(f.chat);
+    if (!c) return false;
+    c.mutedUntil = f.muted_until;
+    c.archived = f.archived;
+    c.pinned = f.pinned;
     return true;
   }
 

@@ -36,6 +36,17 @@ export class Invites {
     }
   }
 
+  /** Reads the list with `read` (GET /v1/invites); false if it could not be read. */
+  async load(read: () => Promise<InviteSummary[]>): Promise<boolean> {
+    const n = this.beginRead();
+    try {
+      this.loaded(n, await read());
+      return true;
+    } catch {
+      return false;   // offline or signed out: the next hello reads again
+    }
+  }
+
   /** A live `invite` frame; true if the list changed. */
   onFrame(f: InviteFrame): boolean {
     this.arrived.set(f.code, this.reads);

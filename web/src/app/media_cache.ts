@@ -62,6 +62,12 @@ export class MediaCache {
     return entry.loading;
   }
 
+  /** Media I sent: shown from its bytes without a download (a photo's preview is the original). */
+  seedSent(m: { id: string; kind: string }, blob: Blob): void {
+    if (m.kind !== "image") this.seed(m.id, "full", blob);
+    else if (/^image\/(jpeg|png|webp|gif)$/.test(blob.type)) this.seed(m.id, "preview", blob);
+  }
+
   /** Keeps bytes this client already has (what it just uploaded) as if downloaded. */
   seed(id: string, variant: Variant, blob: Blob): void {
     const k = key(id, variant);

@@ -31,6 +31,10 @@ export interface Chat {
   info?: ChatInfoFrame;   // settings, my role, members (asked for when the chat opens)
   temporary?: boolean;    // messages go once every member's devices have them
   disappear?: number;     // messages go this many seconds after they are sent (0 / absent: off)
+  // My own settings of the chat (all my devices share them).
+  mutedUntil: number;     // 0 not muted, -1 for ever, else the ms the mute ends
+  archived: boolean;      // listed under "Archived" (new messages do not bring it back)
+  pinned: boolean;        // listed first
 }
 
 export interface Message {

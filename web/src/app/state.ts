@@ -1,25 +1,31 @@
 // What the app shows, kept up to date from the protocol client and the HTTP API: the chat
-// list, each open chat's messages, ticks, presence, typing, members, group invites, the
-// privacy settings and my photo. The UI reads it and calls its actions; it knows nothing of the
-// DOM, so it is tested with a fake socket (test/).
+// list, each open chat's messages, ticks, presence, typing, members, group invites, people's
+// names and photos, my account and my settings of each chat. The UI reads it and calls its
+// actions; it knows nothing of the DOM, so it is tested with a fake socket (test/).
 //
 // This is the facade the UI imports: it routes the client's events to one store per concern
-// (chats.ts, messages.ts, receipts.ts, typing.ts, presence.ts, views.ts, requests.ts; media
-// being sent in uploads.ts, downloaded media in media_cache.ts, photos in avatars.ts; edits,
+// (chats.ts, messages.ts and history.ts, receipts.ts, typing.ts, presence.ts, views.ts,
+// requests.ts; media being sent in uploads.ts, downloaded media in media_cache.ts; edits,
 // deletes, reactions, stars and forwards in message_actions.ts, quoted messages in quotes.ts,
-// search, the starred list and going to a message in finder.ts), keeps the open view and the
-// notice, and hands the requests to the server to actions.ts. Every
-// change, whichever store holds it, is told to the listeners from here.
+// search, the starred list and going to a message in finder.ts; profiles, contacts and blocks
+// in people.ts, my profile, privacy and devices in account.ts, mute, archive and pin in
+// chat_prefs.ts, the notifications setting in push.ts), keeps the open view and the notice,
+// and hands the requests to the server to actions.ts. Every change, whichever store holds it,
+// is told to the listeners from here.
 
+import { Account } from "./account";
 import { Actions } from "./actions";
-import { Api, ApiError, type ChatSummary, type Device } from "./api";
-import { MyAvatar, uploadPhoto } from "./avatars";
+import type { Api, ChatSummary } from "./api";
+import { ChatPrefs } from "./chat_prefs";
 import { ChatStore } from "./chats";
+import { HistoryPages } from "./history";
 import { Invites, type Invite } from "./invites";
 import { Finder } from "./finder";
 import { MediaCache } from "./media_cache";
 import { MessageActions } from "./message_actions";
 import { MessageStore, PAGE } from "./messages";
+import { People } from "./people";
+import { NO_PUSH, Notifications, type PushEnv } from "./push";
 import { messageOf, type Chat, type Invited, type Message, type Outgoing, type OutgoingMedia, type Presence, type RoomAccess, type Tick, type View } from "./model";
 import { PresenceStore } from "./presence";
 import { Quotes } from "./quotes";
@@ -29,8 +35,8 @@ import { TypingStore } from "./typing";
 import { MemoryUploadStore, UploadQueue, type UploadStore } from "./uploads";
 import { RoomViews } from "./views";
 import type { ParleyClient } from "../protocol/client";
-import type { MsgFrame, Visibility } from "../protocol/frames";
-import { describe, inviteAnswered } from "./words";
+import type { AccountFrame, MsgFrame } from "../protocol/frames";
+import { inviteAnswered } from "./words";
 
 export type { Chat, ChatKind, Draft, Invited, Member, Message, Outgoing, OutgoingMedia, Presence, RoomAccess, Tick, View } from "./model";
 export { describe, joinError } from "./words";
@@ -39,16 +45,16 @@ export class AppState {
   view: View = null;
   connected = false;
   everConnected = false;
-  privacy: Visibility | null = null;    // who sees my last seen and online
-  groupAdd: Visibility | null = null;   // who may add me to groups (others invite me)
   readonly invites = new Invites();
   invited: Invited | null = null;       // the last create / add that invited people
-  devices: Device[] = [];
   notice = "";            // the last error worth telling the user
   maxTextChars = 4096;
   readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
   readonly uploads: UploadQueue;        // media being sent
-  readonly myAvatar: MyAvatar;          // my profile photo's media id, as set from this browser
+  readonly people: People;              // names, photos, contacts and blocks of the people I know
+  readonly account: Account;            // my profile, privacy settings and devices
+  readonly prefs: ChatPrefs;            // my settings of each chat: muted, archived, pinned
+  readonly notifications: Notifications;   // this browser's "Notifications" setting (push)
   readonly messageActions: MessageActions;   // edit, delete, react, star, forward; who may
   readonly quotes: Quotes;              // the messages replies quote, as they are now
   readonly finder: Finder;              // search, the starred list, going to a message
@@ -60,39 +66,41 @@ export class AppState {
   private readonly roomViews: RoomViews;
   private readonly requests: Requests;
   private readonly actions: Actions;
+  private readonly history: HistoryPages;
   private listeners = new Set<() => void>();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private visible = true;
   private seconds = 0;
   private skew = 0;                     // the server's clock minus this page's
-  private readonly pages = new Map<number, Promise<void>>();   // chat -> its history page on its way
 
   constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient,
-    uploadStore: UploadStore = new MemoryUploadStore()) {
+    uploadStore: UploadStore = new MemoryUploadStore(), push: PushEnv = NO_PUSH) {
     this.chatStore = new ChatStore(me, myPhone);
+    const changed = () => this.changed();
+    const storage = typeof localStorage === "undefined" ? undefined : localStorage;
+    this.people = new People(me, api, this.chatStore.phones, changed);
+    this.prefs = new ChatPrefs({ api, chats: this.chatStore, now: () => Date.now() + this.skew, changed, notify: (t) => this.notify(t) });
+    this.notifications = new Notifications(api, push, storage, `parley.notifications.${me}`, changed);
     const fetch = (path: string, init?: RequestInit) => api.authorized(path, init);
     this.media = new MediaCache(fetch);
     this.uploads = new UploadQueue({
-      fetch, client, store: uploadStore, changed: () => this.changed(),
-      uploaded: (m, blob) => {
-        // The sender shows what it sent without downloading it (a photo's preview is the original).
-        if (m.kind !== "image") this.media.seed(m.id, "full", blob);
-        else if (/^image\/(jpeg|png|webp|gif)$/.test(blob.type)) this.media.seed(m.id, "preview", blob);
-      },
+      fetch, client, store: uploadStore, changed, uploaded: (m, blob) => this.media.seedSent(m, blob),
     });
-    this.myAvatar = new MyAvatar(typeof localStorage === "undefined" ? undefined : localStorage, `parley.avatar.${me}`);
+    this.account = new Account({ me, api, client, media: this.media, changed, refreshChats: () => this.refreshChats() });
     this.typingStore = new TypingStore(me, client);
     this.presenceStore = new PresenceStore(client);
     this.roomViews = new RoomViews(client, this.chatStore, this.messageStore);
     this.requests = new Requests(client, this.chatStore);
-    const changed = () => this.changed();
+    this.history = new HistoryPages(api, this.messageStore, (chat) => { this.markRead(chat); this.roomViews.ask(chat); },
+      (text) => { this.notice = text; }, changed);
     this.quotes = new Quotes(this.messageStore, (chat, before, limit) => api.history(chat, before, limit), changed);
     this.messageActions = new MessageActions({ me, client, chats: this.chatStore, messages: this.messageStore, quotes: this.quotes,
       now: () => Date.now() + this.skew, changed });
     this.finder = new Finder(this, api, this.messageStore, changed);
     this.actions = new Actions(this, {
-      api, client, chats: this.chatStore, requests: this.requests, invites: this.invites, typing: this.typingStore, uploads: this.uploads,
+      api, client, chats: this.chatStore, people: this.people, requests: this.requests, invites: this.invites, typing: this.typingStore,
+      uploads: this.uploads,
     });
     client.on("state", (up) => {
       this.connected = up;
@@ -110,6 +118,9 @@ export class AppState {
       if (h.server_time > 0) this.skew = h.server_time - Date.now();
       client.privacy();
       void this.loadInvites();
+      // Profiles, contacts, blocks and my profile come live only: read again after each hello.
+      void this.account.load();
+      void this.people.refresh();
     });
     client.on("message", (m) => this.onMessage(m));
     client.on("changed", (f) => { this.messageActions.onChanged(f); this.finder.onChanged(f); });
@@ -139,11 +150,8 @@ export class AppState {
     client.on("error", (e, request) => { if (this.actions.onError(e, request)) this.changed(); });
     client.on("presence", (p) => { this.presenceStore.onFrame(p); this.changed(); });
     client.on("typing", (t) => { if (this.typingStore.onFrame(t)) this.changed(); });
-    client.on("privacy", (p) => {
-      this.privacy = p.last_seen;
-      this.groupAdd = p.group_add ?? null;
-      this.changed();
-    });
+    client.on("privacy", (p) => { this.account.onPrivacy(p); this.changed(); });
+    client.on("account", (f) => this.onAccount(f));
     client.on("invite", (f) => { if (this.invites.onFrame(f)) this.changed(); });
     client.on("membership", () => this.scheduleRefresh());
     client.on("reply", (r) => {
@@ -186,7 +194,8 @@ export class AppState {
   /** Chats by last activity, newest first. */
   chatList(): Chat[] { return this.chatStore.list(); }
 
-  name(user: number): string { return this.chatStore.name(user); }
+  /** Whom a user is to me: the name I saved, else theirs, else the number, else "User N" ("You" for me). */
+  name(user: number): string { return this.people.name(user); }
 
   /** Photos and files being sent to one chat (or a draft's peer), oldest first. */
   outgoingMedia(target: { chat?: number; to?: number }): OutgoingMedia[] {
@@ -218,6 +227,7 @@ export class AppState {
     await this.refreshChats();
     await this.client.start();
     await this.uploads.load();
+    void this.notifications.restore();
   }
 
   setVisible(visible: boolean): void {
@@ -234,6 +244,7 @@ export class AppState {
       return;   // offline or signed out: the next connect refreshes again
     }
     this.presenceStore.watch(this.chatStore.merge(list));
+    for (const s of list) if (s.kind === "direct" && s.peer !== undefined) this.people.named(s.peer, s.peer_name, s.peer_contact_name);
     // A draft whose first message created the chat becomes that chat.
     if (this.view && "draft" in this.view) {
       const c = this.directWith(this.view.draft.peer);
@@ -250,7 +261,7 @@ export class AppState {
       const c = this.directWith(view.draft.peer);
       if (c) this.view = { chat: c.chat };
       else {
-        this.phones.set(view.draft.peer, view.draft.phone);
+        if (view.draft.phone) this.phones.set(view.draft.peer, view.draft.phone);
         this.presenceStore.watch([view.draft.peer]);
       }
     }
@@ -264,25 +275,7 @@ export class AppState {
   }
 
   /** Loads the page of messages before the oldest loaded one (or waits for the one on its way). */
-  loadEarlier(chat: number, limit = PAGE): Promise<void> {
-    const before = this.messageStore.beginPage(chat);
-    if (before === undefined) return this.pages.get(chat) ?? Promise.resolve();
-    const page = (async () => {
-      try {
-        this.messageStore.addPage(chat, await this.api.history(chat, before, limit), limit);
-        this.markRead(chat);
-        this.roomViews.ask(chat);
-      } catch (e) {
-        this.notice = e instanceof ApiError ? e.message : String(e);
-      } finally {
-        this.messageStore.endPage(chat);
-        this.pages.delete(chat);
-      }
-      this.changed();
-    })();
-    this.pages.set(chat, page);
-    return page;
-  }
+  loadEarlier(chat: number, limit = PAGE): Promise<void> { return this.history.loadEarlier(chat, limit); }
 
   markRead(chat: number): void {
     if (!this.visible || !this.view || !("chat" in this.view) || this.view.chat !== chat) return;
@@ -304,25 +297,10 @@ export class AppState {
   stopTyping(chat: number): void { this.typingStore.stop(chat); }
 
   /** Shows a sentence in the app-wide notice (for an answer whose dialog has gone). */
-  notify(text: string): void {
-    this.notice = text;
-    this.changed();
-  }
-
-  dismissNotice(): void {
-    this.notice = "";
-    this.changed();
-  }
-
-  dismissInvited(): void {
-    this.invited = null;
-    this.changed();
-  }
-
-  dismissFailed(id: string): void {
-    this.failed.delete(id);
-    this.changed();
-  }
+  notify(text: string): void { this.notice = text; this.changed(); }
+  dismissNotice(): void { this.notify(""); }
+  dismissInvited(): void { this.invited = null; this.changed(); }
+  dismissFailed(id: string): void { this.failed.delete(id); this.changed(); }
 
   // ------------------------------------------------------------ requests (actions.ts)
 
@@ -331,6 +309,7 @@ export class AppState {
   /** Sends files to the open chat (or draft); `caption` goes with the first. */
   sendFiles(files: File[], caption = ""): void { if (this.actions.sendFiles(files, caption)) this.changed(); }
   startChat(phone: string): Promise<void> { return this.actions.startChat(phone); }
+  openChatWith(user: number): void { this.actions.openChatWith(user); }
   createGroup(name: string, phones: string[]): Promise<void> { return this.actions.createGroup(name, phones); }
   createRoom(name: string, everyonePosts: boolean, access: RoomAccess = "private"): Promise<void> {
     return this.actions.createRoom(name, everyonePosts, access);
@@ -344,56 +323,31 @@ export class AppState {
   acceptInvite(code: string): void { this.actions.acceptInvite(code); }
   declineInvite(code: string): void { this.actions.declineInvite(code); }
 
-  // ------------------------------------------------------------ settings, invites, devices
-
-  setPrivacy(v: Visibility): void { this.client.privacy({ last_seen: v }); }
-  setGroupAdd(v: Visibility): void { this.client.privacy({ group_add: v }); }
+  // ------------------------------------------------------------ invites, photos
 
   /** Reads the pending invites (after each `hello`: invite frames are not in the update log). */
-  async loadInvites(): Promise<void> {
-    const read = this.invites.beginRead();
-    try {
-      this.invites.loaded(read, await this.api.invites());
-    } catch {
-      return;   // offline or signed out: the next hello reads again
-    }
-    this.changed();
-  }
-
-  /** Makes `file` my profile photo (uploaded first), or removes it (null); then reads the chat list again. */
-  async setMyPhoto(file: File | null): Promise<void> {
-    const id = file ? await this.uploadAvatar(file) : "";
-    try {
-      await this.api.setAvatar(id);
-    } catch (e) {
-      throw e instanceof ApiError ? new Error(describe(e)) : e;
-    }
-    this.myAvatar.set(id);
-    await this.refreshChats();
-  }
+  async loadInvites(): Promise<void> { if (await this.invites.load(() => this.api.invites())) this.changed(); }
 
   /** Makes `file` a group's or room's photo, or removes it (null); admins only. Rejects with the reason. */
   async setChatPhoto(chat: number, file: File | null): Promise<void> {
-    const id = file ? await this.uploadAvatar(file) : "";
+    const id = file ? await this.account.upload(file) : "";
     await this.actions.changeAndWait(chat, "avatar", { avatar: id });
   }
 
-  private async uploadAvatar(file: File): Promise<string> {
-    const media = await uploadPhoto((path, init) => this.api.authorized(path, init), file);
-    if (/^image\/(jpeg|png|webp|gif)$/.test(file.type)) this.media.seed(media.id, "preview", file);   // shown without a download
-    return media.id;
-  }
+  // ------------------------------------------------------------ incoming
 
-  async loadDevices(): Promise<void> {
-    this.devices = await this.api.devices();
+  /** Profiles, my settings of a chat, my contacts and blocks, changed (here or on another device). */
+  private onAccount(f: AccountFrame): void {
+    if (f.type === "profile") {
+      if (f.user === this.me) this.account.onProfile(f);
+      else this.people.onProfile(f);
+      const c = this.directWith(f.user);
+      if (c) c.avatar = f.avatar;
+    } else if (f.type === "chat_state") this.prefs.onFrame(f);
+    else if (f.type === "contact") this.people.onContact(f);
+    else this.people.onBlocks(f);
     this.changed();
   }
-  async revokeDevice(device: number): Promise<void> {
-    await this.api.revoke(device);
-    await this.loadDevices();
-  }
-
-  // ------------------------------------------------------------ incoming
 
   private onMessage(m: MsgFrame): void {
     this.addMessage(messageOf(m));

@@ -10,7 +10,8 @@ export function inviteAnswered(request?: Record<string, unknown>): string | unde
 export function describe(e: { code: string; message?: string }): string {
   switch (e.code) {
     case "not_member": return "You are not a member of this chat.";
-    case "forbidden": return "Only admins can do that here.";
+    case "forbidden":   // a send to someone I block says so (protocol.md §4.8)
+      return /\bblock/i.test(e.message ?? "") ? "You blocked this person. Unblock them to write." : "Only admins can do that here.";
     case "chat_full": return "The chat is full.";
     case "no_such_user": return "That user does not exist.";
     case "not_found": return "Nothing was found for that id or invite code.";

@@ -4,73 +4,15 @@
 // batches, sends with client ids and resends whatever is unanswered after a reconnect
 // (from an Outbox that can outlive the page), heartbeats while in the foreground and keeps
 // presence subscriptions across reconnects. It knows nothing of the UI: it emits events.
-// Group invites (`invite` frames) are live only: the app reads the pending ones over HTTP
-// after each `hello`.
+// Group invites (`invite` frames) and the account frames (profiles, chat settings, contacts,
+// blocks) are live only: the app reads their state over HTTP after each `hello`.
 
-import {
-  parseServerFrame,
-  type AckFrame, type ChangedFrame, type ChatInfoFrame, type DoneFrame, type ErrorFrame, type HelloFrame, type InviteFrame,
-  type MarkedFrame, type MembershipFrame, type MsgFrame, type PresenceFrame, type PrivacyFrame, type PrivacySettings, type ReceiptFrame,
-  type ReceiptsFrame, type SyncedFrame, type TypingFrame, type ViewsFrame,
-} from "./frames";
+import { parseServerFrame, type PrivacySettings } from "./frames";
+import type { ClientEvents, ClientOptions, SocketFactory, SocketLike } from "./events";
 import { MemoryOutbox, type Outbox, type Pending } from "./outbox";
 
 export { MemoryOutbox, type Outbox, type Pending } from "./outbox";
-
-/** The part of the browser's WebSocket the client uses (tests pass a fake). */
-export interface SocketLike {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason?: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-}
-export type SocketFactory = (url: string) => SocketLike;
-
-export interface ClientOptions {
-  url: string;                 // ws(s)://host/v1/ws
-  token: string;
-  position?: number;           // sync after this pts
-  socket?: SocketFactory;      // default: the browser's WebSocket
-  outbox?: Outbox;             // default: in memory
-  foreground?: boolean;        // heartbeat as an open app (the user shows as online)
-  ackDelayMs?: number;         // batch received/delivered over this long (20)
-  roomAckMs?: number;          // report room positions at most this often (1000)
-  reconnectMinMs?: number;     // backoff after a lost connection (100 .. 5000)
-  reconnectMaxMs?: number;
-}
-
-export interface ClientEvents {
-  state: (connected: boolean) => void;
-  hello: (h: HelloFrame) => void;
-  message: (m: MsgFrame) => void;
-  /** A message as it is now (edited, deleted, reacted to, expired): replace the copy of (chat, seq). */
-  changed: (c: ChangedFrame) => void;
-  /** I starred, unstarred or hid a message (on any of my devices). */
-  marked: (m: MarkedFrame) => void;
-  receipt: (r: ReceiptFrame) => void;
-  /** `request`: the frame this answers, while it was still unanswered. */
-  ack: (a: AckFrame, request?: Record<string, unknown>) => void;
-  /** `request`: the frame this answers, while it was still unanswered (also after a reload). */
-  done: (d: DoneFrame, request?: Record<string, unknown>) => void;
-  /** `request`: the unanswered frame the error is about, if any. */
-  error: (e: ErrorFrame, request?: Record<string, unknown>) => void;
-  synced: (s: SyncedFrame) => void;
-  presence: (p: PresenceFrame) => void;
-  typing: (t: TypingFrame) => void;
-  privacy: (p: PrivacyFrame) => void;
-  /** A group invite for me arrived, or one was accepted or declined (on any of my devices). */
-  invite: (i: InviteFrame) => void;
-  membership: (m: MembershipFrame) => void;
-  reply: (r: ChatInfoFrame | ReceiptsFrame | ViewsFrame) => void;
-  /** The log position moved (persist it to resume from there after a reload). */
-  position: (pts: number) => void;
-  /** The token was refused or the device revoked: sign in again. The client has stopped. */
-  unauthorized: () => void;
-  /** The set of unanswered requests changed (`unanswered`). */
-  pending: () => void;
-}
+export type { ClientEvents, ClientOptions, SocketFactory, SocketLike } from "./events";
 
 type Handlers = { [K in keyof ClientEvents]: Set<ClientEvents[K]> };
 
@@ -206,11 +148,10 @@ export class ParleyClient {
   chatInfo(chat: number): void { this.ask({ type: "chat_info", chat }); }
   receipts(chat: number, seq: number): void { this.ask({ type: "receipts", chat, seq }); }
   views(chat: number, seqs: number[]): void { this.ask({ type: "views", chat, seqs }); }
-  /** Sets the settings given; with none, asks. Either way a `privacy` event brings both. */
+  /** Sets the settings given; with none, asks. Either way a `privacy` event brings them all. */
   privacy(set: Partial<PrivacySettings> = {}): void {
     const frame: Record<string, unknown> = { type: "privacy" };
-    if (set.last_seen) frame.last_seen = set.last_seen;
-    if (set.group_add) frame.group_add = set.group_add;
+    for (const [key, value] of Object.entries(set)) if (value) frame[key] = value;
     this.ask(frame);
   }
   setTyping(chat: number, typing: boolean): void { this.write({ type: "typing", chat, typing }); }
@@ -429,6 +370,10 @@ export class ParleyClient {
       case "typing": this.emit("typing", f); return;
       case "privacy": this.emit("privacy", f); return;
       case "invite": this.emit("invite", f); return;
+      case "profile":
+      case "chat_state":
+      case "contact":
+      case "blocks": this.emit("account", f); return;
       case "chat_info":
       case "receipts":
       case "views": this.emit("reply", f); return;

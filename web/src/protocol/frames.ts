@@ -89,9 +89,23 @@ export interface ErrorFrame { type: "error"; code: string; message: string; id?:
 export interface SyncedFrame { type: "synced"; pts: number; head: number; truncated?: boolean }
 export interface PresenceFrame { type: "presence"; user: number; online?: boolean; last_seen?: number }
 export interface TypingFrame { type: "typing"; chat: number; user: number; typing: boolean }
-/** Both settings, always (§2 `privacy`). Set either or both with `ParleyClient.privacy`. */
-export interface PrivacySettings { last_seen: Visibility; group_add: Visibility }
+/**
+ * Every setting, always (§2 `privacy`): who sees my last seen, who may add me to groups, and who
+ * sees my name, about line and photo (absent from an older server). Set any with `ParleyClient.privacy`.
+ */
+export interface PrivacySettings { last_seen: Visibility; group_add: Visibility; name?: Visibility; about?: Visibility; photo?: Visibility }
+export type PrivacyKey = keyof PrivacySettings;
 export interface PrivacyFrame extends PrivacySettings { type: "privacy" }
+/** A user I know (or I) changed their profile: the fields I may see; an absent one is hidden or empty. Live only. */
+export interface ProfileFrame { type: "profile"; user: number; name?: string; about?: string; avatar?: string }
+/** My settings of a chat changed, on any of my devices. `muted_until`: 0 not muted, -1 for ever, else ms. */
+export interface ChatStateFrame { type: "chat_state"; chat: number; muted_until: number; archived: boolean; pinned: boolean }
+/** My saved contacts changed: one added or renamed, or removed. */
+export interface ContactFrame { type: "contact"; user: number; contact_name?: string; removed?: boolean }
+/** My whole block list, after it changed. */
+export interface BlocksFrame { type: "blocks"; blocked: number[] }
+/** The live frames about my account and the people I know (not in the update log: read again after a reconnect). */
+export type AccountFrame = ProfileFrame | ChatStateFrame | ContactFrame | BlocksFrame;
 /** `invited`: whom a create or an `add` could not add (their `group_add` setting): they got an invite. */
 export interface DoneFrame { type: "done"; id: string; chat: number; seq?: number; changed: boolean; duplicate?: boolean; invited?: number[] }
 /**
@@ -139,11 +153,11 @@ export interface ViewsFrame { type: "views"; chat: number; views: { seq: number;
 
 export type ServerFrame =
   | MsgFrame | ChangedFrame | MarkedFrame | ReceiptFrame | HelloFrame | AckFrame | ErrorFrame | SyncedFrame | PresenceFrame | TypingFrame
-  | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame | InviteFrame;
+  | PrivacyFrame | DoneFrame | MembershipFrame | PongFrame | ChatInfoFrame | ReceiptsFrame | ViewsFrame | InviteFrame | AccountFrame;
 
 const KNOWN = new Set<string>([
   "msg", "changed", "marked", "receipt", "hello", "ack", "error", "synced", "presence", "typing", "privacy", "done", "membership", "pong",
-  "chat_info", "receipts", "views", "invite",
+  "chat_info", "receipts", "views", "invite", "profile", "chat_state", "contact", "blocks",
 ]);
 
 /** The frame, or null for text that is not a JSON object with a known type (ignored, as the protocol asks). */

@@ -1,11 +1,13 @@
-// One message in a chat: a system message in words, or a bubble with its sender (groups),
-// "Forwarded", the message it replies to, its text or media (or that it was deleted), the
-// reactions, and the meta line (★ when starred, "edited", view count, time, ticks). Its menu
-// opens from the ⌄ shown on hover and focus, or with a long press on a touch screen.
+// One message in a chat: a system message in words, or a bubble with its sender (groups and
+// rooms, in the sender's colour), "Forwarded", the message it replies to, its text or media (or
+// that it was deleted), the reactions, and the meta line (★ when starred, "edited", view count,
+// time, ticks). Its menu opens from the ⌄ shown on hover and focus, or with a long press on a
+// touch screen.
 
 import { useRef, useState } from "preact/hooks";
 import type { AppState, Chat, Message } from "../app/state";
 import { FORWARDED_MANY } from "../app/message_actions";
+import { hueOf } from "./Avatar";
 import { MediaContent } from "./media/MediaContent";
 import { deletedText, systemText, who, type Mode } from "./format";
 import { MessageMenu, type MessageAction } from "./MessageMenu";
@@ -44,7 +46,7 @@ export function Bubble({ state, chat, m, views, before, highlighted, onOpen, onA
   return (
     <li class={classes} data-seq={m.seq} {...touch}>
       <MessageMenu state={state} chat={chat} m={m} open={menu} onOpen={setMenu} onAction={onAction} />
-      {!mine && chat.kind === "group" && <span class="sender">{who(state, m.from)}</span>}
+      {!mine && chat.kind !== "direct" && <span class={`sender ${hueOf(m.from)}`}>{who(state, m.from)}</span>}
       {!!m.forwarded && !deleted && (
         <span class="forwarded" data-forwarded={m.forwarded}>↪ {m.forwarded >= FORWARDED_MANY ? "Forwarded many times" : "Forwarded"}</span>
       )}

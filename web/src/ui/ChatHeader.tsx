@@ -1,13 +1,12 @@
 // A chat's header: back (narrow screens), picture, name, the status line (presence, typing,
-// members), the chat's mode (disappearing, temporary), "Search in chat", the chat menu (the
-// modes, for who may change them) and group / room info.
+// members), marks for muted and pinned, the chat's mode (disappearing, temporary), "Search in
+// chat", the chat menu (ChatMenu.tsx) and group / room info.
 
-import { useState } from "preact/hooks";
 import type { AppState, Chat, Draft } from "../app/state";
 import { Avatar } from "./Avatar";
+import { ChatMenu } from "./ChatMenu";
 import { disappearLabel, who } from "./format";
-import { InfoIcon, MoreIcon, SearchIcon, TimerIcon } from "./Icons";
-import { Menu, MenuItem } from "./Menu";
+import { InfoIcon, MutedIcon, PinIcon, SearchIcon, TimerIcon } from "./Icons";
 import { lastSeen } from "./time";
 
 function statusLine(state: AppState, chat: Chat | undefined, peer: number | undefined): string {
@@ -22,27 +21,21 @@ function statusLine(state: AppState, chat: Chat | undefined, peer: number | unde
   if (typists.length) return "typing…";
   if (peer === undefined || peer === state.me) return "";
   const p = state.presence.get(peer);
-  if (!p || p.hidden) return "";
-  if (p.online) return "online";
-  return p.lastSeen ? lastSeen(p.lastSeen) : "";
-}
-
-/** Whether I may change the chat's modes: either member of a one-to-one chat, a group's admins. */
-export function canChangeMode(chat: Chat): boolean {
-  return chat.kind === "direct" || (chat.kind === "group" && chat.info?.role === "admin");
+  if (p?.online) return "online";
+  if (p?.lastSeen && !p.hidden) return lastSeen(p.lastSeen);
+  return state.people.get(peer)?.about ?? "";   // nothing to say of presence: their about line
 }
 
 export function ChatHeader({ state, chat, draft, title, onBack, onInfo, onSearch, onDisappearing }: {
   state: AppState; chat?: Chat; draft?: Draft; title: string;
   onBack: () => void; onInfo: () => void; onSearch: () => void; onDisappearing: () => void;
 }) {
-  const [menu, setMenu] = useState(false);
   const peer = chat?.kind === "direct" ? chat.peer : draft?.peer;
-  const modes = chat && canChangeMode(chat);
+  const muted = !!chat && state.prefs.muted(chat);
   return (
     <header class="chat-head">
       <button type="button" class="icon back" aria-label="Back to chats" onClick={onBack}>←</button>
-      <Avatar state={state} id={chat?.avatar} name={title} kind={chat?.kind ?? "direct"} />
+      <Avatar state={state} id={chat?.avatar} name={title} kind={chat?.kind ?? "direct"} user={peer} />
       <div class="chat-title">
         <h2>{title}</h2>
         <p class="status" aria-live="polite" data-status>{statusLine(state, chat, peer)}</p>
@@ -53,19 +46,10 @@ export function ChatHeader({ state, chat, draft, title, onBack, onInfo, onSearch
         </span>
       )}
       {chat?.temporary && <span class="mode-badge" data-temporary>Temporary</span>}
+      {muted && <span class="head-mark" role="img" aria-label="Muted" data-muted><MutedIcon /></span>}
+      {chat?.pinned && <span class="head-mark" role="img" aria-label="Pinned" data-pinned><PinIcon /></span>}
       {chat && <button type="button" class="icon" aria-label="Search in chat" onClick={onSearch}><SearchIcon /></button>}
-      {modes && (
-        <Menu label="Chat menu" button={<MoreIcon />} open={menu} onOpen={setMenu} class="chat-menu">
-          {(close) => (
-            <>
-              <MenuItem onSelect={() => { close(); onDisappearing(); }}>Disappearing messages</MenuItem>
-              <MenuItem onSelect={() => { close(); state.change(chat.chat, "mode", [], { temporary: !chat.temporary }); }}>
-                {chat.temporary ? "Turn off temporary chat" : "Turn on temporary chat"}
-              </MenuItem>
-            </>
-          )}
-        </Menu>
-      )}
+      {chat && <ChatMenu state={state} chat={chat} onDisappearing={onDisappearing} />}
       {chat && chat.kind !== "direct" && (
         <button type="button" class="icon" aria-label={chat.kind === "room" ? "Room info" : "Group info"} onClick={onInfo}><InfoIcon /></button>
       )}

@@ -98,6 +98,8 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
   }
 
   const canPost = chat ? state.canPost(chat) : true;
+  const peer = chat?.kind === "direct" ? chat.peer : draft?.peer;
+  const blocked = peer !== undefined && peer !== state.me && state.people.blocked(peer);
   // Files dragged over the chat: an overlay says they can be dropped; dropped, they wait in the composer.
   const hasFiles = (e: DragEvent) => canPost && !!e.dataTransfer?.types.includes("Files");
   const drag = {
@@ -147,7 +149,14 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
         </div>
         {!messages.length && !queued.length && !sending.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
       </div>
-      {canPost ? (
+      {blocked ? (
+        <p class="read-only" role="note" data-blocked-note>
+          You blocked {title}.{" "}
+          <button type="button" class="link" onClick={() => state.people.block(peer!, false).catch((e: unknown) => state.notify(String(e instanceof Error ? e.message : e)))}>
+            Unblock
+          </button>
+        </p>
+      ) : canPost ? (
         <Composer state={state} chat={chat} files={files} onFiles={setFiles} reply={reply} editing={editing}
           onCancel={() => { setReply(null); setEditing(null); }} onSent={() => { stick.current = true; }} />
       ) : (

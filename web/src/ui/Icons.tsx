@@ -57,3 +57,15 @@ export const ChevronIcon = () => (
 export const TimerIcon = () => (
   <svg {...common} width={14} height={14}><circle cx="12" cy="13" r="8" /><path d="M12 9v4l2 2M10 2h4" /></svg>
 );
+export const PinIcon = () => (
+  <svg {...common} width={14} height={14}><path d="M9 3h6l-1 6 4 4H6l4-4zM12 13v8" /></svg>
+);
+export const MutedIcon = () => (
+  <svg {...common} width={14} height={14}><path d="M13.7 21a2 2 0 0 1-3.4 0M18 8a6 6 0 0 0-9.3-5M6.3 6.3A6 6 0 0 0 6 8c0 7-3 9-3 9h14M2 2l20 20" /></svg>
+);
+export const ArchiveIcon = () => (
+  <svg {...common} width={16} height={16}><rect x="3" y="4" width="18" height="4" rx="1" /><path d="M5 8v11a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8M10 12h4" /></svg>
+);
+export const ContactsIcon = () => (
+  <svg {...common} width={20} height={20}><circle cx="9" cy="8" r="4" /><path d="M2 21a7 7 0 0 1 14 0M16 4a4 4 0 0 1 0 8M22 21a7 7 0 0 0-4-6.3" /></svg>
+);

@@ -1,23 +1,26 @@
 // The signed-in app: chat list on the left (or, while searching, the chats and messages found),
 // the open chat on the right (one at a time on a narrow screen), group invitations above the
-// list, info, settings, starred-messages and search-in-chat panels, the reconnect banner, and
-// toasts (errors; whom a new group or an add invited instead of adding).
+// list, info, settings, contacts, starred-messages and search-in-chat panels, the reconnect
+// banner, toasts (errors; whom a new group or an add invited instead of adding), and the tab's
+// title with the number of chats with unread messages.
 
 import { useEffect, useState } from "preact/hooks";
 import type { AppState, Invited } from "../app/state";
 import { useAppState } from "./hooks";
-import { ChatList } from "./ChatList";
+import { ChatLists } from "./ChatList";
+import { ContactsPanel } from "./Contacts";
 import { Invitations } from "./Invitations";
 import { who } from "./format";
 import { ChatView } from "./ChatView";
-import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog, SettingsPanel } from "./Panels";
+import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog } from "./Panels";
+import { SettingsPanel } from "./Settings";
 import { ChatSearchPanel, SearchBox, SidebarResults } from "./Search";
 import { StarredPanel } from "./StarredPanel";
 import { formatPhone } from "./countries";
-import { GearIcon, StarIcon } from "./Icons";
+import { ContactsIcon, GearIcon, StarIcon } from "./Icons";
 
 type Modal = "chat" | "group" | "room" | null;
-type Side = "info" | "settings" | "starred" | "search" | null;
+type Side = "info" | "settings" | "contacts" | "starred" | "search" | null;
 
 /** On a narrow screen a panel covers the chat: going to a message closes it. */
 const narrow = () => typeof matchMedia === "function" && matchMedia("(max-width: 720px)").matches;
@@ -66,8 +69,9 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
   useEffect(() => { if (side !== "search" && state.finder.chatSearch) state.finder.searchIn(null); }, [side]);
   const searching = state.finder.search.query.trim() !== "";
   const went = () => { if (narrow()) setSide(null); };
-  const unread = state.chatList().reduce((n, c) => n + c.unread, 0);
+  const unread = state.chatList().filter((c) => c.unread > 0).length;   // chats, not messages (as the push badge)
   useEffect(() => { document.title = unread ? `(${unread}) parley` : "parley"; }, [unread]);
+  const myName = state.account.name;
 
   return (
     <div class={`app${view ? " has-chat" : ""}${side ? " has-panel" : ""}`}>
@@ -76,7 +80,9 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
       <nav class="sidebar" aria-label="Chats">
         <header class="side-head">
           <div class="side-top">
-            <h1 class="me"><span class="logo" aria-hidden="true">●</span> {formatPhone(state.myPhone)}</h1>
+            <h1 class="me"><span class="logo" aria-hidden="true">●</span> {myName || formatPhone(state.myPhone)}</h1>
+            <button type="button" class="icon" aria-label="Contacts" aria-pressed={side === "contacts" ? "true" : "false"}
+              onClick={() => setSide(side === "contacts" ? null : "contacts")}><ContactsIcon /></button>
             <button type="button" class="icon" aria-label="Starred messages" aria-pressed={side === "starred" ? "true" : "false"}
               onClick={() => setSide(side === "starred" ? null : "starred")}><StarIcon /></button>
             <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
@@ -91,7 +97,7 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
         {searching ? <SidebarResults state={state} onGo={went} /> : (
           <>
             <Invitations state={state} />
-            <ChatList state={state} />
+            <ChatLists state={state} />
           </>
         )}
       </nav>
@@ -118,6 +124,7 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
       </main>
       {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
       {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}
+      {side === "contacts" && <ContactsPanel state={state} onClose={() => setSide(null)} />}
       {side === "starred" && <StarredPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {side === "search" && <ChatSearchPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {modal === "chat" && <NewChatDialog state={state} onClose={() => setModal(null)} />}

@@ -1,34 +1,16 @@
 // The side panels and dialogs: group / room info with admin actions (the photo, a room's access
-// and invite code), settings (profile photo, who sees my last seen, who may add me to groups,
-// devices, sign out), and the forms to start a chat, create a group or a room (private or
-// public), join a room.
+// and invite code), and the forms to start a chat (by number or from my contacts), create a
+// group or a room (private or public), join a room. Settings are in Settings.tsx.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Chat, RoomAccess } from "../app/state";
-import type { Visibility } from "../protocol/frames";
-import { Avatar } from "./Avatar";
+import { Avatar, PersonAvatar } from "./Avatar";
+import { ContactPicks } from "./Contacts";
 import { Dialog } from "./Dialog";
 import { PhotoSetting } from "./PhotoSetting";
 import { GlobeIcon, LockIcon } from "./Icons";
 import { who } from "./format";
-import { listTime } from "./time";
-
-function useAction(): [string, boolean, (f: () => Promise<void> | void) => Promise<void>] {
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
-  async function run(f: () => Promise<void> | void) {
-    setBusy(true);
-    setError("");
-    try {
-      await f();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return [error, busy, run];
-}
+import { useAction } from "./hooks";
 
 /** Copies by selecting a hidden text area: for pages where the Clipboard API is missing (plain http:// off localhost). */
 function copyBySelection(text: string): boolean {
@@ -149,6 +131,7 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
           <ul class="members">
             {info.members.map((m) => (
               <li key={m.user} data-member={m.user}>
+                <PersonAvatar state={state} user={m.user} small />
                 <span class="member-name">{who(state, m.user)}</span>
                 {m.role === "admin" && <span class="role">admin</span>}
                 {admin && m.user !== state.me && (
@@ -173,63 +156,6 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
   );
 }
 
-const CHOICES: [Visibility, string][] = [["everyone", "Everyone"], ["contacts", "My contacts (people I chat with)"], ["nobody", "Nobody"]];
-
-/** One privacy setting as radio buttons, saved on change (the server echoes it to every device). */
-function PrivacyChoice({ state, name, legend, hint, value, onChange }: {
-  state: AppState; name: string; legend: string; hint: string; value: Visibility | null; onChange: (v: Visibility) => void;
-}) {
-  return (
-    <fieldset aria-describedby={`${name}-hint`}>
-      <legend>{legend}</legend>
-      {CHOICES.map(([v, label]) => (
-        <label class="check" key={v}>
-          <input type="radio" name={name} value={v} checked={value === v} disabled={!state.connected || value === null}
-            onChange={() => onChange(v)} /> {label}
-        </label>
-      ))}
-      <p class="hint" id={`${name}-hint`}>{hint}</p>
-    </fieldset>
-  );
-}
-
-export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; onClose: () => void; onSignOut: () => Promise<void> }) {
-  const [error, busy, run] = useAction();
-  useEffect(() => { void run(() => state.loadDevices()); }, []);
-  return (
-    <aside class="panel" aria-label="Settings">
-      <header class="panel-head">
-        <h2>Settings</h2>
-        <button type="button" class="icon" aria-label="Close settings" onClick={onClose}>✕</button>
-      </header>
-      <div class="panel-body">
-        <p>Signed in as <strong>{who(state, state.me)}</strong> ({state.myPhone})</p>
-        <PhotoSetting state={state} title="Profile photo" id={state.myAvatar.id} name={state.myPhone} kind="direct"
-          onSet={(file) => state.setMyPhoto(file)} />
-        <p class="hint">Everyone you share a chat with sees it.</p>
-        <PrivacyChoice state={state} name="last-seen" legend="Who can see my last seen and online" value={state.privacy}
-          hint="If you hide yours, you do not see other people's either." onChange={(v) => state.setPrivacy(v)} />
-        <PrivacyChoice state={state} name="group-add" legend="Who can add me to groups" value={state.groupAdd}
-          hint="Anyone else who adds you sends you an invitation, which you can accept or decline. Contacts: people with whom you have both written in a one-to-one chat."
-          onChange={(v) => state.setGroupAdd(v)} />
-        <h3>Devices</h3>
-        {error && <p class="error" role="alert">{error}</p>}
-        <ul class="devices">
-          {state.devices.map((d) => (
-            <li key={d.device} data-device={d.device}>
-              <span><strong>{d.name}</strong>{d.current && " (this browser)"}<br />
-                <small>signed in {listTime(d.created_at)}{d.last_active_at ? `, active ${listTime(d.last_active_at)}` : ""}</small></span>
-              {!d.current && <button type="button" class="danger" disabled={busy}
-                onClick={() => void run(() => state.revokeDevice(d.device))}>Sign out</button>}
-            </li>
-          ))}
-        </ul>
-        <button type="button" class="danger wide" onClick={() => void run(onSignOut)}>Sign out of this browser</button>
-      </div>
-    </aside>
-  );
-}
-
 export function NewChatDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
   const [phone, setPhone] = useState("");
   const [error, busy, run] = useAction();
@@ -242,6 +168,7 @@ export function NewChatDialog({ state, onClose }: { state: AppState; onClose: ()
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" class="primary" disabled={busy}>Start chat</button>
       </form>
+      <ContactPicks state={state} onPick={onClose} />
     </Dialog>
   );
 }

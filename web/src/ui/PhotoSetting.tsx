@@ -6,8 +6,9 @@ import { useRef, useState } from "preact/hooks";
 import type { AppState, ChatKind } from "../app/state";
 import { Avatar } from "./Avatar";
 
-export function PhotoSetting({ state, title, id, name, kind, onSet }: {
+export function PhotoSetting({ state, title, id, name, kind, user, onSet }: {
   state: AppState; title: string; id?: string; name: string; kind: ChatKind;
+  user?: number;   // a person's photo (mine): the colour of the initials
   /** Sets the photo (a file) or removes it (null); rejects with a sentence. */
   onSet: (file: File | null) => Promise<void>;
 }) {
@@ -30,7 +31,7 @@ export function PhotoSetting({ state, title, id, name, kind, onSet }: {
     <section class="photo-setting" aria-labelledby={`${slug}-title`} data-photo-setting={slug}>
       <h3 id={`${slug}-title`}>{title}</h3>
       <div class="photo-row">
-        <Avatar state={state} id={id} name={name} kind={kind} large />
+        <Avatar state={state} id={id} name={name} kind={kind} user={user} large />
         <div class="photo-actions">
           <button type="button" disabled={!!busy} onClick={() => picker.current?.click()}>{id ? "Change photo" : "Choose photo"}</button>
           {id && <button type="button" class="danger" disabled={!!busy} onClick={() => void set(null)}>Remove photo</button>}
