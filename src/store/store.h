@@ -165,8 +165,9 @@ class Store {
   virtual void set_profile(UserId user, ProfileChange change, DoneStatus done) = 0;
   virtual void set_visibility(UserId user, PrivacyField field, Visibility who, DoneStatus done) = 0;
   // How `viewer` stands to each of `users` (one entry each, in order; users that do not
-  // exist know nothing). Knowing: a chat both are members of now, a number found, a
-  // contact saved. Contact: the user saved the viewer, or both wrote in their one-to-one chat.
+  // exist know nothing). Knowing: a group or room both are members of now, a chat in which
+  // the user wrote to the viewer, a number found, a contact saved (writing to an id is not
+  // knowing who has it). Contact: the user saved the viewer, or both wrote in their one-to-one chat.
   virtual Result<std::vector<Relation>> relations(UserId viewer, const std::vector<UserId>& users) = 0;
   // Who hears of `user`'s profile changes: the members of the one-to-one chats and groups
   // they are in, and those who saved them.

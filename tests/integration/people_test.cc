@@ -74,6 +74,10 @@ TEST(Profiles, a_stranger_learns_nothing_and_those_who_know_the_user_see_the_fie
   set_profile(server, u[0], {{"name", "Ana"}, {"about", "hello"}});
   EXPECT_TRUE(seen(server, u[1], u[0]).empty()) << "an id alone reveals nothing";
   EXPECT_TRUE(seen(server, u[1], TestUser{999999}).empty()) << "the same answer as for nobody";
+  auto writer = connect(server, u[1]);
+  request(*writer, {{"type", "send"}, {"id", "w1"}, {"to", u[0].user}, {"text", "who are you?"}});
+  EXPECT_TRUE(seen(server, u[1], u[0]).empty()) << "writing to an id is not knowing who has it";
+  EXPECT_EQ(str(seen(server, u[0], u[1]), "phone"), u[1].phone) << "the one written to learns the writer";
   lookup(server, u[1], u[0]);
   auto v = seen(server, u[1], u[0]);
   EXPECT_EQ(str(v, "name"), "Ana");

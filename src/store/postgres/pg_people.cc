@@ -60,8 +60,8 @@ Result<std::vector<Relation>> PostgresStore::relations(UserId viewer, const std:
     auto q = c.query(
         "SELECT u, coalesce((SELECT name FROM saved_contacts WHERE user_id = $1 AND contact_id = u), ''), "
         "EXISTS (SELECT 1 FROM phone_known WHERE user_id = $1 AND peer_id = u), "
-        "EXISTS (SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = u "
-        "  WHERE a.user_id = $1), "
+        "EXISTS (SELECT 1 FROM chat_members a JOIN chats c ON c.id = a.chat_id AND c.kind <> $3 "
+        "  JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = u WHERE a.user_id = $1), "
         "EXISTS (SELECT 1 FROM saved_contacts WHERE user_id = u AND contact_id = $1) OR EXISTS (SELECT 1 FROM direct_chats d "
         "  JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = d.user_lo AND a.posted "
         "  JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = d.user_hi AND b.posted "
@@ -71,7 +71,7 @@ Result<std::vector<Relation>> PostgresStore::relations(UserId viewer, const std:
         "EXISTS (SELECT 1 FROM blocks WHERE user_id = $1 AND blocked_id = u), "
         "EXISTS (SELECT 1 FROM blocks WHERE user_id = u AND blocked_id = $1) "
         "FROM unnest($2::bigint[]) WITH ORDINALITY AS t(u, i) ORDER BY i",
-        {viewer.value, user_array(users)});
+        {viewer.value, user_array(users), stored(ChatKind::kDirect)});
     std::vector<Relation> out;
     for (int i = 0; i < q.size(); ++i) {
       Relation r;
@@ -83,9 +83,10 @@ Result<std::vector<Relation>> PostgresStore::relations(UserId viewer, const std:
       }
       r.contact_name = q.text(i, 1);
       const bool found = q.text(i, 2) == "t";
-      r.knows = !r.contact_name.empty() || found || q.text(i, 3) == "t";
+      const bool posted = q.text(i, 5) == "t";  // in a chat both are in (one-to-one: they wrote to the viewer)
+      r.knows = !r.contact_name.empty() || found || posted || q.text(i, 3) == "t";
       r.contact = q.text(i, 4) == "t";
-      r.phone_visible = found || !r.contact_name.empty() || q.text(i, 5) == "t";
+      r.phone_visible = found || !r.contact_name.empty() || posted;
       r.blocked = q.text(i, 6) == "t";
       r.blocks_viewer = q.text(i, 7) == "t";
       out.push_back(std::move(r));

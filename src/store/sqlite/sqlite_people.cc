@@ -15,9 +15,11 @@ bool exists(Db& db, const char* sql, std::int64_t a, std::int64_t b) {
   return found;
 }
 
-constexpr const char* kSharesChat =
-    "SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = ?2 "
-    "WHERE a.user_id = ?1 LIMIT 1";
+// A group or room both are in (kind 1, a one-to-one chat, counts once the other wrote in
+// it: writing to an id must not reveal who has it).
+constexpr const char* kSharesGroup =
+    "SELECT 1 FROM chat_members a JOIN chats c ON c.id = a.chat_id AND c.kind <> 1 "
+    "JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = ?2 WHERE a.user_id = ?1 LIMIT 1";
 constexpr const char* kFound = "SELECT 1 FROM phone_known WHERE user_id = ? AND peer_id = ?";
 constexpr const char* kSaved = "SELECT name FROM saved_contacts WHERE user_id = ? AND contact_id = ?";
 constexpr const char* kBlocks = "SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?";
@@ -96,10 +98,11 @@ Result<std::vector<Relation>> SqliteStore::relations(UserId viewer, const std::v
       if (saved.step()) r.contact_name = saved.text(0);
       saved.reset();
       const bool found = exists(db, kFound, viewer.value, u.value);
-      r.knows = !r.contact_name.empty() || found || exists(db, kSharesChat, viewer.value, u.value);
+      const bool posted = exists(db, kPostedWith, u.value, viewer.value);
+      r.knows = !r.contact_name.empty() || found || posted || exists(db, kSharesGroup, viewer.value, u.value);
       r.contact = exists(db, kSaved, u.value, viewer.value) ||
                   exists(db, kTwoWay, std::min(u, viewer).value, std::max(u, viewer).value);
-      r.phone_visible = found || !r.contact_name.empty() || exists(db, kPostedWith, u.value, viewer.value);
+      r.phone_visible = found || !r.contact_name.empty() || posted;
       r.blocked = exists(db, kBlocks, viewer.value, u.value);
       r.blocks_viewer = exists(db, kBlocks, u.value, viewer.value);
       out.push_back(std::move(r));
