@@ -49,6 +49,17 @@ std::string App::node_metrics(NatsBus* nats) const {
         .counter("parley_media_swept_total", "Stored objects removed because nothing referred to them", mc.swept.load())
         .gauge("parley_media_uploads_in_progress", "Uploads open on this node", media_->uploads_in_progress());
   }
+  if (push_) {
+    const auto& p = push_->stats();
+    t.counter("parley_push_queued_total", "Push events stored as jobs (or collapsed into one)", p.queued.load())
+        .counter("parley_push_overflow_total", "Push events dropped: the queue was full", p.overflow.load())
+        .counter("parley_push_sent_total", "Notifications a push provider accepted", p.sent.load())
+        .counter("parley_push_retried_total", "Notifications to send again (5xx, 429, timeouts)", p.retried.load())
+        .counter("parley_push_dropped_total",
+                 "Notifications not sent: the user was back, had read, had muted, too old, or refused", p.dropped.load())
+        .counter("parley_push_targets_removed_total", "Push targets removed because the provider called them gone",
+                 p.targets_removed.load());
+  }
   if (server_) {
     std::vector<std::pair<std::string, std::string>> waiting, wakeups;
     auto stats = server_->io_stats();
