@@ -124,7 +124,7 @@ TEST(Frames, presence_server_frames) {
   EXPECT_EQ(presence_frame(UserId(7), false, true, 1000), R"({"type":"presence","user":7})");
   EXPECT_EQ(typing_frame(ChatId(3), UserId(7), false), R"({"type":"typing","chat":3,"user":7,"typing":false})");
   EXPECT_EQ(privacy_frame(PresenceRecord{UserId(7), 0, Visibility::kContacts, Visibility::kNobody}),
-            R"({"type":"privacy","last_seen":"contacts","group_add":"nobody"})");
+            R"({"type":"privacy","last_seen":"contacts","group_add":"nobody","name":"everyone","about":"everyone","photo":"everyone"})");
   GroupInvite invite{ChatId(5), UserId(7), UserId(2), "abc", 9000, "Hikers"};
   EXPECT_EQ(invite_frame(invite, "pending"),
             R"({"type":"invite","state":"pending","chat":5,"code":"abc","name":"Hikers","from":2,"expires_at":9000})");
