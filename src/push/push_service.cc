@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <future>
 
@@ -131,8 +134,12 @@ void PushService::flush() {
   std::promise<Status> done;
   auto f = done.get_future();
   store_.queue_pushes(std::move(events), opt_.collapse_ms, [&done](Status st) { done.set_value(st); });
-  if (Status st = f.get(); !st.ok()) spdlog::warn("push: {} events not stored: {}", n, st.message());
-  else stats_.queued += n;
+  if (Status st = f.get(); !st.ok()) {
+    spdlog::warn("push: {} events not stored: {}", n, st.message());
+    return;
+  }
+  stats_.queued += n;
+  if (opt_.collapse_ms == 0) wcv_.notify_all();  // due now: idle workers need not wait for their poll
 }
 
 // ---------------------------------------------------------------- targets
@@ -282,6 +289,9 @@ void PushService::handle(PushJob job, TimeMs lease_end) {
 
 void PushService::work(int index) {
   set_thread_name("push-" + std::to_string(index));
+  // Below the io threads and the writer: a backlog of notifications never slows messages
+  // (nice 10, not SCHED_IDLE: on a saturated node they still get some CPU).
+  setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   for (;;) {
     {
       std::lock_guard lk(wmu_);
@@ -294,7 +304,20 @@ void PushService::work(int index) {
                         [&p](Result<std::vector<PushJob>> r) { p.set_value(std::move(r)); });
     auto jobs = f.get();
     if (jobs && !jobs->empty()) {
-      for (auto& j : *jobs) handle(std::move(j), claimed_at + opt_.lease_ms);
+      // Oldest first: a job released for want of lease time is the first of the next batch,
+      // never starved behind newer ones.
+      std::sort(jobs->begin(), jobs->end(), [](const PushJob& a, const PushJob& b) { return a.first_at < b.first_at; });
+      for (auto& j : *jobs) {
+        bool stopping;
+        {
+          std::lock_guard lk(wmu_);
+          stopping = stopping_;
+        }
+        if (stopping)  // shutting down: the rest go back unsent, for this node's next start or another node
+          finish(std::move(j), PushFinish{PushFinish::What::kRelease, 0, clock_.now_ms(), 0});
+        else
+          handle(std::move(j), claimed_at + opt_.lease_ms);
+      }
       continue;
     }
     std::unique_lock lk(wmu_);

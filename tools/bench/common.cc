@@ -69,6 +69,17 @@ Targets make_targets(const Common& c) {
   return t;
 }
 
+double scrape_metric(const Targets& t, const std::string& name) {
+  double sum = 0;
+  for (const auto& n : t.nodes) {
+    auto r = client::http_call(n.endpoint(), "GET", "/metrics");
+    auto at = r.body.find("\n" + name + " ");
+    if (!r.ok() || at == std::string::npos) return -1;
+    sum += std::stod(r.body.substr(at + name.size() + 2));
+  }
+  return sum;
+}
+
 client::Options conn_options(const Targets& t, const BenchUser& u, std::size_t i, const Common& c, std::size_t node) {
   client::Options o;
   o.server = t.nodes[node % t.size()].endpoint();

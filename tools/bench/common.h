@@ -55,6 +55,10 @@ struct Targets {
 
 Targets make_targets(const Common& c);
 
+// A counter from the servers' /metrics, summed over nodes; -1 if a node does not answer
+// or does not have it.
+double scrape_metric(const Targets& t, const std::string& name);
+
 // Connection i of a user placed on `node`; the other nodes are its failover.
 client::Options conn_options(const Targets& t, const BenchUser& u, std::size_t i, const Common& c,
                              std::size_t node = 0);

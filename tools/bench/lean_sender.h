@@ -2,6 +2,7 @@
 // unacked messages, or one due every interval_us (the loop's ticker calls tick()). Sends
 // the server refused for now (rate_limited, unavailable) go again after retry_after_ms
 // (their latency then counts from the resend). Message n's client id ends in "-<n>".
+// With `limit` set it sends messages 0 .. limit-1 only.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +23,7 @@ class LeanSender {
 
   int window = 64;
   std::int64_t interval_us = 0;  // > 0: paced
+  std::int64_t limit = 0;        // > 0: at most this many messages in all
   IdBits acked_ids;              // loop thread; read after the loop stopped
   // Read by the main thread while the loop runs.
   std::atomic<std::int64_t> sent{0}, acked{0}, refused{0};
@@ -39,7 +41,7 @@ class LeanSender {
     std::int64_t due = LLONG_MAX;
     if (sending_ && interval_us > 0) {
       for (int k = 0; k < 1000 && now >= next_at_; ++k) {  // catch up after a stall, boundedly
-        if (inflight_ < window) send_next(now);
+        if (inflight_ < window && more()) send_next(now);
         next_at_ += interval_us;
       }
       due = next_at_;
@@ -95,8 +97,9 @@ class LeanSender {
   void pump() {
     if (interval_us > 0) return;
     const std::int64_t now = now_us();
-    while (sending_ && inflight_ < window) send_next(now);
+    while (sending_ && inflight_ < window && more()) send_next(now);
   }
+  bool more() const { return limit <= 0 || next_n_ < limit; }
 
   bool sending_ = false;
   int inflight_ = 0;

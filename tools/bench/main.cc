@@ -44,6 +44,12 @@ int main(int argc, char** argv) {
   one->add_option("--burst-file-mb", po.burst_file_mb, "MiB per file the burst uploads")->check(CLI::Range(1, 100));
   one->add_option("--burst-megapixels", po.burst_megapixels, "megapixels per photo the burst uploads")
       ->check(CLI::Range(0.1, 50.0));
+  one->add_option("--push", po.push,
+                  "every receiver has a webhook push target at a sink in the bench that answers at once or never "
+                  "(lean path)")
+      ->check(CLI::IsMember({"healthy", "stalled"}));
+  one->add_option("--push-answer-ms", po.push_answer_ms, "with --push healthy: the sink answers this long after a request")
+      ->check(CLI::Range(0, 600000));
   PairsOptions co;
   co.pairs = 20;
   co.duration = 6;
@@ -133,12 +139,28 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 3600.0));
   history_search->add_option("--window", hs.window, "unacked messages on each loading connection")
       ->check(CLI::Range(1, 100000));
+  PushJobsOptions pj;
+  auto* push_jobs = app.add_subcommand(
+      "push-jobs", "N offline recipients with webhook targets, one sender: notifications per second, CPU, delay");
+  push_jobs->add_option("--recipients", pj.recipients, "recipients, each with a webhook target")
+      ->check(CLI::Range(1, 100000));
+  push_jobs->add_option("--messages", pj.messages, "messages in all, round robin over the recipients")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000000}));
+  push_jobs->add_option("--workers", pj.workers, "the server's push.workers")->check(CLI::Range(1, 64));
+  push_jobs->add_option("--collapse-ms", pj.collapse_ms, "the server's push.collapse_ms")
+      ->check(CLI::Range(0, 600000));
+  push_jobs->add_option("--rate", pj.rate, "messages per second (default: flat out)")->check(CLI::NonNegativeNumber);
+  push_jobs->add_option("--window", pj.window, "unacked messages")->check(CLI::Range(1, 100000));
+  push_jobs->add_option("--max-wait", pj.max_wait, "seconds without a new notification before giving up")
+      ->check(CLI::Range(1.0, 3600.0));
+  push_jobs->add_flag("--no-targets", pj.no_targets,
+                      "register no targets: the same messages without notifications (the message path's own cost)");
   CLI11_PARSE(app, argc, argv);
 
   try {
     json::object r;
-    if (*one && po.library && po.upload_burst > 0)
-      throw std::runtime_error("--upload-burst runs on the lean path only");
+    if (*one && po.library && (po.upload_burst > 0 || !po.push.empty()))
+      throw std::runtime_error("--upload-burst and --push run on the lean path only");
     if (*one) r = po.library ? run_pairs_library(c, po) : run_one_to_one(c, po);
     if (*crash) {
       co.crash = true;
@@ -156,6 +178,7 @@ int main(int argc, char** argv) {
     if (*transfer) r = run_media_transfer(c, mt);
     if (*images) r = run_media_images(c, mi);
     if (*history_search) r = run_history_search(c, hs);
+    if (*push_jobs) r = run_push_jobs(c, pj);
     std::cout << to_line(r) << std::endl;
     if ((*crash || *cluster_crash) && (r["lost"].as_int64() != 0 || r["duplicates"].as_int64() != 0 ||
                                        r["out_of_order"].as_int64() != 0 || r["acked"].as_int64() == 0))
@@ -167,6 +190,12 @@ int main(int argc, char** argv) {
     if (media_failures > 0 || (r.contains("upload_burst") && count("burst_uploads") == 0)) return 3;
     // history-search: a load that stopped short or a request that failed.
     if (count("incomplete_loads") + count("request_errors") > 0) return 3;
+    // Push: a sink that got bodies it could not read, a healthy one that answered nothing,
+    // a stalled one no request reached, or push-jobs messages no notification covered.
+    if (count("push_unreadable") > 0) return 3;
+    if (*one && po.push == "healthy" && count("notifications") == 0) return 3;
+    if (*one && po.push == "stalled" && count("push_requests") == 0) return 3;
+    if (*push_jobs && !pj.no_targets && (count("notifications") == 0 || count("messages_not_covered") > 0)) return 3;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "parley-bench: " << e.what() << "\n";

@@ -4,6 +4,9 @@
 // by message identity (the client id the sender chose, seen again in the receiver's msg).
 // --upload-burst K: K uploaders run in the middle third of the window (upload_burst.h),
 // and latency is reported apart for messages sent during the burst and outside it.
+// --push healthy|stalled: every receiver has a webhook target at a PushSink (push_sink.h)
+// that answers at once or never; receivers send no heartbeat, so they are away and each
+// message also makes a push job (collapsed per chat for push.collapse_ms).
 #include <algorithm>
 #include <atomic>
 #include <climits>
@@ -14,6 +17,8 @@
 #include "bench/lean_loops.h"
 #include "bench/lean_sender.h"
 #include "bench/pairs.h"
+#include "bench/push_load.h"
+#include "bench/report.h"
 #include "bench/upload_burst.h"
 
 namespace parley::bench {
@@ -62,9 +67,20 @@ struct LeanPair : lean::Handler, LeanSender {
 
 json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   raise_fd_limit();
-  auto target = make_targets(common);
+  std::unique_ptr<PushSink> sink;
+  if (!o.push.empty()) {
+    sink = std::make_unique<PushSink>(push_mode(o.push), o.push_answer_ms);
+    sink->start();
+  }
+  auto target = make_targets(sink ? with_webhook(common, *sink) : common);
+  SinkStopsFirst stop_first{sink.get()};
   std::cerr << "bench: creating " << 2 * o.pairs + o.upload_burst << " users\n";
   auto users = target.make_users(2 * o.pairs + o.upload_burst);
+  if (sink) {
+    std::vector<BenchUser> receivers;
+    for (int i = 0; i < o.pairs; ++i) receivers.push_back(users[2 * i + 1]);
+    register_webhook_targets(target, receivers);
+  }
   std::unique_ptr<UploadBurst> burst;
   if (o.upload_burst > 0)
     burst = std::make_unique<UploadBurst>(target, std::vector<BenchUser>(users.begin() + 2 * o.pairs, users.end()),
@@ -94,6 +110,9 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   await_signed_in(loops, 2 * o.pairs, 60, "connections");
 
   CpuWindow cpu(target);
+  const double sink_cpu0 = sink ? sink->cpu_seconds() : 0;
+  const std::int64_t push0 = sink ? sink->requests() : 0, answered0 = sink ? sink->answered() : 0;
+  const PushCounters counters0 = sink ? PushCounters::read(target) : PushCounters{};
   cpu.start();
   const std::int64_t start = now_us();
   const auto end_us = start + static_cast<std::int64_t>(o.duration * 1e6);
@@ -124,6 +143,10 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
     std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
   }
   cpu.stop();
+  const double sink_cpu_s = sink ? sink->cpu_seconds() - sink_cpu0 : 0;
+  const std::int64_t push_requests = sink ? sink->requests() - push0 : 0;
+  const std::int64_t notifications = sink ? sink->answered() - answered0 : 0;
+  const PushCounters counters1 = sink ? PushCounters::read(target) : PushCounters{};
   long rss = target.rss_kib();
   for (int k = 0; k < nloops; ++k)
     loops[k]->post([&ps = on_loop[k]] {
@@ -153,6 +176,25 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   r["refused"] = refused;
   r["dropped_connections"] = dropped;
   r["protocol_errors"] = protocol_errors;
+  // Push: counts within the window, but the overlapping notifications and the chats
+  // notified, over the whole run; the bench's CPU includes the sink's.
+  if (sink) {
+    r["push"] = o.push;
+    if (o.push_answer_ms > 0) r["push_answer_ms"] = o.push_answer_ms;
+    const auto notes = sink->notes_since(0);
+    r["push_overlapping_notifications"] = overlapping_notifications(notes);
+    r["push_chats_notified"] = chats_notified(notes);
+    r["push_requests"] = push_requests;
+    r["notifications"] = notifications;
+    r["notifications_per_s"] = round_to(static_cast<double>(notifications) / cpu.wall_s(), 1);
+    r["push_unreadable"] = sink->unreadable();
+    r["sink_connections"] = sink->connections();
+    if (o.push == "stalled") r["push_same_chat_in_flight"] = sink->same_chat_in_flight();
+    r["sink_cpu_pct"] = round_to(sink_cpu_s / cpu.wall_s() * 100, 2);
+    counters1.report_since(r, counters0);
+    std::cerr << "bench: push " << o.push << ": " << push_requests << " webhook requests, " << notifications
+              << " answered in the window; sink CPU " << sink_cpu_s << " s\n";
+  }
   if (burst) {
     r["upload_burst"] = o.upload_burst;
     report_burst(r, target, *burst, split, start, std::max(end_us, split.to_us), burst_cpu_s, cpu.server_s());

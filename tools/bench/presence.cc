@@ -17,22 +17,6 @@ namespace parley::bench {
 
 namespace json = boost::json;
 
-namespace {
-
-// A counter from the servers' /metrics, summed over nodes; -1 if a node does not answer.
-double scrape(Targets& t, const std::string& name) {
-  double sum = 0;
-  for (auto& n : t.nodes) {
-    auto r = client::http_call(n.endpoint(), "GET", "/metrics");
-    auto at = r.body.find("\n" + name + " ");
-    if (!r.ok() || at == std::string::npos) return -1;
-    sum += std::stod(r.body.substr(at + name.size() + 2));
-  }
-  return sum;
-}
-
-}  // namespace
-
 json::object run_presence(const Common& common, const PresenceOptions& o) {
   long fds = raise_fd_limit();
   if (fds < o.users * 2 + 100)
@@ -96,11 +80,11 @@ json::object run_presence(const Common& common, const PresenceOptions& o) {
   // Let every user's first heartbeat settle, then window 1: heartbeats only.
   std::this_thread::sleep_for(std::chrono::seconds(2));
   CpuWindow cpu(target);
-  double hb0 = scrape(target, "parley_presence_heartbeats_total");
+  double hb0 = scrape_metric(target, "parley_presence_heartbeats_total");
   cpu.start();
   std::this_thread::sleep_for(std::chrono::duration<double>(o.duration));
   cpu.stop();
-  double hb1 = scrape(target, "parley_presence_heartbeats_total");
+  double hb1 = scrape_metric(target, "parley_presence_heartbeats_total");
   const bool have_heartbeats = hb0 >= 0 && hb1 >= 0;
   const double heartbeats = have_heartbeats ? hb1 - hb0 : 0;
   const double hb_per_s = heartbeats / cpu.wall_s();

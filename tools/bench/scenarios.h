@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
 
 #include "bench/common.h"
 
@@ -21,6 +23,21 @@ struct PairsOptions {
   int upload_burst = 0;
   int burst_file_mb = 4;
   double burst_megapixels = 12;
+  // one-to-one on the lean path: "" (no push targets), or every receiver with a webhook
+  // target at a PushSink that is "healthy" (answers at once) or "stalled" (never answers).
+  std::string push;
+  int push_answer_ms = 0;  // healthy: the sink answers this long after a request (a slow gateway)
+};
+
+struct PushJobsOptions {
+  int recipients = 200;          // each with a webhook target, never connected
+  std::int64_t messages = 20000;  // sent round robin over the recipients' chats
+  int workers = 4;               // push.workers
+  int collapse_ms = 0;           // push.collapse_ms
+  double rate = 0;               // msg/s; 0 = flat out with `window` unacked
+  int window = 64;
+  double max_wait = 60;          // seconds without a new notification before giving up
+  bool no_targets = false;       // the same messages with no target: the message path's own cost
 };
 
 struct PresenceOptions {
@@ -77,6 +94,8 @@ boost::json::object run_fanout(const Common& c, const FanoutOptions& o);
 // Media over HTTP (media_client.h): bytes per second up and down, and photos processed.
 boost::json::object run_media_transfer(const Common& c, const MediaTransferOptions& o);
 boost::json::object run_media_images(const Common& c, const MediaImagesOptions& o);
+// Push notifications through the webhook provider to a sink in the bench (push_jobs.cc).
+boost::json::object run_push_jobs(const Common& c, const PushJobsOptions& o);
 // History pages and full-text search over loaded data (history_search.cc). Prints a line
 // per phase and measurement itself and returns the last (`data`).
 boost::json::object run_history_search(const Common& c, const HistorySearchOptions& o);

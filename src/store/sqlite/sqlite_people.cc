@@ -27,7 +27,11 @@ constexpr const char* kTwoWay =
     "SELECT 1 FROM direct_chats d JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = d.user_lo "
     "JOIN chat_members b ON b.chat_id = d.chat_id AND b.user_id = d.user_hi "
     "WHERE d.user_lo = ? AND d.user_hi = ? AND a.posted AND b.posted";
-// A chat (not a room: rooms never set `posted`) both are in, where ?1 posted.
+// ?1 wrote in their one-to-one chat with the viewer: one probe (the common case).
+constexpr const char* kWroteDirect =
+    "SELECT 1 FROM direct_chats d JOIN chat_members a ON a.chat_id = d.chat_id AND a.user_id = ?1 AND a.posted "
+    "WHERE d.user_lo = min(?1, ?2) AND d.user_hi = max(?1, ?2)";
+// A chat (not a room: rooms never set `posted`) both are in, where ?1 posted: walks ?1's chats.
 constexpr const char* kPostedWith =
     "SELECT 1 FROM chat_members a JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id = ?2 "
     "WHERE a.user_id = ?1 AND a.posted LIMIT 1";
@@ -98,7 +102,7 @@ Result<std::vector<Relation>> SqliteStore::relations(UserId viewer, const std::v
       if (saved.step()) r.contact_name = saved.text(0);
       saved.reset();
       const bool found = exists(db, kFound, viewer.value, u.value);
-      const bool posted = exists(db, kPostedWith, u.value, viewer.value);
+      const bool posted = exists(db, kWroteDirect, u.value, viewer.value) || exists(db, kPostedWith, u.value, viewer.value);
       r.knows = !r.contact_name.empty() || found || posted || exists(db, kSharesGroup, viewer.value, u.value);
       r.contact = exists(db, kSaved, u.value, viewer.value) ||
                   exists(db, kTwoWay, std::min(u, viewer).value, std::max(u, viewer).value);
