@@ -172,7 +172,9 @@ HttpResponse HttpApi::chat_settings(const HttpRequest& req, const DeviceRecord& 
   HttpResponse bad;
   auto body = body_object(req, bad);
   if (!body) return bad;
-  ChatPrefsChange change{dev.user, chat};
+  ChatPrefsChange change;
+  change.user = dev.user;
+  change.chat = chat;
   if (auto* v = body->if_contains("mute")) {
     std::string_view m = v->is_string() ? std::string_view(v->get_string()) : std::string_view();
     const TimeMs now = svc_.clock.now_ms();

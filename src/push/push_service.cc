@@ -139,7 +139,13 @@ void PushService::flush() {
     return;
   }
   stats_.queued += n;
-  if (opt_.collapse_ms == 0) wcv_.notify_all();  // due now: idle workers need not wait for their poll
+  if (opt_.collapse_ms == 0) {  // due now: idle workers need not wait for their poll
+    {
+      std::lock_guard lk(wmu_);
+      ++stored_;
+    }
+    wcv_.notify_all();
+  }
 }
 
 // ---------------------------------------------------------------- targets
@@ -293,9 +299,11 @@ void PushService::work(int index) {
   // (nice 10, not SCHED_IDLE: on a saturated node they still get some CPU).
   setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   for (;;) {
+    std::uint64_t seen;
     {
       std::lock_guard lk(wmu_);
       if (stopping_) return;
+      seen = stored_;  // a flush after this wakes the wait below, even one before it starts
     }
     std::promise<Result<std::vector<PushJob>>> p;
     auto f = p.get_future();
@@ -321,7 +329,7 @@ void PushService::work(int index) {
       continue;
     }
     std::unique_lock lk(wmu_);
-    wcv_.wait_for(lk, std::chrono::milliseconds(opt_.poll_ms), [&] { return stopping_; });
+    wcv_.wait_for(lk, std::chrono::milliseconds(opt_.poll_ms), [&] { return stopping_ || stored_ != seen; });
   }
 }
 

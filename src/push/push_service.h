@@ -110,9 +110,10 @@ class PushService {
   std::size_t queued_events_ = 0;
   PeriodicThread flusher_;
 
-  std::mutex wmu_;  // guards stopping_
+  std::mutex wmu_;  // guards stopping_, stored_
   std::condition_variable wcv_;
   bool stopping_ = false;
+  std::uint64_t stored_ = 0;  // flushes that stored jobs due at once: an idle worker looks again
   std::vector<std::thread> workers_;
 };
 
