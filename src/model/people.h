@@ -45,7 +45,7 @@ struct Relation {
   bool phone_visible = false;  // docs/protocol.md §5.10
   bool blocked = false;        // the viewer blocks `user`
   bool blocks_viewer = false;  // `user` blocks the viewer
-  std::string contact_name;    // the name the viewer saved `user` under ("" when not saved)
+  std::string contact_name{};  // the name the viewer saved `user` under ("" when not saved)
 };
 
 // A profile as one viewer may see it: what they may not see is unset.

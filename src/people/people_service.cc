@@ -23,21 +23,6 @@ std::string trimmed(std::string_view s) {
 Status too_long(std::string_view what, std::size_t max) {
   return Status(Code::kInvalid, std::string(what) + " is longer than " + std::to_string(max) + " characters");
 }
-// Runs one store write and waits for its commit.
-template <class T, class Start>
-Result<T> committed(Start start) {
-  std::promise<Result<T>> p;
-  auto f = p.get_future();
-  start([&p](Result<T> r) { p.set_value(std::move(r)); });
-  return f.get();
-}
-
-Status committed_status(const std::function<void(DoneStatus)>& start) {
-  std::promise<Status> p;
-  auto f = p.get_future();
-  start([&p](Status st) { p.set_value(std::move(st)); });
-  return f.get();
-}
 
 
 }  // namespace
@@ -96,14 +81,14 @@ Result<Profile> PeopleService::set_profile(UserId user, ProfileChange change) {
   }
   if (change.about && utf8_length(*change.about) > kMaxAboutChars) return too_long("the about text", kMaxAboutChars);
   const bool visible = change.name || change.about;
-  Status st = committed_status([&](DoneStatus d) { store_.set_profile(user, std::move(change), std::move(d)); });
+  Status st = wait_for_status([&](DoneStatus d) { store_.set_profile(user, std::move(change), std::move(d)); });
   if (!st.ok()) return st;
   if (visible) announce(user);
   return own(user);
 }
 
 Status PeopleService::set_visibility(UserId user, PrivacyField field, Visibility who) {
-  Status st = committed_status([&](DoneStatus d) { store_.set_visibility(user, field, who, std::move(d)); });
+  Status st = wait_for_status([&](DoneStatus d) { store_.set_visibility(user, field, who, std::move(d)); });
   if (!st.ok()) return st;
   auto ev = std::make_shared<BusEvent>();
   ev->kind = BusEvent::Kind::kPrivacy;  // the user's devices get their settings again
@@ -164,7 +149,7 @@ Result<ProfileView> PeopleService::save_contact(UserId owner, UserId contact, st
   if (contact == owner) return Status(Code::kInvalid, "that is your own number");
   if (name.empty()) return Status(Code::kInvalid, "a contact needs a name");
   if (utf8_length(name) > kMaxNameChars) return too_long("the name", kMaxNameChars);
-  Status st = committed_status([&](DoneStatus d) { store_.save_contact(owner, contact, name, std::move(d)); });
+  Status st = wait_for_status([&](DoneStatus d) { store_.save_contact(owner, contact, name, std::move(d)); });
   if (!st.ok()) return st;
   tell(owner, proto::contact_frame(contact, name, false));
   tell_relation(contact);  // they may now see the owner where the owner's setting says contacts
@@ -172,7 +157,7 @@ Result<ProfileView> PeopleService::save_contact(UserId owner, UserId contact, st
 }
 
 Status PeopleService::remove_contact(UserId owner, UserId contact) {
-  auto r = committed<bool>([&](Done<bool> d) { store_.remove_contact(owner, contact, std::move(d)); });
+  auto r = wait_for_result<bool>([&](Done<bool> d) { store_.remove_contact(owner, contact, std::move(d)); });
   if (!r) return r.status();
   if (!*r) return Status(Code::kNotFound, "not a saved contact");
   tell(owner, proto::contact_frame(contact, {}, true));
@@ -184,7 +169,7 @@ Status PeopleService::take_lookups(UserId user, std::int64_t numbers) {
   std::vector<RateLimit> limits{
       {"lookup:user:" + std::to_string(user.value), 86'400'000, opt_.lookup_numbers_per_day, numbers},
       {"lookup:all", 3'600'000, opt_.lookup_numbers_per_hour, numbers}};
-  auto r = committed<RateVerdict>(
+  auto r = wait_for_result<RateVerdict>(
       [&](Done<RateVerdict> d) { store_.take_rates(std::move(limits), clock_.now_ms(), true, std::move(d)); });
   if (!r) return r.status();
   if (r->wait_ms == 0) return Status::Ok();
@@ -194,7 +179,7 @@ Status PeopleService::take_lookups(UserId user, std::int64_t numbers) {
 
 Result<std::vector<UserId>> PeopleService::set_block(UserId blocker, UserId blocked, bool on) {
   if (blocker == blocked) return Status(Code::kInvalid, "you cannot block yourself");
-  Status st = committed_status([&](DoneStatus d) { store_.set_block(blocker, blocked, on, std::move(d)); });
+  Status st = wait_for_status([&](DoneStatus d) { store_.set_block(blocker, blocked, on, std::move(d)); });
   if (!st.ok()) return st;
   auto list = store_.blocked_by(blocker);
   if (list) tell(blocker, proto::blocks_frame(*list));
@@ -207,7 +192,7 @@ Result<std::vector<UserId>> PeopleService::set_block(UserId blocker, UserId bloc
 Result<ChatPrefs> PeopleService::set_chat_prefs(ChatPrefsChange change) {
   change.max_pinned = opt_.max_pinned;
   UserId user = change.user;
-  auto r = committed<ChatPrefs>([&](Done<ChatPrefs> d) { store_.set_chat_prefs(std::move(change), std::move(d)); });
+  auto r = wait_for_result<ChatPrefs>([&](Done<ChatPrefs> d) { store_.set_chat_prefs(std::move(change), std::move(d)); });
   if (r) tell(user, proto::chat_state_frame(*r));
   return r;
 }

@@ -79,16 +79,17 @@ void PushService::stop() {
 void PushService::on_message(const AppendResult& r) {
   if (r.duplicate || r.kind == ChatKind::kRoom || !r.message.system.empty()) return;
   Pending p, mentioned;
-  p.event = PushEvent{UserId(), r.message.chat, "message", r.message.seq, r.message.sender, 1, preview_of(r.message),
-                      r.message.ts};
-  mentioned.event = p.event;
-  mentioned.event.event = "mention";  // its own job: it gets through a mute
   // Here and looking (a foreground device on this node, as the message arrives): no job at all.
   for (const auto& d : r.deliveries) {
     if (d.user == r.message.sender || foreground_(d.user, false)) continue;
     const bool named = std::find(r.mentions.begin(), r.mentions.end(), d.user) != r.mentions.end();
     (named ? mentioned : p).recipients.push_back(d.user);
   }
+  if (p.recipients.empty() && mentioned.recipients.empty()) return;  // no preview built for nobody
+  p.event = PushEvent{UserId(), r.message.chat, "message", r.message.seq, r.message.sender, 1, preview_of(r.message),
+                      r.message.ts};
+  mentioned.event = p.event;
+  mentioned.event.event = "mention";  // its own job: it gets through a mute
   std::lock_guard lk(mu_);
   for (auto* pending : {&p, &mentioned}) {
     if (pending->recipients.empty()) continue;
@@ -131,10 +132,8 @@ void PushService::flush() {
     }
   if (events.empty()) return;
   const auto n = events.size();
-  std::promise<Status> done;
-  auto f = done.get_future();
-  store_.queue_pushes(std::move(events), opt_.collapse_ms, [&done](Status st) { done.set_value(st); });
-  if (Status st = f.get(); !st.ok()) {
+  if (Status st = wait_for_status([&](DoneStatus d) { store_.queue_pushes(std::move(events), opt_.collapse_ms, std::move(d)); });
+      !st.ok()) {
     spdlog::warn("push: {} events not stored: {}", n, st.message());
     return;
   }
@@ -165,18 +164,13 @@ Status PushService::validate(const std::string& provider, const std::string& tok
 Result<std::int64_t> PushService::register_target(UserId user, DeviceId device, const std::string& provider,
                                                   std::string token) {
   if (Status st = validate(provider, token); !st.ok()) return st;
-  std::promise<Result<std::int64_t>> p;
-  auto f = p.get_future();
-  store_.put_push_target(PushTarget{0, user, device, provider, std::move(token), 0},
-                         [&p](Result<std::int64_t> r) { p.set_value(std::move(r)); });
-  return f.get();
+  return wait_for_result<std::int64_t>([&](Done<std::int64_t> d) {
+    store_.put_push_target(PushTarget{0, user, device, provider, std::move(token), 0}, std::move(d));
+  });
 }
 
 Status PushService::remove_target(UserId user, std::int64_t id) {
-  std::promise<Result<bool>> p;
-  auto f = p.get_future();
-  store_.delete_push_target(user, id, [&p](Result<bool> r) { p.set_value(std::move(r)); });
-  auto r = f.get();
+  auto r = wait_for_result<bool>([&](Done<bool> d) { store_.delete_push_target(user, id, std::move(d)); });
   if (!r) return r.status();
   if (!*r) return Status(Code::kNotFound, "no such push target");
   return Status::Ok();
@@ -305,12 +299,10 @@ void PushService::work(int index) {
       if (stopping_) return;
       seen = stored_;  // a flush after this wakes the wait below, even one before it starts
     }
-    std::promise<Result<std::vector<PushJob>>> p;
-    auto f = p.get_future();
     const TimeMs claimed_at = clock_.now_ms();
-    store_.claim_pushes(claimed_at, opt_.lease_ms, opt_.claim_batch,
-                        [&p](Result<std::vector<PushJob>> r) { p.set_value(std::move(r)); });
-    auto jobs = f.get();
+    auto jobs = wait_for_result<std::vector<PushJob>>([&](Done<std::vector<PushJob>> d) {
+      store_.claim_pushes(claimed_at, opt_.lease_ms, opt_.claim_batch, std::move(d));
+    });
     if (jobs && !jobs->empty()) {
       // Oldest first: a job released for want of lease time is the first of the next batch,
       // never starved behind newer ones.

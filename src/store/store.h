@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,23 @@ namespace parley {
 template <class T>
 using Done = std::function<void(Result<T>)>;
 using DoneStatus = std::function<void(Status)>;
+
+// Runs one asynchronous store call (`start` gets its Done) and waits for its result: for
+// callers on threads that may wait (the query pool, the push threads; never an io thread or
+// the store's writer).
+template <class T, class Start>
+Result<T> wait_for_result(Start start) {
+  std::promise<Result<T>> p;
+  auto f = p.get_future();
+  start([&p](Result<T> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+inline Status wait_for_status(const std::function<void(DoneStatus)>& start) {
+  std::promise<Status> p;
+  auto f = p.get_future();
+  start([&p](Status st) { p.set_value(std::move(st)); });
+  return f.get();
+}
 
 // For adapters: a write whose only result is success or failure reports a Result<bool>;
 // this hands its status to the caller's DoneStatus.
