@@ -10,6 +10,8 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -377,6 +379,24 @@ awaitable<HttpResponse> HttpApi::revoke(const HttpRequest& req, const DeviceReco
   co_return ok(req, json::object{{"revoked", target.value}});
 }
 
+namespace {
+
+/// The browser client's own addresses (docs/web-client.md, Navigation): an open chat
+/// (`/chat/42`) and a room invite link (`/join/<code>`). They are pages of the app, so a
+/// reload or a pasted link gets index.html; any other unknown path stays a 404, so a missing
+/// asset is never answered with a page.
+bool client_route(std::string_view path) {
+  auto rest_is = [&](std::string_view prefix, auto ok) {
+    if (!path.starts_with(prefix)) return false;
+    auto rest = path.substr(prefix.size());
+    return !rest.empty() && rest.size() <= 64 && std::ranges::all_of(rest, ok);
+  };
+  return rest_is("/chat/", [](char c) { return c >= '0' && c <= '9'; }) ||
+         rest_is("/join/", [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+}  // namespace
+
 HttpResponse HttpApi::static_file(const HttpRequest& req) {
   if (opt_.web_root.empty())
     return reply(req, http::status::ok,
@@ -386,7 +406,8 @@ HttpResponse HttpApi::static_file(const HttpRequest& req) {
   auto url = boost::urls::parse_origin_form(req.target());
   std::string path = url->path();
   if (path.find("..") != std::string::npos) return error(req, 404, proto::err::kNotFound, "not found");
-  if (path.empty() || path.back() == '/') path += "index.html";
+  if (client_route(path)) path = "/index.html";
+  else if (path.empty() || path.back() == '/') path += "index.html";
   // Only regular files: a directory (GET /assets) opens as an empty stream otherwise.
   std::error_code ec;
   if (!std::filesystem::is_regular_file(opt_.web_root + path, ec))

@@ -190,7 +190,10 @@ TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_car
              {"/index.html", "text/html; charset=utf-8", "no-cache"},
              {"/assets/app-abc123.js", "text/javascript", "public, max-age=31536000, immutable"},
              {"/favicon.ico", "image/x-icon", "no-cache"},
-             {"/manifest.webmanifest", "application/manifest+json", "no-cache"}}) {
+             {"/manifest.webmanifest", "application/manifest+json", "no-cache"},
+             // The app's own addresses (a chat, a room invite link) are the app's page.
+             {"/chat/42", "text/html; charset=utf-8", "no-cache"},
+             {"/join/Ab3_x-9", "text/html; charset=utf-8", "no-cache"}}) {
       SCOPED_TRACE(c.target);
       auto res = get(server, c.target);
       EXPECT_EQ(res.result_int(), 200);
@@ -203,6 +206,8 @@ TEST(StaticFiles, hashed_assets_are_immutable_other_files_revalidate_and_all_car
     auto missing = get(server, "/assets/app-def456.js");
     EXPECT_EQ(missing.result_int(), 404);
     EXPECT_EQ(get(server, "/assets").result_int(), 404) << "a directory is not a file";
+    for (const char* other : {"/chat/", "/chat/4x", "/chat/1/2", "/join/a.b", "/join/", "/other"})
+      EXPECT_EQ(get(server, other).result_int(), 404) << other << " is neither a file nor a page of the app";
     EXPECT_EQ(missing["Cache-Control"], "no-store");
   }
   std::filesystem::remove_all(root);
