@@ -7,12 +7,13 @@
 
 #include "auth/phone.h"
 #include "core/encoding.h"
+#include "model/device_names.h"
 
 namespace parley::auth {
 
 namespace {
 constexpr std::size_t kTokenBytes = 32;  // 256-bit tokens
-constexpr std::size_t kMaxDeviceName = 64;
+constexpr std::size_t kMaxDeviceName = device_names::kMaxBytes;
 constexpr TimeMs kHour = 3'600'000;
 
 Status rate_limited(TimeMs wait_ms) {

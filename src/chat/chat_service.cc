@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/receipt_times.h"
 #include "model/search_text.h"
 #include "proto/frames.h"
 
@@ -153,9 +154,17 @@ Result<ChatInfo> ChatService::info(ChatId chat, UserId viewer) {
   return info;
 }
 
-Result<std::vector<ChatSummary>> ChatService::chats(UserId user) {
+Result<std::vector<ChatSummary>> ChatService::chats(UserId user, bool former) {
   auto list = store_.list_chats(user);
   if (!list) return list;
+  if (former) {  // as they were at the removal, among the others by last activity
+    auto gone = store_.former_chats(user);
+    if (!gone) return gone.status();
+    list->insert(list->end(), std::make_move_iterator(gone->begin()), std::make_move_iterator(gone->end()));
+    std::stable_sort(list->begin(), list->end(), [](const ChatSummary& a, const ChatSummary& b) {
+      return a.last_ts != b.last_ts ? a.last_ts > b.last_ts : a.chat.value > b.chat.value;
+    });
+  }
   std::vector<UserId> peers;
   for (const auto& c : *list)
     if (c.kind == ChatKind::kDirect) peers.push_back(c.peer);
@@ -167,15 +176,28 @@ Result<std::vector<ChatSummary>> ChatService::chats(UserId user) {
   return list;
 }
 
-Result<std::vector<MemberInfo>> ChatService::receipts(ChatId chat, UserId viewer) {
+Result<std::vector<MemberInfo>> ChatService::receipts(ChatId chat, UserId viewer, Seq seq) {
   auto info = store_.chat_info(chat, viewer);
   if (!info) return info.status();
   if (info->kind == ChatKind::kRoom)
     return Status(Code::kInvalid, "rooms have view counts, not per-member receipts (views)");
   // chat_info answers kNotMember to a non-member of a group or direct chat.
   std::vector<MemberInfo> others;
+  std::vector<UserId> reached;  // those the message reached: their times are looked up
   for (auto& m : info->members)
-    if (m.user != viewer) others.push_back(m);
+    if (m.user != viewer) {
+      others.push_back(m);
+      if (m.joined < seq && m.delivered >= seq) reached.push_back(m.user);
+    }
+  if (reached.empty()) return others;
+  auto times = store_.receipt_times(chat, info->kind, viewer, seq, reached);
+  if (!times) return times.status();
+  for (const auto& t : *times)
+    for (auto& m : others)
+      if (m.user == t.user) {
+        receipt_times::combine(t, m);
+        if (m.read < seq) m.read_at = 0;  // what the lists say wins over an older row
+      }
   return others;
 }
 

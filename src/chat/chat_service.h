@@ -73,8 +73,9 @@ class ChatService {
   // A chat's settings and members. Members of direct chats and groups carry their phone
   // when the viewer may see it (phones_visible); a room's (its admins) never do.
   Result<ChatInfo> info(ChatId chat, UserId viewer);
-  // Per-member state of one message of a group (or direct chat) the viewer is in.
-  Result<std::vector<MemberInfo>> receipts(ChatId chat, UserId viewer);
+  // Per-member state of message `seq` of a group (or direct chat) the viewer is in, with the
+  // times it reached each member where they are known (model/receipt_times.h).
+  Result<std::vector<MemberInfo>> receipts(ChatId chat, UserId viewer, Seq seq);
   Result<std::vector<std::pair<Seq, std::int64_t>>> views(ChatId room, UserId viewer, const std::vector<Seq>& seqs) {
     return store_.view_counts(room, viewer, seqs);
   }
@@ -90,8 +91,9 @@ class ChatService {
   }
   Result<Pts> log_head(UserId user) { return store_.log_head(user); }
   Result<Pts> log_tail(UserId user) { return store_.log_tail(user); }
-  // The user's chats; a direct chat's peer_phone only where the user may see it.
-  Result<std::vector<ChatSummary>> chats(UserId user);
+  // The user's chats; a direct chat's peer_phone only where the user may see it. `former`:
+  // also the groups they left or were removed from (Store::former_chats).
+  Result<std::vector<ChatSummary>> chats(UserId user, bool former = false);
   // `viewer` found these users by their phone numbers: from now on they see them.
   void found_by_phone(UserId viewer, std::vector<UserId> found, std::function<void(Status)> done) {
     store_.remember_phones(viewer, std::move(found), std::move(done));

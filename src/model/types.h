@@ -155,6 +155,20 @@ struct MemberInfo {
   Seq delivered = 0;  // cumulative receipt positions
   Seq read = 0;
   std::string phone{};  // filled by ChatService, not the stores
+  // A `receipts` answer only (ChatService::receipts): when the member's delivered / read
+  // position first reached the message asked about; 0 when not known.
+  TimeMs delivered_at = 0;
+  TimeMs read_at = 0;
+};
+
+// What a store knows of when one member's positions first reached a message (Store::receipt_times):
+// the first recorded raise of their delivered position to it or past it, of their read position,
+// and (groups) their first own message at or after it, which moved both positions. 0: none found.
+struct ReceiptTimes {
+  UserId user;
+  TimeMs delivered = 0;
+  TimeMs read = 0;
+  TimeMs sent = 0;
 };
 
 struct ChatInfo {
@@ -331,6 +345,14 @@ struct ChatSummary {
   // may see it, and the name they saved the peer under.
   std::string peer_name;
   std::string peer_contact_name;
+  // Groups: everyone's lowest delivered and read positions (the `receipt` `all: true` frame's
+  // meaning); 0 for other kinds and for former members.
+  Seq all_delivered = 0;
+  Seq all_read = 0;
+  // false: a group the user left or was removed from (Store::former_chats); `left` says which.
+  // Such a summary holds only what the user knew at the removal.
+  bool member = true;
+  bool left = false;
 };
 
 // Who may see a user's last seen and online state (docs/protocol.md, privacy).

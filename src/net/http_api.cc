@@ -317,7 +317,12 @@ HttpResponse HttpApi::set_avatar(const HttpRequest& req, const DeviceRecord& dev
 }
 
 HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
-  auto list = svc_.chat.chats(dev.user);
+  // `?former=1`: also the groups the caller left or was removed from (docs/protocol.md §7).
+  bool former = false;
+  if (auto url = boost::urls::parse_origin_form(req.target()))
+    for (auto param : url->params())
+      if (param.key == "former") former = param.value == "1" || param.value == "true";
+  auto list = svc_.chat.chats(dev.user, former);
   if (!list) return error(req, list.status());
   if (svc_.people)  // names, and avatars only where the profile rules allow
     if (Status st = svc_.people->decorate(dev.user, *list); !st.ok()) return error(req, st);
@@ -351,10 +356,19 @@ HttpResponse HttpApi::chats(const HttpRequest& req, const DeviceRecord& dev) {
       if (!c.peer_phone.empty()) o["peer_phone"] = c.peer_phone;
       o["peer_delivered"] = c.peer_delivered;
       o["peer_read"] = c.peer_read;
+    } else if (!c.member) {
+      // A former member's group as it was at the removal: no count, picture or positions of now.
+      o["name"] = c.name;
+      o["member"] = false;
+      o["ended"] = c.left ? "left" : "removed";
     } else {
       o["name"] = c.name;
       o["member_count"] = c.member_count;
       if (!c.avatar.empty()) o["avatar"] = c.avatar;
+      if (c.kind == ChatKind::kGroup) {
+        o["all_delivered"] = c.all_delivered;
+        o["all_read"] = c.all_read;
+      }
     }
     out.push_back(std::move(o));
   }

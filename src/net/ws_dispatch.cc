@@ -268,7 +268,7 @@ std::string WsSession::answer_query(const proto::ClientFrame& frame, UserId user
     return proto::chat_info_frame(*info);
   }
   if (auto* f = std::get_if<proto::ReceiptsFrame>(&frame)) {
-    auto members = svc_.chat.receipts(f->chat, user);
+    auto members = svc_.chat.receipts(f->chat, user, f->seq);
     if (!members) return fail(members.status(), f->chat);
     return proto::receipts_frame(f->chat, f->seq, *members);
   }

@@ -669,12 +669,17 @@ std::string chat_info_frame(const ChatInfo& info) {
 }
 
 std::string receipts_frame(ChatId chat, Seq seq, const std::vector<MemberInfo>& members) {
-  json::array delivered, read, pending;
+  json::array delivered, read, pending, times;
   for (const auto& m : members) {
     if (m.joined >= seq) continue;  // joined after the message: it was never theirs
     if (m.read >= seq) read.push_back(m.user.value);
     else if (m.delivered >= seq) delivered.push_back(m.user.value);
     else pending.push_back(m.user.value);
+    if (m.delivered < seq || (!m.delivered_at && !m.read_at)) continue;
+    json::object t{{"user", m.user.value}};  // when it reached them, where that is known
+    if (m.delivered_at) t["delivered"] = m.delivered_at;
+    if (m.read >= seq && m.read_at) t["read"] = m.read_at;
+    times.push_back(std::move(t));
   }
   json::object o;
   o["type"] = "receipts";
@@ -683,6 +688,7 @@ std::string receipts_frame(ChatId chat, Seq seq, const std::vector<MemberInfo>& 
   o["read"] = std::move(read);
   o["delivered"] = std::move(delivered);
   o["pending"] = std::move(pending);
+  if (!times.empty()) o["times"] = std::move(times);
   return json::serialize(o);
 }
 

@@ -70,7 +70,8 @@ class Store {
   // --- users and devices ---
   // Returns the user with this E.164 phone, creating it if needed.
   virtual void upsert_user(std::string phone, Done<UserRecord> done) = 0;
-  // New device; its position starts at the user's current log head (no old history).
+  // New device; its position starts at the user's current log head (no old history). Its
+  // name is made distinct among the user's devices still signed in (model/device_names.h).
   virtual void create_device(NewDevice device, Done<DeviceRecord> done) = 0;
   virtual void revoke_device(UserId user, DeviceId device, DoneStatus done) = 0;
   // Stores max(position, pts) as the device's acknowledged position.
@@ -108,7 +109,12 @@ class Store {
   virtual Result<Pts> log_head(UserId user) = 0;
   // Lowest pts still in the user's log, or head+1 when empty (older entries expired).
   virtual Result<Pts> log_tail(UserId user) = 0;
+  // The chats `user` is a member of. A group's summary carries everyone's minimum positions.
   virtual Result<std::vector<ChatSummary>> list_chats(UserId user) = 0;
+  // The groups `user` left or was removed from (member = false), each as it was at the
+  // removal: the name then, the last message up to the removal, the user's read position then
+  // and their own settings of it; nothing that happened after (docs/protocol.md §5.7).
+  virtual Result<std::vector<ChatSummary>> former_chats(UserId user) = 0;
   // Messages of a chat with seq < before (0: newest), newest first, at most limit.
   virtual Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                                     int limit) = 0;
@@ -144,6 +150,12 @@ class Store {
   virtual Result<ChatInfo> chat_info(ChatId chat, UserId viewer) = 0;
   // The room an invite code opens; kNotFound when no room has it.
   virtual Result<ChatId> room_by_invite(const std::string& code) = 0;
+  // For each of `members` of a direct chat or group, what is known of when their positions
+  // first reached message `seq` (ReceiptTimes). Groups keep a row per raise of a member's
+  // position; a direct chat's raises are the `receipt` entries of `viewer`'s log (the last
+  // 10,000 entries are looked at; older times are not known).
+  virtual Result<std::vector<ReceiptTimes>> receipt_times(ChatId chat, ChatKind kind, UserId viewer, Seq seq,
+                                                          const std::vector<UserId>& members) = 0;
   // Per message of a room, how many members have read it (their read position reached it).
   virtual Result<std::vector<std::pair<Seq, std::int64_t>>> view_counts(ChatId room, UserId viewer,
                                                                        const std::vector<Seq>& seqs) = 0;

@@ -562,6 +562,92 @@ TEST_P(StoreContract, group_receipts_tell_senders_when_everyone_has_delivered_an
   EXPECT_EQ(removed->message->all_read, 2);
 }
 
+// When a group message reached each member (message info): the first rise of their positions
+// to it, a read counting as delivery, a later message of theirs counting too; and the group as
+// a former member keeps it.
+TEST_P(StoreContract, receipt_times_are_the_first_rise_to_a_message_and_former_members_keep_the_group_as_it_was) {
+  auto a = user("+14155550031"), b = user("+14155550032"), c = user("+14155550033"), d = user("+14155550034");
+  NewChat nc;
+  nc.creator = a;
+  nc.client_id = "g";
+  nc.settings.name = "times";
+  nc.members = {b, c, d};
+  ChatId chat = wait<ChangeResult>([&](auto done) { store_->create_chat(nc, done); })->chat;
+  auto post = [&](UserId from, const std::string& id) {
+    return wait<AppendResult>([&](auto done) { store_->append_message(NewMessage{from, DeviceId(1), id, {}, chat, id}, done); })
+        ->message.seq;
+  };
+  const Seq m = post(a, "m");
+  const TimeMs t0 = clock_.now_ms();
+  clock_.advance(1000);
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, b, m, 0, done); }));  // b: delivered at t0+1s
+  clock_.advance(1000);
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, c, 0, m, done); }));  // c: read (and so delivered) at t0+2s
+  clock_.advance(1000);
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, b, 0, m, done); }));  // b: read at t0+3s
+  clock_.advance(1000);
+  const Seq later = post(d, "later");  // d never reported a receipt: its own message moved it, at t0+4s
+  clock_.advance(1000);
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, c, later, later, done); }));
+  auto times = store_->receipt_times(chat, ChatKind::kGroup, a, m, {b, c, d});
+  ASSERT_TRUE(times) << times.status().message();
+  ASSERT_EQ(times->size(), 3u);
+  std::map<std::int64_t, ReceiptTimes> by;
+  for (const auto& t : *times) by[t.user.value] = t;
+  EXPECT_EQ(by[b.value].delivered, t0 + 1000);
+  EXPECT_EQ(by[b.value].read, t0 + 3000);
+  EXPECT_EQ(by[c.value].read, t0 + 2000);  // the later rise to `later` does not move it
+  EXPECT_EQ(by[d.value].delivered, 0);
+  EXPECT_EQ(by[d.value].sent, t0 + 4000);
+  EXPECT_EQ(store_->receipt_times(chat, ChatKind::kGroup, a, later + 1, {b})->at(0).delivered, 0);
+
+  // c is removed after reading `later`; the group is renamed. c keeps it as it was.
+  ChatChange remove;
+  remove.actor = a;
+  remove.client_id = "remove-c";
+  remove.chat = chat;
+  remove.op = ChangeOp::kRemove;
+  remove.users = {c};
+  ASSERT_TRUE(wait<ChangeResult>([&](auto done) { store_->change_chat(remove, done); }));
+  ChatChange rename = remove;
+  rename.client_id = "rename";
+  rename.op = ChangeOp::kRename;
+  rename.users = {};
+  rename.value = "renamed";
+  ASSERT_TRUE(wait<ChangeResult>([&](auto done) { store_->change_chat(rename, done); }));
+  auto gone = store_->former_chats(c);
+  ASSERT_TRUE(gone);
+  ASSERT_EQ(gone->size(), 1u);
+  EXPECT_FALSE(gone->at(0).member);
+  EXPECT_FALSE(gone->at(0).left);
+  EXPECT_EQ(gone->at(0).name, "times");
+  EXPECT_EQ(gone->at(0).my_read, later);
+  EXPECT_EQ(gone->at(0).last_seq, later + 1);  // the `removed` message
+  EXPECT_TRUE(store_->former_chats(b)->empty());
+  auto list = store_->list_chats(a);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->at(0).all_delivered, m);  // a and b are at `m`; d, by its own message, at `later`
+  EXPECT_EQ(list->at(0).all_read, m);
+}
+
+// Two devices of a user with the same name are told apart; a revoked one frees its name.
+TEST_P(StoreContract, device_names_are_distinct_among_a_users_devices) {
+  auto a = user("+14155550041");
+  auto make = [&](const std::string& name) {
+    return wait<DeviceRecord>([&](auto done) { store_->create_device(NewDevice{a, name, "h-" + std::to_string(clock_.now_ms()) + name}, done); });
+  };
+  auto first = make("Firefox on Mac");
+  clock_.advance(1);
+  auto second = make("Firefox on Mac");
+  clock_.advance(1);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->name, "Firefox on Mac");
+  EXPECT_EQ(second->name, "Firefox on Mac (2)");
+  ASSERT_TRUE(wait_status([&](auto done) { store_->revoke_device(a, first->id, done); }).ok());
+  EXPECT_EQ(make("Firefox on Mac")->name, "Firefox on Mac");
+}
+
 // Receipts in random order from five members: after every one the sender's "everyone"
 // position is the true minimum of everyone's positions (the store keeps it incrementally).
 TEST_P(StoreContract, group_everyone_positions_follow_the_true_minimum_in_any_receipt_order) {

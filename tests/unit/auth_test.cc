@@ -6,9 +6,41 @@
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "model/device_names.h"
+#include "model/receipt_times.h"
 
 namespace parley::auth {
 namespace {
+
+TEST(DeviceNames, a_taken_name_gets_the_first_free_number_within_the_limit_in_whole_characters) {
+  using device_names::distinct;
+  EXPECT_EQ(distinct("Chrome on Linux", {}), "Chrome on Linux");
+  EXPECT_EQ(distinct("Chrome on Linux", {"Chrome on Linux"}), "Chrome on Linux (2)");
+  EXPECT_EQ(distinct("Chrome on Linux", {"Chrome on Linux", "Chrome on Linux (3)"}), "Chrome on Linux (2)");
+  EXPECT_EQ(distinct("Chrome on Linux", {"Chrome on Linux", "Chrome on Linux (2)"}), "Chrome on Linux (3)");
+  const std::string at_limit = std::string(59, 'x') + "日";  // 62 bytes
+  EXPECT_EQ(distinct(at_limit, {at_limit}), std::string(59, 'x') + " (2)");  // 日 does not fit whole
+}
+
+TEST(ReceiptTimes, a_rise_keeps_the_read_position_and_a_delivered_one_past_it) {
+  using receipt_times::RaiseKind;
+  auto rows = receipt_times::raise_rows({3, 1}, {5, 1});
+  ASSERT_EQ(rows.count, 1);
+  EXPECT_EQ(rows.rows[0].kind, RaiseKind::kDelivered);
+  rows = receipt_times::raise_rows({5, 1}, {5, 5});
+  ASSERT_EQ(rows.count, 1);
+  EXPECT_EQ(rows.rows[0].kind, RaiseKind::kRead);
+  rows = receipt_times::raise_rows({3, 1}, {9, 4});
+  ASSERT_EQ(rows.count, 2);
+  EXPECT_EQ(rows.rows[1].seq, 9);
+  MemberInfo m;
+  receipt_times::combine({UserId(2), 0, 500, 300}, m);
+  EXPECT_EQ(m.delivered_at, 300);  // the member's own later message came first
+  EXPECT_EQ(m.read_at, 300);
+  receipt_times::combine({UserId(2), 100, 0, 0}, m);
+  EXPECT_EQ(m.delivered_at, 100);
+  EXPECT_EQ(m.read_at, 0);
+}
 
 TEST(Phone, numbers_of_many_countries_normalise_to_e164) {
   EXPECT_EQ(*normalize_phone("+44 20 7946 0958", "US"), "+442079460958");

@@ -240,6 +240,13 @@ TEST(Frames, system_messages_room_messages_and_group_receipts_serialise) {
                                   {UserId(4), Role::kMember, 0, 4, 4}, {UserId(5), Role::kMember, 6, 6, 6}};
   EXPECT_EQ(receipts_frame(ChatId(4), 5, members),
             R"({"type":"receipts","chat":4,"seq":5,"read":[2],"delivered":[3],"pending":[4]})");
+  // With the times it reached them where known: none for those waiting, no read time for the delivered.
+  members[0].delivered_at = 100, members[0].read_at = 200;
+  members[1].delivered_at = 150, members[1].read_at = 900;  // a read of a later rise: not this message's
+  members[2].delivered_at = 300;
+  EXPECT_EQ(receipts_frame(ChatId(4), 5, members),
+            R"({"type":"receipts","chat":4,"seq":5,"read":[2],"delivered":[3],"pending":[4],)"
+            R"("times":[{"user":2,"delivered":100,"read":200},{"user":3,"delivered":150}]})");
 }
 
 TEST(Frames, chat_info_members_carry_their_phone_when_known) {

@@ -82,11 +82,23 @@ class ChatTx final : public chat_writes::ChatTx {
     return chat;
   }
   void remove_members(ChatId chat, const std::vector<UserId>& users, Seq left_at) override {
+    // What a former member keeps: the group's name and their read position as now (this
+    // batch's receipts are not written back yet: they count too).
+    std::vector<std::int64_t> raised, reads;
+    for (UserId u : users)
+      if (auto it = b_.receipts.find({chat.value, u.value}); it != b_.receipts.end()) {
+        raised.push_back(u.value);
+        reads.push_back(it->second.second);
+      }
     b_.conn.query(
-        "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
-        "SELECT chat_id, user_id, joined_seq, $3 FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[]) "
-        "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq",
-        {chat.value, user_array(users), left_at});
+        "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq, name, read_seq) "
+        "SELECT m.chat_id, m.user_id, m.joined_seq, $3, c.name, greatest(m.read_seq, coalesce(t.r, 0)) "
+        "FROM chat_members m JOIN chats c ON c.id = m.chat_id "
+        "LEFT JOIN unnest($4::bigint[], $5::bigint[]) AS t(u, r) ON t.u = m.user_id "
+        "WHERE m.chat_id = $1 AND m.user_id = ANY($2::bigint[]) "
+        "ON CONFLICT (chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq, "
+        "name = excluded.name, read_seq = excluded.read_seq",
+        {chat.value, user_array(users), left_at, int_array(raised), int_array(reads)});
     b_.conn.query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2::bigint[])", {chat.value, user_array(users)});
   }
   void add_members(ChatId chat, const std::vector<UserId>& users, Seq joined_at) override {

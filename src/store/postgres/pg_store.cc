@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 
+#include "model/device_names.h"
 #include "model/membership.h"
 #include "store/postgres/pg_store_impl.h"
 #include "store/postgres/schema.h"
@@ -311,6 +312,12 @@ void PostgresStore::flush(Batch& b) {
         "INSERT INTO media_refs (media, chat_id, seq) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) "
         "ON CONFLICT DO NOTHING",
         {text_array(b.ref_media), int_array(b.ref_chats), int_array(b.ref_seqs)});
+  if (!b.raise_chats.empty())
+    p.add(
+        "INSERT INTO receipt_raises (chat_id, user_id, kind, seq, at) "
+        "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[], $5::bigint[]) ON CONFLICT DO NOTHING",
+        {int_array(b.raise_chats), int_array(b.raise_users), int_array(b.raise_kinds), int_array(b.raise_seqs),
+         int_array(b.raise_ats)});
   if (!b.positions.empty()) {
     std::vector<std::int64_t> ids, pos, ts;
     for (auto& [id, v] : b.positions) {
@@ -422,20 +429,24 @@ void PostgresStore::upsert_user(std::string phone, Done<UserRecord> done) {
 }
 
 void PostgresStore::create_device(NewDevice device, Done<DeviceRecord> done) {
+  const UserId user = device.user;
   write<DeviceRecord>(
-      no_plan,
+      [user](Batch& b) -> Status {
+        b.lock_users.insert(user.value);  // locked in the batch's one global order
+        return Status::Ok();
+      },
       [this, device = std::move(device)](Batch& b) -> Result<DeviceRecord> {
         if (!user_exists(b.conn, device.user)) return Status(Code::kNoSuchUser, "no such user");
         DeviceRecord d;
         d.user = device.user;
-        d.name = device.name;
+        // The user's row locked (their log head): two nodes signing the same user in at once
+        // take turns, so their devices' names differ too.
+        d.position = b.pts(device.user);
+        std::vector<std::string> taken;  // the names of the user's devices still signed in
+        auto names = b.conn.query("SELECT name FROM devices WHERE user_id = $1 AND NOT revoked", {device.user.value});
+        for (int i = 0; i < names.size(); ++i) taken.push_back(names.text(i, 0));
+        d.name = device_names::distinct(device.name, taken);
         d.created_at = stamp();
-        if (auto it = b.user_pts.find(device.user.value); it != b.user_pts.end()) {
-          d.position = it->second;
-        } else {
-          auto r = b.conn.query("SELECT log_head FROM users WHERE id = $1", {device.user.value});
-          d.position = r.i64(0, 0);
-        }
         auto r = b.conn.query(
             "INSERT INTO devices (user_id, name, token_hash, created_at, position) VALUES ($1, $2, $3, $4, $5) "
             "RETURNING id",
@@ -615,6 +626,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         Seq new_read = std::min(std::max(r.state.read, read), last);
         Seq new_delivered = std::min(std::max({r.state.delivered, delivered, new_read}), last);
         if (new_read == r.state.read && new_delivered == r.state.delivered) return r;
+        const std::pair<Seq, Seq> was{r.state.delivered, r.state.read};
         std::vector<UserId> members;
         if (*kind != ChatKind::kRoom)
           members = b.changed_chats.count(chat.value) ? fresh_members(b.conn, chat) : chat_cache(b.conn, chat)->members;
@@ -626,6 +638,7 @@ void PostgresStore::update_receipt(ChatId chat, UserId member, Seq delivered, Se
         b.dirty_receipts.insert({chat.value, member.value});
         if (*kind == ChatKind::kRoom) return r;
         if (*kind == ChatKind::kGroup) {
+          b.add_raises(chat, member, was, {new_delivered, new_read}, stamp());
           everyone_reached(b, chat, members, before, b.minimum(chat, members), r.all_deliveries, r.all_delivered, r.all_read);
           return r;
         }
@@ -700,7 +713,10 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
         "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = $2 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
-        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, false), coalesce(p.pinned, false) "
+        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, false), coalesce(p.pinned, false), "
+        // A group's "everyone has delivered / read up to" (at most 256 members each).
+        "  CASE WHEN c.kind = $3 THEN (SELECT min(a.delivered_seq) FROM chat_members a WHERE a.chat_id = me.chat_id) ELSE 0 END, "
+        "  CASE WHEN c.kind = $3 THEN (SELECT min(a.read_seq) FROM chat_members a WHERE a.chat_id = me.chat_id) ELSE 0 END "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = $2 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
@@ -711,7 +727,7 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
         "  (SELECT max(x.seq) FROM messages x WHERE x.chat_id = me.chat_id AND NOT EXISTS (SELECT 1 FROM hidden h "
         "   WHERE h.user_id = me.user_id AND h.chat_id = x.chat_id AND h.seq = x.seq)) END "
         "WHERE me.user_id = $1 ORDER BY 8 DESC, 1 DESC",
-        {user.value, stored(ChatKind::kDirect)});
+        {user.value, stored(ChatKind::kDirect), stored(ChatKind::kGroup)});
     std::vector<ChatSummary> out;
     for (int i = 0; i < q.size(); ++i) {
       ChatSummary s;
@@ -736,6 +752,8 @@ Result<std::vector<ChatSummary>> PostgresStore::list_chats(UserId user) {
       s.muted_until = q.i64(i, 18);
       s.archived = q.text(i, 19) == "t";
       s.pinned = q.text(i, 20) == "t";
+      s.all_delivered = q.i64(i, 21);
+      s.all_read = q.i64(i, 22);
       out.push_back(std::move(s));
     }
     return out;

@@ -79,6 +79,9 @@ class PostgresStore final : public Store {
   Result<Pts> log_head(UserId user) override;
   Result<Pts> log_tail(UserId user) override;
   Result<std::vector<ChatSummary>> list_chats(UserId user) override;
+  Result<std::vector<ChatSummary>> former_chats(UserId user) override;  // *_receipts.cc
+  Result<std::vector<ReceiptTimes>> receipt_times(ChatId chat, ChatKind kind, UserId viewer, Seq seq,
+                                                  const std::vector<UserId>& members) override;
   Result<std::vector<Message>> read_history(ChatId chat, UserId member, Seq before,
                                             int limit) override;
 

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "model/receipt_times.h"
 #include "model/search_text.h"
 #include "store/postgres/pg_store.h"
 
@@ -89,6 +90,7 @@ struct PostgresStore::Batch {
   std::vector<std::int64_t> posted_chats, posted_users;  // first posts of a member (PostgresStore::mark_posted)
   std::vector<std::string> ref_media;                    // media_refs rows written at flush
   std::vector<std::int64_t> ref_chats, ref_seqs;
+  std::vector<std::int64_t> raise_chats, raise_users, raise_kinds, raise_seqs, raise_ats;  // receipt_raises rows
   std::set<std::int64_t> block_users;                          // members of direct chats written to
   std::set<std::pair<std::int64_t, std::int64_t>> blocks;      // (blocker, blocked) among them
 
@@ -148,6 +150,17 @@ struct PostgresStore::Batch {
   Pts next_pts(UserId user) {
     dirty_users.insert(user.value);
     return ++pts(user);
+  }
+  // A group member's positions rose (model/receipt_times.h): the rows written at flush.
+  void add_raises(ChatId chat, UserId member, std::pair<Seq, Seq> before, std::pair<Seq, Seq> after, TimeMs at) {
+    const auto raised = receipt_times::raise_rows(before, after);
+    for (int i = 0; i < raised.count; ++i) {
+      raise_chats.push_back(chat.value);
+      raise_users.push_back(member.value);
+      raise_kinds.push_back(static_cast<std::int64_t>(raised.rows[i].kind));
+      raise_seqs.push_back(raised.rows[i].seq);
+      raise_ats.push_back(at);
+    }
   }
   void add_update(UserId user, Pts p, UpdateKind kind, ChatId chat, Seq seq, std::int64_t member, Seq delivered,
                   Seq read, TimeMs ts) {

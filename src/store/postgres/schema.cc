@@ -303,6 +303,23 @@ CREATE TABLE push_jobs (
 );
 CREATE INDEX push_jobs_due ON push_jobs(due_at);
 )sql",
+    // 10: message info and former groups (issue 19), as in SQLite's 10.
+    R"sql(
+CREATE TABLE receipt_raises (
+  chat_id  BIGINT NOT NULL,
+  user_id  BIGINT NOT NULL,
+  kind     INTEGER NOT NULL,
+  seq      BIGINT NOT NULL,
+  at       BIGINT NOT NULL,
+  PRIMARY KEY (chat_id, user_id, kind, seq)
+);
+ALTER TABLE former_members ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE former_members ADD COLUMN read_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX former_members_user ON former_members(user_id);
+UPDATE former_members f SET read_seq = f.left_seq, name = coalesce((SELECT coalesce(m.system::jsonb ->> 'name', '')
+  FROM messages m WHERE m.chat_id = f.chat_id AND m.seq <= f.left_seq AND m.system IS NOT NULL
+  AND m.system::jsonb ->> 'event' IN ('created', 'renamed') ORDER BY m.seq DESC LIMIT 1), '');
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

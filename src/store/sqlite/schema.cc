@@ -302,6 +302,28 @@ CREATE TABLE push_jobs (
 );
 CREATE INDEX push_jobs_due ON push_jobs(due_at);
 )sql",
+    // 10: the browser client's message info and former groups (issue 19). A group member's
+    // position raises, one row each (kind 0: delivered, 1: read; `seq` the new position), for
+    // when a message reached them; a former member keeps the group's name and their read
+    // position as they were at the removal (found by user: every chat list reads them). Rows from
+    // before keep the name of the message that last named the group before the removal, and read
+    // up to the removal.
+    R"sql(
+CREATE TABLE receipt_raises (
+  chat_id  INTEGER NOT NULL,
+  user_id  INTEGER NOT NULL,
+  kind     INTEGER NOT NULL,
+  seq      INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (chat_id, user_id, kind, seq)
+) WITHOUT ROWID;
+ALTER TABLE former_members ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE former_members ADD COLUMN read_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX former_members_user ON former_members(user_id);
+UPDATE former_members SET read_seq = left_seq, name = coalesce((SELECT coalesce(json_extract(m.system, '$.name'), '')
+  FROM messages m WHERE m.chat_id = former_members.chat_id AND m.seq <= former_members.left_seq
+  AND json_extract(m.system, '$.event') IN ('created', 'renamed') ORDER BY m.seq DESC LIMIT 1), '');
+)sql",
 };
 
 }  // namespace

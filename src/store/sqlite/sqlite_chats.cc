@@ -85,9 +85,12 @@ class ChatTx final : public chat_writes::ChatTx {
   void remove_members(ChatId chat, const std::vector<UserId>& users, Seq left_at) override {
     for (UserId u : users) {
       db_.prepare(
-             "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq) "
-             "SELECT chat_id, user_id, joined_seq, ? FROM chat_members WHERE chat_id = ? AND user_id = ? "
-             "ON CONFLICT(chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq")
+             // What the former member keeps: the group's name and their read position as now.
+             "INSERT INTO former_members (chat_id, user_id, joined_seq, left_seq, name, read_seq) "
+             "SELECT m.chat_id, m.user_id, m.joined_seq, ?1, c.name, m.read_seq FROM chat_members m "
+             "JOIN chats c ON c.id = m.chat_id WHERE m.chat_id = ?2 AND m.user_id = ?3 "
+             "ON CONFLICT(chat_id, user_id) DO UPDATE SET joined_seq = excluded.joined_seq, left_seq = excluded.left_seq, "
+             "name = excluded.name, read_seq = excluded.read_seq")
           .bind(1, left_at)
           .bind(2, chat.value)
           .bind(3, u.value)

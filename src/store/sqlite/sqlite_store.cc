@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "model/device_names.h"
 #include "model/membership.h"
+#include "model/receipt_times.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
@@ -231,7 +233,12 @@ void SqliteStore::create_device(NewDevice device, Done<DeviceRecord> done) {
         if (!user_exists(db, device.user)) return Status(Code::kNoSuchUser, "no such user");
         DeviceRecord d;
         d.user = device.user;
-        d.name = device.name;
+        std::vector<std::string> taken;  // the names of the user's devices still signed in
+        auto& q = db.prepare("SELECT name FROM devices WHERE user_id = ? AND revoked = 0");
+        q.bind(1, device.user.value);
+        while (q.step()) taken.push_back(q.text(0));
+        q.reset();
+        d.name = device_names::distinct(device.name, taken);
         d.created_at = stamp();
         d.position = current_pts(db, device.user);
         db.prepare(
@@ -531,6 +538,14 @@ void SqliteStore::update_receipt(ChatId chat, UserId member, Seq delivered, Seq 
             .bind(4, member.value)
             .exec();
         if (row->kind == ChatKind::kGroup) {
+          // When each message reached this member: a row per raise (model/receipt_times.h).
+          const auto raised = receipt_times::raise_rows(was, {new_delivered, new_read});
+          auto& keep = db.prepare("INSERT OR IGNORE INTO receipt_raises (chat_id, user_id, kind, seq, at) VALUES (?, ?, ?, ?, ?)");
+          for (int i = 0; i < raised.count; ++i) {
+            keep.reset();
+            keep.bind(1, chat.value).bind(2, member.value).bind(3, static_cast<std::int64_t>(raised.rows[i].kind));
+            keep.bind(4, raised.rows[i].seq).bind(5, stamp()).exec();
+          }
           everyone_reached(db, chat, was, {new_delivered, new_read}, r.all_deliveries, r.all_delivered, r.all_read);
           return r;
         }
@@ -621,7 +636,10 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
         "  coalesce(peer.delivered_seq, me.delivered_seq), coalesce(peer.read_seq, me.read_seq), "
         "  coalesce(m.ts, c.created_at), coalesce(m.text, ''), coalesce(m.sender, 0), c.kind, c.name, c.member_count, "
         "  coalesce(m.media, ''), c.avatar, CASE WHEN c.kind = ?1 THEN coalesce(pu.avatar, mu.avatar) ELSE '' END, "
-        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, 0), coalesce(p.pinned, 0) "
+        "  c.temporary, c.disappear_ms, coalesce(p.muted_until, 0), coalesce(p.archived, 0), coalesce(p.pinned, 0), "
+        // A group's "everyone has delivered / read up to" (at most 256 members each).
+        "  CASE WHEN c.kind = ?3 THEN (SELECT min(a.delivered_seq) FROM chat_members a WHERE a.chat_id = me.chat_id) ELSE 0 END, "
+        "  CASE WHEN c.kind = ?3 THEN (SELECT min(a.read_seq) FROM chat_members a WHERE a.chat_id = me.chat_id) ELSE 0 END "
         "FROM chat_members me JOIN chats c ON c.id = me.chat_id JOIN users mu ON mu.id = me.user_id "
         "LEFT JOIN chat_members peer ON c.kind = ?1 AND peer.chat_id = me.chat_id AND peer.user_id <> me.user_id "
         "LEFT JOIN users pu ON pu.id = peer.user_id "
@@ -633,7 +651,7 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
         "  (SELECT max(x.seq) FROM messages x WHERE x.chat_id = me.chat_id AND NOT EXISTS (SELECT 1 FROM hidden h "
         "   WHERE h.user_id = me.user_id AND h.chat_id = x.chat_id AND h.seq = x.seq)) END "
         "WHERE me.user_id = ?2 ORDER BY 8 DESC, 1 DESC");
-    q.bind(1, stored(ChatKind::kDirect)).bind(2, user.value);
+    q.bind(1, stored(ChatKind::kDirect)).bind(2, user.value).bind(3, stored(ChatKind::kGroup));
     std::vector<ChatSummary> out;
     while (q.step()) {
       ChatSummary s;
@@ -658,6 +676,8 @@ Result<std::vector<ChatSummary>> SqliteStore::list_chats(UserId user) {
       s.muted_until = q.i64(18);
       s.archived = q.i64(19) != 0;
       s.pinned = q.i64(20) != 0;
+      s.all_delivered = q.i64(21);
+      s.all_read = q.i64(22);
       out.push_back(std::move(s));
     }
     for (auto& s : out)
