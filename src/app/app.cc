@@ -45,6 +45,7 @@ Status App::start() {
       so.wal_limit_bytes = static_cast<std::uint64_t>(config_.store.wal_limit_mb) << 20;
       so.commit_gap = std::chrono::microseconds(config_.store.commit_gap_us);
       so.search_index = config_.store.search_index;
+      so.index_delay = std::chrono::milliseconds(config_.store.search_index_delay_ms);
       store_ = std::make_unique<sqlite::SqliteStore>(so, clock_);
     }
   } catch (const std::exception& e) {

@@ -63,6 +63,7 @@ const std::map<std::string, Setter>& keys() {
       {"store.commit_gap_us", integer(&C::store, &C::Store::commit_gap_us)},
       {"store.postgres_url", string(&C::store, &C::Store::postgres_url)},
       {"store.search_index", boolean(&C::store, &C::Store::search_index)},
+      {"store.search_index_delay_ms", integer(&C::store, &C::Store::search_index_delay_ms)},
       {"bus.kind", string(&C::bus, &C::Bus::kind)},
       {"bus.nats_urls", string(&C::bus, &C::Bus::nats_urls)},
       {"bus.node_id", string(&C::bus, &C::Bus::node_id)},

@@ -36,6 +36,7 @@ struct Config {
     int wal_limit_mb = static_cast<int>(sqlite::Options{}.wal_limit_bytes >> 20);  // SQLite: the WAL is restarted past this
     int commit_gap_us = static_cast<int>(sqlite::Options{}.commit_gap.count());   // at least this long between commits
     bool search_index = sqlite::Options{}.search_index;  // SQLite: keep the full-text index as messages are written
+    int search_index_delay_ms = static_cast<int>(sqlite::Options{}.index_delay.count());  // SQLite: index in rounds this far apart
     bool operator==(const Store&) const = default;
   } store;
   struct Bus {

@@ -105,6 +105,21 @@ TEST(Search, deleted_hidden_and_pre_edit_text_is_not_found) {
   EXPECT_EQ(search(server, u[1], "gossip").results.size(), 1u) << "not from them";
 }
 
+// SQLite indexes new messages in rounds (store/sqlite/search_queue.h); what waits for its
+// round when the server dies is indexed after the restart, and found by the first search.
+TEST(Search, a_message_acknowledged_just_before_a_crash_is_found_after_the_restart) {
+  ServerProcess server({"store.search_index_delay_ms=3600000"});  // no round but the one a search asks for
+  auto u = make_users(server, 2);
+  {
+    auto a = connect(server, u[0]);
+    for (int i = 0; i < 20; ++i) say(*a, "to", u[1].user, "crashproof word" + std::to_string(i), "c" + std::to_string(i));
+  }
+  server.kill9();
+  server.start();
+  EXPECT_EQ(search(server, u[1], "crashproof").results.size(), 20u);
+  EXPECT_EQ(search(server, u[1], "word19").results.size(), 1u);
+}
+
 TEST(Search, a_removed_member_finds_what_they_had_and_nothing_sent_after) {
   ServerProcess server;
   auto u = make_users(server, 3);

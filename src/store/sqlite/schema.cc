@@ -324,6 +324,14 @@ UPDATE former_members SET read_seq = left_seq, name = coalesce((SELECT coalesce(
   FROM messages m WHERE m.chat_id = former_members.chat_id AND m.seq <= former_members.left_seq
   AND json_extract(m.system, '$.event') IN ('created', 'renamed') ORDER BY m.seq DESC LIMIT 1), '');
 )sql",
+    // 11: messages waiting to be indexed for search (search_queue.h): appended with the
+    // message, indexed in rounds (chat_id·2³² + seq, as messages_fts rowids).
+    R"sql(
+CREATE TABLE fts_queue (
+  id   INTEGER PRIMARY KEY,
+  doc  INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

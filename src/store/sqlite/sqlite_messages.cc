@@ -163,11 +163,7 @@ void SqliteStore::index_text(Db& db, ChatId chat, Seq seq, const std::string& te
   // Old words always go (an edit or delete made while the index is off must not stay findable).
   if (!old_text.empty()) db.prepare("DELETE FROM messages_fts WHERE rowid = ?").bind(1, fts_rowid(chat, seq)).exec();
   if (text.empty() || !options_.search_index) return;
-  const auto split = search_text::cjk_split(text);
-  db.prepare("INSERT INTO messages_fts (rowid, body) VALUES (?, ?)")
-      .bind(1, fts_rowid(chat, seq))
-      .bind_static(2, split ? *split : text)
-      .exec();
+  search_queue_.queue(db, fts_rowid(chat, seq));  // indexed in the next round (search_queue.h)
 }
 
 void SqliteStore::act_on_message(MessageAction a, Done<ActionResult> done) {
@@ -233,6 +229,16 @@ Result<std::vector<Message>> SqliteStore::starred(UserId user, int limit, int of
 }
 
 Result<std::vector<SearchHit>> SqliteStore::search(const SearchQuery& s) {
+  // Everything acknowledged before the search is found: what waits in the queue is indexed first.
+  if (search_queue_.pending() && !s.terms.empty()) {
+    auto indexed = wait_for_result<bool>([this](Done<bool> done) {
+      write<bool>([this](Db& db) -> Result<bool> {
+        search_queue_.index(db, true);
+        return true;
+      }, std::move(done));
+    });
+    if (!indexed.ok()) return indexed.status();
+  }
   return read([&](Db& db) -> Result<std::vector<SearchHit>> {
     std::vector<SearchHit> out;
     if (s.terms.empty()) return out;

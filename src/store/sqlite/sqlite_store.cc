@@ -57,12 +57,20 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
   writer_db_->busy_wait_fine(5000);  // waits for readers (a WAL restart) in steps of 100 µs, not 1-100 ms
   int version = migrate(*writer_db_);
   spdlog::info("store: sqlite {} at schema version {}", options_.path, version);
+  search_queue_.open(*writer_db_);
   // A restarted WAL larger than the limit is cut back to it.
   writer_db_->exec(("PRAGMA journal_size_limit=" + std::to_string(options_.wal_limit_bytes)).c_str());
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.wal_limit_bytes);
   writer_ = std::make_unique<GroupCommit>(
       *writer_db_,
-      GroupCommit::Hooks{[this](Db& db) { flush_counters(db); }, [this] { forget_counters(); },
+      GroupCommit::Hooks{[this](Db& db) {
+                           flush_counters(db);
+                           search_queue_.index(db);
+                         },
+                         [this] {
+                           forget_counters();
+                           search_queue_.aborted();
+                         },
                          [this](Db& db) {
                            if (checkpointer_) checkpointer_->restart_if_due(db);
                          }},

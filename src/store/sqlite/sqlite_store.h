@@ -19,6 +19,7 @@
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
+#include "store/sqlite/search_queue.h"
 #include "model/chat_writes.h"
 #include "store/reader_pool.h"
 #include "store/store.h"
@@ -32,6 +33,7 @@ struct Options {
   std::uint64_t wal_limit_bytes = 32ull << 20;  // the WAL is restarted when it grows past this
   std::chrono::microseconds commit_gap{1000};    // at most one commit (fsync) per gap
   bool search_index = true;  // keep the full-text index (search.index); off: search finds what was indexed before
+  std::chrono::milliseconds index_delay{100};  // new messages are indexed for search in rounds this far apart
 };
 
 class SqliteStore final : public Store {
@@ -200,6 +202,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   std::unordered_map<std::int64_t, GroupMinimum> group_min_;
   TimeMs last_ts_ = 0;
+  SearchQueue search_queue_{options_.index_delay};  // the writer's, but `pending()` is read by searches
 
   ReaderPool<Db> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;
