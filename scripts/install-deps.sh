@@ -23,6 +23,7 @@ packages=(
   # media: a video's duration and poster frame, a voice note's waveform (FFmpeg)
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev
   chromium fonts-dejavu-core
+  fonts-noto-color-emoji  # colour emoji in the browser client's e2e tests (and its screenshots)
 )
 # The browser client builds with Node.js and npm (web/). A machine that already has a
 # Node.js (20 here) keeps it; otherwise Debian's nodejs 18 and npm are installed.

@@ -116,7 +116,7 @@ export const messageScenarios = {
     await say(a.page, "see you at 5");
     await bubble(b.page, "see you at 5").waitFor();
     assert.deepEqual(await menuItems(b.page, bubble(b.page, "see you at 5")), ["Reply", "Forward", "Star", "Delete"], "no Edit of someone else's message");
-    assert.deepEqual(await menuItems(a.page, bubble(a.page, "see you at 5")), ["Reply", "Forward", "Star", "Edit", "Delete"]);
+    assert.deepEqual(await menuItems(a.page, bubble(a.page, "see you at 5")), ["Reply", "Forward", "Star", "Message info", "Edit", "Delete"]);
 
     await choose(a.page, bubble(a.page, "see you at 5"), "Edit");
     await a.page.locator("[data-compose='edit']").waitFor();

@@ -121,6 +121,7 @@ export const notificationScenarios = {
     // Sign out: the browser unsubscribes, and the server dropped the device's target.
     await a.page.getByRole("button", { name: "Settings" }).click();
     await settings.getByRole("button", { name: "Sign out of this browser" }).click();
+    await a.page.getByRole("alertdialog").getByRole("button", { name: "Sign out", exact: true }).click();   // it asks first
     await a.page.getByRole("button", { name: "Send code" }).waitFor();
     assert.equal(await a.page.evaluate(() => window.__e2eUnsubscribed === true), true, "unsubscribed at sign-out");
     assert.deepEqual(await targets(server, alice.token), [], "no target left for the signed-out device");

@@ -250,6 +250,6 @@ describe("the service worker", () => {
 
     const noTab = worker();
     await noTab.fire("notificationclick", { notification: { close, data: { chat: 42 } } });
-    expect(noTab.opened).toEqual(["/?chat=42"]);
+    expect(noTab.opened).toEqual(["/chat/42"]);
   });
 });

@@ -214,7 +214,9 @@ describe("blocks", () => {
     state.send("hello?");
     const send = ws.sent.find((f) => f.type === "send")!;
     ws.push({ type: "error", id: send.id, code: "forbidden", message: "you blocked this user; unblock them to write" });
-    expect(state.notice).toBe("You blocked this person. Unblock them to write.");
+    // Said on the refused message itself, once (not in the notice too).
+    expect(state.outgoing({ chat: 4 })[0].failed).toBe("You blocked this person. Unblock them to write.");
+    expect(state.notice).toBe("");
     state.dispose();
   });
 });

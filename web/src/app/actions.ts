@@ -14,6 +14,7 @@ import type { UploadQueue } from "./uploads";
 import type { ParleyClient } from "../protocol/client";
 import type { ErrorFrame } from "../protocol/frames";
 import { actionError, describe, inviteAnswered, joinError } from "./words";
+import { checkPhone, checkPhones } from "./phone_input";
 
 /** What the actions read and move in the app state around them. */
 export interface ActionHost {
@@ -101,8 +102,9 @@ export class Actions {
     return true;
   }
 
-  /** Finds a user by phone number: a chat with them, or a draft. Throws a readable error. */
-  async startChat(phone: string): Promise<void> {
+  /** Finds a user by phone number: a chat with them, or a draft. Throws a readable error (an invalid number before asking). */
+  async startChat(typed: string): Promise<void> {
+    const phone = checkPhone(typed, this.people.myPhone);
     const found = await this.api.lookup([phone]);
     if (!found.length) throw new Error(`${phone} is not on parley yet.`);
     const { user, phone: normalised } = found[0];
@@ -231,6 +233,7 @@ export class Actions {
       const chat = typeof request.chat === "number" ? request.chat : undefined;
       const to = typeof request.to === "number" ? request.to : undefined;
       this.requests.failed.set(e.id, { id: e.id, text: String(request.text ?? ""), chat, to, failed: describe(e) });
+      return true;   // its bubble says why, once: not the notice too
     }
     host.notice = describe(e);
     return true;
@@ -240,16 +243,14 @@ export class Actions {
     void this.host.refreshChats().then(() => this.host.open({ chat }));
   }
 
-  /** The users of the numbers typed (blanks ignored); throws naming those not on parley. */
+  /** The users of the numbers typed (blanks ignored); throws naming those not valid, else those not on parley. */
   private async resolve(phones: string[]): Promise<number[]> {
-    const list = phones.map((p) => p.trim()).filter(Boolean);
+    const list = checkPhones(phones, this.people.myPhone);
     if (!list.length) return [];
     const found = await this.api.lookup(list);
-    const missing = list.length - found.length;
-    if (missing > 0) {
+    if (found.length < list.length) {
       const known = new Set(found.map((f) => f.phone));
-      const names = list.filter((p) => !known.has(p));
-      throw new Error(`Not on parley: ${names.join(", ")}` + (missing !== names.length ? " (or invalid)" : ""));
+      throw new Error(`Not on parley: ${list.filter((p) => !known.has(p)).join(", ")}`);
     }
     for (const f of found) this.people.take(f);
     return found.map((f) => f.user);

@@ -1,14 +1,21 @@
 // The HTTP half of the protocol (docs/protocol.md §7): sign-in, chat list, history, search,
 // starred messages, devices, contact lookup, pending group invites, my avatar and profile,
 // others' profiles, saved contacts, blocks, my settings of a chat, push targets. Every failure
-// is an ApiError with the server's code and message. The media routes read their answers
-// themselves through `authorized`.
+// is an ApiError with the server's code and a sentence for the user. The media routes read
+// their answers themselves through `authorized`.
 
 import type { MediaKind, MsgFrame } from "../protocol/frames";
+import { errorText, retryAfterMs } from "./error_text";
 
+/**
+ * A refused or failed request. `message` is the sentence for the user (`error_text.ts`), with the
+ * wait in words where the server gave one; `serverMessage` is the server's own text, for logs.
+ */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
+  readonly retry_after_ms?: number;
+  constructor(readonly status: number, readonly code: string, readonly serverMessage: string) {
+    super(errorText({ code, message: serverMessage, status }));
+    this.retry_after_ms = retryAfterMs({ code, message: serverMessage });
   }
 }
 
@@ -37,6 +44,12 @@ export interface ChatSummary {
   muted_until?: number;    // my settings of the chat, each only when set: -1 muted for ever, else ms
   archived?: boolean;
   pinned?: boolean;
+  /** Groups I am in: every member has delivered / read up to (the `receipt` frame's `all: true`). */
+  all_delivered?: number;
+  all_read?: number;
+  /** `false`: a group I left or was removed from (listed with `?former=1`), as it was then; `ended` says how. */
+  member?: boolean;
+  ended?: "left" | "removed";
 }
 
 /**
@@ -97,7 +110,8 @@ export class Api {
   verify(phone: string, code: string, deviceName: string): Promise<Verified> {
     return this.call("POST", "/v1/auth/verify", { phone, code, device_name: deviceName });
   }
-  async chats(): Promise<ChatSummary[]> { return (await this.call<{ chats: ChatSummary[] }>("GET", "/v1/chats")).chats; }
+  /** My chats, and the groups I left or was removed from (read-only, as they were then). */
+  async chats(): Promise<ChatSummary[]> { return (await this.call<{ chats: ChatSummary[] }>("GET", "/v1/chats?former=1")).chats; }
   async history(chat: number, before = 0, limit = 50): Promise<MsgFrame[]> {
     const q = `?limit=${limit}` + (before > 0 ? `&before=${before}` : "");
     return (await this.call<{ messages: MsgFrame[] }>("GET", `/v1/chats/${chat}/messages${q}`)).messages;

@@ -26,6 +26,7 @@ export class ChatStore {
   }
 
   canPost(chat: Chat): boolean {
+    if (chat.ended) return false;   // no longer a member of the group
     if (chat.kind === "direct") return true;
     const info = chat.info;
     if (!info) return chat.kind !== "room";
@@ -56,6 +57,12 @@ export class ChatStore {
       c.read = Math.max(c.read, s.read);
       c.peerDelivered = Math.max(c.peerDelivered, s.peer_delivered ?? 0);
       c.peerRead = Math.max(c.peerRead, s.peer_read ?? 0);
+      // A group's ticks come with the list too, so they survive a reload.
+      c.allDelivered = Math.max(c.allDelivered, s.all_delivered ?? 0);
+      c.allRead = Math.max(c.allRead, s.all_read ?? 0);
+      // A list read before a removal came live does not make me a member again.
+      if (s.member === false) c.ended = s.ended ?? "removed";
+      else if (s.last_seq >= c.lastSeq) c.ended = undefined;
       c.avatar = (s.kind === "direct" ? s.peer_avatar : s.avatar) || undefined;
       c.temporary = s.temporary || undefined;
       c.disappear = s.disappear || undefined;
@@ -100,8 +107,18 @@ export class ChatStore {
       }
       if (msg.from === this.me) c.unread = 0;
       else if (msg.seq > c.read && !msg.system) c.unread += 1;
+      if (c.kind === "group") this.applyMembership(c, msg);
     }
     return c;
+  }
+
+  /** A group's system message about me: removed or left, the chat turns read-only; added back, it is mine again. */
+  private applyMembership(c: Chat, msg: Message): void {
+    const event = msg.system?.event;
+    const mine = Array.isArray(msg.system?.users) && (msg.system.users as unknown[]).includes(this.me);
+    if (event === "removed" && mine) c.ended = "removed";
+    else if (event === "left" && msg.from === this.me) c.ended = "left";
+    else if (event === "added" && mine) c.ended = undefined;
   }
 
   /** A message changed (`now`) or went from view (null): the preview follows when it is the last one. */

@@ -1,12 +1,43 @@
 // Each opened chat's loaded messages, in seq order without duplicates, and its history pages:
 // which chats are loaded back to their first message, which have a page on its way. A message
 // changed (edited, deleted, reacted to) replaces its copy; one gone (expired, hidden) leaves.
+// Pages come from the server, or first from the copy this browser kept (history_cache.ts),
+// which a page of the newest messages then brings up to date (`mergeSpan`).
 
 import type { MsgFrame } from "../protocol/frames";
 import { messageOf, type Message } from "./model";
 
 /** Messages per history page. */
 export const PAGE = 50;
+/** The most the server answers in one history page. */
+export const MAX_PAGE = 200;
+
+/**
+ * What a page of the newest messages covers: every message from seq `low` to `top` (`whole`:
+ * and none before `low`: the page was short). A page read with `limit` covers what it holds.
+ */
+export interface Span { low: number; top: number; whole: boolean }
+
+export function spanOf(page: { seq: number }[], limit: number): Span {
+  const seqs = page.map((m) => m.seq);   // the server sends a page newest first
+  return { low: page.length ? Math.min(...seqs) : 0, top: page.length ? Math.max(...seqs) : 0, whole: page.length < limit };
+}
+
+/**
+ * The newest messages read from the server (`page`, in any order, covering `span`) over the
+ * ones had before (`list`, by seq; `complete` back to the chat's first): the page replaces
+ * every copy in its span (one missing from it is gone), newer ones stay, and older ones stay
+ * only when they reach the span (else there may be a gap between them and the page, so they go).
+ */
+export function mergeSpan(list: Message[], complete: boolean, page: Message[], span: Span): { list: Message[]; complete: boolean } {
+  let high = -1;
+  for (const m of list) if (m.seq <= span.top) high = m.seq;
+  const joined = !span.whole && high >= span.low;
+  const older = joined ? list.filter((m) => m.seq < span.low) : [];
+  const newer = list.filter((m) => m.seq > span.top);
+  const inside = [...page].sort((a, b) => a.seq - b.seq);
+  return { list: [...older, ...inside, ...newer], complete: span.whole || (joined && complete) };
+}
 
 export class MessageStore {
   readonly messages = new Map<number, Message[]>();    // chat -> loaded messages, by seq
@@ -86,6 +117,39 @@ export class MessageStore {
     const early = this.early.get(chat);
     this.early.delete(chat);
     early?.forEach((now, seq) => this.replace(chat, seq, now));
+  }
+
+  /**
+   * Messages this browser kept (history_cache.ts), shown before the server is asked, during a
+   * page begun with `beginPage`: older than those loaded, the oldest of them the chat's first
+   * when `complete`. Changes that came meanwhile are applied (and kept for the page that follows).
+   */
+  addKept(chat: number, kept: Message[], complete: boolean): void {
+    for (const m of kept) this.insert(m);
+    if (complete) this.complete.add(chat);
+    if (!this.messages.has(chat)) this.messages.set(chat, []);
+    this.early.get(chat)?.forEach((now, seq) => this.replace(chat, seq, now));
+  }
+
+  /** Starts reading a loaded chat's newest messages again; false when a page is on its way. Pair with `endPage`. */
+  beginNewest(chat: number): boolean {
+    if (this.loading.has(chat)) return false;
+    this.loading.add(chat);
+    return true;
+  }
+
+  /** The newest messages, read after kept ones were shown: merged as `mergeSpan` says. */
+  addNewest(chat: number, page: Message[], span: Span): void {
+    const merged = mergeSpan(this.messages.get(chat) ?? [], this.complete.has(chat), page, span);
+    this.messages.set(chat, merged.list);
+    if (merged.complete) this.complete.add(chat);
+    else this.complete.delete(chat);
+    this.early.get(chat)?.forEach((now, seq) => this.replace(chat, seq, now));
+  }
+
+  /** The loaded messages that a span covers. */
+  slice(chat: number, span: Span): Message[] {
+    return (this.messages.get(chat) ?? []).filter((m) => (span.whole || m.seq >= span.low) && m.seq <= span.top);
   }
 
   endPage(chat: number): void {

@@ -26,6 +26,7 @@ export interface Chat {
   peerRead: number;
   allDelivered: number;   // groups: every member has delivered / read up to
   allRead: number;
+  ended?: "left" | "removed";   // a group I am no longer in (I left, or was removed): read-only, as it was then
   unread: number;
   memberCount: number;
   info?: ChatInfoFrame;   // settings, my role, members (asked for when the chat opens)

@@ -6,6 +6,7 @@
 // number, else "User N".
 
 import { ApiError, type Api, type Profile } from "./api";
+import { checkPhone } from "./phone_input";
 import type { BlocksFrame, ContactFrame, ProfileFrame } from "../protocol/frames";
 
 export interface Person { name?: string; about?: string; avatar?: string; contactName?: string }
@@ -52,6 +53,8 @@ export class People {
       .sort((a, b) => a.contactName.localeCompare(b.contactName) || a.user - b.user);
   }
   isContact(user: number): boolean { return this.saved.has(user); }
+  /** My own number, to read numbers typed without their country code. */
+  get myPhone(): string | undefined { return this.phones.get(this.me); }
 
   // ------------------------------------------------------------ reading
 
@@ -161,12 +164,13 @@ export class People {
   // ------------------------------------------------------------ changes (each rejects with a sentence)
 
   /** Saves someone by number under `name` (or renames them). */
-  async addContact(phone: string, name: string): Promise<number> {
+  async addContact(typed: string, name: string): Promise<number> {
+    const phone = checkPhone(typed, this.myPhone);   // "abc" is not a number, rather than not on parley
     let p: Profile;
     try {
-      p = await this.api.saveContact(phone.trim(), name.trim());
+      p = await this.api.saveContact(phone, name.trim());
     } catch (e) {
-      throw new Error(contactError(e, phone.trim()));
+      throw new Error(contactError(e, phone));
     }
     this.take(p);
     this.saved.add(p.user);

@@ -4,10 +4,11 @@
 // actions; it knows nothing of the DOM, so it is tested with a fake socket (test/).
 //
 // This is the facade the UI imports: it routes the client's events to one store per concern
-// (chats.ts, messages.ts and history.ts, receipts.ts, typing.ts, presence.ts, views.ts,
-// requests.ts; media being sent in uploads.ts, downloaded media in media_cache.ts; edits,
+// (chats.ts, messages.ts and history.ts with the copy kept in the browser in history_cache.ts,
+// receipts.ts, typing.ts, presence.ts, views.ts, requests.ts; media being sent in uploads.ts,
+// downloaded media in media_cache.ts; edits,
 // deletes, reactions, stars and forwards in message_actions.ts, quoted messages in quotes.ts,
-// search, the starred list and going to a message in finder.ts; profiles, contacts and blocks
+// search, the starred list and going to a message in finder.ts; message info in message_info.ts; profiles, contacts and blocks
 // in people.ts, my profile, privacy and devices in account.ts, mute, archive and pin in
 // chat_prefs.ts, the notifications setting in push.ts), keeps the open view and the notice,
 // and hands the requests to the server to actions.ts. Every change, whichever store holds it,
@@ -15,20 +16,23 @@
 
 import { Account } from "./account";
 import { Actions } from "./actions";
-import type { Api, ChatSummary } from "./api";
+import { ApiError, type Api, type ChatSummary } from "./api";
 import { ChatPrefs } from "./chat_prefs";
 import { ChatStore } from "./chats";
 import { HistoryPages } from "./history";
+import type { HistoryCache } from "./history_cache";
 import { Invites, type Invite } from "./invites";
 import { Finder } from "./finder";
 import { MediaCache } from "./media_cache";
 import { MessageActions } from "./message_actions";
+import { MessageInfo } from "./message_info";
 import { MessageStore, PAGE } from "./messages";
 import { People } from "./people";
 import { NO_PUSH, Notifications, type PushEnv } from "./push";
 import { messageOf, type Chat, type Invited, type Message, type Outgoing, type OutgoingMedia, type Presence, type RoomAccess, type Tick, type View } from "./model";
 import { PresenceStore } from "./presence";
 import { Quotes } from "./quotes";
+import { Reading } from "./reading";
 import { tickOf } from "./receipts";
 import { Requests } from "./requests";
 import { TypingStore } from "./typing";
@@ -48,6 +52,7 @@ export class AppState {
   readonly invites = new Invites();
   invited: Invited | null = null;       // the last create / add that invited people
   notice = "";            // the last error worth telling the user
+  savedList = false;      // the chat list is the one this browser saved (opened offline), not the server's yet
   maxTextChars = 4096;
   readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
   readonly uploads: UploadQueue;        // media being sent
@@ -58,6 +63,8 @@ export class AppState {
   readonly messageActions: MessageActions;   // edit, delete, react, star, forward; who may
   readonly quotes: Quotes;              // the messages replies quote, as they are now
   readonly finder: Finder;              // search, the starred list, going to a message
+  readonly messageInfo: MessageInfo;    // who got and read one of my messages, and when
+  readonly reading: Reading;            // the unread line of the chat just opened; marking a chat read
 
   private readonly chatStore: ChatStore;
   private readonly messageStore = new MessageStore();
@@ -69,13 +76,17 @@ export class AppState {
   private readonly history: HistoryPages;
   private listeners = new Set<() => void>();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  // Lists asked for and the newest one applied: an answer overtaken by a later one is dropped,
+  // or its merge would take away a chat the later list (and a live message) had brought.
+  private listsAsked = 0;
+  private listApplied = 0;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private visible = true;
   private seconds = 0;
   private skew = 0;                     // the server's clock minus this page's
 
   constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient,
-    uploadStore: UploadStore = new MemoryUploadStore(), push: PushEnv = NO_PUSH) {
+    uploadStore: UploadStore = new MemoryUploadStore(), push: PushEnv = NO_PUSH, private readonly cache?: HistoryCache) {
     this.chatStore = new ChatStore(me, myPhone);
     const changed = () => this.changed();
     const storage = typeof localStorage === "undefined" ? undefined : localStorage;
@@ -93,11 +104,15 @@ export class AppState {
     this.roomViews = new RoomViews(client, this.chatStore, this.messageStore);
     this.requests = new Requests(client, this.chatStore);
     this.history = new HistoryPages(api, this.messageStore, (chat) => { this.markRead(chat); this.roomViews.ask(chat); },
-      (text) => { this.notice = text; }, changed);
+      (text) => { this.notice = text; }, changed, cache && { cache, chat: (id) => this.chats.get(id) });
+    cache?.follow(client);
     this.quotes = new Quotes(this.messageStore, (chat, before, limit) => api.history(chat, before, limit), changed);
     this.messageActions = new MessageActions({ me, client, chats: this.chatStore, messages: this.messageStore, quotes: this.quotes,
       now: () => Date.now() + this.skew, changed });
     this.finder = new Finder(this, api, this.messageStore, changed);
+    this.reading = new Reading({ me, messages: this.messageStore, loadEarlier: (c, limit) => this.loadEarlier(c, limit),
+      markRead: (c, seq) => { if (!this.chats.get(c)?.ended) client.markRead(c, seq); }, changed });
+    this.messageInfo = new MessageInfo(client, changed);
     this.actions = new Actions(this, {
       api, client, chats: this.chatStore, people: this.people, requests: this.requests, invites: this.invites, typing: this.typingStore,
       uploads: this.uploads,
@@ -108,6 +123,7 @@ export class AppState {
         this.everConnected = true;
         this.notice = "";
         void this.refreshChats();
+        this.history.retry();
         if (this.view && "chat" in this.view) this.askAbout(this.view.chat);
       }
       this.changed();
@@ -157,6 +173,7 @@ export class AppState {
     client.on("reply", (r) => {
       if (r.type === "chat_info") this.chatStore.applyInfo(r);
       else if (r.type === "views") this.roomViews.onReply(r);
+      else if (r.type === "receipts") this.messageInfo.onReply(r);
       this.changed();
     });
     client.on("pending", () => this.changed());
@@ -169,13 +186,17 @@ export class AppState {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  private changed(): void { this.listeners.forEach((l) => l()); }
+  private changed(): void {
+    this.cache?.chatsMoved(this.chats);   // the saved chat list follows (a second later)
+    this.listeners.forEach((l) => l());
+  }
 
   dispose(): void {
     if (this.typingTimer) clearInterval(this.typingTimer);
     this.finder.dispose();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.roomViews.dispose();
+    this.messageInfo.close();
     this.listeners.clear();
   }
 
@@ -224,9 +245,14 @@ export class AppState {
   // ------------------------------------------------------------ the view
 
   async start(): Promise<void> {
+    // The outbox and the files being sent are read from IndexedDB while the chat list is asked
+    // for (a page opening at a chat shows it once all three are in); the client connects after.
+    const uploads = this.uploads.load();
+    const outbox = this.client.loadOutbox();
     await this.refreshChats();
+    await outbox;
     await this.client.start();
-    await this.uploads.load();
+    await uploads;
     void this.notifications.restore();
   }
 
@@ -238,12 +264,25 @@ export class AppState {
 
   async refreshChats(): Promise<void> {
     let list: ChatSummary[];
+    let saved: ChatSummary[] | undefined;
+    const asked = ++this.listsAsked;
     try {
       list = await this.api.chats();
-    } catch {
-      return;   // offline or signed out: the next connect refreshes again
+      if (asked < this.listApplied) return;
+      this.listApplied = asked;
+    } catch (e) {
+      // Offline or signed out: the next connect refreshes again. A page opened offline shows the list saved last time.
+      const offline = !(e instanceof ApiError) || e.status === 0 || e.status >= 500;
+      saved = this.chats.size || !offline ? undefined : await this.cache?.chats();
+      if (!saved) return;
+      list = saved;
     }
+    if (!saved) void this.cache?.saveChats(list);
     this.presenceStore.watch(this.chatStore.merge(list));
+    // The saved list's unread counts are old: the server's first list counts them again, as on a fresh page.
+    if (this.savedList && !saved)
+      for (const s of list) { const c = this.chats.get(s.chat); if (c) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - c.read); }
+    this.savedList = !!saved;
     for (const s of list) if (s.kind === "direct" && s.peer !== undefined) this.people.named(s.peer, s.peer_name, s.peer_contact_name);
     // A draft whose first message created the chat becomes that chat.
     if (this.view && "draft" in this.view) {
@@ -269,8 +308,9 @@ export class AppState {
       const chat = this.view.chat;
       if (!this.messages.has(chat)) void this.loadEarlier(chat);
       this.askAbout(chat);
+      this.reading.opened(this.chats.get(chat));   // before it is marked read: where the unread line goes
       this.markRead(chat);
-    }
+    } else this.reading.opened(undefined);
     this.changed();
   }
 
@@ -285,7 +325,7 @@ export class AppState {
     c.unread = 0;
     if (top > c.read) {
       c.read = top;
-      this.client.markRead(chat, top);
+      if (!c.ended) this.client.markRead(chat, top);   // a group I am no longer in takes no receipts
     }
   }
 
@@ -377,7 +417,7 @@ export class AppState {
 
   private askAbout(chat: number): void {
     const c = this.chats.get(chat);
-    if (!c) return;
+    if (!c || c.ended) return;   // a former member may not ask: what the group is now is not theirs to know
     if (c.kind !== "direct") this.client.chatInfo(chat);
     if (c.kind === "room") this.roomViews.ask(chat);
   }

@@ -3,6 +3,7 @@
 // from the offset `HEAD` reports. Pure logic over an injected fetch: the tests play the server.
 
 import type { MediaKind, MediaObject } from "../protocol/frames";
+import { retryAfterMs, waitInWords } from "./error_text";
 
 /** An HTTP request with the device's token (`Api.authorized`), or a fake. */
 export type HttpFetch = (path: string, init?: RequestInit) => Promise<Response>;
@@ -55,12 +56,15 @@ const LIMIT: Record<MediaKind, string> = {
   file: "Files can be at most 100 MB.",
 };
 
-/** The error for an HTTP answer that is not a success, in words for the user. */
-export function refusal(status: number, code: string | undefined, kind: MediaKind): UploadError {
+/** The error for an HTTP answer that is not a success, in words for the user (the server's message only for its wait). */
+export function refusal(status: number, code: string | undefined, kind: MediaKind, serverMessage?: string): UploadError {
   if (status === 413 || code === "too_large") return new UploadError("too_large", LIMIT[kind], false);
   if (status === 415 || code === "unsupported_media")
     return new UploadError("unsupported_media", kind === "image" ? "This photo can't be sent: its format isn't supported." : "This file type can't be sent.", false);
-  if (status === 429) return new UploadError("rate_limited", "Too many uploads right now. Try again in a moment.", true);
+  if (status === 429) {
+    const wait = retryAfterMs({ code: "rate_limited", message: serverMessage });
+    return new UploadError("rate_limited", wait ? `Too many uploads. Try again in ${waitInWords(wait)}.` : "Too many uploads right now. Try again in a moment.", true);
+  }
   if (status === 401) return new UploadError("unauthorized", "You are signed out. Sign in again to send files.", false);
   if (status >= 500) return new UploadError("server", "The server could not take the file. Try again.", true);
   return new UploadError("refused", "This file can't be sent.", false);
@@ -133,7 +137,7 @@ export async function upload(spec: UploadSpec, opt: UploadOptions): Promise<Medi
       });
       if (!res) continue;
       const b = await body(res);
-      if (!res.ok) throw refusal(res.status, b.error as string | undefined, spec.kind);
+      if (!res.ok) throw refusal(res.status, b.error as string | undefined, spec.kind, b.message as string | undefined);
       if (b.media) return b.media as MediaObject;
       id = String(b.upload);
       offset = Number(b.offset ?? 0);
@@ -197,7 +201,7 @@ export async function upload(spec: UploadSpec, opt: UploadOptions): Promise<Medi
       if (done) return done;
       if (at !== null) offset = at;
     } else {
-      throw refusal(res.status, b.error as string | undefined, spec.kind);
+      throw refusal(res.status, b.error as string | undefined, spec.kind, b.message as string | undefined);
     }
   }
 }

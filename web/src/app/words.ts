@@ -1,5 +1,7 @@
 // Readable sentences for the server's refusals, and which requests answer a group invite.
 
+import { errorText, type ErrorLike } from "./error_text";
+
 /** The invite code a request answers, if it is an accept (`join` by invite) or a `decline`. */
 export function inviteAnswered(request?: Record<string, unknown>): string | undefined {
   if (!request || typeof request.invite !== "string") return undefined;
@@ -7,7 +9,7 @@ export function inviteAnswered(request?: Record<string, unknown>): string | unde
 }
 
 /** A readable sentence for an error frame. */
-export function describe(e: { code: string; message?: string }): string {
+export function describe(e: ErrorLike): string {
   switch (e.code) {
     case "not_member": return "You are not a member of this chat.";
     case "forbidden":   // a send to someone I block says so (protocol.md §4.8)
@@ -20,7 +22,7 @@ export function describe(e: { code: string; message?: string }): string {
     case "no_such_media": return "The file is no longer on the server. Send it again.";
     case "no_such_message": return "That message is no longer there.";
     case "too_late": return "It is too late to change that message.";
-    default: return e.message || e.code;
+    default: return errorText(e);
   }
 }
 

@@ -7,7 +7,7 @@
 // Group invites (`invite` frames) and the account frames (profiles, chat settings, contacts,
 // blocks) are live only: the app reads their state over HTTP after each `hello`.
 
-import { parseServerFrame, type PrivacySettings } from "./frames";
+import { parseServerFrame, type MsgFrame, type PrivacySettings } from "./frames";
 import type { ClientEvents, ClientOptions, SocketFactory, SocketLike } from "./events";
 import { MemoryOutbox, type Outbox, type Pending } from "./outbox";
 
@@ -23,6 +23,11 @@ function resend(p: Pending): Record<string, unknown> {
   return p.frame.type === "send" ? { ...p.frame, background: true } : p.frame;
 }
 
+/** A group's `removed` message naming me: a member no more, I acknowledge nothing after it (`not_member`). */
+function removesMe(f: MsgFrame, me: number): boolean {
+  return f.system?.event === "removed" && Array.isArray(f.system.users) && (f.system.users as unknown[]).includes(me);
+}
+
 export class ParleyClient {
   private readonly opt: Required<Omit<ClientOptions, "position" | "outbox" | "socket">>;
   private readonly factory: SocketFactory;
@@ -34,6 +39,7 @@ export class ParleyClient {
   private stopped = false;
   private delay: number;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private outboxLoaded: Promise<void> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private roomAckTimer: ReturnType<typeof setTimeout> | null = null;
@@ -84,12 +90,20 @@ export class ParleyClient {
 
   /** Loads what the outbox kept from an earlier page, then connects. */
   async start(): Promise<void> {
-    for (const p of await this.outbox.load()) {
-      this.pending.set(p.id, p);
-      this.nextOrder = Math.max(this.nextOrder, p.order + 1);
-    }
-    if (this.pending.size) this.emit("pending");
+    await this.loadOutbox();
     this.connect();
+  }
+
+  /** Loads what the outbox kept from an earlier page, once (`start` waits for it). */
+  loadOutbox(): Promise<void> {
+    this.outboxLoaded ??= (async () => {
+      for (const p of await this.outbox.load()) {
+        this.pending.set(p.id, p);
+        this.nextOrder = Math.max(this.nextOrder, p.order + 1);
+      }
+      if (this.pending.size) this.emit("pending");
+    })();
+    return this.outboxLoaded;
   }
 
   /** Skips the backoff wait and tries to connect now (the banner's "Retry now"). */
@@ -319,7 +333,9 @@ export class ParleyClient {
           return;
         }
         if (!this.advance(f.pts)) return;
-        if (f.from !== this.userId) this.delivered.set(f.chat, Math.max(this.delivered.get(f.chat) ?? 0, f.seq));
+        // Removed from a group: the server takes no receipts from me there any more (§5.7).
+        if (removesMe(f, this.userId)) this.delivered.delete(f.chat);
+        else if (f.from !== this.userId) this.delivered.set(f.chat, Math.max(this.delivered.get(f.chat) ?? 0, f.seq));
         this.emit("message", f);
         return;
       }

@@ -148,7 +148,14 @@ export interface ChatInfoFrame {
   /** Direct chats and groups: messages go this many seconds after they were sent (absent: off). */
   disappear?: number;
 }
-export interface ReceiptsFrame { type: "receipts"; chat: number; seq: number; read: number[]; delivered: number[]; pending: number[] }
+/**
+ * Who has read, only received, or not yet received one message (§3 `receipts`); `times`: when it
+ * reached each member who has it, where the server knows (ms; absent from an older server).
+ */
+export interface ReceiptsFrame {
+  type: "receipts"; chat: number; seq: number; read: number[]; delivered: number[]; pending: number[];
+  times?: { user: number; delivered?: number; read?: number }[];
+}
 export interface ViewsFrame { type: "views"; chat: number; views: { seq: number; count: number }[] }
 
 export type ServerFrame =

@@ -1,8 +1,8 @@
 // One message in a chat: a system message in words, or a bubble with its sender (groups and
 // rooms, in the sender's colour), "Forwarded", the message it replies to, its text or media (or
 // that it was deleted), the reactions, and the meta line (★ when starred, "edited", view count,
-// time, ticks). Its menu opens from the ⌄ shown on hover and focus, or with a long press on a
-// touch screen.
+// time, ticks). The first bubble of a group (grouping.ts) has the tail and the sender's name.
+// Its menu opens from the ⌄ shown on hover and focus, or with a long press on a touch screen.
 
 import { useRef, useState } from "preact/hooks";
 import type { AppState, Chat, Message } from "../app/state";
@@ -12,6 +12,7 @@ import { MediaContent } from "./media/MediaContent";
 import { deletedText, systemText, who, type Mode } from "./format";
 import { MessageMenu, type MessageAction } from "./MessageMenu";
 import { QuoteLink } from "./Quote";
+import { RichText } from "./RichText";
 import { Reactions } from "./Reactions";
 import { clock } from "./time";
 import { Ticks } from "./Ticks";
@@ -19,9 +20,10 @@ import { EyeIcon } from "./Icons";
 
 const LONG_PRESS_MS = 500;
 
-export function Bubble({ state, chat, m, views, before, highlighted, onOpen, onAction }: {
+export function Bubble({ state, chat, m, views, before, cont, highlighted, onOpen, onAction }: {
   state: AppState; chat: Chat; m: Message; views?: number;
   before?: Mode;              // a `mode` system message: the mode before it
+  cont?: boolean;             // continues the group of the message above: no tail, no sender
   highlighted: number;        // gone to from a search, a star or a quote: the jump's number (0: not)
   onOpen: (m: Message) => void; onAction: (a: MessageAction, m: Message) => void;
 }) {
@@ -41,12 +43,12 @@ export function Bubble({ state, chat, m, views, before, highlighted, onOpen, onA
     },
     onPointerUp: cancelPress, onPointerCancel: cancelPress, onPointerMove: cancelPress,
   };
-  const classes = ["bubble", mine ? "mine" : "theirs", m.media && !deleted ? `media kind-${m.media.kind}` : "",
+  const classes = ["bubble", mine ? "mine" : "theirs", cont ? "cont" : "tail", m.media && !deleted ? `media kind-${m.media.kind}` : "",
     deleted ? "deleted" : "", mark.trim(), menu ? "menu-open" : ""].filter(Boolean).join(" ");
   return (
     <li class={classes} data-seq={m.seq} {...touch}>
       <MessageMenu state={state} chat={chat} m={m} open={menu} onOpen={setMenu} onAction={onAction} />
-      {!mine && chat.kind !== "direct" && <span class={`sender ${hueOf(m.from)}`}>{who(state, m.from)}</span>}
+      {!mine && !cont && chat.kind !== "direct" && <span class={`sender ${hueOf(m.from)}`}>{who(state, m.from)}</span>}
       {!!m.forwarded && !deleted && (
         <span class="forwarded" data-forwarded={m.forwarded}>↪ {m.forwarded >= FORWARDED_MANY ? "Forwarded many times" : "Forwarded"}</span>
       )}
@@ -54,7 +56,7 @@ export function Bubble({ state, chat, m, views, before, highlighted, onOpen, onA
       {deleted ? <span class="text tombstone"><em>🚫 {deletedText(mine)}</em></span> : (
         <>
           {m.media && <MediaContent state={state} media={m.media} onOpen={() => onOpen(m)} />}
-          {(m.text || !m.media) && <span class="text">{m.text}</span>}
+          {(m.text || !m.media) && <span class="text"><RichText text={m.text} /></span>}
         </>
       )}
       <span class="meta">

@@ -11,6 +11,7 @@ import { lastSeen } from "./time";
 
 function statusLine(state: AppState, chat: Chat | undefined, peer: number | undefined): string {
   const typists = chat ? state.typists(chat.chat) : [];
+  if (chat?.ended) return "";   // no longer a member: who is in it now is not mine to know
   if (chat && chat.kind !== "direct") {
     if (typists.length === 1) return `${who(state, typists[0])} is typing…`;
     if (typists.length > 1) return `${typists.length} people are typing…`;
@@ -49,8 +50,8 @@ export function ChatHeader({ state, chat, draft, title, onBack, onInfo, onSearch
       {muted && <span class="head-mark" role="img" aria-label="Muted" data-muted><MutedIcon /></span>}
       {chat?.pinned && <span class="head-mark" role="img" aria-label="Pinned" data-pinned><PinIcon /></span>}
       {chat && <button type="button" class="icon" aria-label="Search in chat" onClick={onSearch}><SearchIcon /></button>}
-      {chat && <ChatMenu state={state} chat={chat} onDisappearing={onDisappearing} />}
-      {chat && chat.kind !== "direct" && (
+      {chat && !chat.ended && <ChatMenu state={state} chat={chat} onDisappearing={onDisappearing} />}
+      {chat && chat.kind !== "direct" && !chat.ended && (
         <button type="button" class="icon" aria-label={chat.kind === "room" ? "Room info" : "Group info"} onClick={onInfo}><InfoIcon /></button>
       )}
     </header>

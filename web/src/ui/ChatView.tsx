@@ -2,25 +2,32 @@
 // edits and deletes) with day separators and ticks, earlier messages on scroll, media on their
 // way, the full-size viewer, files dropped on the chat, the composer (replying or editing), the
 // dialogs a message's menu opens, and the scroll to a message gone to (search, star, quote).
+// Where the list is scrolled (the unread line, "jump to latest") is chat_scroll.ts's.
 
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Draft, Message, Outgoing } from "../app/state";
 import { Bubble } from "./Bubble";
 import { ChatHeader } from "./ChatHeader";
 import { Composer } from "./Composer";
+import { RichText } from "./RichText";
 import { UploadBubble } from "./media/UploadBubble";
 import { Viewer } from "./media/Viewer";
 import { modeOf, who, type Mode } from "./format";
 import { DeleteDialog, DisappearingDialog, ForwardDialog } from "./MessageDialogs";
 import type { MessageAction } from "./MessageMenu";
+import { MessageInfoDialog } from "./MessageInfo";
 import { dayLabel, sameDay } from "./time";
+import { continues } from "./grouping";
 import { Ticks } from "./Ticks";
+import { useChatScroll } from "./chat_scroll";
+import { onMessageListKey } from "./message_keys";
+import { JumpToLatest, UnreadLine } from "./Unread";
 
 
 function Queued({ state, o }: { state: AppState; o: Outgoing }) {
   return (
     <li class={`bubble mine ${o.failed ? "failed" : "pending"}`} data-pending={o.id}>
-      <span class="text">{o.text}</span>
+      <span class="text"><RichText text={o.text} /></span>
       <span class="meta">
         {o.failed ? (
           <>
@@ -47,28 +54,18 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
   const [dragging, setDragging] = useState(0);
   const [reply, setReply] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
-  const [dialog, setDialog] = useState<{ kind: "forward" | "delete"; m: Message } | { kind: "disappearing" } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: "forward" | "delete" | "info"; m: Message } | { kind: "disappearing" } | null>(null);
   const [flash, setFlash] = useState<{ seq: number; n: number } | null>(null);   // the message gone to last (CSS fades its mark)
   const title = chat ? (chat.kind === "direct" ? who(state, chat.peer ?? 0) : chat.name) : draft ? who(state, draft.peer) : "";
   const views = chatId !== undefined ? state.views.get(chatId) : undefined;
   const listRef = useRef<HTMLDivElement>(null);
-  const stick = useRef(true);
-  const prevTop = useRef<{ first: number; height: number } | null>(null);
-
-  // Keep the view at the bottom as messages arrive, and in place when earlier ones load.
-  useLayoutEffect(() => {
-    const el = listRef.current;
-    if (!el) return;
-    const first = messages[0]?.seq ?? 0;
-    if (prevTop.current && prevTop.current.first !== first && !stick.current) {
-      el.scrollTop += el.scrollHeight - prevTop.current.height;
-    } else if (stick.current) {
-      el.scrollTop = el.scrollHeight;
-    }
-    prevTop.current = { first, height: el.scrollHeight };
-  });
+  const unread = chatId !== undefined ? state.reading.span(chatId) : null;   // the "N unread messages" line
+  // At the end as messages arrive and I send, in place when earlier ones load, at the unread line on opening.
+  const scroll = useChatScroll(listRef, chatId !== undefined ? `c${chatId}` : `d${draft?.peer}`, messages, unread, state.me,
+    queued.length + sending.length);
+  const stick = scroll.stick;
   useEffect(() => {
-    stick.current = true; prevTop.current = null; setFiles([]); setViewing(null); setReply(null); setEditing(null); setDialog(null);
+    setFiles([]); setViewing(null); setReply(null); setEditing(null); setDialog(null);
     setFlash(null);
   }, [chatId, draft?.peer]);
   // A message gone to (a search result, a star, a quote): scrolled to the middle and highlighted a moment.
@@ -88,12 +85,11 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
     if (reply && !messages.some((m) => m.seq === reply.seq && !m.deleted)) setReply(null);
     if (editing && !messages.some((m) => m.seq === editing.seq && !m.deleted)) setEditing(null);
   });
-  useEffect(() => { if (sending.length) stick.current = true; }, [sending.length]);
 
   function onScroll() {
     const el = listRef.current;
     if (!el) return;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    scroll.scrolled();
     if (el.scrollTop < 60 && chatId !== undefined && !state.complete.has(chatId)) void state.loadEarlier(chatId);
   }
 
@@ -121,14 +117,18 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
   }
   const rows: preact.JSX.Element[] = [];
   let prev = 0;
+  let above: Message | undefined;   // the message shown just above, for grouping
   let mode: Mode | undefined;   // the mode the last `mode` system message set (unknown before the first loaded)
   for (const m of messages) {
     if (!prev || !sameDay(prev, m.ts))
       rows.push(<li class="day" key={`d${m.seq}`}><span>{dayLabel(m.ts)}</span></li>);
     prev = m.ts;
+    if (unread?.seq === m.seq) rows.push(<UnreadLine key="unread" count={unread.count} />);
     const before = mode;
     if (m.system?.event === "mode") mode = modeOf(m.system);
-    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} before={before} highlighted={flash?.seq === m.seq ? flash.n : 0}
+    const cont = continues(above, m);
+    above = m;
+    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} before={before} cont={cont} highlighted={flash?.seq === m.seq ? flash.n : 0}
       onOpen={setViewing} onAction={onAction} />);
   }
 
@@ -140,7 +140,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
         {chatId !== undefined && !state.complete.has(chatId) && messages.length > 0 && (
           <button type="button" class="link load-earlier" onClick={() => void state.loadEarlier(chatId)}>Load earlier messages</button>
         )}
-        <div role="log" aria-label="Messages" aria-live="polite">
+        <div role="log" aria-label="Messages" aria-live="polite" tabIndex={0} onKeyDown={onMessageListKey}>
           <ol>
             {rows}
             {queued.map((o) => <Queued key={o.id} state={state} o={o} />)}
@@ -148,6 +148,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
           </ol>
         </div>
         {!messages.length && !queued.length && !sending.length && draft && <p class="empty-chat">Say hello to {title}.</p>}
+        {scroll.away && messages.length > 0 && <JumpToLatest fresh={scroll.fresh} onJump={scroll.toLatest} />}
       </div>
       {blocked ? (
         <p class="read-only" role="note" data-blocked-note>
@@ -156,6 +157,8 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
             Unblock
           </button>
         </p>
+      ) : chat?.ended ? (
+        <p class="read-only" role="note" data-former>You can't send messages to this group because you're no longer a member.</p>
       ) : canPost ? (
         <Composer state={state} chat={chat} files={files} onFiles={setFiles} reply={reply} editing={editing}
           onCancel={() => { setReply(null); setEditing(null); }} onSent={() => { stick.current = true; }} />
@@ -167,6 +170,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
       {dialog?.kind === "forward" && <ForwardDialog state={state} m={dialog.m} onClose={() => setDialog(null)} />}
       {dialog?.kind === "delete" && chat && <DeleteDialog state={state} chat={chat} m={dialog.m} onClose={() => setDialog(null)} />}
       {dialog?.kind === "disappearing" && chat && <DisappearingDialog state={state} chat={chat} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "info" && chat && <MessageInfoDialog state={state} chat={chat} m={dialog.m} onClose={() => setDialog(null)} />}
     </section>
   );
 }

@@ -1,4 +1,5 @@
-// The message box: Enter sends and Shift+Enter is a new line; the paperclip picks files, and
+// The message box: Enter sends and Shift+Enter is a new line; it grows with its text up to six
+// lines (autogrow.ts); the smiley opens the emoji picker; the paperclip picks files, and
 // pasted images join them. With files chosen, the text is the caption of the first. Replying,
 // the quoted message shows above it; editing, the message's text is in it and Enter saves it.
 // Escape cancels a reply or an edit.
@@ -8,6 +9,8 @@ import type { AppState, Chat, Message } from "../app/state";
 import { AttachStrip } from "./media/AttachStrip";
 import { ComposeQuote } from "./Quote";
 import { PaperclipIcon } from "./Icons";
+import { useAutoGrow } from "./autogrow";
+import { EmojiButton } from "./emoji/EmojiButton";
 
 export function Composer({ state, chat, files, onFiles, reply, editing, onCancel, onSent }: {
   state: AppState; chat?: Chat; files: File[]; onFiles: (files: File[]) => void;
@@ -17,6 +20,7 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  useAutoGrow(ref, text);
   const key = chat?.chat ?? 0;
   useEffect(() => { ref.current?.focus(); setText(""); }, [key]);
   useEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);
@@ -38,6 +42,14 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
     setText("");
     ref.current?.focus();
   }
+  // An emoji from the picker goes where the caret is (over the selection); the caret follows it.
+  function insert(emoji: string) {
+    const el = ref.current;
+    if (!el) return;
+    el.setRangeText(emoji, el.selectionStart, el.selectionEnd, "end");
+    setText(el.value);
+    if (chat && !editing) state.typed(chat.chat);
+  }
   function paste(e: ClipboardEvent) {
     const pasted = [...(e.clipboardData?.files ?? [])];
     if (!pasted.length || editing) return;
@@ -49,6 +61,7 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
     <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
       {quoted && <ComposeQuote state={state} m={quoted} editing={!!editing} onCancel={onCancel} />}
       <AttachStrip files={files} onChange={onFiles} />
+      <EmojiButton onPick={insert} onDone={() => ref.current?.focus()} />
       {!editing && <button type="button" class="icon attach" aria-label="Attach files" onClick={() => picker.current?.click()}><PaperclipIcon /></button>}
       <input ref={picker} type="file" multiple hidden aria-label="Files to attach" data-picker
         onChange={(e) => {

@@ -69,3 +69,13 @@ export const ArchiveIcon = () => (
 export const ContactsIcon = () => (
   <svg {...common} width={20} height={20}><circle cx="9" cy="8" r="4" /><path d="M2 21a7 7 0 0 1 14 0M16 4a4 4 0 0 1 0 8M22 21a7 7 0 0 0-4-6.3" /></svg>
 );
+// The sidebar's toolbar (22 px, as WhatsApp Web's header icons).
+export const NewChatIcon = () => (
+  <svg {...common} width={22} height={22}><path d="M21 12a8.5 8.5 0 0 1-12.6 7.4L3 21l1.6-5.2A8.5 8.5 0 1 1 21 12z" /><path d="M12.5 8.5v7M9 12h7" /></svg>
+);
+export const NewGroupIcon = () => (
+  <svg {...common} width={22} height={22}><circle cx="9" cy="8" r="3.5" /><path d="M2.5 20a6.5 6.5 0 0 1 13 0M19 8v6M16 11h6" /></svg>
+);
+export const RoomsIcon = () => (
+  <svg {...common} width={22} height={22}><path d="M3 10.5v3a1 1 0 0 0 1 1h2.5L13 19V5L6.5 9.5H4a1 1 0 0 0-1 1zM16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" /></svg>
+);

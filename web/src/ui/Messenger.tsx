@@ -14,12 +14,15 @@ import { who } from "./format";
 import { ChatView } from "./ChatView";
 import { InfoPanel, NewChatDialog, NewGroupDialog, RoomDialog } from "./Panels";
 import { SettingsPanel } from "./Settings";
+import type { Navigator } from "../app/route";
+import { useNavigation } from "./navigation";
+import { useKeyboard } from "./keyboard";
+import { ShortcutsDialog } from "./ShortcutsDialog";
 import { ChatSearchPanel, SearchBox, SidebarResults } from "./Search";
 import { StarredPanel } from "./StarredPanel";
-import { formatPhone } from "./countries";
-import { ContactsIcon, GearIcon, StarIcon } from "./Icons";
+import { SideHead } from "./SideHead";
 
-type Modal = "chat" | "group" | "room" | null;
+type Modal = "chat" | "group" | "room" | "keys" | null;
 type Side = "info" | "settings" | "contacts" | "starred" | "search" | null;
 
 /** On a narrow screen a panel covers the chat: going to a message closes it. */
@@ -27,17 +30,18 @@ const narrow = () => typeof matchMedia === "function" && matchMedia("(max-width:
 
 function Banner({ state }: { state: AppState }) {
   const [show, setShow] = useState(false);
-  // A first connection gets a moment before the banner shows; a lost one shows it at once.
+  // A first connection gets a moment before the banner shows; a lost one shows it at once, and
+  // so does a page opened offline (its chat list is the one saved last time).
   useEffect(() => {
     if (state.connected) { setShow(false); return; }
-    if (state.everConnected) { setShow(true); return; }
+    if (state.everConnected || state.savedList) { setShow(true); return; }
     const t = setTimeout(() => setShow(true), 1500);
     return () => clearTimeout(t);
-  }, [state.connected, state.everConnected]);
+  }, [state.connected, state.everConnected, state.savedList]);
   if (!show || state.connected) return null;
   return (
     <div class="banner" role="status" data-banner>
-      <span>{state.everConnected ? "Connection lost. Reconnecting…" : "Connecting…"} Messages you send are kept and go out when you are back.</span>
+      <span>{state.everConnected ? "Connection lost. Reconnecting…" : state.savedList ? "Offline: showing messages saved in this browser. Reconnecting…" : "Connecting…"} Messages you send are kept and go out when you are back.</span>
       <button type="button" class="link" onClick={() => state.client.reconnectNow()}>Retry now</button>
     </div>
   );
@@ -50,10 +54,15 @@ function invitedText(state: AppState, invited: Invited): string {
   return `Invited ${whom}: ${names.length === 1 ? "they join when they accept" : "each joins when they accept"}.`;
 }
 
-export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut: () => Promise<void> }) {
+export function Messenger({ state: s, nav, onSignOut }: { state: AppState; nav: Navigator; onSignOut: () => Promise<void> }) {
   const state = useAppState(s);
   const [modal, setModal] = useState<Modal>(null);
   const [side, setSide] = useState<Side>(null);
+  // An invite link (/join/<code>) opens Rooms with its code filled in (RoomShare.tsx makes them).
+  const [joinCode, setJoinCode] = useState(nav.linked.join);
+  useEffect(() => { if (joinCode) setModal("room"); }, []);
+  useNavigation(nav, state, side, modal, setSide, setModal);   // the address, and Back (on a phone, Back closes a panel too)
+  useKeyboard({ state, side, setSide, setModal });               // the shortcuts, and Escape closing a panel
   const view = state.view;
   const chat = view && "chat" in view ? state.chats.get(view.chat) : undefined;
   useEffect(() => {
@@ -62,6 +71,7 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
     return () => document.removeEventListener("visibilitychange", onVis);
   }, [state]);
   useEffect(() => { if ((side === "info" || side === "search") && !chat) setSide(null); }, [chat, side]);
+  useEffect(() => { if (side === "info" && chat?.ended) setSide(null); }, [chat?.ended, side]);   // removed from the group: its info is not mine
   // "Search in chat" follows the open chat: another chat closes it.
   useEffect(() => {
     if (side === "search" && state.finder.chatSearch?.chat !== chat?.chat) setSide(null);
@@ -71,28 +81,13 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
   const went = () => { if (narrow()) setSide(null); };
   const unread = state.chatList().filter((c) => c.unread > 0).length;   // chats, not messages (as the push badge)
   useEffect(() => { document.title = unread ? `(${unread}) parley` : "parley"; }, [unread]);
-  const myName = state.account.name;
 
   return (
     <div class={`app${view ? " has-chat" : ""}${side ? " has-panel" : ""}`}>
       <a href="#composer-text" class="skip">Skip to message box</a>
       <Banner state={state} />
       <nav class="sidebar" aria-label="Chats">
-        <header class="side-head">
-          <div class="side-top">
-            <h1 class="me"><span class="logo" aria-hidden="true">●</span> {myName || formatPhone(state.myPhone)}</h1>
-            <button type="button" class="icon" aria-label="Contacts" aria-pressed={side === "contacts" ? "true" : "false"}
-              onClick={() => setSide(side === "contacts" ? null : "contacts")}><ContactsIcon /></button>
-            <button type="button" class="icon" aria-label="Starred messages" aria-pressed={side === "starred" ? "true" : "false"}
-              onClick={() => setSide(side === "starred" ? null : "starred")}><StarIcon /></button>
-            <button type="button" class="icon" aria-label="Settings" onClick={() => setSide(side === "settings" ? null : "settings")}><GearIcon /></button>
-          </div>
-          <div class="actions">
-            <button type="button" onClick={() => setModal("chat")}>New chat</button>
-            <button type="button" onClick={() => setModal("group")}>New group</button>
-            <button type="button" onClick={() => setModal("room")}>Rooms</button>
-          </div>
-        </header>
+        <SideHead state={state} side={side} onPanel={(p) => setSide(side === p ? null : p)} onDialog={setModal} />
         <SearchBox state={state} />
         {searching ? <SidebarResults state={state} onGo={went} /> : (
           <>
@@ -123,13 +118,14 @@ export function Messenger({ state: s, onSignOut }: { state: AppState; onSignOut:
         </div>
       </main>
       {side === "info" && chat && <InfoPanel state={state} chat={chat} onClose={() => setSide(null)} />}
-      {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} />}
+      {side === "settings" && <SettingsPanel state={state} onClose={() => setSide(null)} onSignOut={onSignOut} onShortcuts={() => setModal("keys")} />}
       {side === "contacts" && <ContactsPanel state={state} onClose={() => setSide(null)} />}
       {side === "starred" && <StarredPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {side === "search" && <ChatSearchPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {modal === "chat" && <NewChatDialog state={state} onClose={() => setModal(null)} />}
       {modal === "group" && <NewGroupDialog state={state} onClose={() => setModal(null)} />}
-      {modal === "room" && <RoomDialog state={state} onClose={() => setModal(null)} />}
+      {modal === "room" && <RoomDialog state={state} invite={joinCode} onClose={() => { setModal(null); setJoinCode(""); }} />}
+      {modal === "keys" && <ShortcutsDialog onClose={() => setModal(null)} />}
     </div>
   );
 }

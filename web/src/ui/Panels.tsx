@@ -1,6 +1,7 @@
 // The side panels and dialogs: group / room info with admin actions (the photo, a room's access
-// and invite code), and the forms to start a chat (by number or from my contacts), create a
-// group or a room (private or public), join a room. Settings are in Settings.tsx.
+// and invite code from RoomShare.tsx; removing and leaving ask first), and the forms to start a
+// chat (by number or from my contacts), create a group or a room (private or public), join a
+// room. Settings are in Settings.tsx.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Chat, RoomAccess } from "../app/state";
@@ -8,69 +9,10 @@ import { Avatar, PersonAvatar } from "./Avatar";
 import { ContactPicks } from "./Contacts";
 import { Dialog } from "./Dialog";
 import { PhotoSetting } from "./PhotoSetting";
-import { GlobeIcon, LockIcon } from "./Icons";
 import { who } from "./format";
 import { useAction } from "./hooks";
-
-/** Copies by selecting a hidden text area: for pages where the Clipboard API is missing (plain http:// off localhost). */
-function copyBySelection(text: string): boolean {
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.className = "sr-only";
-  document.body.append(area);
-  area.select();
-  let ok = false;
-  try { ok = document.execCommand("copy"); } catch { ok = false; }
-  area.remove();
-  return ok;
-}
-
-/** A "Copy" button for a short text (an invite code, a room number), with a status that says how it went. */
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [result, setResult] = useState<"" | "copied" | "failed">("");
-  useEffect(() => {
-    if (!result) return;
-    const t = setTimeout(() => setResult(""), 3000);
-    return () => clearTimeout(t);
-  }, [result]);
-  async function copy() {
-    let ok: boolean;
-    try {
-      await navigator.clipboard.writeText(text);
-      ok = true;
-    } catch {
-      ok = copyBySelection(text);
-    }
-    setResult(ok ? "copied" : "failed");
-  }
-  return (
-    <>
-      <button type="button" class="copy" aria-label={label} onClick={() => void copy()}>Copy</button>
-      <span role="status" class="copy-status">{result === "copied" ? "Copied" : result === "failed" ? "Could not copy: select it and copy it" : ""}</span>
-    </>
-  );
-}
-
-/** A room's info: public or private, what to share to bring people in, and (admins) the invite code. */
-function RoomAccessInfo({ chat }: { chat: Chat }) {
-  const info = chat.info!;
-  const isPublic = info.public === true;   // absent (an older server, an older room): private
-  return (
-    <section class="room-access" aria-label="Who can join" data-access={isPublic ? "public" : "private"}>
-      <p class="access-title">{isPublic ? <GlobeIcon /> : <LockIcon />} {isPublic ? "Public room" : "Private room"}</p>
-      <p class="hint">{isPublic
-        ? "Anyone who knows its number can join."
-        : "Only people with the invite code can join; to anyone else it does not exist."}</p>
-      {isPublic && (
-        <p class="share">Room number: <code data-room-id>{chat.chat}</code> <CopyButton text={String(chat.chat)} label="Copy room number" /></p>
-      )}
-      {info.invite ? (
-        <p class="share">Invite code: <code data-invite>{info.invite}</code> <CopyButton text={info.invite} label="Copy invite code" /></p>
-      ) : !isPublic && info.role !== "none" && <p class="hint">Ask an admin for the invite code to bring someone in.</p>}
-    </section>
-  );
-}
+import { useConfirm } from "./Confirm";
+import { RoomAccessInfo } from "./RoomShare";
 
 function phonesOf(text: string): string[] {
   return text.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
@@ -82,6 +24,7 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
   const [add, setAdd] = useState("");
   const [name, setName] = useState(chat.name);
   const [error, busy, run] = useAction();
+  const [ask, question] = useConfirm();
   useEffect(() => setName(chat.name), [chat.name]);
   useEffect(() => state.refreshInfo(chat.chat), [chat.chat]);
   const canAdd = admin || (chat.kind === "group" && info?.members_can_add && info.role === "member");
@@ -139,17 +82,28 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
                     {m.role === "member"
                       ? <button type="button" onClick={() => state.change(chat.chat, "promote", [m.user])}>Make admin</button>
                       : <button type="button" onClick={() => state.change(chat.chat, "demote", [m.user])}>Dismiss as admin</button>}
-                    <button type="button" class="danger" onClick={() => state.change(chat.chat, "remove", [m.user])}>Remove</button>
+                    <button type="button" class="danger" aria-label={`Remove ${who(state, m.user)}`} onClick={() => ask({
+                      title: `Remove ${who(state, m.user)}?`, confirm: "Remove",
+                      text: `${who(state, m.user)} will no longer get the messages of ${info.name} and can't send to it. Everyone in the ${chat.kind === "room" ? "room" : "group"} sees that you removed them.`,
+                      onConfirm: () => state.change(chat.chat, "remove", [m.user]),
+                    })}>Remove</button>
                   </span>
                 )}
               </li>
             ))}
           </ul>
           {info.role !== "none" && (
-            <button type="button" class="danger wide" onClick={() => { if (confirm(`Leave ${info.name}?`)) { state.leave(chat.chat); onClose(); } }}>
+            <button type="button" class="danger wide" onClick={() => ask({
+              title: `Leave ${info.name}?`, confirm: "Leave",
+              text: chat.kind === "room"
+                ? `You will no longer get its posts. To come back, you need ${info.public ? "its number" : "an invite code"}.`
+                : "You will no longer get its messages, and its members see that you left. To come back, an admin has to add you.",
+              onConfirm: () => { state.leave(chat.chat); onClose(); },
+            })}>
               Leave {chat.kind === "room" ? "room" : "group"}
             </button>
           )}
+          {question}
         </div>
       )}
     </aside>
@@ -203,10 +157,11 @@ const ACCESS_HINT: Record<RoomAccess, string> = {
 
 /**
  * Join a room (by its number or invite code) or create one. A join keeps the dialog open until
- * the server answers, so a refusal shows here, next to what was typed.
+ * the server answers, so a refusal shows here, next to what was typed. An invite link
+ * (`/join/<code>`) opens it with its code filled in (`invite`).
  */
-export function RoomDialog({ state, onClose }: { state: AppState; onClose: () => void }) {
-  const [target, setTarget] = useState("");
+export function RoomDialog({ state, onClose, invite = "" }: { state: AppState; onClose: () => void; invite?: string }) {
+  const [target, setTarget] = useState(invite);
   const [joinError, setJoinError] = useState("");
   const [joining, setJoining] = useState(false);
   const [name, setName] = useState("");
@@ -238,7 +193,9 @@ export function RoomDialog({ state, onClose }: { state: AppState; onClose: () =>
         <input id="room-target" ref={targetRef} required autoFocus value={target} autoComplete="off" spellcheck={false}
           aria-invalid={joinError ? "true" : undefined} aria-describedby={joinError ? "room-target-error room-target-hint" : "room-target-hint"}
           onInput={(e) => { setTarget((e.target as HTMLInputElement).value); setJoinError(""); }} />
-        <p class="hint" id="room-target-hint">A private room is joined with its invite code only.</p>
+        <p class="hint" id="room-target-hint">{invite && target === invite
+          ? "This code came with the invite link you opened. Join the room with it, or close this to stay out."
+          : "A private room is joined with its invite code only."}</p>
         {joinError && <p class="error" role="alert" id="room-target-error" data-join-error>{joinError}</p>}
         <button type="submit" class="primary" disabled={joining}>{joining ? "Joining…" : "Join room"}</button>
         {joining && !state.connected && <p class="hint" role="status">Waiting for the connection…</p>}

@@ -9,6 +9,8 @@ import type { PrivacyKey, Visibility } from "../protocol/frames";
 import { who } from "./format";
 import { useAction } from "./hooks";
 import { ProfileEditor } from "./ProfileEditor";
+import { useConfirm } from "./Confirm";
+import { ThemeSetting } from "./ThemeSetting";
 import { listTime } from "./time";
 
 const CHOICES: [Visibility, string][] = [["everyone", "Everyone"], ["contacts", "My contacts"], ["nobody", "Nobody"]];
@@ -62,8 +64,11 @@ function NotificationSetting({ state }: { state: AppState }) {
   );
 }
 
-export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; onClose: () => void; onSignOut: () => Promise<void> }) {
+export function SettingsPanel({ state, onClose, onSignOut, onShortcuts }: {
+  state: AppState; onClose: () => void; onSignOut: () => Promise<void>; onShortcuts?: () => void;
+}) {
   const [error, busy, run] = useAction();
+  const [ask, question] = useConfirm();
   useEffect(() => { void run(() => state.account.loadDevices()); }, []);
   return (
     <aside class="panel" aria-label="Settings">
@@ -83,19 +88,30 @@ export function SettingsPanel({ state, onClose, onSignOut }: { state: AppState; 
         <PrivacyChoice state={state} setting="group_add" legend="Who can add me to groups"
           hint={`Anyone else who adds you sends you an invitation, which you can accept or decline. ${CONTACTS}`} />
         <NotificationSetting state={state} />
+        <ThemeSetting />
+        {onShortcuts && <p><button type="button" class="link" onClick={onShortcuts} data-open-shortcuts>Keyboard shortcuts</button> (Ctrl+/)</p>}
         <h3>Devices</h3>
         {error && <p class="error" role="alert">{error}</p>}
         <ul class="devices">
           {state.account.devices.map((d) => (
             <li key={d.device} data-device={d.device}>
-              <span><strong>{d.name}</strong>{d.current && " (this browser)"}<br />
+              <span><strong>{d.name}</strong>{d.current && <span class="this-device" data-this-device>This device</span>}<br />
                 <small>signed in {listTime(d.created_at)}{d.last_active_at ? `, active ${listTime(d.last_active_at)}` : ""}</small></span>
               {!d.current && <button type="button" class="danger" disabled={busy}
-                onClick={() => void run(() => state.account.revokeDevice(d.device))}>Sign out</button>}
+                onClick={() => ask({
+                  title: `Sign out ${d.name}?`, confirm: "Sign out",
+                  text: "That device is signed out at once. It needs a new sign-in code to use parley again.",
+                  onConfirm: () => void run(() => state.account.revokeDevice(d.device)),
+                })}>Sign out</button>}
             </li>
           ))}
         </ul>
-        <button type="button" class="danger wide" onClick={() => void run(onSignOut)}>Sign out of this browser</button>
+        <button type="button" class="danger wide" onClick={() => ask({
+          title: "Sign out of this browser?", confirm: "Sign out",
+          text: "To use parley here again you will need a new sign-in code. Messages that have not been sent yet from this browser are deleted.",
+          onConfirm: () => void run(onSignOut),
+        })}>Sign out of this browser</button>
+        {question}
       </div>
     </aside>
   );

@@ -1,9 +1,11 @@
-// Sign-in: phone number (country picker defaulting from the browser locale), then the code.
+// Sign-in: phone number (country picker defaulting from the browser locale), then the code, with
+// "Resend code" after a countdown. Refusals are told in words (app/error_text.ts).
 
 import { useMemo, useRef, useEffect, useState } from "preact/hooks";
 import type { CountryCode } from "libphonenumber-js";
 import { Api, ApiError, type Verified } from "../app/api";
 import { countries, defaultCountry, formatPhone, toE164 } from "./countries";
+import { RESEND_AFTER_MS, ResendCode } from "./ResendCode";
 
 function deviceName(): string {
   const ua = navigator.userAgent;
@@ -23,6 +25,8 @@ export function SignIn({ api, onSignedIn }: { api: Api; onSignedIn: (v: Verified
   const [code, setCode] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const [resendAt, setResendAt] = useState(0);   // when "Resend code" is offered
+  const [resent, setResent] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
   useEffect(() => { if (phone) codeRef.current?.focus(); }, [phone]);
   const dial = list.find((c) => c.code === country)?.dial ?? "";
@@ -40,8 +44,30 @@ export function SignIn({ api, onSignedIn }: { api: Api; onSignedIn: (v: Verified
       const r = await api.requestCode(e164);
       setPhone(r.phone);
       setCode("");
+      setResent(false);
+      setResendAt(Date.now() + RESEND_AFTER_MS);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** A new code for the same number; a refusal (too many codes) says when, and the countdown waits that long. */
+  async function resend() {
+    if (!phone) return;
+    setBusy(true);
+    setError("");
+    setResent(false);
+    try {
+      await api.requestCode(phone);
+      setCode("");
+      setResent(true);
+      setResendAt(Date.now() + RESEND_AFTER_MS);
+      codeRef.current?.focus();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof ApiError && err.retry_after_ms) setResendAt(Date.now() + err.retry_after_ms);
     } finally {
       setBusy(false);
     }
@@ -55,9 +81,7 @@ export function SignIn({ api, onSignedIn }: { api: Api; onSignedIn: (v: Verified
     try {
       onSignedIn(await api.verify(phone, code.trim(), deviceName()));
     } catch (err) {
-      if (err instanceof ApiError && err.code === "code_invalid") setError("That code is not right. Check it and try again.");
-      else if (err instanceof ApiError && err.code === "code_expired") setError("That code has expired. Ask for a new one.");
-      else setError(err instanceof ApiError ? err.message : String(err));
+      setError(err instanceof ApiError ? err.message : String(err));   // in words (error_text.ts)
     } finally {
       setBusy(false);
     }
@@ -90,7 +114,9 @@ export function SignIn({ api, onSignedIn }: { api: Api; onSignedIn: (v: Verified
             <input id="code" ref={codeRef} inputMode="numeric" autoComplete="one-time-code" required maxLength={16}
               value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
             {error && <p class="error" role="alert">{error}</p>}
+            <p class="hint sent-note" role="status">{resent ? "A new code is on its way." : ""}</p>
             <button type="submit" class="primary" disabled={busy}>{busy ? "Checking…" : "Sign in"}</button>
+            <ResendCode until={resendAt} busy={busy} onResend={() => void resend()} />
             <button type="button" class="link" onClick={() => { setPhone(null); setError(""); }}>Use another number</button>
           </form>
         )}

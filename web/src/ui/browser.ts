@@ -49,10 +49,3 @@ export function onNotificationClick(open: (chat: number) => void): () => void {
   navigator.serviceWorker.addEventListener("message", listener);
   return () => navigator.serviceWorker.removeEventListener("message", listener);
 }
-
-/** The chat a notification opened this page at (`/?chat=N`), taken off the address. */
-export function chatFromAddress(): number {
-  const chat = Number(new URLSearchParams(location.search).get("chat"));
-  if (location.search) history.replaceState(null, "", location.pathname + location.hash);
-  return Number.isInteger(chat) && chat > 0 ? chat : 0;
-}

@@ -3,6 +3,7 @@
 import type { AppState, Chat, Message } from "../app/state";
 import type { MediaKind } from "../protocol/frames";
 import { formatPhone } from "./countries";
+import { plainText } from "./rich_text";
 
 export function who(state: AppState, user: number): string {
   const n = state.name(user);
@@ -92,7 +93,7 @@ export function deletedText(mine: boolean): string {
 /** A quoted message in one line: its first line of text, or its media in words. */
 export function quoteLine(m: Pick<Message, "text" | "media" | "deleted">): string {
   if (m.deleted) return "This message was deleted";
-  const first = m.text.split("\n", 1)[0];
+  const first = plainText(m.text).split("\n", 1)[0]!;   // as it reads: without *bold* markers
   return m.media ? mediaText(m.media, first) : first;
 }
 
@@ -102,7 +103,8 @@ export function preview(state: AppState, c: Chat): string {
   if (c.lastGone) return "";
   if (c.lastSystem) return c.kind === "direct" ? "" : "Chat updated";
   const prefix = c.lastSender === state.me ? "You: " : c.kind === "group" ? `${who(state, c.lastSender)}: ` : "";
-  return prefix + (c.lastMedia ? mediaText(c.lastMedia, c.lastText) : c.lastText);
+  const text = plainText(c.lastText);
+  return prefix + (c.lastMedia ? mediaText(c.lastMedia, text) : text);
 }
 
 export function initials(name: string): string {

@@ -1,10 +1,14 @@
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import type { AppState } from "../app/state";
 
-/** Re-renders the component whenever the app state changes. */
+/**
+ * Re-renders the component whenever the app state changes. It subscribes as soon as it is
+ * rendered (a layout effect), not after the next paint: a change in between (the chat list
+ * read from IndexedDB, offline, takes a few milliseconds) would otherwise never show.
+ */
 export function useAppState(state: AppState): AppState {
   const [, setVersion] = useState(0);
-  useEffect(() => state.subscribe(() => setVersion((n) => n + 1)), [state]);
+  useLayoutEffect(() => state.subscribe(() => setVersion((n) => n + 1)), [state]);
   return state;
 }
 

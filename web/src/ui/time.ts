@@ -8,8 +8,12 @@ function startOfDay(ts: number): number {
   return d.getTime();
 }
 
+// The locale's own way to write a time: "5:12 PM" in the US (no leading zero), "17:12" in Germany.
+let clockFormat: Intl.DateTimeFormat | undefined;
+
 export function clock(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+  return clockFormat.format(ts);
 }
 
 /** "Today", "Yesterday", a weekday within a week, else the date. */

@@ -12,6 +12,7 @@ import { useModal } from "../Dialog";
 import { DownloadIcon } from "../Icons";
 import { fileName, thumbnailUrl } from "./MediaContent";
 import { saveBlob, useMediaUrl } from "./useMedia";
+import { RichText } from "../RichText";
 
 export function Viewer({ state, message, onClose }: { state: AppState; message: Message; onClose: () => void }) {
   const media = message.media!;
@@ -48,7 +49,7 @@ export function Viewer({ state, message, onClose }: { state: AppState; message: 
         )}
         {full.failed && !video && <p class="viewer-wait" role="alert">The photo could not be downloaded. <button type="button" class="link" onClick={full.retry}>Try again</button></p>}
       </div>
-      {message.text && <p class="viewer-caption">{message.text}</p>}
+      {message.text && <p class="viewer-caption"><RichText text={message.text} /></p>}
     </dialog>
   );
 }

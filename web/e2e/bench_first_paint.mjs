@@ -1,0 +1,160 @@
+// First paint of a 1,000-message chat from IndexedDB, in headless Chromium (run by hand, not by
+// ctest; it is a measurement). Bob sends 1,000 messages to Alice while her page is open, so
+// the history cache keeps them all (and the service worker the app shell); then, with parleyd
+// stopped (or still up: --server up), fresh pages open at the chat again and again. Each run
+// measures, from the navigation's start (performance.now() is 0 there):
+//   chat_ms  the newest message's bubble and a screenful of bubbles before it are in the page
+//            and the frame that shows them has been painted (the next task after its
+//            requestAnimationFrame);
+//   list_ms  the same for the chat list's row;
+//   fcp_ms   Chromium's first-contentful-paint.
+// The address is `/?chat=<id>` (a notification's, which /chat/<id> replaced), so that a client
+// from before issue 19, which has no history cache, can be measured the same way with the
+// server up (--baseline: nothing kept to wait for). Prints one JSON line per setting with the
+// runs and their p50 / p95 (nearest rank); --detail prints each run's timeline on stderr
+// (IndexedDB opens and reads, resources, paints).
+//   node e2e/bench_first_paint.mjs --parleyd ../build/parleyd [--web-root DIR] [--runs 10]
+//     [--messages 1000] [--server stopped|up|both] [--label TEXT] [--detail] [--baseline]
+
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Parleyd, launchChromium, until } from "./harness.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    parleyd: { type: "string" }, "web-root": { type: "string" }, runs: { type: "string", default: "10" },
+    messages: { type: "string", default: "1000" }, server: { type: "string", default: "stopped" }, label: { type: "string", default: "" },
+    detail: { type: "boolean", default: false }, baseline: { type: "boolean", default: false },
+  },
+});
+if (!values.parleyd) {
+  console.error("usage: node e2e/bench_first_paint.mjs --parleyd PATH [--web-root DIR] [--runs N] [--messages N] [--server stopped|up|both]");
+  process.exit(2);
+}
+const RUNS = Number(values.runs);
+const MESSAGES = Number(values.messages);
+const SCREENFUL = 20;   // bubbles that fill the message list of a 1200 x 760 window
+
+/** Installed before the app's scripts: marks when the chat list and the chat are painted, and notes IndexedDB requests (--detail). */
+function marks({ newest, screenful }) {
+  const t = (window.__paint = {});
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) t[e.name] = e.startTime; }).observe({ type: "paint", buffered: true });
+  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { t[key] = performance.now(); }, 0));
+  const check = () => {
+    if (!t.listSeen && document.querySelector(".chat-list .chat-row")) { t.listSeen = true; painted("list"); }
+    const bubbles = document.querySelectorAll("li.bubble");
+    if (!t.chatSeen && bubbles.length >= screenful && bubbles[bubbles.length - 1].textContent.includes(newest)) { t.chatSeen = true; painted("chat"); }
+    if (t.listSeen && t.chatSeen) observer.disconnect();
+  };
+  t.idb = [];
+  const wrap = (proto, name, label) => {
+    const orig = proto[name];
+    proto[name] = function (...args) {
+      const req = orig.apply(this, args);
+      const start = Math.round(performance.now());
+      const what = `${label}(${typeof args[0] === "string" ? args[0] : this.name ?? ""})`;
+      req.addEventListener("success", () => t.idb.push([what, start, Math.round(performance.now())]));
+      return req;
+    };
+  };
+  wrap(IDBFactory.prototype, "open", "open");
+  wrap(IDBObjectStore.prototype, "get", "get");
+  wrap(IDBObjectStore.prototype, "getAll", "getAll");
+  const observer = new MutationObserver(check);
+  document.addEventListener("DOMContentLoaded", () => { observer.observe(document.body, { childList: true, subtree: true }); check(); });
+}
+
+const rank = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+const round = (v) => Math.round(v * 10) / 10;
+
+const server = new Parleyd(path.resolve(values.parleyd), path.resolve(values["web-root"] ?? path.join(here, "..", "dist")));
+const browser = await launchChromium();
+try {
+  await server.start();
+  const [alice, bob] = await server.adminUsers(["+14155550101", "+14155550102"]);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: "en-US", timezoneId: "UTC" });
+  const page = await context.newPage();
+  await page.goto(server.url + "/favicon.svg");
+  await page.evaluate((s) => localStorage.setItem("parley.session", JSON.stringify(s)),
+    { token: alice.token, user: alice.user, device: alice.device, phone: alice.phone, position: 0 });
+  await page.goto(server.url + "/");
+  await page.getByRole("button", { name: "New chat" }).waitFor();
+  // Bob writes to Alice while her page is open: every message goes into her history cache.
+  const [first] = await page.evaluate(async ({ url, token, to }) => {
+    const ws = new WebSocket(url);
+    return new Promise((resolve, reject) => {
+      ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+      ws.onerror = () => reject(new Error("socket"));
+      ws.onmessage = (ev) => {
+        const f = JSON.parse(ev.data);
+        if (f.type === "hello") ws.send(JSON.stringify({ type: "send", id: "first", to, text: "m 0" }));
+        if (f.type === "ack") { ws.close(); resolve([f]); }
+      };
+    });
+  }, { url: server.url.replace("http", "ws") + "/v1/ws", token: bob.token, to: alice.user });
+  const chat = first.chat;
+  // The rest one at a time, each sent again after the wait a rate limit asks for.
+  await page.evaluate(async ({ url, token, chat, count }) => {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      let i = 1;
+      const send = () => ws.send(JSON.stringify({ type: "send", id: `m-${i}`, chat, text: `m ${i}` }));
+      ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+      ws.onerror = () => reject(new Error("socket"));
+      ws.onmessage = (ev) => {
+        const f = JSON.parse(ev.data);
+        if (f.type === "hello") send();
+        else if (f.type === "ack" && f.id === `m-${i}`) { if (++i > count) resolve(); else send(); }
+        else if (f.type === "error" && f.code === "rate_limited") setTimeout(send, f.retry_after_ms ?? 50);
+        else if (f.type === "error") reject(new Error(f.message));
+      };
+    });
+    ws.close();
+  }, { url: server.url.replace("http", "ws") + "/v1/ws", token: bob.token, chat, count: MESSAGES - 1 });
+  const newest = `m ${MESSAGES - 1}`;
+  // Alice reads the chat (it opens at its newest messages, as a chat read before does), and the
+  // saved chat list says so.
+  await page.locator(".chat-list .chat-row").first().click();
+  await page.locator("li.bubble").filter({ hasText: newest }).waitFor();
+  const kept = (key) => page.evaluate(async ({ device, key }) => {
+    const db = await new Promise((r) => { const o = indexedDB.open(`parley-history-${device}`); o.onsuccess = () => r(o.result); });
+    const value = await new Promise((r) => { const q = db.transaction("kv").objectStore("kv").get(key); q.onsuccess = () => r(q.result); });
+    db.close();
+    return value;
+  }, { device: alice.device, key });
+  if (!values.baseline) {
+    await until(`${MESSAGES} messages kept in IndexedDB`, async () => (await kept(`chat:${chat}`))?.messages?.length === MESSAGES, 60_000);
+    await until("the saved chat list read to the end", async () => (await kept("chats"))?.[0]?.read === first.seq + MESSAGES - 1);
+    await until("the app shell cached", () => page.evaluate(async () => !!navigator.serviceWorker.controller && !!(await caches.match("/index.html"))));
+  }
+  await page.close();
+
+  const settings = values.server === "both" ? ["up", "stopped"] : [values.server];
+  for (const setting of settings) {
+    if (setting === "stopped") await server.stop();
+    const runs = [];
+    for (let i = 0; i <= RUNS; i++) {   // the first is a warm-up
+      const p = await context.newPage();
+      await p.addInitScript(marks, { newest, screenful: SCREENFUL });
+      await p.goto(`${server.url}/?chat=${chat}`);
+      const t = await until("the chat painted", () => p.evaluate(() => (window.__paint.chat && window.__paint.list ? window.__paint : null)), 30_000);
+      if (values.detail) console.error(JSON.stringify(await p.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0];
+        const res = performance.getEntriesByType("resource").map((r) => [r.name.replace(location.origin, ""), Math.round(r.startTime), Math.round(r.responseEnd)]);
+        return { ...window.__paint, html: Math.round(nav.responseEnd), dcl: Math.round(nav.domContentLoadedEventEnd), worker: Math.round(nav.workerStart), res };
+      })));
+      if (i > 0) runs.push({ chat_ms: round(t.chat), list_ms: round(t.list), fcp_ms: round(t["first-contentful-paint"] ?? 0) });
+      await p.close();
+    }
+    const stat = (key) => { const s = runs.map((r) => r[key]).sort((a, b) => a - b); return { p50: rank(s, 0.5), p95: rank(s, 0.95) }; };
+    console.log(JSON.stringify({
+      bench: "web_first_paint", label: values.label || undefined, messages: MESSAGES, kept_in_indexeddb: values.baseline ? 0 : MESSAGES, server: setting,
+      runs: runs.length, chat_ms: stat("chat_ms"), list_ms: stat("list_ms"), fcp_ms: stat("fcp_ms"), samples: runs,
+    }));
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await server.close().catch(() => {});
+}

@@ -1,0 +1,334 @@
+// Messages already seen, kept in this browser (IndexedDB, one database per device: see
+// history_idb.ts) so a chat opens at once, and opens at all while the server is away, and the
+// last chat list the server gave. Per chat it keeps one run of its newest messages without a
+// gap (at most `perChat`), that grows with every message this device receives and with the
+// history pages read from the server. What the server changes follows: an edit or a reaction
+// replaces the copy, a message deleted for everyone keeps only its tombstone, one that expired
+// (a disappearing message's timer, a temporary chat's copy dropped) or was hidden leaves, and a
+// message whose `expires_at` has passed is never shown from here. Past `total` messages the
+// least recently used chats go whole; signing out destroys the database.
+//
+// Every change of a chat waits for that chat's run to be read, so changes apply in the order
+// they were made; writes go out together once the current task ends.
+
+import type { ChatSummary } from "./api";
+import { mergeSpan, type Span } from "./messages";
+import { messageOf, type Chat, type Message } from "./model";
+import type { ChangedFrame, MarkedFrame, MsgFrame } from "../protocol/frames";
+
+/** Where the cache lives: IndexedDB in the browser (history_idb.ts), a Map in tests. */
+export interface KeyValue {
+  get(key: string): Promise<unknown>;
+  put(entries: [string, unknown][], remove: string[]): Promise<void>;   // one transaction
+  destroy(): Promise<void>;                                             // all of it, for good
+}
+
+/** A KeyValue in memory, for tests. Values are copied, as IndexedDB does. */
+export class MemoryKeyValue implements KeyValue {
+  readonly data = new Map<string, unknown>();
+  async get(key: string) { return structuredClone(this.data.get(key)); }
+  async put(entries: [string, unknown][], remove: string[]) {
+    for (const [k, v] of entries) this.data.set(k, structuredClone(v));
+    for (const k of remove) this.data.delete(k);
+  }
+  async destroy() { this.data.clear(); }
+}
+
+/** A chat's kept run: its newest messages by seq, without a gap; `complete`: back to its first. */
+interface Run { messages: Message[]; complete: boolean; used: number }
+
+/** How many messages of a chat are kept, and when it was last used (for eviction). */
+interface Use { count: number; used: number }
+
+/** What `newest` answers: the messages to show, whether they reach the chat's first, and the run's extent. */
+export interface Kept { messages: Message[]; complete: boolean; high: number; count: number }
+
+/** The part of the protocol client the cache follows. */
+export interface UpdateSource {
+  on(event: "message", h: (m: MsgFrame) => void): unknown;
+  on(event: "changed", h: (f: ChangedFrame) => void): unknown;
+  on(event: "marked", h: (f: MarkedFrame) => void): unknown;
+}
+
+export interface HistoryCacheOptions {
+  perChat?: number;        // messages kept per chat (the newest)
+  total?: number;          // messages kept in all; past it, whole chats go, least recently used first
+  now?: () => number;      // the server's clock as this page knows it (for `expires_at`)
+}
+
+const LIST = "chats";
+const INDEX = "index";
+const runKey = (chat: number) => `chat:${chat}`;
+
+export class HistoryCache {
+  private readonly perChat: number;
+  private readonly total: number;
+  private readonly now: () => number;
+  private readonly runs = new Map<number, Promise<Run>>();   // read once, then changed here and written
+  private index: Promise<Map<number, Use>> | null = null;    // every kept chat, for eviction
+  private readonly dirty = new Set<number>();
+  private list: ChatSummary[] | null = null;          // the server's last chat list
+  private saved: Promise<ChatSummary[] | undefined> | null = null;   // the list saved by an earlier page
+  private listToWrite: ChatSummary[] | null = null;
+  private listWritten = "";
+  private moveTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly store: KeyValue, o: HistoryCacheOptions = {}) {
+    this.perChat = o.perChat ?? 1000;
+    this.total = o.total ?? 20_000;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Keeps up with the server's messages and changes as the client receives them. */
+  follow(client: UpdateSource): void {
+    client.on("message", (m) => { if (!m.expired) void this.add(messageOf(m)); });
+    client.on("changed", (f) => void this.change(f.chat, f.seq, f.expired ? null : messageOf(f)));
+    client.on("marked", (f) => void (f.hidden ? this.change(f.chat, f.seq, null) : this.star(f.chat, f.seq, f.starred)));
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** The chat list the server gave last, if any (read once). */
+  chats(): Promise<ChatSummary[] | undefined> {
+    this.saved ??= this.store.get(LIST).then((list) => (Array.isArray(list) ? list as ChatSummary[] : undefined), () => undefined);
+    return this.saved;
+  }
+
+  /** Starts reading what a page opening at `chat` (0: the list) will ask for, while the app loads. */
+  warm(chat = 0): void {
+    void this.chats();
+    if (chat > 0) void this.run(chat);
+  }
+
+  /** The newest `limit` messages kept of a chat; undefined when none is. */
+  async newest(chat: number, limit: number): Promise<Kept | undefined> {
+    const run = await this.run(chat);
+    this.dropExpired(chat, run);
+    if (!run.messages.length) return undefined;
+    run.used = this.now();
+    void this.loadIndex().then((index) => {
+      const use = index.get(chat);
+      if (use) use.used = run.used;
+      this.flushSoon();
+    });
+    const messages = run.messages.slice(-limit);
+    return {
+      messages, complete: run.complete && messages.length === run.messages.length,
+      high: run.messages[run.messages.length - 1].seq, count: run.messages.length,
+    };
+  }
+
+  /**
+   * Up to `limit` kept messages before `seq`, when the run reaches there (the oldest loaded
+   * message, `seq`, is in it); undefined when the server must be asked.
+   */
+  async before(chat: number, seq: number, limit: number): Promise<{ messages: Message[]; complete: boolean } | undefined> {
+    const run = await this.run(chat);
+    this.dropExpired(chat, run);
+    const list = run.messages;
+    if (!list.length || list[0].seq > seq || list[list.length - 1].seq < seq) return undefined;
+    const older = list.filter((m) => m.seq < seq);
+    if (!older.length && !run.complete) return undefined;
+    const messages = older.slice(-limit);
+    return { messages, complete: run.complete && messages.length === older.length };
+  }
+
+  // ------------------------------------------------------------ writing
+
+  /** Keeps the server's chat list; chats no longer in it are forgotten. */
+  async saveChats(list: ChatSummary[]): Promise<void> {
+    this.list = this.listToWrite = list;
+    const listed = new Set(list.map((s) => s.chat));
+    const index = await this.loadIndex();
+    for (const chat of [...index.keys()]) if (!listed.has(chat)) this.forget(chat, index);
+    this.flushSoon();
+  }
+
+  /**
+   * The chats moved since the server's list (messages, reads, ticks, my settings): the saved
+   * list follows, at most once a second, so a page opened offline shows them as they were.
+   */
+  chatsMoved(current: Map<number, Chat>): void {
+    if (!this.list || this.moveTimer || this.stopped) return;
+    this.moveTimer = setTimeout(() => {
+      this.moveTimer = null;
+      if (!this.list || this.stopped) return;
+      this.listToWrite = this.list.map((s) => summaryNow(s, current.get(s.chat)));
+      this.flushSoon();
+    }, 1000);
+  }
+
+  /** A new message (or one seen again): into its chat's run, which it starts if there is none. */
+  async add(msg: Message): Promise<void> {
+    const run = await this.run(msg.chat);
+    const list = run.messages;
+    if (list.length && msg.seq < list[0].seq) return;   // before the run: it would leave a gap
+    if (!list.length) run.complete = msg.seq === 1;
+    const i = place(list, msg.seq);
+    if (i > 0 && list[i - 1].seq === msg.seq) list[i - 1] = { ...list[i - 1], ...msg };
+    else list.splice(i, 0, msg);
+    run.used = this.now();
+    this.touched(msg.chat, run);
+  }
+
+  /** A message as it is now (edited, deleted for everyone, reacted to), or gone (null: expired, hidden). */
+  async change(chat: number, seq: number, now: Message | null): Promise<void> {
+    const run = await this.run(chat);
+    const i = place(run.messages, seq) - 1;
+    if (i < 0 || run.messages[i].seq !== seq) return;
+    if (!now) run.messages.splice(i, 1);
+    else run.messages[i] = { ...now, ...(run.messages[i].starred && now.starred === undefined ? { starred: true } : {}) };
+    this.touched(chat, run);
+  }
+
+  /** I starred or unstarred a message. */
+  async star(chat: number, seq: number, starred: boolean): Promise<void> {
+    const run = await this.run(chat);
+    const i = place(run.messages, seq) - 1;
+    if (i < 0 || run.messages[i].seq !== seq) return;
+    run.messages[i] = { ...run.messages[i], starred: starred || undefined };
+    this.touched(chat, run);
+  }
+
+  /**
+   * The newest messages as read from the server and loaded (`page`, covering `span`): see
+   * mergeSpan. `onlyNewer`: what the run kept before the span goes (it may be out of date).
+   */
+  async putSpan(chat: number, page: Message[], span: Span, onlyNewer = false): Promise<void> {
+    const run = await this.run(chat);
+    const merged = mergeSpan(run.messages, run.complete, page, span);
+    run.messages = onlyNewer ? merged.list.filter((m) => span.whole || m.seq >= span.low) : merged.list;
+    run.complete = merged.complete;
+    run.used = this.now();
+    this.touched(chat, run);
+  }
+
+  /** A page read from the server before `seq`: it extends the run when the run starts at `seq`. */
+  async addOlder(chat: number, seq: number, page: Message[], complete: boolean): Promise<void> {
+    const run = await this.run(chat);
+    if (run.messages[0]?.seq !== seq) return;
+    run.messages = [...page.filter((m) => m.seq < seq).sort((a, b) => a.seq - b.seq), ...run.messages];
+    run.complete = complete;
+    this.touched(chat, run);
+  }
+
+  /** Forgets everything and deletes the database (sign-out). Nothing is written after. */
+  async wipe(): Promise<void> {
+    this.stopped = true;
+    if (this.moveTimer) clearTimeout(this.moveTimer);
+    this.runs.clear();
+    await this.flushing?.catch(() => undefined);
+    await this.store.destroy();
+  }
+
+  // ------------------------------------------------------------ inside
+
+  private run(chat: number): Promise<Run> {
+    let run = this.runs.get(chat);
+    if (!run) {
+      run = this.store.get(runKey(chat)).then((r) => (r as Run | undefined) ?? null, () => null)
+        .then((r) => r && Array.isArray(r.messages) ? r : { messages: [], complete: false, used: 0 });
+      this.runs.set(chat, run);
+    }
+    return run;
+  }
+
+  private loadIndex(): Promise<Map<number, Use>> {
+    this.index ??= this.store.get(INDEX).then((v) => new Map(Array.isArray(v) ? v as [number, Use][] : []), () => new Map());
+    return this.index;
+  }
+
+  /** Messages whose disappearing timer ran out leave (the server's `changed` may not have come yet). */
+  private dropExpired(chat: number, run: Run): void {
+    const now = this.now();
+    const live = run.messages.filter((m) => !m.expires_at || m.expires_at > now);
+    if (live.length === run.messages.length) return;
+    run.messages = live;
+    this.touched(chat, run);
+  }
+
+  private touched(chat: number, run: Run): void {
+    if (run.messages.length > this.perChat) {
+      run.messages = run.messages.slice(-this.perChat);
+      run.complete = false;
+    }
+    this.dirty.add(chat);
+    this.flushSoon();
+  }
+
+  private forget(chat: number, index: Map<number, Use>): void {
+    index.delete(chat);
+    this.runs.set(chat, Promise.resolve({ messages: [], complete: false, used: 0 }));
+    this.dirty.add(chat);
+  }
+
+  private flushSoon(): void {
+    if (this.stopped || this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => this.flush()).catch(() => undefined)
+      .finally(() => {
+        this.flushing = null;
+        if (this.dirty.size || this.listToWrite) this.flushSoon();
+      });
+  }
+
+  /** Writes the changed runs, the index and the list in one transaction, evicting past `total`. */
+  private async flush(): Promise<void> {
+    const index = await this.loadIndex();
+    const chats = [...this.dirty];
+    this.dirty.clear();
+    const runs = new Map<number, Run>();
+    for (const chat of chats) runs.set(chat, await this.run(chat));
+    for (const [chat, run] of runs) {
+      if (run.messages.length) index.set(chat, { count: run.messages.length, used: run.used });
+      else index.delete(chat);
+    }
+    const remove = this.evict(index, runs);
+    const entries: [string, unknown][] = [];
+    for (const [chat, run] of runs) {
+      if (run.messages.length) entries.push([runKey(chat), run]);
+      else remove.push(runKey(chat));
+    }
+    entries.push([INDEX, [...index]]);
+    const list = this.listToWrite && JSON.stringify(this.listToWrite);
+    if (list && list !== this.listWritten) entries.push([LIST, this.listToWrite]);
+    this.listToWrite = null;
+    if (this.stopped) return;
+    await this.store.put(entries, remove);
+    if (list) this.listWritten = list;
+  }
+
+  /** Past `total` messages, the least recently used chats go (the ones just written too, if they are the oldest). */
+  private evict(index: Map<number, Use>, runs: Map<number, Run>): string[] {
+    let sum = 0;
+    for (const u of index.values()) sum += u.count;
+    const gone: string[] = [];
+    for (const [chat, u] of [...index].sort((a, b) => a[1].used - b[1].used)) {
+      if (sum <= this.total) break;
+      sum -= u.count;
+      index.delete(chat);
+      runs.delete(chat);
+      this.runs.delete(chat);
+      gone.push(runKey(chat));
+    }
+    return gone;
+  }
+}
+
+/** A chat of the server's list as it is now on this page (its last message, my read position, ticks, my settings). */
+function summaryNow(s: ChatSummary, c: Chat | undefined): ChatSummary {
+  if (!c) return s;
+  const media = c.lastMedia ? { ...s.last_media, id: s.last_media?.id ?? "", kind: c.lastMedia.kind, name: c.lastMedia.name } : undefined;
+  return {
+    ...s, last_seq: c.lastSeq, last_ts: c.lastTs, last_text: c.lastText, last_sender: c.lastSender, last_media: media,
+    read: c.read, peer_delivered: c.peerDelivered, peer_read: c.peerRead, muted_until: c.mutedUntil, archived: c.archived, pinned: c.pinned,
+  };
+}
+
+/** Where `seq` goes in a list by seq: after every message with a seq at most `seq`. */
+function place(list: Message[], seq: number): number {
+  let i = list.length;
+  while (i > 0 && list[i - 1].seq > seq) i--;
+  return i;
+}
