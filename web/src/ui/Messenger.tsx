@@ -57,7 +57,13 @@ function invitedText(state: AppState, invited: Invited): string {
 export function Messenger({ state: s, nav, onSignOut }: { state: AppState; nav: Navigator; onSignOut: () => Promise<void> }) {
   const state = useAppState(s);
   const [modal, setModal] = useState<Modal>(null);
-  const [side, setSide] = useState<Side>(null);
+  const [side, showSide] = useState<Side>(null);
+  // Leaving "Search in chat" ends its search at once, not in an effect after the next paint:
+  // such an effect, still pending when a shortcut opened the search again, ended the new one.
+  const setSide = (next: Side) => {
+    if (next !== "search" && state.finder.chatSearch) state.finder.searchIn(null);
+    showSide(next);
+  };
   // An invite link (/join/<code>) opens Rooms with its code filled in (RoomShare.tsx makes them).
   const [joinCode, setJoinCode] = useState(nav.linked.join);
   useEffect(() => { if (joinCode) setModal("room"); }, []);
@@ -76,7 +82,6 @@ export function Messenger({ state: s, nav, onSignOut }: { state: AppState; nav: 
   useEffect(() => {
     if (side === "search" && state.finder.chatSearch?.chat !== chat?.chat) setSide(null);
   }, [chat?.chat]);
-  useEffect(() => { if (side !== "search" && state.finder.chatSearch) state.finder.searchIn(null); }, [side]);
   const searching = state.finder.search.query.trim() !== "";
   const went = () => { if (narrow()) setSide(null); };
   const unread = state.chatList().filter((c) => c.unread > 0).length;   // chats, not messages (as the push badge)
