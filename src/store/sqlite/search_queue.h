@@ -33,7 +33,8 @@ class SearchQueue {
   // Writer thread: the batch rolled back, and with it what it queued or indexed; the next
   // round looks at the table again.
   void aborted() { queued_.store(1, std::memory_order_release); }
-  // Any thread: whether messages wait to be indexed (a search then asks for a round first).
+  // Whether messages wait to be indexed (writer thread; elsewhere only a hint: a round
+  // clears it before its batch commits).
   bool pending() const { return queued_.load(std::memory_order_acquire) > 0; }
 
  private:

@@ -229,8 +229,11 @@ Result<std::vector<Message>> SqliteStore::starred(UserId user, int limit, int of
 }
 
 Result<std::vector<SearchHit>> SqliteStore::search(const SearchQuery& s) {
-  // Everything acknowledged before the search is found: what waits in the queue is indexed first.
-  if (search_queue_.pending() && !s.terms.empty()) {
+  // Everything acknowledged before the search is found: what waits in the queue is indexed
+  // first, by a write that follows every batch before it. Always a round trip, even when
+  // nothing seems to wait: a round that rode on a batch still being committed has already
+  // emptied the count, and a read before that COMMIT would miss what it indexed.
+  if (!s.terms.empty()) {
     auto indexed = wait_for_result<bool>([this](Done<bool> done) {
       write<bool>([this](Db& db) -> Result<bool> {
         search_queue_.index(db, true);

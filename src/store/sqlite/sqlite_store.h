@@ -202,7 +202,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   std::unordered_map<std::int64_t, GroupMinimum> group_min_;
   TimeMs last_ts_ = 0;
-  SearchQueue search_queue_{options_.index_delay};  // the writer's, but `pending()` is read by searches
+  SearchQueue search_queue_{options_.index_delay};  // the writer's
 
   ReaderPool<Db> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;
