@@ -15,6 +15,13 @@ login +14155550102 "$dir/b.json" | grep -q "Signed in as +14155550102"
 "$parley" --profile "$dir/a.json" send +14155550102 "hello from the CLI" | grep -q "sent (chat 1, #1"
 "$parley" --profile "$dir/b.json" listen --once >"$dir/b.out"  # to a file: grep -q on a pipe may SIGPIPE parley
 grep -q "hello from the CLI" "$dir/b.out"
+# Every message waiting is printed, also when the first frames come before the main thread
+# runs again (the printing callbacks were once set after the connection started: lost under load).
+for i in 1 2 3 4 5 6 7 8; do
+  "$parley" --profile "$dir/a.json" send +14155550102 "waiting $i" >/dev/null
+  "$parley" --profile "$dir/b.json" listen --once >"$dir/b.out"
+  grep -q "waiting $i" "$dir/b.out"
+done
 "$parley" --profile "$dir/b.json" chats | grep -q "+14155550101"
 "$parley" --profile "$dir/a.json" devices | grep -q "(this device)"
 # Presence, privacy and typing. Polls are bounded (at most 10 s each).
@@ -39,7 +46,7 @@ kill "$(cat "$dir/follow.pid")"; wait "$(cat "$dir/follow.pid")" 2>/dev/null || 
 "$parley" --profile "$dir/b.json" privacy last-seen contacts | grep -q "contacts"
 # Contacts are two-way: a wrote to b, but until b answers, a is not b's contact.
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -q "hidden"
-"$parley" --profile "$dir/b.json" send +14155550101 "hi back" | grep -q "sent (chat 1, #2"
+"$parley" --profile "$dir/b.json" send +14155550101 "hi back" | grep -q "sent (chat 1, #10"
 "$parley" --profile "$dir/a.json" presence +14155550102 | grep -Eq "online|last seen"
 ! "$parley" --profile "$dir/a.json" presence 999999 2>"$dir/err"
 grep -q "does not exist" "$dir/err"

@@ -6,53 +6,53 @@
 
 namespace parley::client {
 
-Session::Session(Options options) {
+Session::Session(Options options, Callbacks callbacks) : cb_(std::move(callbacks)) {
   Handlers h;
   h.on_hello = [this](std::int64_t user, std::int64_t device, std::int64_t) {
     record([&](EventLog& l) { l.user = user; l.device = device; });
   };
   h.on_message = [this](const Message& m) {
     record([&](EventLog& l) { l.messages.push_back(m); l.pts = std::max(l.pts, m.pts); });
-    if (on_message) on_message(m);
+    if (cb_.on_message) cb_.on_message(m);
   };
   h.on_changed = [this](const Message& m) {
     record([&](EventLog& l) { l.changes.push_back(m); l.pts = std::max(l.pts, m.pts); });
-    if (on_changed) on_changed(m);
+    if (cb_.on_changed) cb_.on_changed(m);
   };
   h.on_marked = [this](const Marked& k) {
     record([&](EventLog& l) { l.marks.push_back(k); l.pts = std::max(l.pts, k.pts); });
-    if (on_marked) on_marked(k);
+    if (cb_.on_marked) cb_.on_marked(k);
   };
   h.on_receipt = [this](const Receipt& r) {
     record([&](EventLog& l) { l.receipts.push_back(r); l.pts = std::max(l.pts, r.pts); });
-    if (on_receipt) on_receipt(r);
+    if (cb_.on_receipt) cb_.on_receipt(r);
   };
   h.on_presence = [this](const Presence& p) {
     record([&](EventLog& l) { l.presence.push_back(p); });
-    if (on_presence) on_presence(p);
+    if (cb_.on_presence) cb_.on_presence(p);
   };
   h.on_typing = [this](const Typing& t) {
     record([&](EventLog& l) { l.typing.push_back(t); });
-    if (on_typing) on_typing(t);
+    if (cb_.on_typing) cb_.on_typing(t);
   };
   h.on_privacy = [this](const PrivacySettings& p) {
     record([&](EventLog& l) { l.privacy.push_back(p.last_seen); l.privacy_settings.push_back(p); });
   };
   h.on_profile = [this](const UserProfile& p) {
     record([&](EventLog& l) { l.profiles.push_back(p); });
-    if (on_profile) on_profile(p);
+    if (cb_.on_profile) cb_.on_profile(p);
   };
   h.on_chat_state = [this](const ChatState& c) {
     record([&](EventLog& l) { l.chat_states.push_back(c); });
-    if (on_chat_state) on_chat_state(c);
+    if (cb_.on_chat_state) cb_.on_chat_state(c);
   };
   h.on_contact = [this](const ContactChange& c) {
     record([&](EventLog& l) { l.contacts.push_back(c); });
-    if (on_contact) on_contact(c);
+    if (cb_.on_contact) cb_.on_contact(c);
   };
   h.on_blocks = [this](const std::vector<std::int64_t>& b) {
     record([&](EventLog& l) { l.blocks.push_back(b); });
-    if (on_blocks) on_blocks(b);
+    if (cb_.on_blocks) cb_.on_blocks(b);
   };
   h.on_ack = [this](const Ack& a) { record([&](EventLog& l) { l.acks.push_back(a); }); };
   h.on_done = [this](const Done& d) { record([&](EventLog& l) { l.done.push_back(d); }); };

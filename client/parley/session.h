@@ -40,7 +40,22 @@ struct EventLog {
 
 class Session {
  public:
-  explicit Session(Options options);
+  // Called on the io thread for each event, after it is logged (CLI printing). Given to the
+  // constructor: the connection starts there, and its first frames may come at once.
+  struct Callbacks {
+    std::function<void(const Message&)> on_message;
+    std::function<void(const Message&)> on_changed;
+    std::function<void(const Marked&)> on_marked;
+    std::function<void(const Receipt&)> on_receipt;
+    std::function<void(const Presence&)> on_presence;
+    std::function<void(const Typing&)> on_typing;
+    std::function<void(const UserProfile&)> on_profile;
+    std::function<void(const ChatState&)> on_chat_state;
+    std::function<void(const ContactChange&)> on_contact;
+    std::function<void(const std::vector<std::int64_t>&)> on_blocks;
+  };
+
+  explicit Session(Options options, Callbacks callbacks = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -79,18 +94,6 @@ class Session {
   EventLog snapshot();
   // Closes the connection and stops the io thread (also done by the destructor).
   void close();
-  // Called on the io thread for each message, after it is logged (CLI printing).
-  std::function<void(const Message&)> on_message;
-  std::function<void(const Message&)> on_changed;
-  std::function<void(const Marked&)> on_marked;
-  std::function<void(const Receipt&)> on_receipt;
-  std::function<void(const Presence&)> on_presence;
-  std::function<void(const Typing&)> on_typing;
-  std::function<void(const UserProfile&)> on_profile;
-  std::function<void(const ChatState&)> on_chat_state;
-  std::function<void(const ContactChange&)> on_contact;
-  std::function<void(const std::vector<std::int64_t>&)> on_blocks;
-
  private:
   template <class F>
   void record(F f) {
@@ -101,6 +104,7 @@ class Session {
     cv_.notify_all();
   }
 
+  const Callbacks cb_;  // set before the io thread starts, never changed
   boost::asio::io_context ioc_;
   std::shared_ptr<Connection> conn_;
   std::mutex mu_;  // guards log_

@@ -54,22 +54,23 @@ int cmd_listen(Context& c, bool once, bool active) {
     if (seen.size() >= kSeen) seen.clear();
     seen[{m.chat, m.seq}] = m;
   };
-  client::Session s(opts);
-  s.on_typing = [](const client::Typing& t) { print_typing(t); };
-  s.on_message = [&](const client::Message& m) {
+  client::Session::Callbacks cb;
+  cb.on_typing = [](const client::Typing& t) { print_typing(t); };
+  cb.on_message = [&](const client::Message& m) {
     print_message(m, c.profile.user, quoted(m));
     keep(m);
   };
-  s.on_changed = [&](const client::Message& m) {
+  cb.on_changed = [&](const client::Message& m) {
     print_change(m, c.profile.user, quoted(m));
     keep(m);
   };
-  s.on_marked = [](const client::Marked& k) { print_marked(k); };
-  s.on_receipt = [](const client::Receipt& r) { print_receipt(r); };
-  s.on_profile = [](const client::UserProfile& p) { print_profile_changed(p); };
-  s.on_contact = [](const client::ContactChange& k) { print_contact_changed(k); };
-  s.on_blocks = [](const std::vector<std::int64_t>& blocked) { print_blocks_changed(blocked); };
-  s.on_chat_state = [](const client::ChatState& st) { print_chat_state_changed(st); };
+  cb.on_marked = [](const client::Marked& k) { print_marked(k); };
+  cb.on_receipt = [](const client::Receipt& r) { print_receipt(r); };
+  cb.on_profile = [](const client::UserProfile& p) { print_profile_changed(p); };
+  cb.on_contact = [](const client::ContactChange& k) { print_contact_changed(k); };
+  cb.on_blocks = [](const std::vector<std::int64_t>& blocked) { print_blocks_changed(blocked); };
+  cb.on_chat_state = [](const client::ChatState& st) { print_chat_state_changed(st); };
+  client::Session s(opts, std::move(cb));  // after the callbacks: its first frames may come at once
   stop_on_signals();
   if (!s.wait([](const client::EventLog& l) { return l.synced > 0 || !l.errors.empty(); }, 15000))
     return fail(cannot_connect(c));

@@ -1,6 +1,7 @@
 // The presence commands: presence (a user's online state or last seen, once or followed),
 // privacy (who sees yours, and your profile) and typing (tell a chat's other members).
 #include <string>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/render.h"
@@ -15,10 +16,11 @@ int cmd_presence(Context& c, const std::string& who, bool follow) {
   auto opts = connection_options(c);
   opts.sync_on_connect = false;  // watching only: no messages are fetched or acknowledged
   opts.reconnect = follow;
-  client::Session s(opts);
-  s.on_presence = [&](const client::Presence& p) {
+  client::Session::Callbacks cb;
+  cb.on_presence = [&](const client::Presence& p) {
     if (p.user == user) print_presence(p, follow);
   };
+  client::Session s(opts, std::move(cb));
   s.connection().subscribe_presence({user});
   bool got = s.wait([&](const client::EventLog& l) {
     return !l.presence.empty() || !l.errors.empty() || (l.disconnects > 0 && l.connects == 0);
