@@ -84,7 +84,7 @@ export const safetyScenarios = {
    * Times are written as the locale writes them (Intl.DateTimeFormat, hour "numeric"): "5:12 AM"
    * in the US, without the leading zero of "05:12 AM"; 24-hour "17:12" in Germany. Checked in a
    * message's bubble and in the chat list, in time zones where it is 5 in the morning and 5 in
-   * the afternoon now.
+   * the afternoon now, and again after a reload (written from the kept template, not Intl).
    */
   async times_are_written_the_locale_way_without_a_leading_zero({ server, browser }) {
     const [alice, bob, alice2] = await server.adminUsers([ALICE, BOB, ALICE]);
@@ -103,6 +103,13 @@ export const safetyScenarios = {
       await listed.click();
       const time = (await bubble(page, "What time is it?").locator("time").textContent())?.trim() ?? "";
       assert.match(time, re, `the bubble shows ${what}, not "${time}"`);
+      // The next page writes them from the template this one kept (date_formats.ts), without
+      // building a formatter for its first paint: the same words.
+      await until("the time formats kept", () => page.evaluate(() => !!JSON.parse(localStorage.getItem("parley.dateFormats") ?? "null")?.formats?.clock));
+      await page.reload();
+      const again = (await bubble(page, "What time is it?").locator("time").textContent())?.trim() ?? "";
+      assert.equal(again, time, `after a reload the bubble still shows ${what}`);
+      assert.equal((await row(page, SHOWN_BOB).locator(".chat-time").textContent())?.trim(), listTime, "and so does the chat list");
     }
   },
 

@@ -16,6 +16,7 @@ import { safetyScenarios } from "./safety.mjs";
 import { writingScenarios } from "./writing.mjs";
 import { offlineScenarios } from "./offline.mjs";
 import { groupStateScenarios } from "./group_state.mjs";
+import { firstPaintScenarios } from "./first_paint.mjs";
 
 const ALICE = "+14155550101";
 const BOB = "+14155550102";
@@ -497,4 +498,5 @@ export const scenarios = {
   ...writingScenarios,
   ...offlineScenarios,
   ...groupStateScenarios,
+  ...firstPaintScenarios,
 };

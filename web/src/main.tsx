@@ -4,10 +4,12 @@
 // their chat. The address follows the open chat (`/chat/42`), and Back steps back through the
 // app (ui/navigation.ts).
 
-import "./ui/theme";   // first: the page paints in the chosen theme
+import "./app/early";   // first: the IndexedDB reads the first frame needs start at once
+import "./ui/theme";   // then the theme: the page paints in the chosen one
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Api, ApiError } from "./app/api";
+import { takeEarly } from "./app/early";
 import { IndexedDbOutbox } from "./app/outbox";
 import { HistoryCache } from "./app/history_cache";
 import { IndexedDbKeyValue } from "./app/history_idb";
@@ -16,35 +18,27 @@ import { AppState } from "./app/state";
 import { ParleyClient } from "./protocol/client";
 import { watchAlerts } from "./ui/alerts";
 import { browserPush, onNotificationClick, registerServiceWorker, showAlert } from "./ui/browser";
-import { Navigator, parseRoute } from "./app/route";
+import { Navigator } from "./app/route";
 import { browserHistory, NOT_MY_CHAT } from "./ui/navigation";
+import { forgetKeptResults } from "./ui/kept_results";
 import { LinkNote } from "./ui/LinkNote";
 import { Messenger } from "./ui/Messenger";
 import { SignIn } from "./ui/SignIn";
 import "./ui/styles.css";
 
+/** The longest the app waits for the chat list (and the address's chat) before it shows. */
+const HOLD_MS = 300;
+
 function wsUrl(): string {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/ws`;
 }
 
-// Messages seen, kept in this browser: chats open at once, and offline (wiped on sign-out). The
-// signed-in device's cache is made before the first render, so its first reads (the saved chat
-// list, the linked chat) run while the app starts.
-let early: { device: number; cache: HistoryCache } | null = null;
-function historyCache(session: Session): HistoryCache {
-  const cache = early?.device === session.device ? early.cache : new HistoryCache(new IndexedDbKeyValue(`parley-history-${session.device}`));
-  early = null;
-  return cache;
-}
-const signedIn = loadSession();
-if (signedIn) {
-  early = { device: signedIn.device, cache: historyCache(signedIn) };
-  early.cache.warm(parseRoute(location.pathname, location.search).chat);
-}
-
 function connect(session: Session): { state: AppState; outbox: IndexedDbOutbox; history: HistoryCache } {
+  // Messages seen, kept in this browser: chats open at once, and offline (wiped on sign-out).
+  // The page's first reads of them and of the outbox began as the script started (app/early.ts).
+  const kept = takeEarly(session.device);
   const api = new Api("", session.token);
-  const outbox = new IndexedDbOutbox(`parley-outbox-${session.device}`);
+  const outbox = kept?.outbox ?? new IndexedDbOutbox(`parley-outbox-${session.device}`);
   const client = new ParleyClient({
     url: wsUrl(), token: session.token, position: session.position, outbox,
     foreground: document.visibilityState === "visible",
@@ -54,7 +48,7 @@ function connect(session: Session): { state: AppState; outbox: IndexedDbOutbox; 
     session.position = pts;
     saveTimer ??= setTimeout(() => { saveTimer = null; saveSession(session); }, 250);
   });
-  const history = historyCache(session);
+  const history = kept?.cache ?? new HistoryCache(new IndexedDbKeyValue(`parley-history-${session.device}`));
   return { state: new AppState(session.user, session.phone, api, client, outbox.uploads, browserPush, history), outbox, history };
 }
 
@@ -75,25 +69,35 @@ function Root() {
     a.state.client.on("unauthorized", () => {
       // Revoked elsewhere, or the token is no longer valid: back to sign-in.
       clearSession();
+      forgetKeptResults();
       void a.outbox.destroy();
       void a.history.wipe();
       void a.state.notifications.signOut();
       setSignedOut("This browser was signed out. Sign in again to continue.");
       setSession(null);
     });
-    // The address's chat (/chat/42, or a notification's /?chat=42) opens once the chat list is in.
+    // The address's chat (/chat/42, or a notification's /?chat=42) opens once the chat list is in,
+    // and its kept messages (read from IndexedDB since the page began). The app shows then, whole,
+    // in its first frame (at most HOLD_MS later): an empty one before would keep the main thread
+    // busy (its first layout) while IndexedDB's answers wait for it, and the chat would come later.
     const nav = new Navigator(browserHistory);
-    setApp({ ...a, nav });
+    let held = true;   // (false once shown, or gone)
+    const show = () => { if (held) { held = false; setApp({ ...a, nav }); } };
+    const hold = setTimeout(show, HOLD_MS);
     const linked = nav.linked.chat;
-    void a.state.start().catch(() => undefined).then(() => {
+    const keptRead = linked > 0 ? Promise.race([a.history.read(linked), new Promise((r) => setTimeout(r, HOLD_MS))]) : undefined;
+    void a.state.start().catch(() => undefined).then(() => keptRead).then(() => {
       const opened = linked > 0 && a.state.chats.has(linked);
       if (opened) a.state.open({ chat: linked });
       else if (linked) setLinkNote(NOT_MY_CHAT);
       nav.start(opened ? { chat: linked, layer: "" } : undefined);
+      show();
     });
     const stopAlerts = watchAlerts(a.state, () => document.hidden, (alert) => void showAlert(alert, (chat) => openChat(a.state, chat)));
     const stopClicks = onNotificationClick((chat) => openChat(a.state, chat));
     return () => {
+      held = false;
+      clearTimeout(hold);
       stopAlerts();
       stopClicks();
       nav.dispose();
@@ -114,6 +118,7 @@ function Root() {
     }
     app.state.client.stop();
     clearSession();
+    forgetKeptResults();
     await app.state.notifications.signOut();
     await app.outbox.destroy().catch(() => undefined);
     void app.history.wipe().catch(() => undefined);   // not awaited: another tab may hold the database a moment

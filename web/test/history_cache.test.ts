@@ -184,6 +184,28 @@ describe("HistoryPages with a cache", () => {
     expect(history).toHaveBeenCalledTimes(1);
   });
 
+  it("a chat whose kept run was read already (warm) gets its messages in the same task it is opened in, and with nothing new one change is told", async () => {
+    const kv = new MemoryKeyValue();
+    const before = new HistoryCache(kv);   // an earlier page
+    for (let seq = 1; seq <= 60; seq++) await before.add(msg(seq));
+    await written();
+    const cache = new HistoryCache(kv);
+    const { api } = server(60);
+    const store = new MessageStore();
+    let changes = 0;
+    const pages = new HistoryPages(api, store, () => {}, () => {}, () => changes++, { cache, chat: () => chatOf(60) });
+    expect(cache.newestNow(4, PAGE)).toBeNull();   // not read yet
+    cache.warm(4);
+    await written();
+    expect(cache.newestNow(4, PAGE)?.messages).toHaveLength(PAGE);
+    const opened = pages.loadEarlier(4);
+    expect(store.messages.get(4)).toHaveLength(PAGE);   // no await in between
+    await opened;
+    await written();
+    expect(changes).toBe(1);                               // one render, not a second for nothing
+    expect(api.history).not.toHaveBeenCalled();
+  });
+
   it("reads nothing when nothing is new", async () => {
     const cache = await kept(60);
     const { history, api } = server(60);
@@ -271,6 +293,28 @@ describe("AppState with a history cache", () => {
     expect(second.state.savedList).toBe(false);
     expect(second.state.chats.get(4)!.unread).toBe(2);          // 4 and 5: the open chat was read to 3
     second.state.dispose();
+  });
+
+  it("a chat opened with its kept messages read already shows them at once, with its unread line, and is marked read", async () => {
+    const kv = new MemoryKeyValue();
+    const earlier = new HistoryCache(kv);
+    for (let seq = 1; seq <= 60; seq++) await earlier.add(msg(seq));
+    await written();
+    const api = { chats: vi.fn(async () => [summary({ last_seq: 60, last_ts: 60, last_text: "m60", read: 50 })]), invites: vi.fn(async () => []),
+      history: vi.fn(async () => []) } as unknown as Api;
+    const client = new ParleyClient({ url: "ws://x/v1/ws", token: "t", socket: () => new FakeSocket() });
+    const cache = new HistoryCache(kv);
+    cache.warm(4);                                                     // as main.tsx does while the page loads
+    const state = new AppState(ME, "+14155550101", api, client, undefined, undefined, cache);
+    await state.start();
+    await cache.read(4);
+    state.open({ chat: 4 });
+    expect(state.messages.get(4)).toHaveLength(PAGE);                  // in the task that opened it
+    expect(state.reading.span(4)).toEqual({ seq: 51, count: 10 });     // the line above the first unread
+    expect(state.chats.get(4)).toMatchObject({ unread: 0, read: 60 });
+    await written();
+    expect(api.history).not.toHaveBeenCalled();                        // nothing new to read
+    state.dispose();
   });
 
   it("a signed-out browser does not show the saved list", async () => {

@@ -25,6 +25,7 @@ export class HistoryPages {
   loadEarlier(chat: number, limit = PAGE): Promise<void> {
     const before = this.store.beginPage(chat);
     if (before === undefined) return this.pages.get(chat) ?? Promise.resolve();
+    if (before === 0 && this.keptIsNewest(chat, limit)) return Promise.resolve();
     return this.track(chat, async () => {
       // Without a cache the request goes out at once, in this task, as it always did.
       if (!this.kept || !(await this.fromCache(chat, before, limit))) await this.fromServer(chat, before, limit);
@@ -66,6 +67,22 @@ export class HistoryPages {
     else void this.kept.cache.addOlder(chat, before, page.filter((m) => !m.expired).map(messageOf), span.whole);
   }
 
+  /**
+   * The chat's newest messages when the cache has read them by now and nothing newer is to be
+   * read (a chat opened again, or as the page starts): shown in this task, so the chat's first
+   * frame has them and no second render follows. False when a page must be read for them.
+   */
+  private keptIsNewest(chat: number, limit: number): boolean {
+    const kept = this.kept?.cache.newestNow(chat, limit);
+    if (!kept || this.kept!.chat(chat)?.kind === "room" || this.news(chat, kept) > 0) return false;
+    this.store.addKept(chat, kept.messages, kept.complete);
+    this.store.endPage(chat);
+    this.changed();
+    // As a page read: after the task that asked (opening a chat sets its unread line before it is marked read).
+    queueMicrotask(() => this.loaded(chat));
+    return true;
+  }
+
   /** A page from the cache (the newest, then what is new from the server); false when the server must be asked. */
   private async fromCache(chat: number, before: number, limit: number): Promise<boolean> {
     if (!this.kept) return false;
@@ -77,7 +94,9 @@ export class HistoryPages {
       this.store.addKept(chat, older.messages, older.complete);
       return true;
     }
-    const kept = await this.kept.cache.newest(chat, limit);
+    // Read already (as the page started): added now, so the chat's first frame has them.
+    const now = this.kept.cache.newestNow(chat, limit);
+    const kept = now !== null ? now : await this.kept.cache.newest(chat, limit);
     if (!kept) return false;
     this.store.addKept(chat, kept.messages, kept.complete);
     this.changed();   // on screen now; what is new follows

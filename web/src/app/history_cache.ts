@@ -59,12 +59,15 @@ export interface HistoryCacheOptions {
 const LIST = "chats";
 const INDEX = "index";
 const runKey = (chat: number) => `chat:${chat}`;
+/** How long a write that can wait waits (`flushLater`). */
+const LATER_MS = 2000;
 
 export class HistoryCache {
   private readonly perChat: number;
   private readonly total: number;
   private readonly now: () => number;
   private readonly runs = new Map<number, Promise<Run>>();   // read once, then changed here and written
+  private readonly loaded = new Map<number, Run>();          // those of `runs` read by now (for `newestNow`)
   private index: Promise<Map<number, Use>> | null = null;    // every kept chat, for eviction
   private readonly dirty = new Set<number>();
   private list: ChatSummary[] | null = null;          // the server's last chat list
@@ -72,6 +75,7 @@ export class HistoryCache {
   private listToWrite: ChatSummary[] | null = null;
   private listWritten = "";
   private moveTimer: ReturnType<typeof setTimeout> | null = null;
+  private laterTimer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> | null = null;
   private stopped = false;
 
@@ -102,16 +106,33 @@ export class HistoryCache {
     if (chat > 0) void this.run(chat);
   }
 
+  /** Resolves once a chat's kept run is read (`warm` starts it), kept or not. */
+  async read(chat: number): Promise<void> {
+    await this.run(chat);
+  }
+
   /** The newest `limit` messages kept of a chat; undefined when none is. */
   async newest(chat: number, limit: number): Promise<Kept | undefined> {
-    const run = await this.run(chat);
+    return this.newestOf(chat, await this.run(chat), limit);
+  }
+
+  /**
+   * What `newest` answers, at once, when the chat's run has been read by now (`warm`): a chat
+   * opened then shows its messages in its first frame. Null when it has not been read yet.
+   */
+  newestNow(chat: number, limit: number): Kept | undefined | null {
+    const run = this.loaded.get(chat);
+    return run ? this.newestOf(chat, run, limit) : null;
+  }
+
+  private newestOf(chat: number, run: Run, limit: number): Kept | undefined {
     this.dropExpired(chat, run);
     if (!run.messages.length) return undefined;
     run.used = this.now();
     void this.loadIndex().then((index) => {
       const use = index.get(chat);
       if (use) use.used = run.used;
-      this.flushSoon();
+      this.flushLater();
     });
     const messages = run.messages.slice(-limit);
     return {
@@ -218,7 +239,9 @@ export class HistoryCache {
   async wipe(): Promise<void> {
     this.stopped = true;
     if (this.moveTimer) clearTimeout(this.moveTimer);
+    if (this.laterTimer) clearTimeout(this.laterTimer);
     this.runs.clear();
+    this.loaded.clear();
     await this.flushing?.catch(() => undefined);
     await this.store.destroy();
   }
@@ -228,9 +251,10 @@ export class HistoryCache {
   private run(chat: number): Promise<Run> {
     let run = this.runs.get(chat);
     if (!run) {
-      run = this.store.get(runKey(chat)).then((r) => (r as Run | undefined) ?? null, () => null)
-        .then((r) => r && Array.isArray(r.messages) ? r : { messages: [], complete: false, used: 0 });
-      this.runs.set(chat, run);
+      const reading: Promise<Run> = this.store.get(runKey(chat)).then((r) => (r as Run | undefined) ?? null, () => null)
+        .then((r) => r && Array.isArray(r.messages) ? r : { messages: [], complete: false, used: 0 })
+        .then((r) => { if (this.runs.get(chat) === reading) this.loaded.set(chat, r); return r; });
+      this.runs.set(chat, run = reading);
     }
     return run;
   }
@@ -260,8 +284,19 @@ export class HistoryCache {
 
   private forget(chat: number, index: Map<number, Use>): void {
     index.delete(chat);
-    this.runs.set(chat, Promise.resolve({ messages: [], complete: false, used: 0 }));
+    const empty: Run = { messages: [], complete: false, used: 0 };
+    this.runs.set(chat, Promise.resolve(empty));
+    this.loaded.set(chat, empty);
     this.dirty.add(chat);
+  }
+
+  /**
+   * A write that can wait (when a chat was read, for eviction): not in the frames just after a
+   * chat opens, where writing the index would hold up the page (a write due before goes with it).
+   */
+  private flushLater(): void {
+    if (this.laterTimer || this.stopped) return;
+    this.laterTimer = setTimeout(() => { this.laterTimer = null; this.flushSoon(); }, LATER_MS);
   }
 
   private flushSoon(): void {
@@ -310,6 +345,7 @@ export class HistoryCache {
       index.delete(chat);
       runs.delete(chat);
       this.runs.delete(chat);
+      this.loaded.delete(chat);
       gone.push(runKey(chat));
     }
     return gone;

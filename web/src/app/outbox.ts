@@ -18,6 +18,7 @@ function promised<T>(req: IDBRequest<T>): Promise<T> {
 
 export class IndexedDbOutbox implements Outbox {
   private db: Promise<IDBDatabase>;
+  private early: { pending?: Promise<Pending[]>; uploads?: Promise<OutgoingMedia[]> } = {};   // reads `warm` started
   /** Outgoing media, in the same database. */
   readonly uploads: UploadStore;
 
@@ -34,14 +35,26 @@ export class IndexedDbOutbox implements Outbox {
       open.onerror = () => reject(open.error);
     });
     this.uploads = {
-      load: () => this.all<OutgoingMedia>(UPLOADS),
+      load: () => {
+        const read = this.early.uploads ?? this.all<OutgoingMedia>(UPLOADS);
+        delete this.early.uploads;
+        return read;
+      },
       put: (item) => this.write(UPLOADS, (s) => s.put(item)),
       remove: (id) => this.write(UPLOADS, (s) => s.delete(id)),
     };
   }
 
+  /** Starts reading what the first `load` and `uploads.load` will ask for, while the app loads. */
+  warm(): void {
+    this.early = { pending: this.all<Pending>(PENDING), uploads: this.all<OutgoingMedia>(UPLOADS) };
+    for (const read of Object.values(this.early)) read.catch(() => undefined);   // (the load that takes it reports a failure)
+  }
+
   async load(): Promise<Pending[]> {
-    return (await this.all<Pending>(PENDING)).sort((a, b) => a.order - b.order);
+    const read = this.early.pending ?? this.all<Pending>(PENDING);
+    delete this.early.pending;
+    return (await read).sort((a, b) => a.order - b.order);
   }
 
   async put(p: Pending): Promise<void> { await this.write(PENDING, (s) => s.put(p)); }

@@ -20,6 +20,11 @@ export interface PushManagerLike {
 export interface PushEnv {
   /** "granted", "denied", "default", or "unsupported" where the browser shows no notifications. */
   permission(): string;
+  /**
+   * Whether the browser shows notifications at all, without asking it the permission (in
+   * Chromium a synchronous call to the browser process, milliseconds while a page loads).
+   */
+  supported?(): boolean;
   requestPermission(): Promise<string>;
   /** The service worker's push manager; null without a service worker or the Push API. */
   pushManager(): Promise<PushManagerLike | null>;
@@ -45,7 +50,7 @@ export class Notifications {
 
   constructor(private readonly api: Api, private readonly env: PushEnv, private readonly storage: KeyValue | undefined,
     private readonly key: string, private readonly changed: () => void) {
-    this.status = env.permission() === "unsupported" ? "unsupported" : "off";
+    this.status = (env.supported?.() ?? env.permission() !== "unsupported") ? "off" : "unsupported";
   }
 
   /** This page may show notifications: the setting is on and the browser allows them. */

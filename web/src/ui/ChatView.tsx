@@ -19,7 +19,8 @@ import { MessageInfoDialog } from "./MessageInfo";
 import { dayLabel, sameDay } from "./time";
 import { continues } from "./grouping";
 import { Ticks } from "./Ticks";
-import { useChatScroll } from "./chat_scroll";
+import { placeKept, useChatScroll } from "./chat_scroll";
+import { useFirstFrame } from "./first_frame";
 import { onMessageListKey } from "./message_keys";
 import { JumpToLatest, UnreadLine } from "./Unread";
 
@@ -60,17 +61,21 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
   const views = chatId !== undefined ? state.views.get(chatId) : undefined;
   const listRef = useRef<HTMLDivElement>(null);
   const unread = chatId !== undefined ? state.reading.span(chatId) : null;   // the "N unread messages" line
+  const jump = state.finder.highlight;
+  const jumped = useRef(0);   // the last jump scrolled to (coming back to the chat does not do it again)
+  const key = chatId !== undefined ? `c${chatId}` : `d${draft?.peer}`;
+  // Opening at its end, a chat's first frame draws its newest messages only (first_frame.ts).
+  const frame = useFirstFrame(key, !unread && !(jump && jump.chat === chatId && jump.n !== jumped.current) && !placeKept(key));
+  const from = frame.count === null ? 0 : Math.max(0, messages.length - frame.count);
   // At the end as messages arrive and I send, in place when earlier ones load, at the unread line on opening.
-  const scroll = useChatScroll(listRef, chatId !== undefined ? `c${chatId}` : `d${draft?.peer}`, messages, unread, state.me,
-    queued.length + sending.length);
+  const scroll = useChatScroll(listRef, key, from ? messages.slice(from) : messages, unread, state.me, queued.length + sending.length);
   const stick = scroll.stick;
   useEffect(() => {
-    setFiles([]); setViewing(null); setReply(null); setEditing(null); setDialog(null);
+    setFiles((f) => (f.length ? [] : f));   // (the same list when empty: no second render of a chat just opened)
+    setViewing(null); setReply(null); setEditing(null); setDialog(null);
     setFlash(null);
   }, [chatId, draft?.peer]);
   // A message gone to (a search result, a star, a quote): scrolled to the middle and highlighted a moment.
-  const jump = state.finder.highlight;
-  const jumped = useRef(0);   // the last jump scrolled to (coming back to the chat does not do it again)
   useEffect(() => {
     if (!jump || jump.chat !== chatId || jump.n === jumped.current) return;
     const el = listRef.current?.querySelector<HTMLElement>(`[data-seq="${jump.seq}"]`);
@@ -90,6 +95,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
     const el = listRef.current;
     if (!el) return;
     scroll.scrolled();
+    if (!stick.current) frame.expand();   // scrolled up from the end: all those loaded
     if (el.scrollTop < 60 && chatId !== undefined && !state.complete.has(chatId)) void state.loadEarlier(chatId);
   }
 
@@ -119,8 +125,9 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
   let prev = 0;
   let above: Message | undefined;   // the message shown just above, for grouping
   let mode: Mode | undefined;   // the mode the last `mode` system message set (unknown before the first loaded)
-  for (const m of messages) {
-    if (!prev || !sameDay(prev, m.ts))
+  messages.forEach((m, i) => {
+    const drawn = i >= from;
+    if (drawn && (!prev || i === from || !sameDay(prev, m.ts)))
       rows.push(<li class="day" key={`d${m.seq}`}><span>{dayLabel(m.ts)}</span></li>);
     prev = m.ts;
     if (unread?.seq === m.seq) rows.push(<UnreadLine key="unread" count={unread.count} />);
@@ -128,9 +135,9 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
     if (m.system?.event === "mode") mode = modeOf(m.system);
     const cont = continues(above, m);
     above = m;
-    rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} before={before} cont={cont} highlighted={flash?.seq === m.seq ? flash.n : 0}
+    if (drawn) rows.push(<Bubble key={m.seq} state={state} chat={chat!} m={m} views={views?.get(m.seq)} before={before} cont={cont} highlighted={flash?.seq === m.seq ? flash.n : 0}
       onOpen={setViewing} onAction={onAction} />);
-  }
+  });
 
   return (
     <section class="chat-view" aria-label={`Chat with ${title}`} {...drag}>
@@ -138,7 +145,7 @@ export function ChatView({ state, chatId, draft, onBack, onInfo, onSearch }: {
         onDisappearing={() => setDialog({ kind: "disappearing" })} />
       <div class="messages" ref={listRef} onScroll={onScroll}>
         {chatId !== undefined && !state.complete.has(chatId) && messages.length > 0 && (
-          <button type="button" class="link load-earlier" onClick={() => void state.loadEarlier(chatId)}>Load earlier messages</button>
+          <button type="button" class="link load-earlier" onClick={() => { frame.expand(); void state.loadEarlier(chatId); }}>Load earlier messages</button>
         )}
         <div role="log" aria-label="Messages" aria-live="polite" tabIndex={0} onKeyDown={onMessageListKey}>
           <ol>

@@ -22,7 +22,8 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
   const picker = useRef<HTMLInputElement>(null);
   useAutoGrow(ref, text);
   const key = chat?.chat ?? 0;
-  useEffect(() => { ref.current?.focus(); setText(""); }, [key]);
+  // (The box is always in view: not scrolled to it, which would lay the page out while the chat is first drawn.)
+  useEffect(() => { ref.current?.focus({ preventScroll: true }); setText(""); }, [key]);
   useEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);
   useEffect(() => { if (reply || editing) ref.current?.focus(); }, [reply?.seq, editing?.seq]);
   const over = [...text].length > state.maxTextChars;

@@ -20,6 +20,7 @@ async function activeRegistration(): Promise<ServiceWorkerRegistration | null> {
 
 export const browserPush: PushEnv = {
   permission: () => (typeof Notification === "undefined" ? "unsupported" : Notification.permission),
+  supported: () => typeof Notification !== "undefined",
   requestPermission: () => Notification.requestPermission(),
   pushManager: async () => {
     const reg = await activeRegistration();

@@ -29,8 +29,29 @@ function spotOf(el: HTMLElement, key: string): Spot | null {
   return null;
 }
 
+/**
+ * Whether this page reloads this tab's page (or comes back to it): only then can a spot be
+ * kept for it, so a page opened afresh does not read sessionStorage at all (the first read is
+ * a call to the browser process, milliseconds while the page loads).
+ */
+function revisited(): boolean {
+  const nav = typeof performance !== "undefined" ? performance.getEntriesByType?.("navigation")[0] as PerformanceNavigationTiming | undefined : undefined;
+  return nav?.type !== "navigate";
+}
+
+/** Whether the page before this one (a reload) kept a spot for chat `key` (the chat draws all its messages then: first_frame.ts). */
+export function placeKept(key: string): boolean {
+  if (!revisited()) return false;
+  try {
+    return (JSON.parse(sessionStorage.getItem(PLACE_KEY) ?? "null") as Spot | null)?.key === key;
+  } catch {
+    return false;
+  }
+}
+
 /** The spot kept for chat `key` by the page before this one, taken (it is used once). */
 function takeSpot(key: string): Spot | null {
+  if (!revisited()) return null;
   try {
     const spot = JSON.parse(sessionStorage.getItem(PLACE_KEY) ?? "null") as Spot | null;
     if (spot?.key !== key) return null;

@@ -2,6 +2,7 @@
 // and its name in the browser's language; the default comes from the browser locale.
 
 import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { keptResults } from "./kept_results";
 
 export interface Country { code: CountryCode; name: string; dial: string }
 
@@ -38,8 +39,11 @@ export function toE164(input: string, country: CountryCode): string | null {
   return p && p.isValid() ? p.number : null;
 }
 
-/** A phone number as people write it internationally: "+1 415 555 0101". */
-export function formatPhone(e164: string): string {
+/**
+ * A phone number as people write it internationally: "+1 415 555 0101". Each is parsed once
+ * and kept for the next page (kept_results.ts: libphonenumber's first parse costs milliseconds).
+ */
+export const formatPhone = keptResults("parley.phoneFormats", (e164) => {
   const p = parsePhoneNumberFromString(e164);
   return p ? p.formatInternational() : e164;
-}
+});

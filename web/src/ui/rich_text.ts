@@ -65,6 +65,7 @@ function hrefOf(text: string, withScheme: boolean): string | null {
 /** The links in plain text (no code in it): where each starts and ends, and its href. */
 export function findLinks(text: string): { start: number; end: number; href: string }[] {
   const found: { start: number; end: number; href: string }[] = [];
+  if (!/[.:]/.test(text)) return found;   // every link has one ("https:", "www.", "name.tld"): most messages skip LINK
   for (const m of text.matchAll(LINK)) {
     if (m[3] !== undefined && !TLDS.has(m[4]!.toLowerCase())) continue;
     const raw = trimLink(m[0]);

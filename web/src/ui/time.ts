@@ -1,5 +1,7 @@
 // Times and days as a chat app shows them, in the browser's locale.
 
+import { dateFormat } from "./date_formats";
+
 const DAY = 86_400_000;
 
 function startOfDay(ts: number): number {
@@ -9,20 +11,19 @@ function startOfDay(ts: number): number {
 }
 
 // The locale's own way to write a time: "5:12 PM" in the US (no leading zero), "17:12" in Germany.
-let clockFormat: Intl.DateTimeFormat | undefined;
-
-export function clock(ts: number): string {
-  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-  return clockFormat.format(ts);
-}
+// Each format is made once and reused (date_formats.ts: without Intl on a page's first paint).
+export const clock = dateFormat("clock", { hour: "numeric", minute: "2-digit" });
+const weekday = dateFormat("weekday", { weekday: "long" });
+const longDate = dateFormat("longDate", { year: "numeric", month: "long", day: "numeric" });
+const shortDate = dateFormat("shortDate", {});
 
 /** "Today", "Yesterday", a weekday within a week, else the date. */
 export function dayLabel(ts: number, now = Date.now()): string {
   const days = Math.round((startOfDay(now) - startOfDay(ts)) / DAY);
   if (days === 0) return "Today";
   if (days === 1) return "Yesterday";
-  if (days > 1 && days < 7) return new Date(ts).toLocaleDateString(undefined, { weekday: "long" });
-  return new Date(ts).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+  if (days > 1 && days < 7) return weekday(ts);
+  return longDate(ts);
 }
 
 export function sameDay(a: number, b: number): boolean {
@@ -34,7 +35,7 @@ export function listTime(ts: number, now = Date.now()): string {
   if (!ts) return "";
   if (sameDay(ts, now)) return clock(ts);
   const label = dayLabel(ts, now);
-  return label.length > 12 ? new Date(ts).toLocaleDateString() : label;
+  return label.length > 12 ? shortDate(ts) : label;
 }
 
 export function lastSeen(ts: number, now = Date.now()): string {
@@ -46,6 +47,6 @@ export function lastSeen(ts: number, now = Date.now()): string {
 export function expires(ts: number, now = Date.now()): string {
   const days = Math.round((startOfDay(ts) - startOfDay(now)) / DAY);
   const day = days <= 0 ? "today" : days === 1 ? "tomorrow"
-    : `on ${new Date(ts).toLocaleDateString(undefined, days < 7 ? { weekday: "long" } : { year: "numeric", month: "long", day: "numeric" })}`;
+    : `on ${days < 7 ? weekday(ts) : longDate(ts)}`;
   return `expires ${day} at ${clock(ts)}`;
 }
