@@ -6,6 +6,9 @@
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "support/eventually.h"
@@ -105,8 +108,9 @@ TEST(Search, deleted_hidden_and_pre_edit_text_is_not_found) {
   EXPECT_EQ(search(server, u[1], "gossip").results.size(), 1u) << "not from them";
 }
 
-// SQLite indexes new messages in rounds (store/sqlite/search_queue.h); what waits for its
-// round when the server dies is indexed after the restart, and found by the first search.
+// SQLite indexes new messages in rounds, on a thread of its own (store/sqlite/search_index.h);
+// what waits for its round when the server dies is indexed after the restart, and found by
+// the first search.
 TEST(Search, a_message_acknowledged_just_before_a_crash_is_found_after_the_restart) {
   ServerProcess server({"store.search_index_delay_ms=3600000"});  // no round but the one a search asks for
   auto u = make_users(server, 2);
@@ -118,6 +122,35 @@ TEST(Search, a_message_acknowledged_just_before_a_crash_is_found_after_the_resta
   server.start();
   EXPECT_EQ(search(server, u[1], "crashproof").results.size(), 20u);
   EXPECT_EQ(search(server, u[1], "word19").results.size(), 1u);
+}
+
+// SQLite's index is a file of its own beside the store (parley-search.db): lost, or unreadable,
+// it is built again from the messages, edits and deletions included, while parleyd runs.
+TEST(Search, a_lost_or_broken_index_file_is_built_again_from_the_messages) {
+  const char* kind = std::getenv("PARLEY_TEST_STORE");
+  if (kind && std::string(kind) == "postgres") GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
+  ServerProcess server;
+  auto u = make_users(server, 2);
+  {
+    auto a = connect(server, u[0]);
+    for (int i = 0; i < 30; ++i) say(*a, "to", u[1].user, "rebuilt word" + std::to_string(i), "r" + std::to_string(i));
+    auto ack = say(*a, "to", u[1].user, "oldword gone", "edit");
+    auto edited = request(*a, {{"type", "edit"}, {"id", "e1"}, {"chat", ack.at("chat")}, {"seq", seq_of(ack)}, {"text", "newword here"}});
+    EXPECT_EQ(str(edited, "type"), "done") << json::serialize(edited);
+  }
+  ASSERT_EQ(search(server, u[1], "rebuilt", "&limit=50").results.size(), 30u);
+  const std::string index = server.data_dir() + "/parley-search.db";
+  for (bool corrupt : {false, true}) {
+    server.stop();
+    ASSERT_TRUE(std::filesystem::exists(index)) << index;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(index + suffix);
+    if (corrupt) std::ofstream(index) << std::string(8192, 'x');
+    server.start();
+    EXPECT_TRUE(eventually([&] { return search(server, u[1], "rebuilt", "&limit=50").results.size() == 30u; })) << "every message found again";
+    EXPECT_EQ(search(server, u[1], "word29").results.size(), 1u);
+    EXPECT_EQ(search(server, u[1], "newword").results.size(), 1u);
+    EXPECT_EQ(search(server, u[1], "oldword").results.size(), 0u) << "the edit's old words stay gone";
+  }
 }
 
 TEST(Search, a_removed_member_finds_what_they_had_and_nothing_sent_after) {

@@ -332,6 +332,11 @@ CREATE TABLE fts_queue (
   doc  INTEGER NOT NULL
 );
 )sql",
+    // 12: the full-text index moves to a database of its own, written by a thread of its own
+    // (search_index.h), which builds it again from the messages.
+    R"sql(
+DROP TABLE IF EXISTS messages_fts;
+)sql",
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // SqliteStore: message actions (edit, delete, react, star, hide), the starred list and
 // full-text search. The rules are the domain's (model/message_actions.h); this file is how
 // SQLite reads and writes the rows, and its FTS5 index (model/search_text.h, docs/search.md).
+#include <spdlog/spdlog.h>
+
 #include <climits>
 
 #include "model/message_actions.h"
@@ -160,10 +162,10 @@ std::optional<message_actions::Reader> SqliteStore::reader(Db& db, ChatId chat, 
 std::optional<Message> SqliteStore::message(Db& db, ChatId chat, Seq seq) { return message_of(db, chat, seq); }
 
 void SqliteStore::index_text(Db& db, ChatId chat, Seq seq, const std::string& text, const std::string& old_text) {
-  // Old words always go (an edit or delete made while the index is off must not stay findable).
-  if (!old_text.empty()) db.prepare("DELETE FROM messages_fts WHERE rowid = ?").bind(1, fts_rowid(chat, seq)).exec();
-  if (text.empty() || !options_.search_index) return;
-  search_queue_.queue(db, fts_rowid(chat, seq));  // indexed in the next round (search_queue.h)
+  // Indexed, or its old words removed, by the index's next round (search_index.h). Old words
+  // always go: an edit or delete made while the index is off must not stay findable.
+  if (old_text.empty() && (text.empty() || !options_.search_index)) return;
+  search_index_->queue(db, fts_rowid(chat, seq));
 }
 
 void SqliteStore::act_on_message(MessageAction a, Done<ActionResult> done) {
@@ -229,19 +231,11 @@ Result<std::vector<Message>> SqliteStore::starred(UserId user, int limit, int of
 }
 
 Result<std::vector<SearchHit>> SqliteStore::search(const SearchQuery& s) {
-  // Everything acknowledged before the search is found: what waits in the queue is indexed
-  // first, by a write that follows every batch before it. Always a round trip, even when
-  // nothing seems to wait: a round that rode on a batch still being committed has already
-  // emptied the count, and a read before that COMMIT would miss what it indexed.
-  if (!s.terms.empty()) {
-    auto indexed = wait_for_result<bool>([this](Done<bool> done) {
-      write<bool>([this](Db& db) -> Result<bool> {
-        search_queue_.index(db, true);
-        return true;
-      }, std::move(done));
-    });
-    if (!indexed.ok()) return indexed.status();
-  }
+  // Everything acknowledged before the search is found: the index takes what is queued in
+  // a round that starts now. While search.db is being rebuilt (or its disk fails) the search
+  // goes on after a while with what is indexed so far.
+  if (!s.terms.empty() && !search_index_->catch_up(std::chrono::seconds(3)))
+    spdlog::warn("store: search index still catching up; searching what it has");
   return read([&](Db& db) -> Result<std::vector<SearchHit>> {
     std::vector<SearchHit> out;
     if (s.terms.empty()) return out;
@@ -249,7 +243,7 @@ Result<std::vector<SearchHit>> SqliteStore::search(const SearchQuery& s) {
     // kept only if the user may read it now.
     auto& q = db.prepare(
         "SELECT " PARLEY_MESSAGE_COLUMNS ", snippet(messages_fts, 0, char(2), char(3), '…', 16) "
-        "FROM messages_fts f JOIN messages m ON m.chat_id = f.rowid >> 32 AND m.seq = f.rowid & 4294967295 "
+        "FROM search.messages_fts f JOIN messages m ON m.chat_id = f.rowid >> 32 AND m.seq = f.rowid & 4294967295 "
         "JOIN (SELECT chat_id, joined_seq AS after, 9223372036854775807 AS until FROM chat_members WHERE user_id = ?1 "
         "      UNION ALL SELECT chat_id, joined_seq, left_seq FROM former_members WHERE user_id = ?1) r "
         "  ON r.chat_id = m.chat_id "

@@ -47,7 +47,12 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
       readers_(
-          options_.readers, [this] { return std::make_unique<Db>(options_.path, true); },
+          options_.readers,
+          [this] {
+            auto db = std::make_unique<Db>(options_.path, true);
+            search_index_->attach(*db);
+            return db;
+          },
           [](Db& db) {
             db.reset_all();  // ends the implicit read transaction (an old snapshot otherwise)
             return true;
@@ -57,7 +62,7 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
   writer_db_->busy_wait_fine(5000);  // waits for readers (a WAL restart) in steps of 100 µs, not 1-100 ms
   int version = migrate(*writer_db_);
   spdlog::info("store: sqlite {} at schema version {}", options_.path, version);
-  search_queue_.open(*writer_db_);
+  search_index_ = std::make_unique<SearchIndex>(options_.path, options_.index_delay, options_.search_index);
   // A restarted WAL larger than the limit is cut back to it.
   writer_db_->exec(("PRAGMA journal_size_limit=" + std::to_string(options_.wal_limit_bytes)).c_str());
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.wal_limit_bytes);
@@ -65,12 +70,9 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
       *writer_db_,
       GroupCommit::Hooks{[this](Db& db) {
                            flush_counters(db);
-                           search_queue_.index(db);
+                           search_index_->trim(db);
                          },
-                         [this] {
-                           forget_counters();
-                           search_queue_.aborted();
-                         },
+                         [this] { forget_counters(); },
                          [this](Db& db) {
                            if (checkpointer_) checkpointer_->restart_if_due(db);
                          }},
@@ -82,6 +84,7 @@ SqliteStore::~SqliteStore() { close(); }
 void SqliteStore::close() {
   if (checkpointer_) checkpointer_->stop();
   if (writer_) writer_->close();
+  if (search_index_) search_index_->stop();  // after the writer: its last round takes the last batch
 }
 
 WriterStats SqliteStore::writer_stats() const {

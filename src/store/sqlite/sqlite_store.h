@@ -19,7 +19,7 @@
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
-#include "store/sqlite/search_queue.h"
+#include "store/sqlite/search_index.h"
 #include "model/chat_writes.h"
 #include "store/reader_pool.h"
 #include "store/store.h"
@@ -202,7 +202,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, ChatRow> chat_rows_;
   std::unordered_map<std::int64_t, GroupMinimum> group_min_;
   TimeMs last_ts_ = 0;
-  SearchQueue search_queue_{options_.index_delay};  // the writer's
+  std::unique_ptr<SearchIndex> search_index_;  // search.db and its thread (search_index.h)
 
   ReaderPool<Db> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;
