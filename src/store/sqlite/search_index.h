@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/sqlite/db.h"
 
@@ -24,11 +25,12 @@ namespace parley::sqlite {
 // - The writer only appends the message's `doc` (chat·2³²+seq) to `fts_queue`, in the
 //   message's own transaction (a crash loses nothing), and drops what the index has taken
 //   (`trim`).
-// - The index thread reads the queue past its `mark` (a WAL reader of the store: it never
-//   takes the store's write lock), indexes those messages as their text is now (or removes
-//   them: deleted, emptied, expired), and moves the mark, all in one transaction of
-//   search.db (synchronous=NORMAL: a crash loses at most the last rounds, which the queue
-//   still holds).
+// - The index thread reads the queue past its `mark` with the messages' texts, in one short
+//   statement (a WAL reader of the store: it never takes the store's write lock, and holds
+//   no snapshot of it while FTS5 writes, which the writer's WAL restarts would wait for),
+//   then indexes them as their text was read (or removes them: deleted, emptied, expired)
+//   and moves the mark, in one transaction of search.db (synchronous=NORMAL: a crash loses
+//   at most the last rounds, which the queue still holds).
 // - A search first waits for a round that started after it (`catch_up`), so it finds every
 //   message acknowledged before it.
 // - search.db missing, or not matching the store (a store restored alone), is rebuilt from
@@ -58,8 +60,14 @@ class SearchIndex {
  private:
   void loop();
   void open_or_rebuild();
+  struct Entry {
+    std::int64_t id;    // in the queue (0: a rebuild's)
+    std::int64_t doc;   // chat·2³²+seq, the index's rowid
+    std::string body;   // as indexed; empty: removed from the index
+  };
   bool rebuild_chunk();  // true while more remain
   void round();
+  void write(const std::vector<Entry>& entries);  // inside a transaction of search.db
 
   const std::string store_path_;
   const std::string path_;  // search.db: the store's name with "-search" ("parley-search.db")
