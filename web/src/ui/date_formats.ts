@@ -7,6 +7,8 @@
 // next page formats from the template; once it is idle it builds the real formatters and
 // checks the templates again (a browser update or another language replaces them).
 
+import { whenIdle } from "./idle";
+
 type Field = "hour" | "minute" | "dayPeriod" | "weekday" | "day" | "month" | "year";
 /** A literal, or a field: a number written with at least `width` digits (2 for the year: its last two), or a name (width 0). */
 type Part = string | [Field, number];
@@ -98,8 +100,7 @@ let checking = false;
 function checkLater() {
   if (checking || typeof localStorage === "undefined") return;
   checking = true;
-  const later = (fn: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
-  later(() => {
+  whenIdle(() => {
     checking = false;
     const formats: Record<string, Template | null> = { ...(kept ?? load()) };   // with those this page did not use
     for (const [id, m] of made) {

@@ -5,6 +5,8 @@
 // version of the library writes it anew). At most `limit` are kept, this page's first. They
 // are the signed-in user's (their contacts' numbers): sign-out forgets them (`forgetKeptResults`).
 
+import { whenIdle } from "./idle";
+
 const forgets: (() => void)[] = [];
 
 /** Forgets every kept result, here and in localStorage (sign-out). */
@@ -27,8 +29,7 @@ export function keptResults(key: string, compute: (input: string) => string, lim
   function checkLater() {
     if (checking || typeof localStorage === "undefined") return;
     checking = true;
-    const later = (fn: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
-    later(() => {
+      whenIdle(() => {
       checking = false;
       for (const input of unchecked) results.set(input, compute(input));
       unchecked.clear();
