@@ -57,8 +57,9 @@ std::string random_bytes(std::size_t bytes, std::uint64_t seed) {
 
 std::string StampedFile::stamp(int worker, std::int64_t n) {
   std::uint64_t parts[3] = {run_nonce(), static_cast<std::uint64_t>(worker), static_cast<std::uint64_t>(n)};
-  std::string s(kStampBytes, '\0');
-  std::memcpy(s.data(), parts, kStampBytes);
+  static_assert(kStampBytes == 8 + sizeof parts);
+  std::string s("parley\0\0", 8);
+  s.append(reinterpret_cast<const char*>(parts), sizeof parts);
   return s;
 }
 

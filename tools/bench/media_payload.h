@@ -14,10 +14,12 @@ namespace parley::bench {
 std::string random_bytes(std::size_t bytes, std::uint64_t seed);
 
 // One worker's file: random bytes whose first kStampBytes name (run, worker, n), so every
-// upload of a run is a new object. Owned by one thread.
+// upload of a run is a new object, after a fixed "parley\0\0": random first bytes are at
+// times a known file's magic ("MZ", a Windows executable, which the server refuses; libmagic
+// reads this prefix as plain data). Owned by one thread.
 class StampedFile {
  public:
-  static constexpr std::size_t kStampBytes = 24;
+  static constexpr std::size_t kStampBytes = 32;
   // `pattern` (at least kStampBytes long) is copied: the file's bytes after its stamp.
   explicit StampedFile(std::string pattern) : bytes_(std::move(pattern)) {}
   // The file numbered n of `worker`; valid until the next call.
