@@ -344,8 +344,10 @@ export const navigationScenarios = {
     await page.getByRole("button", { name: "Group info" }).click();
     await escapeCloses(page, page.getByRole("complementary", { name: "Group info" }), "Group info");
 
-    // The message list from the keyboard.
+    // The message list from the keyboard (once Bob's chat is the one open: Preact renders the
+    // switch after the click's task, and what is typed before it goes to the group's box).
     await row(page, SHOWN_BOB).click();
+    await header(page).filter({ hasText: SHOWN_BOB }).waitFor();
     await say(page, "one");
     await say(page, "two");
     await log(page).focus();

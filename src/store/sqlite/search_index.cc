@@ -100,7 +100,8 @@ void SearchIndex::open_or_rebuild() {
     db_->exec("COMMIT");
     rebuilding_ = !matches || resuming;
     mark_.store(matches ? mark : hi, std::memory_order_release);
-    if (rebuilding_) spdlog::info("store: indexing every message for search in {} (in the background)", path_);
+    if (rebuilding_ && (has || hi > 0))  // (a new store has nothing to index: no word of it)
+      spdlog::info("store: indexing every message for search in {} (in the background)", path_);
   } catch (...) {
     roll_back(*db_);
     throw;
@@ -168,7 +169,7 @@ bool SearchIndex::rebuild_chunk() {
   db_->exec("COMMIT");
   if (!more) {
     rebuilding_ = false;
-    spdlog::info("store: every message is indexed for search");
+    if (chat != 0 || !entries.empty()) spdlog::info("store: every message is indexed for search");
   }
   return more;
 }

@@ -57,6 +57,9 @@ function invitedText(state: AppState, invited: Invited): string {
 export function Messenger({ state: s, nav, onSignOut }: { state: AppState; nav: Navigator; onSignOut: () => Promise<void> }) {
   const state = useAppState(s);
   const [modal, setModal] = useState<Modal>(null);
+  // A dialog's close event comes a task after Escape closed it: by then a shortcut may have
+  // opened the next one, which it must not close.
+  const closeModal = (which: Modal) => setModal((m) => (m === which ? null : m));
   const [side, showSide] = useState<Side>(null);
   // Leaving "Search in chat" ends its search at once, not in an effect after the next paint:
   // such an effect, still pending when a shortcut opened the search again, ended the new one.
@@ -127,10 +130,10 @@ export function Messenger({ state: s, nav, onSignOut }: { state: AppState; nav: 
       {side === "contacts" && <ContactsPanel state={state} onClose={() => setSide(null)} />}
       {side === "starred" && <StarredPanel state={state} onClose={() => setSide(null)} onGo={went} />}
       {side === "search" && <ChatSearchPanel state={state} onClose={() => setSide(null)} onGo={went} />}
-      {modal === "chat" && <NewChatDialog state={state} onClose={() => setModal(null)} />}
-      {modal === "group" && <NewGroupDialog state={state} onClose={() => setModal(null)} />}
-      {modal === "room" && <RoomDialog state={state} invite={joinCode} onClose={() => { setModal(null); setJoinCode(""); }} />}
-      {modal === "keys" && <ShortcutsDialog onClose={() => setModal(null)} />}
+      {modal === "chat" && <NewChatDialog state={state} onClose={() => closeModal("chat")} />}
+      {modal === "group" && <NewGroupDialog state={state} onClose={() => closeModal("group")} />}
+      {modal === "room" && <RoomDialog state={state} invite={joinCode} onClose={() => { closeModal("room"); setJoinCode(""); }} />}
+      {modal === "keys" && <ShortcutsDialog onClose={() => closeModal("keys")} />}
     </div>
   );
 }
