@@ -119,12 +119,11 @@ void SearchIndex::loop() {
     lk.unlock();
     bool more = false, failed = false;
     try {
-      if (!db_) open_or_rebuild();
       if (rebuilding_ && !stopping) more = rebuild_chunk();
       if (!more && !rebuilding_) round();
     } catch (const std::exception& e) {
       spdlog::error("store: indexing messages for search failed (tried again in {} s): {}", kRetry.count(), e.what());
-      if (db_) roll_back(*db_);
+      roll_back(*db_);
       failed = true;
     }
     lk.lock();

@@ -6,20 +6,13 @@
 // reload left it draws everything at once.
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { whenIdle } from "./idle";
 
 /** Bubbles in a first frame: a screenful of one-line bubbles (about 30 px each) and a few more. */
 export function firstFrameCount(height = typeof innerHeight === "number" ? innerHeight : 800): number {
   return Math.max(20, Math.ceil(height / 30) + 4);
 }
 
-const idle = (fn: () => void): (() => void) => {
-  if (typeof requestIdleCallback === "function") {
-    const id = requestIdleCallback(fn, { timeout: 500 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(fn, 50);
-  return () => clearTimeout(id);
-};
 
 export interface FirstFrame {
   /** How many of the newest messages to draw; null: all of them. */
@@ -39,6 +32,6 @@ export function useFirstFrame(key: string, eligible: boolean): FirstFrame {
     limit.current.on = false;
     redraw((n) => n + 1);
   };
-  useEffect(() => (limit.current.on ? idle(expand) : undefined), [key]);
+  useEffect(() => (limit.current.on ? whenIdle(expand, 500, 50) : undefined), [key]);
   return { count: limit.current.on ? firstFrameCount() : null, expand };
 }
