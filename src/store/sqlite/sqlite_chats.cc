@@ -192,8 +192,11 @@ class AppendTx final : public chat_writes::AppendTx {
     return s_.sent_before(db_, sender, client_id);
   }
   std::pair<bool, bool> blocks(UserId sender, UserId peer) override {
+    // Two key lookups: written with OR, SQLite runs a multi-index OR that builds a temporary
+    // table per message (13 % of the writer's time flat out).
     auto& q = db_.prepare(
-        "SELECT user_id FROM blocks WHERE (user_id = ?1 AND blocked_id = ?2) OR (user_id = ?2 AND blocked_id = ?1)");
+        "SELECT user_id FROM blocks WHERE user_id = ?1 AND blocked_id = ?2 "
+        "UNION ALL SELECT user_id FROM blocks WHERE user_id = ?2 AND blocked_id = ?1");
     q.bind(1, sender.value).bind(2, peer.value);
     std::pair<bool, bool> out;
     while (q.step()) (q.i64(0) == sender.value ? out.first : out.second) = true;
