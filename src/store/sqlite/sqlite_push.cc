@@ -1,5 +1,7 @@
 // SqliteStore: push targets and jobs (docs/push.md). The store keeps the rows and leases
 // them; push::PushService decides what a job becomes.
+#include <algorithm>
+
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace parley::sqlite {
@@ -60,6 +62,30 @@ void SqliteStore::delete_push_target(UserId user, std::int64_t id, Done<bool> do
 }
 
 void SqliteStore::queue_pushes(std::vector<PushEvent> events, TimeMs collapse_ms, DoneStatus done) {
+  // Only users with a target get a job. Which ones is read here, on the caller's thread and a
+  // reader connection, not by the writer statement by statement: most recipients of a busy
+  // server have none, and the writer is what every message waits for. (A target stored
+  // between this read and the write misses the events of those few milliseconds.)
+  auto targeted = read([&](Db& db) -> Result<std::vector<PushEvent>> {
+    std::vector<std::int64_t> users;
+    for (const auto& e : events) users.push_back(e.user.value);
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    std::vector<std::int64_t> with_target;
+    auto& q = db.prepare("SELECT 1 FROM push_targets WHERE user_id = ? LIMIT 1");
+    for (auto u : users) {
+      q.reset();
+      if (q.bind(1, u).step()) with_target.push_back(u);
+    }
+    q.reset();
+    std::vector<PushEvent> kept;
+    for (auto& e : events)
+      if (std::binary_search(with_target.begin(), with_target.end(), e.user.value)) kept.push_back(std::move(e));
+    return kept;
+  });
+  if (!targeted) return done(targeted.status());
+  if (targeted->empty()) return done(Status::Ok());
+  events = std::move(*targeted);
   write<bool>(
       [events = std::move(events), collapse_ms](Db& db) -> Result<bool> {
         auto& q = db.prepare(
