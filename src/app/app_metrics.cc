@@ -33,11 +33,17 @@ std::string App::node_metrics(NatsBus* nats) const {
                st.retried_batches)
       .raw(store_->writer_histograms().batch_size.render("parley_store_commit_batch_size", "Writes per group commit"))
       .raw(store_->writer_histograms().commit_seconds.render("parley_store_commit_seconds",
-                                                              "Group commit latency, BEGIN to COMMIT done (fsync included)"));
+                                                              "Group commit latency, BEGIN to COMMIT done (fsync included)"))
+      .raw(store_->writer_histograms().wait_seconds.render(
+          "parley_store_commit_wait_seconds", "How long each commit's oldest write waited for the writer"));
   if (st.has_wal)
-    t.gauge("parley_store_wal_bytes", "Size of the SQLite WAL file", st.wal_bytes)
+    t.raw(store_->writer_histograms().wal_restart_seconds.render(
+             "parley_store_wal_restart_seconds", "How long each WAL restart held the writer (between two commits)"))
+        .gauge("parley_store_wal_bytes", "Size of the SQLite WAL file", st.wal_bytes)
         .counter("parley_store_checkpoints_total", "Background WAL checkpoints (passive)", st.wal_checkpoints)
         .counter("parley_store_wal_restarts_total", "WAL restarts after it grew past store.wal_limit_mb", st.wal_restarts)
+        .counter("parley_store_wal_restarts_foiled_total",
+                 "WAL restarts given up because a reader was still on the old WAL", st.wal_restarts_foiled)
         .counter("parley_store_checkpoint_seconds_total", "Time the checkpoint thread spent checkpointing",
                  static_cast<double>(st.checkpoint_us) / 1e6);
   if (media_) {

@@ -44,11 +44,14 @@ class Histogram {
   std::atomic<std::uint64_t> sum_micro_{0};
 };
 
-// The store writers' two histograms: writes per commit and commit latency (seconds,
-// from BEGIN to the end of COMMIT, fsync included).
+// The store writers' histograms: writes per commit; commit latency (seconds, from BEGIN to
+// the end of COMMIT, fsync included); how long each batch's oldest write waited in the queue
+// (the writer busy or paused); and, SQLite only, how long each WAL restart held the writer.
 struct WriterHistograms {
   Histogram<10> batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 512, 4096}};
   Histogram<10> commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2}};
+  Histogram<10> wait_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2}};
+  Histogram<10> wal_restart_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2}};
 };
 
 }  // namespace parley

@@ -60,6 +60,7 @@ struct WriterStats {
   std::uint64_t wal_bytes = 0;
   std::uint64_t wal_checkpoints = 0;  // passive checkpoints
   std::uint64_t wal_restarts = 0;     // WAL restarts past the size limit
+  std::uint64_t wal_restarts_foiled = 0;  // restarts a reader still on the old WAL made fail
   std::uint64_t checkpoint_us = 0;    // time spent checkpointing
 };
 

@@ -26,6 +26,7 @@ class WriterQueue {
     std::lock_guard lk(mu_);
     if (closed_) return false;
     queue_.push_back(std::move(task));
+    queued_at_.push_back(std::chrono::steady_clock::now());
     if (queue_.size() == 1 || (lingering_ && queue_.size() >= max_batch_)) cv_.notify_one();
     return true;
   }
@@ -34,8 +35,10 @@ class WriterQueue {
   // false when closed and drained: the writer should exit. If the first task comes before
   // `not_before`, waits until then (or until max_batch tasks are queued) so that what
   // arrives meanwhile shares the commit: commits are at most one per gap, and a writer
-  // idle for longer than the gap commits at once.
-  bool take(std::vector<Task>& batch, std::chrono::steady_clock::time_point not_before = {}) {
+  // idle for longer than the gap commits at once. `oldest`, if given, gets when the batch's
+  // first task was queued (how long the writer kept it waiting: /metrics).
+  bool take(std::vector<Task>& batch, std::chrono::steady_clock::time_point not_before = {},
+            std::chrono::steady_clock::time_point* oldest = nullptr) {
     std::unique_lock lk(mu_);
     cv_.wait(lk, [&] { return !queue_.empty() || closed_; });
     if (queue_.empty()) return false;
@@ -45,10 +48,12 @@ class WriterQueue {
       lingering_ = false;
     }
     std::size_t n = std::min(queue_.size(), max_batch_);
+    if (oldest) *oldest = queued_at_.front();
     batch.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
+      queued_at_.pop_front();
     }
     return true;
   }
@@ -64,9 +69,10 @@ class WriterQueue {
 
  private:
   const std::size_t max_batch_;
-  std::mutex mu_;  // guards queue_, closed_
+  std::mutex mu_;  // guards queue_, queued_at_, closed_
   std::condition_variable cv_;
   std::deque<Task> queue_;
+  std::deque<std::chrono::steady_clock::time_point> queued_at_;  // one per task in queue_
   bool closed_ = false;
   bool lingering_ = false;  // the writer waits for its gap to pass
 };

@@ -116,8 +116,10 @@ WriterStats PostgresStore::writer_stats() const {
 void PostgresStore::loop() {
   std::vector<Task> batch;
   std::vector<Status> statuses;
-  while (queue_.take(batch)) {
+  std::chrono::steady_clock::time_point oldest;
+  while (queue_.take(batch, {}, &oldest)) {
     auto start = std::chrono::steady_clock::now();
+    histograms_.wait_seconds.observe(std::chrono::duration<double>(start - oldest).count());
     commit_isolated(batch, statuses, [this](std::span<Task> tasks) { return commit_batch(tasks); });
     histograms_.batch_size.observe(static_cast<double>(batch.size()));
     histograms_.commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

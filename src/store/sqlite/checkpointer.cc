@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -13,6 +14,10 @@ namespace {
 // intervals make each one smaller (p99 at 5,000 msg/s: 1 s 36 ms, 100 ms ~13 ms, 25 ms
 // ~9.5 ms; the same CPU per message; bench/results/README.md).
 constexpr auto kInterval = std::chrono::milliseconds(25);
+// How long a restart waits for readers still on the old WAL (the writer waits meanwhile).
+// Readers that begin while it waits read the database file, not the WAL, so only reads
+// older than the restart hold it: a few ms covers a history page or a search.
+constexpr int kRestartWaitMs = 5;
 }
 
 Checkpointer::Checkpointer(const std::string& path, std::uint64_t wal_limit_bytes)
@@ -29,33 +34,56 @@ Checkpointer::~Checkpointer() { stop(); }
 void Checkpointer::stop() { thread_.stop(); }
 
 Checkpointer::Stats Checkpointer::stats() const {
-  return {passive_.load(), restarts_.load(), wal_bytes_.load(), busy_us_.load()};
+  return {passive_.load(), restarts_.load(), foiled_.load(), wal_bytes_.load(), busy_us_.load()};
+}
+
+bool Checkpointer::passive(int& frames) {
+  frames = 0;
+  int copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+  ++passive_;
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+    spdlog::warn("store: checkpoint failed: {}", sqlite3_errmsg(db_->raw()));
+  }
+  return rc == SQLITE_OK;
 }
 
 void Checkpointer::run_once() {
   std::error_code ec;
   if (!std::filesystem::exists(wal_path_, ec)) return;  // no WAL yet
   auto start = std::chrono::steady_clock::now();
-  int wal_frames = 0, done_frames = 0;
-  int rc = sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &done_frames);
-  ++passive_;
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
-    spdlog::warn("store: checkpoint failed: {}", sqlite3_errmsg(db_->raw()));
-  }
   // The frames in use since the last restart, not the file size (a restarted WAL keeps its
   // file and is written again from the start).
-  if (rc == SQLITE_OK && static_cast<std::uint64_t>(wal_frames) * frame_bytes_ >= limit_) restart_wanted_ = true;
+  int frames = 0;
+  bool ok = passive(frames);
+  if (ok && frames < last_frames_) ++restarts_;  // restarted since the last look (by the writer)
+  if (ok && over_limit(frames)) restart_wanted_ = true;
+  if (ok) last_frames_ = frames;
   wal_bytes_ = std::filesystem::file_size(wal_path_, ec);
   busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
 }
 
-void Checkpointer::restart_if_due(Db& writer) {
-  if (!restart_wanted_.exchange(false)) return;
+std::optional<double> Checkpointer::restart_if_due(Db& writer) {
+  if (!restart_wanted_.exchange(false)) return std::nullopt;
+  if (skip_ > 0) {  // readers foiled the last tries: fewer tries while they last
+    --skip_;
+    return std::nullopt;
+  }
   auto start = std::chrono::steady_clock::now();
   int wal_frames = 0, done_frames = 0;
+  const int was = writer.busy_wait_limit(kRestartWaitMs);
   int rc = sqlite3_wal_checkpoint_v2(writer.raw(), nullptr, SQLITE_CHECKPOINT_RESTART, &wal_frames, &done_frames);
-  if (rc == SQLITE_OK) ++restarts_;  // else busy: asked again after the next passive round
-  busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  writer.busy_wait_limit(was);
+  if (rc == SQLITE_BUSY) {  // a reader began before the last frames were copied and is still reading
+    ++foiled_;
+    foiled_in_a_row_ = std::min(foiled_in_a_row_ + 1, 5);
+    skip_ = (1 << foiled_in_a_row_) - 1;  // 1, 3, 7, 15, 31 rounds (each ~25 ms) before the next try
+  } else {
+    foiled_in_a_row_ = 0;
+  }
+  auto held = std::chrono::steady_clock::now() - start;
+  busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(held).count();
+  return std::chrono::duration<double>(held).count();
 }
 
 }  // namespace parley::sqlite

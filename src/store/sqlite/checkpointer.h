@@ -1,9 +1,15 @@
 // Keeps the WAL bounded while parleyd runs. The writer never checkpoints on commit
 // (wal_autocheckpoint=0). This thread, on its own connection, copies committed WAL pages
 // into the database every 25 ms (PASSIVE: blocks nobody; the database fsync happens here,
-// off the writer). Once the WAL in use passes its limit, the writer thread restarts it
-// between two batches (restart_if_due: little is left to copy by then; it waits only for
-// readers, who are brief), so the next commit writes from the start of the file again.
+// off the writer). Once the WAL in use passes its limit, the writer restarts it between two
+// batches (restart_if_due), so the next commit writes from the start of the file again;
+// only the writer can, and it waits meanwhile: for the last commits to be copied, for a sync
+// of the WAL and of the database (most of the 2-10 ms a restart takes under load, measured
+// by parley_store_wal_restart_seconds), and for readers still on the old WAL, 5 ms at most:
+// a long read (a big history page, a slow search) makes the restart fail, never holds the
+// writer for its length; after each failure in a row the next try waits longer (1 to 31
+// rounds of 25 ms), so a long read costs the writer a few 5 ms waits, and the WAL grows
+// past its limit only while that read lasts.
 // Restart rather than truncate: rewriting blocks the file already has costs no block
 // allocation, while appending to a fresh file zeroes every new block.
 #pragma once
@@ -11,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/periodic.h"
@@ -23,6 +30,7 @@ class Checkpointer {
   struct Stats {
     std::uint64_t passive = 0;    // PASSIVE checkpoints run
     std::uint64_t restarts = 0;   // restarts of the WAL
+    std::uint64_t foiled = 0;     // restarts that failed because a reader was still on the WAL
     std::uint64_t wal_bytes = 0;  // WAL file size at the last look
     std::uint64_t busy_us = 0;    // time spent checkpointing, all kinds
   };
@@ -34,17 +42,24 @@ class Checkpointer {
   void stop();
   Stats stats() const;
   // Writer thread, between batches: restarts the WAL on the writer's connection if due.
-  void restart_if_due(Db& writer);
+  // Returns how long the writer was held (seconds), nullopt when no restart was due.
+  std::optional<double> restart_if_due(Db& writer);
 
  private:
   void run_once();
+  // One PASSIVE checkpoint: false if it failed. `frames`: the WAL's frames in use.
+  bool passive(int& frames);
+  bool over_limit(int frames) const { return static_cast<std::uint64_t>(frames) * frame_bytes_ >= limit_; }
 
   const std::string wal_path_;
   const std::uint64_t limit_;
   std::uint64_t frame_bytes_ = 4096 + 24;
   std::unique_ptr<Db> db_;
   std::atomic<bool> restart_wanted_{false};
-  std::atomic<std::uint64_t> passive_{0}, restarts_{0}, wal_bytes_{0}, busy_us_{0};
+  int last_frames_ = 0;       // checkpoint thread: frames in use at the last pass
+  int foiled_in_a_row_ = 0;   // writer thread: restarts in a row that readers kept busy
+  int skip_ = 0;              // writer thread: restart requests to let pass before the next try
+  std::atomic<std::uint64_t> passive_{0}, restarts_{0}, foiled_{0}, wal_bytes_{0}, busy_us_{0};
   PeriodicThread thread_;
 };
 

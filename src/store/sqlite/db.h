@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace parley::sqlite {
 
@@ -65,6 +66,8 @@ class Db {
   // Replaces the busy timeout (SQLite's own sleeps 1, 2, 5 ... 100 ms) with one that polls
   // every 100 µs, up to `timeout_ms`: for the writer, which only ever waits for brief readers.
   void busy_wait_fine(int timeout_ms);
+  // busy_wait_fine's limit, changed for the calls that follow; returns the one it replaced.
+  int busy_wait_limit(int timeout_ms) { return std::exchange(busy_limit_, timeout_ms * 10) / 10; }
   // A cached statement, reset and ready to bind. `sql` must be a string literal (the
   // pointer is the cache key).
   Stmt& prepare(const char* sql);

@@ -76,8 +76,10 @@ void GroupCommit::loop() {
   std::vector<Task> batch;
   std::vector<Status> statuses;
   std::chrono::steady_clock::time_point next_commit{};
-  while (queue_.take(batch, next_commit)) {
+  std::chrono::steady_clock::time_point oldest;
+  while (queue_.take(batch, next_commit, &oldest)) {
     auto start = std::chrono::steady_clock::now();
+    histograms_.wait_seconds.observe(std::chrono::duration<double>(start - oldest).count());
     next_commit = start + gap_;
     commit_isolated(batch, statuses, [this](std::span<Task> tasks) { return commit(tasks); });
     histograms_.batch_size.observe(static_cast<double>(batch.size()));

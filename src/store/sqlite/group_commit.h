@@ -47,6 +47,7 @@ class GroupCommit {
   void close();
   Stats stats() const;
   const WriterHistograms& histograms() const { return histograms_; }
+  WriterHistograms& histograms() { return histograms_; }  // the store's hooks observe into it too
 
  private:
   void loop();

@@ -74,7 +74,9 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
                          },
                          [this] { forget_counters(); },
                          [this](Db& db) {
-                           if (checkpointer_) checkpointer_->restart_if_due(db);
+                           if (!checkpointer_) return;
+                           if (auto held = checkpointer_->restart_if_due(db))
+                             writer_->histograms().wal_restart_seconds.observe(*held);
                          }},
       options_.max_batch, options_.commit_gap);
 }
@@ -95,6 +97,7 @@ WriterStats SqliteStore::writer_stats() const {
   w.wal_bytes = c.wal_bytes;
   w.wal_checkpoints = c.passive;
   w.wal_restarts = c.restarts;
+  w.wal_restarts_foiled = c.foiled;
   w.checkpoint_us = c.busy_us;
   return w;
 }
