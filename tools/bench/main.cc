@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   one->add_option("--upload-burst", po.upload_burst, "uploaders running in the middle third of the window (lean path)")
       ->check(CLI::Range(0, 1000));
   one->add_option("--burst-file-mb", po.burst_file_mb, "MiB per file the burst uploads")->check(CLI::Range(1, 100));
+  one->add_option("--burst-cycles", po.burst_cycles,
+                  "bursts in the window, calm and burst slices of equal length alternating (default 1: the middle third)")
+      ->check(CLI::Range(1, 50));
   one->add_option("--burst-megapixels", po.burst_megapixels, "megapixels per photo the burst uploads")
       ->check(CLI::Range(0.1, 50.0));
   one->add_option("--push", po.push,

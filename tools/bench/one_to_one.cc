@@ -2,7 +2,8 @@
 // on one epoll loop (so a pair's state has one thread), flat out with a window of unacked
 // messages per sender or paced at a total rate. Loss, duplicates and order are checked
 // by message identity (the client id the sender chose, seen again in the receiver's msg).
-// --upload-burst K: K uploaders run in the middle third of the window (upload_burst.h),
+// --upload-burst K: K uploaders run in the middle third of the window, or in --burst-cycles
+// slices alternating with calm ones (upload_burst.h),
 // and latency is reported apart for messages sent during the burst and outside it.
 // --push healthy|stalled: every receiver has a webhook target at a PushSink (push_sink.h)
 // that answers at once or never; receivers send no heartbeat, so they are away and each
@@ -125,18 +126,22 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
     });
   BurstSplit split;
   double burst_cpu_s = 0;
-  if (burst) {  // the middle third of the window (longer if the uploads in flight take longer)
+  if (burst) {  // slices of calm and burst alternating, calm first and last (1 cycle: the
+                // middle third); a burst lasts longer if the uploads in flight take longer
     auto sleep_until_us = [](std::int64_t at) {
       if (at > now_us()) std::this_thread::sleep_for(std::chrono::microseconds(at - now_us()));
     };
-    sleep_until_us(start + (end_us - start) / 3);
-    const double cpu0 = target.cpu_seconds();
-    split.from_us = now_us();
-    burst->start();
-    sleep_until_us(start + 2 * (end_us - start) / 3);
-    burst->stop();
-    split.to_us = now_us();
-    burst_cpu_s = target.cpu_seconds() - cpu0;
+    const std::int64_t slices = 2 * o.burst_cycles + 1, span = end_us - start;
+    for (int c = 0; c < o.burst_cycles; ++c) {
+      sleep_until_us(start + (2 * c + 1) * span / slices);
+      const double cpu0 = target.cpu_seconds();
+      const std::int64_t from = now_us();
+      burst->start();
+      sleep_until_us(start + (2 * c + 2) * span / slices);
+      burst->stop();
+      split.windows.emplace_back(from, now_us());
+      burst_cpu_s += target.cpu_seconds() - cpu0;
+    }
     if (!burst->first_error().empty()) std::cerr << "bench: first upload failure: " << burst->first_error() << "\n";
     sleep_until_us(end_us);
   } else {
@@ -197,7 +202,8 @@ json::object run_one_to_one(const Common& common, const PairsOptions& o) {
   }
   if (burst) {
     r["upload_burst"] = o.upload_burst;
-    report_burst(r, target, *burst, split, start, std::max(end_us, split.to_us), burst_cpu_s, cpu.server_s());
+    report_burst(r, target, *burst, split, start, std::max(end_us, split.windows.back().second), burst_cpu_s,
+                 cpu.server_s());
   }
   return r;
 }

@@ -22,6 +22,7 @@ struct PairsOptions {
   // the MiB of their files and the megapixels of their photos.
   int upload_burst = 0;
   int burst_file_mb = 4;
+  int burst_cycles = 1;  // bursts in the window, each followed by as long a calm
   double burst_megapixels = 12;
   // one-to-one on the lean path: "" (no push targets), or every receiver with a webhook
   // target at a PushSink that is "healthy" (answers at once) or "stalled" (never answers).

@@ -62,8 +62,13 @@ void UploadBurst::run(int k) {
 
 void report_burst(json::object& r, const Targets& t, const UploadBurst& b, BurstSplit& s, std::int64_t start_us,
                   std::int64_t end_us, double burst_cpu_s, double total_cpu_s) {
-  r["burst_from_s"] = round_to(static_cast<double>(s.from_us - start_us) / 1e6, 2);
-  r["burst_to_s"] = round_to(static_cast<double>(s.to_us - start_us) / 1e6, 2);
+  if (s.windows.empty()) return;
+  auto at_s = [&](std::int64_t us) { return round_to(static_cast<double>(us - start_us) / 1e6, 2); };
+  r["burst_from_s"] = at_s(s.windows.front().first);
+  r["burst_to_s"] = at_s(s.windows.back().second);
+  r["burst_cycles"] = s.windows.size();
+  double burst_s = 0;
+  for (auto [from, to] : s.windows) burst_s += static_cast<double>(to - from) / 1e6;
   r["burst_uploads"] = b.uploads();
   r["burst_upload_mib"] = round_to(b.mib(), 1);
   r["burst_upload_errors"] = b.errors();
@@ -72,7 +77,6 @@ void report_burst(json::object& r, const Targets& t, const UploadBurst& b, Burst
   if (s.calm.count() > 0 && s.burst.count() > 0 && s.calm.percentile(99) > 0)
     r["burst_p99_rise_pct"] = round_to((s.burst.percentile(99) / s.calm.percentile(99) - 1) * 100, 1);
   if (!t.spawned()) return;
-  const double burst_s = static_cast<double>(s.to_us - s.from_us) / 1e6;
   const double calm_s = static_cast<double>(end_us - start_us) / 1e6 - burst_s;
   const double calm_cpu_s = total_cpu_s - burst_cpu_s;
   if (burst_s > 0) r["burst_server_cpu_pct"] = round_to(burst_cpu_s / burst_s * 100, 2);

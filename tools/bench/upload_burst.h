@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bench/common.h"
@@ -45,12 +46,16 @@ class UploadBurst {
   std::vector<std::jthread> threads_;
 };
 
-// Message latencies split by when each message was sent: inside [from_us, to_us) (the
-// burst) or outside it (calm).
+// Message latencies split by when each message was sent: inside one of the burst windows
+// [from_us, to_us) or outside them (calm).
 struct BurstSplit {
-  std::int64_t from_us = 0, to_us = 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> windows;  // in order
   Latencies burst, calm;
-  void add(std::int64_t sent_us, double ms) { (sent_us >= from_us && sent_us < to_us ? burst : calm).add(ms); }
+  void add(std::int64_t sent_us, double ms) {
+    for (auto [from, to] : windows)
+      if (sent_us >= from && sent_us < to) return burst.add(ms);
+    calm.add(ms);
+  }
 };
 
 // The burst's keys (bench/README.md): its window, its uploads, calm_* and burst_* latency
