@@ -15,6 +15,9 @@
 // (IndexedDB opens and reads, resources, paints).
 //   node e2e/bench_first_paint.mjs --parleyd ../build/parleyd [--web-root DIR] [--runs 10]
 //     [--messages 1000] [--server stopped|up|both] [--label TEXT] [--detail] [--baseline]
+//     [--profile FILE]   one more run after the measured ones, under V8's sampling profiler:
+//                        FILE.cpuprofile (Chrome DevTools opens it), and on stderr the
+//                        functions with the most time of their own until the chat is painted
 
 import { parseArgs } from "node:util";
 import path from "node:path";
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     parleyd: { type: "string" }, "web-root": { type: "string" }, runs: { type: "string", default: "10" },
     messages: { type: "string", default: "1000" }, server: { type: "string", default: "stopped" }, label: { type: "string", default: "" },
     detail: { type: "boolean", default: false }, baseline: { type: "boolean", default: false },
+    profile: { type: "string", default: "" },
   },
 });
 if (!values.parleyd) {
@@ -64,6 +68,52 @@ function marks({ newest, screenful }) {
   wrap(IDBObjectStore.prototype, "getAll", "getAll");
   const observer = new MutationObserver(check);
   document.addEventListener("DOMContentLoaded", () => { observer.observe(document.body, { childList: true, subtree: true }); check(); });
+}
+
+/** One page load under the V8 profiler (started on a page of the same origin, so it survives the navigation). */
+async function profileOne(context, url, newest, file) {
+  const { writeFileSync } = await import("node:fs");
+  const p = await context.newPage();
+  await p.addInitScript(marks, { newest, screenful: SCREENFUL });
+  await p.goto(url);   // once unmeasured: the profiled load below comes from the same origin
+  await until("the chat painted", () => p.evaluate(() => (window.__paint.chat ? window.__paint : null)), 30_000);
+  const browser = context.browser();
+  await browser.startTracing(p, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "v8", "loading"] });
+  const cdp = process.env.NOPROF ? null : await context.newCDPSession(p);
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.start");
+  }
+  await p.goto(url);
+  const t = await until("the chat painted", () => p.evaluate(() => (window.__paint.chat ? window.__paint : null)), 30_000);
+  const profile = cdp ? (await cdp.send("Profiler.stop")).profile : null;
+  if (profile) writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  writeFileSync(`${file}.trace.json`, JSON.stringify(trace));
+  // The renderer's main thread: time per top-level task kind and per nested event name.
+  const events = trace.traceEvents ?? trace;
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain" && events.some((x) => x.pid === e.pid && x.name === "ParseHTML"));
+  const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur);
+  const t0 = Math.min(...mine.filter((e) => e.name === "ParseHTML" || e.name === "ResourceSendRequest").map((e) => e.ts));
+  const total = new Map();
+  for (const e of mine) if (e.ts - t0 < t.chat * 1000) total.set(e.name, (total.get(e.name) ?? 0) + e.dur);
+  const kinds = [...total].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+  console.error(`trace, renderer main thread until the chat's paint (events nest: a task's time includes its parts):\n${kinds.join("\n")}`);
+  if (!profile) return void (await p.close());
+  // Self time per function (µs), from the first sample of the new page to the chat's paint.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i];
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\//, "")}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+  console.error(`profile (chat painted at ${Math.round(t.chat)} ms; ${file}.cpuprofile):\n${top.join("\n")}`);
+  await p.close();
 }
 
 const rank = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
@@ -149,6 +199,7 @@ try {
       if (i > 0) runs.push({ chat_ms: round(t.chat), list_ms: round(t.list), fcp_ms: round(t["first-contentful-paint"] ?? 0) });
       await p.close();
     }
+    if (values.profile) await profileOne(context, `${server.url}/?chat=${chat}`, newest, `${values.profile}-${setting}`);
     const stat = (key) => { const s = runs.map((r) => r[key]).sort((a, b) => a - b); return { p50: rank(s, 0.5), p95: rank(s, 0.95) }; };
     console.log(JSON.stringify({
       bench: "web_first_paint", label: values.label || undefined, messages: MESSAGES, kept_in_indexeddb: values.baseline ? 0 : MESSAGES, server: setting,
