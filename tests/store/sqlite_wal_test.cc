@@ -76,18 +76,20 @@ TEST_F(SqliteWal, a_reader_on_the_old_wal_holds_neither_the_writer_nor_the_resta
   sqlite3* reader = nullptr;
   ASSERT_EQ(sqlite3_open_v2((dir_ / "parley.db").c_str(), &reader, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM messages;", nullptr, nullptr, nullptr), SQLITE_OK);
-  // While it reads, the WAL passes its limit many times over and every restart is foiled;
+  // While it reads, the WAL passes its limit many times over and the restarts are foiled;
   // the writes still complete one after the other. (A writer that waited for the reader,
   // as it did for up to 5 s per try, would not finish 600 writes before the reader lets go.)
   auto writes = std::async(std::launch::async, [&] { send(600); });
   const bool done_while_reading = writes.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
-  const auto restarts_while_reading = store_->writer_stats().wal_restarts;
+  // The reader was in the way of restarts (of all of them if it reads WAL frames; of all but
+  // one if it began on a WAL copied to its end: it then reads the database file alone, which
+  // a restart does not touch but no copy may change).
+  const auto foiled = store_->writer_stats().wal_restarts_foiled;
   sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(reader);
   writes.get();
   EXPECT_TRUE(done_while_reading);
-  EXPECT_EQ(restarts_while_reading, 0u);
-  EXPECT_GT(store_->writer_stats().wal_restarts_foiled, 0u);  // the reader was in the way
+  EXPECT_GT(foiled, 0u);
   // Once it has left, the next tries succeed.
   EXPECT_TRUE(restarts(1));
 }
