@@ -120,7 +120,8 @@ function Root() {
     clearSession();
     forgetKeptResults();
     await app.state.notifications.signOut();
-    await app.outbox.destroy().catch(() => undefined);
+    // Another tab still holding the outbox lets its deletion finish later; the sign-out does not wait for it.
+    await Promise.race([app.outbox.destroy().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     void app.history.wipe().catch(() => undefined);   // not awaited: another tab may hold the database a moment
     setSignedOut("You are signed out.");
     setSession(null);

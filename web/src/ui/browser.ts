@@ -22,8 +22,8 @@ export const browserPush: PushEnv = {
   permission: () => (typeof Notification === "undefined" ? "unsupported" : Notification.permission),
   supported: () => typeof Notification !== "undefined",
   requestPermission: () => Notification.requestPermission(),
-  pushManager: async () => {
-    const reg = await activeRegistration();
+  pushManager: async (waitForActive = true) => {
+    const reg = waitForActive ? await activeRegistration() : hasWorker() ? (await navigator.serviceWorker.getRegistration()) ?? null : null;
     return reg && "pushManager" in reg ? (reg.pushManager as unknown as PushManagerLike) : null;
   },
 };
