@@ -1,5 +1,4 @@
-// The signed-in device's first IndexedDB reads, begun as soon as the bundle starts to run (on
-// the databases public/early-open.js began to open before the bundle was even fetched):
+// The signed-in device's first IndexedDB reads, begun as soon as the bundle starts to run:
 // main.tsx imports this module first, so its body runs before the rest of the app's modules
 // are evaluated. The history cache reads the saved chat list and the kept messages of the chat
 // the address names, the outbox the messages and files still to send; the databases take tens
@@ -7,7 +6,6 @@
 
 import { HistoryCache } from "./history_cache";
 import { IndexedDbKeyValue } from "./history_idb";
-import { earlyOpenings } from "./idb_early";
 import { IndexedDbOutbox } from "./outbox";
 import { parseRoute } from "./route";
 import { loadSession } from "./session";
@@ -19,11 +17,10 @@ let early: EarlyStores | null = null;
 if (typeof indexedDB !== "undefined" && typeof localStorage !== "undefined") {
   const session = loadSession();
   if (session) {
-    const opened = earlyOpenings(session.device);   // begun by public/early-open.js, before the bundle
     early = {
       device: session.device,
-      cache: new HistoryCache(new IndexedDbKeyValue(`parley-history-${session.device}`, opened.history)),
-      outbox: new IndexedDbOutbox(`parley-outbox-${session.device}`, opened.outbox),
+      cache: new HistoryCache(new IndexedDbKeyValue(`parley-history-${session.device}`)),
+      outbox: new IndexedDbOutbox(`parley-outbox-${session.device}`),
     };
     early.cache.warm(parseRoute(location.pathname, location.search).chat);
     early.outbox.warm();

@@ -2,7 +2,6 @@
 // (`parley-history-<device>`), one object store of keys and values. Deleted on sign-out.
 
 import type { KeyValue } from "./history_cache";
-import { adopt } from "./idb_early";
 
 const STORE = "kv";
 
@@ -16,8 +15,7 @@ function promised<T>(req: IDBRequest<T>): Promise<T> {
 export class IndexedDbKeyValue implements KeyValue {
   private db: Promise<IDBDatabase> | null = null;
 
-  /** `opening`: the database public/early-open.js began to open, taken if it will do. */
-  constructor(readonly name: string, private opening?: Promise<IDBDatabase | null>) {}
+  constructor(readonly name: string) {}
 
   async get(key: string): Promise<unknown> {
     const db = await this.open();
@@ -44,17 +42,15 @@ export class IndexedDbKeyValue implements KeyValue {
   }
 
   private open(): Promise<IDBDatabase> {
-    const early = this.opening;
-    this.opening = undefined;
-    this.db ??= adopt(early, 1, [STORE]).then((db) => db ?? new Promise<IDBDatabase>((resolve, reject) => {
+    this.db ??= new Promise((resolve, reject) => {
       const open = indexedDB.open(this.name, 1);
       open.onupgradeneeded = () => { if (!open.result.objectStoreNames.contains(STORE)) open.result.createObjectStore(STORE); };
-      open.onsuccess = () => resolve(open.result);
+      open.onsuccess = () => {
+        // Another page deletes the database (sign-out): let it, rather than block it.
+        open.result.onversionchange = () => { open.result.close(); this.db = null; };
+        resolve(open.result);
+      };
       open.onerror = () => reject(open.error);
-    })).then((db) => {
-      // Another page deletes the database (sign-out): let it, rather than block it.
-      db.onversionchange = () => { db.close(); this.db = null; };
-      return db;
     });
     return this.db;
   }

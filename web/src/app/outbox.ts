@@ -4,7 +4,6 @@
 
 import type { Outbox, Pending } from "../protocol/client";
 import type { OutgoingMedia } from "./model";
-import { adopt } from "./idb_early";
 import type { UploadStore } from "./uploads";
 
 const PENDING = "pending";
@@ -23,12 +22,9 @@ export class IndexedDbOutbox implements Outbox {
   /** Outgoing media, in the same database. */
   readonly uploads: UploadStore;
 
-  /**
-   * One database per signed-in device: `parley-outbox-<device>`. `opening`: the database
-   * public/early-open.js began to open, taken if it will do.
-   */
-  constructor(readonly name: string, opening?: Promise<IDBDatabase | null>) {
-    this.db = adopt(opening, 2, [PENDING, UPLOADS]).then((db) => db ?? new Promise<IDBDatabase>((resolve, reject) => {
+  /** One database per signed-in device: `parley-outbox-<device>`. */
+  constructor(readonly name: string) {
+    this.db = new Promise((resolve, reject) => {
       const open = indexedDB.open(name, 2);
       open.onupgradeneeded = () => {
         const db = open.result;
@@ -37,7 +33,7 @@ export class IndexedDbOutbox implements Outbox {
       };
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
-    }));
+    });
     this.uploads = {
       load: () => {
         const read = this.early.uploads ?? this.all<OutgoingMedia>(UPLOADS);
