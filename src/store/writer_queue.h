@@ -25,8 +25,7 @@ class WriterQueue {
   bool push(Task& task) {
     std::lock_guard lk(mu_);
     if (closed_) return false;
-    queue_.push_back(std::move(task));
-    queued_at_.push_back(std::chrono::steady_clock::now());
+    queue_.push_back({std::move(task), std::chrono::steady_clock::now()});
     if (queue_.size() == 1 || (lingering_ && queue_.size() >= max_batch_)) cv_.notify_one();
     return true;
   }
@@ -48,12 +47,11 @@ class WriterQueue {
       lingering_ = false;
     }
     std::size_t n = std::min(queue_.size(), max_batch_);
-    if (oldest) *oldest = queued_at_.front();
+    if (oldest) *oldest = queue_.front().at;
     batch.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(queue_.front()));
+      batch.push_back(std::move(queue_.front().task));
       queue_.pop_front();
-      queued_at_.pop_front();
     }
     return true;
   }
@@ -69,10 +67,13 @@ class WriterQueue {
 
  private:
   const std::size_t max_batch_;
-  std::mutex mu_;  // guards queue_, queued_at_, closed_
+  struct Queued {
+    Task task;
+    std::chrono::steady_clock::time_point at;  // when it was queued
+  };
+  std::mutex mu_;  // guards queue_, closed_
   std::condition_variable cv_;
-  std::deque<Task> queue_;
-  std::deque<std::chrono::steady_clock::time_point> queued_at_;  // one per task in queue_
+  std::deque<Queued> queue_;
   bool closed_ = false;
   bool lingering_ = false;  // the writer waits for its gap to pass
 };

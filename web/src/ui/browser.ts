@@ -12,9 +12,14 @@ export function registerServiceWorker(): void {
   if (hasWorker()) navigator.serviceWorker.register("/sw.js").catch(() => undefined);
 }
 
+/** The service worker's registration as it is now (active or not); null without one. */
+async function registration(): Promise<ServiceWorkerRegistration | null> {
+  return hasWorker() ? (await navigator.serviceWorker.getRegistration()) ?? null : null;
+}
+
 /** The service worker's registration once it is active; null without one (or after 10 s). */
 async function activeRegistration(): Promise<ServiceWorkerRegistration | null> {
-  if (!hasWorker() || !(await navigator.serviceWorker.getRegistration())) return null;
+  if (!(await registration())) return null;
   return Promise.race([navigator.serviceWorker.ready, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
 }
 
@@ -23,7 +28,7 @@ export const browserPush: PushEnv = {
   supported: () => typeof Notification !== "undefined",
   requestPermission: () => Notification.requestPermission(),
   pushManager: async (waitForActive = true) => {
-    const reg = waitForActive ? await activeRegistration() : hasWorker() ? (await navigator.serviceWorker.getRegistration()) ?? null : null;
+    const reg = await (waitForActive ? activeRegistration() : registration());
     return reg && "pushManager" in reg ? (reg.pushManager as unknown as PushManagerLike) : null;
   },
 };
@@ -31,7 +36,7 @@ export const browserPush: PushEnv = {
 /** Shows a notification; a click on it brings this page to the front at its chat (`open`). */
 export async function showAlert(a: Alert, open: (chat: number) => void): Promise<void> {
   const options = { body: a.body, tag: a.tag, renotify: true, data: { chat: a.chat }, icon: "/favicon.svg" } as NotificationOptions;
-  const reg = hasWorker() ? await navigator.serviceWorker.getRegistration() : undefined;
+  const reg = await registration();
   if (reg?.active) {
     await reg.showNotification(a.title, options);   // the worker's notificationclick opens the chat
     return;

@@ -13,7 +13,6 @@ export function firstFrameCount(height = typeof innerHeight === "number" ? inner
   return Math.max(20, Math.ceil(height / 30) + 4);
 }
 
-
 export interface FirstFrame {
   /** How many of the newest messages to draw; null: all of them. */
   count: number | null;
