@@ -121,6 +121,24 @@ describe("ParleyClient", () => {
     expect(sockets.length).toBe(1);
   });
 
+  it("says nothing of the socket it was stopped on, not even its 4001 close (a sign-out revokes the device)", async () => {
+    const { client, sockets, last } = setup();
+    const heard: string[] = [];
+    client.on("unauthorized", () => heard.push("unauthorized"));
+    client.on("state", (up) => heard.push(`state ${up}`));
+    client.on("message", () => heard.push("message"));
+    await client.start();
+    last().open();
+    last().hello();
+    heard.length = 0;
+    client.stop();
+    last().push({ type: "msg", chat: 5, from: 2, device: 3, id: "x", ts: 1, text: "late", pts: 1, seq: 1 });
+    last().drop(4001);
+    vi.advanceTimersByTime(10000);
+    expect(heard).toEqual([]);
+    expect(sockets.length).toBe(1);
+  });
+
   it("answers group and room requests through done, and questions asked offline go out once connected", async () => {
     const { client, last } = setup();
     const done: string[] = [];

@@ -117,6 +117,9 @@ export class ParleyClient {
 
   stop(): void {
     this.stopped = true;
+    // The socket being closed says nothing more: a sign-out revokes this device, and the
+    // server's 4001 close that follows must not be taken for a revocation from elsewhere.
+    this.generation++;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.flushAcks();
     this.flushRoomAcks();
