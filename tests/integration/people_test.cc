@@ -73,7 +73,7 @@ TEST(Profiles, a_stranger_learns_nothing_and_those_who_know_the_user_see_the_fie
   auto u = make_users(server, 3);
   set_profile(server, u[0], {{"name", "Ana"}, {"about", "hello"}});
   EXPECT_TRUE(seen(server, u[1], u[0]).empty()) << "an id alone reveals nothing";
-  EXPECT_TRUE(seen(server, u[1], TestUser{999999}).empty()) << "the same answer as for nobody";
+  EXPECT_TRUE(seen(server, u[1], TestUser{999999, 0, {}, {}}).empty()) << "the same answer as for nobody";
   auto writer = connect(server, u[1]);
   request(*writer, {{"type", "send"}, {"id", "w1"}, {"to", u[0].user}, {"text", "who are you?"}});
   EXPECT_TRUE(seen(server, u[1], u[0]).empty()) << "writing to an id is not knowing who has it";
