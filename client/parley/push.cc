@@ -26,7 +26,7 @@ PushTargetResult post_target(const Endpoint& server, std::string_view token, con
 }  // namespace
 
 PushConfig push_config(const Endpoint& server, std::string_view token) {
-  PushConfig out{http_call(server, "GET", "/v1/push/config", {}, token)};
+  PushConfig out{http_call(server, "GET", "/v1/push/config", {}, token), {}, {}};
   const auto* o = out.ok() ? out.http.json.if_object() : nullptr;
   if (!o) return out;
   if (auto* list = o->if_contains("providers"); list && list->is_array())

@@ -16,7 +16,7 @@ ChangeResult resent(const Message& original, ChatKind kind) {
   ChangeResult r;
   r.chat = original.chat;
   r.kind = kind;
-  r.message = AppendResult{original, true, {}, kind, {}, 0, 0};
+  r.message = AppendResult{original, true, {}, kind, {}, 0, 0, {}};
   return r;
 }
 
