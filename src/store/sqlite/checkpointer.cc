@@ -58,6 +58,7 @@ void Checkpointer::run_once() {
   bool ok = passive(frames);
   if (ok && frames < last_frames_) ++restarts_;  // restarted since the last look (by the writer)
   if (ok && over_limit(frames)) restart_wanted_ = true;
+  if (ok) overdue_ = static_cast<std::uint64_t>(frames) * frame_bytes_ >= limit_ + limit_ / 2;
   if (ok) last_frames_ = frames;
   wal_bytes_ = std::filesystem::file_size(wal_path_, ec);
   busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
@@ -65,7 +66,9 @@ void Checkpointer::run_once() {
 
 std::optional<double> Checkpointer::restart_if_due(Db& writer) {
   if (!restart_wanted_.exchange(false)) return std::nullopt;
-  if (skip_ > 0) {  // readers foiled the last tries: fewer tries while they last
+  // Readers foiled the last tries: fewer tries while they last, unless the WAL has grown half
+  // as large again as its limit (then every round tries, each holding the writer 5 ms at most).
+  if (skip_ > 0 && !overdue_.load()) {
     --skip_;
     return std::nullopt;
   }

@@ -56,6 +56,7 @@ class Checkpointer {
   std::uint64_t frame_bytes_ = 4096 + 24;
   std::unique_ptr<Db> db_;
   std::atomic<bool> restart_wanted_{false};
+  std::atomic<bool> overdue_{false};  // the WAL is half as large again as its limit: no backing off
   int last_frames_ = 0;       // checkpoint thread: frames in use at the last pass
   int foiled_in_a_row_ = 0;   // writer thread: restarts in a row that readers kept busy
   int skip_ = 0;              // writer thread: restart requests to let pass before the next try

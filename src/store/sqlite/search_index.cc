@@ -189,11 +189,16 @@ void SearchIndex::round() {
       q.bind(1, from).bind(2, kChunk);
       while (q.step()) {
         to = q.i64(0);
-        entries.push_back({to, q.i64(1), index_new_ && !q.is_null(2) ? search_text::indexable(q.text(2)) : std::string()});
+        entries.push_back({to, q.i64(1), index_new_ && !q.is_null(2) ? std::string(q.text(2)) : std::string()});
       }
       q.reset();
     }
     if (entries.empty()) return;
+    // Cut into words once the read has ended: a read open on the store's WAL keeps the writer
+    // from restarting it (flat out, tokenising a chunk inside the read let the WAL grow to
+    // 87 MiB against its 32 MiB limit).
+    for (auto& e : entries)
+      if (!e.body.empty()) e.body = search_text::indexable(e.body);
     db_->exec("BEGIN");
     write(entries);
     db_->prepare("UPDATE state SET mark = ?").bind(1, to).exec();
