@@ -57,8 +57,8 @@ void Checkpointer::run_once() {
   int frames = 0;
   bool ok = passive(frames);
   if (ok && frames < last_frames_) ++restarts_;  // restarted since the last look (by the writer)
-  if (ok && over_limit(frames)) restart_wanted_ = true;
-  if (ok) overdue_ = static_cast<std::uint64_t>(frames) * frame_bytes_ >= limit_ + limit_ / 2;
+  if (ok && over(frames, limit_)) restart_wanted_ = true;
+  if (ok) overdue_ = over(frames, limit_ + limit_ / 2);
   if (ok) last_frames_ = frames;
   wal_bytes_ = std::filesystem::file_size(wal_path_, ec);
   busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();

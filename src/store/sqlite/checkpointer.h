@@ -49,7 +49,7 @@ class Checkpointer {
   void run_once();
   // One PASSIVE checkpoint: false if it failed. `frames`: the WAL's frames in use.
   bool passive(int& frames);
-  bool over_limit(int frames) const { return static_cast<std::uint64_t>(frames) * frame_bytes_ >= limit_; }
+  bool over(int frames, std::uint64_t bytes) const { return static_cast<std::uint64_t>(frames) * frame_bytes_ >= bytes; }
 
   const std::string wal_path_;
   const std::uint64_t limit_;

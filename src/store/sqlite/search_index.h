@@ -63,8 +63,9 @@ class SearchIndex {
   struct Entry {
     std::int64_t id;    // in the queue (0: a rebuild's)
     std::int64_t doc;   // chat·2³²+seq, the index's rowid
-    std::string body;   // as indexed; empty: removed from the index
+    std::string body;   // as indexed (as read, until cut_into_words); empty: removed from the index
   };
+  static void cut_into_words(std::vector<Entry>& entries);
   bool rebuild_chunk();  // true while more remain
   void round();
   void write(const std::vector<Entry>& entries);  // inside a transaction of search.db
