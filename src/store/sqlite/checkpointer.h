@@ -4,8 +4,9 @@
 // off the writer). Once the WAL in use passes its limit, the writer restarts it between two
 // batches (restart_if_due), so the next commit writes from the start of the file again;
 // only the writer can, and it waits meanwhile: for the last commits to be copied, for a sync
-// of the WAL and of the database (most of the 2-10 ms a restart takes under load, measured
-// by parley_store_wal_restart_seconds), and for readers still on the old WAL, 5 ms at most:
+// of the WAL and of the database (most of the 1-5 ms a restart takes under load, measured
+// by parley_store_wal_restart_seconds; passes back to back before the restart is asked for
+// leave it little to copy), and for readers still on the old WAL, 5 ms at most:
 // a long read (a big history page, a slow search) makes the restart fail, never holds the
 // writer for its length; after each failure in a row the next try waits longer (1 to 31
 // rounds of 25 ms), so a long read costs the writer a few 5 ms waits, and the WAL grows
@@ -48,7 +49,11 @@ class Checkpointer {
  private:
   void run_once();
   // One PASSIVE checkpoint: false if it failed. `frames`: the WAL's frames in use.
-  bool passive(int& frames);
+  // `copied`: the frames copied into the database, of those.
+  bool passive(int& frames, int& copied);
+  // More passes, each copying what came in during the one before, until one finds little new
+  // (`copied`: where the last pass left off).
+  void catch_up(int copied);
   bool over(int frames, std::uint64_t bytes) const { return static_cast<std::uint64_t>(frames) * frame_bytes_ >= bytes; }
 
   const std::string wal_path_;
