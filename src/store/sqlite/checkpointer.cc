@@ -76,7 +76,7 @@ void Checkpointer::run_once() {
     catch_up(copied);
     restart_wanted_ = true;
   }
-  if (ok) overdue_ = over(frames, limit_ + limit_ / 2);
+  if (ok) overdue_ = over(frames, overdue_bytes(limit_));
   if (ok) last_frames_ = frames;
   wal_bytes_ = std::filesystem::file_size(wal_path_, ec);
   busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();

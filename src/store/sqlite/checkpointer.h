@@ -38,6 +38,10 @@ class Checkpointer {
 
   // `wal_limit_bytes`: the WAL in use that makes a restart due.
   Checkpointer(const std::string& path, std::uint64_t wal_limit_bytes);
+  // Half as large again as the limit: past it, foiled restarts no longer back off, and a
+  // restarted WAL file is cut back to it (journal_size_limit; below it the file is kept, so
+  // the moderate-load cycle neither frees nor allocates blocks).
+  static std::uint64_t overdue_bytes(std::uint64_t wal_limit_bytes) { return wal_limit_bytes + wal_limit_bytes / 2; }
   ~Checkpointer();
   // Joins the thread; the last checkpoint at close belongs to the writer's connection.
   void stop();

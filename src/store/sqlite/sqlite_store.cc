@@ -68,7 +68,7 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
   // little past it when a restart is due, and a file cut back to the limit at every restart
   // grows again in every cycle: each cut frees blocks and each regrowth allocates them, and
   // the fsyncs of both wait for ext4's journal (the cut alone took 2-8 ms of the writer's time).
-  const auto keep = options_.wal_limit_bytes + options_.wal_limit_bytes / 2;
+  const auto keep = Checkpointer::overdue_bytes(options_.wal_limit_bytes);
   writer_db_->exec(("PRAGMA journal_size_limit=" + std::to_string(keep)).c_str());
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.wal_limit_bytes);
   writer_ = std::make_unique<GroupCommit>(
