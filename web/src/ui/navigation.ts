@@ -2,7 +2,7 @@
 // the open chat is in the address (`/chat/42`), and on a phone a panel or dialog is a history
 // entry of its own, so Back closes it, then the chat, then leaves the app from the list.
 
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { AppState } from "../app/state";
 import { Navigator, type Entry, type HistoryEnv, type Place } from "../app/route";
 
@@ -46,7 +46,11 @@ export function useNavigation<S extends string, M extends string>(nav: Navigator
   latest.current = place;
   const setters = useRef({ setSide, setModal });
   setters.current = { setSide, setModal };
-  useEffect(() => nav.show(place), [nav, place.chat, place.layer]);
+  // Before the frame is painted, not after: a click on what the frame shows (a chat's "Search in
+  // chat") must find history already at that chat. Pushed after that click, the chat's entry
+  // has had no user activation of its own when the panel's entry is pushed on it, and Chromium
+  // then skips it on Back (its history manipulation intervention): Back left the chat too.
+  useLayoutEffect(() => nav.show(place), [nav, place.chat, place.layer]);
   useEffect(() => nav.onPlace((to) => {
     if (to.chat !== openChat(state)) {
       if (to.chat === 0) state.open(null);
