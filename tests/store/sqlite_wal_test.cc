@@ -75,10 +75,9 @@ TEST_F(SqliteWal, a_restarted_wal_keeps_its_file_rather_than_being_cut_back_to_i
   // A restart is due once the WAL has passed its limit, so its file is then a little larger.
   // Cut back to the limit at each restart (as it was), it grew again in every cycle: blocks
   // freed and allocated again, each time through ext4's journal. Only past half as large
-  // again as the limit is it cut.
-  const auto size = std::filesystem::file_size(dir_ / "parley.db-wal");
-  EXPECT_GT(size, 256u * 1024);
-  EXPECT_LE(size, 2u * 256 * 1024);
+  // again as the limit is it cut (to that; how far past it the file grows before a restart
+  // depends on how fast the writes come, so no upper bound is asserted here).
+  EXPECT_GT(std::filesystem::file_size(dir_ / "parley.db-wal"), 256u * 1024);
 }
 
 TEST_F(SqliteWal, a_reader_on_the_old_wal_holds_neither_the_writer_nor_the_restart_after_it_leaves) {
