@@ -1,6 +1,6 @@
 // The SQLite store's WAL (store/sqlite/checkpointer.h): it is restarted once it passes its
-// limit and keeps its file, and a reader still on the old WAL neither holds the writer nor keeps the WAL from
-// restarting after it leaves.
+// limit and keeps its file, and a reader still on the old WAL neither holds the writer nor
+// keeps the WAL from restarting after it leaves.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
