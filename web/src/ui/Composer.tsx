@@ -4,7 +4,7 @@
 // the quoted message shows above it; editing, the message's text is in it and Enter saves it.
 // Escape cancels a reply or an edit.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { AppState, Chat, Message } from "../app/state";
 import { AttachStrip } from "./media/AttachStrip";
 import { ComposeQuote } from "./Quote";
@@ -24,7 +24,9 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
   const key = chat?.chat ?? 0;
   // (The box is always in view: not scrolled to it, which would lay the page out while the chat is first drawn.)
   useEffect(() => { ref.current?.focus({ preventScroll: true }); setText(""); }, [key]);
-  useEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);
+  // Before the frame is painted: the box never shows "Editing" empty (a fresh-clone CI run read
+  // an empty box right after the quote appeared), and a key pressed at once lands in the text.
+  useLayoutEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);
   useEffect(() => { if (reply || editing) ref.current?.focus(); }, [reply?.seq, editing?.seq]);
   const over = [...text].length > state.maxTextChars;
   const ready = editing ? (text.trim() !== "" || !!editing.media) && !over : (text.trim() !== "" || files.length > 0) && !over;
