@@ -78,21 +78,19 @@ std::string Stmt::text(int col) const {
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
-namespace {
-// Before SQLite's first use in the process: no memory statistics. With them on (SQLite's
-// default) every allocation of every connection takes one global mutex, and the writer, the
-// readers and the search-index thread wait on each other's mallocs (futex waits in `perf`).
+// No memory statistics. With them on (SQLite's default) every allocation of every connection
+// takes one global mutex, and the writer, the readers and the search-index thread wait on
+// each other's mallocs (futex waits in `perf`).
 void configure_process() {
   static std::once_flag once;
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
-}  // namespace
 
-Db::Db(const std::string& path, bool read_only) {
+Db::Db(const std::string& path, bool read_only, const char* vfs) {
   configure_process();
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

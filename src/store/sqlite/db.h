@@ -16,6 +16,10 @@
 
 namespace parley::sqlite {
 
+// Process-wide settings that SQLite takes only before its first use (any sqlite3_* call that
+// initialises it, opening a connection or registering a VFS): call before each such use.
+void configure_process();
+
 class SqliteError : public std::runtime_error {
  public:
   SqliteError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -57,7 +61,8 @@ class Stmt {
 
 class Db {
  public:
-  Db(const std::string& path, bool read_only);
+  // `vfs`: a registered SQLite VFS by name (nullptr: the default one).
+  Db(const std::string& path, bool read_only, const char* vfs = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
