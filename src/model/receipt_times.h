@@ -3,6 +3,9 @@
 // past it. A group keeps one row per raise of a member's positions (`raise_rows`; the write path
 // pays one small insert per raise, never one per message), a direct chat has its raises in the
 // viewer's update log; the stores find the first of each, and `combine` makes the times.
+// Retention collapses a group member's raises before its cutoff into the last of them, with
+// its time set to 0 (unknown): a message at or before that row's position finds it and has no
+// time; a later one finds a later row, as before.
 #pragma once
 
 #include <array>

@@ -562,6 +562,54 @@ TEST_P(StoreContract, group_receipts_tell_senders_when_everyone_has_delivered_an
   EXPECT_EQ(removed->message->all_read, 2);
 }
 
+// Retention forgets when messages before its cutoff reached each group member (the rows would
+// otherwise grow with every receipt, forever) but keeps the later times exact.
+TEST_P(StoreContract, retention_forgets_group_receipt_times_before_its_cutoff_and_keeps_later_ones) {
+  auto a = user("+14155550041"), b = user("+14155550042");
+  NewChat nc;
+  nc.creator = a;
+  nc.client_id = "g";
+  nc.settings.name = "old times";
+  nc.members = {b};
+  ChatId chat = wait<ChangeResult>([&](auto done) { store_->create_chat(nc, done); })->chat;
+  auto post = [&](const std::string& id) {
+    return wait<AppendResult>([&](auto done) { store_->append_message(NewMessage{a, DeviceId(1), id, {}, chat, id}, done); })
+        ->message.seq;
+  };
+  auto receipt = [&](Seq delivered, Seq read) {
+    clock_.advance(1000);
+    ASSERT_TRUE(wait<ReceiptResult>([&](auto done) { store_->update_receipt(chat, b, delivered, read, done); }));
+  };
+  auto times = [&](Seq seq) { return store_->receipt_times(chat, ChatKind::kGroup, a, seq, {b})->at(0); };
+  const TimeMs t0 = clock_.now_ms();
+  const Seq m1 = post("m1"), m2 = post("m2"), m3 = post("m3");
+  receipt(m1, 0);   // t0+1s
+  receipt(0, m1);   // t0+2s
+  receipt(m2, 0);   // t0+3s
+  receipt(m3, 0);   // t0+4s
+  ASSERT_EQ(times(m1).delivered, t0 + 1000);
+  ASSERT_EQ(times(m2).delivered, t0 + 3000);
+  // Everything before t0+3.5s goes, however many steps it takes.
+  bool finished = false;
+  for (int i = 0; i < 20 && !finished; ++i)
+    finished = wait<ExpireStep>([&](auto d) { store_->expire(t0 + 3500, clock_.now_ms(), d); })->finished;
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(times(m1).delivered, 0) << "known to be delivered; when, forgotten";
+  EXPECT_EQ(times(m1).read, 0);
+  EXPECT_EQ(times(m2).delivered, 0);
+  EXPECT_EQ(times(m3).delivered, t0 + 4000);
+  EXPECT_EQ(times(m3).read, 0);
+  receipt(0, m3);  // t0+5s: a new rise after the collapse
+  EXPECT_EQ(times(m3).read, t0 + 5000);
+  EXPECT_EQ(times(m1).read, 0) << "the new rise does not lend its time to what was forgotten";
+  EXPECT_EQ(times(m3).delivered, t0 + 4000);
+  // A second pass changes nothing more.
+  for (int i = 0; i < 20; ++i)
+    if (wait<ExpireStep>([&](auto d) { store_->expire(t0 + 3500, clock_.now_ms(), d); })->finished) break;
+  EXPECT_EQ(times(m3).delivered, t0 + 4000);
+  EXPECT_EQ(times(m2).delivered, 0);
+}
+
 // When a group message reached each member (message info): the first rise of their positions
 // to it, a read counting as delivery, a later message of theirs counting too; and the group as
 // a former member keeps it.

@@ -927,7 +927,19 @@ void PostgresStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done)
         auto c = b.conn.query("DELETE FROM auth_codes WHERE expires_at < $1", {now});
         auto i = b.conn.query("DELETE FROM group_invites WHERE expires_at < $1", {now});
         auto w = b.conn.query("DELETE FROM rate_windows WHERE window_end < $1", {now});
-        std::int64_t removed = a.affected() + c.affected() + i.affected() + w.affected();
+        // Group members' raises before the cutoff: each run keeps its last one, with no time
+        // (model/receipt_times.h). A chunk's last old row of a run may be followed by more in a
+        // later step; the older, timeless one goes then.
+        auto r = b.conn.query(
+            "WITH old AS (SELECT chat_id, user_id, kind, seq FROM receipt_raises WHERE at < $1 AND at <> 0 LIMIT 5000), "
+            "tops AS (SELECT chat_id, user_id, kind, max(seq) AS seq FROM old GROUP BY 1, 2, 3), "
+            "gone AS (DELETE FROM receipt_raises r USING tops t WHERE r.chat_id = t.chat_id AND r.user_id = t.user_id "
+            "  AND r.kind = t.kind AND r.seq < t.seq RETURNING 1), "
+            "kept AS (UPDATE receipt_raises r SET at = 0 FROM tops t WHERE r.chat_id = t.chat_id AND r.user_id = t.user_id "
+            "  AND r.kind = t.kind AND r.seq = t.seq RETURNING 1) "
+            "SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)",
+            {log_cutoff});
+        std::int64_t removed = a.affected() + c.affected() + i.affected() + w.affected() + r.i64(0, 0) + r.i64(0, 1);
         return ExpireStep{removed, removed == 0};
       },
       std::move(done));

@@ -320,6 +320,10 @@ UPDATE former_members f SET read_seq = f.left_seq, name = coalesce((SELECT coale
   FROM messages m WHERE m.chat_id = f.chat_id AND m.seq <= f.left_seq AND m.system IS NOT NULL
   AND m.system::jsonb ->> 'event' IN ('created', 'renamed') ORDER BY m.seq DESC LIMIT 1), '');
 )sql",
+    // 11: retention collapses group members' old raises (model/receipt_times.h), found by time.
+    R"sql(
+CREATE INDEX receipt_raises_at ON receipt_raises USING brin (at);
+)sql",
 };
 
 // Any constant works; it only has to be the same on every node.

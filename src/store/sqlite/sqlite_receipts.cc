@@ -104,4 +104,49 @@ Result<std::vector<ReceiptTimes>> SqliteStore::receipt_times(ChatId chat, ChatKi
   });
 }
 
+bool SqliteStore::forget_raise_times(Db& db, TimeMs cutoff, std::int64_t budget, std::int64_t& removed) {
+  constexpr int kPrefixes = 2000;  // (chat, member, kind) runs looked at per step
+  auto& next = db.prepare(
+      "SELECT chat_id, user_id, kind FROM receipt_raises WHERE (chat_id, user_id, kind) > (?, ?, ?) "
+      "ORDER BY chat_id, user_id, kind LIMIT 1");
+  auto& run = db.prepare("SELECT seq, at FROM receipt_raises WHERE chat_id = ? AND user_id = ? AND kind = ? ORDER BY seq");
+  for (int visited = 0; visited < kPrefixes; ++visited) {
+    next.reset();
+    next.bind(1, raises_through_[0]).bind(2, raises_through_[1]).bind(3, raises_through_[2]);
+    if (!next.step()) {
+      next.reset();
+      raises_through_ = {};
+      return true;  // every run visited: the pass is over
+    }
+    const std::array<std::int64_t, 3> key{next.i64(0), next.i64(1), next.i64(2)};
+    next.reset();
+    // A run's times rise with its positions: its rows before the cutoff are its first ones.
+    run.reset();
+    run.bind(1, key[0]).bind(2, key[1]).bind(3, key[2]);
+    std::int64_t old = 0, last_seq = 0, last_at = 0;
+    bool more = false;
+    while (run.step() && run.i64(1) < cutoff) {
+      if (removed + old >= budget) {
+        more = true;
+        break;
+      }
+      ++old;
+      last_seq = run.i64(0);
+      last_at = run.i64(1);
+    }
+    run.reset();
+    if (old > 1) {
+      db.prepare("DELETE FROM receipt_raises WHERE chat_id = ? AND user_id = ? AND kind = ? AND seq < ?")
+          .bind(1, key[0]).bind(2, key[1]).bind(3, key[2]).bind(4, last_seq).exec();
+      removed += db.changes();
+    }
+    if (old > 0 && last_at != 0)
+      db.prepare("UPDATE receipt_raises SET at = 0 WHERE chat_id = ? AND user_id = ? AND kind = ? AND seq = ?")
+          .bind(1, key[0]).bind(2, key[1]).bind(3, key[2]).bind(4, last_seq).exec();
+    if (more) return false;  // this run again next step
+    raises_through_ = key;
+  }
+  return false;
+}
+
 }  // namespace parley::sqlite

@@ -904,7 +904,8 @@ void SqliteStore::expire(TimeMs log_cutoff, TimeMs now, Done<ExpireStep> done) {
           expired_through_ = user;
         }
         if (static_cast<int>(users.size()) == kUsers) return step;
-        expired_through_ = 0;  // every user visited: the pass is over
+        if (!forget_raise_times(db, log_cutoff, kRows, step.removed)) return step;
+        expired_through_ = 0;  // every user and every group member's raises visited: the pass is over
         db.prepare("DELETE FROM auth_codes WHERE expires_at < ?").bind(1, now).exec();
         step.removed += db.changes();
         db.prepare("DELETE FROM group_invites WHERE expires_at < ?").bind(1, now).exec();

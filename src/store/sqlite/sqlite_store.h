@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <array>
 #include <map>
 #include <set>
 #include <optional>
@@ -184,6 +185,9 @@ class SqliteStore final : public Store {
   TimeMs stamp();
   void flush_counters(Db& db);
   void forget_counters();
+  // Retention, writer thread: collapses group members' raises older than `cutoff` (receipt_times.h),
+  // up to `budget` rows deleted; false while some are left for the next step.
+  bool forget_raise_times(Db& db, TimeMs cutoff, std::int64_t budget, std::int64_t& removed);
 
   const Options options_;
   const Clock& clock_;
@@ -195,6 +199,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::int64_t, Pts> user_pts_;
   std::unordered_set<std::int64_t> dirty_chats_, dirty_users_;
   std::int64_t expired_through_ = 0;  // retention: the last user whose log this pass has expired
+  std::array<std::int64_t, 3> raises_through_{};  // retention: the last (chat, user, kind) of receipt_raises collapsed
   std::unordered_set<std::int64_t> known_users_;
   std::map<std::pair<std::int64_t, std::int64_t>, ChatId> direct_chats_;
   std::set<std::pair<std::int64_t, std::int64_t>> posted_;  // (chat, sender) flags known set
