@@ -134,7 +134,10 @@ STATE
     nats_stop
     s3_stop
     pg_stop immediate  # the data goes away next: skip the shutdown checkpoint
-    rm -rf "$dir" "$state"
+    # Removed in the background: after a test suite the directory holds a database per test
+    # (gigabytes), and removing it held the suite's end for 10-15 s.
+    mv "$dir" "$dir.gone" && (setsid rm -rf "$dir.gone" </dev/null >/dev/null 2>&1 &)
+    rm -f "$state"
     echo "services: stopped"
     ;;
   pg-stop) source "$state"; pg_stop ;;
