@@ -58,7 +58,7 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
             db.reset_all();  // ends the implicit read transaction (an old snapshot otherwise)
             return true;
           }) {
-  // Each commit's WAL frames reach the kernel in one write, not two per page (wal_coalescer.h):
+  // Each commit's WAL frames reach the kernel in a few large writes, not two per page (wal_coalescer.h):
   // safe because every commit of this connection syncs its WAL (synchronous=FULL below).
   writer_db_ = std::make_unique<Db>(options_.path, false, wal_coalescing_vfs());
   configure_writer(*writer_db_);
