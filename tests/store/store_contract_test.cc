@@ -293,6 +293,56 @@ TEST_P(StoreContract, retention_expires_every_users_log_and_a_second_pass_finds_
   EXPECT_EQ(*again, 0);
 }
 
+// A log longer than any batch reads back whole and in order, page by page from its start and
+// from its middle, before and after a reopen.
+TEST_P(StoreContract, a_long_log_reads_back_whole_and_in_order_from_any_position) {
+  auto a = user("+14155550001"), b = user("+14155550002");
+  constexpr int kN = 1500;  // 3,001 entries in the two logs, submitted at once: many batches
+  std::vector<std::promise<Result<AppendResult>>> ps(kN);
+  for (int i = 0; i < kN; ++i)
+    store_->append_message(NewMessage{a, DeviceId(1), "m" + std::to_string(i), b, {}, "t" + std::to_string(i)},
+                           [&ps, i](Result<AppendResult> r) { ps[i].set_value(std::move(r)); });
+  ChatId chat;
+  for (auto& p : ps) {
+    auto r = p.get_future().get();
+    ASSERT_TRUE(r);
+    chat = r->message.chat;
+  }
+  ASSERT_TRUE(wait<ReceiptResult>([&](auto d) { store_->update_receipt(chat, b, kN, 10, d); }));
+  auto check = [&] {
+    for (UserId u : {a, b}) {
+      std::vector<Update> all;
+      for (Pts after = 0;;) {
+        auto page = store_->read_updates(u, after, 400);
+        ASSERT_TRUE(page);
+        if (page->empty()) break;
+        all.insert(all.end(), page->begin(), page->end());
+        after = page->back().pts;
+      }
+      ASSERT_EQ(all.size(), u == a ? kN + 1u : kN + 0u);
+      for (int i = 0; i < kN; ++i) {
+        EXPECT_EQ(all[i].pts, i + 1);
+        EXPECT_EQ(all[i].message.seq, i + 1);
+        EXPECT_EQ(all[i].message.text, "t" + all[i].message.client_id.substr(1));
+      }
+      if (u == a) {
+        EXPECT_EQ(all.back().kind, UpdateKind::kReceipt);
+        EXPECT_EQ(all.back().receipt.read, 10);
+      }
+      EXPECT_EQ(*store_->log_tail(u), 1);
+      auto mid = store_->read_updates(u, 1000, 50);
+      ASSERT_TRUE(mid);
+      ASSERT_EQ(mid->size(), 50u);
+      EXPECT_EQ(mid->front().pts, 1001);
+      EXPECT_EQ(mid->back().pts, 1050);
+    }
+  };
+  check();
+  store_.reset();
+  store_ = GetParam().make(dir_.string(), clock_);
+  check();
+}
+
 TEST_P(StoreContract, sequence_numbers_survive_reopen) {
   auto a = user("+14155550001"), b = user("+14155550002");
   send(a, b, "1");
