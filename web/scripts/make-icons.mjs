@@ -1,5 +1,5 @@
-// Draws the app's icons (public/icons/*.png, referenced by public/manifest.webmanifest) from
-// public/favicon.svg in Chromium. Run by hand when the logo changes; the PNGs are committed.
+// Draws the app's icons (public/icons/*.png, referenced by public/manifest.webmanifest, and the
+// tab's icon, icon-32.png, referenced by index.html) from public/favicon.svg in Chromium. Run by hand when the logo changes; the PNGs are committed.
 //   node scripts/make-icons.mjs
 // "any" icons are the logo as it is (rounded corners); the maskable one fills the square with
 // the logo's green and keeps the speech bubble inside the central 80 % circle a launcher may
@@ -19,7 +19,7 @@ const maskable = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><r
 
 const browser = await launchChromium();
 const page = await browser.newPage();
-for (const [name, svg, size] of [["icon-192.png", logo, 192], ["icon-512.png", logo, 512], ["maskable-512.png", maskable, 512]]) {
+for (const [name, svg, size] of [["icon-32.png", logo, 32], ["icon-192.png", logo, 192], ["icon-512.png", logo, 512], ["maskable-512.png", maskable, 512]]) {
   await page.setViewportSize({ width: size, height: size });
   await page.setContent(`<style>html,body{margin:0;background:transparent}svg{display:block;width:${size}px;height:${size}px}</style>${svg}`);
   await page.locator("svg").screenshot({ path: path.join(web, "public/icons", name), omitBackground: true });
