@@ -46,6 +46,9 @@ class Checkpointer {
   // Joins the thread; the last checkpoint at close belongs to the writer's connection.
   void stop();
   Stats stats() const;
+  // On the writer's connection, before its first write: a restarted WAL file past
+  // overdue_bytes (flat out, or after a long read held its restarts back) is cut back to that.
+  void bound_file(Db& writer) const;
   // Writer thread, between batches: restarts the WAL on the writer's connection if due.
   // Returns how long the writer was held (seconds), nullopt when no restart was due.
   std::optional<double> restart_if_due(Db& writer);

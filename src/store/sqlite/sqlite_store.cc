@@ -66,14 +66,8 @@ SqliteStore::SqliteStore(Options options, const Clock& clock)
   int version = migrate(*writer_db_);
   spdlog::info("store: sqlite {} at schema version {}", options_.path, version);
   search_index_ = std::make_unique<SearchIndex>(options_.path, options_.index_delay, options_.search_index);
-  // A restarted WAL past half as large again as its limit (flat out, or after a long read held
-  // its restarts back) is cut back to that. Not to the limit itself: the WAL is always a
-  // little past it when a restart is due, and a file cut back to the limit at every restart
-  // grows again in every cycle: each cut frees blocks and each regrowth allocates them, and
-  // the fsyncs of both wait for ext4's journal (the cut alone took 2-8 ms of the writer's time).
-  const auto keep = Checkpointer::overdue_bytes(options_.wal_limit_bytes);
-  writer_db_->exec(("PRAGMA journal_size_limit=" + std::to_string(keep)).c_str());
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.wal_limit_bytes);
+  checkpointer_->bound_file(*writer_db_);
   writer_ = std::make_unique<GroupCommit>(
       *writer_db_,
       GroupCommit::Hooks{[this](Db& db) {
