@@ -1,5 +1,6 @@
 // Draws the app's icons (public/icons/*.png, referenced by public/manifest.webmanifest, and the
-// tab's icon, icon-32.png, referenced by index.html) from public/favicon.svg in Chromium. Run by hand when the logo changes; the PNGs are committed.
+// tab's icon, icon-32.png, referenced by index.html) from public/favicon.svg in Chromium. Run by
+// hand when the logo changes; the PNGs are committed.
 //   node scripts/make-icons.mjs
 // "any" icons are the logo as it is (rounded corners); the maskable one fills the square with
 // the logo's green and keeps the speech bubble inside the central 80 % circle a launcher may

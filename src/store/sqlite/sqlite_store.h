@@ -4,8 +4,8 @@
 // loads from the database and flushes in the same transaction.
 #pragma once
 
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <map>
 #include <set>
 #include <optional>
