@@ -49,7 +49,7 @@ function marks({ newest, screenful }) {
   const check = () => {
     if (!t.listSeen && document.querySelector(".chat-list .chat-row")) { t.listSeen = true; painted("list"); }
     const bubbles = document.querySelectorAll("li.bubble");
-    if (!t.chatSeen && bubbles.length >= screenful && bubbles[bubbles.length - 1].textContent.includes(newest)) { t.chatSeen = true; painted("chat"); }
+    if (!t.chatSeen && bubbles.length >= screenful && bubbles[bubbles.length - 1].dataset.seq === newest) { t.chatSeen = true; painted("chat"); }
     if (t.listSeen && t.chatSeen) observer.disconnect();
   };
   t.idb = [];
@@ -163,11 +163,12 @@ try {
     });
     ws.close();
   }, { url: server.url.replace("http", "ws") + "/v1/ws", token: bob.token, chat, count: MESSAGES - 1 });
-  const newest = `m ${MESSAGES - 1}`;
+  // The newest bubble by its seq: its text would also be found in "m 99" sent at 9:43 PM.
+  const newest = String(MESSAGES);
   // Alice reads the chat (it opens at its newest messages, as a chat read before does), and the
   // saved chat list says so.
   await page.locator(".chat-list .chat-row").first().click();
-  await page.locator("li.bubble").filter({ hasText: newest }).waitFor();
+  await page.locator(`li.bubble[data-seq="${newest}"]`).waitFor();
   const kept = (key) => page.evaluate(async ({ device, key }) => {
     const db = await new Promise((r) => { const o = indexedDB.open(`parley-history-${device}`); o.onsuccess = () => r(o.result); });
     const value = await new Promise((r) => { const q = db.transaction("kv").objectStore("kv").get(key); q.onsuccess = () => r(q.result); });
