@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <sqlite3.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -151,6 +152,36 @@ TEST(Search, a_lost_or_broken_index_file_is_built_again_from_the_messages) {
     EXPECT_EQ(search(server, u[1], "newword").results.size(), 1u);
     EXPECT_EQ(search(server, u[1], "oldword").results.size(), 0u) << "the edit's old words stay gone";
   }
+}
+
+// An index left by an older parleyd (FTS5 with its `_docsize` table, before `columnsize=0`) is
+// dropped and built again: here the older table is empty and its mark says all is indexed, so
+// only a rebuild finds the messages.
+TEST(Search, an_index_of_an_older_layout_is_made_again_from_the_messages) {
+  const char* kind = std::getenv("PARLEY_TEST_STORE");
+  if (kind && std::string(kind) == "postgres") GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
+  ServerProcess server;
+  auto u = make_users(server, 2);
+  {
+    auto a = connect(server, u[0]);
+    for (int i = 0; i < 12; ++i) say(*a, "to", u[1].user, "layout word" + std::to_string(i), "l" + std::to_string(i));
+  }
+  ASSERT_EQ(search(server, u[1], "layout", "&limit=50").results.size(), 12u);
+  server.stop();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((server.data_dir() + "/parley-search.db").c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db,
+                              "DROP TABLE messages_fts; CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = "
+                              "\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
+                              nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  server.start();
+  EXPECT_TRUE(eventually([&] { return search(server, u[1], "layout", "&limit=50").results.size() == 12u; }))
+      << "every message found again";
+  EXPECT_EQ(search(server, u[1], "word11").results.size(), 1u);
 }
 
 TEST(Search, a_removed_member_finds_what_they_had_and_nothing_sent_after) {
