@@ -154,9 +154,9 @@ TEST(Search, a_lost_or_broken_index_file_is_built_again_from_the_messages) {
   }
 }
 
-// An index left by an older parleyd (FTS5 with its `_docsize` table, before `columnsize=0`) is
-// dropped and built again: here the older table is empty and its mark says all is indexed, so
-// only a rebuild finds the messages.
+// An index file left by an older parleyd (FTS5 with its `_docsize` table, before
+// `columnsize=0`) is deleted and built again: here the older table is empty and its mark says
+// all is indexed, so only a rebuild finds the messages.
 TEST(Search, an_index_of_an_older_layout_is_made_again_from_the_messages) {
   const char* kind = std::getenv("PARLEY_TEST_STORE");
   if (kind && std::string(kind) == "postgres") GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";

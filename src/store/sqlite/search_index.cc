@@ -27,6 +27,10 @@ std::string index_path(const std::string& store_path) {
   return p.replace_filename(p.stem().string() + "-search" + p.extension().string()).string();
 }
 
+void remove_files(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
 void roll_back(Db& db) {
   if (!sqlite3_get_autocommit(db.raw())) {
     try {
@@ -47,7 +51,7 @@ SearchIndex::SearchIndex(const std::string& store_path, std::chrono::millisecond
     // Only derived data: a search.db that cannot be used is made again from the messages.
     spdlog::error("store: search index {} cannot be used ({}); it is rebuilt from the messages", path_, e.what());
     db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    remove_files(path_);
     open_or_rebuild();
   }
   thread_ = std::thread([this] { loop(); });  // readers may attach search.db from now on: it exists
@@ -66,13 +70,18 @@ void SearchIndex::stop() {
 
 void SearchIndex::open_or_rebuild() {
   db_ = std::make_unique<Db>(path_, false);
+  if (older_layout()) {
+    spdlog::info("store: search index {} has an older layout; it is made again", path_);
+    db_.reset();
+    remove_files(path_);  // not DROP TABLE: that would write every page it frees (secure_delete)
+    db_ = std::make_unique<Db>(path_, false);
+  }
   db_->exec("PRAGMA journal_mode=WAL");
   db_->exec("PRAGMA synchronous=NORMAL");  // derived data: a crash loses rounds the queue still holds
   db_->exec("PRAGMA journal_size_limit=67108864");  // the WAL cut back to 64 MiB after a checkpoint
   db_->exec(
       "CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), mark INTEGER NOT NULL, "
       "rebuild_chat INTEGER, rebuild_seq INTEGER)");
-  forget_older_layout();
   db_->exec(
       "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body, columnsize=0, "
       "tokenize = \"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")");
@@ -114,14 +123,11 @@ void SearchIndex::open_or_rebuild() {
 // matching message's words when it ranks it, from the text the index keeps: a search with
 // tens of thousands of matches takes ~15-20 % longer (bench/results/README.md, 2026-11-27).
 // An index made before (with `_docsize`) is made again, as a lost one would be.
-void SearchIndex::forget_older_layout() {
+bool SearchIndex::older_layout() {
   auto& q = db_->prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'");
   const bool older = q.step() && q.text(0).find("columnsize=0") == std::string::npos;
   q.reset();
-  if (!older) return;
-  spdlog::info("store: search index {} has an older layout; it is made again", path_);
-  db_->exec("DROP TABLE messages_fts");
-  db_->exec("DELETE FROM state");
+  return older;
 }
 
 void SearchIndex::loop() {

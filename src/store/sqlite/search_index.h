@@ -60,7 +60,7 @@ class SearchIndex {
  private:
   void loop();
   void open_or_rebuild();
-  void forget_older_layout();  // an index of an older parleyd's layout: dropped, to be rebuilt
+  bool older_layout();  // search.db was made by an older parleyd (FTS5 with `_docsize`)
   struct Entry {
     std::int64_t id;    // in the queue (0: a rebuild's)
     std::int64_t doc;   // chat·2³²+seq, the index's rowid
