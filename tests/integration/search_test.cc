@@ -21,6 +21,12 @@ namespace {
 
 namespace json = boost::json;
 
+// The tests about SQLite's index file (parley-search.db) skip the PostgreSQL run.
+bool on_postgres() {
+  const char* kind = std::getenv("PARLEY_TEST_STORE");
+  return kind && std::string(kind) == "postgres";
+}
+
 std::int64_t seq_of(const json::object& ack) { return ack.at("seq").as_int64(); }
 
 json::object say(RawWs& ws, const char* target, std::int64_t to, const std::string& text, const std::string& id) {
@@ -128,8 +134,7 @@ TEST(Search, a_message_acknowledged_just_before_a_crash_is_found_after_the_resta
 // SQLite's index is a file of its own beside the store (parley-search.db): lost, or unreadable,
 // it is built again from the messages, edits and deletions included, while parleyd runs.
 TEST(Search, a_lost_or_broken_index_file_is_built_again_from_the_messages) {
-  const char* kind = std::getenv("PARLEY_TEST_STORE");
-  if (kind && std::string(kind) == "postgres") GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
+  if (on_postgres()) GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
   ServerProcess server;
   auto u = make_users(server, 2);
   {
@@ -158,8 +163,7 @@ TEST(Search, a_lost_or_broken_index_file_is_built_again_from_the_messages) {
 // `columnsize=0`) is deleted and built again: here the older table is empty and its mark says
 // all is indexed, so only a rebuild finds the messages.
 TEST(Search, an_index_of_an_older_layout_is_made_again_from_the_messages) {
-  const char* kind = std::getenv("PARLEY_TEST_STORE");
-  if (kind && std::string(kind) == "postgres") GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
+  if (on_postgres()) GTEST_SKIP() << "the PostgreSQL store's index is in its own tables";
   ServerProcess server;
   auto u = make_users(server, 2);
   {

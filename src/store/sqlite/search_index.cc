@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "core/thread_name.h"
@@ -21,6 +22,8 @@ namespace {
 constexpr int kChunk = 2000;
 // After a failed round (disk full, a corrupt search.db, ...): tried again this much later.
 constexpr auto kRetry = std::chrono::seconds(10);
+// What sets the index's table apart from an older parleyd's (older_layout()).
+constexpr std::string_view kLayout = "columnsize=0";
 
 std::string index_path(const std::string& store_path) {
   std::filesystem::path p(store_path);
@@ -82,9 +85,9 @@ void SearchIndex::open_or_rebuild() {
   db_->exec(
       "CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), mark INTEGER NOT NULL, "
       "rebuild_chat INTEGER, rebuild_seq INTEGER)");
-  db_->exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body, columnsize=0, "
-      "tokenize = \"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")");
+  db_->exec(("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body, " + std::string(kLayout) +
+             ", tokenize = \"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")")
+                .c_str());
   db_->prepare("ATTACH DATABASE ? AS store").bind(1, store_path_).exec();
   db_->exec("BEGIN");
   try {
@@ -125,7 +128,7 @@ void SearchIndex::open_or_rebuild() {
 // An index made before (with `_docsize`) is made again, as a lost one would be.
 bool SearchIndex::older_layout() {
   auto& q = db_->prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'");
-  const bool older = q.step() && q.text(0).find("columnsize=0") == std::string::npos;
+  const bool older = q.step() && q.text(0).find(kLayout) == std::string::npos;
   q.reset();
   return older;
 }
