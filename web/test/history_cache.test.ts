@@ -206,6 +206,56 @@ describe("HistoryPages with a cache", () => {
     expect(api.history).not.toHaveBeenCalled();
   });
 
+  it("a page opening at a chat reads only its newest messages (the head), not the whole kept run, until something needs the run", async () => {
+    const kv = new MemoryKeyValue();
+    const before = new HistoryCache(kv);   // an earlier page
+    for (let seq = 1; seq <= 1000; seq++) await before.add(msg(seq));
+    await written();
+    const asked: string[] = [];
+    const spy = { ...kv, get: (key: string) => { asked.push(key); return kv.get(key); }, put: kv.put.bind(kv), destroy: kv.destroy.bind(kv) };
+    const cache = new HistoryCache(spy);
+    cache.warm(4);
+    await cache.read(4);
+    const kept = cache.newestNow(4, PAGE);
+    expect(seqs(kept?.messages)).toEqual(Array.from({ length: PAGE }, (_, i) => 951 + i));
+    expect(kept).toMatchObject({ complete: false, high: 1000, count: 1000 });
+    expect(asked).not.toContain("chat:4");
+    await cache.add(msg(1001));                                  // a new message needs the run: read now, and it answers from then on
+    expect(asked).toContain("chat:4");
+    expect(cache.newestNow(4, PAGE)).toMatchObject({ high: 1001, count: 1000 });   // (the run keeps 1,000)
+    await written();
+    const next = new HistoryCache(kv);                             // the next page's head has it
+    await next.read(4);
+    expect(next.newestNow(4, 3)).toMatchObject({ high: 1001, count: 1000 });
+    expect(seqs(next.newestNow(4, 3)?.messages)).toEqual([999, 1000, 1001]);
+  });
+
+  it("a head never shows an expired message, and a whole short run opens complete from its head", async () => {
+    const kv = new MemoryKeyValue();
+    let now = 100;
+    const before = new HistoryCache(kv, { now: () => now });
+    for (let seq = 1; seq <= 5; seq++) await before.add(msg(seq, 4, seq === 5 ? { expires_at: 200 } : {}));
+    await written();
+    now = 300;
+    const cache = new HistoryCache(kv, { now: () => now });
+    await cache.read(4);
+    expect(cache.newestNow(4, PAGE)).toMatchObject({ complete: true, high: 4, count: 4 });
+    expect(seqs(cache.newestNow(4, PAGE)?.messages)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("kept messages of an older page without heads still open, and get a head", async () => {
+    const kv = new MemoryKeyValue();
+    const before = new HistoryCache(kv);
+    for (let seq = 1; seq <= 60; seq++) await before.add(msg(seq));
+    await written();
+    kv.data.delete("head:4");                                      // as a page from before heads left it
+    const cache = new HistoryCache(kv);
+    cache.warm(4);
+    await cache.read(4);
+    expect(cache.newestNow(4, PAGE)?.messages).toHaveLength(PAGE);
+    await vi.waitFor(() => expect(kv.data.has("head:4")).toBe(true), { timeout: 5000 });
+  });
+
   it("reads nothing when nothing is new", async () => {
     const cache = await kept(60);
     const { history, api } = server(60);

@@ -10,6 +10,10 @@
 //
 // Every change of a chat waits for that chat's run to be read, so changes apply in the order
 // they were made; writes go out together once the current task ends.
+//
+// Beside each run goes its head: the newest HEAD messages, written in the same transaction. A
+// page opening at a chat reads only the head (`warm`), so its first frame waits for 60 messages
+// to be read and deserialised, not 1,000; the run is read when something needs it.
 
 import type { ChatSummary } from "./api";
 import { mergeSpan, type Span } from "./messages";
@@ -40,6 +44,9 @@ interface Run { messages: Message[]; complete: boolean; used: number }
 /** How many messages of a chat are kept, and when it was last used (for eviction). */
 interface Use { count: number; used: number }
 
+/** A run's newest HEAD messages; `complete`: they are the whole run and it reaches the chat's first; `count`: the run's length. */
+interface Head { messages: Message[]; complete: boolean; count: number }
+
 /** What `newest` answers: the messages to show, whether they reach the chat's first, and the run's extent. */
 export interface Kept { messages: Message[]; complete: boolean; high: number; count: number }
 
@@ -59,6 +66,9 @@ export interface HistoryCacheOptions {
 const LIST = "chats";
 const INDEX = "index";
 const runKey = (chat: number) => `chat:${chat}`;
+const headKey = (chat: number) => `head:${chat}`;
+/** Messages in a head: a page (PAGE, 50) and a few, so a chat opening at its end needs nothing else. */
+export const HEAD = 60;
 /** How long a write that can wait waits (`flushLater`). */
 const LATER_MS = 2000;
 
@@ -68,6 +78,10 @@ export class HistoryCache {
   private readonly now: () => number;
   private readonly runs = new Map<number, Promise<Run>>();   // read once, then changed here and written
   private readonly loaded = new Map<number, Run>();          // those of `runs` read by now (for `newestNow`)
+  private readonly heads = new Map<number, Promise<Head | undefined>>();   // heads read by `warm`, before their run
+  private readonly headsNow = new Map<number, Head>();       // those of `heads` read by now
+  private readonly headUsed = new Map<number, number>();     // chats shown from their head: when (the run's `used` once read)
+  private readonly headless = new Set<number>();             // runs of an older page, kept without a head: one is written
   private index: Promise<Map<number, Use>> | null = null;    // every kept chat, for eviction
   private readonly dirty = new Set<number>();
   private list: ChatSummary[] | null = null;          // the server's last chat list
@@ -103,11 +117,12 @@ export class HistoryCache {
   /** Starts reading what a page opening at `chat` (0: the list) will ask for, while the app loads. */
   warm(chat = 0): void {
     void this.chats();
-    if (chat > 0) void this.run(chat);
+    if (chat > 0 && !this.runs.has(chat)) void this.head(chat);
   }
 
-  /** Resolves once a chat's kept run is read (`warm` starts it), kept or not. */
+  /** Resolves once a chat's newest kept messages are read (`warm` starts it), kept or not. */
   async read(chat: number): Promise<void> {
+    if (!this.runs.has(chat) && (await this.head(chat))) return;
     await this.run(chat);
   }
 
@@ -122,18 +137,30 @@ export class HistoryCache {
    */
   newestNow(chat: number, limit: number): Kept | undefined | null {
     const run = this.loaded.get(chat);
-    return run ? this.newestOf(chat, run, limit) : null;
+    if (run) return this.newestOf(chat, run, limit);
+    const head = this.runs.has(chat) ? undefined : this.headsNow.get(chat);
+    return head && (limit <= head.messages.length || head.complete) ? this.newestOfHead(chat, head, limit) : null;
+  }
+
+  /** `newestOf` from a head; null when its messages have all expired (the run may keep older ones). */
+  private newestOfHead(chat: number, head: Head, limit: number): Kept | null {
+    const now = this.now();
+    const live = head.messages.filter((m) => !m.expires_at || m.expires_at > now);
+    if (!live.length) return null;
+    this.headUsed.set(chat, now);
+    this.used(chat, now);
+    const messages = live.slice(-limit);
+    return {
+      messages, complete: head.complete && messages.length === live.length,
+      high: live[live.length - 1].seq, count: head.count - (head.messages.length - live.length),
+    };
   }
 
   private newestOf(chat: number, run: Run, limit: number): Kept | undefined {
     this.dropExpired(chat, run);
     if (!run.messages.length) return undefined;
     run.used = this.now();
-    void this.loadIndex().then((index) => {
-      const use = index.get(chat);
-      if (use) use.used = run.used;
-      this.flushLater();
-    });
+    this.used(chat, run.used);
     const messages = run.messages.slice(-limit);
     return {
       messages, complete: run.complete && messages.length === run.messages.length,
@@ -242,6 +269,8 @@ export class HistoryCache {
     if (this.laterTimer) clearTimeout(this.laterTimer);
     this.runs.clear();
     this.loaded.clear();
+    this.heads.clear();
+    this.headsNow.clear();
     await this.flushing?.catch(() => undefined);
     await this.store.destroy();
   }
@@ -251,12 +280,44 @@ export class HistoryCache {
   private run(chat: number): Promise<Run> {
     let run = this.runs.get(chat);
     if (!run) {
+      this.headsNow.delete(chat);   // the run answers from now on
       const reading: Promise<Run> = this.store.get(runKey(chat)).then((r) => (r as Run | undefined) ?? null, () => null)
         .then((r) => r && Array.isArray(r.messages) ? r : { messages: [], complete: false, used: 0 })
-        .then((r) => { if (this.runs.get(chat) === reading) this.loaded.set(chat, r); return r; });
+        .then((r) => {
+          r.used = Math.max(r.used, this.headUsed.get(chat) ?? 0);
+          if (this.runs.get(chat) !== reading) return r;
+          this.loaded.set(chat, r);
+          if (this.headless.delete(chat) && r.messages.length) { this.dirty.add(chat); this.flushLater(); }
+          return r;
+        });
       this.runs.set(chat, run = reading);
     }
     return run;
+  }
+
+  /** A chat's head, read once (before its run is); undefined when it has none. */
+  private head(chat: number): Promise<Head | undefined> {
+    let head = this.heads.get(chat);
+    if (!head) {
+      head = this.store.get(headKey(chat)).then((h) => (h as Head | undefined) ?? undefined, () => undefined)
+        .then((h) => {
+          const valid = h && Array.isArray(h.messages) && h.messages.length ? h : undefined;
+          if (!valid) this.headless.add(chat);
+          else if (!this.runs.has(chat)) this.headsNow.set(chat, valid);
+          return valid;
+        });
+      this.heads.set(chat, head);
+    }
+    return head;
+  }
+
+  /** The chat was shown now: its use in the index (for eviction), written when writing can wait. */
+  private used(chat: number, at: number): void {
+    void this.loadIndex().then((index) => {
+      const use = index.get(chat);
+      if (use) use.used = Math.max(use.used, at);
+      this.flushLater();
+    });
   }
 
   private loadIndex(): Promise<Map<number, Use>> {
@@ -322,8 +383,8 @@ export class HistoryCache {
     const remove = this.evict(index, runs);
     const entries: [string, unknown][] = [];
     for (const [chat, run] of runs) {
-      if (run.messages.length) entries.push([runKey(chat), run]);
-      else remove.push(runKey(chat));
+      if (run.messages.length) entries.push([runKey(chat), run], [headKey(chat), headOf(run)]);
+      else remove.push(runKey(chat), headKey(chat));
     }
     entries.push([INDEX, [...index]]);
     const list = this.listToWrite && JSON.stringify(this.listToWrite);
@@ -346,7 +407,7 @@ export class HistoryCache {
       runs.delete(chat);
       this.runs.delete(chat);
       this.loaded.delete(chat);
-      gone.push(runKey(chat));
+      gone.push(runKey(chat), headKey(chat));
     }
     return gone;
   }
@@ -360,6 +421,12 @@ function summaryNow(s: ChatSummary, c: Chat | undefined): ChatSummary {
     ...s, last_seq: c.lastSeq, last_ts: c.lastTs, last_text: c.lastText, last_sender: c.lastSender, last_media: media,
     read: c.read, peer_delivered: c.peerDelivered, peer_read: c.peerRead, muted_until: c.mutedUntil, archived: c.archived, pinned: c.pinned,
   };
+}
+
+/** What a run's head keeps: its newest HEAD messages. */
+function headOf(run: Run): Head {
+  const messages = run.messages.slice(-HEAD);
+  return { messages, complete: run.complete && messages.length === run.messages.length, count: run.messages.length };
 }
 
 /** Where `seq` goes in a list by seq: after every message with a seq at most `seq`. */
