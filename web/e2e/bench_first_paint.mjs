@@ -12,7 +12,8 @@
 // from before issue 19, which has no history cache, can be measured the same way with the
 // server up (--baseline: nothing kept to wait for). Prints one JSON line per setting with the
 // runs and their p50 / p95 (nearest rank); --detail prints each run's timeline on stderr
-// (IndexedDB opens and reads, resources, paints).
+// (IndexedDB opens and reads, resources, paints, and the elements and bubbles in the page
+// when the chat showed).
 //   node e2e/bench_first_paint.mjs --parleyd ../build/parleyd [--web-root DIR] [--runs 10]
 //     [--messages 1000] [--server stopped|up|both] [--label TEXT] [--detail] [--baseline]
 //     [--profile FILE]   one more run after the measured ones, under V8's sampling profiler:
@@ -49,7 +50,7 @@ function marks({ newest, screenful }) {
   const check = () => {
     if (!t.listSeen && document.querySelector(".chat-list .chat-row")) { t.listSeen = true; painted("list"); }
     const bubbles = document.querySelectorAll("li.bubble");
-    if (!t.chatSeen && bubbles.length >= screenful && bubbles[bubbles.length - 1].dataset.seq === newest) { t.chatSeen = true; painted("chat"); }
+    if (!t.chatSeen && bubbles.length >= screenful && bubbles[bubbles.length - 1].dataset.seq === newest) { t.chatSeen = true; t.elements = document.getElementsByTagName("*").length; t.bubbles = bubbles.length; painted("chat"); }
     if (t.listSeen && t.chatSeen) observer.disconnect();
   };
   t.idb = [];
