@@ -12,8 +12,8 @@
 // from before issue 19, which has no history cache, can be measured the same way with the
 // server up (--baseline: nothing kept to wait for). Prints one JSON line per setting with the
 // runs and their p50 / p95 (nearest rank); --detail prints each run's timeline on stderr
-// (IndexedDB opens and reads, resources, paints, and the elements and bubbles in the page
-// when the chat showed).
+// (IndexedDB opens and reads, resources, paints, the elements and bubbles in the page when
+// the chat showed, and the main thread's long tasks until 1.5 s after it).
 //   node e2e/bench_first_paint.mjs --parleyd ../build/parleyd [--web-root DIR] [--runs 10]
 //     [--messages 1000] [--server stopped|up|both] [--label TEXT] [--detail] [--baseline]
 //     [--profile FILE]   one more run after the measured ones, under V8's sampling profiler:
@@ -46,6 +46,8 @@ const SCREENFUL = 20;   // bubbles that fill the message list of a 1200 x 760 wi
 function marks({ newest, screenful }) {
   const t = (window.__paint = {});
   new PerformanceObserver((l) => { for (const e of l.getEntries()) t[e.name] = e.startTime; }).observe({ type: "paint", buffered: true });
+  t.long = [];   // the main thread's tasks over 50 ms: [start, duration]
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) t.long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: "longtask", buffered: true });
   const painted = (key) => requestAnimationFrame(() => setTimeout(() => { t[key] = performance.now(); }, 0));
   const check = () => {
     if (!t.listSeen && document.querySelector(".chat-list .chat-row")) { t.listSeen = true; painted("list"); }
@@ -193,6 +195,7 @@ try {
       await p.goto(`${server.url}/?chat=${chat}`);
       // (and the first contentful paint reported, which Chromium may do after the frame the chat came in)
       const t = await until("the chat painted", () => p.evaluate(() => (window.__paint.chat && window.__paint.list && window.__paint["first-contentful-paint"] ? window.__paint : null)), 30_000);
+      if (values.detail) await new Promise((r) => setTimeout(r, 1500));   // (the long tasks after the paint: the rest of the chat drawn once idle)
       if (values.detail) console.error(JSON.stringify(await p.evaluate(() => {
         const nav = performance.getEntriesByType("navigation")[0];
         const res = performance.getEntriesByType("resource").map((r) => [r.name.replace(location.origin, ""), Math.round(r.startTime), Math.round(r.responseEnd)]);
