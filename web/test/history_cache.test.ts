@@ -96,6 +96,7 @@ describe("HistoryCache", () => {
     await cache.add(msg(1, 5));
     await written();
     expect([...kv.data.keys()].filter((k) => k.startsWith("chat:")).sort()).toEqual(["chat:2", "chat:5"]);
+    expect([...kv.data.keys()].filter((k) => k.startsWith("head:")).sort()).toEqual(["head:2", "head:5"]);   // their heads with them
   });
 
   it("keeps the server's chat list, forgets chats no longer in it, and wipe deletes everything", async () => {

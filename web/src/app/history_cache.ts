@@ -348,6 +348,7 @@ export class HistoryCache {
     const empty: Run = { messages: [], complete: false, used: 0 };
     this.runs.set(chat, Promise.resolve(empty));
     this.loaded.set(chat, empty);
+    this.headsNow.delete(chat);
     this.dirty.add(chat);
   }
 
@@ -407,6 +408,7 @@ export class HistoryCache {
       runs.delete(chat);
       this.runs.delete(chat);
       this.loaded.delete(chat);
+      this.headsNow.delete(chat);
       gone.push(runKey(chat), headKey(chat));
     }
     return gone;
