@@ -16,6 +16,8 @@
 // the chat showed, and the main thread's long tasks until 1.5 s after it).
 //   node e2e/bench_first_paint.mjs --parleyd ../build/parleyd [--web-root DIR] [--runs 10]
 //     [--messages 1000] [--server stopped|up|both] [--label TEXT] [--detail] [--baseline]
+//     [--latency MS]     the measured pages' own requests (API, WebSocket) delayed by MS
+//                        (Chromium's network emulation): a slow network with parleyd up
 //     [--profile FILE]   one more run after the measured ones, under V8's sampling profiler:
 //                        FILE.cpuprofile (Chrome DevTools opens it), and on stderr the
 //                        functions with the most time of their own until the chat is painted
@@ -31,7 +33,7 @@ const { values } = parseArgs({
     parleyd: { type: "string" }, "web-root": { type: "string" }, runs: { type: "string", default: "10" },
     messages: { type: "string", default: "1000" }, server: { type: "string", default: "stopped" }, label: { type: "string", default: "" },
     detail: { type: "boolean", default: false }, baseline: { type: "boolean", default: false },
-    profile: { type: "string", default: "" },
+    profile: { type: "string", default: "" }, latency: { type: "string", default: "0" },
   },
 });
 if (!values.parleyd) {
@@ -40,6 +42,7 @@ if (!values.parleyd) {
 }
 const RUNS = Number(values.runs);
 const MESSAGES = Number(values.messages);
+const LATENCY = Number(values.latency);
 const SCREENFUL = 20;   // bubbles that fill the message list of a 1200 x 760 window
 
 /** Installed before the app's scripts: marks when the chat list and the chat are painted, and notes IndexedDB requests (--detail). */
@@ -192,6 +195,11 @@ try {
     for (let i = 0; i <= RUNS; i++) {   // the first is a warm-up
       const p = await context.newPage();
       await p.addInitScript(marks, { newest, screenful: SCREENFUL });
+      if (LATENCY > 0) {   // the page's own requests (the API, the WebSocket) over a slow network
+        const cdp = await context.newCDPSession(p);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: LATENCY, downloadThroughput: -1, uploadThroughput: -1 });
+      }
       await p.goto(`${server.url}/?chat=${chat}`);
       // (and the first contentful paint reported, which Chromium may do after the frame the chat came in)
       const t = await until("the chat painted", () => p.evaluate(() => (window.__paint.chat && window.__paint.list && window.__paint["first-contentful-paint"] ? window.__paint : null)), 30_000);
@@ -207,7 +215,7 @@ try {
     if (values.profile) await profileOne(context, `${server.url}/?chat=${chat}`, newest, `${values.profile}-${setting}`);
     const stat = (key) => { const s = runs.map((r) => r[key]).sort((a, b) => a - b); return { p50: rank(s, 0.5), p95: rank(s, 0.95) }; };
     console.log(JSON.stringify({
-      bench: "web_first_paint", label: values.label || undefined, messages: MESSAGES, kept_in_indexeddb: values.baseline ? 0 : MESSAGES, server: setting,
+      bench: "web_first_paint", label: values.label || undefined, latency_ms: LATENCY || undefined, messages: MESSAGES, kept_in_indexeddb: values.baseline ? 0 : MESSAGES, server: setting,
       runs: runs.length, chat_ms: stat("chat_ms"), list_ms: stat("list_ms"), fcp_ms: stat("fcp_ms"), samples: runs,
     }));
   }
