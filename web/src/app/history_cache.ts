@@ -17,6 +17,7 @@
 
 import type { ChatSummary } from "./api";
 import { mergeSpan, type Span } from "./messages";
+import { summaryNow } from "./chats";
 import { messageOf, type Chat, type Message } from "./model";
 import type { ChangedFrame, MarkedFrame, MsgFrame } from "../protocol/frames";
 
@@ -413,16 +414,6 @@ export class HistoryCache {
     }
     return gone;
   }
-}
-
-/** A chat of the server's list as it is now on this page (its last message, my read position, ticks, my settings). */
-function summaryNow(s: ChatSummary, c: Chat | undefined): ChatSummary {
-  if (!c) return s;
-  const media = c.lastMedia ? { ...s.last_media, id: s.last_media?.id ?? "", kind: c.lastMedia.kind, name: c.lastMedia.name } : undefined;
-  return {
-    ...s, last_seq: c.lastSeq, last_ts: c.lastTs, last_text: c.lastText, last_sender: c.lastSender, last_media: media,
-    read: c.read, peer_delivered: c.peerDelivered, peer_read: c.peerRead, muted_until: c.mutedUntil, archived: c.archived, pinned: c.pinned,
-  };
 }
 
 /** What a run's head keeps: its newest HEAD messages. */
