@@ -203,12 +203,14 @@ try {
       await p.goto(`${server.url}/?chat=${chat}`);
       // (and the first contentful paint reported, which Chromium may do after the frame the chat came in)
       const t = await until("the chat painted", () => p.evaluate(() => (window.__paint.chat && window.__paint.list && window.__paint["first-contentful-paint"] ? window.__paint : null)), 30_000);
-      if (values.detail) await new Promise((r) => setTimeout(r, 1500));   // (the long tasks after the paint: the rest of the chat drawn once idle)
-      if (values.detail) console.error(JSON.stringify(await p.evaluate(() => {
-        const nav = performance.getEntriesByType("navigation")[0];
-        const res = performance.getEntriesByType("resource").map((r) => [r.name.replace(location.origin, ""), Math.round(r.startTime), Math.round(r.responseEnd)]);
-        return { ...window.__paint, html: Math.round(nav.responseEnd), dcl: Math.round(nav.domContentLoadedEventEnd), worker: Math.round(nav.workerStart), res };
-      })));
+      if (values.detail) {
+        await new Promise((r) => setTimeout(r, 1500));   // (the long tasks after the paint: the rest of the chat drawn once idle)
+        console.error(JSON.stringify(await p.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0];
+          const res = performance.getEntriesByType("resource").map((r) => [r.name.replace(location.origin, ""), Math.round(r.startTime), Math.round(r.responseEnd)]);
+          return { ...window.__paint, html: Math.round(nav.responseEnd), dcl: Math.round(nav.domContentLoadedEventEnd), worker: Math.round(nav.workerStart), res };
+        })));
+      }
       if (i > 0) runs.push({ chat_ms: round(t.chat), list_ms: round(t.list), fcp_ms: round(t["first-contentful-paint"] ?? 0) });
       await p.close();
     }

@@ -146,15 +146,11 @@ export class HistoryCache {
   /** `newestOf` from a head; null when its messages have all expired (the run may keep older ones). */
   private newestOfHead(chat: number, head: Head, limit: number): Kept | null {
     const now = this.now();
-    const live = head.messages.filter((m) => !m.expires_at || m.expires_at > now);
+    const live = unexpired(head.messages, now);
     if (!live.length) return null;
     this.headUsed.set(chat, now);
     this.used(chat, now);
-    const messages = live.slice(-limit);
-    return {
-      messages, complete: head.complete && messages.length === live.length,
-      high: live[live.length - 1].seq, count: head.count - (head.messages.length - live.length),
-    };
+    return keptOf(live, head.complete, head.count - (head.messages.length - live.length), limit);
   }
 
   private newestOf(chat: number, run: Run, limit: number): Kept | undefined {
@@ -162,11 +158,7 @@ export class HistoryCache {
     if (!run.messages.length) return undefined;
     run.used = this.now();
     this.used(chat, run.used);
-    const messages = run.messages.slice(-limit);
-    return {
-      messages, complete: run.complete && messages.length === run.messages.length,
-      high: run.messages[run.messages.length - 1].seq, count: run.messages.length,
-    };
+    return keptOf(run.messages, run.complete, run.messages.length, limit);
   }
 
   /**
@@ -328,8 +320,7 @@ export class HistoryCache {
 
   /** Messages whose disappearing timer ran out leave (the server's `changed` may not have come yet). */
   private dropExpired(chat: number, run: Run): void {
-    const now = this.now();
-    const live = run.messages.filter((m) => !m.expires_at || m.expires_at > now);
+    const live = unexpired(run.messages, this.now());
     if (live.length === run.messages.length) return;
     run.messages = live;
     this.touched(chat, run);
@@ -414,6 +405,17 @@ export class HistoryCache {
     }
     return gone;
   }
+}
+
+/** The messages whose disappearing timer has not run out by `now`. */
+function unexpired(list: Message[], now: number): Message[] {
+  return list.filter((m) => !m.expires_at || m.expires_at > now);
+}
+
+/** The newest `limit` of `list` (not empty; the newest of a run or a head, `whole`: reaching the chat's first), a run of `count`. */
+function keptOf(list: Message[], whole: boolean, count: number, limit: number): Kept {
+  const messages = list.slice(-limit);
+  return { messages, complete: whole && messages.length === list.length, high: list[list.length - 1].seq, count };
 }
 
 /** What a run's head keeps: its newest HEAD messages. */
