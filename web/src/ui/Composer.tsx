@@ -23,7 +23,10 @@ export function Composer({ state, chat, files, onFiles, reply, editing, onCancel
   useAutoGrow(ref, text);
   const key = chat?.chat ?? 0;
   // (The box is always in view: not scrolled to it, which would lay the page out while the chat is first drawn.)
-  useEffect(() => { ref.current?.focus({ preventScroll: true }); setText(""); }, [key]);
+  useEffect(() => ref.current?.focus({ preventScroll: true }), [key]);
+  // Another chat empties the box before the frame is painted, so what is typed at once in the
+  // new chat stays (an effect after the paint would wipe it).
+  useLayoutEffect(() => setText(""), [key]);
   // Before the frame is painted: the box never shows "Editing" empty (a fresh-clone CI run read
   // an empty box right after the quote appeared), and a key pressed at once lands in the text.
   useLayoutEffect(() => { if (editing) setText(editing.text); else setText(""); }, [editing?.chat, editing?.seq]);

@@ -10,7 +10,7 @@ import { ContactPicks } from "./Contacts";
 import { Dialog } from "./Dialog";
 import { PhotoSetting } from "./PhotoSetting";
 import { who } from "./format";
-import { useAction } from "./hooks";
+import { useAction, useFollowed } from "./hooks";
 import { useConfirm } from "./Confirm";
 import { RoomAccessInfo } from "./RoomShare";
 
@@ -22,10 +22,9 @@ export function InfoPanel({ state, chat, onClose }: { state: AppState; chat: Cha
   const info = chat.info;
   const admin = info?.role === "admin";
   const [add, setAdd] = useState("");
-  const [name, setName] = useState(chat.name);
+  const [name, setName] = useFollowed(chat.name);   // a rename by another member replaces it
   const [error, busy, run] = useAction();
   const [ask, question] = useConfirm();
-  useEffect(() => setName(chat.name), [chat.name]);
   useEffect(() => state.refreshInfo(chat.chat), [chat.chat]);
   const canAdd = admin || (chat.kind === "group" && info?.members_can_add && info.role === "member");
   return (

@@ -1,19 +1,18 @@
 // My profile in Settings: the name and about line others see (each saved with Save), my photo,
 // and whether notifications show who wrote and what (previews).
 
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { AppState } from "../app/state";
-import { useAction } from "./hooks";
+import { useAction, useFollowed } from "./hooks";
 import { PhotoSetting } from "./PhotoSetting";
 
 export function ProfileEditor({ state }: { state: AppState }) {
   const profile = state.account.profile;
-  const [name, setName] = useState(profile?.name ?? "");
-  const [about, setAbout] = useState(profile?.about ?? "");
+  // What the server says (a change from another device too) replaces a field when it changes.
+  const [name, setName] = useFollowed(profile?.name ?? "");
+  const [about, setAbout] = useFollowed(profile?.about ?? "");
   const [saved, setSaved] = useState(false);
   const [error, busy, run] = useAction();
-  // What the server says (a change from another device too) replaces the fields, unless being edited.
-  useEffect(() => { setName(profile?.name ?? ""); setAbout(profile?.about ?? ""); }, [profile?.name, profile?.about]);
   const changed = !!profile && (name.trim() !== (profile.name ?? "") || about !== (profile.about ?? ""));
   return (
     <section class="profile-editor" aria-labelledby="profile-title">

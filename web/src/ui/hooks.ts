@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { AppState } from "../app/state";
 
 /**
@@ -28,4 +28,21 @@ export function useAction(): [string, boolean, (f: () => Promise<void> | void) =
     }
   }
   return [error, busy, run];
+}
+
+/**
+ * A form field's value that starts as what the server says and follows it when that changes (a
+ * save from another device), until then keeping what is typed. Not reset as the form mounts: an
+ * effect then runs after the first paint, and would undo what a quick hand (or a test) typed in
+ * between (a fresh-clone CI run lost "Bobby" that way and found Save disabled).
+ */
+export function useFollowed<T>(server: T): [T, (value: T) => void] {
+  const [value, setValue] = useState(server);
+  const seen = useRef(server);
+  useLayoutEffect(() => {
+    if (Object.is(seen.current, server)) return;
+    seen.current = server;
+    setValue(server);
+  }, [server]);
+  return [value, setValue];
 }
