@@ -159,6 +159,25 @@ describe("ParleyClient", () => {
     expect(last().sent).toContainEqual({ type: "join", chat: 6, id: joinId });
   });
 
+  it("a chat read before the connection is up is told once connected, at its highest position", async () => {
+    const { client, last } = setup();
+    await client.start();
+    client.markRead(5, 3);      // a page opened at chat 5: read at once, the socket not up yet
+    client.markRead(5, 7);
+    client.markRead(5, 6);
+    client.markRead(8, 2);
+    last().open();
+    last().hello();
+    expect(last().sent.filter((f) => f.type === "read")).toEqual([{ type: "read", chat: 5, seq: 7 }, { type: "read", chat: 8, seq: 2 }]);
+    client.markRead(5, 9);      // connected: at once
+    expect(last().sent.at(-1)).toEqual({ type: "read", chat: 5, seq: 9 });
+    last().drop();
+    vi.advanceTimersByTime(100);
+    last().open();
+    last().hello();
+    expect(last().sent.filter((f) => f.type === "read")).toEqual([]);   // told once, not again
+  });
+
   it("asks for and sets both privacy settings, and reports both", async () => {
     const { client, last } = setup();
     const got: unknown[] = [];

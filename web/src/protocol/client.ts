@@ -53,6 +53,7 @@ export class ParleyClient {
   private readonly pending = new Map<string, Pending>();
   private readonly watched = new Set<number>();
   private asks: string[] = [];                              // questions made while disconnected
+  private readonly reads = new Map<number, number>();       // chat -> read position told while disconnected
   private nextOrder = 0;
   private readonly idPrefix: string;
   private idCounter = 0;
@@ -161,7 +162,15 @@ export class ParleyClient {
   decline(code: string): string { return this.request({ type: "decline", invite: code }); }
   leaveChat(chat: number): string { return this.request({ type: "leave", chat }); }
 
-  markRead(chat: number, seq: number): void { this.write({ type: "read", chat, seq }); }
+  /**
+   * Tells the server I have read up to `seq`. Disconnected, the highest position per chat goes
+   * with the next hello (a chat opened before the connection is up, as a page opens at it, is
+   * marked read locally at once and would otherwise never be on the server).
+   */
+  markRead(chat: number, seq: number): void {
+    if (this.connectedFlag) this.write({ type: "read", chat, seq });
+    else this.reads.set(chat, Math.max(this.reads.get(chat) ?? 0, seq));
+  }
   chatInfo(chat: number): void { this.ask({ type: "chat_info", chat }); }
   receipts(chat: number, seq: number): void { this.ask({ type: "receipts", chat, seq }); }
   views(chat: number, seqs: number[]): void { this.ask({ type: "views", chat, seqs }); }
@@ -315,6 +324,8 @@ export class ParleyClient {
         this.connectedFlag = true;
         this.write({ type: "sync", after: this.posValue });
         for (const p of this.unanswered) this.write(resend(p));
+        for (const [chat, seq] of this.reads) this.write({ type: "read", chat, seq });
+        this.reads.clear();
         if (this.opt.foreground) {
           this.write({ type: "heartbeat", active: true });
           this.startHeartbeat();
