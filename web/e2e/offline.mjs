@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
-import { bubble, fillers, openChatId, rawSend, row } from "./actions_helpers.mjs";
+import { CAROL, bubble, fillers, openChatId, rawSend, row } from "./actions_helpers.mjs";
 import { ALICE, BOB, SHOWN_BOB, box } from "./media.mjs";
 
 const HISTORY_REQUEST = /\/v1\/chats\/\d+\/messages/;
@@ -122,6 +122,81 @@ export const offlineScenarios = {
       .locator("[data-tick='sent'], [data-tick='delivered'], [data-tick='read']").count()) === 1);
     await banner(linked).waitFor({ state: "detached" });
     assert.deepEqual(await serverHistory(server, bob.token, chat), ["hello from alice", "hi from bob", "typed while offline"], "sent once, in order");
+  },
+
+  /**
+   * A message that came while another chat was open is kept unread; a new page opened at its
+   * chat's address shows it from IndexedDB (nothing new to read) before the connection is up,
+   * and the read still reaches the server: Bob's chat list says Alice read it.
+   */
+  async a_chat_opened_from_its_address_before_the_connection_is_up_is_read_for_the_sender({ server, browser }) {
+    const [bob] = await server.adminUsers([BOB]);
+    await server.adminUsers([CAROL]);
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    await startChat(a.page, BOB);
+    await type(a.page, "hello bob");
+    const chat = await openChatId(a.page);
+    await startChat(a.page, CAROL);                      // Bob's chat is no longer open
+    await type(a.page, "hello carol");
+    const [unread] = await rawSend(a.page, server, bob.token, [{ type: "send", id: "b-1", chat, text: "read me later" }]);
+    await row(a.page, SHOWN_BOB).filter({ hasText: "read me later" }).waitFor();
+    await until("the message kept in IndexedDB", async () => /"read me later"/.test(await keptHistory(a.page)));
+    await a.page.close();
+
+    const p = await a.context.newPage();
+    await p.goto(`${server.url}/chat/${chat}`);
+    await bubble(p, "read me later").waitFor();
+    await until("Bob's chat list says Alice read it", async () => {
+      const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${bob.token}` } });
+      return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= unread.seq;
+    });
+  },
+
+  /**
+   * On a slow network the page does not wait for the server's chat list: a link to a chat opens
+   * it from the list and the history this browser saved, with no "Offline" banner (the server is
+   * merely slow). Once the list comes, what Bob wrote meanwhile shows, and Bob learns that Alice
+   * read it (her read went out once the connection was up).
+   */
+  async slow_network_opens_the_saved_chat_before_the_server_answers_and_then_reads_what_is_new({ server, browser }) {
+    const [bob] = await server.adminUsers([BOB]);
+    const a = await userPage(browser, server);
+    await signIn(a.page, server, ALICE);
+    await startChat(a.page, BOB);
+    await type(a.page, "hello from alice");
+    const chat = await openChatId(a.page);
+    await rawSend(a.page, server, bob.token, [{ type: "send", id: "b-1", chat, text: "kept reply" }]);
+    await bubble(a.page, "kept reply").waitFor();
+    await until("the chat list kept in IndexedDB", async () => /"last_text":"kept reply"/.test(await keptHistory(a.page)));
+    await a.page.close();
+
+    const helper = await browser.newPage();
+    await helper.goto(server.url + "/favicon.svg");
+    const [, late] = await rawSend(helper, server, bob.token, [
+      { type: "send", id: "b-2", chat, text: "while away 1" }, { type: "send", id: "b-3", chat, text: "while away 2" }]);
+
+    // A new page at the chat's address whose request for the chat list waits until released.
+    const p = await a.context.newPage();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await p.route(/\/v1\/chats(\?|$)/, async (route) => { await held; await route.continue(); });
+    await p.goto(`${server.url}/chat/${chat}`);
+    await bubble(p, "kept reply").waitFor();
+    await row(p, SHOWN_BOB).waitFor();
+    assert.equal(await bubble(p, "while away 1").count(), 0, "what is new is not there before the server answers");
+    // The client connects once the server's list is in: until then the banner says so, not "Offline".
+    await p.locator("[data-banner]").filter({ hasText: "Connecting…" }).waitFor();
+    assert.equal(await p.locator("[data-banner]").filter({ hasText: "Offline" }).count(), 0, "slow is not offline");
+    assert.equal(await bubble(p, "kept reply").count(), 1);
+
+    release();
+    await bubble(p, "while away 2").waitFor();
+    assert.equal(await p.locator("li.bubble").count(), 4, "each message once");
+    await until("Bob's chat list says Alice read what came while she was away", async () => {
+      const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${bob.token}` } });
+      return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= late.seq;
+    });
   },
 
   /**

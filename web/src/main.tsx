@@ -86,7 +86,11 @@ function Root() {
     const hold = setTimeout(show, HOLD_MS);
     const linked = nav.linked.chat;
     const keptRead = linked > 0 ? Promise.race([a.history.read(linked), new Promise((r) => setTimeout(r, HOLD_MS))]) : undefined;
-    void a.state.start().catch(() => undefined).then(() => keptRead).then(() => {
+    // On a slow network the chat list this browser saved is in first: the app shows from it
+    // (a linked chat that is not in it waits for the server's list).
+    const started = a.state.start().catch(() => undefined);
+    const listed = a.state.listed.then(() => (linked > 0 && !a.state.chats.has(linked) ? started : undefined));
+    void Promise.race([started, listed]).then(() => keptRead).then(() => {
       const opened = linked > 0 && a.state.chats.has(linked);
       if (opened) a.state.open({ chat: linked });
       else if (linked) setLinkNote(NOT_MY_CHAT);

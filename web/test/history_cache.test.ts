@@ -340,9 +340,14 @@ describe("AppState with a history cache", () => {
     expect(seqs(second.state.messages.get(4))).toEqual([3]);
     expect(second.state.notice).toBe("");
     online = true;
+    second.state.setVisible(false);                            // (a hidden page reads nothing)
     await second.state.refreshChats();
     expect(second.state.savedList).toBe(false);
+    await vi.waitFor(() => expect(second.api.history).toHaveBeenCalledTimes(2));   // what came since: 4 and 5, and 3 to join them
+    expect(second.api.history).toHaveBeenLastCalledWith(4, 0, 3);
     expect(second.state.chats.get(4)!.unread).toBe(2);          // 4 and 5: the open chat was read to 3
+    second.state.setVisible(true);
+    expect(second.state.chats.get(4)).toMatchObject({ unread: 0, read: 5 });
     second.state.dispose();
   });
 

@@ -89,6 +89,14 @@ export class ChatStore {
     return peers;
   }
 
+  /** The server's list after the one this browser saved, whose unread counts are old: counted again, as on a fresh page. */
+  recount(list: ChatSummary[]): void {
+    for (const s of list) {
+      const c = this.chats.get(s.chat);
+      if (c) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - c.read);
+    }
+  }
+
   /** A new message moves its chat's preview and unread count; undefined if the chat is not listed yet. */
   applyMessage(msg: Message): Chat | undefined {
     const c = this.chats.get(msg.chat);

@@ -42,6 +42,21 @@ export class HistoryPages {
     }
   }
 
+  /**
+   * The chat list moved past what a loaded chat shows (the server's, after the one this browser
+   * saved): it reads what is new, after any page on its way, and is then read as a page is.
+   */
+  behind(chat: number): void {
+    const go = () => {
+      const need = (this.kept?.chat(chat)?.lastSeq ?? 0) - this.store.newest(chat);
+      if (need <= 0 || !this.store.messages.has(chat) || !this.store.beginNewest(chat)) return;
+      void this.track(chat, async () => { await this.catchUp(chat, need + 1); this.loaded(chat); });
+    };
+    const onItsWay = this.pages.get(chat);
+    if (onItsWay) void onItsWay.then(go);
+    else go();
+  }
+
   private track(chat: number, work: () => Promise<void>): Promise<void> {
     const page = (async () => {
       try {

@@ -16,8 +16,9 @@
 
 import { Account } from "./account";
 import { Actions } from "./actions";
-import { ApiError, type Api, type ChatSummary } from "./api";
+import type { Api, ChatSummary } from "./api";
 import { ChatPrefs } from "./chat_prefs";
+import { ChatList } from "./chat_list";
 import { ChatStore } from "./chats";
 import { HistoryPages } from "./history";
 import type { HistoryCache } from "./history_cache";
@@ -52,7 +53,9 @@ export class AppState {
   readonly invites = new Invites();
   invited: Invited | null = null;       // the last create / add that invited people
   notice = "";            // the last error worth telling the user
-  savedList = false;      // the chat list is the one this browser saved (opened offline), not the server's yet
+  /** Resolves once a chat list shows (the server's, or the one saved here when read first) with the outbox read. */
+  readonly listed: Promise<void>;
+  private listedNow!: () => void;
   maxTextChars = 4096;
   readonly media: MediaCache;           // downloaded photos, previews, files and voice notes
   readonly uploads: UploadQueue;        // media being sent
@@ -76,10 +79,7 @@ export class AppState {
   private readonly history: HistoryPages;
   private listeners = new Set<() => void>();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  // Lists asked for and the newest one applied: an answer overtaken by a later one is dropped,
-  // or its merge would take away a chat the later list (and a live message) had brought.
-  private listsAsked = 0;
-  private listApplied = 0;
+  private readonly listSource: ChatList;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private visible = true;
   private seconds = 0;
@@ -88,6 +88,7 @@ export class AppState {
   constructor(readonly me: number, readonly myPhone: string, readonly api: Api, readonly client: ParleyClient,
     uploadStore: UploadStore = new MemoryUploadStore(), push: PushEnv = NO_PUSH, private readonly cache?: HistoryCache) {
     this.chatStore = new ChatStore(me, myPhone);
+    this.listed = new Promise((resolve) => { this.listedNow = resolve; });
     const changed = () => this.changed();
     const storage = typeof localStorage === "undefined" ? undefined : localStorage;
     this.people = new People(me, api, this.chatStore.phones, changed);
@@ -106,6 +107,10 @@ export class AppState {
     this.history = new HistoryPages(api, this.messageStore, (chat) => { this.markRead(chat); this.roomViews.ask(chat); },
       (text) => { this.notice = text; }, changed, cache && { cache, chat: (id) => this.chats.get(id) });
     cache?.follow(client);
+    this.listSource = new ChatList({
+      api, chats: this.chatStore, cache, changed, merged: (peers, list) => this.onList(peers, list),
+      behind: () => { for (const chat of this.messageStore.messages.keys()) this.history.behind(chat); },
+    });
     this.quotes = new Quotes(this.messageStore, (chat, before, limit) => api.history(chat, before, limit), changed);
     this.messageActions = new MessageActions({ me, client, chats: this.chatStore, messages: this.messageStore, quotes: this.quotes,
       now: () => Date.now() + this.skew, changed });
@@ -247,12 +252,18 @@ export class AppState {
   async start(): Promise<void> {
     // The outbox and the files being sent are read from IndexedDB while the chat list is asked
     // for (a page opening at a chat shows it once all three are in); the client connects after.
+    // The list this browser saved shows meanwhile if it is read before the server answers.
     const uploads = this.uploads.load();
     const outbox = this.client.loadOutbox();
-    await this.refreshChats();
+    const server = this.refreshChats();
+    void (async () => {
+      if (await this.listSource.showSaved(false)) { await Promise.all([outbox, uploads]); this.listedNow(); }
+    })().catch(() => undefined);
+    await server;
     await outbox;
     await this.client.start();
     await uploads;
+    this.listedNow();
     void this.notifications.restore();
   }
 
@@ -262,27 +273,15 @@ export class AppState {
     if (visible && this.view && "chat" in this.view) this.markRead(this.view.chat);
   }
 
-  async refreshChats(): Promise<void> {
-    let list: ChatSummary[];
-    let saved: ChatSummary[] | undefined;
-    const asked = ++this.listsAsked;
-    try {
-      list = await this.api.chats();
-      if (asked < this.listApplied) return;
-      this.listApplied = asked;
-    } catch (e) {
-      // Offline or signed out: the next connect refreshes again. A page opened offline shows the list saved last time.
-      const offline = !(e instanceof ApiError) || e.status === 0 || e.status >= 500;
-      saved = this.chats.size || !offline ? undefined : await this.cache?.chats();
-      if (!saved) return;
-      list = saved;
-    }
-    if (!saved) void this.cache?.saveChats(list);
-    this.presenceStore.watch(this.chatStore.merge(list));
-    // The saved list's unread counts are old: the server's first list counts them again, as on a fresh page.
-    if (this.savedList && !saved)
-      for (const s of list) { const c = this.chats.get(s.chat); if (c) c.unread = s.last_sender === this.me ? 0 : Math.max(0, s.last_seq - c.read); }
-    this.savedList = !!saved;
+  refreshChats(): Promise<void> { return this.listSource.refresh(); }
+
+  /** The chat list is the one this browser saved (opened offline), not the server's yet. */
+  get savedList(): boolean { return this.listSource.savedList; }
+  /** The same, shown while the server's is on its way (a slow network): not offline. */
+  get earlyList(): boolean { return this.listSource.earlyList; }
+
+  private onList(peers: number[], list: ChatSummary[]): void {
+    this.presenceStore.watch(peers);
     for (const s of list) if (s.kind === "direct" && s.peer !== undefined) this.people.named(s.peer, s.peer_name, s.peer_contact_name);
     // A draft whose first message created the chat becomes that chat.
     if (this.view && "draft" in this.view) {

@@ -1,0 +1,83 @@
+// The chat list as the page gets it. The server's (`GET /v1/chats`): an answer overtaken by a
+// later one is dropped, or its merge would take away a chat the later list (and a live message)
+// had brought. And the one this browser saved (history_cache.ts): shown while the server's is
+// on its way (a slow network) or cannot be had (offline), never over the server's, and never
+// once the server refused (signed out).
+
+import { ApiError, type Api, type ChatSummary } from "./api";
+import type { ChatStore } from "./chats";
+import type { HistoryCache } from "./history_cache";
+
+export interface ChatListHost {
+  api: Api;
+  chats: ChatStore;
+  cache?: HistoryCache;
+  /** A list was merged into `chats`: what follows from it (presence, names, a draft become a chat). */
+  merged(peers: number[], list: ChatSummary[]): void;
+  /** The server's list came after the saved one: the chats loaded read what came since. */
+  behind(): void;
+  changed(): void;
+}
+
+export class ChatList {
+  savedList = false;      // the list shown is the one this browser saved (opened offline), not the server's yet
+  earlyList = false;      // the same, shown while the server's is on its way (a slow network): not offline
+  private asked = 0;      // lists asked for
+  private applied = 0;    // the newest one applied
+  private refusedOnce = false;
+
+  constructor(private readonly host: ChatListHost) {}
+
+  /** Asks the server for the list and shows it; offline, shows the saved one if nothing is shown. */
+  async refresh(): Promise<void> {
+    const { api, chats, cache } = this.host;
+    let list: ChatSummary[];
+    const asked = ++this.asked;
+    try {
+      list = await api.chats();
+    } catch (e) {
+      // Offline or signed out: the next connect refreshes again.
+      const offline = !(e instanceof ApiError) || e.status === 0 || e.status >= 500;
+      if (offline) await this.showSaved(true);
+      else this.refused();
+      return;
+    }
+    if (asked < this.applied) return;
+    const afterSaved = this.savedList || this.earlyList;
+    this.applied = asked;
+    this.savedList = this.earlyList = false;
+    void cache?.saveChats(list);
+    this.show(list);
+    if (!afterSaved) return;
+    chats.recount(list);
+    this.host.behind();
+    this.host.changed();
+  }
+
+  /**
+   * Shows the chat list this browser saved, unless the server's (or a live chat) is in already:
+   * `offline`, the server could not be reached; otherwise it is merely on its way. True if shown.
+   */
+  async showSaved(offline: boolean): Promise<boolean> {
+    const saved = await this.host.cache?.chats();
+    if (!saved || this.applied > 0 || this.refusedOnce || (this.host.chats.chats.size > 0 && !this.earlyList)) return false;
+    if (!this.earlyList) this.show(saved);
+    this.savedList = offline;
+    this.earlyList = !offline;
+    this.host.changed();
+    return true;
+  }
+
+  /** The server refused the list (signed out): the saved one is not shown, nor kept on screen. */
+  private refused(): void {
+    this.refusedOnce = true;
+    if (!this.earlyList) return;
+    this.earlyList = false;
+    this.host.chats.merge([]);
+    this.host.changed();
+  }
+
+  private show(list: ChatSummary[]): void {
+    this.host.merged(this.host.chats.merge(list), list);
+  }
+}
