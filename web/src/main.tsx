@@ -8,7 +8,7 @@ import "./app/early";   // first: the IndexedDB reads the first frame needs star
 import "./ui/theme";   // then the theme: the page paints in the chosen one
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { Api, ApiError, CHATS_PATH } from "./app/api";
+import { Api, ApiError } from "./app/api";
 import { takeEarly } from "./app/early";
 import { IndexedDbOutbox } from "./app/outbox";
 import { HistoryCache } from "./app/history_cache";
@@ -38,7 +38,6 @@ function connect(session: Session): { state: AppState; outbox: IndexedDbOutbox; 
   // The page's first reads of them and of the outbox began as the script started (app/early.ts).
   const kept = takeEarly(session.device);
   const api = new Api("", session.token);
-  if (kept?.chats) api.begun(CHATS_PATH, kept.chats);
   const outbox = kept?.outbox ?? new IndexedDbOutbox(`parley-outbox-${session.device}`);
   const client = new ParleyClient({
     url: wsUrl(), token: session.token, position: session.position, outbox,

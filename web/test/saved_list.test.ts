@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Api, ChatSummary } from "../src/app/api";
+import { SAVED_LIST_GRACE_MS } from "../src/app/chat_list";
 import { HistoryCache, MemoryKeyValue } from "../src/app/history_cache";
 import { messageOf } from "../src/app/model";
 import { AppState } from "../src/app/state";
@@ -55,6 +56,7 @@ describe("the saved chat list as a page opens", () => {
   it("shows while the server's is on its way, then the server's recounts, catches up and marks the open chat read", async () => {
     const server = later<ChatSummary[]>();
     const { state, api, started, sockets } = await page(() => server.promise, [msg(4, 1), msg(4, 2), msg(4, 3)]);
+    await vi.advanceTimersByTimeAsync(SAVED_LIST_GRACE_MS);
     await state.listed;
     expect(state.chats.get(4)?.unread).toBe(1);
     expect(state.earlyList).toBe(true);
@@ -79,6 +81,7 @@ describe("the saved chat list as a page opens", () => {
   it("turns into the offline list when the server cannot be reached", async () => {
     const server = later<ChatSummary[]>();
     const { state, started } = await page(() => server.promise);
+    await vi.advanceTimersByTimeAsync(SAVED_LIST_GRACE_MS);
     await state.listed;
     expect(state.earlyList).toBe(true);
     server.reject(new TypeError("Failed to fetch"));
@@ -86,6 +89,16 @@ describe("the saved chat list as a page opens", () => {
     expect(state.savedList).toBe(true);
     expect(state.earlyList).toBe(false);
     expect([...state.chats.keys()]).toEqual([4]);
+  });
+
+  it("waits a moment for a server that answers just after it, and then is not shown", async () => {
+    const { state, started } = await page(() => new Promise((r) => setTimeout(() => r([direct(7, { last_seq: 2, last_sender: BOB })]), SAVED_LIST_GRACE_MS / 2)));
+    let early = false;
+    state.subscribe(() => { early ||= state.earlyList || state.chats.has(4); });
+    await vi.advanceTimersByTimeAsync(SAVED_LIST_GRACE_MS * 2);
+    await started;
+    expect(early).toBe(false);
+    expect([...state.chats.keys()]).toEqual([7]);
   });
 
   it("is not shown when the server's list is in first", async () => {

@@ -99,16 +99,8 @@ export interface InviteSummary { chat: number; name: string; from: number; code:
 
 export interface Verified { user: number; phone: string; device: number; token: string }
 
-/** My chats and the groups I left or was removed from: the path `chats()` asks (and app/early.ts). */
-export const CHATS_PATH = "/v1/chats?former=1";
-
 export class Api {
-  private readonly asked = new Map<string, Promise<Response>>();   // GET path -> a request begun before the app ran
-
   constructor(private readonly base = "", private token = "") {}
-
-  /** A GET of `path` begun already (app/early.ts): the next call for it takes its answer. */
-  begun(path: string, response: Promise<Response>): void { this.asked.set(path, response); }
 
   setToken(token: string): void { this.token = token; }
 
@@ -119,7 +111,7 @@ export class Api {
     return this.call("POST", "/v1/auth/verify", { phone, code, device_name: deviceName });
   }
   /** My chats, and the groups I left or was removed from (read-only, as they were then). */
-  async chats(): Promise<ChatSummary[]> { return (await this.call<{ chats: ChatSummary[] }>("GET", CHATS_PATH)).chats; }
+  async chats(): Promise<ChatSummary[]> { return (await this.call<{ chats: ChatSummary[] }>("GET", "/v1/chats?former=1")).chats; }
   async history(chat: number, before = 0, limit = 50): Promise<MsgFrame[]> {
     const q = `?limit=${limit}` + (before > 0 ? `&before=${before}` : "");
     return (await this.call<{ messages: MsgFrame[] }>("GET", `/v1/chats/${chat}/messages${q}`)).messages;
@@ -189,10 +181,8 @@ export class Api {
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.token && !path.startsWith("/v1/auth/")) headers.Authorization = `Bearer ${this.token}`;
     let res: Response;
-    const begun = method === "GET" ? this.asked.get(path) : undefined;
-    this.asked.delete(path);
     try {
-      res = await (begun ?? fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.");
     }

@@ -19,6 +19,9 @@ export interface ChatListHost {
   changed(): void;
 }
 
+/** How long the saved list waits for the server's once read (when the server's is on its way). */
+export const SAVED_LIST_GRACE_MS = 60;
+
 export class ChatList {
   savedList = false;      // the list shown is the one this browser saved (opened offline), not the server's yet
   earlyList = false;      // the same, shown while the server's is on its way (a slow network): not offline
@@ -56,10 +59,12 @@ export class ChatList {
 
   /**
    * Shows the chat list this browser saved, unless the server's (or a live chat) is in already:
-   * `offline`, the server could not be reached; otherwise it is merely on its way. True if shown.
+   * `offline`, the server could not be reached; otherwise (`server`) it is merely on its way. True if shown.
    */
-  async showSaved(offline: boolean): Promise<boolean> {
+  async showSaved(offline: boolean, server?: Promise<void>): Promise<boolean> {
     const saved = await this.host.cache?.chats();
+    // A server that answers a moment later is waited for: drawing both lists in the first frame costs more.
+    if (saved && server) await Promise.race([server, new Promise((r) => setTimeout(r, SAVED_LIST_GRACE_MS))]);
     if (!saved || this.applied > 0 || this.refusedOnce || (this.host.chats.chats.size > 0 && !this.earlyList)) return false;
     if (!this.earlyList) this.show(saved);
     this.savedList = offline;

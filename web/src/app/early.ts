@@ -2,18 +2,15 @@
 // main.tsx imports this module first, so its body runs before the rest of the app's modules
 // are evaluated. The history cache reads the saved chat list and the kept messages of the chat
 // the address names, the outbox the messages and files still to send; the databases take tens
-// of milliseconds to open, about as long as the app's code takes to run. The server's chat list
-// is asked for then too: on a fast network it is in before the saved one, and the app shows it
-// without first drawing the saved list. main.tsx takes them.
+// of milliseconds to open, about as long as the app's code takes to run. main.tsx takes them.
 
-import { CHATS_PATH } from "./api";
 import { HistoryCache } from "./history_cache";
 import { IndexedDbKeyValue } from "./history_idb";
 import { IndexedDbOutbox } from "./outbox";
 import { parseRoute } from "./route";
 import { loadSession } from "./session";
 
-export interface EarlyStores { device: number; cache: HistoryCache; outbox: IndexedDbOutbox; chats?: Promise<Response> }
+export interface EarlyStores { device: number; cache: HistoryCache; outbox: IndexedDbOutbox }
 
 let early: EarlyStores | null = null;
 
@@ -26,10 +23,6 @@ if (typeof indexedDB !== "undefined" && typeof localStorage !== "undefined") {
       outbox: new IndexedDbOutbox(`parley-outbox-${session.device}`),
     };
     early.cache.warm(parseRoute(location.pathname, location.search).chat);
-    if (typeof fetch === "function") {
-      early.chats = fetch(CHATS_PATH, { headers: { Authorization: `Bearer ${session.token}` } });
-      early.chats.catch(() => undefined);   // (its failure is the app's to handle, once taken)
-    }
     early.outbox.warm();
   }
 }

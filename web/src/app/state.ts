@@ -257,7 +257,7 @@ export class AppState {
     const outbox = this.client.loadOutbox();
     const server = this.refreshChats();
     void (async () => {
-      if (await this.listSource.showSaved(false)) { await Promise.all([outbox, uploads]); this.listedNow(); }
+      if (await this.listSource.showSaved(false, server)) { await Promise.all([outbox, uploads]); this.listedNow(); }
     })().catch(() => undefined);
     await server;
     await outbox;
