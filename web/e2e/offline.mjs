@@ -46,6 +46,12 @@ async function serverHistory(server, token, chat) {
   return (await res.json()).messages.map((m) => m.text).reverse();
 }
 
+/** Whether the chat list of the user of `token` says the other member has read `chat` up to `seq`. */
+async function peerReadReaches(server, token, chat, seq) {
+  const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${token}` } });
+  return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= seq;
+}
+
 export const offlineScenarios = {
   /**
    * Installable (manifest, icons, no installability error); the worker caches the shell; with
@@ -147,10 +153,7 @@ export const offlineScenarios = {
     const p = await a.context.newPage();
     await p.goto(`${server.url}/chat/${chat}`);
     await bubble(p, "read me later").waitFor();
-    await until("Bob's chat list says Alice read it", async () => {
-      const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${bob.token}` } });
-      return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= unread.seq;
-    });
+    await until("Bob's chat list says Alice read it", () => peerReadReaches(server, bob.token, chat, unread.seq));
   },
 
   /**
@@ -193,10 +196,7 @@ export const offlineScenarios = {
     release();
     await bubble(p, "while away 2").waitFor();
     assert.equal(await p.locator("li.bubble").count(), 4, "each message once");
-    await until("Bob's chat list says Alice read what came while she was away", async () => {
-      const res = await fetch(`${server.url}/v1/chats`, { headers: { Authorization: `Bearer ${bob.token}` } });
-      return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= late.seq;
-    });
+    await until("Bob's chat list says Alice read what came while she was away", () => peerReadReaches(server, bob.token, chat, late.seq));
   },
 
   /**
