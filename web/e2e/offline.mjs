@@ -52,6 +52,16 @@ async function peerReadReaches(server, token, chat, seq) {
   return ((await res.json()).chats.find((c) => c.chat === chat)?.peer_read ?? 0) >= seq;
 }
 
+/** Alice signed in, in a chat with Bob she began with `text`: her page, Bob (with his token) and the chat's id. */
+async function aliceWritesToBob(browser, server, text, options = {}) {
+  const [bob] = await server.adminUsers([BOB]);
+  const a = await userPage(browser, server, options);
+  await signIn(a.page, server, ALICE);
+  await startChat(a.page, BOB);
+  await type(a.page, text);
+  return { a, bob, chat: await openChatId(a.page) };
+}
+
 export const offlineScenarios = {
   /**
    * Installable (manifest, icons, no installability error); the worker caches the shell; with
@@ -60,12 +70,7 @@ export const offlineScenarios = {
    * parleyd is back.
    */
   async offline_app_shell_opens_with_history_and_queued_messages_while_server_is_down({ server, browser }) {
-    const [bob] = await server.adminUsers([BOB]);
-    const a = await userPage(browser, server, { bypassCSP: true });   // for axe-core
-    await signIn(a.page, server, ALICE);
-    await startChat(a.page, BOB);
-    await type(a.page, "hello from alice");
-    const chat = await openChatId(a.page);
+    const { a, bob, chat } = await aliceWritesToBob(browser, server, "hello from alice", { bypassCSP: true });   // (for axe-core)
     await rawSend(a.page, server, bob.token, [{ type: "send", id: "b-1", chat, text: "hi from bob" }]);
     await bubble(a.page, "hi from bob").waitFor();
 
@@ -136,13 +141,8 @@ export const offlineScenarios = {
    * and the read still reaches the server: Bob's chat list says Alice read it.
    */
   async a_chat_opened_from_its_address_before_the_connection_is_up_is_read_for_the_sender({ server, browser }) {
-    const [bob] = await server.adminUsers([BOB]);
     await server.adminUsers([CAROL]);
-    const a = await userPage(browser, server);
-    await signIn(a.page, server, ALICE);
-    await startChat(a.page, BOB);
-    await type(a.page, "hello bob");
-    const chat = await openChatId(a.page);
+    const { a, bob, chat } = await aliceWritesToBob(browser, server, "hello bob");
     await startChat(a.page, CAROL);                      // Bob's chat is no longer open
     await type(a.page, "hello carol");
     const [unread] = await rawSend(a.page, server, bob.token, [{ type: "send", id: "b-1", chat, text: "read me later" }]);
@@ -163,12 +163,7 @@ export const offlineScenarios = {
    * read it (her read went out once the connection was up).
    */
   async slow_network_opens_the_saved_chat_before_the_server_answers_and_then_reads_what_is_new({ server, browser }) {
-    const [bob] = await server.adminUsers([BOB]);
-    const a = await userPage(browser, server);
-    await signIn(a.page, server, ALICE);
-    await startChat(a.page, BOB);
-    await type(a.page, "hello from alice");
-    const chat = await openChatId(a.page);
+    const { a, bob, chat } = await aliceWritesToBob(browser, server, "hello from alice");
     await rawSend(a.page, server, bob.token, [{ type: "send", id: "b-1", chat, text: "kept reply" }]);
     await bubble(a.page, "kept reply").waitFor();
     await until("the chat list kept in IndexedDB", async () => /"last_text":"kept reply"/.test(await keptHistory(a.page)));
@@ -206,12 +201,7 @@ export const offlineScenarios = {
    * everyone leaves the kept copy (only its tombstone stays).
    */
   async opening_a_chat_shows_the_kept_history_at_once_and_reads_only_what_is_new({ server, browser }) {
-    const [bob] = await server.adminUsers([BOB]);
-    const a = await userPage(browser, server);
-    await signIn(a.page, server, ALICE);
-    await startChat(a.page, BOB);
-    await type(a.page, "first");
-    const chat = await openChatId(a.page);
+    const { a, bob, chat } = await aliceWritesToBob(browser, server, "first");
     await fillers(a.page, server, bob.token, chat, 80);
     await bubble(a.page, "filler 80").waitFor();
     const [secret] = await rawSend(a.page, server, bob.token, [{ type: "send", id: "secret", chat, text: "secret words" }]);

@@ -23,8 +23,11 @@ export interface ChatListHost {
 export const SAVED_LIST_GRACE_MS = 60;
 
 export class ChatList {
-  savedList = false;      // the list shown is the one this browser saved (opened offline), not the server's yet
-  earlyList = false;      // the same, shown while the server's is on its way (a slow network): not offline
+  /**
+   * The list shown is the one this browser saved, not the server's yet: "offline", the server
+   * could not be reached; "early", its list is on its way (a slow network).
+   */
+  saved: "offline" | "early" | null = null;
   private asked = 0;      // lists asked for
   private applied = 0;    // the newest one applied
   private refusedOnce = false;
@@ -46,9 +49,9 @@ export class ChatList {
       return;
     }
     if (asked < this.applied) return;
-    const afterSaved = this.savedList || this.earlyList;
+    const afterSaved = this.saved !== null;
     this.applied = asked;
-    this.savedList = this.earlyList = false;
+    this.saved = null;
     void cache?.saveChats(list);
     this.show(list);
     if (!afterSaved) return;
@@ -65,10 +68,9 @@ export class ChatList {
     const saved = await this.host.cache?.chats();
     // A server that answers a moment later is waited for: drawing both lists in the first frame costs more.
     if (saved && server) await Promise.race([server, new Promise((r) => setTimeout(r, SAVED_LIST_GRACE_MS))]);
-    if (!saved || this.applied > 0 || this.refusedOnce || (this.host.chats.chats.size > 0 && !this.earlyList)) return false;
-    if (!this.earlyList) this.show(saved);
-    this.savedList = offline;
-    this.earlyList = !offline;
+    if (!saved || this.applied > 0 || this.refusedOnce || (this.host.chats.chats.size > 0 && this.saved !== "early")) return false;
+    if (this.saved !== "early") this.show(saved);
+    this.saved = offline ? "offline" : "early";
     this.host.changed();
     return true;
   }
@@ -76,8 +78,8 @@ export class ChatList {
   /** The server refused the list (signed out): the saved one is not shown, nor kept on screen. */
   private refused(): void {
     this.refusedOnce = true;
-    if (!this.earlyList) return;
-    this.earlyList = false;
+    if (this.saved !== "early") return;
+    this.saved = null;
     this.host.chats.merge([]);
     this.host.changed();
   }

@@ -276,9 +276,9 @@ export class AppState {
   refreshChats(): Promise<void> { return this.listSource.refresh(); }
 
   /** The chat list is the one this browser saved (opened offline), not the server's yet. */
-  get savedList(): boolean { return this.listSource.savedList; }
+  get savedList(): boolean { return this.listSource.saved === "offline"; }
   /** The same, shown while the server's is on its way (a slow network): not offline. */
-  get earlyList(): boolean { return this.listSource.earlyList; }
+  get earlyList(): boolean { return this.listSource.saved === "early"; }
 
   private onList(peers: number[], list: ChatSummary[]): void {
     this.presenceStore.watch(peers);
