@@ -15,6 +15,19 @@ export const bubble = (page, text) => page.locator("li.bubble").filter({ has: pa
 export const row = (page, name) =>
   page.locator(".chat-list").getByRole("button", { name: new RegExp("^" + name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
 
+/**
+ * Starts a chat by number from New chat. The dialog closes only once the chat is open, so waiting
+ * for it keeps a caller from typing into the composer of the chat that was open before.
+ */
+export async function startChat(page, phone) {
+  await page.getByRole("button", { name: "New chat" }).click();
+  const dialog = page.getByRole("dialog", { name: "New chat" });
+  await dialog.getByLabel("Phone number (with country code)").fill(phone);
+  await dialog.getByRole("button", { name: "Start chat" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await box(page).waitFor();
+}
+
 export async function say(page, text) {
   await box(page).fill(text);
   await box(page).press("Enter");
@@ -111,11 +124,7 @@ export async function aliceAndBob(server, browser, options = {}) {
 export async function carolWithAlice(server, browser, alicePage) {
   const c = await userPage(browser, server);
   await signIn(c.page, server, CAROL);
-  await alicePage.getByRole("button", { name: "New chat" }).click();
-  await alicePage.getByLabel("Phone number (with country code)").fill(CAROL);
-  await alicePage.getByRole("button", { name: "Start chat" }).click();
-  // Bob's chat was open: type only once Carol's has taken its place.
-  await alicePage.locator(".chat-head h2").getByText(SHOWN_CAROL, { exact: true }).waitFor();
+  await startChat(alicePage, CAROL);
   await say(alicePage, "hello carol");
   await row(c.page, SHOWN_ALICE).click();
   await bubble(c.page, "hello carol").waitFor();

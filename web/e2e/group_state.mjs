@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
-import { CAROL, SHOWN_CAROL, bubble, choose, openChatId, rawSend, row, say } from "./actions_helpers.mjs";
+import { CAROL, SHOWN_CAROL, bubble, choose, openChatId, rawSend, row, say, startChat } from "./actions_helpers.mjs";
 import { ALICE, BOB, SHOWN_ALICE, SHOWN_BOB, box } from "./media.mjs";
 
 const FORMER = "You can't send messages to this group because you're no longer a member.";
@@ -194,10 +194,7 @@ export const groupStateScenarios = {
     await dialog.getByRole("button", { name: "Close" }).click();
 
     // One-to-one: delivered and read, each with its time.
-    await a.page.getByRole("button", { name: "New chat" }).click();
-    await a.page.getByLabel("Phone number (with country code)").fill(BOB);
-    await a.page.getByRole("button", { name: "Start chat" }).click();
-    await header(a.page).getByText(SHOWN_BOB, { exact: true }).waitFor();
+    await startChat(a.page, BOB);
     await say(a.page, "just us");
     const direct = await openChatId(a.page);
     const dseq = Number(await bubble(a.page, "just us").getAttribute("data-seq"));

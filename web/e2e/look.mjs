@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
-import { ALICE, BOB, CAROL, SHOWN_ALICE, SHOWN_BOB, SHOWN_CAROL, box, bubble, openChatId, rawSend, row, say } from "./actions_helpers.mjs";
+import { ALICE, BOB, CAROL, SHOWN_ALICE, SHOWN_BOB, SHOWN_CAROL, box, bubble, openChatId, rawSend, row, say, startChat } from "./actions_helpers.mjs";
 
 const DAVE = "+14155550104";
 const ERIN = "+14155550105";
@@ -152,9 +152,7 @@ export const lookScenarios = {
     const b = await userPage(browser, server);
     await signIn(b.page, server, BOB);
     await b.page.close();                                    // Bob is away: the message stays "sent"
-    await a.page.getByRole("button", { name: "New chat" }).click();
-    await a.page.getByLabel("Phone number (with country code)").fill(BOB);
-    await a.page.getByRole("button", { name: "Start chat" }).click();
+    await startChat(a.page, BOB);
     await say(a.page, "are you there?");
     const mine = bubble(a.page, "are you there?");
     const tick = mine.locator("[data-tick]");

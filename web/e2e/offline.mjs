@@ -4,17 +4,11 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
-import { CAROL, bubble, fillers, openChatId, rawSend, row } from "./actions_helpers.mjs";
+import { CAROL, bubble, fillers, openChatId, rawSend, row, startChat } from "./actions_helpers.mjs";
 import { ALICE, BOB, SHOWN_BOB, box } from "./media.mjs";
 
 const HISTORY_REQUEST = /\/v1\/chats\/\d+\/messages/;
 
-async function startChat(page, phone) {
-  await page.getByRole("button", { name: "New chat" }).click();
-  await page.getByLabel("Phone number (with country code)").fill(phone);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await box(page).waitFor();
-}
 
 /** Types a message and sends it; waits for its bubble (with the tick `tick`: "sent", "pending"). */
 async function type(page, text, tick = "sent") {

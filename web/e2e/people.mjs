@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
-import { ALICE, BOB, CAROL, SHOWN_ALICE, SHOWN_CAROL, box, bubble, row, say } from "./actions_helpers.mjs";
+import { ALICE, BOB, CAROL, SHOWN_ALICE, SHOWN_CAROL, box, bubble, row, say, startChat } from "./actions_helpers.mjs";
 import { twoInAChat } from "./media.mjs";
 
 export const status = (page) => page.locator("[data-status]");
@@ -29,13 +29,6 @@ export async function chatMenu(page, item) {
   await page.getByRole("menu", { name: "Chat menu" }).waitFor({ state: "detached" });
 }
 
-/** Starts a chat by number from New chat. */
-async function startChat(page, phone) {
-  await page.getByRole("button", { name: "New chat" }).click();
-  await page.getByLabel("Phone number (with country code)").fill(phone);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await box(page).waitFor();
-}
 
 async function signedIn(browser, server, phone, options = {}) {
   const u = await userPage(browser, server, options);

@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { accessible, shoot, signIn, until, userPage } from "./harness.mjs";
+import { startChat } from "./actions_helpers.mjs";
 import { avatarScenarios } from "./avatars.mjs";
 import { mediaScenarios } from "./media.mjs";
 import { findingScenarios } from "./finding.mjs";
@@ -31,12 +32,6 @@ async function tickIs(page, bubble, want) {
   await until(`tick "${want}"`, async () => (await tickOf(bubble).getAttribute("data-tick")) === want);
 }
 
-async function startChat(page, phone) {
-  await page.getByRole("button", { name: "New chat" }).click();
-  await page.getByLabel("Phone number (with country code)").fill(phone);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await page.getByLabel("Message", { exact: true }).waitFor();
-}
 
 async function say(page, text) {
   const box = page.getByLabel("Message", { exact: true });
